@@ -1,0 +1,165 @@
+# crace: one flat Makefile. `make`, `make test`, `make demo`, `make bench`,
+# `make install`, `make clean`. Knobs below may be overridden:
+#   make CC=clang     make PREFIX=/opt/crace DESTDIR=/tmp/stage install
+CC       ?= cc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BUILD    ?= build
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+WARN     := -Wall -Wextra -Werror
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -MMD -MP
+LIBDIR   := $(BUILD)/lib
+BINDIR   := $(BUILD)/bin
+OBJDIR   := $(BUILD)/obj
+TESTDIR  := $(BUILD)/tests
+
+# `make` before the dependency check would fail with obscure errors on a
+# fresh machine; the stamp makes the check run once per build tree.
+DEPS_OK  := $(BUILD)/.deps-ok
+
+.PHONY: all test unit-test e2e-test demo bench bench-runtime install clean deps
+all: runtime detector
+
+$(DEPS_OK): .ci/install-deps
+	@mkdir -p $(BUILD)
+	@sh .ci/install-deps
+	@touch $@
+deps: $(DEPS_OK)
+
+# ---------------------------------------------------------------- runtime
+RT_SRC   := $(wildcard runtime/src/*.c)
+RT_OBJ   := $(RT_SRC:%.c=$(OBJDIR)/%.o)
+RT_CFLAGS := $(BASEFLAGS) $(CFLAGS) -Iruntime/include -fvisibility=hidden -pthread
+RT_LIBS  := -lunwind -ldw -lelf -lpthread -ldl
+RT_SO    := $(LIBDIR)/libgochan.so
+RT_A     := $(LIBDIR)/libgochan.a
+
+.PHONY: runtime
+runtime: $(RT_SO) $(RT_A) $(LIBDIR)/pkgconfig/gochan.pc
+
+$(OBJDIR)/runtime/%.o: runtime/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(RT_CFLAGS) -c $< -o $@
+
+$(RT_SO): $(RT_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libgochan.so -o $@ $^ $(RT_LIBS)
+
+$(RT_A): $(RT_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBDIR)/pkgconfig/gochan.pc: runtime/gochan.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' $< > $@
+
+# ---------------------------------------------------------------- detector
+# libcrace.so, the LD_PRELOAD shim: never instrumented itself, hidden
+# visibility (it exports only what it intercepts), initial-exec TLS so its
+# per-thread state costs one load. runtime/src/symbolize.c is shared with
+# libgochan (compiled into each, hidden).
+DET_SRC   := $(wildcard detector/*.c) runtime/src/symbolize.c
+DET_OBJ   := $(DET_SRC:%.c=$(OBJDIR)/det/%.o)
+DET_CFLAGS := $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector -fvisibility=hidden \
+	-ftls-model=initial-exec -fno-omit-frame-pointer -pthread
+DET_LIBS  := -lunwind -ldw -lelf -lpthread -ldl -latomic
+DET_SO    := $(LIBDIR)/libcrace.so
+STUB_SO   := $(LIBDIR)/libcrace_stub.so
+CMD_SRC   := $(wildcard detector/cmd/*.c)
+CMD_OBJ   := $(CMD_SRC:%.c=$(OBJDIR)/%.o)
+CRACE     := $(BINDIR)/crace
+
+.PHONY: detector
+detector: $(DET_SO) $(STUB_SO) $(CRACE)
+
+$(OBJDIR)/det/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(DET_CFLAGS) -c $< -o $@
+
+$(DET_SO): $(DET_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libcrace.so -Wl,-z,nodelete -Wl,-z,defs -o $@ $^ $(DET_LIBS)
+
+$(OBJDIR)/stub/stub.o: detector/stub/stub.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Idetector -c $< -o $@
+
+$(STUB_SO): $(OBJDIR)/stub/stub.o
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libcrace_stub.so -o $@ $^ -latomic
+
+$(OBJDIR)/detector/cmd/%.o: detector/cmd/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Idetector -c $< -o $@
+
+$(CRACE): $(CMD_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^
+
+# ---------------------------------------------------------------- tests
+# One cmocka program per module: tests/unit/test_<module>.c.
+RT_TEST_SRC := $(wildcard tests/unit/test_runtime_*.c)
+RT_TESTS    := $(RT_TEST_SRC:tests/unit/%.c=$(TESTDIR)/%)
+# Detector unit tests link the shim's objects directly: the test process
+# then runs with the detector active, as a preloaded program would.
+DET_TEST_SRC := $(wildcard tests/unit/test_det_*.c)
+DET_TESTS    := $(DET_TEST_SRC:tests/unit/%.c=$(TESTDIR)/%)
+UNIT_TESTS  := $(RT_TESTS) $(DET_TESTS)
+
+$(TESTDIR)/test_det_%: tests/unit/test_det_%.c $(DET_OBJ) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector -pthread $< $(DET_OBJ) -o $@ \
+	    -lcmocka $(DET_LIBS) -lm
+
+$(TESTDIR)/test_runtime_%: tests/unit/test_runtime_%.c $(RT_SO) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -pthread $< -o $@ \
+	    -L$(LIBDIR) -Wl,-rpath,'$$ORIGIN/../lib' -lgochan -lcmocka -lm
+
+unit-test: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t; done
+
+# End-to-end: real programs built with `crace cc` by both compilers, run
+# under the shim, their reports checked line by line (tests/e2e/run.py).
+E2E_CC ?= gcc clang
+e2e-test: all
+	python3 tests/e2e/run.py $(BUILD) $(E2E_CC)
+
+# The end-to-end verdicts first, the cmocka summaries last.
+test: all e2e-test unit-test
+
+# ---------------------------------------------------------------- demo
+# The checkwebsites sample, buggy then fixed, built and run under crace.
+DEMO_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Iruntime/include -pthread
+DEMO_LIBS   := -L$(LIBDIR) -Wl,-rpath,$(abspath $(LIBDIR)) -lgochan
+demo: all
+	@mkdir -p $(BUILD)/demo
+	@for v in race fixed; do \
+	    CRACE_CC=$(CC) $(CRACE) cc $(DEMO_CFLAGS) -o $(BUILD)/demo/checkwebsites_$$v \
+	        samples/checkwebsites/checkwebsites_$$v.c $(DEMO_LIBS) || exit 1; \
+	done
+	@echo "== crace run $(BUILD)/demo/checkwebsites_race   (a data race: exit status 66)"
+	@$(CRACE) run $(BUILD)/demo/checkwebsites_race; echo "exit status $$?"
+	@echo
+	@echo "== crace run $(BUILD)/demo/checkwebsites_fixed  (results over a channel: silent)"
+	@$(CRACE) run $(BUILD)/demo/checkwebsites_fixed; echo "exit status $$?"
+
+# ---------------------------------------------------------------- bench
+bench-runtime: all
+	@sh tests/bench/runtime/run.sh $(BUILD) "$(CC)"
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/share/doc/crace
+	install -m 755 $(RT_SO) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(RT_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 runtime/include/gochan.h runtime/include/gochan_hooks.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(LIBDIR)/pkgconfig/gochan.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/crace/
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(OBJDIR) -name '*.d' 2>/dev/null)

@@ -1,0 +1,293 @@
+/* access.c: the slow part of checking an access against the shadow, and
+ * turning a detected race into a report. */
+#include "access.h"
+
+#include <string.h>
+
+#include "history.h"
+#include "report.h"
+#include "symbolize.h"
+
+/* Can cell old be dropped once cur (which happens after it) is recorded?
+ * Only if every access that would race with old also races with cur: cur
+ * covers old's bytes, is a write or old is a read, and does not turn a
+ * plain access into an atomic one (an atomic cur does not race with a
+ * later atomic access, but old did). */
+static bool sc_subsumes(shadow_cell cur, shadow_cell old)
+{
+    if ((sc_mask(old) & sc_mask(cur)) != sc_mask(old))
+        return false;
+    if (sc_is_write(old) && !sc_is_write(cur))
+        return false;
+    return !(sc_is_atomic(cur) && !sc_is_atomic(old));
+}
+
+static bool sc_races(shadow_cell cur, shadow_cell old)
+{
+    if (!(sc_mask(old) & sc_mask(cur)))
+        return false;
+    if (!sc_is_write(old) && !sc_is_write(cur))
+        return false;
+    return !(sc_is_atomic(old) && sc_is_atomic(cur));
+}
+
+/* Races already reported by this thread, keyed by its pc and the other
+ * side's cell: a racy loop reports once instead of rebuilding the same
+ * report at every iteration. */
+#define SEEN_RACES 64
+static CRACE_TLS struct {
+    uintptr_t pc;
+    shadow_cell other;
+} seen[SEEN_RACES];
+
+static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t granule, shadow_cell cur,
+                        shadow_cell old, uintptr_t pc);
+
+/* What a walk over a granule's cells found. */
+struct scan {
+    shadow_cell cur;
+    const crace_thread *t;
+    _Atomic shadow_cell *replace, *merge, *empty;
+    shadow_cell racy;
+    shadow_ovf *ovf; /* cell 1 points to this chain */
+};
+
+static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n)
+{
+    for (int i = 0; i < n; i++) {
+        _Atomic shadow_cell *p = &cells[i];
+        shadow_cell c = atomic_load_explicit(p, memory_order_relaxed);
+        if (c == 0) {
+            if (!sc->empty)
+                sc->empty = p;
+            continue;
+        }
+        if (sc_is_ovf(c)) {
+            sc->ovf = sc_to_ovf(c);
+            continue;
+        }
+        uint32_t s = sc_slot(c);
+        bool ordered = s == sc->t->slot || sc_clock(c) <= vc_get(&sc->t->vc, s);
+        if (!ordered && !sc->racy && sc_races(sc->cur, c))
+            sc->racy = c;
+        if (ordered && sc_subsumes(sc->cur, c)) {
+            if (!sc->replace)
+                sc->replace = p;
+            else /* a second covered cell: drop it */
+                atomic_compare_exchange_strong(p, &c, 0);
+        } else if (!sc->merge && ((c ^ sc->cur) & ~(uint64_t)0xff) == 0) {
+            sc->merge = p; /* same epoch and kind, other bytes */
+        }
+    }
+}
+
+/* Records cur in the granule where the scan found room. Concurrent
+ * updates of one granule happen only between racing (or read-sharing)
+ * threads; a lost CAS loses that one record, never corrupts the chain. */
+static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
+{
+    shadow_cell cur = sc->cur;
+    if (sc->replace) {
+        atomic_store_explicit(sc->replace, cur, memory_order_relaxed);
+    } else if (sc->merge) {
+        atomic_fetch_or_explicit(sc->merge, sc_mask(cur), memory_order_relaxed);
+    } else if (sc->empty) {
+        shadow_cell zero = 0;
+        atomic_compare_exchange_strong(sc->empty, &zero, cur);
+    } else if (last) {
+        shadow_ovf *o = shadow_ovf_alloc();
+        atomic_store_explicit(&o->cell[0], cur, memory_order_relaxed);
+        shadow_ovf *none = NULL;
+        if (!atomic_compare_exchange_strong(&last->next, &none, o))
+            shadow_ovf_release(o);
+    } else {
+        /* Both inline cells hold live accesses: move cell 1 into a new
+         * overflow block and point cell 1 at it. */
+        shadow_cell c1 = atomic_load_explicit(&g->cell[1], memory_order_relaxed);
+        shadow_ovf *o = shadow_ovf_alloc();
+        atomic_store_explicit(&o->cell[0], c1, memory_order_relaxed);
+        atomic_store_explicit(&o->cell[1], cur, memory_order_relaxed);
+        if (!atomic_compare_exchange_strong(&g->cell[1], &c1, sc_from_ovf(o)))
+            shadow_ovf_release(o);
+    }
+}
+
+void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+                       shadow_cell cur, uintptr_t pc, bool log)
+{
+    struct scan sc = {.cur = cur, .t = t};
+    scan_cells(&sc, g->cell, SHADOW_INLINE);
+    shadow_ovf *last = NULL;
+    for (shadow_ovf *o = sc.ovf; o; o = atomic_load_explicit(&o->next, memory_order_acquire)) {
+        scan_cells(&sc, o->cell, SHADOW_OVF_CELLS);
+        last = o;
+    }
+    store_cell(g, &sc, last);
+    t->used_clock = sc_clock(cur);
+    if (log)
+        crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
+    if (CRACE_UNLIKELY(sc.racy))
+        report_race(t, addr, size, addr & ~(uintptr_t)7, cur, sc.racy, pc);
+}
+
+void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+{
+    if (t->ignore)
+        return;
+    uintptr_t end = addr + size;
+    while (addr < end) {
+        size_t in_granule = SHADOW_GRANULE - (addr & 7);
+        size_t n = end - addr < in_granule ? end - addr : in_granule;
+        crace_access_granule(t, addr, n, is_write, is_atomic, pc);
+        addr += n;
+    }
+}
+
+/* One granule of a range: like crace_access_granule, without the history
+ * event. True when the shadow changed (the range chunk must be logged). */
+static bool range_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
+{
+    shadow_granule *g = shadow_get(addr);
+    if (!g)
+        return false;
+    unsigned mask = ((1u << size) - 1) << (addr & 7);
+    shadow_cell cur = sc_make(t->epoch, mask, is_write, false);
+    if (sc_covers_same_epoch(atomic_load_explicit(&g->cell[0], memory_order_relaxed), cur) ||
+        sc_covers_same_epoch(atomic_load_explicit(&g->cell[1], memory_order_relaxed), cur))
+        return false;
+    crace_access_slow(t, g, addr, size, cur, pc, false);
+    return true;
+}
+
+/* A range logs one history event per chunk of HIST_MAX_ACCESS_SIZE bytes
+ * that changed the shadow, not one per granule: a memcpy or a free of a
+ * big block must not flush the whole ring. */
+void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
+{
+    if (t->ignore)
+        return;
+    uintptr_t end = addr + size;
+    while (addr < end) {
+        uintptr_t chunk_end = end - addr > HIST_MAX_ACCESS_SIZE ? addr + HIST_MAX_ACCESS_SIZE : end;
+        uintptr_t chunk = addr;
+        bool changed = false;
+        while (addr < chunk_end) {
+            size_t in_granule = SHADOW_GRANULE - (addr & 7);
+            size_t n = chunk_end - addr < in_granule ? chunk_end - addr : in_granule;
+            changed |= range_granule(t, addr, n, is_write, pc);
+            addr += n;
+        }
+        if (changed)
+            crace_hist_put_access(t, chunk, chunk_end - chunk, is_write, false, pc);
+    }
+}
+
+size_t crace_current_pcs(crace_thread *t, uintptr_t pc, uintptr_t *out, size_t max)
+{
+    size_t n = 0;
+    if (t->depth == 0) {
+        /* Uninstrumented caller: unwind for real (the shim's own frames are
+         * left out when the report is rendered). */
+        t->in_shim++;
+        n = gc_unwind(out, max, 1);
+        t->in_shim--;
+        return n;
+    }
+    if (pc && n < max)
+        out[n++] = pc;
+    for (uint32_t k = t->depth; k > 0 && n < max; k--)
+        out[n++] = t->shstack[k - 1];
+    return n;
+}
+
+stack_id crace_current_stack(crace_thread *t, uintptr_t pc)
+{
+    uintptr_t pcs[STACK_MAX_FRAMES];
+    size_t n = crace_current_pcs(t, pc, pcs, STACK_MAX_FRAMES);
+    return depot_put(pcs, n);
+}
+
+static void fill_goroutine(struct report_goroutine *g, uint64_t gid, bool finished, bool known, stack_id creation)
+{
+    g->gid = gid;
+    g->finished = finished;
+    g->known = known;
+    g->creation = creation;
+}
+
+/* Granules already reported racy: like Go and ThreadSanitizer
+ * (suppress_equal_addresses), one report per racy location, so `x++`
+ * racing (a read and a write) is one report, not two. */
+#define RACY_GRANULES 1024
+static _Atomic uintptr_t racy_granules[RACY_GRANULES];
+
+static bool granule_reported(uintptr_t granule)
+{
+    size_t h = (size_t)((granule >> 3) * 0x9e3779b97f4a7c15ull >> 54) % RACY_GRANULES;
+    for (size_t i = 0; i < RACY_GRANULES; i++) {
+        _Atomic uintptr_t *p = &racy_granules[(h + i) % RACY_GRANULES];
+        uintptr_t v = atomic_load(p);
+        if (v == granule)
+            return true;
+        if (v == 0) {
+            uintptr_t zero = 0;
+            if (atomic_compare_exchange_strong(p, &zero, granule))
+                return false;
+            if (zero == granule)
+                return true;
+        }
+    }
+    return false; /* table full: report (duplicates are still caught by pc pair) */
+}
+
+static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t granule, shadow_cell cur,
+                        shadow_cell old, uintptr_t pc)
+{
+    unsigned k = (unsigned)((pc ^ old ^ (old >> 29)) % SEEN_RACES);
+    if (seen[k].pc == pc && seen[k].other == old)
+        return;
+    seen[k].pc = pc;
+    seen[k].other = old;
+    if (granule_reported(granule))
+        return;
+
+    t->in_shim++;
+    t->ignore++;
+    struct report *r = crace_alloc(sizeof(*r));
+    r->kind = REPORT_DATA_RACE;
+
+    struct report_access *a = &r->access[0];
+    a->addr = addr;
+    a->size = size;
+    a->is_write = sc_is_write(cur);
+    a->is_atomic = sc_is_atomic(cur);
+    a->gid = t->gid;
+    a->stack.n = crace_current_pcs(t, pc, a->stack.pcs, STACK_MAX_FRAMES);
+
+    /* The previous access: its first byte that overlaps ours. */
+    struct report_access *b = &r->access[1];
+    unsigned both = sc_mask(old) & sc_mask(cur);
+    b->addr = granule + (unsigned)__builtin_ctz(both ? both : sc_mask(old));
+    b->size = (size_t)__builtin_popcount(sc_mask(old));
+    b->is_write = sc_is_write(old);
+    b->is_atomic = sc_is_atomic(old);
+    uint64_t gid = 0;
+    stack_id creation = 0;
+    bool finished = true;
+    bool known = crace_slot_owner(sc_slot(old), sc_clock(old), &gid, &creation, &finished);
+    b->gid = gid;
+    hist_t *h = crace_slot_hist(sc_slot(old));
+    if (h)
+        b->stack.n = hist_restore(h, sc_clock(old), granule, sc_mask(old), b->is_write, b->is_atomic,
+                                  b->stack.pcs, STACK_MAX_FRAMES);
+    b->stack.restore_failed = b->stack.n == 0;
+
+    fill_goroutine(&r->goroutine[0], t->gid, false, true, t->creation_stack);
+    fill_goroutine(&r->goroutine[1], gid, finished, known, creation);
+    r->n_goroutines = 2;
+    report_describe_location(r, addr);
+    report_emit(r);
+    crace_free(r);
+    t->ignore--;
+    t->in_shim--;
+}

@@ -1,0 +1,84 @@
+/*
+ * access.h: checking one memory access against the shadow (the hot path),
+ * and the current stack.
+ */
+#ifndef CRACE_ACCESS_H
+#define CRACE_ACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stackdepot.h"
+#include "thread.h"
+
+/* Checks and records an access of size bytes at addr by t at pc (the
+ * return address into the accessing function). No lock, no allocation
+ * except the rare overflow block, no system call. */
+void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
+
+/* The same for a range of any length (memcpy, read_range, free). */
+void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
+
+/* The current stack: pc, then the shadow call stack; when that is empty
+ * (uninstrumented code) the stack is unwound with libunwind. Stored in
+ * the depot. */
+stack_id crace_current_stack(crace_thread *t, uintptr_t pc);
+/* Same into a buffer; returns the number of frames. */
+size_t crace_current_pcs(crace_thread *t, uintptr_t pc, uintptr_t *out, size_t max);
+
+
+/* ---- the hot path, inlined into every __tsan_read/write entry point ---- */
+
+/* log: record the access in the history (a range access logs once per
+ * chunk instead). */
+void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+                       shadow_cell cur, uintptr_t pc, bool log);
+
+/* True when cell c already records what cur would: the same epoch, a
+ * superset of its bytes, and the same kind, or a write of ours in this
+ * epoch covering a read. */
+static inline bool sc_covers_same_epoch(shadow_cell c, shadow_cell cur)
+{
+    const uint64_t kind = 0xff | SC_WRITE_BIT;
+    if ((c ^ cur) & ~kind)
+        return false; /* other epoch or atomicity */
+    if ((sc_mask(c) & sc_mask(cur)) != sc_mask(cur))
+        return false;
+    return sc_is_write(c) || !sc_is_write(cur);
+}
+
+/* An access within one granule: addr .. addr + size - 1 do not cross an
+ * 8-byte boundary. */
+static inline void crace_access_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_write,
+                                        bool is_atomic, uintptr_t pc)
+{
+    shadow_granule *g = shadow_get(addr);
+    if (CRACE_UNLIKELY(!g))
+        return;
+    unsigned mask = ((1u << size) - 1) << (addr & 7);
+    shadow_cell cur = sc_make(t->epoch, mask, is_write, is_atomic);
+    shadow_cell c0 = atomic_load_explicit(&g->cell[0], memory_order_relaxed);
+    if (CRACE_LIKELY(sc_covers_same_epoch(c0, cur)))
+        return;
+    shadow_cell c1 = atomic_load_explicit(&g->cell[1], memory_order_relaxed);
+    if (sc_covers_same_epoch(c1, cur))
+        return;
+    crace_access_slow(t, g, addr, size, cur, pc, true);
+}
+
+static inline void crace_access_inline(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+{
+    crace_thread *t = crace_cur;
+    if (CRACE_UNLIKELY(!t))
+        t = crace_thread_attach();
+    if (CRACE_UNLIKELY(t->ignore))
+        return;
+    if (CRACE_LIKELY((addr & 7) + size <= 8)) {
+        crace_access_granule(t, addr, size, is_write, is_atomic, pc);
+        return;
+    }
+    crace_access(t, addr, size, is_write, is_atomic, pc);
+}
+
+#endif /* CRACE_ACCESS_H */

@@ -1,0 +1,419 @@
+/*
+ * heap.c: the table of live heap blocks (heap.h).
+ *
+ * Two structures describe the same set of blocks:
+ *
+ *  - A hash table keyed by block start, split into HEAP_STRIPES stripes.
+ *    Each stripe has its own lock and its own open-addressing table
+ *    (linear probing, backward-shift deletion, so no tombstones), grown at
+ *    3/4 load and shrunk at 1/8. Threads that allocate at the same time
+ *    almost always hash to different stripes, so a malloc-heavy program
+ *    does not serialise on one lock.
+ *
+ *  - A bitmap of block starts, one bit per HEAP_ALIGN bytes of address
+ *    space, in HEAP_REGION_SIZE regions mapped lazily (MAP_NORESERVE) and
+ *    found by arithmetic, like the shadow. It answers "which block
+ *    contains addr" for a report: the nearest start at or below addr,
+ *    found by scanning words backwards, is the only block that can contain
+ *    it, since live blocks never overlap. Bits are set and cleared with
+ *    atomic or/and; no lock.
+ *
+ * Costs (n live blocks): heap_alloc and heap_free are O(1) expected (one
+ * stripe lock, one atomic bit update; plus the engine's shadow_reset in
+ * heap_alloc and a scan of the block's own bitmap words, size / 1 KiB
+ * word reads, to drop stale starts inside it). Growing or shrinking a
+ * stripe is O(n / HEAP_STRIPES), amortised O(1). heap_find is O(1) for a
+ * block start; for an interior address it reads d / 1 KiB bitmap words,
+ * d being the distance down to the nearest live start, bounded by the
+ * largest block ever allocated (untouched regions are skipped whole),
+ * then does one hash lookup. A non-heap address (a global, a stack) costs
+ * the same bounded scan, so describing a report's location stays cheap.
+ *
+ * Invariants: a start is in the bitmap only while (or just before or
+ * after, during heap_alloc and heap_free) it is in its stripe; the
+ * bitmap only holds starts that are HEAP_ALIGN-aligned below 2^47 (every
+ * block glibc returns is 16-byte aligned on x86-64 and aarch64; others
+ * are still found by their exact start). Entries may go stale when a free
+ * was not seen (one made from a signal handler while this thread was in
+ * the table); heap_alloc drops stale starts inside a new block, and
+ * overwrites a stale entry at the same start.
+ *
+ * Lock order: a stripe lock is a leaf. While it is held only glibc's
+ * allocator is called (crace_alloc, crace_free for the table itself),
+ * never the program and never another detector lock, and one thread holds
+ * at most one stripe lock (except heap_fork_prepare, which takes them all
+ * in index order).
+ */
+#include "heap.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "lock.h"
+#include "rt.h"
+#include "shadow.h"
+#include "thread.h"
+
+#define HEAP_STRIPES 256u
+#define HEAP_MIN_CAP 64u /* entries of a stripe's first table */
+
+#define HEAP_ALIGN_SHIFT 4
+#define HEAP_ALIGN (1u << HEAP_ALIGN_SHIFT)
+#define HEAP_ADDR_BITS 47
+#define HEAP_REGION_SHIFT 26 /* 64 MiB of address space per bitmap region */
+#define HEAP_REGION_SIZE (1ull << HEAP_REGION_SHIFT)
+#define HEAP_REGIONS (1ull << (HEAP_ADDR_BITS - HEAP_REGION_SHIFT))
+#define HEAP_WORD_SPAN (64ull << HEAP_ALIGN_SHIFT) /* bytes of address space per bitmap word */
+#define HEAP_REGION_WORDS (HEAP_REGION_SIZE / HEAP_WORD_SPAN)
+
+struct heap_stripe {
+    _Alignas(64) gc_lock_t lock; /* protects count, cap and slots */
+    uint32_t count;              /* live entries; read unlocked only as an estimate */
+    uint32_t cap;                /* 0 before first use, else a power of two */
+    struct heap_block *slots;    /* slots[i].start == 0: empty */
+};
+
+static struct heap_stripe stripes[HEAP_STRIPES];
+
+/* The largest block ever recorded: bounds the backward scan of heap_find. */
+static _Atomic size_t heap_max_size;
+
+/* Directory of bitmap regions, indexed by addr >> HEAP_REGION_SHIFT;
+ * mapped on first use, a region installed with one CAS, never removed. */
+typedef _Atomic uint64_t heap_word;
+static _Atomic(heap_word *) *_Atomic heap_dir;
+
+/* Set while this thread is inside the table: a signal handler that
+ * interrupts it and frees must not wait for the stripe lock it holds. */
+static CRACE_TLS int heap_busy;
+
+static _Atomic bool atfork_registered;
+static void heap_register_atfork(void);
+
+/* ---------------------------------------------------------------- hash */
+
+/* A 64-bit mixer (murmur3's finaliser): neighbouring blocks land in
+ * unrelated stripes and slots. */
+static uint64_t heap_hash(uintptr_t start)
+{
+    uint64_t x = (uint64_t)start >> HEAP_ALIGN_SHIFT;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+static struct heap_stripe *stripe_of(uint64_t h)
+{
+    return &stripes[h % HEAP_STRIPES];
+}
+
+static uint32_t home_of(const struct heap_stripe *s, uint64_t h)
+{
+    return (uint32_t)(h / HEAP_STRIPES) & (s->cap - 1);
+}
+
+/* The entry for start, or NULL. Under s->lock. */
+static struct heap_block *stripe_find(struct heap_stripe *s, uintptr_t start, uint64_t h)
+{
+    if (s->cap == 0)
+        return NULL;
+    for (uint32_t i = home_of(s, h);; i = (i + 1) & (s->cap - 1)) {
+        struct heap_block *b = &s->slots[i];
+        if (b->start == start)
+            return b;
+        if (b->start == 0)
+            return NULL;
+    }
+}
+
+/* Stores b, replacing a (stale) entry with the same start. There is a
+ * free slot. Under s->lock. */
+static void stripe_put(struct heap_stripe *s, const struct heap_block *b)
+{
+    for (uint32_t i = home_of(s, heap_hash(b->start));; i = (i + 1) & (s->cap - 1)) {
+        struct heap_block *slot = &s->slots[i];
+        if (slot->start == b->start) {
+            *slot = *b;
+            return;
+        }
+        if (slot->start == 0) {
+            *slot = *b;
+            s->count++;
+            return;
+        }
+    }
+}
+
+/* Rehashes s into a table of cap entries. Under s->lock. */
+static void stripe_resize(struct heap_stripe *s, uint32_t cap)
+{
+    struct heap_block *old = s->slots;
+    uint32_t old_cap = s->cap;
+    s->slots = crace_alloc(cap * sizeof(s->slots[0]));
+    s->cap = cap;
+    s->count = 0;
+    for (uint32_t i = 0; i < old_cap; i++)
+        if (old[i].start)
+            stripe_put(s, &old[i]);
+    crace_free(old);
+}
+
+/* Removes the entry at slot: the entries after it in its probe run that
+ * may live at slot move back (backward-shift deletion). Under s->lock. */
+static void stripe_erase(struct heap_stripe *s, struct heap_block *slot)
+{
+    uint32_t mask = s->cap - 1;
+    uint32_t hole = (uint32_t)(slot - s->slots);
+    for (uint32_t i = (hole + 1) & mask; s->slots[i].start; i = (i + 1) & mask) {
+        uint32_t home = home_of(s, heap_hash(s->slots[i].start));
+        /* The entry at i may fill the hole when its home is not in the
+         * cyclic interval (hole, i]. */
+        bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
+        if (!stays) {
+            s->slots[hole] = s->slots[i];
+            hole = i;
+        }
+    }
+    s->slots[hole].start = 0;
+    s->count--;
+    if (s->cap > HEAP_MIN_CAP && s->count < s->cap / 8)
+        stripe_resize(s, s->cap / 2);
+}
+
+/* Copies out the block starting exactly at start. */
+static bool lookup(uintptr_t start, struct heap_block *out)
+{
+    uint64_t h = heap_hash(start);
+    struct heap_stripe *s = stripe_of(h);
+    heap_busy++;
+    gc_lock(&s->lock);
+    struct heap_block *b = stripe_find(s, start, h);
+    if (b)
+        *out = *b;
+    gc_unlock(&s->lock);
+    heap_busy--;
+    return b != NULL;
+}
+
+/* Removes the block starting exactly at start; its size in *size. */
+static bool forget(uintptr_t start, size_t *size)
+{
+    uint64_t h = heap_hash(start);
+    struct heap_stripe *s = stripe_of(h);
+    heap_busy++;
+    gc_lock(&s->lock);
+    struct heap_block *b = stripe_find(s, start, h);
+    if (b) {
+        *size = b->size;
+        stripe_erase(s, b);
+    }
+    gc_unlock(&s->lock);
+    heap_busy--;
+    return b != NULL;
+}
+
+/* ---------------------------------------------------------------- bitmap */
+
+static bool start_tracked(uintptr_t start)
+{
+    return (start >> HEAP_ADDR_BITS) == 0 && (start & (HEAP_ALIGN - 1)) == 0;
+}
+
+/* The bitmap words of the region holding addr; created when create is
+ * set, else NULL when the region never held a block. */
+static heap_word *region_words(uintptr_t addr, bool create)
+{
+    _Atomic(heap_word *) *dir = atomic_load_explicit(&heap_dir, memory_order_acquire);
+    if (!dir) {
+        if (!create)
+            return NULL;
+        size_t bytes = HEAP_REGIONS * sizeof(dir[0]);
+        _Atomic(heap_word *) *fresh = crace_mmap(bytes);
+        if (atomic_compare_exchange_strong(&heap_dir, &dir, fresh)) {
+            dir = fresh;
+        } else {
+            crace_munmap(fresh, bytes); /* another thread installed it; dir holds it */
+        }
+    }
+    _Atomic(heap_word *) *slot = &dir[addr >> HEAP_REGION_SHIFT];
+    heap_word *w = atomic_load_explicit(slot, memory_order_acquire);
+    if (!w && create) {
+        size_t bytes = HEAP_REGION_WORDS * sizeof(heap_word);
+        heap_word *fresh = crace_mmap(bytes);
+        if (atomic_compare_exchange_strong(slot, &w, fresh)) {
+            w = fresh;
+        } else {
+            crace_munmap(fresh, bytes);
+        }
+    }
+    return w;
+}
+
+static void start_mark(uintptr_t start, bool set)
+{
+    if (!start_tracked(start))
+        return;
+    heap_word *w = region_words(start, set);
+    if (!w)
+        return;
+    uint64_t bit = (start & (HEAP_REGION_SIZE - 1)) >> HEAP_ALIGN_SHIFT;
+    uint64_t m = 1ull << (bit % 64);
+    if (set)
+        atomic_fetch_or_explicit(&w[bit / 64], m, memory_order_relaxed);
+    else
+        atomic_fetch_and_explicit(&w[bit / 64], ~m, memory_order_relaxed);
+}
+
+/* The highest marked start in [lo, addr], or 0. */
+static uintptr_t start_at_or_below(uintptr_t addr, uintptr_t lo)
+{
+    if (addr >> HEAP_ADDR_BITS)
+        addr = (1ull << HEAP_ADDR_BITS) - 1;
+    while (addr >= lo) {
+        uintptr_t base = addr & ~(uintptr_t)(HEAP_REGION_SIZE - 1);
+        heap_word *w = region_words(addr, false);
+        if (w) {
+            uint64_t bit = (addr - base) >> HEAP_ALIGN_SHIFT;
+            uint64_t i = bit / 64;
+            /* Bits above addr's own in its word do not count. */
+            uint64_t keep = bit % 64 == 63 ? ~0ull : (2ull << (bit % 64)) - 1;
+            uint64_t m = atomic_load_explicit(&w[i], memory_order_relaxed) & keep;
+            for (;;) {
+                if (m) {
+                    uintptr_t s = base + ((i * 64 + 63 - (uint64_t)__builtin_clzll(m)) << HEAP_ALIGN_SHIFT);
+                    return s >= lo ? s : 0;
+                }
+                if (i == 0 || base + i * HEAP_WORD_SPAN <= lo)
+                    break; /* the next word down lies wholly below lo */
+                i--;
+                m = atomic_load_explicit(&w[i], memory_order_relaxed);
+            }
+        }
+        if (base == 0)
+            break;
+        addr = base - 1;
+    }
+    return 0;
+}
+
+/* Starts recorded inside a new block [start, start + size) are stale: the
+ * memory was freed without the table seeing it. Drops them. */
+static void drop_stale_inside(uintptr_t start, size_t size)
+{
+    if (size <= HEAP_ALIGN || !start_tracked(start))
+        return;
+    uintptr_t lo = start + 1;
+    uintptr_t at = size - 1 > UINTPTR_MAX - start ? UINTPTR_MAX : start + size - 1;
+    uintptr_t s;
+    while ((s = start_at_or_below(at, lo)) != 0) {
+        size_t ignored;
+        forget(s, &ignored);
+        start_mark(s, false);
+        at = s - 1;
+    }
+}
+
+/* ---------------------------------------------------------------- API */
+
+void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack)
+{
+    if (heap_busy)
+        return; /* a signal handler interrupted this thread in the table */
+    if (!atomic_load_explicit(&atfork_registered, memory_order_relaxed))
+        heap_register_atfork();
+    shadow_reset(start, size);
+    drop_stale_inside(start, size);
+
+    size_t max = atomic_load_explicit(&heap_max_size, memory_order_relaxed);
+    while (size > max && !atomic_compare_exchange_weak(&heap_max_size, &max, size))
+        ;
+
+    struct heap_block b = {.start = start, .size = size, .gid = gid, .stack = stack};
+    struct heap_stripe *s = stripe_of(heap_hash(start));
+    heap_busy++;
+    gc_lock(&s->lock);
+    if (s->cap == 0)
+        stripe_resize(s, HEAP_MIN_CAP);
+    else if ((s->count + 1) * 4u > s->cap * 3u)
+        stripe_resize(s, s->cap * 2);
+    stripe_put(s, &b);
+    gc_unlock(&s->lock);
+    heap_busy--;
+    start_mark(start, true);
+}
+
+bool heap_free(uintptr_t start, size_t *size)
+{
+    if (heap_busy)
+        return false;
+    if (!forget(start, size))
+        return false;
+    start_mark(start, false);
+    return true;
+}
+
+bool heap_find(uintptr_t addr, struct heap_block *out)
+{
+    if (heap_busy)
+        return false;
+    if (lookup(addr, out))
+        return true;
+    size_t max = atomic_load_explicit(&heap_max_size, memory_order_relaxed);
+    if (max == 0)
+        return false;
+    /* A block holding addr starts at or above addr - (its size - 1). */
+    uintptr_t lo = addr >= max ? addr - (max - 1) : 1;
+    uintptr_t at = addr;
+    uintptr_t s;
+    while ((s = start_at_or_below(at, lo)) != 0) {
+        if (lookup(s, out))
+            return addr - out->start < out->size;
+        /* A start marked but not (or no longer) in its stripe: a block
+         * being allocated or freed right now. Look further down. */
+        at = s - 1;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- fork */
+
+/* fork() must give the child a consistent table: every stripe is locked
+ * across it, so no other thread is half-way through an update. While the
+ * stripes are held, this thread's own allocations (other fork handlers
+ * may allocate) pass through the interceptors unrecorded (in_shim) instead
+ * of waiting for a lock the thread holds itself. glibc takes its arena
+ * locks after the prepare handlers, which keeps the order stripe lock ->
+ * arena lock of heap_alloc. */
+static void heap_fork_prepare(void)
+{
+    crace_thr()->in_shim++;
+    for (unsigned i = 0; i < HEAP_STRIPES; i++)
+        gc_lock(&stripes[i].lock);
+}
+
+static void heap_fork_parent(void)
+{
+    for (unsigned i = 0; i < HEAP_STRIPES; i++)
+        gc_unlock(&stripes[i].lock);
+    crace_thr()->in_shim--;
+}
+
+/* The child's only thread is this one: the locks are simply free again
+ * (no waiter survives the fork to be woken). */
+static void heap_fork_child(void)
+{
+    for (unsigned i = 0; i < HEAP_STRIPES; i++)
+        atomic_store_explicit(&stripes[i].lock.state, 0, memory_order_relaxed);
+    crace_thr()->in_shim--;
+}
+
+static void heap_register_atfork(void)
+{
+    if (atomic_exchange(&atfork_registered, true))
+        return;
+    if (pthread_atfork(heap_fork_prepare, heap_fork_parent, heap_fork_child) != 0)
+        crace_fatal("cannot register the heap table's fork handlers");
+}

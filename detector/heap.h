@@ -1,0 +1,30 @@
+/*
+ * heap.h: the table of live heap blocks (size, allocating goroutine and
+ * stack), for "Location is heap block ..." and for free().
+ */
+#ifndef CRACE_HEAP_H
+#define CRACE_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stackdepot.h"
+
+struct heap_block {
+    uintptr_t start;
+    size_t size;
+    uint64_t gid;
+    stack_id stack;
+};
+
+/* Records a new block (after the real allocation) and resets its shadow. */
+void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack);
+/* Forgets the block at start; returns its size through *size. False when
+ * start is not a known block (memory from before the shim, or a bad
+ * free: the caller passes it through). */
+bool heap_free(uintptr_t start, size_t *size);
+/* Finds the live block containing addr. */
+bool heap_find(uintptr_t addr, struct heap_block *out);
+
+#endif /* CRACE_HEAP_H */

@@ -1,0 +1,119 @@
+/* history.c: per-slot event rings and stack restoration (see history.h). */
+#include "history.h"
+
+#include <string.h>
+
+#include "rt.h"
+#include "shadow.h"
+
+#define REPLAY_MAX_DEPTH 1024
+
+hist_t *hist_create(size_t size_words)
+{
+    hist_t *h = crace_alloc(sizeof(*h));
+    h->size_words = size_words;
+    h->buf = crace_mmap(size_words * sizeof(uint64_t));
+    atomic_store(&h->pos, 0);
+    return h;
+}
+
+void hist_destroy(hist_t *h)
+{
+    if (!h)
+        return;
+    crace_munmap(h->buf, h->size_words * sizeof(uint64_t));
+    crace_free(h);
+}
+
+void hist_new_part(hist_t *h, const uintptr_t *stack, uint32_t depth, uint64_t clock)
+{
+    uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
+    struct hist_part *p = &h->part[(pos / (h->size_words / HIST_PARTS)) % HIST_PARTS];
+    /* Keep the outermost frames: a replay pushes and pops on top of them,
+     * so a snapshot cut at the bottom would misplace every later frame. */
+    uint32_t n = depth < HIST_SNAPSHOT_FRAMES ? depth : HIST_SNAPSHOT_FRAMES;
+    memcpy(p->stack, stack, n * sizeof(stack[0]));
+    p->depth = n;
+    p->clock = clock;
+    p->start_pos = pos;
+}
+
+/* Bytes of the granule at g that [addr, addr + size) covers, as a mask. */
+static unsigned granule_mask(uintptr_t g, uintptr_t addr, size_t size)
+{
+    uintptr_t lo = addr > g ? addr : g;
+    uintptr_t end = addr + size, gend = g + SHADOW_GRANULE;
+    uintptr_t hi = end < gend ? end : gend;
+    if (hi <= lo)
+        return 0;
+    return ((1u << (hi - lo)) - 1) << (lo - g);
+}
+
+size_t hist_restore(hist_t *h, uint64_t clock, uintptr_t granule_addr, unsigned mask,
+                    bool is_write, bool is_atomic, uintptr_t *out, size_t max)
+{
+    uint64_t end = atomic_load_explicit(&h->pos, memory_order_acquire);
+    uint64_t size = h->size_words, partw = size / HIST_PARTS;
+    uint64_t lo = end > size ? end - size : 0;
+    uint64_t start = (lo + partw - 1) / partw * partw;
+    if (start >= end)
+        return 0;
+
+    uintptr_t stack[REPLAY_MAX_DEPTH];
+    const struct hist_part *p = &h->part[(start / partw) % HIST_PARTS];
+    if (p->start_pos != start)
+        return 0;
+    uint32_t depth = p->depth;
+    memcpy(stack, p->stack, depth * sizeof(stack[0]));
+    uint64_t cur_clock = p->clock;
+    size_t found = 0;
+
+    for (uint64_t i = start; i < end; i++) {
+        uint64_t w = h->buf[i & (size - 1)];
+        switch (w & 7) {
+        case EV_FUNC_ENTRY:
+            if (depth < REPLAY_MAX_DEPTH)
+                stack[depth] = (uintptr_t)(w >> 3);
+            depth++;
+            break;
+        case EV_FUNC_EXIT:
+            if (depth > 0)
+                depth--;
+            break;
+        case EV_EPOCH:
+            cur_clock = w >> 3;
+            break;
+        case EV_RESET:
+            depth = 0;
+            break;
+        case EV_ACCESS: {
+            if (i + 1 >= end)
+                break;
+            uintptr_t pc = (uintptr_t)h->buf[(i + 1) & (size - 1)];
+            i++;
+            uintptr_t addr = (uintptr_t)(w >> 17);
+            size_t sz = (w >> 5) & 0xfff;
+            bool wr = (w >> 3) & 1, at = (w >> 4) & 1;
+            if (cur_clock != clock || wr != is_write || at != is_atomic)
+                break;
+            if (!(granule_mask(granule_addr, addr, sz) & mask))
+                break;
+            /* The last match wins: it created the cell being reported. */
+            found = 0;
+            out[found++] = pc;
+            uint32_t d = depth < REPLAY_MAX_DEPTH ? depth : REPLAY_MAX_DEPTH;
+            for (uint32_t k = d; k > 0 && found < max; k--)
+                out[found++] = stack[k - 1];
+            break;
+        }
+        default: /* padding */
+            break;
+        }
+    }
+    /* Everything read is valid only if the writer has not wrapped onto it
+     * meanwhile. */
+    uint64_t now = atomic_load_explicit(&h->pos, memory_order_acquire);
+    if (now > start + size)
+        return 0;
+    return found;
+}

@@ -1,0 +1,64 @@
+/*
+ * history.h: each thread slot's recent events, to restore the stack of a
+ * previous access when it turns out to race.
+ *
+ * A ring of 64-bit event words written only by the slot's current owner:
+ * function entry (pc) and exit, memory accesses that changed the shadow
+ * (address, size, kind; then a word with the pc), and epoch changes (the
+ * clock after a release). The ring is split into HIST_PARTS parts; when
+ * the writer enters a part it first stores a snapshot of its call stack
+ * and clock there, so a replay can start at the oldest part still intact.
+ * Readers validate against the write position and give up (the stack is
+ * "failed to restore") rather than read overwritten events.
+ */
+#ifndef CRACE_HISTORY_H
+#define CRACE_HISTORY_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stackdepot.h"
+
+enum hist_event {
+    EV_FUNC_ENTRY = 1, /* word: pc << 3 | type */
+    EV_FUNC_EXIT = 2,  /* word: type */
+    EV_ACCESS = 3,     /* word: addr << 17 | size << 5 | atomic << 4 | write << 3 | type; next word: pc */
+    EV_EPOCH = 4,      /* word: clock << 3 | type */
+    EV_RESET = 5,      /* word: type; a new owner of the slot starts with an empty stack */
+};
+/* Word 0 is padding: a two-word event never straddles a part start. */
+
+#define HIST_PARTS 8
+#define HIST_SNAPSHOT_FRAMES 128
+#define HIST_MAX_ACCESS_SIZE 4095u
+
+struct hist_part {
+    uint64_t start_pos; /* event position the snapshot belongs to */
+    uint64_t clock;
+    uint32_t depth;     /* frames in stack (innermost last), capped */
+    uintptr_t stack[HIST_SNAPSHOT_FRAMES];
+};
+
+typedef struct hist {
+    uint64_t *buf;
+    uint64_t size_words; /* a power of two, a multiple of HIST_PARTS */
+    _Atomic uint64_t pos; /* words written so far (monotonic) */
+    struct hist_part part[HIST_PARTS];
+} hist_t;
+
+hist_t *hist_create(size_t size_words);
+void hist_destroy(hist_t *h);
+
+/* Called by the owner when pos enters a new part: stores the snapshot. */
+void hist_new_part(hist_t *h, const uintptr_t *stack, uint32_t depth, uint64_t clock);
+
+/* Restores the call stack (innermost first, beginning with the access pc)
+ * at the last recorded access of clock that wrote (or read) bytes of mask
+ * in the granule at granule_addr. Returns the number of frames, 0 when the
+ * events have been overwritten. */
+size_t hist_restore(hist_t *h, uint64_t clock, uintptr_t granule_addr, unsigned mask,
+                    bool is_write, bool is_atomic, uintptr_t *out, size_t max);
+
+#endif /* CRACE_HISTORY_H */

@@ -1,0 +1,66 @@
+/*
+ * intercept.h: the one shape every interceptor has.
+ *
+ *     INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
+ *     {
+ *         INTERCEPTOR_ENTER(pthread_mutex_lock);   // guard: pass through
+ *                                                  // when the shim is not
+ *                                                  // ready or re-entered
+ *         ...pre-hook...
+ *         int r = REAL(pthread_mutex_lock)(m);
+ *         if (r == 0) ...post-hook...
+ *         return r;
+ *     }
+ *
+ * INTERCEPTOR defines the exported function and a static pointer to the
+ * real one, found with dlsym(RTLD_NEXT) on first use (dlvsym for the
+ * versioned pthread_cond_* family). INTERCEPTOR_ENTER is the one macro with
+ * hidden control flow in the shim: while the shim is not initialised, or
+ * the calling thread is inside the shim already (t->ignore_interceptors),
+ * it returns the real call's result directly. It leaves the current
+ * thread in `thr` for the hooks.
+ *
+ * Interceptors carry no detector logic: they bracket the real call and
+ * call into the engine (sync.h, thread.h, access.h, heap.h).
+ */
+#ifndef CRACE_INTERCEPT_H
+#define CRACE_INTERCEPT_H
+
+#include "rt.h"
+#include "thread.h"
+
+void *crace_real(const char *name, const char *version);
+
+#define INTERCEPTOR(ret, name, ...)                    \
+    static ret (*real_##name)(__VA_ARGS__);            \
+    CRACE_EXPORT ret name(__VA_ARGS__)
+
+/* The real function, resolved once (a benign race resolves it twice). */
+static inline void *crace_resolve(void **slot, const char *name, const char *version)
+{
+    void *p = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    if (CRACE_UNLIKELY(!p)) {
+        p = crace_real(name, version);
+        __atomic_store_n(slot, p, __ATOMIC_RELAXED);
+    }
+    return p;
+}
+#define REAL(name) ((__typeof__(real_##name))crace_resolve((void **)&real_##name, #name, NULL))
+#define REAL_VERSIONED(name, version) \
+    ((__typeof__(real_##name))crace_resolve((void **)&real_##name, #name, version))
+
+/* Guard with the real call's arguments: INTERCEPTOR_ENTER(name, args...). */
+#define INTERCEPTOR_ENTER(name, ...)                                       \
+    crace_thread *thr = crace_inited ? crace_cur : NULL;                     \
+    if (CRACE_UNLIKELY(!crace_inited || (thr && thr->in_shim)))              \
+        return REAL(name)(__VA_ARGS__);                                      \
+    if (!thr)                                                                \
+        thr = crace_thread_attach()
+
+#define CALLER_PC() ((uintptr_t)__builtin_return_address(0))
+
+/* True when pc lies in the shim's own code: a call the shim makes on its
+ * own behalf (compiler-generated memcpy included), never checked. */
+bool crace_pc_in_shim(uintptr_t pc);
+
+#endif /* CRACE_INTERCEPT_H */

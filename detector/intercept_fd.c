@@ -1,0 +1,675 @@
+/*
+ * intercept_fd.c: file descriptors as a hand-off between threads, as
+ * ThreadSanitizer models them: data written to a descriptor (write, send,
+ * sendmsg, writev, pwrite, eventfd_write) happens before the read that
+ * receives it (read, recv, recvmsg, readv, pread, eventfd_read).
+ *
+ * Each descriptor maps to a sync object, an address in this file: the
+ * writer releases it before the real call (a reader may get the data
+ * before the write returns), the reader acquires it after a successful
+ * read. What shares an object:
+ *
+ *  - the two ends of a pipe or socketpair, and every dup of a descriptor:
+ *    one object, the fd_sync element of the first end;
+ *  - an eventfd, and any descriptor the shim did not see created (stdin,
+ *    inherited ones, epoll, timerfd, memfd): its own fd_sync element;
+ *  - all regular files (open, openat, creat): one object, file_sync, so
+ *    data written to a file through one descriptor and read back through
+ *    another is ordered;
+ *  - all sockets (socket, accept): one object, socket_sync, since the two
+ *    ends of a loopback connection have unrelated descriptors. connect()
+ *    also happens before the accept() that returns its connection.
+ *
+ * End of stream is a message too: close() of a pipe, socketpair, eventfd
+ * or unknown descriptor releases its object, and a read that returns 0
+ * (EOF) acquires it, so "close the pipe to say done" orders the closer's
+ * work before the reader's. A closed descriptor maps back to its own
+ * element; an object is forgotten (sync_free) when a new pipe, socketpair
+ * or eventfd is created on its element, not at close: the pipe's data,
+ * and its edge, outlive the writer's close.
+ *
+ * Descriptors at or above FD_TABLE share elements with fd % FD_TABLE:
+ * that can only add edges (hide a race), never report a false one.
+ *
+ * The buffers are memory accesses too: write() reads the bytes it wrote,
+ * read() writes the bytes it returned. Socket address out-parameters are
+ * not checked. Calls made by the shim itself (its own output, libdw
+ * opening debug files) pass through like everywhere else.
+ */
+#undef _FORTIFY_SOURCE /* the fortified inline wrappers would clash with these definitions */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "intercept.h"
+#include "sync.h"
+
+/* glibc's report of a failed _FORTIFY_SOURCE check; does not return. */
+void __chk_fail(void) __attribute__((noreturn));
+
+#define FD_TABLE 65536u
+
+static char fd_sync[FD_TABLE];                  /* per-descriptor objects: their addresses */
+static char file_sync, socket_sync, connect_sync; /* shared objects */
+/* fd % FD_TABLE -> its object's address; 0: its own fd_sync element. */
+static _Atomic uintptr_t fd_obj[FD_TABLE];
+
+/* ---------------------------------------------------------------- the table */
+
+static size_t fd_index(int fd)
+{
+    return (unsigned)fd % FD_TABLE;
+}
+
+static uintptr_t fd_own(int fd)
+{
+    return (uintptr_t)&fd_sync[fd_index(fd)];
+}
+
+static uintptr_t fd_key(int fd)
+{
+    uintptr_t k = atomic_load_explicit(&fd_obj[fd_index(fd)], memory_order_relaxed);
+    return k ? k : fd_own(fd);
+}
+
+static void fd_bind(int fd, uintptr_t key)
+{
+    if (fd >= 0)
+        atomic_store_explicit(&fd_obj[fd_index(fd)], key == fd_own(fd) ? 0 : key, memory_order_relaxed);
+}
+
+/* fd is a new channel of its own (or the first end of one): whatever its
+ * element carried for an earlier descriptor is forgotten. */
+static uintptr_t fd_fresh(crace_thread *t, int fd)
+{
+    t->in_shim++;
+    sync_free(fd_own(fd));
+    t->in_shim--;
+    fd_bind(fd, fd_own(fd));
+    return fd_own(fd);
+}
+
+/* ---------------------------------------------------------------- hooks */
+
+/* Hooks run after the real call has set errno (and the program may read
+ * it even on success): they must not change it. */
+static void fd_release(crace_thread *t, uintptr_t key)
+{
+    int e = errno;
+    t->in_shim++;
+    crace_release(t, key);
+    t->in_shim--;
+    errno = e;
+}
+
+static void fd_acquire(crace_thread *t, uintptr_t key)
+{
+    int e = errno;
+    t->in_shim++;
+    crace_acquire(t, key);
+    t->in_shim--;
+    errno = e;
+}
+
+static void check_range(crace_thread *t, const void *p, size_t n, bool is_write, uintptr_t pc)
+{
+    if (n == 0 || p == NULL)
+        return;
+    int e = errno;
+    t->in_shim++;
+    crace_access_range(t, (uintptr_t)p, n, is_write, pc);
+    t->in_shim--;
+    errno = e;
+}
+
+/* The iovec array is read; its buffers, in order, read or written for
+ * bytes bytes. */
+static void check_iov(crace_thread *t, const struct iovec *iov, size_t cnt, size_t bytes, bool is_write,
+                      uintptr_t pc)
+{
+    check_range(t, iov, cnt * sizeof(iov[0]), false, pc);
+    for (size_t i = 0; i < cnt && bytes > 0; i++) {
+        size_t n = iov[i].iov_len < bytes ? iov[i].iov_len : bytes;
+        check_range(t, iov[i].iov_base, n, is_write, pc);
+        bytes -= n;
+    }
+}
+
+/* A writer: before the real call. */
+static void sent(crace_thread *t, int fd)
+{
+    if (fd >= 0)
+        fd_release(t, fd_key(fd));
+}
+
+/* A reader, after the real call returned r for a request of n bytes:
+ * data, or end of stream, was received. */
+static void received(crace_thread *t, int fd, ssize_t r, size_t n)
+{
+    if (fd >= 0 && (r > 0 || (r == 0 && n > 0)))
+        fd_acquire(t, fd_key(fd));
+}
+
+/* ---------------------------------------------------------------- writers */
+
+INTERCEPTOR(ssize_t, write, int fd, const void *buf, size_t n)
+{
+    INTERCEPTOR_ENTER(write, fd, buf, n);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(write)(fd, buf, n);
+    sent(thr, fd);
+    ssize_t r = REAL(write)(fd, buf, n);
+    if (r > 0)
+        check_range(thr, buf, (size_t)r, false, pc);
+    return r;
+}
+
+INTERCEPTOR(ssize_t, pwrite, int fd, const void *buf, size_t n, off_t off)
+{
+    INTERCEPTOR_ENTER(pwrite, fd, buf, n, off);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(pwrite)(fd, buf, n, off);
+    sent(thr, fd);
+    ssize_t r = REAL(pwrite)(fd, buf, n, off);
+    if (r > 0)
+        check_range(thr, buf, (size_t)r, false, pc);
+    return r;
+}
+
+INTERCEPTOR(ssize_t, pwrite64, int fd, const void *buf, size_t n, off64_t off)
+{
+    INTERCEPTOR_ENTER(pwrite64, fd, buf, n, off);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(pwrite64)(fd, buf, n, off);
+    sent(thr, fd);
+    ssize_t r = REAL(pwrite64)(fd, buf, n, off);
+    if (r > 0)
+        check_range(thr, buf, (size_t)r, false, pc);
+    return r;
+}
+
+INTERCEPTOR(ssize_t, writev, int fd, const struct iovec *iov, int cnt)
+{
+    INTERCEPTOR_ENTER(writev, fd, iov, cnt);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(writev)(fd, iov, cnt);
+    sent(thr, fd);
+    ssize_t r = REAL(writev)(fd, iov, cnt);
+    if (r > 0)
+        check_iov(thr, iov, (size_t)cnt, (size_t)r, false, pc);
+    return r;
+}
+
+INTERCEPTOR(ssize_t, send, int fd, const void *buf, size_t n, int flags)
+{
+    INTERCEPTOR_ENTER(send, fd, buf, n, flags);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(send)(fd, buf, n, flags);
+    sent(thr, fd);
+    ssize_t r = REAL(send)(fd, buf, n, flags);
+    if (r > 0)
+        check_range(thr, buf, (size_t)r, false, pc);
+    return r;
+}
+
+INTERCEPTOR(ssize_t, sendto, int fd, const void *buf, size_t n, int flags, const struct sockaddr *addr,
+            socklen_t addrlen)
+{
+    INTERCEPTOR_ENTER(sendto, fd, buf, n, flags, addr, addrlen);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(sendto)(fd, buf, n, flags, addr, addrlen);
+    sent(thr, fd);
+    ssize_t r = REAL(sendto)(fd, buf, n, flags, addr, addrlen);
+    if (r > 0) {
+        check_range(thr, buf, (size_t)r, false, pc);
+        check_range(thr, addr, addrlen, false, pc);
+    }
+    return r;
+}
+
+INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags)
+{
+    INTERCEPTOR_ENTER(sendmsg, fd, msg, flags);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(sendmsg)(fd, msg, flags);
+    sent(thr, fd);
+    ssize_t r = REAL(sendmsg)(fd, msg, flags);
+    if (r >= 0) {
+        check_range(thr, msg, sizeof(*msg), false, pc);
+        check_range(thr, msg->msg_name, msg->msg_namelen, false, pc);
+        check_range(thr, msg->msg_control, msg->msg_controllen, false, pc);
+        check_iov(thr, msg->msg_iov, msg->msg_iovlen, (size_t)r, false, pc);
+    }
+    return r;
+}
+
+INTERCEPTOR(int, eventfd_write, int fd, eventfd_t value)
+{
+    INTERCEPTOR_ENTER(eventfd_write, fd, value);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(eventfd_write)(fd, value);
+    /* glibc's eventfd_write calls write() inside libc, past the
+     * interceptor above. */
+    sent(thr, fd);
+    return REAL(eventfd_write)(fd, value);
+}
+
+/* ---------------------------------------------------------------- readers */
+
+/* read and the variants with the same outcome: r bytes of buf written. */
+static ssize_t after_read(crace_thread *t, int fd, void *buf, size_t n, ssize_t r, uintptr_t pc)
+{
+    received(t, fd, r, n);
+    if (r > 0)
+        check_range(t, buf, (size_t)r, true, pc);
+    return r;
+}
+
+INTERCEPTOR(ssize_t, read, int fd, void *buf, size_t n)
+{
+    INTERCEPTOR_ENTER(read, fd, buf, n);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(read)(fd, buf, n);
+    return after_read(thr, fd, buf, n, REAL(read)(fd, buf, n), pc);
+}
+
+INTERCEPTOR(ssize_t, pread, int fd, void *buf, size_t n, off_t off)
+{
+    INTERCEPTOR_ENTER(pread, fd, buf, n, off);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(pread)(fd, buf, n, off);
+    return after_read(thr, fd, buf, n, REAL(pread)(fd, buf, n, off), pc);
+}
+
+INTERCEPTOR(ssize_t, pread64, int fd, void *buf, size_t n, off64_t off)
+{
+    INTERCEPTOR_ENTER(pread64, fd, buf, n, off);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(pread64)(fd, buf, n, off);
+    return after_read(thr, fd, buf, n, REAL(pread64)(fd, buf, n, off), pc);
+}
+
+INTERCEPTOR(ssize_t, recv, int fd, void *buf, size_t n, int flags)
+{
+    INTERCEPTOR_ENTER(recv, fd, buf, n, flags);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(recv)(fd, buf, n, flags);
+    return after_read(thr, fd, buf, n, REAL(recv)(fd, buf, n, flags), pc);
+}
+
+INTERCEPTOR(ssize_t, recvfrom, int fd, void *buf, size_t n, int flags, struct sockaddr *addr, socklen_t *addrlen)
+{
+    INTERCEPTOR_ENTER(recvfrom, fd, buf, n, flags, addr, addrlen);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(recvfrom)(fd, buf, n, flags, addr, addrlen);
+    return after_read(thr, fd, buf, n, REAL(recvfrom)(fd, buf, n, flags, addr, addrlen), pc);
+}
+
+INTERCEPTOR(ssize_t, readv, int fd, const struct iovec *iov, int cnt)
+{
+    INTERCEPTOR_ENTER(readv, fd, iov, cnt);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(readv)(fd, iov, cnt);
+    ssize_t r = REAL(readv)(fd, iov, cnt);
+    size_t total = 0;
+    for (int i = 0; r == 0 && i < cnt; i++)
+        total += iov[i].iov_len; /* only to tell EOF from an empty request */
+    received(thr, fd, r, r > 0 ? (size_t)r : total);
+    if (r > 0)
+        check_iov(thr, iov, (size_t)cnt, (size_t)r, true, pc);
+    return r;
+}
+
+INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags)
+{
+    INTERCEPTOR_ENTER(recvmsg, fd, msg, flags);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(recvmsg)(fd, msg, flags);
+    ssize_t r = REAL(recvmsg)(fd, msg, flags);
+    if (r >= 0) {
+        size_t total = 0;
+        for (size_t i = 0; i < msg->msg_iovlen; i++)
+            total += msg->msg_iov[i].iov_len;
+        received(thr, fd, r, total);
+        /* The kernel filled in the lengths and flags, and the buffers. */
+        check_range(thr, msg, sizeof(*msg), false, pc);
+        check_range(thr, &msg->msg_namelen, sizeof(msg->msg_namelen), true, pc);
+        check_range(thr, &msg->msg_controllen, sizeof(msg->msg_controllen), true, pc);
+        check_range(thr, &msg->msg_flags, sizeof(msg->msg_flags), true, pc);
+        check_range(thr, msg->msg_name, msg->msg_namelen, true, pc);
+        check_range(thr, msg->msg_control, msg->msg_controllen, true, pc);
+        check_iov(thr, msg->msg_iov, msg->msg_iovlen, (size_t)r, true, pc);
+    }
+    return r;
+}
+
+INTERCEPTOR(int, eventfd_read, int fd, eventfd_t *value)
+{
+    INTERCEPTOR_ENTER(eventfd_read, fd, value);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(eventfd_read)(fd, value);
+    /* Like eventfd_write: its read() happens inside libc. */
+    int r = REAL(eventfd_read)(fd, value);
+    if (r == 0) {
+        received(thr, fd, sizeof(*value), sizeof(*value));
+        check_range(thr, value, sizeof(*value), true, pc);
+    }
+    return r;
+}
+
+/* _FORTIFY_SOURCE's variants: glibc's bounds check (a failure ends the
+ * program in __chk_fail), then the plain function, whose glibc versions
+ * they call past the interceptors above. */
+
+CRACE_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
+{
+    if (n > buflen)
+        __chk_fail();
+    INTERCEPTOR_ENTER(read, fd, buf, n);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(read)(fd, buf, n);
+    return after_read(thr, fd, buf, n, REAL(read)(fd, buf, n), pc);
+}
+
+CRACE_EXPORT ssize_t __pread_chk(int fd, void *buf, size_t n, off_t off, size_t buflen)
+{
+    if (n > buflen)
+        __chk_fail();
+    INTERCEPTOR_ENTER(pread, fd, buf, n, off);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(pread)(fd, buf, n, off);
+    return after_read(thr, fd, buf, n, REAL(pread)(fd, buf, n, off), pc);
+}
+
+CRACE_EXPORT ssize_t __pread64_chk(int fd, void *buf, size_t n, off64_t off, size_t buflen)
+{
+    if (n > buflen)
+        __chk_fail();
+    INTERCEPTOR_ENTER(pread64, fd, buf, n, off);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(pread64)(fd, buf, n, off);
+    return after_read(thr, fd, buf, n, REAL(pread64)(fd, buf, n, off), pc);
+}
+
+CRACE_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags)
+{
+    if (n > buflen)
+        __chk_fail();
+    INTERCEPTOR_ENTER(recv, fd, buf, n, flags);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(recv)(fd, buf, n, flags);
+    return after_read(thr, fd, buf, n, REAL(recv)(fd, buf, n, flags), pc);
+}
+
+CRACE_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
+                                    struct sockaddr *addr, socklen_t *addrlen)
+{
+    if (n > buflen)
+        __chk_fail();
+    INTERCEPTOR_ENTER(recvfrom, fd, buf, n, flags, addr, addrlen);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(recvfrom)(fd, buf, n, flags, addr, addrlen);
+    return after_read(thr, fd, buf, n, REAL(recvfrom)(fd, buf, n, flags, addr, addrlen), pc);
+}
+
+/* ---------------------------------------------------------------- creation */
+
+/* Both ends of a pipe or socketpair share the first end's object. */
+static void new_pair(crace_thread *t, int fds[2], uintptr_t pc)
+{
+    uintptr_t key = fd_fresh(t, fds[0]);
+    fd_bind(fds[1], key);
+    check_range(t, fds, 2 * sizeof(fds[0]), true, pc);
+}
+
+INTERCEPTOR(int, pipe, int fds[2])
+{
+    INTERCEPTOR_ENTER(pipe, fds);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(pipe)(fds);
+    int r = REAL(pipe)(fds);
+    if (r == 0)
+        new_pair(thr, fds, pc);
+    return r;
+}
+
+INTERCEPTOR(int, pipe2, int fds[2], int flags)
+{
+    INTERCEPTOR_ENTER(pipe2, fds, flags);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(pipe2)(fds, flags);
+    int r = REAL(pipe2)(fds, flags);
+    if (r == 0)
+        new_pair(thr, fds, pc);
+    return r;
+}
+
+INTERCEPTOR(int, socketpair, int domain, int type, int protocol, int fds[2])
+{
+    INTERCEPTOR_ENTER(socketpair, domain, type, protocol, fds);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(socketpair)(domain, type, protocol, fds);
+    int r = REAL(socketpair)(domain, type, protocol, fds);
+    if (r == 0)
+        new_pair(thr, fds, pc);
+    return r;
+}
+
+INTERCEPTOR(int, eventfd, unsigned int initval, int flags)
+{
+    INTERCEPTOR_ENTER(eventfd, initval, flags);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(eventfd)(initval, flags);
+    int fd = REAL(eventfd)(initval, flags);
+    if (fd >= 0)
+        fd_fresh(thr, fd);
+    return fd;
+}
+
+INTERCEPTOR(int, socket, int domain, int type, int protocol)
+{
+    INTERCEPTOR_ENTER(socket, domain, type, protocol);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(socket)(domain, type, protocol);
+    int fd = REAL(socket)(domain, type, protocol);
+    fd_bind(fd, (uintptr_t)&socket_sync);
+    return fd;
+}
+
+INTERCEPTOR(int, connect, int fd, const struct sockaddr *addr, socklen_t addrlen)
+{
+    INTERCEPTOR_ENTER(connect, fd, addr, addrlen);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(connect)(fd, addr, addrlen);
+    fd_release(thr, (uintptr_t)&connect_sync);
+    int r = REAL(connect)(fd, addr, addrlen);
+    if (r == 0 || errno == EINPROGRESS)
+        check_range(thr, addr, addrlen, false, pc);
+    return r;
+}
+
+INTERCEPTOR(int, accept, int fd, struct sockaddr *addr, socklen_t *addrlen)
+{
+    INTERCEPTOR_ENTER(accept, fd, addr, addrlen);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(accept)(fd, addr, addrlen);
+    int c = REAL(accept)(fd, addr, addrlen);
+    if (c >= 0) {
+        fd_acquire(thr, (uintptr_t)&connect_sync);
+        fd_bind(c, (uintptr_t)&socket_sync);
+    }
+    return c;
+}
+
+INTERCEPTOR(int, accept4, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
+{
+    INTERCEPTOR_ENTER(accept4, fd, addr, addrlen, flags);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(accept4)(fd, addr, addrlen, flags);
+    int c = REAL(accept4)(fd, addr, addrlen, flags);
+    if (c >= 0) {
+        fd_acquire(thr, (uintptr_t)&connect_sync);
+        fd_bind(c, (uintptr_t)&socket_sync);
+    }
+    return c;
+}
+
+/* open's optional third argument, read as glibc does. */
+static bool open_has_mode(int flags)
+{
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+#define OPEN_MODE(flags, mode)                     \
+    do {                                           \
+        if (open_has_mode(flags)) {                \
+            va_list ap;                            \
+            va_start(ap, flags);                   \
+            mode = (mode_t)va_arg(ap, int);        \
+            va_end(ap);                            \
+        }                                          \
+    } while (0)
+
+/* A new file descriptor: every regular file shares file_sync. */
+static int opened(int fd)
+{
+    fd_bind(fd, (uintptr_t)&file_sync);
+    return fd;
+}
+
+INTERCEPTOR(int, open, const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    OPEN_MODE(flags, mode);
+    INTERCEPTOR_ENTER(open, path, flags, mode);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(open)(path, flags, mode);
+    return opened(REAL(open)(path, flags, mode));
+}
+
+INTERCEPTOR(int, open64, const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    OPEN_MODE(flags, mode);
+    INTERCEPTOR_ENTER(open64, path, flags, mode);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(open64)(path, flags, mode);
+    return opened(REAL(open64)(path, flags, mode));
+}
+
+INTERCEPTOR(int, openat, int dirfd, const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    OPEN_MODE(flags, mode);
+    INTERCEPTOR_ENTER(openat, dirfd, path, flags, mode);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(openat)(dirfd, path, flags, mode);
+    return opened(REAL(openat)(dirfd, path, flags, mode));
+}
+
+INTERCEPTOR(int, openat64, int dirfd, const char *path, int flags, ...)
+{
+    mode_t mode = 0;
+    OPEN_MODE(flags, mode);
+    INTERCEPTOR_ENTER(openat64, dirfd, path, flags, mode);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(openat64)(dirfd, path, flags, mode);
+    return opened(REAL(openat64)(dirfd, path, flags, mode));
+}
+
+INTERCEPTOR(int, creat, const char *path, mode_t mode)
+{
+    INTERCEPTOR_ENTER(creat, path, mode);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(creat)(path, mode);
+    return opened(REAL(creat)(path, mode));
+}
+
+INTERCEPTOR(int, creat64, const char *path, mode_t mode)
+{
+    INTERCEPTOR_ENTER(creat64, path, mode);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(creat64)(path, mode);
+    return opened(REAL(creat64)(path, mode));
+}
+
+/* ---------------------------------------------------------------- dup, close */
+
+/* A duplicate reaches the same file, pipe or socket: the same object. */
+static int duplicated(int oldfd, int newfd)
+{
+    if (oldfd >= 0 && newfd >= 0 && newfd != oldfd)
+        fd_bind(newfd, fd_key(oldfd));
+    return newfd;
+}
+
+INTERCEPTOR(int, dup, int fd)
+{
+    INTERCEPTOR_ENTER(dup, fd);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(dup)(fd);
+    return duplicated(fd, REAL(dup)(fd));
+}
+
+INTERCEPTOR(int, dup2, int oldfd, int newfd)
+{
+    INTERCEPTOR_ENTER(dup2, oldfd, newfd);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(dup2)(oldfd, newfd);
+    return duplicated(oldfd, REAL(dup2)(oldfd, newfd));
+}
+
+INTERCEPTOR(int, dup3, int oldfd, int newfd, int flags)
+{
+    INTERCEPTOR_ENTER(dup3, oldfd, newfd, flags);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(dup3)(oldfd, newfd, flags);
+    return duplicated(oldfd, REAL(dup3)(oldfd, newfd, flags));
+}
+
+/* The mapping is dropped before the real close: once the number is free,
+ * another thread's open() may get it and bind it. */
+INTERCEPTOR(int, close, int fd)
+{
+    INTERCEPTOR_ENTER(close, fd);
+    if (crace_pc_in_shim(CALLER_PC()))
+        return REAL(close)(fd);
+    if (fd >= 0) {
+        uintptr_t key = fd_key(fd);
+        if (key != (uintptr_t)&file_sync && key != (uintptr_t)&socket_sync)
+            fd_release(thr, key); /* end of stream (see the top) */
+        fd_bind(fd, fd_own(fd));
+    }
+    return REAL(close)(fd);
+}

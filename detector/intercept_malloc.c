@@ -1,0 +1,226 @@
+/*
+ * intercept_malloc.c: the allocation functions. Each block the program
+ * gets is recorded in the heap table (heap.h) with its size, goroutine
+ * and stack; freeing it is a write of the whole block, so a use racing
+ * with the free is reported.
+ *
+ * The real allocator is reached through glibc's __libc_* entry points,
+ * not dlsym: these functions run before the shim is initialised and from
+ * inside dlsym itself. Until the shim is ready, and while the calling
+ * thread is inside the shim (its own libraries, libunwind and libdw,
+ * allocate through here), allocations pass straight through unrecorded;
+ * such blocks, like any pointer the table does not know, are later freed
+ * silently.
+ *
+ * Order matters at free: the write is checked and the block forgotten
+ * (heap_free, sync_free_range) before the real free, because once glibc
+ * has the memory back another thread may be handed the same address, and
+ * its heap_alloc must not be undone by ours. The shadow is not reset at
+ * free (a later unsynchronised use then races with the free's write); it
+ * is reset when heap_alloc hands the memory out again.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "heap.h"
+#include "intercept.h"
+#include "sync.h"
+
+/* The thread to record an allocation for, or NULL to pass it through. */
+static crace_thread *alloc_thread(void)
+{
+    if (CRACE_UNLIKELY(!crace_inited))
+        return NULL;
+    crace_thread *t = crace_cur;
+    if (!t)
+        t = crace_thread_attach();
+    return t->in_shim ? NULL : t;
+}
+
+/* Table updates run inside the shim: an allocation made meanwhile (by
+ * libunwind while the stack is taken, or by a signal handler) passes
+ * through, and nothing this thread does is checked. errno is kept: free
+ * must not change it, and a lock's futex wait may. */
+static int engine_enter(crace_thread *t)
+{
+    t->in_shim++;
+    t->ignore++;
+    return errno;
+}
+
+static void engine_leave(crace_thread *t, int saved_errno)
+{
+    t->ignore--;
+    t->in_shim--;
+    errno = saved_errno;
+}
+
+/* Records p, a new block of size bytes, and returns it. */
+static void *record(crace_thread *t, void *p, size_t size, uintptr_t pc)
+{
+    if (t && p) {
+        int e = engine_enter(t);
+        heap_alloc((uintptr_t)p, size, t->gid, crace_current_stack(t, pc));
+        engine_leave(t, e);
+    }
+    return p;
+}
+
+/* The known block starting at p, or false. */
+static bool known_block(void *p, struct heap_block *b)
+{
+    return heap_find((uintptr_t)p, b) && b->start == (uintptr_t)p;
+}
+
+/* The program gives the block b back: a write of all of it by t (unless t
+ * is NULL: inside the shim, only the bookkeeping), then it and the sync
+ * objects inside it are forgotten. Before the real free or realloc. */
+static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t pc)
+{
+    if (t && b->size)
+        crace_access_range(t, b->start, b->size, true, pc);
+    crace_thread *self = t ? t : crace_cur;
+    if (self)
+        self->in_shim++;
+    size_t size;
+    if (heap_free(b->start, &size))
+        sync_free_range(b->start, size);
+    if (self)
+        self->in_shim--;
+}
+
+/* Recorded allocations -------------------------------------------------- */
+
+CRACE_EXPORT void *malloc(size_t size)
+{
+    return record(alloc_thread(), __libc_malloc(size), size, CALLER_PC());
+}
+
+CRACE_EXPORT void *calloc(size_t n, size_t size)
+{
+    /* Fresh memory has no accesses (heap_alloc resets its shadow): the
+     * zeroing is not recorded. An overflowing n * size fails inside. */
+    void *p = __libc_calloc(n, size);
+    size_t bytes = p ? n * size : 0;
+    return record(alloc_thread(), p, bytes, CALLER_PC());
+}
+
+CRACE_EXPORT void *memalign(size_t align, size_t size)
+{
+    return record(alloc_thread(), __libc_memalign(align, size), size, CALLER_PC());
+}
+
+CRACE_EXPORT void *aligned_alloc(size_t align, size_t size)
+{
+    return record(alloc_thread(), __libc_memalign(align, size), size, CALLER_PC());
+}
+
+CRACE_EXPORT int posix_memalign(void **memptr, size_t align, size_t size)
+{
+    /* glibc's checks: a power of two multiple of sizeof(void *). */
+    if (align == 0 || align % sizeof(void *) != 0 || (align & (align - 1)) != 0)
+        return EINVAL;
+    void *p = __libc_memalign(align, size);
+    if (!p)
+        return ENOMEM;
+    *memptr = record(alloc_thread(), p, size, CALLER_PC());
+    return 0;
+}
+
+static size_t page_size(void)
+{
+    static size_t page; /* a benign race: every thread computes the same */
+    if (!page)
+        page = (size_t)sysconf(_SC_PAGESIZE);
+    return page;
+}
+
+CRACE_EXPORT void *valloc(size_t size)
+{
+    return record(alloc_thread(), __libc_memalign(page_size(), size), size, CALLER_PC());
+}
+
+CRACE_EXPORT void *pvalloc(size_t size)
+{
+    size_t page = page_size();
+    if (size > SIZE_MAX - (page - 1)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    size_t rounded = (size + page - 1) & ~(page - 1);
+    return record(alloc_thread(), __libc_memalign(page, rounded), rounded, CALLER_PC());
+}
+
+/* Frees and reallocations ------------------------------------------------ */
+
+CRACE_EXPORT void free(void *p)
+{
+    /* Bookkeeping even inside the shim (a thread's TLS destructors run
+     * after it finished; a block freed there must not stay "live"), but
+     * the write is checked only for the program. free never changes
+     * errno, and a lock's futex wait or a report may. */
+    if (CRACE_LIKELY(p != NULL && crace_inited)) {
+        int e = errno;
+        struct heap_block b;
+        if (known_block(p, &b))
+            release_block(alloc_thread(), &b, CALLER_PC());
+        errno = e;
+    }
+    __libc_free(p);
+}
+
+/*
+ * realloc may move the block, so for every other thread it ends the old
+ * block's life like free: a write of all of it, checked, and its sync
+ * objects forgotten, before the real call (as under ThreadSanitizer, whose
+ * realloc always moves). The result is a new block whose first
+ * min(old, new) bytes this thread wrote (the copy).
+ */
+static void *realloc_block(void *p, size_t size, uintptr_t pc)
+{
+    crace_thread *t = alloc_thread();
+    if (!p)
+        return record(t, __libc_malloc(size), size, pc);
+    struct heap_block old;
+    bool known = crace_inited && known_block(p, &old);
+    if (known)
+        release_block(t, &old, pc);
+    void *r = __libc_realloc(p, size);
+    if (r) {
+        record(t, r, size, pc);
+        size_t kept = known && old.size < size ? old.size : size;
+        if (t && known && kept)
+            crace_access_range(t, (uintptr_t)r, kept, true, pc);
+    } else if (known && size != 0 && t) {
+        /* Failed: the old block lives on (with a fresh shadow: its
+         * history was given up with the release above). */
+        int e = engine_enter(t);
+        heap_alloc(old.start, old.size, old.gid, old.stack);
+        engine_leave(t, e);
+    }
+    return r;
+}
+
+CRACE_EXPORT void *realloc(void *p, size_t size)
+{
+    return realloc_block(p, size, CALLER_PC());
+}
+
+CRACE_EXPORT void *reallocarray(void *p, size_t n, size_t size)
+{
+    size_t bytes;
+    if (__builtin_mul_overflow(n, size, &bytes)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return realloc_block(p, bytes, CALLER_PC());
+}
+
+/* The real answer: blocks carry no redzones, so nothing to adjust. */
+INTERCEPTOR(size_t, malloc_usable_size, void *p)
+{
+    return REAL(malloc_usable_size)(p);
+}

@@ -1,0 +1,24 @@
+/*
+ * intercept_pthread.h: the pieces intercept_pthread.c shares with the C11
+ * <threads.h> interceptors (intercept_c11.c), which glibc builds on the
+ * same objects. Documented where they are defined.
+ */
+#ifndef CRACE_INTERCEPT_PTHREAD_H
+#define CRACE_INTERCEPT_PTHREAD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "thread.h"
+
+void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc);
+void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, uintptr_t pc);
+bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, bool nonowner_fails);
+bool crace_pt_mutex_checks_owner(const pthread_mutex_t *m);
+void crace_pt_thread_exit(crace_thread *t);
+void crace_pt_thread_cleanup(void *t);
+int crace_pt_once(crace_thread *thr, void *once, void (*fn)(void),
+                  int (*real)(void *once, void (*init)(void)));
+
+#endif /* CRACE_INTERCEPT_PTHREAD_H */

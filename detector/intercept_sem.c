@@ -1,0 +1,99 @@
+/*
+ * intercept_sem.c: POSIX semaphores as happens-before edges.
+ *
+ * A post happens before the wait it lets through: sem_post releases the
+ * semaphore's address before the real post (afterwards a waiter could
+ * already be through and miss the edge), and every successful wait
+ * acquires it after the real wait. One clock per semaphore, as in
+ * ThreadSanitizer: a waiter acquires every earlier post, not only the one
+ * it consumed. A successful sem_getvalue acquires too, as in
+ * ThreadSanitizer: a program may poll the count to learn that posts
+ * happened.
+ *
+ * Named semaphores (sem_open) are left alone: their waits and posts go
+ * through the functions here all the same, and sem_close only unmaps.
+ *
+ * These functions report errors in errno; the hooks run only on success
+ * or before the real call, so a failure's errno is the real one.
+ */
+#include <semaphore.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "access.h"
+#include "intercept.h"
+#include "sync.h"
+#include "thread.h"
+
+INTERCEPTOR(int, sem_init, sem_t *sem, int pshared, unsigned int value)
+{
+    INTERCEPTOR_ENTER(sem_init, sem, pshared, value);
+    int r = REAL(sem_init)(sem, pshared, value);
+    if (r == 0) {
+        /* A new object: forget what the memory held before. */
+        sync_free((uintptr_t)sem);
+        sync_unlock(sync_lock((uintptr_t)sem, true, crace_current_stack(thr, CALLER_PC())));
+    }
+    return r;
+}
+
+INTERCEPTOR(int, sem_destroy, sem_t *sem)
+{
+    INTERCEPTOR_ENTER(sem_destroy, sem);
+    int r = REAL(sem_destroy)(sem);
+    if (r == 0)
+        sync_free((uintptr_t)sem);
+    return r;
+}
+
+INTERCEPTOR(int, sem_post, sem_t *sem)
+{
+    INTERCEPTOR_ENTER(sem_post, sem);
+    crace_release(thr, (uintptr_t)sem);
+    return REAL(sem_post)(sem);
+}
+
+INTERCEPTOR(int, sem_wait, sem_t *sem)
+{
+    INTERCEPTOR_ENTER(sem_wait, sem);
+    int r = REAL(sem_wait)(sem);
+    if (r == 0)
+        crace_acquire(thr, (uintptr_t)sem);
+    return r;
+}
+
+INTERCEPTOR(int, sem_trywait, sem_t *sem)
+{
+    INTERCEPTOR_ENTER(sem_trywait, sem);
+    int r = REAL(sem_trywait)(sem);
+    if (r == 0)
+        crace_acquire(thr, (uintptr_t)sem);
+    return r;
+}
+
+INTERCEPTOR(int, sem_timedwait, sem_t *sem, const struct timespec *abstime)
+{
+    INTERCEPTOR_ENTER(sem_timedwait, sem, abstime);
+    int r = REAL(sem_timedwait)(sem, abstime);
+    if (r == 0)
+        crace_acquire(thr, (uintptr_t)sem);
+    return r;
+}
+
+INTERCEPTOR(int, sem_clockwait, sem_t *sem, clockid_t clockid, const struct timespec *abstime)
+{
+    INTERCEPTOR_ENTER(sem_clockwait, sem, clockid, abstime);
+    int r = REAL(sem_clockwait)(sem, clockid, abstime);
+    if (r == 0)
+        crace_acquire(thr, (uintptr_t)sem);
+    return r;
+}
+
+INTERCEPTOR(int, sem_getvalue, sem_t *sem, int *value)
+{
+    INTERCEPTOR_ENTER(sem_getvalue, sem, value);
+    int r = REAL(sem_getvalue)(sem, value);
+    if (r == 0)
+        crace_acquire(thr, (uintptr_t)sem);
+    return r;
+}

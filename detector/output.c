@@ -1,0 +1,247 @@
+/*
+ * output.c: the report stream (rt.h: crace_write, crace_printf,
+ * crace_fatal; options.h: output_init and friends).
+ *
+ * log_path selects the stream: "stderr" (the default), "stdout", or a
+ * path prefix, in which case each process writes its own file PREFIX.PID,
+ * opened on the first write (or at output_init) and again in a forked
+ * child, which must not append to its parent's file.
+ *
+ * Writes go straight to the write system call, never through stdio
+ * (nothing is lost when the program crashes afterwards) and never through
+ * libc's write(), open() or close(), which the shim may intercept: the
+ * shim would then see its own output as program I/O. errno is preserved:
+ * a report printed from inside an interceptor must not change what the
+ * program sees.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lock.h"
+#include "options.h"
+#include "rt.h"
+
+/*
+ * out_lock protects log_fd and log_pid, and is held across each whole
+ * write so that reports from different threads never interleave. It is
+ * never held across a call into the program. A signal handler that
+ * interrupts the holder on the same thread and writes (a crash flushing
+ * findings) must not wait for it: out_depth says this thread holds it, and
+ * such a nested write goes out unlocked.
+ */
+static gc_lock_t out_lock = GC_LOCK_INIT;
+static int log_fd = -1;   /* PREFIX.<log_pid>, or -1 */
+static pid_t log_pid;
+static CRACE_TLS int out_depth;
+
+/* A full pipe or terminal in non-blocking mode: how long to wait for it
+ * to drain, in total, before giving the text up. */
+enum { EAGAIN_WAIT_MS = 10, EAGAIN_TRIES = 500 };
+
+static void write_all(int fd, const char *s, size_t n)
+{
+    int tries = 0;
+    while (n > 0) {
+        long w = syscall(SYS_write, fd, s, n);
+        if (w > 0) {
+            s += w;
+            n -= (size_t)w;
+        } else if (w < 0 && errno == EINTR) {
+            continue;
+        } else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && tries++ < EAGAIN_TRIES) {
+            struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+            struct timespec ts = {0, EAGAIN_WAIT_MS * 1000000L};
+            syscall(SYS_ppoll, &pfd, 1, &ts, NULL, 0);
+        } else {
+            return; /* nowhere left to say so */
+        }
+    }
+}
+
+void output_write_fd(int fd, const char *s, size_t n)
+{
+    int saved = errno;
+    write_all(fd, s, n);
+    errno = saved;
+}
+
+enum stream { STREAM_STDERR, STREAM_STDOUT, STREAM_FILE };
+
+static enum stream stream_kind(void)
+{
+    const char *p = crace_opts.log_path;
+    if (!p || !*p || strcmp(p, "stderr") == 0)
+        return STREAM_STDERR;
+    if (strcmp(p, "stdout") == 0)
+        return STREAM_STDOUT;
+    return STREAM_FILE;
+}
+
+/* Opens PREFIX.PID for pid; returns the fd, or -1 with errno set and the
+ * path in path. */
+static int open_log(pid_t pid, char *path, size_t len)
+{
+    int n = snprintf(path, len, "%s.%d", crace_opts.log_path, (int)pid);
+    if (n < 0 || (size_t)n >= len) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    long fd = syscall(SYS_openat, AT_FDCWD, path, O_CREAT | O_APPEND | O_WRONLY | O_CLOEXEC, 0644);
+    return fd < 0 ? -1 : (int)fd;
+}
+
+/* The stream's fd; for a log file, the one of this process, opened now if
+ * needed. Under out_lock. */
+static int stream_fd_locked(void)
+{
+    switch (stream_kind()) {
+    case STREAM_STDERR:
+        return 2;
+    case STREAM_STDOUT:
+        return 1;
+    case STREAM_FILE:
+        break;
+    }
+    pid_t pid = getpid();
+    if (log_fd >= 0 && log_pid == pid)
+        return log_fd;
+    if (log_fd >= 0) /* inherited over fork: the parent's file */
+        syscall(SYS_close, log_fd);
+    char path[4096];
+    log_fd = open_log(pid, path, sizeof(path));
+    log_pid = pid;
+    if (log_fd < 0) {
+        /* Only after a fork into a place the parent could write to but
+         * the child cannot: losing the reports would be worse than
+         * printing them somewhere unexpected. */
+        char msg[4200];
+        char ebuf[128];
+        int n = snprintf(msg, sizeof(msg), "crace: cannot open log_path '%s': %s; reports go to stderr\n",
+                         path, strerror_r(errno, ebuf, sizeof(ebuf)));
+        if (n > 0)
+            write_all(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+        return 2;
+    }
+    return log_fd;
+}
+
+int output_fd(void)
+{
+    int saved = errno;
+    gc_lock(&out_lock);
+    int fd = stream_fd_locked();
+    gc_unlock(&out_lock);
+    errno = saved;
+    return fd;
+}
+
+void crace_write(const char *s, size_t n)
+{
+    int saved = errno;
+    if (out_depth > 0) {
+        /* Re-entered from a signal handler on this thread: the lock is
+         * ours already. Read the fd without it, never open. */
+        int fd = 2;
+        if (stream_kind() == STREAM_STDOUT)
+            fd = 1;
+        else if (stream_kind() == STREAM_FILE && log_fd >= 0 && log_pid == getpid())
+            fd = log_fd;
+        write_all(fd, s, n);
+        errno = saved;
+        return;
+    }
+    out_depth++;
+    gc_lock(&out_lock);
+    write_all(stream_fd_locked(), s, n);
+    gc_unlock(&out_lock);
+    out_depth--;
+    errno = saved;
+}
+
+void crace_printf(const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap, again;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof(buf)) {
+        crace_write(buf, (size_t)n);
+    } else if (n > 0) {
+        char *big = crace_alloc((size_t)n + 1);
+        vsnprintf(big, (size_t)n + 1, fmt, again);
+        crace_write(big, (size_t)n);
+        crace_free(big);
+    }
+    va_end(again);
+}
+
+void crace_fatal(const char *fmt, ...)
+{
+    /* Always stderr, whatever log_path says: the message may be that
+     * log_path cannot be opened. Long messages are cut, not allocated. */
+    char buf[4096];
+    size_t len = 0;
+    static const char prefix[] = "crace: ";
+    memcpy(buf, prefix, sizeof(prefix) - 1);
+    len = sizeof(prefix) - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf + len, sizeof(buf) - len - 1, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        len += (size_t)n < sizeof(buf) - len - 1 ? (size_t)n : sizeof(buf) - len - 2;
+    buf[len++] = '\n';
+    write_all(2, buf, len);
+    _exit(1);
+}
+
+void output_init(void)
+{
+    static _Atomic bool atfork_registered;
+    if (!atomic_exchange(&atfork_registered, true))
+        pthread_atfork(NULL, NULL, output_after_fork_child);
+    if (stream_kind() != STREAM_FILE)
+        return;
+    gc_lock(&out_lock);
+    if (log_fd >= 0 && log_pid == getpid()) {
+        gc_unlock(&out_lock);
+        return;
+    }
+    char path[4096];
+    pid_t pid = getpid();
+    int fd = open_log(pid, path, sizeof(path));
+    if (fd < 0) {
+        char ebuf[128];
+        const char *why = strerror_r(errno, ebuf, sizeof(ebuf));
+        gc_unlock(&out_lock);
+        crace_fatal("cannot open log_path '%s': %s", path, why);
+    }
+    log_fd = fd;
+    log_pid = pid;
+    gc_unlock(&out_lock);
+}
+
+/* Registered with pthread_atfork by output_init. */
+void output_after_fork_child(void)
+{
+    /* Only this thread exists in the child: no one can hold the lock for
+     * real, but the parent's holder may have been copied mid-write. */
+    atomic_store_explicit(&out_lock.state, 0, memory_order_relaxed);
+    out_depth = 0;
+    if (log_fd >= 0 && log_pid != getpid()) {
+        syscall(SYS_close, log_fd);
+        log_fd = -1;
+    }
+}

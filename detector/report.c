@@ -1,0 +1,540 @@
+/*
+ * report.c: describing, rendering and emitting findings (report.h).
+ *
+ * The text renderer prints Go's race report layout, byte for byte where Go
+ * has an equivalent (tools that read Go's output read ours):
+ *
+ *     ==================
+ *     WARNING: DATA RACE
+ *     Write at 0x7b0400000010 by goroutine 3:
+ *       worker()
+ *           /src/counter_race.c:14 +0x4a
+ *
+ *     Previous read at 0x7b0400000010 by main goroutine:
+ *       ...
+ *
+ *     Location is heap block of size 4 at 0x7b0400000010 allocated by main goroutine:
+ *       ...
+ *
+ *     Goroutine 3 (running) created at:
+ *       ...
+ *     ==================
+ *
+ * Paragraphs after the first are preceded by one blank line; goroutine 1
+ * is "main goroutine" and gets no creation paragraph (as in Go). Where Go
+ * has no equivalent, ThreadSanitizer's C/C++ wording is used ("Atomic
+ * write", "Location is global 'x' of size 4 at ... (module+0x4028)").
+ *
+ * Callers run inside the shim (the thread's in_shim raised): rendering
+ * symbolizes with libdw, which allocates with the program's malloc.
+ */
+#include "report.h"
+
+#include <dlfcn.h>
+#include <elfutils/libdwfl.h>
+#include <gelf.h>
+#include <link.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "heap.h"
+#include "lock.h"
+#include "options.h"
+#include "rt.h"
+#include "symbolize.h"
+#include "thread.h"
+
+#define FENCE "==================\n"
+
+/* ---------------------------------------------------------------- text */
+
+/* Append-only text that truncates at cap - 1 and is always terminated. */
+struct sbuf {
+    char *buf;
+    size_t cap, len;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+    if (b->len + 1 >= b->cap)
+        return;
+    size_t room = b->cap - b->len;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->buf + b->len, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        b->len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+/* path without strip_path_prefix and the slashes after it (as libgochan's
+ * stacks strip it); unchanged when that would leave nothing. */
+static const char *strip_path(const char *path)
+{
+    const char *prefix = crace_opts.strip_path_prefix;
+    size_t n = prefix ? strlen(prefix) : 0;
+    if (!n || strncmp(path, prefix, n) != 0)
+        return path;
+    const char *rest = path + n;
+    while (*rest == '/')
+        rest++;
+    return *rest ? rest : path;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* "main goroutine" or "goroutine N", the way Go names the actor. */
+static void put_goroutine_name(struct sbuf *b, uint64_t gid)
+{
+    if (gid == 1)
+        sb_printf(b, "main goroutine");
+    else if (gid == 0)
+        sb_printf(b, "unknown goroutine");
+    else
+        sb_printf(b, "goroutine %llu", (unsigned long long)gid);
+}
+
+/* ---------------------------------------------------------------- stacks */
+
+struct frame_ctx {
+    struct sbuf *b;
+    uintptr_t pc;
+};
+
+static bool is_shim_module(const char *module)
+{
+    static const char shim[] = "libcrace.so";
+    size_t n = module ? strlen(module) : 0;
+    return n >= sizeof(shim) - 1 && strcmp(module + n - (sizeof(shim) - 1), shim) == 0;
+}
+
+/*
+ * One frame, as Go prints it:
+ *     "  function()\n      file:line +0xoffset\n"
+ * With no line information, the second line names the module and the
+ * pc's offset in it instead (what addr2line -e MODULE takes):
+ *     "      /lib/x86_64-linux-gnu/libc.so.6+0x8a3c1\n"
+ * and with not even a module, the absolute pc: "      ??:0 +0x7f12...\n".
+ */
+static int put_frame(const struct gc_frame *f, void *arg)
+{
+    struct frame_ctx *ctx = arg;
+    if (is_shim_module(f->module) || gc_frame_is_runtime_start(f))
+        return 0;
+    sb_printf(ctx->b, "  %s()\n", f->function ? f->function : "??");
+    if (f->file)
+        sb_printf(ctx->b, "      %s:%d +0x%lx\n", strip_path(f->file), f->line,
+                  (unsigned long)f->func_offset);
+    else if (f->module)
+        sb_printf(ctx->b, "      %s+0x%lx\n", strip_path(f->module),
+                  (unsigned long)(ctx->pc - f->module_base));
+    else
+        sb_printf(ctx->b, "      ??:0 +0x%lx\n", (unsigned long)ctx->pc);
+    return 0;
+}
+
+/* Every pc's frames, inlined ones first; the shim's own frames and the C
+ * library's start-up frames are left out. No frames print nothing. */
+static void put_pcs(struct sbuf *b, const uintptr_t *pcs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!pcs[i])
+            continue;
+        struct frame_ctx ctx = {b, pcs[i]};
+        gc_symbolize(pcs[i], true, put_frame, &ctx);
+    }
+}
+
+static void put_failed_stack(struct sbuf *b)
+{
+    sb_printf(b, "  [failed to restore the stack]\n");
+}
+
+static void put_stack(struct sbuf *b, const struct report_stack *s)
+{
+    if (s->restore_failed)
+        put_failed_stack(b);
+    else
+        put_pcs(b, s->pcs, s->n < STACK_MAX_FRAMES ? s->n : STACK_MAX_FRAMES);
+}
+
+static void put_depot_stack(struct sbuf *b, stack_id id)
+{
+    size_t n = 0;
+    const uintptr_t *pcs = id ? depot_get(id, &n) : NULL;
+    if (pcs)
+        put_pcs(b, pcs, n);
+}
+
+/* ---------------------------------------------------------------- paragraphs */
+
+/* [previous][atomic][write] */
+static const char *const access_titles[2][2][2] = {
+    {{"Read", "Write"}, {"Atomic read", "Atomic write"}},
+    {{"Previous read", "Previous write"}, {"Previous atomic read", "Previous atomic write"}},
+};
+
+/* A free() is shown as the write of the block it is (Go has no free); its
+ * stack begins at free's caller. */
+static void put_access(struct sbuf *b, const struct report_access *a, bool previous)
+{
+    bool write = a->is_write || a->is_free;
+    sb_printf(b, "%s at 0x%012lx by ", access_titles[previous][a->is_atomic][write],
+              (unsigned long)a->addr);
+    put_goroutine_name(b, a->gid);
+    sb_printf(b, ":\n");
+    put_stack(b, &a->stack);
+}
+
+/* The offset of addr in its module's ELF address space (what nm and
+ * addr2line show), when addr lies in a loaded module. */
+static bool module_offset(uintptr_t addr, uintptr_t *off)
+{
+    Dl_info info;
+    struct link_map *map = NULL;
+    if (!dladdr1((void *)addr, &info, (void **)&map, RTLD_DL_LINKMAP) || !map)
+        return false;
+    *off = addr - (uintptr_t)map->l_addr;
+    return true;
+}
+
+static void put_location(struct sbuf *b, const struct report_location *loc)
+{
+    uintptr_t off;
+    switch (loc->kind) {
+    case LOC_UNKNOWN:
+        return;
+    case LOC_HEAP:
+        sb_printf(b, "\nLocation is %sheap block of size %zu at 0x%012lx allocated by ",
+                  loc->freed ? "freed " : "", loc->size, (unsigned long)loc->start);
+        put_goroutine_name(b, loc->gid);
+        sb_printf(b, ":\n");
+        put_depot_stack(b, loc->stack);
+        return;
+    case LOC_GLOBAL:
+        sb_printf(b, "\nLocation is global '%s' of size %zu at 0x%012lx", loc->name[0] ? loc->name : "??",
+                  loc->size, (unsigned long)loc->start);
+        if (loc->module[0] && module_offset(loc->start, &off))
+            sb_printf(b, " (%s+0x%lx)", base_name(loc->module), (unsigned long)off);
+        else if (loc->module[0])
+            sb_printf(b, " (%s)", base_name(loc->module));
+        sb_printf(b, "\n");
+        return;
+    case LOC_STACK:
+        sb_printf(b, "\nLocation is stack of ");
+        put_goroutine_name(b, loc->gid);
+        sb_printf(b, ".\n");
+        return;
+    case LOC_TLS:
+        sb_printf(b, "\nLocation is TLS of ");
+        put_goroutine_name(b, loc->gid);
+        sb_printf(b, ".\n");
+        return;
+    }
+}
+
+/* A goroutine whose slot was reused is certainly finished (a slot is
+ * reused only after its owner ended); its creation stack is gone. */
+static void put_goroutine(struct sbuf *b, const struct report_goroutine *g)
+{
+    sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)g->gid,
+              g->known && !g->finished ? "running" : "finished");
+    if (g->known)
+        put_depot_stack(b, g->creation);
+    else
+        put_failed_stack(b);
+}
+
+static const char *const kind_titles[] = {
+#define REPORT_X(name, json, title) [REPORT_##name] = title,
+    REPORT_KINDS(REPORT_X)
+#undef REPORT_X
+};
+
+static bool access_present(const struct report_access *a)
+{
+    return a->addr || a->stack.n || a->stack.restore_failed;
+}
+
+size_t report_render_text(const struct report *r, char *buf, size_t cap)
+{
+    struct sbuf b = {buf, cap, 0};
+    if (cap == 0)
+        return 0;
+    buf[0] = '\0';
+    CHECK(r->kind < REPORT_KIND_COUNT);
+    sb_printf(&b, FENCE "WARNING: %s\n", kind_titles[r->kind]);
+    /* A race always has both accesses, even when the previous one's stack
+     * is lost; other findings show those they carry. */
+    bool first = true;
+    for (int i = 0; i < 2; i++) {
+        if (r->kind != REPORT_DATA_RACE && !access_present(&r->access[i]))
+            continue;
+        if (!first)
+            sb_printf(&b, "\n");
+        put_access(&b, &r->access[i], i == 1);
+        first = false;
+    }
+    put_location(&b, &r->loc);
+    size_t n = r->n_goroutines < 2 ? r->n_goroutines : 2;
+    for (size_t i = 0; i < n; i++) {
+        const struct report_goroutine *g = &r->goroutine[i];
+        if (g->gid <= 1 || (i == 1 && g->gid == r->goroutine[0].gid))
+            continue;
+        put_goroutine(&b, g);
+    }
+    sb_printf(&b, FENCE);
+    return b.len;
+}
+
+/* ---------------------------------------------------------------- location */
+
+/*
+ * Globals are found in the ELF symbol tables with a Dwfl of our own:
+ * symbolize.h does not expose its Dwfl, and dladdr sees only .dynsym,
+ * which rarely holds an executable's globals. dwfl_lock protects
+ * globals_dwfl (libdwfl is not thread-safe); nothing else is locked while
+ * it is held.
+ */
+static gc_lock_t dwfl_lock = GC_LOCK_INIT;
+static Dwfl *globals_dwfl;
+
+static const Dwfl_Callbacks proc_callbacks = {
+    .find_elf = dwfl_linux_proc_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+};
+
+/* (Re)reads the process's module list: libraries come and go with dlopen.
+ * Under dwfl_lock. */
+static bool dwfl_refresh(void)
+{
+    if (!globals_dwfl)
+        globals_dwfl = dwfl_begin(&proc_callbacks);
+    if (!globals_dwfl)
+        return false;
+    dwfl_report_begin(globals_dwfl);
+    int rc = dwfl_linux_proc_report(globals_dwfl, getpid());
+    return dwfl_report_end(globals_dwfl, NULL, NULL) == 0 && rc == 0;
+}
+
+static void copy_string(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static bool find_global(uintptr_t addr, struct report_location *loc)
+{
+    bool found = false;
+    gc_lock(&dwfl_lock);
+    Dwfl_Module *m = NULL;
+    if (globals_dwfl)
+        m = dwfl_addrmodule(globals_dwfl, addr);
+    if (!m && dwfl_refresh())
+        m = dwfl_addrmodule(globals_dwfl, addr);
+    if (m) {
+        GElf_Off off = 0;
+        GElf_Sym sym;
+        GElf_Word shndx;
+        Elf *elf;
+        Dwarf_Addr bias;
+        const char *name = dwfl_module_addrinfo(m, addr, &off, &sym, &shndx, &elf, &bias);
+        int type = name ? GELF_ST_TYPE(sym.st_info) : STT_NOTYPE;
+        bool inside = off < sym.st_size || (sym.st_size == 0 && off == 0);
+        if (name && (type == STT_OBJECT || type == STT_COMMON) && inside) {
+            const char *module = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+            loc->kind = LOC_GLOBAL;
+            loc->start = addr - off;
+            loc->size = sym.st_size;
+            copy_string(loc->name, sizeof(loc->name), name);
+            copy_string(loc->module, sizeof(loc->module), module ? module : "");
+            found = true;
+        }
+    }
+    gc_unlock(&dwfl_lock);
+    return found;
+}
+
+void report_describe_location(struct report *r, uintptr_t addr)
+{
+    struct report_location *loc = &r->loc;
+    memset(loc, 0, sizeof(*loc));
+    loc->kind = LOC_UNKNOWN;
+    struct heap_block blk;
+    if (heap_find(addr, &blk)) {
+        loc->kind = LOC_HEAP;
+        loc->start = blk.start;
+        loc->size = blk.size;
+        loc->gid = blk.gid;
+        loc->stack = blk.stack;
+        return;
+    }
+    uint64_t gid = crace_stack_owner(addr);
+    if (gid) {
+        loc->kind = LOC_STACK;
+        loc->gid = gid;
+        return;
+    }
+    find_global(addr, loc);
+}
+
+/* ---------------------------------------------------------------- emit */
+
+/*
+ * Reported pairs of code locations: the innermost pc of each access,
+ * smaller first (the same two statements racing in either order are one
+ * finding), and the kind. An open-addressing set; dedup_lock protects
+ * dedup_*, and nothing else is locked or called while it is held.
+ */
+struct dedup_entry {
+    uintptr_t lo, hi;
+    uint32_t kind;
+    bool used;
+};
+
+static gc_lock_t dedup_lock = GC_LOCK_INIT;
+static struct dedup_entry *dedup_table;
+static size_t dedup_cap, dedup_used; /* cap: 0 or a power of two */
+
+static _Atomic uint64_t report_counts[REPORT_KIND_COUNT];
+
+static size_t dedup_hash(uintptr_t lo, uintptr_t hi, uint32_t kind, size_t cap)
+{
+    uint64_t h = (uint64_t)lo * 0x9e3779b97f4a7c15ull;
+    h ^= ((uint64_t)hi + kind) * 0xc2b2ae3d27d4eb4full;
+    h ^= h >> 31;
+    return (size_t)h & (cap - 1);
+}
+
+static struct dedup_entry *dedup_slot(struct dedup_entry *t, size_t cap, uintptr_t lo, uintptr_t hi,
+                                      uint32_t kind)
+{
+    size_t i = dedup_hash(lo, hi, kind, cap);
+    while (t[i].used && !(t[i].lo == lo && t[i].hi == hi && t[i].kind == kind))
+        i = (i + 1) & (cap - 1);
+    return &t[i];
+}
+
+/* Under dedup_lock: keeps the table at most half full. */
+static void dedup_grow(void)
+{
+    size_t cap = dedup_cap ? dedup_cap * 2 : 256;
+    struct dedup_entry *t = crace_alloc(cap * sizeof(*t));
+    for (size_t i = 0; i < dedup_cap; i++)
+        if (dedup_table[i].used)
+            *dedup_slot(t, cap, dedup_table[i].lo, dedup_table[i].hi, dedup_table[i].kind) = dedup_table[i];
+    crace_free(dedup_table);
+    dedup_table = t;
+    dedup_cap = cap;
+}
+
+static uintptr_t innermost_pc(const struct report_access *a)
+{
+    return a->stack.restore_failed || a->stack.n == 0 ? 0 : a->stack.pcs[0];
+}
+
+/* True the first time the pair of code locations of r is seen. A finding
+ * without any code location cannot be compared and is always new. */
+static bool dedup_first(const struct report *r)
+{
+    uintptr_t a = innermost_pc(&r->access[0]), b = innermost_pc(&r->access[1]);
+    uintptr_t lo = a < b ? a : b, hi = a < b ? b : a;
+    if (!lo && !hi)
+        return true;
+    bool first = false;
+    gc_lock(&dedup_lock);
+    if (2 * (dedup_used + 1) > dedup_cap)
+        dedup_grow();
+    struct dedup_entry *e = dedup_slot(dedup_table, dedup_cap, lo, hi, (uint32_t)r->kind);
+    if (!e->used) {
+        *e = (struct dedup_entry){lo, hi, (uint32_t)r->kind, true};
+        dedup_used++;
+        first = true;
+    }
+    gc_unlock(&dedup_lock);
+    return first;
+}
+
+/* Big enough for any ordinary report; a bigger one is rendered again into
+ * a buffer four times the size, up to the limit, then cut. */
+enum { REPORT_BUF = 64 * 1024, REPORT_BUF_MAX = 4 * 1024 * 1024 };
+
+bool report_emit(const struct report *r)
+{
+    CHECK(r->kind < REPORT_KIND_COUNT);
+    if (!dedup_first(r))
+        return false;
+    size_t cap = REPORT_BUF, len;
+    char *buf;
+    for (;;) {
+        buf = crace_alloc(cap);
+        len = report_render_text(r, buf, cap);
+        if (len < cap - 1 || cap >= REPORT_BUF_MAX)
+            break;
+        crace_free(buf);
+        cap *= 4;
+    }
+    crace_write(buf, len);
+    crace_free(buf);
+    atomic_fetch_add_explicit(&report_counts[r->kind], 1, memory_order_relaxed);
+    if (crace_opts.halt_on_error) {
+        report_print_summary();
+        _exit((int)crace_opts.exitcode);
+    }
+    return true;
+}
+
+uint64_t report_count(enum report_kind kind)
+{
+    CHECK(kind < REPORT_KIND_COUNT);
+    return atomic_load_explicit(&report_counts[kind], memory_order_relaxed);
+}
+
+uint64_t report_total(void)
+{
+    uint64_t n = 0;
+    for (int k = 0; k < REPORT_KIND_COUNT; k++)
+        n += atomic_load_explicit(&report_counts[k], memory_order_relaxed);
+    return n;
+}
+
+/* "Found 2 data race(s)", Go's words at exit; other kinds the same way
+ * ("Found 1 goroutine leak(s)"), from their titles. */
+void report_print_summary(void)
+{
+    char buf[1024];
+    struct sbuf b = {buf, sizeof(buf), 0};
+    buf[0] = '\0';
+    for (int k = 0; k < REPORT_KIND_COUNT; k++) {
+        uint64_t n = report_count((enum report_kind)k);
+        if (!n)
+            continue;
+        char title[64];
+        size_t i = 0;
+        for (; kind_titles[k][i] && i + 1 < sizeof(title); i++) {
+            char c = kind_titles[k][i];
+            title[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        }
+        title[i] = '\0';
+        sb_printf(&b, "Found %llu %s(s)\n", (unsigned long long)n, title);
+    }
+    if (b.len)
+        crace_write(buf, b.len);
+}
+
+int report_exit_status(int status)
+{
+    return status == 0 && report_total() > 0 ? (int)crace_opts.exitcode : status;
+}

@@ -1,0 +1,104 @@
+/*
+ * report.h: a finding, built as data first and rendered afterwards (text
+ * in Go's layout now; JSON, SARIF... from the same data).
+ */
+#ifndef CRACE_REPORT_H
+#define CRACE_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stackdepot.h"
+
+/* X(name, json name, title after "WARNING: ") */
+#define REPORT_KINDS(X)                                              \
+    X(DATA_RACE, "data_race", "DATA RACE")                          \
+    X(POTENTIAL_DEADLOCK, "potential_deadlock", "POTENTIAL DEADLOCK") \
+    X(DEADLOCK, "deadlock", "DEADLOCK")                             \
+    X(GOROUTINE_LEAK, "goroutine_leak", "GOROUTINE LEAK")           \
+    X(MISUSE, "misuse", "MISUSE")                                   \
+    X(BUSY_SELECT, "busy_select", "BUSY SELECT LOOP")               \
+    X(PANIC, "panic", "PANIC")
+
+enum report_kind {
+#define REPORT_X(name, json, title) REPORT_##name,
+    REPORT_KINDS(REPORT_X)
+#undef REPORT_X
+    REPORT_KIND_COUNT
+};
+
+struct report_stack {
+    uintptr_t pcs[STACK_MAX_FRAMES]; /* return addresses, innermost first */
+    size_t n;
+    bool restore_failed; /* the history was overwritten: no stack */
+};
+
+struct report_access {
+    uintptr_t addr;
+    size_t size;
+    bool is_write;
+    bool is_atomic;
+    bool is_free;       /* the access is the free() of the block */
+    uint64_t gid;
+    struct report_stack stack;
+};
+
+enum report_location_kind {
+    LOC_UNKNOWN,
+    LOC_HEAP,   /* heap block: start, size, gid, stack = allocation */
+    LOC_GLOBAL, /* global: name, start, size, module */
+    LOC_STACK,  /* a goroutine's stack: gid */
+    LOC_TLS,    /* a goroutine's thread-local storage: gid */
+};
+
+struct report_location {
+    enum report_location_kind kind;
+    uintptr_t start;
+    size_t size;
+    uint64_t gid;
+    stack_id stack;
+    bool freed;
+    char name[128];
+    char module[256];
+};
+
+struct report_goroutine {
+    uint64_t gid;
+    bool finished;
+    bool known;          /* false: the slot was reused, creation unknown */
+    stack_id creation;
+};
+
+struct report {
+    enum report_kind kind;
+    struct report_access access[2]; /* [0] current, [1] previous */
+    struct report_location loc;
+    struct report_goroutine goroutine[2];
+    size_t n_goroutines;
+};
+
+/* Fills r->loc for address addr (heap block, global, stack, TLS). */
+void report_describe_location(struct report *r, uintptr_t addr);
+
+/* Renders r in Go's layout, fences included, into buf; returns the
+ * length (truncated at cap - 1, always NUL-terminated). */
+size_t report_render_text(const struct report *r, char *buf, size_t cap);
+
+/* Prints r to the report stream (one write) unless an identical pair of
+ * code locations was reported before; counts it. Returns false when it
+ * was a duplicate. Honours halt_on_error. */
+bool report_emit(const struct report *r);
+
+/* Findings printed so far, per kind and in total. */
+uint64_t report_count(enum report_kind kind);
+uint64_t report_total(void);
+
+/* At exit: "Found N data race(s)" (Go's words; other kinds alike, one
+ * line per kind found) to the report stream; nothing when clean. */
+void report_print_summary(void);
+/* The process's exit status given the program's: exitcode (66) when
+ * findings were reported and the program exited 0, else status. */
+int report_exit_status(int status);
+
+#endif /* CRACE_REPORT_H */

@@ -1,0 +1,70 @@
+/* rt.c: the shim's allocation, internal errors and symbol resolution. */
+#include "rt.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+void *crace_alloc(size_t size)
+{
+    void *p = __libc_calloc(1, size ? size : 1);
+    if (!p)
+        crace_fatal("out of memory (allocating %zu bytes for the detector)", size);
+    return p;
+}
+
+void *crace_realloc(void *p, size_t size)
+{
+    void *q = __libc_realloc(p, size ? size : 1);
+    if (!q)
+        crace_fatal("out of memory (allocating %zu bytes for the detector)", size);
+    return q;
+}
+
+void crace_free(void *p)
+{
+    __libc_free(p);
+}
+
+char *crace_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = crace_alloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+void *crace_mmap(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        crace_fatal("cannot map %zu bytes of detector memory", size);
+    return p;
+}
+
+void crace_munmap(void *p, size_t size)
+{
+    munmap(p, size);
+}
+
+void crace_check_failed(const char *file, int line, const char *cond)
+{
+    char buf[512];
+    int n = snprintf(buf, sizeof(buf), "crace internal error: %s:%d: CHECK failed: %s\n", file, line, cond);
+    if (n > 0 && write(2, buf, (size_t)n) < 0)
+        _exit(3);
+    _exit(3);
+}
+
+/* The next definition of name after the shim (libc's), or a fatal error:
+ * running on without the real function would break the program. */
+void *crace_real(const char *name, const char *version)
+{
+    void *p = version ? dlvsym(RTLD_NEXT, name, version) : dlsym(RTLD_NEXT, name);
+    if (!p)
+        crace_fatal("cannot find the real '%s'%s%s: %s", name, version ? " version " : "",
+                    version ? version : "", dlerror());
+    return p;
+}

@@ -1,0 +1,107 @@
+/* shadow.c: the shadow table and its overflow blocks (see shadow.h). */
+#include "shadow.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+_Atomic(shadow_granule *) *shadow_dir;
+
+/* Below this many bytes of shadow a reset clears cells one by one (and
+ * recycles overflow blocks); above it whole pages are given back to the
+ * kernel, cheaper for a thread stack of megabytes. */
+#define SHADOW_RESET_MADVISE (256u * 1024u)
+#define SHADOW_OVF_CHUNK (1u << 20)
+
+void shadow_init(void)
+{
+    shadow_dir = crace_mmap(SHADOW_REGIONS * sizeof(shadow_dir[0]));
+}
+
+shadow_granule *shadow_region_create(uintptr_t addr)
+{
+    size_t bytes = SHADOW_REGION_GRANULES * sizeof(shadow_granule);
+    shadow_granule *r = crace_mmap(bytes);
+    shadow_granule *expected = NULL;
+    if (!atomic_compare_exchange_strong(&shadow_dir[addr >> SHADOW_REGION_SHIFT], &expected, r)) {
+        /* Another thread installed it first. */
+        crace_munmap(r, bytes);
+        r = expected;
+    }
+    return r;
+}
+
+/* Per-thread pool of overflow blocks: a free list plus a bump chunk. No
+ * lock: a block released by one thread is reused by that thread. */
+static CRACE_TLS shadow_ovf *ovf_free;
+static CRACE_TLS char *ovf_bump, *ovf_end;
+
+shadow_ovf *shadow_ovf_alloc(void)
+{
+    shadow_ovf *o = ovf_free;
+    if (o) {
+        ovf_free = atomic_load_explicit(&o->next, memory_order_relaxed);
+    } else {
+        if (ovf_bump == NULL || ovf_bump + sizeof(*o) > ovf_end) {
+            ovf_bump = crace_mmap(SHADOW_OVF_CHUNK);
+            ovf_end = ovf_bump + SHADOW_OVF_CHUNK;
+        }
+        o = (shadow_ovf *)ovf_bump;
+        ovf_bump += sizeof(*o);
+    }
+    memset(o, 0, sizeof(*o));
+    return o;
+}
+
+void shadow_ovf_release(shadow_ovf *o)
+{
+    while (o) {
+        shadow_ovf *next = atomic_load_explicit(&o->next, memory_order_relaxed);
+        atomic_store_explicit(&o->next, ovf_free, memory_order_relaxed);
+        ovf_free = o;
+        o = next;
+    }
+}
+
+static void clear_granules(shadow_granule *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (int k = 0; k < SHADOW_INLINE; k++) {
+            shadow_cell c = atomic_exchange_explicit(&g[i].cell[k], 0, memory_order_relaxed);
+            if (sc_is_ovf(c))
+                shadow_ovf_release(sc_to_ovf(c));
+        }
+    }
+}
+
+void shadow_reset(uintptr_t addr, size_t size)
+{
+    uintptr_t end = addr + size;
+    if (end > (1ull << SHADOW_ADDR_BITS))
+        end = 1ull << SHADOW_ADDR_BITS;
+    addr &= ~(uintptr_t)(SHADOW_GRANULE - 1);
+    while (addr < end) {
+        uintptr_t region_end = (addr | (SHADOW_REGION_SIZE - 1)) + 1;
+        uintptr_t stop = end < region_end ? end : region_end;
+        shadow_granule *r = atomic_load_explicit(&shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
+        if (r) {
+            shadow_granule *g = r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
+            size_t n = (stop - addr + SHADOW_GRANULE - 1) / SHADOW_GRANULE;
+            size_t bytes = n * sizeof(shadow_granule);
+            if (bytes < SHADOW_RESET_MADVISE) {
+                clear_granules(g, n);
+            } else {
+                /* Whole pages back to the kernel (they read as zero again);
+                 * the partial pages at both ends are cleared by hand.
+                 * Overflow blocks of those pages are abandoned, not
+                 * recycled: rare, and bounded by the data they described. */
+                uintptr_t lo = ((uintptr_t)g + 4095) & ~(uintptr_t)4095;
+                uintptr_t hi = ((uintptr_t)(g + n)) & ~(uintptr_t)4095;
+                clear_granules(g, (lo - (uintptr_t)g) / sizeof(shadow_granule));
+                if (hi > lo)
+                    madvise((void *)lo, hi - lo, MADV_DONTNEED);
+                clear_granules((shadow_granule *)hi, ((uintptr_t)(g + n) - hi) / sizeof(shadow_granule));
+            }
+        }
+        addr = stop;
+    }
+}

@@ -1,0 +1,111 @@
+/*
+ * shadow.h: shadow memory, the record of past accesses to every 8-byte
+ * granule of application memory.
+ *
+ * Each granule has two inline cells. A cell records one access class: the
+ * epoch (slot, clock) of the last access of one thread, which bytes of the
+ * granule it touched (mask), and whether it was a write and atomic. Cell
+ * value 0 is empty; a cell with mask 0 and a non-zero value is a pointer to
+ * an overflow block holding further cells. Nothing is ever evicted: a cell
+ * is dropped only when a later access that happens after it covers it
+ * (same or more bytes, and a write, or both reads), which keeps every
+ * access that can still race (FastTrack's rule, byte-precise).
+ *
+ * The table is found by arithmetic: a first level indexed by addr >>
+ * SHADOW_REGION_SHIFT, lazily filled with regions mapped MAP_NORESERVE, so
+ * untouched memory costs nothing. Lookups take no lock; a region is
+ * installed with one CAS and never removed.
+ */
+#ifndef CRACE_SHADOW_H
+#define CRACE_SHADOW_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rt.h"
+
+typedef uint64_t shadow_cell;
+
+/* Cell layout: | clock:38 | slot:16 | atomic:1 | write:1 | mask:8 | */
+#define SC_MASK_BITS 8
+#define SC_WRITE_BIT (1ull << 8)
+#define SC_ATOMIC_BIT (1ull << 9)
+#define SC_SLOT_SHIFT 10
+#define SC_SLOT_BITS 16
+#define SC_CLOCK_SHIFT 26
+#define SC_MAX_SLOTS (1u << SC_SLOT_BITS)
+#define SC_MAX_CLOCK ((1ull << (64 - SC_CLOCK_SHIFT)) - 1)
+
+static inline unsigned sc_mask(shadow_cell c) { return (unsigned)(c & 0xff); }
+static inline bool sc_is_write(shadow_cell c) { return (c & SC_WRITE_BIT) != 0; }
+static inline bool sc_is_atomic(shadow_cell c) { return (c & SC_ATOMIC_BIT) != 0; }
+static inline uint32_t sc_slot(shadow_cell c) { return (uint32_t)(c >> SC_SLOT_SHIFT) & (SC_MAX_SLOTS - 1); }
+static inline uint64_t sc_clock(shadow_cell c) { return c >> SC_CLOCK_SHIFT; }
+static inline bool sc_is_ovf(shadow_cell c) { return c != 0 && sc_mask(c) == 0; }
+
+/* The epoch part of a cell: (clock << SC_CLOCK_SHIFT) | (slot << SC_SLOT_SHIFT). */
+static inline uint64_t sc_epoch(uint32_t slot, uint64_t clock)
+{
+    return (clock << SC_CLOCK_SHIFT) | ((uint64_t)slot << SC_SLOT_SHIFT);
+}
+
+static inline shadow_cell sc_make(uint64_t epoch, unsigned mask, bool write, bool atomic)
+{
+    return epoch | mask | (write ? SC_WRITE_BIT : 0) | (atomic ? SC_ATOMIC_BIT : 0);
+}
+
+#define SHADOW_GRANULE 8u
+#define SHADOW_INLINE 2
+typedef struct {
+    _Atomic shadow_cell cell[SHADOW_INLINE];
+} shadow_granule;
+
+/* An overflow block: more cells of one granule, chained. Blocks are owned
+ * by their granule until its shadow is reset. */
+#define SHADOW_OVF_CELLS 7
+typedef struct shadow_ovf {
+    _Atomic shadow_cell cell[SHADOW_OVF_CELLS];
+    _Atomic(struct shadow_ovf *) next;
+} shadow_ovf;
+
+/* An overflow pointer as a cell: shifted left past the mask byte, so its
+ * mask reads 0 whatever the block's alignment. */
+static inline shadow_cell sc_from_ovf(const shadow_ovf *o) { return (shadow_cell)(uintptr_t)o << 8; }
+static inline shadow_ovf *sc_to_ovf(shadow_cell c) { return (shadow_ovf *)(uintptr_t)(c >> 8); }
+
+/* Application addresses below 2^47 (x86-64 and aarch64 user space) are
+ * shadowed; others are ignored. */
+#define SHADOW_ADDR_BITS 47
+#define SHADOW_REGION_SHIFT 22 /* 4 MiB of application memory per region */
+#define SHADOW_REGION_SIZE (1ull << SHADOW_REGION_SHIFT)
+#define SHADOW_REGIONS (1ull << (SHADOW_ADDR_BITS - SHADOW_REGION_SHIFT))
+#define SHADOW_REGION_GRANULES (SHADOW_REGION_SIZE / SHADOW_GRANULE)
+
+extern _Atomic(shadow_granule *) *shadow_dir;
+
+shadow_granule *shadow_region_create(uintptr_t addr);
+
+/* The granule holding addr, or NULL when addr is not shadowed. */
+static inline shadow_granule *shadow_get(uintptr_t addr)
+{
+    if (CRACE_UNLIKELY(addr >> SHADOW_ADDR_BITS))
+        return NULL;
+    shadow_granule *r = atomic_load_explicit(&shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
+    if (CRACE_UNLIKELY(!r))
+        r = shadow_region_create(addr);
+    return r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
+}
+
+void shadow_init(void);
+
+/* Forgets every access to [addr, addr + size) (fresh memory: a new heap
+ * block, a new thread's stack). Overflow blocks go back to the pool. */
+void shadow_reset(uintptr_t addr, size_t size);
+
+/* Overflow blocks come from a per-thread pool refilled from big mappings. */
+shadow_ovf *shadow_ovf_alloc(void);
+void shadow_ovf_release(shadow_ovf *o);
+
+#endif /* CRACE_SHADOW_H */

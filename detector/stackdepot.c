@@ -1,0 +1,108 @@
+/* stackdepot.c: interned stacks (see stackdepot.h). */
+#include "stackdepot.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#include "lock.h"
+#include "rt.h"
+
+typedef struct depot_entry {
+    struct depot_entry *next; /* bucket chain, under the bucket lock */
+    uint32_t hash;
+    uint32_t n;
+    uintptr_t pcs[]; /* n frames, then the entry's id (found by content, returned by id) */
+} depot_entry;
+
+#define DEPOT_BUCKETS (1u << 16)
+#define DEPOT_CHUNK (1u << 16)
+#define DEPOT_CHUNKS (1u << 10)
+
+/* Each bucket: a lock protecting its chain. Ids index dir[id / CHUNK][id %
+ * CHUNK]; an id is published (store-release) only after its entry is
+ * complete, so depot_get needs no lock. */
+static struct {
+    gc_lock_t lock;
+    depot_entry *head;
+} buckets[DEPOT_BUCKETS];
+static _Atomic(depot_entry **) dir[DEPOT_CHUNKS];
+static _Atomic uint32_t next_id = 1;
+static gc_lock_t dir_lock = GC_LOCK_INIT;
+
+static uint32_t hash_pcs(const uintptr_t *pcs, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ n;
+    for (size_t i = 0; i < n; i++) {
+        h ^= pcs[i];
+        h *= 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static depot_entry **chunk_for(uint32_t id)
+{
+    uint32_t c = id / DEPOT_CHUNK;
+    CHECK(c < DEPOT_CHUNKS);
+    depot_entry **chunk = atomic_load_explicit(&dir[c], memory_order_acquire);
+    if (!chunk) {
+        gc_lock(&dir_lock);
+        chunk = atomic_load_explicit(&dir[c], memory_order_relaxed);
+        if (!chunk) {
+            chunk = crace_mmap(DEPOT_CHUNK * sizeof(*chunk));
+            atomic_store_explicit(&dir[c], chunk, memory_order_release);
+        }
+        gc_unlock(&dir_lock);
+    }
+    return chunk;
+}
+
+stack_id depot_put(const uintptr_t *pcs, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (n > STACK_MAX_FRAMES)
+        n = STACK_MAX_FRAMES;
+    uint32_t h = hash_pcs(pcs, n);
+    uint32_t b = h & (DEPOT_BUCKETS - 1);
+    gc_lock(&buckets[b].lock);
+    for (depot_entry *e = buckets[b].head; e; e = e->next) {
+        if (e->hash == h && e->n == n && memcmp(e->pcs, pcs, n * sizeof(pcs[0])) == 0) {
+            stack_id id = (stack_id)e->pcs[n];
+            gc_unlock(&buckets[b].lock);
+            return id;
+        }
+    }
+    depot_entry *e = crace_alloc(sizeof(*e) + (n + 1) * sizeof(uintptr_t));
+    e->hash = h;
+    e->n = (uint32_t)n;
+    memcpy(e->pcs, pcs, n * sizeof(pcs[0]));
+    stack_id id = atomic_fetch_add(&next_id, 1);
+    e->pcs[n] = id;
+    depot_entry **chunk = chunk_for(id);
+    atomic_store_explicit((_Atomic(depot_entry *) *)&chunk[id % DEPOT_CHUNK], e, memory_order_release);
+    e->next = buckets[b].head;
+    buckets[b].head = e;
+    gc_unlock(&buckets[b].lock);
+    return id;
+}
+
+const uintptr_t *depot_get(stack_id id, size_t *n)
+{
+    *n = 0;
+    if (id == 0 || id >= atomic_load(&next_id))
+        return NULL;
+    depot_entry **chunk = atomic_load_explicit(&dir[id / DEPOT_CHUNK], memory_order_acquire);
+    if (!chunk)
+        return NULL;
+    depot_entry *e = atomic_load_explicit((_Atomic(depot_entry *) *)&chunk[id % DEPOT_CHUNK], memory_order_acquire);
+    if (!e)
+        return NULL;
+    *n = e->n;
+    return e->pcs;
+}
+
+size_t depot_count(void)
+{
+    return atomic_load(&next_id) - 1;
+}

@@ -1,0 +1,158 @@
+/*
+ * stub.c: libcrace_stub.so, a definition of every ThreadSanitizer compiler
+ * ABI entry point that does nothing but the program's own work.
+ *
+ * `crace cc` links instrumented binaries against this library instead of
+ * libtsan, so they run natively at full speed. `crace run` preloads
+ * libcrace.so, whose definitions of the same names win symbol lookup.
+ *
+ * The hazard is in the word "nothing": an entry point that stands for a
+ * program operation must still perform it. Atomics operate (with seq_cst,
+ * a valid strengthening of any order the program asked for, so the order
+ * argument can be ignored), and memcpy/memmove/memset copy. Only the
+ * entry points that merely observe (accesses, function entry and exit,
+ * vptr updates, ignore brackets) are empty.
+ *
+ * The names come from tsan_abi.inc, the list the shim expands too, so the
+ * stub cannot miss one the shim defines. The 16-byte atomics use the
+ * __atomic builtins on __int128, which gcc always (and clang without
+ * -mcx16) compiles to libatomic calls: link with -latomic.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "../tsan_abi.inc"
+
+/* Built with -fvisibility=hidden or not, these must be exported. */
+#define STUB_API __attribute__((visibility("default")))
+
+/* Every atomic is performed sequentially consistent; see above. */
+#define STUB_MO __ATOMIC_SEQ_CST
+
+STUB_API void __tsan_init(void) {}
+
+/* ------------------------------------------------ plain memory accesses */
+
+#define STUB_ACCESS(name, size, is_write) \
+    STUB_API void __tsan_##name(void *addr) { (void)addr; }
+TSAN_ACCESSES(STUB_ACCESS)
+#undef STUB_ACCESS
+
+STUB_API void __tsan_read_range(void *addr, unsigned long size)
+{
+    (void)addr;
+    (void)size;
+}
+
+STUB_API void __tsan_write_range(void *addr, unsigned long size)
+{
+    (void)addr;
+    (void)size;
+}
+
+/* ------------------------------------------------ shadow call stack, C++ */
+
+STUB_API void __tsan_func_entry(void *call_pc) { (void)call_pc; }
+STUB_API void __tsan_func_exit(void) {}
+
+STUB_API void __tsan_vptr_update(void **vptr_p, void *new_val)
+{
+    (void)vptr_p;
+    (void)new_val;
+}
+
+STUB_API void __tsan_vptr_read(void **vptr_p) { (void)vptr_p; }
+
+STUB_API void __tsan_ignore_thread_begin(void) {}
+STUB_API void __tsan_ignore_thread_end(void) {}
+
+/* ------------------------------------------------ memory intrinsics */
+
+/* The compiler replaced the program's memcpy with this call: copy. */
+STUB_API void *__tsan_memcpy(void *dst, const void *src, unsigned long n)
+{
+    return memcpy(dst, src, n);
+}
+
+STUB_API void *__tsan_memmove(void *dst, const void *src, unsigned long n)
+{
+    return memmove(dst, src, n);
+}
+
+STUB_API void *__tsan_memset(void *dst, int c, unsigned long n)
+{
+    return memset(dst, c, n);
+}
+
+/* ------------------------------------------------ atomics */
+
+/* Every atomic operation on one operand type: the ones with their own
+ * shapes here, the read-modify-write ones from TSAN_ATOMIC_RMW. */
+#define STUB_ATOMIC_OPS(bits, type)                                                        \
+    STUB_API type __tsan_atomic##bits##_load(const volatile type *a, int mo)                \
+    {                                                                                        \
+        (void)mo;                                                                            \
+        return __atomic_load_n(a, STUB_MO);                                                  \
+    }                                                                                        \
+    STUB_API void __tsan_atomic##bits##_store(volatile type *a, type v, int mo)             \
+    {                                                                                        \
+        (void)mo;                                                                            \
+        __atomic_store_n(a, v, STUB_MO);                                                     \
+    }                                                                                        \
+    /* On failure *c receives the current value, as C11 requires. */                        \
+    STUB_API int __tsan_atomic##bits##_compare_exchange_strong(volatile type *a, type *c,   \
+                                                               type v, int mo, int fmo)     \
+    {                                                                                        \
+        (void)mo;                                                                            \
+        (void)fmo;                                                                           \
+        return __atomic_compare_exchange_n(a, c, v, 0, STUB_MO, STUB_MO);                    \
+    }                                                                                        \
+    STUB_API int __tsan_atomic##bits##_compare_exchange_weak(volatile type *a, type *c,     \
+                                                             type v, int mo, int fmo)       \
+    {                                                                                        \
+        (void)mo;                                                                            \
+        (void)fmo;                                                                           \
+        return __atomic_compare_exchange_n(a, c, v, 1, STUB_MO, STUB_MO);                    \
+    }                                                                                        \
+    /* clang's form: returns the old value, equal to c exactly on success. */               \
+    STUB_API type __tsan_atomic##bits##_compare_exchange_val(volatile type *a, type c,      \
+                                                             type v, int mo, int fmo)       \
+    {                                                                                        \
+        (void)mo;                                                                            \
+        (void)fmo;                                                                           \
+        __atomic_compare_exchange_n(a, &c, v, 0, STUB_MO, STUB_MO);                          \
+        return c;                                                                            \
+    }                                                                                        \
+    TSAN_ATOMIC_RMW(STUB_RMW, bits, type)
+
+/* One read-modify-write operation T op(volatile T *a, T v, int mo). */
+#define STUB_RMW(bits, type, name, builtin)                                        \
+    STUB_API type __tsan_atomic##bits##_##name(volatile type *a, type v, int mo) \
+    {                                                                              \
+        (void)mo;                                                                  \
+        return builtin(a, v, STUB_MO);                                             \
+    }
+
+/* clang warns that 16-byte atomics are not lock-free without -mcx16 and go
+ * through libatomic. That is deliberate: the program's own 16-byte atomics
+ * take the same path, so both agree on how the location is locked. */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Watomic-alignment"
+#endif
+TSAN_ATOMIC_TYPES(STUB_ATOMIC_OPS)
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
+
+STUB_API void __tsan_atomic_thread_fence(int mo)
+{
+    (void)mo;
+    __atomic_thread_fence(STUB_MO);
+}
+
+STUB_API void __tsan_atomic_signal_fence(int mo)
+{
+    (void)mo;
+    __atomic_signal_fence(STUB_MO);
+}

@@ -1,0 +1,303 @@
+/* thread.c: the thread registry, slots and goroutine numbers (thread.h). */
+#include "thread.h"
+
+#include <string.h>
+
+#include "access.h"
+#include "lock.h"
+#include "options.h"
+#include "sync.h"
+
+CRACE_TLS crace_thread *crace_cur;
+
+/* What a report needs to know about the goroutines that owned a slot. */
+#define SLOT_OWNERS 4
+struct slot_owner {
+    uint64_t start_clock; /* first clock of this owner */
+    uint64_t gid;
+    stack_id creation;
+    bool finished;
+};
+
+struct slot_info {
+    crace_thread *owner;      /* NULL while free */
+    uint64_t final_clock;     /* last clock any owner used */
+    uint64_t needed_clock;    /* last clock in a shadow cell: a reuser must know it */
+    hist_t *hist;
+    struct slot_owner owners[SLOT_OWNERS]; /* ring, newest at owners_head */
+    uint32_t owners_head;
+    uint32_t next_free;       /* free-list link, valid while free */
+};
+
+/* reg_lock protects everything below. Order: reg_lock before a sync
+ * bucket lock; never held across a call into the program. */
+static gc_lock_t reg_lock = GC_LOCK_INIT;
+static struct slot_info *slots;
+static uint32_t n_slots, cap_slots;
+#define NO_SLOT UINT32_MAX
+static uint32_t free_head = NO_SLOT;
+static uint64_t next_gid = 1;
+static crace_thread *all_threads;
+
+/* How many free slots to try before taking a new one: a free slot is
+ * usable only by a creator that knows its last owner's end. */
+#define SLOT_REUSE_TRIES 16
+
+static size_t hist_words(void)
+{
+    long n = crace_opts.history_size;
+    if (n < 0 || n > 7)
+        n = 2;
+    return ((size_t)1 << (15 + n)) / sizeof(uint64_t);
+}
+
+/* Picks a slot for a thread created by parent (NULL: unknown creator).
+ * Under reg_lock. */
+static uint32_t slot_take(const crace_thread *parent)
+{
+    uint32_t *link = &free_head;
+    for (int tries = 0; *link != NO_SLOT && tries < SLOT_REUSE_TRIES; tries++) {
+        uint32_t s = *link;
+        if (parent && vc_get(&parent->vc, s) >= slots[s].needed_clock) {
+            *link = slots[s].next_free;
+            return s;
+        }
+        link = &slots[s].next_free;
+    }
+    CHECK(n_slots < SC_MAX_SLOTS);
+    if (n_slots == cap_slots) {
+        cap_slots = cap_slots ? cap_slots * 2 : 64;
+        slots = crace_realloc(slots, cap_slots * sizeof(slots[0]));
+        memset(slots + n_slots, 0, (cap_slots - n_slots) * sizeof(slots[0]));
+    }
+    uint32_t s = n_slots++;
+    slots[s].hist = hist_create(hist_words());
+    return s;
+}
+
+static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
+{
+    crace_thread *t = crace_alloc(sizeof(*t));
+    vc_init(&t->vc);
+    t->shcap = 64;
+    t->shstack = crace_alloc(t->shcap * sizeof(uintptr_t));
+    t->creation_stack = creation;
+    atomic_store(&t->state, THREAD_RUNNING);
+
+    gc_lock(&reg_lock);
+    uint32_t s = slot_take(parent);
+    struct slot_info *si = &slots[s];
+    si->owner = t;
+    t->slot = s;
+    t->hist = si->hist;
+    t->gid = next_gid++;
+    t->parent_gid = parent ? parent->gid : 0;
+    uint64_t start = si->final_clock + 1;
+    si->owners_head = (si->owners_head + 1) % SLOT_OWNERS;
+    si->owners[si->owners_head] = (struct slot_owner){start, t->gid, creation, false};
+    t->next = all_threads;
+    all_threads = t;
+    gc_unlock(&reg_lock);
+
+    /* The creator's past happens before the child's start. */
+    if (parent)
+        vc_copy(&t->vc, &parent->vc);
+    vc_set(&t->vc, s, start);
+    t->epoch = sc_epoch(s, start);
+    return t;
+}
+
+/* Starts t's history: the slot may hold a previous owner's events. */
+static void hist_begin(crace_thread *t)
+{
+    crace_hist_put(t, EV_RESET);
+    crace_hist_put(t, ((uint64_t)t->vc.clk[t->slot] << 3) | EV_EPOCH);
+}
+
+static void stack_bounds(crace_thread *t)
+{
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0)
+        return;
+    void *addr;
+    size_t size;
+    if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+        t->stack_lo = (uintptr_t)addr;
+        t->stack_hi = (uintptr_t)addr + size;
+    }
+    pthread_attr_destroy(&attr);
+}
+
+crace_thread *crace_thread_attach(void)
+{
+    if (!crace_inited) {
+        /* Instrumented code running before the shim's constructor. */
+        crace_init();
+        if (crace_cur)
+            return crace_cur;
+    }
+    crace_thread *t = thread_new(NULL, 0);
+    crace_cur = t;
+    t->in_shim++;
+    t->pthread = pthread_self();
+    stack_bounds(t);
+    t->in_shim--;
+    hist_begin(t);
+    return t;
+}
+
+crace_thread *crace_thread_prepare(crace_thread *parent, stack_id creation)
+{
+    crace_thread *t = thread_new(parent, creation);
+    /* The parent's later actions must not look ordered before the child. */
+    crace_thread_tick(parent);
+    return t;
+}
+
+static void unlink_thread(crace_thread *t)
+{
+    for (crace_thread **pp = &all_threads; *pp; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            break;
+        }
+    }
+}
+
+/* Gives t's slot back. Under reg_lock. */
+static void slot_release(crace_thread *t)
+{
+    struct slot_info *si = &slots[t->slot];
+    si->owner = NULL;
+    si->final_clock = t->vc.clk[t->slot];
+    si->needed_clock = t->used_clock;
+    si->owners[si->owners_head].finished = true;
+    si->next_free = free_head;
+    free_head = t->slot;
+}
+
+void crace_thread_abandon(crace_thread *t)
+{
+    gc_lock(&reg_lock);
+    unlink_thread(t);
+    slot_release(t);
+    gc_unlock(&reg_lock);
+    vc_destroy(&t->vc);
+    crace_free(t->shstack);
+    crace_free(t);
+}
+
+void crace_thread_start(crace_thread *t)
+{
+    crace_cur = t;
+    t->in_shim++;
+    gc_lock(&reg_lock);
+    t->pthread = pthread_self();
+    gc_unlock(&reg_lock);
+    stack_bounds(t);
+    /* A cached stack may hold a dead thread's accesses: fresh memory. */
+    if (t->stack_hi)
+        shadow_reset(t->stack_lo, t->stack_hi - t->stack_lo);
+    t->in_shim--;
+    hist_begin(t);
+}
+
+void crace_thread_finish(crace_thread *t)
+{
+    if (atomic_load(&t->state) == THREAD_FINISHED)
+        return;
+    t->in_shim++;
+    /* Published under the pthread_t for the joiner. No tick: the thread
+     * does nothing more, and its slot's last clock stays the one the
+     * joiner learns, so the joiner can reuse the slot. */
+    if (!t->detached) {
+        sync_var *s = sync_lock((uintptr_t)t->pthread, true, 0);
+        vc_copy(&s->vc, &t->vc);
+        sync_unlock(s);
+    }
+    atomic_store(&t->state, THREAD_FINISHED);
+    gc_lock(&reg_lock);
+    unlink_thread(t);
+    slot_release(t);
+    gc_unlock(&reg_lock);
+    /* From here on the thread (TLS destructors, libc's exit path) is no
+     * longer checked: its slot may already belong to someone else. */
+    t->ignore++;
+}
+
+void crace_thread_created(crace_thread *child, pthread_t th)
+{
+    gc_lock(&reg_lock);
+    child->pthread = th;
+    gc_unlock(&reg_lock);
+}
+
+void crace_thread_joined(crace_thread *joiner, pthread_t th)
+{
+    crace_acquire(joiner, (uintptr_t)th);
+    sync_free((uintptr_t)th);
+}
+
+void crace_thread_detached(pthread_t th)
+{
+    gc_lock(&reg_lock);
+    for (crace_thread *t = all_threads; t; t = t->next)
+        if (pthread_equal(t->pthread, th))
+            t->detached = true;
+    gc_unlock(&reg_lock);
+    sync_free((uintptr_t)th);
+}
+
+void crace_thread_tick(crace_thread *t)
+{
+    uint64_t c = t->vc.clk[t->slot] + 1;
+    CHECK(c <= SC_MAX_CLOCK);
+    t->vc.clk[t->slot] = c;
+    t->epoch = sc_epoch(t->slot, c);
+    crace_hist_put(t, (c << 3) | EV_EPOCH);
+}
+
+bool crace_slot_owner(uint32_t slot, uint64_t clock, uint64_t *gid, stack_id *creation, bool *finished)
+{
+    bool ok = false;
+    gc_lock(&reg_lock);
+    if (slot < n_slots) {
+        struct slot_info *si = &slots[slot];
+        const struct slot_owner *best = NULL;
+        for (int i = 0; i < SLOT_OWNERS; i++) {
+            const struct slot_owner *o = &si->owners[i];
+            if (o->gid && o->start_clock <= clock && (!best || o->start_clock > best->start_clock))
+                best = o;
+        }
+        /* The clock's owner is the one with the latest start at or below
+         * it; if the ring no longer holds it, every kept start is above
+         * the clock and nothing is claimed. */
+        if (best) {
+            *gid = best->gid;
+            *creation = best->creation;
+            *finished = best->finished;
+            ok = true;
+        }
+    }
+    gc_unlock(&reg_lock);
+    return ok;
+}
+
+hist_t *crace_slot_hist(uint32_t slot)
+{
+    gc_lock(&reg_lock);
+    hist_t *h = slot < n_slots ? slots[slot].hist : NULL;
+    gc_unlock(&reg_lock);
+    return h;
+}
+
+uint64_t crace_stack_owner(uintptr_t addr)
+{
+    uint64_t gid = 0;
+    gc_lock(&reg_lock);
+    for (crace_thread *t = all_threads; t; t = t->next)
+        if (addr >= t->stack_lo && addr < t->stack_hi)
+            gid = t->gid;
+    gc_unlock(&reg_lock);
+    return gid;
+}

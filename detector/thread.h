@@ -1,0 +1,135 @@
+/*
+ * thread.h: the detector's view of a thread (a goroutine in reports).
+ *
+ * Each live thread owns a dense slot: its index in every vector clock and
+ * in shadow cells, and the owner of that slot's history ring. Slots are
+ * reused, so clocks scale with live threads. A slot is given to a new
+ * thread only when its creator already knows (happens after) every access
+ * the slot's previous owner recorded (creator's clock[slot] >= the last
+ * clock the owner wrote into a shadow cell), so an old cell of the slot
+ * can never look ordered when it was not. The new owner continues the
+ * slot's clock past the last one ever used. A goroutine that signals a
+ * WaitGroup or sends its result and then exits is therefore recycled by
+ * the goroutine that waited for it.
+ *
+ * Goroutine numbers (gid) count threads in creation order from 1 (main)
+ * and are never reused.
+ *
+ * Invariants: vc.clk[slot] is the thread's current clock; epoch ==
+ * sc_epoch(slot, vc.clk[slot]); only the thread itself touches its vc,
+ * epoch, shadow stack and history.
+ */
+#ifndef CRACE_THREAD_H
+#define CRACE_THREAD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "history.h"
+#include "rt.h"
+#include "shadow.h"
+#include "stackdepot.h"
+#include "vclock.h"
+
+enum thread_state { THREAD_RUNNING, THREAD_FINISHED };
+
+typedef struct crace_thread {
+    /* Hot: read by every instrumented access. */
+    uint64_t epoch;
+    uint32_t slot;
+    int ignore;        /* > 0: accesses are not checked (in the shim, in ignored code) */
+    int in_shim;       /* > 0: inside the shim; interceptors pass straight through */
+    vclock_t vc;
+    hist_t *hist;      /* the slot's ring */
+    uint64_t used_clock; /* last clock written into a shadow cell */
+
+    /* Shadow call stack from __tsan_func_entry/exit: call-site pcs,
+     * outermost first. */
+    uintptr_t *shstack;
+    uint32_t depth;
+    uint32_t shcap;
+
+    /* Cold. */
+    uint64_t gid;
+    uint64_t parent_gid;
+    stack_id creation_stack;
+    pthread_t pthread;
+    _Atomic int state;          /* enum thread_state */
+    bool detached;
+    bool internal;              /* libgochan's timer thread: not a goroutine */
+    uintptr_t stack_lo, stack_hi;
+    struct crace_thread *next;  /* all-threads list, under the registry lock */
+} crace_thread;
+
+/* The calling thread's state; created on first use for threads the shim
+ * did not see start (the main thread, threads from before the shim). */
+extern CRACE_TLS crace_thread *crace_cur;
+crace_thread *crace_thread_attach(void);
+
+static inline crace_thread *crace_thr(void)
+{
+    crace_thread *t = crace_cur;
+    if (CRACE_UNLIKELY(!t))
+        t = crace_thread_attach();
+    return t;
+}
+
+/* pthread_create: the parent prepares the child (slot, clock inherited
+ * from the parent: creation happens before the start), the child adopts
+ * it in its start routine. */
+crace_thread *crace_thread_prepare(crace_thread *parent, stack_id creation);
+void crace_thread_start(crace_thread *child);
+/* The creator learned the child's handle (the child may not run yet):
+ * from now on a pthread_detach or join of th finds it. */
+void crace_thread_created(crace_thread *child, pthread_t th);
+/* Undo crace_thread_prepare when the real pthread_create failed. */
+void crace_thread_abandon(crace_thread *child);
+/* The thread ends: its clock is published for a joiner; its slot becomes
+ * reusable. */
+void crace_thread_finish(crace_thread *t);
+/* After a successful join of th: the joiner acquires the thread's final
+ * clock. */
+void crace_thread_joined(crace_thread *joiner, pthread_t th);
+void crace_thread_detached(pthread_t th);
+
+/* Advances t's clock after a release, logging the new epoch. */
+void crace_thread_tick(crace_thread *t);
+
+/* Goroutine info for reports about slot at clock: gid and creation stack
+ * of whoever owned the slot then. False when that is no longer known. */
+bool crace_slot_owner(uint32_t slot, uint64_t clock, uint64_t *gid, stack_id *creation, bool *finished);
+/* The history ring of slot (NULL if none). */
+hist_t *crace_slot_hist(uint32_t slot);
+/* Finds the thread whose stack contains addr (for "Location is stack of
+ * goroutine N"); returns its gid or 0. */
+uint64_t crace_stack_owner(uintptr_t addr);
+
+/* Appends an event word to t's history, snapshotting at part starts. */
+static inline void crace_hist_put(crace_thread *t, uint64_t w)
+{
+    hist_t *h = t->hist;
+    uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
+    if (CRACE_UNLIKELY((pos & (h->size_words / HIST_PARTS - 1)) == 0))
+        hist_new_part(h, t->shstack, t->depth, t->vc.clk[t->slot]);
+    h->buf[pos & (h->size_words - 1)] = w;
+    atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
+}
+
+/* Appends an access event (two words, never straddling a part start). */
+static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write,
+                                         bool is_atomic, uintptr_t pc)
+{
+    hist_t *h = t->hist;
+    uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
+    if (((pos + 1) & (h->size_words / HIST_PARTS - 1)) == 0)
+        crace_hist_put(t, 0);
+    if (size > HIST_MAX_ACCESS_SIZE)
+        size = HIST_MAX_ACCESS_SIZE;
+    crace_hist_put(t, ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) |
+                          (is_write ? 8u : 0u) | EV_ACCESS);
+    crace_hist_put(t, pc);
+}
+
+#endif /* CRACE_THREAD_H */

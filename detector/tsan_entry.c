@@ -1,0 +1,89 @@
+/*
+ * tsan_entry.c: the ThreadSanitizer compiler ABI for memory accesses and
+ * function entry/exit (tsan_abi.inc lists them). Each entry point is one
+ * call into the inlined hot path of access.h.
+ */
+#include <stdint.h>
+
+#include "access.h"
+#include "intercept.h"
+#include "tsan_abi.inc"
+
+CRACE_EXPORT void __tsan_init(void)
+{
+    crace_init();
+}
+
+#define TSAN_ACCESS_FN(name, size, is_write)                                     \
+    CRACE_EXPORT void __tsan_##name(void *addr)                                  \
+    {                                                                            \
+        crace_access_inline((uintptr_t)addr, size, is_write, false, CALLER_PC()); \
+    }
+TSAN_ACCESSES(TSAN_ACCESS_FN)
+#undef TSAN_ACCESS_FN
+
+static void range(void *addr, unsigned long size, bool is_write, uintptr_t pc)
+{
+    crace_thread *t = crace_thr();
+    if (!t->ignore && size)
+        crace_access_range(t, (uintptr_t)addr, size, is_write, pc);
+}
+
+CRACE_EXPORT void __tsan_read_range(void *addr, unsigned long size)
+{
+    range(addr, size, false, CALLER_PC());
+}
+
+CRACE_EXPORT void __tsan_write_range(void *addr, unsigned long size)
+{
+    range(addr, size, true, CALLER_PC());
+}
+
+CRACE_EXPORT void __tsan_func_entry(void *pc)
+{
+    crace_thread *t = crace_thr();
+    /* The event first: a part snapshot taken by it must show the stack
+     * as it was before the event, which the replay then applies. */
+    crace_hist_put(t, ((uint64_t)(uintptr_t)pc << 3) | EV_FUNC_ENTRY);
+    if (CRACE_UNLIKELY(t->depth == t->shcap)) {
+        t->shcap *= 2;
+        t->shstack = crace_realloc(t->shstack, t->shcap * sizeof(uintptr_t));
+    }
+    t->shstack[t->depth++] = (uintptr_t)pc;
+}
+
+CRACE_EXPORT void __tsan_func_exit(void)
+{
+    crace_thread *t = crace_thr();
+    /* A longjmp out of instrumented frames skips their exits; an exit
+     * without entry (a function entered before the thread was known) is
+     * ignored rather than underflowing. */
+    crace_hist_put(t, EV_FUNC_EXIT);
+    if (t->depth > 0)
+        t->depth--;
+}
+
+/* C++ vtable pointer accesses: a read, and a write that only counts when
+ * the pointer changes (a benign rewrite of the same vptr is not a race). */
+CRACE_EXPORT void __tsan_vptr_read(void **vptr_p)
+{
+    crace_access_inline((uintptr_t)vptr_p, sizeof(void *), false, false, CALLER_PC());
+}
+
+CRACE_EXPORT void __tsan_vptr_update(void **vptr_p, void *new_val)
+{
+    if (*vptr_p != new_val)
+        crace_access_inline((uintptr_t)vptr_p, sizeof(void *), true, false, CALLER_PC());
+}
+
+CRACE_EXPORT void __tsan_ignore_thread_begin(void)
+{
+    crace_thr()->ignore++;
+}
+
+CRACE_EXPORT void __tsan_ignore_thread_end(void)
+{
+    crace_thread *t = crace_thr();
+    if (t->ignore > 0)
+        t->ignore--;
+}

@@ -1,0 +1,76 @@
+/* vclock.c: vector clock operations (see vclock.h for the invariants). */
+#include "vclock.h"
+
+#include <string.h>
+
+#include "rt.h"
+
+void vc_init(vclock_t *vc)
+{
+    vc->clk = NULL;
+    vc->size = 0;
+    vc->cap = 0;
+}
+
+void vc_destroy(vclock_t *vc)
+{
+    crace_free(vc->clk);
+    vc_init(vc);
+}
+
+void vc_clear(vclock_t *vc)
+{
+    if (vc->size)
+        memset(vc->clk, 0, vc->size * sizeof(vc->clk[0]));
+    vc->size = 0;
+}
+
+static void vc_reserve(vclock_t *vc, uint32_t size)
+{
+    if (size <= vc->cap)
+        return;
+    uint32_t cap = vc->cap ? vc->cap : 8;
+    while (cap < size)
+        cap *= 2;
+    vc->clk = crace_realloc(vc->clk, cap * sizeof(vc->clk[0]));
+    memset(vc->clk + vc->cap, 0, (cap - vc->cap) * sizeof(vc->clk[0]));
+    vc->cap = cap;
+}
+
+void vc_set(vclock_t *vc, uint32_t slot, crace_clock_t c)
+{
+    if (slot >= vc->size) {
+        vc_reserve(vc, slot + 1);
+        vc->size = slot + 1;
+    }
+    vc->clk[slot] = c;
+}
+
+void vc_join(vclock_t *dst, const vclock_t *src)
+{
+    if (src->size > dst->size) {
+        vc_reserve(dst, src->size);
+        dst->size = src->size;
+    }
+    for (uint32_t i = 0; i < src->size; i++)
+        if (src->clk[i] > dst->clk[i])
+            dst->clk[i] = src->clk[i];
+}
+
+void vc_copy(vclock_t *dst, const vclock_t *src)
+{
+    vc_reserve(dst, src->size);
+    if (dst->size > src->size)
+        memset(dst->clk + src->size, 0, (dst->size - src->size) * sizeof(dst->clk[0]));
+    if (src->size)
+        memcpy(dst->clk, src->clk, src->size * sizeof(dst->clk[0]));
+    dst->size = src->size;
+}
+
+bool vc_leq(const vclock_t *a, const vclock_t *b)
+{
+    for (uint32_t i = 0; i < a->size; i++)
+        if (a->clk[i] > vc_get(b, i))
+            return false;
+    return true;
+}

@@ -1,0 +1,42 @@
+/*
+ * vclock.h: vector clocks, indexed by thread slot.
+ *
+ * Invariants: clk[i] for i >= size is 0 (a vector clock grows on demand
+ * and never shrinks while in use); a thread's own entry is its current
+ * epoch's clock; clocks only grow. Not thread-safe: a thread's own clock
+ * is touched only by that thread, a sync object's clock only under that
+ * object's lock.
+ */
+#ifndef CRACE_VCLOCK_H
+#define CRACE_VCLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef uint64_t crace_clock_t;
+
+typedef struct {
+    crace_clock_t *clk;
+    uint32_t size; /* entries in use; clk[size..cap) are 0 */
+    uint32_t cap;
+} vclock_t;
+
+void vc_init(vclock_t *vc);
+void vc_destroy(vclock_t *vc);
+/* Resets every entry to 0 (keeps the memory). */
+void vc_clear(vclock_t *vc);
+
+static inline crace_clock_t vc_get(const vclock_t *vc, uint32_t slot)
+{
+    return slot < vc->size ? vc->clk[slot] : 0;
+}
+
+void vc_set(vclock_t *vc, uint32_t slot, crace_clock_t c);
+/* dst = max(dst, src), entry by entry (acquire). */
+void vc_join(vclock_t *dst, const vclock_t *src);
+/* dst = src (release-store). */
+void vc_copy(vclock_t *dst, const vclock_t *src);
+/* True when every entry of a is <= the one of b (a happens before b). */
+bool vc_leq(const vclock_t *a, const vclock_t *b);
+
+#endif /* CRACE_VCLOCK_H */

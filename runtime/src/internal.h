@@ -1,0 +1,58 @@
+/*
+ * internal.h: what every libgochan source file shares.
+ *
+ * Naming: public functions are those of gochan.h, exported with GC_API;
+ * everything else is static or hidden (the library is built with
+ * -fvisibility=hidden) and carries the gc_ prefix.
+ */
+#ifndef GOCHAN_INTERNAL_H
+#define GOCHAN_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gochan.h"
+#include "gochan_hooks.h"
+
+/* Marks a definition of gochan.h's public API. */
+#define GC_API __attribute__((visibility("default")))
+
+#define GC_LIKELY(x) __builtin_expect(!!(x), 1)
+#define GC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Size of a cache line: data written by different threads at a high rate
+ * is kept on separate lines. */
+enum { GC_CACHE_LINE = 64 };
+
+/* A panic raised by the runtime itself (Go's panic(plainError(...))):
+ * prints the message of kind, the calling goroutine's stack, calls the
+ * panic hook with obj, and exits with status 2. Must not be called with a
+ * runtime lock held: the panic may run hooks and symbolization. */
+void gc_panic(enum gochan_panic_kind kind, const void *obj) __attribute__((noreturn));
+
+/* The same with a formatted message (kind GOCHAN_PANIC_USER for misuse
+ * that Go would reject at compile time, such as a bad select direction). */
+void gc_panicf(enum gochan_panic_kind kind, const void *obj, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+
+/* An internal impossibility: prints "libgochan internal error" with the
+ * failed condition and aborts. Never a user's misuse. */
+void gc_internal_error(const char *file, int line, const char *what) __attribute__((noreturn));
+
+#define GC_CHECK(cond)                                              \
+    do {                                                            \
+        if (GC_UNLIKELY(!(cond)))                                   \
+            gc_internal_error(__FILE__, __LINE__, #cond);           \
+    } while (0)
+
+/* Saturating addition of a duration to a monotonic time: deadlines far in
+ * the future become INT64_MAX ("never") instead of wrapping. */
+static inline int64_t gc_time_add(int64_t t, int64_t d)
+{
+    if (d > 0 && t > INT64_MAX - d)
+        return INT64_MAX;
+    return t + d;
+}
+
+#endif /* GOCHAN_INTERNAL_H */

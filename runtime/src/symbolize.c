@@ -1,0 +1,420 @@
+/*
+ * symbolize.c: stacks with libunwind, program counters to function,
+ * file:line (inlined frames included) with elfutils' libdwfl.
+ *
+ * Shared by libgochan and libcrace: depends on lock.h, libunwind, libdw
+ * and libc only.
+ *
+ * One Dwfl describes the process, built at first use from /proc/PID/maps
+ * and rebuilt when an address falls in no known module (a library
+ * dlopen'ed since) or after fork. Results are cached per (pc, is return
+ * address) forever; every string handed out is interned, so it outlives
+ * the Dwfl's modules.
+ */
+#define UNW_LOCAL_ONLY
+#include <dwarf.h>
+#include <elfutils/libdwfl.h>
+#include <libunwind.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lock.h"
+#include "symbolize.h"
+
+enum {
+    GC_SYM_BUCKETS = 4096,  /* pc cache */
+    GC_STR_BUCKETS = 1024,  /* interned strings */
+    GC_SYM_MAX_FRAMES = 64, /* inlining depth at one pc */
+    GC_UNWIND_FAST = 256    /* frames unwound with unw_backtrace */
+};
+
+struct gc_sym_entry {
+    struct gc_sym_entry *next;
+    uintptr_t pc;
+    bool is_return_address;
+    int n;
+    struct gc_frame frames[];
+};
+
+struct gc_str {
+    struct gc_str *next;
+    char s[];
+};
+
+/* gc_sym_lock protects everything below: libdw is not thread-safe, and
+ * the caches are filled under it. Entries are immutable once inserted,
+ * so callbacks run on them without the lock. Nothing else is acquired
+ * while it is held. */
+static gc_lock_t gc_sym_lock = GC_LOCK_INIT;
+static Dwfl *gc_dwfl;
+static pid_t gc_dwfl_pid;
+static struct gc_sym_entry *gc_sym_cache[GC_SYM_BUCKETS];
+static struct gc_str *gc_str_table[GC_STR_BUCKETS];
+
+static char *gc_dwfl_debuginfo_path;
+static const Dwfl_Callbacks gc_dwfl_callbacks = {
+    .find_elf = dwfl_linux_proc_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .debuginfo_path = &gc_dwfl_debuginfo_path,
+};
+
+/* ------------------------------------------------------------------ */
+/* Unwinding                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Slow path for deep requests: unw_step, one frame at a time. */
+static size_t gc_unwind_step(uintptr_t *pcs, size_t max, unsigned skip)
+{
+    unw_context_t uc;
+    unw_cursor_t cursor;
+    if (unw_getcontext(&uc) != 0 || unw_init_local(&cursor, &uc) != 0)
+        return 0;
+    /* The cursor starts in this function; its caller is gc_unwind. */
+    size_t n = 0;
+    long drop = (long)skip + 2;
+    while (n < max && unw_step(&cursor) > 0) {
+        unw_word_t ip;
+        if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
+            break;
+        if (drop > 0) {
+            drop--;
+            continue;
+        }
+        pcs[n++] = (uintptr_t)ip;
+    }
+    return n;
+}
+
+__attribute__((noinline)) size_t gc_unwind(uintptr_t *pcs, size_t max, unsigned skip)
+{
+    /* unw_backtrace reports this function first (the return address
+     * into it), then our caller. */
+    size_t want = max + skip + 1;
+    if (max == 0)
+        return 0;
+    if (want > GC_UNWIND_FAST || want < max)
+        return gc_unwind_step(pcs, max, skip);
+    void *buf[GC_UNWIND_FAST];
+    int got = unw_backtrace(buf, (int)want);
+    size_t n = 0;
+    for (int i = (int)skip + 1; i < got && n < max; i++)
+        pcs[n++] = (uintptr_t)buf[i];
+    return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Caches (under gc_sym_lock)                                           */
+/* ------------------------------------------------------------------ */
+
+static size_t gc_hash_str(const char *s)
+{
+    size_t h = 1469598103934665603ULL;
+    while (*s != '\0')
+        h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+    return h;
+}
+
+/* A copy of s that lives until exit; NULL stays NULL. */
+static const char *gc_intern(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    struct gc_str **head = &gc_str_table[gc_hash_str(s) % GC_STR_BUCKETS];
+    for (struct gc_str *e = *head; e != NULL; e = e->next) {
+        if (strcmp(e->s, s) == 0)
+            return e->s;
+    }
+    size_t len = strlen(s);
+    struct gc_str *e = malloc(sizeof(*e) + len + 1);
+    if (e == NULL)
+        return "??";
+    memcpy(e->s, s, len + 1);
+    e->next = *head;
+    *head = e;
+    return e->s;
+}
+
+static struct gc_sym_entry **gc_sym_bucket(uintptr_t pc, bool is_ret)
+{
+    uintptr_t h = (pc ^ (uintptr_t)is_ret) * 0x9E3779B97F4A7C15ULL;
+    return &gc_sym_cache[(h >> 32) % GC_SYM_BUCKETS];
+}
+
+static const struct gc_sym_entry *gc_sym_lookup(uintptr_t pc, bool is_ret)
+{
+    for (struct gc_sym_entry *e = *gc_sym_bucket(pc, is_ret); e != NULL; e = e->next) {
+        if (e->pc == pc && e->is_return_address == is_ret)
+            return e;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* libdwfl (under gc_sym_lock)                                          */
+/* ------------------------------------------------------------------ */
+
+/* (Re)reads the process's modules. */
+static void gc_dwfl_report(void)
+{
+    if (gc_dwfl == NULL) {
+        gc_dwfl = dwfl_begin(&gc_dwfl_callbacks);
+        if (gc_dwfl == NULL)
+            return;
+    }
+    gc_dwfl_pid = getpid();
+    dwfl_report_begin(gc_dwfl);
+    dwfl_linux_proc_report(gc_dwfl, gc_dwfl_pid);
+    dwfl_report_end(gc_dwfl, NULL, NULL);
+}
+
+static Dwfl_Module *gc_dwfl_module(Dwarf_Addr addr)
+{
+    if (gc_dwfl == NULL || gc_dwfl_pid != getpid())
+        gc_dwfl_report();
+    if (gc_dwfl == NULL)
+        return NULL;
+    Dwfl_Module *mod = dwfl_addrmodule(gc_dwfl, addr);
+    if (mod == NULL) {
+        gc_dwfl_report(); /* loaded since we last looked? */
+        mod = dwfl_addrmodule(gc_dwfl, addr);
+    }
+    return mod;
+}
+
+static int gc_attr_udata(Dwarf_Die *die, unsigned name, Dwarf_Word *out)
+{
+    Dwarf_Attribute attr;
+    return dwarf_formudata(dwarf_attr(die, name, &attr), out);
+}
+
+struct gc_sym_work {
+    struct gc_frame frames[GC_SYM_MAX_FRAMES];
+    int n;
+};
+
+/* Adds a frame with the source position (file, line, column) it is at. */
+static void gc_sym_push(struct gc_sym_work *w, const struct gc_frame *proto, const char *function,
+                        const char *file, int line, int column, bool inlined)
+{
+    if (w->n == GC_SYM_MAX_FRAMES)
+        return;
+    struct gc_frame *f = &w->frames[w->n++];
+    *f = *proto;
+    f->function = gc_intern(function != NULL ? function : "??");
+    f->file = gc_intern(file);
+    f->line = line;
+    f->column = column;
+    f->inlined = inlined;
+}
+
+/* The compile unit containing addr by a walk over all of them: clang
+ * writes no .debug_aranges, which is all elfutils 0.188's
+ * dwfl_module_addrdie consults. */
+static Dwarf_Die *gc_sym_find_cu(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *bias)
+{
+    Dwarf_Die *cu = NULL;
+    while ((cu = dwfl_module_nextcu(mod, cu, bias)) != NULL)
+        if (dwarf_haspc(cu, addr - *bias) == 1)
+            return cu;
+    return NULL;
+}
+
+/* The inlined frames at addr, innermost first, then the real function,
+ * from the DWARF scopes (as eu-addr2line -i). Returns false without
+ * DWARF for addr. */
+static bool gc_sym_dwarf(struct gc_sym_work *w, Dwfl_Module *mod, Dwarf_Addr addr,
+                         const struct gc_frame *proto, const char *symname)
+{
+    Dwarf_Addr bias;
+    Dwarf_Die *cudie = dwfl_module_addrdie(mod, addr, &bias);
+    if (cudie == NULL)
+        cudie = gc_sym_find_cu(mod, addr, &bias);
+    if (cudie == NULL)
+        return false;
+    const char *file = NULL;
+    int line = 0, column = 0;
+    Dwarf_Line *dl = dwarf_getsrc_die(cudie, addr - bias);
+    if (dl != NULL) {
+        file = dwarf_linesrc(dl, NULL, NULL);
+        dwarf_lineno(dl, &line);
+        dwarf_linecol(dl, &column);
+    }
+
+    /* dwarf_getscopes continues an inlined instance with the scopes of
+     * its abstract origin; the physical nesting comes from
+     * dwarf_getscopes_die on the innermost scope. */
+    Dwarf_Die *scopes = NULL;
+    int ns = dwarf_getscopes(cudie, addr - bias, &scopes);
+    if (ns > 0) {
+        Dwarf_Die inner = scopes[0];
+        free(scopes);
+        scopes = NULL;
+        ns = dwarf_getscopes_die(&inner, &scopes);
+    }
+    Dwarf_Files *files = NULL;
+    if (ns > 0 && dwarf_getsrcfiles(cudie, &files, NULL) != 0)
+        files = NULL;
+    bool done = false;
+    for (int i = 0; i < ns && !done; i++) {
+        Dwarf_Die *die = &scopes[i];
+        int tag = dwarf_tag(die);
+        if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
+            continue;
+        const char *name = dwarf_diename(die);
+        if (tag == DW_TAG_subprogram) {
+            gc_sym_push(w, proto, name != NULL ? name : symname, file, line, column, false);
+            done = true;
+            break;
+        }
+        gc_sym_push(w, proto, name, file, line, column, true);
+        /* The caller continues at this instance's call site. */
+        Dwarf_Word v;
+        file = NULL;
+        if (files != NULL && gc_attr_udata(die, DW_AT_call_file, &v) == 0)
+            file = dwarf_filesrc(files, v, NULL, NULL);
+        line = gc_attr_udata(die, DW_AT_call_line, &v) == 0 ? (int)v : 0;
+        column = gc_attr_udata(die, DW_AT_call_column, &v) == 0 ? (int)v : 0;
+    }
+    free(scopes);
+    if (!done) /* no enclosing subprogram: report the position under the symbol */
+        gc_sym_push(w, proto, symname, file, line, column, false);
+    return true;
+}
+
+/* Symbolizes pc into a new cache entry; NULL when pc is in no module. */
+static const struct gc_sym_entry *gc_sym_resolve(uintptr_t pc, bool is_ret)
+{
+    Dwarf_Addr addr = is_ret && pc > 0 ? pc - 1 : pc;
+    Dwfl_Module *mod = gc_dwfl_module(addr);
+    if (mod == NULL)
+        return NULL;
+    struct gc_frame proto = {.pc = pc};
+    const char *modname = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    proto.module = gc_intern(modname);
+    GElf_Addr elf_bias = 0;
+    if (dwfl_module_getelf(mod, &elf_bias) != NULL)
+        proto.module_base = (uintptr_t)elf_bias;
+    GElf_Off off = 0;
+    GElf_Sym sym;
+    const char *symname = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+    proto.func_offset = symname != NULL ? pc - (uintptr_t)(addr - off) : pc - proto.module_base;
+
+    static struct gc_sym_work w; /* under gc_sym_lock; too big for small stacks */
+    w.n = 0;
+    if (!gc_sym_dwarf(&w, mod, addr, &proto, symname))
+        gc_sym_push(&w, &proto, symname, NULL, 0, 0, false);
+
+    struct gc_sym_entry *e = malloc(sizeof(*e) + (size_t)w.n * sizeof(struct gc_frame));
+    if (e == NULL)
+        return NULL;
+    e->pc = pc;
+    e->is_return_address = is_ret;
+    e->n = w.n;
+    memcpy(e->frames, w.frames, (size_t)w.n * sizeof(struct gc_frame));
+    struct gc_sym_entry **head = gc_sym_bucket(pc, is_ret);
+    e->next = *head;
+    *head = e;
+    return e;
+}
+
+int gc_symbolize(uintptr_t pc, bool is_return_address,
+                 int (*fn)(const struct gc_frame *frame, void *arg), void *arg)
+{
+    gc_lock(&gc_sym_lock);
+    const struct gc_sym_entry *e = gc_sym_lookup(pc, is_return_address);
+    if (e == NULL)
+        e = gc_sym_resolve(pc, is_return_address);
+    gc_unlock(&gc_sym_lock);
+    if (e == NULL) {
+        struct gc_frame unknown = {.pc = pc, .function = "??", .func_offset = pc};
+        fn(&unknown, arg);
+        return 1;
+    }
+    for (int i = 0; i < e->n; i++) {
+        if (fn(&e->frames[i], arg) != 0)
+            return i + 1;
+    }
+    return e->n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Printing                                                             */
+/* ------------------------------------------------------------------ */
+
+bool gc_frame_is_runtime_start(const struct gc_frame *frame)
+{
+    static const char *const names[] = {
+        "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main",
+        "_start", "start_thread", "clone", "clone3", "__clone", "__clone3",
+        "gc_go_start", /* libgochan's goroutine trampoline (go.c) */
+    };
+    if (frame->function == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(frame->function, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+struct gc_print_state {
+    int fd;
+    const char *strip;
+};
+
+static void gc_write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static const char *gc_strip(const char *file, const char *strip)
+{
+    if (strip == NULL || *strip == '\0')
+        return file;
+    size_t len = strlen(strip);
+    if (strncmp(file, strip, len) != 0)
+        return file;
+    file += len;
+    while (*file == '/')
+        file++;
+    return file;
+}
+
+/* One frame as Go prints it: "f()\n\tfile:line +0xoff\n"; an inlined
+ * call as "f(...)\n\tfile:line\n", also as Go does. */
+static int gc_print_frame(const struct gc_frame *f, void *arg)
+{
+    const struct gc_print_state *st = arg;
+    if (gc_frame_is_runtime_start(f))
+        return 0;
+    char buf[2048];
+    int len;
+    const char *fn = f->function != NULL ? f->function : "??";
+    if (f->file != NULL && f->inlined)
+        len = snprintf(buf, sizeof(buf), "%s(...)\n\t%s:%d\n", fn, gc_strip(f->file, st->strip),
+                       f->line);
+    else if (f->file != NULL)
+        len = snprintf(buf, sizeof(buf), "%s()\n\t%s:%d +0x%lx\n", fn,
+                       gc_strip(f->file, st->strip), f->line, (unsigned long)f->func_offset);
+    else
+        len = snprintf(buf, sizeof(buf), "%s()\n\t%s +0x%lx\n", fn,
+                       f->module != NULL ? f->module : "??", (unsigned long)f->func_offset);
+    if (len > 0)
+        gc_write_all(st->fd, buf, (size_t)len < sizeof(buf) ? (size_t)len : sizeof(buf) - 1);
+    return 0;
+}
+
+void gc_print_stack(int fd, const uintptr_t *pcs, size_t n, const char *strip)
+{
+    struct gc_print_state st = {.fd = fd, .strip = strip};
+    for (size_t i = 0; i < n; i++)
+        gc_symbolize(pcs[i], true, gc_print_frame, &st);
+}

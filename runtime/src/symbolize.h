@@ -1,0 +1,57 @@
+/*
+ * symbolize.h: stacks (libunwind) and program counters turned into
+ * function, file:line:column (elfutils libdw), inlined frames included.
+ *
+ * Shared by libgochan (panic stacks) and libcrace (reports): the same
+ * source is compiled into both, with hidden visibility.
+ *
+ * Thread-safe: one internal gc_lock serialises libdw, which is not. Must
+ * not be called from a signal handler. Symbolization is slow and happens
+ * only when something is printed.
+ */
+#ifndef GOCHAN_SYMBOLIZE_H
+#define GOCHAN_SYMBOLIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One symbolized frame. Strings live until the process exits. */
+struct gc_frame {
+    uintptr_t pc;          /* the address symbolized */
+    const char *function;  /* "??" when unknown */
+    const char *file;      /* NULL when unknown */
+    int line;              /* 0 when unknown */
+    int column;            /* 0 when unknown */
+    const char *module;    /* path of the ELF object, NULL when unknown */
+    uintptr_t module_base; /* load bias of the module */
+    uintptr_t func_offset; /* pc minus the (outermost) function's entry */
+    bool inlined;          /* an inlined frame; its caller follows at the same pc */
+};
+
+/* Unwinds the calling thread's stack with libunwind into pcs (return
+ * addresses, innermost first), skipping the skip innermost frames of the
+ * caller itself. Returns the number stored (at most max). Async-signal
+ * safe enough for crash handlers (libunwind's local unwinder). */
+size_t gc_unwind(uintptr_t *pcs, size_t max, unsigned skip);
+
+/* Calls fn for each frame at pc, innermost inlined frame first and the
+ * real function last. is_return_address: pc is a return address (from an
+ * unwind), so the call instruction is at pc - 1. Stops early when fn
+ * returns non-zero. Returns the number of frames reported (>= 1). */
+int gc_symbolize(uintptr_t pc, bool is_return_address,
+                 int (*fn)(const struct gc_frame *frame, void *arg), void *arg);
+
+/* True when frame belongs to the C library's or the thread library's
+ * start-up code (__libc_start_main, start_thread, clone, _start), which
+ * reports leave out. */
+bool gc_frame_is_runtime_start(const struct gc_frame *frame);
+
+/* Writes pcs as Go prints a goroutine's stack:
+ *     function()
+ *     \tfile:line +0xoffset
+ * skipping start-up frames, to fd with write(2). strip is a path prefix
+ * removed from file names (NULL for none). */
+void gc_print_stack(int fd, const uintptr_t *pcs, size_t n, const char *strip);
+
+#endif /* GOCHAN_SYMBOLIZE_H */

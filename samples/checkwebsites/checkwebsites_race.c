@@ -1,0 +1,70 @@
+/*
+ * checkwebsites, buggy: one goroutine per URL writes its result into a
+ * shared table, and main "waits" by sleeping.
+ *
+ * The bug: the goroutines write `results` while main reads it, with
+ * nothing ordering the two (a sleep is not synchronisation), so this is a
+ * data race; and a checker slower than the sleep is simply missing from
+ * the output.
+ *
+ * The fix (checkwebsites_fixed.c): each goroutine sends its result over a
+ * channel and main receives exactly one result per URL.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <gochan.h>
+
+#define N_URLS 4
+
+static const char *urls[N_URLS] = {
+    "https://example.org",
+    "https://example.com/slow",
+    "https://example.net",
+    "waat://furhurterwe.geds",
+};
+
+/* A website checker with simulated latency: no network. */
+static bool check_website(const char *url)
+{
+    struct timespec d = {0, (long)(strlen(url) % 4) * 20 * 1000 * 1000};
+    if (strstr(url, "slow"))
+        d.tv_nsec = 400 * 1000 * 1000;
+    nanosleep(&d, NULL);
+    return strncmp(url, "https://", 8) == 0;
+}
+
+struct job {
+    int index;
+};
+
+static bool results[N_URLS];
+static bool done[N_URLS];
+
+static void checker(void *arg)
+{
+    struct job *j = arg;
+    results[j->index] = check_website(urls[j->index]);
+    done[j->index] = true; // LINE:write
+}
+
+int main(void)
+{
+    static struct job jobs[N_URLS];
+    for (int i = 0; i < N_URLS; i++) {
+        jobs[i].index = i;
+        go(checker, &jobs[i]); // LINE:go
+    }
+    struct timespec wait = {0, 200 * 1000 * 1000};
+    nanosleep(&wait, NULL); /* not a wait: the bug */
+    for (int i = 0; i < N_URLS; i++) {
+        if (!done[i]) { // LINE:read
+            printf("%s: (no result)\n", urls[i]);
+            continue;
+        }
+        printf("%s: %s\n", urls[i], results[i] ? "up" : "down");
+    }
+    return 0;
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""End-to-end tests: real programs built with `crace cc`, run under `crace run`.
+
+Each tests/e2e/*.c file states what crace must print, in comments:
+
+    // EXPECT-EXIT: 66                 exit status of `crace run`
+    // EXPECT: WARNING: DATA RACE      lines that must appear, in this order
+    // EXPECT-NOT: WARNING             text that must not appear anywhere
+    // EXPECT-COUNT: 1 WARNING: DATA RACE   exact number of lines containing it
+    // ENV: CRACE_OPTIONS=halt_on_error=1   environment for the run
+    // ARGS: a b                        program arguments
+    // CFLAGS: -O0                      extra compiler flags
+
+In EXPECT lines, {{ADDR}} matches an address, {{OFF}} a +0x offset,
+{{LINE:name}} the line of the source marked with the comment `LINE:name`, and
+{{FILE}} any path ending in the test's file name. Everything else is literal;
+leading spaces count (report frames are indented).
+
+A test named race_*.c must produce a report, norace_*.c must not: the runner
+checks that the file's directives agree with its name, so a forgotten
+EXPECT can't turn a race test into one that always passes.
+
+Usage: run.py BUILD_DIR CC [CC...]   (prints one line per test and compiler,
+then "N passed, N failed").
+"""
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+TIMEOUT = 120
+
+
+def directives(path):
+    d = {"exit": None, "expect": [], "not": [], "count": [], "env": {}, "args": [], "cflags": []}
+    lines = open(path).read().split("\n")
+    marks = {}
+    for i, line in enumerate(lines, 1):
+        for m in re.finditer(r"LINE:([A-Za-z0-9_]+)", line):
+            if "{{" not in line:
+                marks[m.group(1)] = i
+    for line in lines:
+        m = re.match(r"\s*(?://|\*)\s*(EXPECT-EXIT|EXPECT-NOT|EXPECT-COUNT|EXPECT|ENV|ARGS|CFLAGS):(.*)$", line)
+        if not m:
+            continue
+        key, val = m.group(1), m.group(2)
+        if val.startswith(" "):
+            val = val[1:]
+        if key == "EXPECT-EXIT":
+            d["exit"] = int(val)
+        elif key == "EXPECT":
+            d["expect"].append(val.rstrip())
+        elif key == "EXPECT-NOT":
+            d["not"].append(val.strip())
+        elif key == "EXPECT-COUNT":
+            n, text = val.strip().split(" ", 1)
+            d["count"].append((int(n), text))
+        elif key == "ENV":
+            k, v = val.strip().split("=", 1)
+            d["env"][k] = v
+        elif key == "ARGS":
+            d["args"] = val.split()
+        elif key == "CFLAGS":
+            d["cflags"] = val.split()
+    return d, marks
+
+
+def pattern(text, marks, fname):
+    out = ""
+    pos = 0
+    for m in re.finditer(r"\{\{([^}]*)\}\}", text):
+        out += re.escape(text[pos:m.start()])
+        tok = m.group(1)
+        if tok == "ADDR":
+            out += r"0x[0-9a-f]+"
+        elif tok == "OFF":
+            out += r"\+0x[0-9a-f]+"
+        elif tok == "FILE":
+            out += r"\S*" + re.escape(fname)
+        elif tok.startswith("LINE:"):
+            name = tok[5:]
+            if name not in marks:
+                raise ValueError("no LINE:%s mark in %s" % (name, fname))
+            out += str(marks[name])
+        else:
+            raise ValueError("unknown placeholder {{%s}}" % tok)
+        pos = m.end()
+    out += re.escape(text[pos:])
+    return re.compile("^" + out + "$")
+
+
+def check(path, build, cc):
+    name = os.path.basename(path)[:-2]
+    d, marks = directives(path)
+    problems = []
+    if d["exit"] is None:
+        return ["no EXPECT-EXIT directive"]
+    if name.startswith("race_") and not any("WARNING:" in e or "fatal error" in e for e in d["expect"]):
+        return ["race_ test without an EXPECT of a WARNING line"]
+    if name.startswith("norace_") and not any(n.startswith("WARNING") for n in d["not"]):
+        return ["norace_ test without EXPECT-NOT: WARNING"]
+    outdir = os.path.join(build, "e2e", os.path.basename(cc))
+    os.makedirs(outdir, exist_ok=True)
+    exe = os.path.join(outdir, name)
+    crace = os.path.join(build, "bin", "crace")
+    env = dict(os.environ, CRACE_CC=cc)
+    env.pop("CRACE_OPTIONS", None)
+    cmd = [crace, "cc", "-std=gnu11", "-O1", "-g", "-pthread", "-I" + os.path.join(ROOT, "runtime", "include")]
+    cmd += d["cflags"] + ["-o", exe, path, "-L" + os.path.join(build, "lib"),
+                          "-Wl,-rpath," + os.path.abspath(os.path.join(build, "lib")), "-lgochan"]
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        return ["compile failed:\n" + r.stdout + r.stderr]
+    env.update(d["env"])
+    try:
+        r = subprocess.run([crace, "run", exe] + d["args"], env=env, capture_output=True, text=True,
+                           timeout=TIMEOUT, cwd=outdir)
+    except subprocess.TimeoutExpired:
+        return ["timed out after %d s" % TIMEOUT]
+    out = r.stdout + r.stderr
+    lines = out.split("\n")
+    if r.returncode != d["exit"]:
+        problems.append("exit status %d, expected %d" % (r.returncode, d["exit"]))
+    i = 0
+    for e in d["expect"]:
+        pat = pattern(e, marks, os.path.basename(path))
+        while i < len(lines) and not pat.match(lines[i]):
+            i += 1
+        if i == len(lines):
+            problems.append("missing (in order): %r" % e)
+            break
+        i += 1
+    for n in d["not"]:
+        if n in out:
+            problems.append("unexpected: %r" % n)
+    for n, text in d["count"]:
+        got = sum(1 for l in lines if text in l)
+        if got != n:
+            problems.append("%d lines with %r, expected %d" % (got, text, n))
+    if problems:
+        problems.append("output was:\n" + out)
+    return problems
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit("usage: run.py BUILD_DIR CC [CC...]")
+    build = os.path.abspath(sys.argv[1])
+    only = os.environ.get("E2E_ONLY")
+    tests = sorted(f for f in os.listdir(HERE) if f.endswith(".c") and (not only or only in f))
+    passed = failed = 0
+    for cc in sys.argv[2:]:
+        for t in tests:
+            problems = check(os.path.join(HERE, t), build, cc)
+            if problems:
+                failed += 1
+                print("FAIL %s [%s]" % (t, cc))
+                for p in problems:
+                    print("    " + p.replace("\n", "\n    "))
+            else:
+                passed += 1
+                print("ok   %s [%s]" % (t, cc))
+    print("e2e: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

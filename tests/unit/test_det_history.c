@@ -1,0 +1,135 @@
+/* Unit tests of detector/history.c: restoring the stack of a past access
+ * from a thread's event ring, and refusing when it was overwritten. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "history.h"
+#include "thread.h"
+
+#define RING_WORDS 1024 /* 8 parts of 128 words */
+
+/* A thread record of our own, so the test controls every event. */
+static crace_thread *fake_thread(uint64_t clock)
+{
+    crace_thread *t = crace_alloc(sizeof(*t));
+    t->slot = 0;
+    vc_init(&t->vc);
+    vc_set(&t->vc, 0, clock);
+    t->shcap = 64;
+    t->shstack = crace_alloc(t->shcap * sizeof(uintptr_t));
+    t->hist = hist_create(RING_WORDS);
+    return t;
+}
+
+/* As __tsan_func_entry/exit do: the event, then the stack change. */
+static void enter(crace_thread *t, uintptr_t pc)
+{
+    crace_hist_put(t, ((uint64_t)pc << 3) | EV_FUNC_ENTRY);
+    t->shstack[t->depth++] = pc;
+}
+
+static void leave(crace_thread *t)
+{
+    crace_hist_put(t, EV_FUNC_EXIT);
+    t->depth--;
+}
+
+static void tick(crace_thread *t)
+{
+    t->vc.clk[0]++;
+    crace_hist_put(t, (t->vc.clk[0] << 3) | EV_EPOCH);
+}
+
+static void test_restores_stack_of_access(void **state)
+{
+    (void)state;
+    crace_thread *t = fake_thread(5);
+    enter(t, 0x1000);
+    enter(t, 0x2000);
+    crace_hist_put_access(t, 0x7000, 4, true, false, 0x2042);
+    leave(t);
+    crace_hist_put_access(t, 0x7000, 4, false, false, 0x1042); /* a read: not what we ask for */
+    leave(t);
+
+    uintptr_t out[8];
+    size_t n = hist_restore(t->hist, 5, 0x7000, 0x0f, true, false, out, 8);
+    assert_int_equal(n, 3);
+    assert_int_equal(out[0], 0x2042); /* the access itself */
+    assert_int_equal(out[1], 0x2000); /* innermost call site */
+    assert_int_equal(out[2], 0x1000);
+
+    n = hist_restore(t->hist, 5, 0x7000, 0x0f, false, false, out, 8);
+    assert_int_equal(n, 2);
+    assert_int_equal(out[0], 0x1042);
+}
+
+static void test_matches_epoch_bytes_and_kind(void **state)
+{
+    (void)state;
+    crace_thread *t = fake_thread(1);
+    enter(t, 0x1000);
+    crace_hist_put_access(t, 0x7004, 2, true, false, 0x1111); /* bytes 4-5 at clock 1 */
+    tick(t);
+    crace_hist_put_access(t, 0x7000, 1, true, false, 0x2222); /* byte 0 at clock 2 */
+    crace_hist_put_access(t, 0x7000, 1, true, true, 0x3333);  /* atomic, clock 2 */
+    uintptr_t out[8];
+    assert_int_equal(hist_restore(t->hist, 1, 0x7000, 0x30, true, false, out, 8), 2);
+    assert_int_equal(out[0], 0x1111);
+    assert_int_equal(hist_restore(t->hist, 2, 0x7000, 0x01, true, false, out, 8), 2);
+    assert_int_equal(out[0], 0x2222);
+    assert_int_equal(hist_restore(t->hist, 2, 0x7000, 0x01, true, true, out, 8), 2);
+    assert_int_equal(out[0], 0x3333);
+    /* No access of clock 1 touched byte 0; none of clock 3 exists. */
+    assert_int_equal(hist_restore(t->hist, 1, 0x7000, 0x01, true, false, out, 8), 0);
+    assert_int_equal(hist_restore(t->hist, 3, 0x7000, 0x01, true, false, out, 8), 0);
+}
+
+static void test_snapshot_carries_stack_across_parts(void **state)
+{
+    (void)state;
+    crace_thread *t = fake_thread(1);
+    enter(t, 0xa000);
+    enter(t, 0xb000);
+    /* Push far enough that the entries above are overwritten: only the
+     * part snapshots still know the stack. */
+    for (int i = 0; i < RING_WORDS * 3; i++) {
+        enter(t, 0xc000);
+        leave(t);
+    }
+    crace_hist_put_access(t, 0x8000, 8, true, false, 0xb0b0);
+    uintptr_t out[8];
+    size_t n = hist_restore(t->hist, 1, 0x8000, 0xff, true, false, out, 8);
+    assert_int_equal(n, 3);
+    assert_int_equal(out[0], 0xb0b0);
+    assert_int_equal(out[1], 0xb000);
+    assert_int_equal(out[2], 0xa000);
+}
+
+static void test_overwritten_access_is_not_guessed(void **state)
+{
+    (void)state;
+    crace_thread *t = fake_thread(1);
+    enter(t, 0xa000);
+    crace_hist_put_access(t, 0x9000, 4, true, false, 0xdead);
+    for (int i = 0; i < RING_WORDS * 2; i++) {
+        enter(t, 0xc000);
+        leave(t);
+    }
+    uintptr_t out[8];
+    assert_int_equal(hist_restore(t->hist, 1, 0x9000, 0x0f, true, false, out, 8), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_restores_stack_of_access),
+        cmocka_unit_test(test_matches_epoch_bytes_and_kind),
+        cmocka_unit_test(test_snapshot_carries_stack_across_parts),
+        cmocka_unit_test(test_overwritten_access_is_not_guessed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,92 @@
+/* Unit tests of detector/vclock.c: the happens-before algebra. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "vclock.h"
+
+static void test_get_beyond_size_is_zero(void **state)
+{
+    (void)state;
+    vclock_t a;
+    vc_init(&a);
+    assert_int_equal(vc_get(&a, 0), 0);
+    assert_int_equal(vc_get(&a, 1000), 0);
+    vc_set(&a, 3, 7);
+    assert_int_equal(vc_get(&a, 3), 7);
+    assert_int_equal(vc_get(&a, 2), 0);
+    assert_int_equal(vc_get(&a, 4), 0);
+    assert_int_equal(a.size, 4);
+    vc_destroy(&a);
+}
+
+static void test_join_is_entrywise_max(void **state)
+{
+    (void)state;
+    vclock_t a, b;
+    vc_init(&a);
+    vc_init(&b);
+    vc_set(&a, 0, 5);
+    vc_set(&a, 1, 1);
+    vc_set(&b, 1, 9);
+    vc_set(&b, 40, 2); /* forces a to grow */
+    vc_join(&a, &b);
+    assert_int_equal(vc_get(&a, 0), 5);
+    assert_int_equal(vc_get(&a, 1), 9);
+    assert_int_equal(vc_get(&a, 40), 2);
+    assert_int_equal(vc_get(&a, 39), 0);
+    /* b is untouched */
+    assert_int_equal(vc_get(&b, 0), 0);
+    vc_destroy(&a);
+    vc_destroy(&b);
+}
+
+static void test_copy_replaces_and_shrinks(void **state)
+{
+    (void)state;
+    vclock_t a, b;
+    vc_init(&a);
+    vc_init(&b);
+    vc_set(&a, 10, 3);
+    vc_set(&b, 2, 4);
+    vc_copy(&a, &b);
+    assert_int_equal(vc_get(&a, 10), 0); /* release-store forgets a's old entries */
+    assert_int_equal(vc_get(&a, 2), 4);
+    assert_int_equal(a.size, b.size);
+    vc_destroy(&a);
+    vc_destroy(&b);
+}
+
+static void test_leq_orders_clocks(void **state)
+{
+    (void)state;
+    vclock_t a, b;
+    vc_init(&a);
+    vc_init(&b);
+    assert_true(vc_leq(&a, &b)); /* empty clocks are equal */
+    vc_set(&a, 0, 1);
+    assert_false(vc_leq(&a, &b));
+    vc_set(&b, 0, 1);
+    vc_set(&b, 5, 1);
+    assert_true(vc_leq(&a, &b));
+    assert_false(vc_leq(&b, &a));
+    vc_clear(&b);
+    assert_int_equal(vc_get(&b, 5), 0);
+    assert_false(vc_leq(&a, &b));
+    vc_destroy(&a);
+    vc_destroy(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_get_beyond_size_is_zero),
+        cmocka_unit_test(test_join_is_entrywise_max),
+        cmocka_unit_test(test_copy_replaces_and_shrinks),
+        cmocka_unit_test(test_leq_orders_clocks),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
