@@ -30,7 +30,8 @@ deps: $(DEPS_OK)
 # ---------------------------------------------------------------- runtime
 RT_SRC   := $(wildcard runtime/src/*.c)
 RT_OBJ   := $(RT_SRC:%.c=$(OBJDIR)/%.o)
-RT_CFLAGS := $(BASEFLAGS) $(CFLAGS) -Iruntime/include -fvisibility=hidden -pthread
+RT_CFLAGS := $(BASEFLAGS) $(CFLAGS) -Iruntime/include -fvisibility=hidden -pthread \
+	-fno-builtin-memcpy -fno-builtin-memmove -fno-builtin-memset
 RT_LIBS  := -lunwind -ldw -lelf -lpthread -ldl
 RT_SO    := $(LIBDIR)/libgochan.so
 RT_A     := $(LIBDIR)/libgochan.a

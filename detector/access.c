@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "module.h"
 #include "report.h"
 #include "symbolize.h"
 
@@ -185,9 +186,10 @@ void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
 size_t crace_current_pcs(crace_thread *t, uintptr_t pc, uintptr_t *out, size_t max)
 {
     size_t n = 0;
-    if (t->depth == 0) {
-        /* Uninstrumented caller: unwind for real (the shim's own frames are
-         * left out when the report is rendered). */
+    if (t->depth == 0 || (pc && !crace_pc_instrumented(pc))) {
+        /* Uninstrumented caller (or frames of it between the shadow stack
+         * and pc): unwind for real. The shim's own frames are left out
+         * when the report is rendered. */
         t->in_shim++;
         n = gc_unwind(out, max, 1);
         t->in_shim--;

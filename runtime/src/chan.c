@@ -70,7 +70,7 @@ GC_API chan_t *chan_make(size_t elem_size, size_t cap)
         errno = ENOMEM;
         return NULL;
     }
-    memset(c, 0, sizeof(*c));
+    gc_zero(c, sizeof(*c));
     c->dataqsiz = cap;
     c->elemsize = elem_size;
     c->buf = (unsigned char *)c + head;

@@ -173,13 +173,13 @@ static inline size_t gc_chan_qcount(struct chan *c)
 static inline void gc_elem_copy(void *dst, const void *src, size_t n)
 {
     if (n != 0)
-        memcpy(dst, src, n);
+        gc_copy(dst, src, n);
 }
 
 static inline void gc_elem_zero(void *dst, size_t n)
 {
     if (dst != NULL && n != 0)
-        memset(dst, 0, n);
+        gc_zero(dst, n);
 }
 
 /* Stores ep in the buffer, which has room. */

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "gochan.h"
@@ -45,6 +46,36 @@ void gc_internal_error(const char *file, int line, const char *what) __attribute
         if (GC_UNLIKELY(!(cond)))                                   \
             gc_internal_error(__FILE__, __LINE__, #cond);           \
     } while (0)
+
+/* Copying and zeroing values on the program's behalf. Not memcpy or
+ * memset: a preloaded detector intercepts those and would count the
+ * runtime's copy into a receiver's variable as the sender's write. Go's
+ * runtime is likewise invisible to its race detector except through its
+ * hooks. The library is built with -fno-builtin-mem* so the compiler does
+ * not turn these loops back into library calls. */
+static inline void gc_copy(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    for (; n >= sizeof(uint64_t); n -= sizeof(uint64_t), d += sizeof(uint64_t), s += sizeof(uint64_t)) {
+        uint64_t w;
+        __builtin_memcpy(&w, s, sizeof(w));
+        __builtin_memcpy(d, &w, sizeof(w));
+    }
+    for (; n > 0; n--)
+        *d++ = *s++;
+}
+
+static inline void gc_zero(void *dst, size_t n)
+{
+    unsigned char *d = dst;
+    for (; n >= sizeof(uint64_t); n -= sizeof(uint64_t), d += sizeof(uint64_t)) {
+        uint64_t zero = 0;
+        __builtin_memcpy(d, &zero, sizeof(zero));
+    }
+    for (; n > 0; n--)
+        *d++ = 0;
+}
 
 /* Saturating addition of a duration to a monotonic time: deadlines far in
  * the future become INT64_MAX ("never") instead of wrapping. */

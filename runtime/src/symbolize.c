@@ -65,15 +65,16 @@ static const Dwfl_Callbacks gc_dwfl_callbacks = {
 /* ------------------------------------------------------------------ */
 
 /* Slow path for deep requests: unw_step, one frame at a time. */
-static size_t gc_unwind_step(uintptr_t *pcs, size_t max, unsigned skip)
+__attribute__((noinline)) static size_t gc_unwind_step(uintptr_t *pcs, size_t max, unsigned skip)
 {
     unw_context_t uc;
     unw_cursor_t cursor;
     if (unw_getcontext(&uc) != 0 || unw_init_local(&cursor, &uc) != 0)
         return 0;
-    /* The cursor starts in this function; its caller is gc_unwind. */
+    /* The cursor starts in this function: the first step reaches
+     * gc_unwind, the second gc_unwind's caller. */
     size_t n = 0;
-    long drop = (long)skip + 2;
+    long drop = (long)skip + 1;
     while (n < max && unw_step(&cursor) > 0) {
         unw_word_t ip;
         if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)

@@ -1,0 +1,132 @@
+/* module.c: the table of loaded modules and their instrumentation. */
+#include "module.h"
+
+#include <elf.h>
+#include <link.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "lock.h"
+#include "rt.h"
+
+struct module_range {
+    uintptr_t lo, hi; /* executable segment */
+    bool instrumented;
+};
+
+/* An immutable snapshot, replaced whole when a module appears. Old
+ * snapshots are kept (a reader may still hold one): a few per dlopen. */
+struct module_table {
+    size_t n;
+    struct module_range r[];
+};
+
+static _Atomic(struct module_table *) table;
+static gc_lock_t rebuild_lock = GC_LOCK_INIT;
+
+/* The dynamic section's pointers: relocated in place by the loader for
+ * writable dynamic sections, raw (module-relative) for the vDSO. */
+static uintptr_t dyn_ptr(const struct dl_phdr_info *info, ElfW(Addr) v)
+{
+    return v < info->dlpi_addr ? info->dlpi_addr + v : v;
+}
+
+static bool relocs_name(const ElfW(Rela) *rel, size_t bytes, const ElfW(Sym) *symtab, const char *strtab,
+                        const char *name)
+{
+    for (size_t i = 0; i < bytes / sizeof(*rel); i++) {
+        size_t sym = ELF64_R_SYM(rel[i].r_info);
+        if (sym && strcmp(strtab + symtab[sym].st_name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Does the module import __tsan_func_entry (a PLT or GOT relocation)? */
+static bool imports_tsan(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn)
+{
+    const ElfW(Sym) *symtab = NULL;
+    const char *strtab = NULL;
+    const ElfW(Rela) *rela = NULL, *jmprel = NULL;
+    size_t relasz = 0, pltrelsz = 0;
+    for (; dyn->d_tag != DT_NULL; dyn++) {
+        switch (dyn->d_tag) {
+        case DT_SYMTAB: symtab = (const ElfW(Sym) *)dyn_ptr(info, dyn->d_un.d_ptr); break;
+        case DT_STRTAB: strtab = (const char *)dyn_ptr(info, dyn->d_un.d_ptr); break;
+        case DT_RELA: rela = (const ElfW(Rela) *)dyn_ptr(info, dyn->d_un.d_ptr); break;
+        case DT_RELASZ: relasz = dyn->d_un.d_val; break;
+        case DT_JMPREL: jmprel = (const ElfW(Rela) *)dyn_ptr(info, dyn->d_un.d_ptr); break;
+        case DT_PLTRELSZ: pltrelsz = dyn->d_un.d_val; break;
+        default: break;
+        }
+    }
+    if (!symtab || !strtab)
+        return false;
+    const char *name = "__tsan_func_entry";
+    return (jmprel && relocs_name(jmprel, pltrelsz, symtab, strtab, name)) ||
+           (rela && relocs_name(rela, relasz, symtab, strtab, name));
+}
+
+struct collect {
+    struct module_range *r;
+    size_t n, cap;
+};
+
+static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct collect *c = arg;
+    const ElfW(Dyn) *dyn = NULL;
+    for (int i = 0; i < info->dlpi_phnum; i++)
+        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+            dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+    bool instrumented = dyn && imports_tsan(info, dyn);
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+            continue;
+        if (c->n == c->cap) {
+            c->cap = c->cap ? c->cap * 2 : 32;
+            c->r = crace_realloc(c->r, c->cap * sizeof(c->r[0]));
+        }
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        c->r[c->n++] = (struct module_range){lo, lo + ph->p_memsz, instrumented};
+    }
+    return 0;
+}
+
+static struct module_table *rebuild(void)
+{
+    struct collect c = {0};
+    dl_iterate_phdr(collect_one, &c);
+    struct module_table *t = crace_alloc(sizeof(*t) + c.n * sizeof(c.r[0]));
+    t->n = c.n;
+    if (c.n)
+        memcpy(t->r, c.r, c.n * sizeof(c.r[0]));
+    crace_free(c.r);
+    return t;
+}
+
+static const struct module_range *find(const struct module_table *t, uintptr_t pc)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (pc >= t->r[i].lo && pc < t->r[i].hi)
+            return &t->r[i];
+    return NULL;
+}
+
+bool crace_pc_instrumented(uintptr_t pc)
+{
+    const struct module_range *m = find(atomic_load_explicit(&table, memory_order_acquire), pc);
+    if (!m) {
+        gc_lock(&rebuild_lock);
+        m = find(atomic_load_explicit(&table, memory_order_relaxed), pc);
+        if (!m) {
+            struct module_table *t = rebuild();
+            atomic_store_explicit(&table, t, memory_order_release);
+            m = find(t, pc);
+        }
+        gc_unlock(&rebuild_lock);
+    }
+    return m && m->instrumented;
+}

@@ -1,0 +1,22 @@
+/*
+ * module.h: which loaded ELF modules carry -fsanitize=thread
+ * instrumentation.
+ *
+ * An instrumented function keeps the shadow call stack up to date, so the
+ * stack at a call from it is its pc plus the shadow stack: cheap. A call
+ * from uninstrumented code (libgochan's go() calling pthread_create, a
+ * library's malloc) has frames the shadow stack never saw, and is unwound
+ * for real instead.
+ */
+#ifndef CRACE_MODULE_H
+#define CRACE_MODULE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* True when pc lies in a module that calls __tsan_func_entry. Unknown
+ * addresses (JIT code, a module loaded since the last look, which
+ * triggers a new look) count as uninstrumented. Lock-free. */
+bool crace_pc_instrumented(uintptr_t pc);
+
+#endif /* CRACE_MODULE_H */
