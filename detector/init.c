@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 
+#include "deadlock.h"
 #include "intercept.h"
 #include "options.h"
 #include "report.h"
@@ -47,6 +48,7 @@ static int final_status(int status)
     crace_thread *t = crace_cur;
     if (t)
         t->in_shim++;
+    dl_check_leaks();
     report_print_summary();
     if (t)
         t->in_shim--;

@@ -20,6 +20,7 @@
 #include <threads.h>
 
 #include "access.h"
+#include "deadlock.h"
 #include "intercept.h"
 #include "intercept_pthread.h"
 #include "rt.h"
@@ -90,7 +91,9 @@ INTERCEPTOR(int, thrd_join, thrd_t th, int *res)
 {
     INTERCEPTOR_ENTER(thrd_join, th, res);
     thr->ignore++;
+    crace_pt_block(thr, "thrd_join", WAIT_THREAD, (uintptr_t)th, CALLER_PC());
     int r = REAL(thrd_join)(th, res);
+    dl_unblock(thr);
     thr->ignore--;
     if (r == thrd_success)
         crace_thread_joined(thr, (pthread_t)th);
@@ -123,10 +126,18 @@ INTERCEPTOR(void, mtx_destroy, mtx_t *m)
     sync_free((uintptr_t)m);
 }
 
+/* Defined below: a lock tries first, so only a real wait is bracketed. */
+static int (*real_mtx_trylock)(mtx_t *m);
+
 INTERCEPTOR(int, mtx_lock, mtx_t *m)
 {
     INTERCEPTOR_ENTER(mtx_lock, m);
-    int r = REAL(mtx_lock)(m);
+    int r = REAL(mtx_trylock)(m);
+    if (r == thrd_busy) {
+        crace_pt_block(thr, "mtx_lock", WAIT_MUTEX, (uintptr_t)m, CALLER_PC());
+        r = REAL(mtx_lock)(m);
+        dl_unblock(thr);
+    }
     if (r == thrd_success)
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
     return r;
@@ -161,7 +172,9 @@ INTERCEPTOR(int, mtx_unlock, mtx_t *m)
 {
     INTERCEPTOR_ENTER(mtx_unlock, m);
     crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, mtx_checks_owner(m));
-    return REAL(mtx_unlock)(m);
+    int r = REAL(mtx_unlock)(m);
+    dl_wake((uintptr_t)m);
+    return r;
 }
 
 /* ================================================================ condvars */
@@ -186,6 +199,7 @@ INTERCEPTOR(int, cnd_signal, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_signal, c);
     crace_release(thr, (uintptr_t)c);
+    dl_wake((uintptr_t)c);
     return REAL(cnd_signal)(c);
 }
 
@@ -193,6 +207,7 @@ INTERCEPTOR(int, cnd_broadcast, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_broadcast, c);
     crace_release(thr, (uintptr_t)c);
+    dl_wake((uintptr_t)c);
     return REAL(cnd_broadcast)(c);
 }
 
@@ -216,7 +231,10 @@ INTERCEPTOR(int, cnd_wait, cnd_t *c, mtx_t *m)
 {
     INTERCEPTOR_ENTER(cnd_wait, c, m);
     bool owned = cnd_pre_wait(thr, m);
+    dl_wake((uintptr_t)m);
+    crace_pt_block(thr, "cnd_wait", WAIT_COND, (uintptr_t)c, CALLER_PC());
     int r = REAL(cnd_wait)(c, m);
+    dl_unblock(thr);
     cnd_post_wait(thr, c, m, r, owned, CALLER_PC());
     return r;
 }

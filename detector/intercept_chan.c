@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "deadlock.h"
 #include "gochan_hooks.h"
 #include "intercept.h"
 #include "symbolize.h"
@@ -155,26 +156,59 @@ static void h_chan_recv_closed(const chan_t *c)
     leave(t);
 }
 
+static const char *const wait_reasons[] = {
+#define GOCHAN_X(name, text) text,
+    GOCHAN_WAIT_REASONS(GOCHAN_X)
+#undef GOCHAN_X
+};
+
+static enum wait_object wait_object_of(enum gochan_wait_reason reason)
+{
+    switch (reason) {
+    case GOCHAN_WAIT_CHAN_SEND:
+    case GOCHAN_WAIT_CHAN_RECV:
+    case GOCHAN_WAIT_SELECT:
+        return WAIT_CHAN;
+    case GOCHAN_WAIT_WAITGROUP:
+        return WAIT_WAITGROUP;
+    case GOCHAN_WAIT_SELECT_NO_CASES:
+    case GOCHAN_WAIT_CHAN_SEND_NIL:
+    case GOCHAN_WAIT_CHAN_RECV_NIL:
+    case GOCHAN_WAIT_COUNT:
+        break;
+    }
+    return WAIT_NONE;
+}
+
 static void h_block(const void *waiter, enum gochan_wait_reason reason, const void *obj, bool timed)
 {
-    (void)reason;
-    (void)obj;
-    (void)timed;
     crace_thread *t = enter();
     crace_release_store(t, (uintptr_t)waiter);
+    /* A timed wait (a chan_after or deadline case) ends by itself. */
+    if (!timed && reason < GOCHAN_WAIT_COUNT)
+        dl_block(t, wait_reasons[reason], wait_object_of(reason), (uintptr_t)obj, waiter,
+                 crace_current_stack(t, program_pc()));
     leave(t);
 }
 
 static void h_ready(const void *waiter)
 {
-    (void)waiter;
+    crace_thread *t = enter();
+    dl_wake_token(waiter);
+    leave(t);
 }
 
 static void h_resume(const void *waiter)
 {
     crace_thread *t = enter();
+    dl_unblock(t);
     crace_acquire(t, (uintptr_t)waiter);
     leave(t);
+}
+
+static void h_timers(int delta)
+{
+    dl_timers(delta);
 }
 
 static void h_wg_add(const waitgroup_t *wg, int delta, int64_t counter)
@@ -207,7 +241,9 @@ static void h_wg_wait_end(const waitgroup_t *wg)
 
 static void h_internal_thread(void)
 {
-    crace_thr()->internal = true;
+    crace_thread *t = crace_thr();
+    t->internal = true;
+    dl_thread_internal(t);
 }
 
 static uint64_t h_goroutine_id(void)
@@ -230,6 +266,7 @@ static const struct gochan_hooks hooks = {
     .wg_add = h_wg_add,
     .wg_wait_begin = h_wg_wait_begin,
     .wg_wait_end = h_wg_wait_end,
+    .timers = h_timers,
     .internal_thread = h_internal_thread,
     .goroutine_id = h_goroutine_id,
 };

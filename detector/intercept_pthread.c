@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "deadlock.h"
 #include "intercept.h"
 #include "intercept_pthread.h"
 #include "lock.h"
@@ -44,6 +45,28 @@ void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc)
 {
     sync_free(addr);
     sync_unlock(sync_lock(addr, true, crace_current_stack(thr, pc)));
+}
+
+/* thr is about to block forever in reason (a pthread call) on obj: the
+ * deadlock detector's bracket opens; dl_unblock closes it. */
+void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, uintptr_t pc)
+{
+    dl_block(thr, reason, (enum wait_object)kind, obj, NULL, crace_current_stack(thr, pc));
+}
+
+/* A lock that would block: a trylock first, so that only a lock that
+ * really waits is bracketed for the deadlock detector (which costs a
+ * stack). A mutex that checks its owner and is held by the caller fails
+ * at once (EDEADLK) instead of blocking. */
+static bool mutex_would_block_forever(crace_thread *thr, pthread_mutex_t *m)
+{
+    if (!crace_pt_mutex_checks_owner(m))
+        return true;
+    sync_var *s = sync_lock((uintptr_t)m, false, 0);
+    bool self = s && s->owner_gid == thr->gid && s->recursion > 0;
+    if (s)
+        sync_unlock(s);
+    return !self;
 }
 
 /* After a successful lock of the mutex (or spinlock, or write-locked
@@ -259,7 +282,9 @@ INTERCEPTOR(int, pthread_join, pthread_t th, void **retval)
 {
     INTERCEPTOR_ENTER(pthread_join, th, retval);
     thr->ignore++;
+    crace_pt_block(thr, "pthread_join", WAIT_THREAD, (uintptr_t)th, CALLER_PC());
     int r = REAL(pthread_join)(th, retval);
+    dl_unblock(thr);
     thr->ignore--;
     if (r == 0)
         crace_thread_joined(thr, th);
@@ -330,19 +355,27 @@ INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
     return r;
 }
 
-INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
+INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
 {
-    INTERCEPTOR_ENTER(pthread_mutex_lock, m);
-    int r = REAL(pthread_mutex_lock)(m);
+    INTERCEPTOR_ENTER(pthread_mutex_trylock, m);
+    int r = REAL(pthread_mutex_trylock)(m);
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
     return r;
 }
 
-INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
+INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
 {
-    INTERCEPTOR_ENTER(pthread_mutex_trylock, m);
+    INTERCEPTOR_ENTER(pthread_mutex_lock, m);
     int r = REAL(pthread_mutex_trylock)(m);
+    if (r == EBUSY) {
+        bool forever = mutex_would_block_forever(thr, m);
+        if (forever)
+            crace_pt_block(thr, "pthread_mutex_lock", WAIT_MUTEX, (uintptr_t)m, CALLER_PC());
+        r = REAL(pthread_mutex_lock)(m);
+        if (forever)
+            dl_unblock(thr);
+    }
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
     return r;
@@ -370,7 +403,9 @@ INTERCEPTOR(int, pthread_mutex_unlock, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_unlock, m);
     crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, crace_pt_mutex_checks_owner(m));
-    return REAL(pthread_mutex_unlock)(m);
+    int r = REAL(pthread_mutex_unlock)(m);
+    dl_wake((uintptr_t)m);
+    return r;
 }
 
 /* ================================================================ spinlocks */
@@ -487,10 +522,19 @@ INTERCEPTOR(int, pthread_rwlock_destroy, pthread_rwlock_t *rw)
     return r;
 }
 
+/* The try variants are defined below; the blocking ones try first. */
+static int (*real_pthread_rwlock_tryrdlock)(pthread_rwlock_t *rw);
+static int (*real_pthread_rwlock_trywrlock)(pthread_rwlock_t *rw);
+
 INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_rdlock, rw);
-    int r = REAL(pthread_rwlock_rdlock)(rw);
+    int r = REAL(pthread_rwlock_tryrdlock)(rw);
+    if (r == EBUSY) {
+        crace_pt_block(thr, "pthread_rwlock_rdlock", WAIT_RWLOCK, (uintptr_t)rw, CALLER_PC());
+        r = REAL(pthread_rwlock_rdlock)(rw);
+        dl_unblock(thr);
+    }
     if (r == 0)
         rwlock_post_rdlock(thr, rw);
     return r;
@@ -526,7 +570,12 @@ INTERCEPTOR(int, pthread_rwlock_clockrdlock, pthread_rwlock_t *rw, clockid_t clo
 INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_wrlock, rw);
-    int r = REAL(pthread_rwlock_wrlock)(rw);
+    int r = REAL(pthread_rwlock_trywrlock)(rw);
+    if (r == EBUSY) {
+        crace_pt_block(thr, "pthread_rwlock_wrlock", WAIT_RWLOCK, (uintptr_t)rw, CALLER_PC());
+        r = REAL(pthread_rwlock_wrlock)(rw);
+        dl_unblock(thr);
+    }
     if (r == 0)
         rwlock_post_wrlock(thr, rw, CALLER_PC());
     return r;
@@ -563,7 +612,9 @@ INTERCEPTOR(int, pthread_rwlock_unlock, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_unlock, rw);
     rwlock_pre_unlock(thr, rw);
-    return REAL(pthread_rwlock_unlock)(rw);
+    int r = REAL(pthread_rwlock_unlock)(rw);
+    dl_wake((uintptr_t)rw);
+    return r;
 }
 
 /* ================================================================ condvars */
@@ -628,6 +679,7 @@ INTERCEPTOR(int, pthread_cond_signal, pthread_cond_t *c)
     (void)REAL_COND(pthread_cond_signal);
     INTERCEPTOR_ENTER(pthread_cond_signal, c);
     crace_release(thr, (uintptr_t)c);
+    dl_wake((uintptr_t)c);
     return REAL_COND(pthread_cond_signal)(c);
 }
 
@@ -636,6 +688,7 @@ INTERCEPTOR(int, pthread_cond_broadcast, pthread_cond_t *c)
     (void)REAL_COND(pthread_cond_broadcast);
     INTERCEPTOR_ENTER(pthread_cond_broadcast, c);
     crace_release(thr, (uintptr_t)c);
+    dl_wake((uintptr_t)c);
     return REAL_COND(pthread_cond_broadcast)(c);
 }
 
@@ -644,7 +697,11 @@ INTERCEPTOR(int, pthread_cond_wait, pthread_cond_t *c, pthread_mutex_t *m)
     (void)REAL_COND(pthread_cond_wait);
     INTERCEPTOR_ENTER(pthread_cond_wait, c, m);
     bool owned = cond_pre_wait(thr, m);
+    /* The mutex is free for others from here: someone may wait for it. */
+    dl_wake((uintptr_t)m);
+    crace_pt_block(thr, "pthread_cond_wait", WAIT_COND, (uintptr_t)c, CALLER_PC());
     int r = REAL_COND(pthread_cond_wait)(c, m);
+    dl_unblock(thr);
     cond_post_wait(thr, c, m, r, owned, CALLER_PC());
     return r;
 }
@@ -654,6 +711,7 @@ INTERCEPTOR(int, pthread_cond_timedwait, pthread_cond_t *c, pthread_mutex_t *m, 
     (void)REAL_COND(pthread_cond_timedwait);
     INTERCEPTOR_ENTER(pthread_cond_timedwait, c, m, abstime);
     bool owned = cond_pre_wait(thr, m);
+    dl_wake((uintptr_t)m);
     int r = REAL_COND(pthread_cond_timedwait)(c, m, abstime);
     cond_post_wait(thr, c, m, r, owned, CALLER_PC());
     return r;
@@ -664,6 +722,7 @@ INTERCEPTOR(int, pthread_cond_clockwait, pthread_cond_t *c, pthread_mutex_t *m, 
 {
     INTERCEPTOR_ENTER(pthread_cond_clockwait, c, m, clockid, abstime);
     bool owned = cond_pre_wait(thr, m);
+    dl_wake((uintptr_t)m);
     int r = REAL(pthread_cond_clockwait)(c, m, clockid, abstime);
     cond_post_wait(thr, c, m, r, owned, CALLER_PC());
     return r;
@@ -694,15 +753,22 @@ struct barrier_rounds {
     uint64_t arrivals; /* ever, under the sync_var's lock */
 };
 
-/* The clock of the round the caller arrives in. */
-static uintptr_t barrier_arrive(pthread_barrier_t *b)
+/* The clock of the round the caller arrives in; *waits tells whether the
+ * caller will wait (it is not the round's last arrival). Unknown for a
+ * barrier never seen at init: then false, so it is never taken for
+ * blocked. */
+static uintptr_t barrier_arrive(pthread_barrier_t *b, bool *waits)
 {
     uintptr_t key = (uintptr_t)b;
+    *waits = false;
     sync_var *s = sync_lock((uintptr_t)b, false, 0);
     if (s) {
         struct barrier_rounds *br = s->ext;
-        if (br)
-            key = BARRIER_ROUND(b, br->arrivals++ / br->count);
+        if (br) {
+            uint64_t n = br->arrivals++;
+            key = BARRIER_ROUND(b, n / br->count);
+            *waits = (n + 1) % br->count != 0;
+        }
         sync_unlock(s);
     }
     return key;
@@ -743,9 +809,17 @@ INTERCEPTOR(int, pthread_barrier_destroy, pthread_barrier_t *b)
 INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b)
 {
     INTERCEPTOR_ENTER(pthread_barrier_wait, b);
-    uintptr_t round = barrier_arrive(b);
+    bool waits;
+    uintptr_t round = barrier_arrive(b, &waits);
     crace_release(thr, round);
+    /* The last arrival frees the others and does not wait itself. */
+    if (waits)
+        crace_pt_block(thr, "pthread_barrier_wait", WAIT_BARRIER, (uintptr_t)b, CALLER_PC());
+    else
+        dl_wake((uintptr_t)b);
     int r = REAL(pthread_barrier_wait)(b);
+    if (waits)
+        dl_unblock(thr);
     if (r == 0 || r == PTHREAD_BARRIER_SERIAL_THREAD)
         crace_acquire(thr, round);
     return r;

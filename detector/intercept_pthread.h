@@ -12,6 +12,7 @@
 
 #include "thread.h"
 
+void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, uintptr_t pc);
 void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc);
 void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, uintptr_t pc);
 bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, bool nonowner_fails);

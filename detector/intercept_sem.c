@@ -16,12 +16,15 @@
  * These functions report errors in errno; the hooks run only on success
  * or before the real call, so a failure's errno is the real one.
  */
+#include <errno.h>
 #include <semaphore.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "access.h"
+#include "deadlock.h"
 #include "intercept.h"
+#include "intercept_pthread.h"
 #include "sync.h"
 #include "thread.h"
 
@@ -50,13 +53,23 @@ INTERCEPTOR(int, sem_post, sem_t *sem)
 {
     INTERCEPTOR_ENTER(sem_post, sem);
     crace_release(thr, (uintptr_t)sem);
-    return REAL(sem_post)(sem);
+    int r = REAL(sem_post)(sem);
+    dl_wake((uintptr_t)sem);
+    return r;
 }
+
+/* Defined below: a wait tries first, so only a real wait is bracketed. */
+static int (*real_sem_trywait)(sem_t *sem);
 
 INTERCEPTOR(int, sem_wait, sem_t *sem)
 {
     INTERCEPTOR_ENTER(sem_wait, sem);
-    int r = REAL(sem_wait)(sem);
+    int r = REAL(sem_trywait)(sem);
+    if (r != 0 && errno == EAGAIN) {
+        crace_pt_block(thr, "sem_wait", WAIT_SEM, (uintptr_t)sem, CALLER_PC());
+        r = REAL(sem_wait)(sem);
+        dl_unblock(thr);
+    }
     if (r == 0)
         crace_acquire(thr, (uintptr_t)sem);
     return r;

@@ -70,8 +70,5 @@ void output_after_fork_child(void);
 /* Writes all n bytes to fd (retrying partial writes and EINTR), without
  * touching errno; for text that is not a report, such as the help. */
 void output_write_fd(int fd, const char *s, size_t n);
-/* The file descriptor of the report stream (opening the log file if
- * needed); -1 when the log file cannot be opened. */
-int output_fd(void);
 
 #endif /* CRACE_OPTIONS_H */

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,16 +33,24 @@
 #include "rt.h"
 
 /*
- * out_lock protects log_fd and log_pid, and is held across each whole
+ * out_lock protects the log_* variables, and is held across each whole
  * write so that reports from different threads never interleave. It is
  * never held across a call into the program. A signal handler that
  * interrupts the holder on the same thread and writes (a crash flushing
  * findings) must not wait for it: out_depth says this thread holds it, and
  * such a nested write goes out unlocked.
+ *
+ * The program may close the log file's descriptor (daemons close them
+ * all) and open one of its own that gets the same number: log_dev and
+ * log_ino tell whether log_fd is still our file, so that reports never
+ * land in the program's file and the program's file is never closed.
  */
 static gc_lock_t out_lock = GC_LOCK_INIT;
-static int log_fd = -1;   /* PREFIX.<log_pid>, or -1 */
+static int log_fd = -1;      /* PREFIX.<log_pid>, or -1 */
 static pid_t log_pid;
+static dev_t log_dev;
+static ino_t log_ino;
+static pid_t log_failed_pid; /* the process that could not open its file (warned once) */
 static CRACE_TLS int out_depth;
 
 /* A full pipe or terminal in non-blocking mode: how long to wait for it
@@ -87,17 +96,38 @@ static enum stream stream_kind(void)
     return STREAM_FILE;
 }
 
-/* Opens PREFIX.PID for pid; returns the fd, or -1 with errno set and the
- * path in path. */
-static int open_log(pid_t pid, char *path, size_t len)
+/* Opens PREFIX.PID for pid into log_*; returns false with errno set. The
+ * path tried is left in path. */
+static bool open_log(pid_t pid, char *path, size_t len)
 {
     int n = snprintf(path, len, "%s.%d", crace_opts.log_path, (int)pid);
     if (n < 0 || (size_t)n >= len) {
         errno = ENAMETOOLONG;
-        return -1;
+        return false;
     }
     long fd = syscall(SYS_openat, AT_FDCWD, path, O_CREAT | O_APPEND | O_WRONLY | O_CLOEXEC, 0644);
-    return fd < 0 ? -1 : (int)fd;
+    struct stat st;
+    if (fd < 0)
+        return false;
+    if (syscall(SYS_fstat, fd, &st) != 0) {
+        int e = errno;
+        syscall(SYS_close, fd);
+        errno = e;
+        return false;
+    }
+    log_fd = (int)fd;
+    log_pid = pid;
+    log_dev = st.st_dev;
+    log_ino = st.st_ino;
+    return true;
+}
+
+/* log_fd still names the file we opened (whichever process did). */
+static bool log_fd_ours(void)
+{
+    struct stat st;
+    return log_fd >= 0 && syscall(SYS_fstat, log_fd, &st) == 0 && st.st_dev == log_dev &&
+           st.st_ino == log_ino;
 }
 
 /* The stream's fd; for a log file, the one of this process, opened now if
@@ -113,14 +143,16 @@ static int stream_fd_locked(void)
         break;
     }
     pid_t pid = getpid();
-    if (log_fd >= 0 && log_pid == pid)
+    bool ours = log_fd_ours();
+    if (ours && log_pid == pid)
         return log_fd;
-    if (log_fd >= 0) /* inherited over fork: the parent's file */
+    if (ours) /* inherited over fork: the parent's file */
         syscall(SYS_close, log_fd);
+    log_fd = -1;
+    if (log_failed_pid == pid)
+        return 2;
     char path[4096];
-    log_fd = open_log(pid, path, sizeof(path));
-    log_pid = pid;
-    if (log_fd < 0) {
+    if (!open_log(pid, path, sizeof(path))) {
         /* Only after a fork into a place the parent could write to but
          * the child cannot: losing the reports would be worse than
          * printing them somewhere unexpected. */
@@ -130,19 +162,10 @@ static int stream_fd_locked(void)
                          path, strerror_r(errno, ebuf, sizeof(ebuf)));
         if (n > 0)
             write_all(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+        log_failed_pid = pid;
         return 2;
     }
     return log_fd;
-}
-
-int output_fd(void)
-{
-    int saved = errno;
-    gc_lock(&out_lock);
-    int fd = stream_fd_locked();
-    gc_unlock(&out_lock);
-    errno = saved;
-    return fd;
 }
 
 void crace_write(const char *s, size_t n)
@@ -154,7 +177,7 @@ void crace_write(const char *s, size_t n)
         int fd = 2;
         if (stream_kind() == STREAM_STDOUT)
             fd = 1;
-        else if (stream_kind() == STREAM_FILE && log_fd >= 0 && log_pid == getpid())
+        else if (stream_kind() == STREAM_FILE && log_pid == getpid() && log_fd_ours())
             fd = log_fd;
         write_all(fd, s, n);
         errno = saved;
@@ -215,21 +238,18 @@ void output_init(void)
     if (stream_kind() != STREAM_FILE)
         return;
     gc_lock(&out_lock);
-    if (log_fd >= 0 && log_pid == getpid()) {
+    pid_t pid = getpid();
+    if (log_pid == pid && log_fd_ours()) {
         gc_unlock(&out_lock);
         return;
     }
     char path[4096];
-    pid_t pid = getpid();
-    int fd = open_log(pid, path, sizeof(path));
-    if (fd < 0) {
+    if (!open_log(pid, path, sizeof(path))) {
         char ebuf[128];
         const char *why = strerror_r(errno, ebuf, sizeof(ebuf));
         gc_unlock(&out_lock);
         crace_fatal("cannot open log_path '%s': %s", path, why);
     }
-    log_fd = fd;
-    log_pid = pid;
     gc_unlock(&out_lock);
 }
 
@@ -240,8 +260,9 @@ void output_after_fork_child(void)
      * real, but the parent's holder may have been copied mid-write. */
     atomic_store_explicit(&out_lock.state, 0, memory_order_relaxed);
     out_depth = 0;
-    if (log_fd >= 0 && log_pid != getpid()) {
-        syscall(SYS_close, log_fd);
+    if (log_pid != getpid()) {
+        if (log_fd_ours())
+            syscall(SYS_close, log_fd);
         log_fd = -1;
     }
 }

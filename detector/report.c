@@ -25,8 +25,11 @@
  * has no equivalent, ThreadSanitizer's C/C++ wording is used ("Atomic
  * write", "Location is global 'x' of size 4 at ... (module+0x4028)").
  *
- * Callers run inside the shim (the thread's in_shim raised): rendering
- * symbolizes with libdw, which allocates with the program's malloc.
+ * Every entry point here runs inside the shim (shim_enter): libdw and
+ * libdwfl allocate and copy strings through functions the shim
+ * intercepts, which must neither check nor record them. A "race" found
+ * inside libdw while gc_symbolize holds its lock would otherwise be
+ * reported from within the symbolizer, and deadlock on that lock.
  */
 #include "report.h"
 
@@ -44,53 +47,38 @@
 #include "lock.h"
 #include "options.h"
 #include "rt.h"
+#include "stackfmt.h"
+#include "textbuf.h"
 #include "symbolize.h"
 #include "thread.h"
 
 #define FENCE "==================\n"
 
-/* ---------------------------------------------------------------- text */
-
-/* Append-only text that truncates at cap - 1 and is always terminated. */
-struct sbuf {
-    char *buf;
-    size_t cap, len;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
+/* Raises the calling thread's in_shim and ignore (interceptors pass
+ * straight through, nothing is checked); harmless when the caller is
+ * inside already. A thread the shim has not attached yet has nothing to
+ * raise. */
+static crace_thread *shim_enter(void)
 {
-    if (b->len + 1 >= b->cap)
-        return;
-    size_t room = b->cap - b->len;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(b->buf + b->len, room, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        b->len += (size_t)n < room ? (size_t)n : room - 1;
+    crace_thread *t = crace_cur;
+    if (t) {
+        t->in_shim++;
+        t->ignore++;
+    }
+    return t;
 }
 
-/* path without strip_path_prefix and the slashes after it (as libgochan's
- * stacks strip it); unchanged when that would leave nothing. */
-static const char *strip_path(const char *path)
+static void shim_leave(crace_thread *t)
 {
-    const char *prefix = crace_opts.strip_path_prefix;
-    size_t n = prefix ? strlen(prefix) : 0;
-    if (!n || strncmp(path, prefix, n) != 0)
-        return path;
-    const char *rest = path + n;
-    while (*rest == '/')
-        rest++;
-    return *rest ? rest : path;
+    if (t) {
+        t->ignore--;
+        t->in_shim--;
+    }
 }
 
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
+/* > 0 while this thread holds dwfl_lock: a report made meanwhile (from a
+ * signal handler) skips the globals rather than wait for itself. */
+static CRACE_TLS int in_dwfl;
 
 /* "main goroutine" or "goroutine N", the way Go names the actor. */
 static void put_goroutine_name(struct sbuf *b, uint64_t gid)
@@ -103,57 +91,6 @@ static void put_goroutine_name(struct sbuf *b, uint64_t gid)
         sb_printf(b, "goroutine %llu", (unsigned long long)gid);
 }
 
-/* ---------------------------------------------------------------- stacks */
-
-struct frame_ctx {
-    struct sbuf *b;
-    uintptr_t pc;
-};
-
-static bool is_shim_module(const char *module)
-{
-    static const char shim[] = "libcrace.so";
-    size_t n = module ? strlen(module) : 0;
-    return n >= sizeof(shim) - 1 && strcmp(module + n - (sizeof(shim) - 1), shim) == 0;
-}
-
-/*
- * One frame, as Go prints it:
- *     "  function()\n      file:line +0xoffset\n"
- * With no line information, the second line names the module and the
- * pc's offset in it instead (what addr2line -e MODULE takes):
- *     "      /lib/x86_64-linux-gnu/libc.so.6+0x8a3c1\n"
- * and with not even a module, the absolute pc: "      ??:0 +0x7f12...\n".
- */
-static int put_frame(const struct gc_frame *f, void *arg)
-{
-    struct frame_ctx *ctx = arg;
-    if (is_shim_module(f->module) || gc_frame_is_runtime_start(f))
-        return 0;
-    sb_printf(ctx->b, "  %s()\n", f->function ? f->function : "??");
-    if (f->file)
-        sb_printf(ctx->b, "      %s:%d +0x%lx\n", strip_path(f->file), f->line,
-                  (unsigned long)f->func_offset);
-    else if (f->module)
-        sb_printf(ctx->b, "      %s+0x%lx\n", strip_path(f->module),
-                  (unsigned long)(ctx->pc - f->module_base));
-    else
-        sb_printf(ctx->b, "      ??:0 +0x%lx\n", (unsigned long)ctx->pc);
-    return 0;
-}
-
-/* Every pc's frames, inlined ones first; the shim's own frames and the C
- * library's start-up frames are left out. No frames print nothing. */
-static void put_pcs(struct sbuf *b, const uintptr_t *pcs, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!pcs[i])
-            continue;
-        struct frame_ctx ctx = {b, pcs[i]};
-        gc_symbolize(pcs[i], true, put_frame, &ctx);
-    }
-}
-
 static void put_failed_stack(struct sbuf *b)
 {
     sb_printf(b, "  [failed to restore the stack]\n");
@@ -164,15 +101,7 @@ static void put_stack(struct sbuf *b, const struct report_stack *s)
     if (s->restore_failed)
         put_failed_stack(b);
     else
-        put_pcs(b, s->pcs, s->n < STACK_MAX_FRAMES ? s->n : STACK_MAX_FRAMES);
-}
-
-static void put_depot_stack(struct sbuf *b, stack_id id)
-{
-    size_t n = 0;
-    const uintptr_t *pcs = id ? depot_get(id, &n) : NULL;
-    if (pcs)
-        put_pcs(b, pcs, n);
+        stackfmt_pcs(b, s->pcs, s->n < STACK_MAX_FRAMES ? s->n : STACK_MAX_FRAMES, STACK_STYLE_REPORT);
 }
 
 /* ---------------------------------------------------------------- paragraphs */
@@ -218,7 +147,7 @@ static void put_location(struct sbuf *b, const struct report_location *loc)
                   loc->freed ? "freed " : "", loc->size, (unsigned long)loc->start);
         put_goroutine_name(b, loc->gid);
         sb_printf(b, ":\n");
-        put_depot_stack(b, loc->stack);
+        stackfmt_depot(b, loc->stack, STACK_STYLE_REPORT);
         return;
     case LOC_GLOBAL:
         sb_printf(b, "\nLocation is global '%s' of size %zu at 0x%012lx", loc->name[0] ? loc->name : "??",
@@ -249,7 +178,7 @@ static void put_goroutine(struct sbuf *b, const struct report_goroutine *g)
     sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)g->gid,
               g->known && !g->finished ? "running" : "finished");
     if (g->known)
-        put_depot_stack(b, g->creation);
+        stackfmt_depot(b, g->creation, STACK_STYLE_REPORT);
     else
         put_failed_stack(b);
 }
@@ -272,6 +201,7 @@ size_t report_render_text(const struct report *r, char *buf, size_t cap)
         return 0;
     buf[0] = '\0';
     CHECK(r->kind < REPORT_KIND_COUNT);
+    crace_thread *t = shim_enter();
     sb_printf(&b, FENCE "WARNING: %s\n", kind_titles[r->kind]);
     /* A race always has both accesses, even when the previous one's stack
      * is lost; other findings show those they carry. */
@@ -293,6 +223,7 @@ size_t report_render_text(const struct report *r, char *buf, size_t cap)
         put_goroutine(&b, g);
     }
     sb_printf(&b, FENCE);
+    shim_leave(t);
     return b.len;
 }
 
@@ -338,6 +269,9 @@ static void copy_string(char *dst, size_t cap, const char *src)
 static bool find_global(uintptr_t addr, struct report_location *loc)
 {
     bool found = false;
+    if (in_dwfl)
+        return false;
+    in_dwfl++;
     gc_lock(&dwfl_lock);
     Dwfl_Module *m = NULL;
     if (globals_dwfl)
@@ -364,6 +298,7 @@ static bool find_global(uintptr_t addr, struct report_location *loc)
         }
     }
     gc_unlock(&dwfl_lock);
+    in_dwfl--;
     return found;
 }
 
@@ -373,21 +308,21 @@ void report_describe_location(struct report *r, uintptr_t addr)
     memset(loc, 0, sizeof(*loc));
     loc->kind = LOC_UNKNOWN;
     struct heap_block blk;
+    uint64_t gid;
+    crace_thread *t = shim_enter();
     if (heap_find(addr, &blk)) {
         loc->kind = LOC_HEAP;
         loc->start = blk.start;
         loc->size = blk.size;
         loc->gid = blk.gid;
         loc->stack = blk.stack;
-        return;
-    }
-    uint64_t gid = crace_stack_owner(addr);
-    if (gid) {
+    } else if ((gid = crace_stack_owner(addr)) != 0) {
         loc->kind = LOC_STACK;
         loc->gid = gid;
-        return;
+    } else {
+        find_global(addr, loc);
     }
-    find_global(addr, loc);
+    shim_leave(t);
 }
 
 /* ---------------------------------------------------------------- emit */
@@ -486,14 +421,20 @@ bool report_emit(const struct report *r)
         crace_free(buf);
         cap *= 4;
     }
-    crace_write(buf, len);
+    report_emit_text(r->kind, buf, len);
     crace_free(buf);
-    atomic_fetch_add_explicit(&report_counts[r->kind], 1, memory_order_relaxed);
+    return true;
+}
+
+void report_emit_text(enum report_kind kind, const char *text, size_t len)
+{
+    CHECK(kind < REPORT_KIND_COUNT);
+    crace_write(text, len);
+    atomic_fetch_add_explicit(&report_counts[kind], 1, memory_order_relaxed);
     if (crace_opts.halt_on_error) {
         report_print_summary();
         _exit((int)crace_opts.exitcode);
     }
-    return true;
 }
 
 uint64_t report_count(enum report_kind kind)

@@ -90,6 +90,10 @@ size_t report_render_text(const struct report *r, char *buf, size_t cap);
  * was a duplicate. Honours halt_on_error. */
 bool report_emit(const struct report *r);
 
+/* Prints a finding rendered elsewhere (deadlocks, leaks, misuse: one
+ * write), counts it, honours halt_on_error. */
+void report_emit_text(enum report_kind kind, const char *text, size_t len);
+
 /* Findings printed so far, per kind and in total. */
 uint64_t report_count(enum report_kind kind);
 uint64_t report_total(void);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "deadlock.h"
 #include "lock.h"
 #include "options.h"
 #include "sync.h"
@@ -104,6 +105,7 @@ static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
         vc_copy(&t->vc, &parent->vc);
     vc_set(&t->vc, s, start);
     t->epoch = sc_epoch(s, start);
+    dl_thread_created(t);
     return t;
 }
 
@@ -178,6 +180,7 @@ static void slot_release(crace_thread *t)
 
 void crace_thread_abandon(crace_thread *t)
 {
+    dl_thread_gone(t);
     gc_lock(&reg_lock);
     unlink_thread(t);
     slot_release(t);
@@ -216,6 +219,9 @@ void crace_thread_finish(crace_thread *t)
         sync_unlock(s);
     }
     atomic_store(&t->state, THREAD_FINISHED);
+    /* A joiner may run now; the goroutines left may all be waiting. */
+    dl_wake((uintptr_t)t->pthread);
+    dl_thread_gone(t);
     gc_lock(&reg_lock);
     unlink_thread(t);
     slot_release(t);
@@ -289,6 +295,25 @@ hist_t *crace_slot_hist(uint32_t slot)
     hist_t *h = slot < n_slots ? slots[slot].hist : NULL;
     gc_unlock(&reg_lock);
     return h;
+}
+
+crace_thread *crace_thread_by_pthread(pthread_t th)
+{
+    crace_thread *found = NULL;
+    gc_lock(&reg_lock);
+    for (crace_thread *t = all_threads; t && !found; t = t->next)
+        if (pthread_equal(t->pthread, th))
+            found = t;
+    gc_unlock(&reg_lock);
+    return found;
+}
+
+void crace_thread_foreach(void (*fn)(crace_thread *t, void *arg), void *arg)
+{
+    gc_lock(&reg_lock);
+    for (crace_thread *t = all_threads; t; t = t->next)
+        fn(t, arg);
+    gc_unlock(&reg_lock);
 }
 
 uint64_t crace_stack_owner(uintptr_t addr)

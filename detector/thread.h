@@ -61,6 +61,19 @@ typedef struct crace_thread {
     bool internal;              /* libgochan's timer thread: not a goroutine */
     uintptr_t stack_lo, stack_hi;
     struct crace_thread *next;  /* all-threads list, under the registry lock */
+
+    /* What the thread waits for (deadlock.c, under its lock). */
+    struct crace_wait {
+        const char *reason;     /* Go's wait reason, or the pthread call */
+        int kind;               /* enum wait_object */
+        uintptr_t obj;          /* the object waited on */
+        const void *token;      /* libgochan's waiter record, or NULL */
+        stack_id stack;         /* where it blocked */
+        bool blocked;           /* counted as blocked forever */
+    } wait;
+    struct crace_thread *bnext, *bprev; /* blocked list */
+    struct crace_thread *tnext;         /* token hash chain */
+    bool counted_live;                  /* counted in deadlock.c's live threads */
 } crace_thread;
 
 /* The calling thread's state; created on first use for threads the shim
@@ -96,6 +109,12 @@ void crace_thread_detached(pthread_t th);
 
 /* Advances t's clock after a release, logging the new epoch. */
 void crace_thread_tick(crace_thread *t);
+
+/* The live thread whose handle is th, or NULL. */
+crace_thread *crace_thread_by_pthread(pthread_t th);
+/* Calls fn for every live thread, under the registry lock (fn must not
+ * take it or call into the program). */
+void crace_thread_foreach(void (*fn)(crace_thread *t, void *arg), void *arg);
 
 /* Goroutine info for reports about slot at clock: gid and creation stack
  * of whoever owned the slot then. False when that is no longer known. */

@@ -42,7 +42,10 @@ enum {
 
 void gc_chan_lock_slow(struct chan *c)
 {
-    if (gc_multicore) {
+    /* Unbuffered channels are used in lockstep (a ping-pong): there the
+     * partner needs the lock right after us, and a backoff only adds
+     * latency. */
+    if (gc_multicore && c->dataqsiz != 0) {
         for (unsigned n = GC_CHAN_BACKOFF_MIN; n <= GC_CHAN_BACKOFF_MAX; n *= 2) {
             for (unsigned i = 0; i < n; i++)
                 gc_cpu_relax();
@@ -93,8 +96,8 @@ static void gc_chan_park(struct chan *c, struct gc_waitq *q, struct gc_sudog *sg
 }
 
 /* Waits without the lock until qcount leaves `level` (full for a sender,
- * 0 for a receiver): true, or false once *deadline (0: not yet set) has
- * passed. */
+ * 0 for a receiver) or c is closed: true, or false once *deadline (0: not
+ * yet set) has passed. */
 static bool gc_chan_spin(struct chan *c, size_t level, int64_t *deadline)
 {
     if (*deadline == 0)
@@ -102,7 +105,7 @@ static bool gc_chan_spin(struct chan *c, size_t level, int64_t *deadline)
     for (;;) {
         for (int i = 0; i < GC_SPIN_POLL; i++)
             gc_cpu_relax();
-        if (gc_chan_qcount(c) != level)
+        if (gc_chan_qcount(c) != level || __atomic_load_n(&c->closed, __ATOMIC_RELAXED))
             return true;
         if (gochan_now() >= *deadline)
             return false;
@@ -245,7 +248,7 @@ GC_API void chan_close(chan_t *c)
         gc_panic(GOCHAN_PANIC_CLOSE_CLOSED, c);
     }
     GC_HOOK(chan_close, c);
-    c->closed = true;
+    __atomic_store_n(&c->closed, true, __ATOMIC_RELAXED); /* also read by gc_chan_spin */
     c->timer_kind = GC_CHAN_TIMER_NONE; /* nothing a timer does can wake anyone now */
 
     /* Collect every waiter (chained through next, free once dequeued)

@@ -59,8 +59,10 @@ struct gc_timer;
  * A channel (Go's hchan). Invariants, under lock:
  *   - at least one of sendq and recvq is empty (a sender that finds a
  *     parked receiver hands the value over instead of queueing, and the
- *     other way round); with a buffer, sendq is non-empty only when the
- *     buffer is full and recvq only when it is empty;
+ *     other way round), except for the sudogs of one select that has
+ *     both a send and a receive case on c (as in Go); with a buffer,
+ *     sendq holds only senders when the buffer is full and recvq only
+ *     receivers when it is empty (same exception);
  *   - 0 <= qcount <= dataqsiz; the values sit in slots recvx, recvx+1,
  *     ... (mod dataqsiz), and sendx == (recvx + qcount) % dataqsiz;
  *   - once closed, closed stays set and sendq is empty (close wakes every
@@ -69,7 +71,7 @@ struct gc_timer;
  */
 struct chan {
     gc_lock_t lock;           /* protects every mutable field below */
-    bool closed;
+    bool closed;              /* stored atomically: spinners read it without the lock */
     uint8_t timer_kind;       /* enum gc_chan_timer; cleared when the timer fires or c closes */
     /* Written under lock; also read without it (chan_len, the spin
      * before parking), hence atomic (relaxed: only a hint there). */

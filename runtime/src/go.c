@@ -38,9 +38,7 @@ static _Atomic size_t gc_stack_size;
  * long enough to cover a partner that answers at once (a ping-pong, a
  * producer and consumer in step), short enough not to burn much CPU on a
  * wait that lasts. */
-#ifndef GC_PARK_SPIN_NS
-#define GC_PARK_SPIN_NS (50 * 1000)
-#endif
+enum { GC_PARK_SPIN_NS = 50 * 1000 };
 
 __attribute__((constructor)) static void gc_go_init(void)
 {

@@ -64,43 +64,53 @@ static const Dwfl_Callbacks gc_dwfl_callbacks = {
 /* Unwinding                                                            */
 /* ------------------------------------------------------------------ */
 
-/* Slow path for deep requests: unw_step, one frame at a time. */
-__attribute__((noinline)) static size_t gc_unwind_step(uintptr_t *pcs, size_t max, unsigned skip)
+/* Slow path for deep requests: unw_step, one frame at a time, from the
+ * frame whose pc is ra (gc_unwind's return address) on. */
+__attribute__((noinline)) static size_t gc_unwind_step(uintptr_t *pcs, size_t max, unsigned skip,
+                                                       uintptr_t ra)
 {
     unw_context_t uc;
     unw_cursor_t cursor;
     if (unw_getcontext(&uc) != 0 || unw_init_local(&cursor, &uc) != 0)
         return 0;
-    /* The cursor starts in this function: the first step reaches
-     * gc_unwind, the second gc_unwind's caller. */
     size_t n = 0;
-    long drop = (long)skip + 1;
+    bool found = false;
     while (n < max && unw_step(&cursor) > 0) {
         unw_word_t ip;
         if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
             break;
-        if (drop > 0) {
-            drop--;
-            continue;
+        if (!found) {
+            if ((uintptr_t)ip != ra)
+                continue;
+            found = true;
         }
-        pcs[n++] = (uintptr_t)ip;
+        if (skip > 0)
+            skip--;
+        else
+            pcs[n++] = (uintptr_t)ip;
     }
     return n;
 }
 
+/* Frames are located by gc_unwind's own return address rather than by
+ * counting, which inlining and tail calls would upset. */
 __attribute__((noinline)) size_t gc_unwind(uintptr_t *pcs, size_t max, unsigned skip)
 {
-    /* unw_backtrace reports this function first (the return address
-     * into it), then our caller. */
-    size_t want = max + skip + 1;
+    uintptr_t ra = (uintptr_t)__builtin_return_address(0);
+    size_t want = max + skip + 2;
     if (max == 0)
         return 0;
     if (want > GC_UNWIND_FAST || want < max)
-        return gc_unwind_step(pcs, max, skip);
+        return gc_unwind_step(pcs, max, skip, ra);
     void *buf[GC_UNWIND_FAST];
     int got = unw_backtrace(buf, (int)want);
+    int first = 0;
+    while (first < got && (uintptr_t)buf[first] != ra)
+        first++;
+    if (first == got)
+        first = 1; /* not found: unw_backtrace's first entry is ours */
     size_t n = 0;
-    for (int i = (int)skip + 1; i < got && n < max; i++)
+    for (int i = first + (int)skip; i < got && n < max; i++)
         pcs[n++] = (uintptr_t)buf[i];
     return n;
 }

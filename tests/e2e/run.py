@@ -16,7 +16,8 @@ In EXPECT lines, {{ADDR}} matches an address, {{OFF}} a +0x offset,
 {{FILE}} any path ending in the test's file name. Everything else is literal;
 leading spaces count (report frames are indented).
 
-A test named race_*.c must produce a report, norace_*.c must not: the runner
+A test named race_*.c, deadlock_*.c, leak_*.c or misuse_*.c must produce a
+report, norace_*.c must not: the runner
 checks that the file's directives agree with its name, so a forgotten
 EXPECT can't turn a race test into one that always passes.
 
@@ -97,8 +98,9 @@ def check(path, build, cc):
     problems = []
     if d["exit"] is None:
         return ["no EXPECT-EXIT directive"]
-    if name.startswith("race_") and not any("WARNING:" in e or "fatal error" in e for e in d["expect"]):
-        return ["race_ test without an EXPECT of a WARNING line"]
+    if name.startswith(("race_", "deadlock_", "leak_", "misuse_")) and \
+            not any("WARNING:" in e or "fatal error" in e or "panic:" in e for e in d["expect"]):
+        return ["finding test without an EXPECT of a WARNING, fatal error or panic line"]
     if name.startswith("norace_") and not any(n.startswith("WARNING") for n in d["not"]):
         return ["norace_ test without EXPECT-NOT: WARNING"]
     outdir = os.path.join(build, "e2e", os.path.basename(cc))

@@ -757,6 +757,42 @@ static void test_long_printf(void **state)
     assert_int_equal(count(out, "y"), 19999);
 }
 
+/* The program closes the log file's descriptor and opens a file of its
+ * own, which gets the same number: reports must not land in it. */
+static int steal_log_fd(void)
+{
+    output_init();
+    char want[256], path[64], got[256];
+    snprintf(want, sizeof(want), "%s.%d", log_prefix, (int)getpid());
+    int fd = -1;
+    for (int i = 3; i < 1024 && fd < 0; i++) {
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", i);
+        ssize_t n = readlink(path, got, sizeof(got) - 1);
+        if (n > 0 && (got[n] = '\0', strcmp(got, want) == 0))
+            fd = i;
+    }
+    EXPECT(fd >= 0);
+    close(fd);
+    char mine[300];
+    snprintf(mine, sizeof(mine), "%s.program", log_prefix);
+    int pfd = open(mine, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    EXPECT(pfd == fd);
+    crace_printf("report after the program took the fd\n");
+    struct stat st;
+    EXPECT(fstat(pfd, &st) == 0 && st.st_size == 0);
+    EXPECT(fcntl(pfd, F_GETFD) >= 0); /* still open: not closed by the detector */
+    return 0;
+}
+
+static void test_log_fd_taken_by_program(void **state)
+{
+    (void)state;
+    int status;
+    pid_t pid = in_child(steal_log_fd, &status);
+    assert_int_equal(status, 0);
+    assert_string_equal(read_log(pid), "report after the program took the fd\n");
+}
+
 static void open_unwritable(void)
 {
     crace_opts.log_path = "/nonexistent-crace-dir/log";
@@ -809,6 +845,7 @@ int main(void)
         cmocka_unit_test_setup(test_halt_on_error, setup_log),
         cmocka_unit_test_setup(test_stdout_and_stderr, setup),
         cmocka_unit_test_setup(test_long_printf, setup),
+        cmocka_unit_test_setup(test_log_fd_taken_by_program, setup_log),
         cmocka_unit_test_setup(test_fatal, setup),
         cmocka_unit_test_setup(test_parent_has_no_findings, setup),
     };

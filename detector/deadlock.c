@@ -1,0 +1,463 @@
+/*
+ * deadlock.c: goroutines blocked forever (deadlock.h).
+ *
+ * The guarantee: a global deadlock is reported the moment the last live
+ * goroutine blocks forever while no timer is pending (event driven: the
+ * blocking call itself finds it); a cycle of goroutines each waiting for a
+ * mutex held, or a thread to be joined, by the next is reported when it
+ * closes, even while other goroutines run. Neither is reported while any
+ * goroutine of the cycle or of the program could still make progress as
+ * far as crace can see.
+ *
+ * dl_lock protects the blocked list, the token table and the counters.
+ * Order: libgochan's channel lock, then dl_lock, then the thread registry
+ * lock or a sync bucket lock. Reports are rendered under dl_lock: every
+ * other goroutine is blocked then, or about to be.
+ */
+#include "deadlock.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lock.h"
+#include "options.h"
+#include "report.h"
+#include "stackfmt.h"
+#include "sync.h"
+#include "textbuf.h"
+
+static gc_lock_t dl_lock = GC_LOCK_INIT;
+static crace_thread *blocked_head;
+static long n_live, n_blocked, n_timers;
+/* Bumped by every change of the above: a global deadlock must hold still
+ * for CONFIRM_NS before it is reported. A thread counted blocked an
+ * instant too early (a lock that was freed between its trylock and its
+ * bracket; a semaphore posted in the same gap) returns from its real call
+ * well within that and changes the generation. */
+static uint64_t generation;
+#define CONFIRM_NS (20 * 1000 * 1000)
+
+#define TOKEN_BUCKETS 4096
+static crace_thread *token_table[TOKEN_BUCKETS];
+
+static const char *const object_names[] = {
+#define WAIT_X(name, text) text,
+    WAIT_OBJECTS(WAIT_X)
+#undef WAIT_X
+};
+
+static unsigned token_bucket(const void *token)
+{
+    return (unsigned)(((uintptr_t)token >> 4) * 0x9e3779b1u >> 20) % TOKEN_BUCKETS;
+}
+
+/* Under dl_lock. */
+static void unlink_blocked(crace_thread *t)
+{
+    if (!t->wait.blocked)
+        return;
+    generation++;
+    t->wait.blocked = false;
+    if (t->bprev)
+        t->bprev->bnext = t->bnext;
+    else
+        blocked_head = t->bnext;
+    if (t->bnext)
+        t->bnext->bprev = t->bprev;
+    t->bnext = t->bprev = NULL;
+    if (t->wait.token) {
+        crace_thread **pp = &token_table[token_bucket(t->wait.token)];
+        while (*pp && *pp != t)
+            pp = &(*pp)->tnext;
+        if (*pp)
+            *pp = t->tnext;
+        t->tnext = NULL;
+    }
+    n_blocked--;
+}
+
+static crace_thread *blocked_by_gid(uint64_t gid)
+{
+    for (crace_thread *t = blocked_head; t; t = t->bnext)
+        if (t->gid == gid)
+            return t;
+    return NULL;
+}
+
+/* The goroutine t waits for, when its wait has one: a mutex's owner, a
+ * joined thread. 0 otherwise. Under dl_lock. */
+static uint64_t waits_for(const crace_thread *t, stack_id *lock_stack)
+{
+    *lock_stack = 0;
+    if (t->wait.kind == WAIT_MUTEX) {
+        sync_var *s = sync_lock(t->wait.obj, false, 0);
+        if (!s)
+            return 0;
+        uint64_t owner = s->owner_gid;
+        *lock_stack = s->lock_stack;
+        sync_unlock(s);
+        return owner;
+    }
+    if (t->wait.kind == WAIT_THREAD) {
+        crace_thread *o = crace_thread_by_pthread((pthread_t)t->wait.obj);
+        return o ? o->gid : 0;
+    }
+    return 0;
+}
+
+static void put_created(struct sbuf *b, uintptr_t obj, const char *what, enum stack_style style)
+{
+    sync_var *s = sync_lock(obj, false, 0);
+    stack_id creation = s ? s->creation : 0;
+    if (s)
+        sync_unlock(s);
+    if (creation) {
+        sb_printf(b, "%s created at:\n", what);
+        stackfmt_depot(b, creation, style);
+    }
+}
+
+/* What t waits on, beyond Go's dump: the object, where it was created,
+ * and for a mutex who holds it and where it was locked. */
+static void put_wait_details(struct sbuf *b, const crace_thread *t)
+{
+    const char *what = object_names[t->wait.kind];
+    if (t->wait.kind == WAIT_NONE || !t->wait.obj)
+        return;
+    if (t->wait.kind == WAIT_THREAD) {
+        crace_thread *o = crace_thread_by_pthread((pthread_t)t->wait.obj);
+        if (o)
+            sb_printf(b, "... waits for goroutine %llu to end\n", (unsigned long long)o->gid);
+        return;
+    }
+    sb_printf(b, "... waits on %s 0x%012lx", what, (unsigned long)t->wait.obj);
+    stack_id lock_stack;
+    uint64_t owner = waits_for(t, &lock_stack);
+    if (owner) {
+        sb_printf(b, " held by goroutine %llu, locked at:\n", (unsigned long long)owner);
+        stackfmt_depot(b, lock_stack, STACK_STYLE_DUMP);
+    } else {
+        sb_printf(b, "\n");
+    }
+    char title[64];
+    snprintf(title, sizeof(title), "... %s", what);
+    put_created(b, t->wait.obj, title, STACK_STYLE_DUMP);
+}
+
+static void render_and_emit(enum report_kind kind, void (*render)(struct sbuf *b, void *arg), void *arg)
+{
+    enum { CAP = 256 * 1024 };
+    struct sbuf b = {crace_alloc(CAP), CAP, 0};
+    render(&b, arg);
+    report_emit_text(kind, b.buf, b.len);
+    crace_free(b.buf);
+}
+
+/* ---------------------------------------------------------------- global */
+
+static void render_global(struct sbuf *b, void *arg)
+{
+    (void)arg;
+    sb_printf(b, "fatal error: all goroutines are asleep - deadlock!\n");
+    /* Go lists goroutines by number. */
+    uint64_t last = 0;
+    for (;;) {
+        crace_thread *next = NULL;
+        for (crace_thread *t = blocked_head; t; t = t->bnext)
+            if (t->gid > last && (!next || t->gid < next->gid))
+                next = t;
+        if (!next)
+            break;
+        last = next->gid;
+        sb_printf(b, "\ngoroutine %llu [%s]:\n", (unsigned long long)next->gid, next->wait.reason);
+        stackfmt_depot(b, next->wait.stack, STACK_STYLE_DUMP);
+        put_wait_details(b, next);
+        if (next->gid != 1 && next->creation_stack) {
+            sb_printf(b, "created by goroutine %llu at:\n", (unsigned long long)next->parent_gid);
+            stackfmt_depot(b, next->creation_stack, STACK_STYLE_DUMP);
+        }
+    }
+}
+
+static void global_deadlock(void)
+{
+    render_and_emit(REPORT_DEADLOCK, render_global, NULL);
+    report_print_summary();
+    fflush(NULL); /* the program's own buffered output is not lost */
+    _exit(2);
+}
+
+/* ---------------------------------------------------------------- cycles */
+
+struct cycle {
+    crace_thread *member[64];
+    uint64_t owner[64];
+    stack_id lock_stack[64];
+    size_t n;
+};
+
+static void render_cycle(struct sbuf *b, void *arg)
+{
+    const struct cycle *c = arg;
+    sb_printf(b, "==================\nWARNING: DEADLOCK\n");
+    sb_printf(b, "Goroutines waiting for each other in a cycle:");
+    for (size_t i = 0; i < c->n; i++)
+        sb_printf(b, " %llu ->", (unsigned long long)c->member[i]->gid);
+    sb_printf(b, " %llu\n", (unsigned long long)c->member[0]->gid);
+    for (size_t i = 0; i < c->n; i++) {
+        const crace_thread *t = c->member[i];
+        sb_printf(b, "\nGoroutine %llu blocks in %s on %s 0x%012lx", (unsigned long long)t->gid,
+                  t->wait.reason, object_names[t->wait.kind], (unsigned long)t->wait.obj);
+        if (t->wait.kind == WAIT_MUTEX)
+            sb_printf(b, " held by goroutine %llu:\n", (unsigned long long)c->owner[i]);
+        else
+            sb_printf(b, " (goroutine %llu):\n", (unsigned long long)c->owner[i]);
+        stackfmt_depot(b, t->wait.stack, STACK_STYLE_REPORT);
+        if (t->wait.kind == WAIT_MUTEX && c->lock_stack[i]) {
+            sb_printf(b, "\nMutex 0x%012lx locked by goroutine %llu at:\n", (unsigned long)t->wait.obj,
+                      (unsigned long long)c->owner[i]);
+            stackfmt_depot(b, c->lock_stack[i], STACK_STYLE_REPORT);
+        }
+    }
+    sb_printf(b, "==================\n");
+}
+
+/* Follows "waits for" from t; a way back to t is a cycle. Under dl_lock. */
+static void check_cycle(crace_thread *t)
+{
+    struct cycle c = {.n = 0};
+    crace_thread *cur = t;
+    while (c.n < 64) {
+        stack_id lock_stack;
+        uint64_t owner = waits_for(cur, &lock_stack);
+        if (!owner)
+            return;
+        c.member[c.n] = cur;
+        c.owner[c.n] = owner;
+        c.lock_stack[c.n] = lock_stack;
+        c.n++;
+        if (owner == t->gid)
+            break;
+        cur = blocked_by_gid(owner);
+        if (!cur || (cur->wait.kind != WAIT_MUTEX && cur->wait.kind != WAIT_THREAD))
+            return; /* the owner runs, or waits for something else */
+        for (size_t i = 0; i < c.n; i++)
+            if (c.member[i] == cur)
+                return; /* a cycle not through t: found when it closed */
+    }
+    if (c.n == 64)
+        return;
+    render_and_emit(REPORT_DEADLOCK, render_cycle, &c);
+    if (crace_opts.exit_on_deadlock) {
+        report_print_summary();
+        fflush(NULL);
+        _exit(2);
+    }
+}
+
+/* ---------------------------------------------------------------- events */
+
+static bool all_asleep(void)
+{
+    return n_live > 0 && n_blocked >= n_live && n_timers == 0 && crace_opts.detect_deadlocks;
+}
+
+/* Under dl_lock, which it drops while it waits for confirmation. */
+static void check_global(void)
+{
+    if (!all_asleep())
+        return;
+    uint64_t seen = generation;
+    gc_unlock(&dl_lock);
+    struct timespec ts = {0, CONFIRM_NS};
+    nanosleep(&ts, NULL);
+    gc_lock(&dl_lock);
+    if (generation == seen && all_asleep())
+        global_deadlock();
+}
+
+/* The cycle first: when it also leaves every goroutine asleep, naming
+ * the cycle says more than the dump. */
+static void check(crace_thread *t)
+{
+    if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_THREAD)
+        check_cycle(t);
+    check_global();
+}
+
+void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj,
+              const void *token, stack_id stack)
+{
+    if (!crace_opts.detect_deadlocks || t->internal)
+        return;
+    t->in_shim++;
+    gc_lock(&dl_lock);
+    unlink_blocked(t);
+    if (kind == WAIT_THREAD) {
+        /* A join of a thread that has ended returns at once. Checked under
+         * dl_lock, which the ending thread's wake-up also takes. */
+        crace_thread *target = crace_thread_by_pthread((pthread_t)obj);
+        if (!target || atomic_load(&target->state) == THREAD_FINISHED) {
+            gc_unlock(&dl_lock);
+            t->in_shim--;
+            return;
+        }
+    }
+    t->wait = (struct crace_wait){reason, kind, obj, token, stack, true};
+    t->bnext = blocked_head;
+    t->bprev = NULL;
+    if (blocked_head)
+        blocked_head->bprev = t;
+    blocked_head = t;
+    if (token) {
+        unsigned b = token_bucket(token);
+        t->tnext = token_table[b];
+        token_table[b] = t;
+    }
+    n_blocked++;
+    generation++;
+    check(t);
+    gc_unlock(&dl_lock);
+    t->in_shim--;
+}
+
+void dl_unblock(crace_thread *t)
+{
+    if (!t->wait.blocked)
+        return; /* woken already: reading our own flag races only with a waker clearing it */
+    gc_lock(&dl_lock);
+    unlink_blocked(t);
+    gc_unlock(&dl_lock);
+}
+
+void dl_wake(uintptr_t obj)
+{
+    if (__atomic_load_n(&n_blocked, __ATOMIC_RELAXED) == 0)
+        return;
+    gc_lock(&dl_lock);
+    crace_thread *t = blocked_head;
+    while (t) {
+        crace_thread *next = t->bnext;
+        if (t->wait.obj == obj)
+            unlink_blocked(t);
+        t = next;
+    }
+    gc_unlock(&dl_lock);
+}
+
+void dl_wake_token(const void *token)
+{
+    gc_lock(&dl_lock);
+    for (crace_thread *t = token_table[token_bucket(token)]; t; t = t->tnext) {
+        if (t->wait.token == token) {
+            unlink_blocked(t);
+            break;
+        }
+    }
+    gc_unlock(&dl_lock);
+}
+
+void dl_thread_created(crace_thread *t)
+{
+    gc_lock(&dl_lock);
+    t->counted_live = true;
+    n_live++;
+    generation++;
+    gc_unlock(&dl_lock);
+}
+
+void dl_thread_gone(crace_thread *t)
+{
+    gc_lock(&dl_lock);
+    unlink_blocked(t);
+    if (t->counted_live) {
+        t->counted_live = false;
+        n_live--;
+        generation++;
+        /* The ones left may all be waiting for this one. */
+        check_global();
+    }
+    gc_unlock(&dl_lock);
+}
+
+void dl_thread_internal(crace_thread *t)
+{
+    gc_lock(&dl_lock);
+    unlink_blocked(t);
+    if (t->counted_live) {
+        t->counted_live = false;
+        n_live--;
+        generation++;
+    }
+    gc_unlock(&dl_lock);
+}
+
+void dl_timers(int delta)
+{
+    gc_lock(&dl_lock);
+    n_timers += delta;
+    generation++;
+    check_global();
+    gc_unlock(&dl_lock);
+}
+
+/* ---------------------------------------------------------------- leaks */
+
+static void render_leak(struct sbuf *b, void *arg)
+{
+    const crace_thread *t = arg;
+    sb_printf(b, "==================\nWARNING: GOROUTINE LEAK\n");
+    if (t->wait.blocked) {
+        sb_printf(b, "Goroutine %llu [%s] blocked forever at:\n", (unsigned long long)t->gid, t->wait.reason);
+        stackfmt_depot(b, t->wait.stack, STACK_STYLE_REPORT);
+        put_wait_details(b, t);
+    } else {
+        sb_printf(b, "Goroutine %llu still running at exit\n", (unsigned long long)t->gid);
+    }
+    sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)t->gid,
+              t->wait.blocked ? "blocked" : "running");
+    stackfmt_depot(b, t->creation_stack, STACK_STYLE_REPORT);
+    sb_printf(b, "==================\n");
+}
+
+struct leak_scan {
+    crace_thread *self;
+    crace_thread *found[256];
+    size_t n;
+};
+
+static void collect_running(crace_thread *t, void *arg)
+{
+    struct leak_scan *s = arg;
+    if (t != s->self && t->gid != 1 && !t->internal && s->n < 256)
+        s->found[s->n++] = t;
+}
+
+void dl_check_leaks(void)
+{
+    const char *mode = crace_opts.leak_check;
+    if (!crace_opts.detect_deadlocks || !mode || mode[0] == 'n')
+        return;
+    struct leak_scan s = {.self = crace_cur, .n = 0};
+    if (mode[0] == 'r') {
+        crace_thread_foreach(collect_running, &s);
+    } else {
+        gc_lock(&dl_lock);
+        for (crace_thread *t = blocked_head; t && s.n < 256; t = t->bnext)
+            if (t != s.self)
+                s.found[s.n++] = t;
+        gc_unlock(&dl_lock);
+    }
+    /* In creation order, as a reader expects. */
+    for (size_t i = 1; i < s.n; i++)
+        for (size_t k = i; k > 0 && s.found[k - 1]->gid > s.found[k]->gid; k--) {
+            crace_thread *x = s.found[k];
+            s.found[k] = s.found[k - 1];
+            s.found[k - 1] = x;
+        }
+    gc_lock(&dl_lock);
+    for (size_t i = 0; i < s.n; i++)
+        render_and_emit(REPORT_GOROUTINE_LEAK, render_leak, s.found[i]);
+    gc_unlock(&dl_lock);
+}

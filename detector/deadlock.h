@@ -1,0 +1,66 @@
+/*
+ * deadlock.h: goroutines blocked forever. Go's "all goroutines are
+ * asleep", cycles of goroutines waiting on each other (which Go cannot
+ * see while others run), and goroutines still blocked at exit (leaks).
+ *
+ * Interceptors of blocking calls without a timeout bracket the real call
+ * with dl_block / dl_unblock; a call that can wake others (unlock, post,
+ * signal, thread exit, libgochan's ready) calls dl_wake. A woken thread
+ * counts as running until it returns, even if it then sleeps again inside
+ * the real call: crace may miss a deadlock there, never invent one. Waits
+ * crace cannot see (read, poll, sleep) and timed waits count as running.
+ */
+#ifndef CRACE_DEADLOCK_H
+#define CRACE_DEADLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stackdepot.h"
+#include "thread.h"
+
+/* What kind of object a goroutine waits on: X(name, text). */
+#define WAIT_OBJECTS(X)                 \
+    X(NONE, "nothing")                  \
+    X(MUTEX, "mutex")                   \
+    X(RWLOCK, "rwlock")                 \
+    X(COND, "condition variable")       \
+    X(THREAD, "goroutine")              \
+    X(SEM, "semaphore")                 \
+    X(BARRIER, "barrier")               \
+    X(CHAN, "channel")                  \
+    X(WAITGROUP, "WaitGroup")
+
+enum wait_object {
+#define WAIT_X(name, text) WAIT_##name,
+    WAIT_OBJECTS(WAIT_X)
+#undef WAIT_X
+    WAIT_OBJECT_COUNT
+};
+
+/* t blocks forever on obj (token: libgochan's waiter record, else NULL).
+ * May report a deadlock and end the program. */
+void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj,
+              const void *token, stack_id stack);
+/* t runs again (its blocking call returned). */
+void dl_unblock(crace_thread *t);
+/* Every thread blocked on obj may run now. */
+void dl_wake(uintptr_t obj);
+/* The thread parked with token may run now (libgochan's ready). */
+void dl_wake_token(const void *token);
+
+/* Live goroutines: a thread counts from its creation (it will run) to its
+ * end. An internal thread (libgochan's timer) does not count. */
+void dl_thread_created(crace_thread *t);
+void dl_thread_gone(crace_thread *t);
+void dl_thread_internal(crace_thread *t);
+
+/* Pending timers (chan_after, context deadlines): while one is pending,
+ * a goroutine may still be woken, so there is no global deadlock. */
+void dl_timers(int delta);
+
+/* At exit: reports goroutines still blocked forever (or, with
+ * leak_check=running, still alive) as leaks. */
+void dl_check_leaks(void);
+
+#endif /* CRACE_DEADLOCK_H */
