@@ -100,15 +100,20 @@ static void gc_chan_park(struct chan *c, struct gc_waitq *q, struct gc_sudog *sg
  * yet set) has passed. */
 static bool gc_chan_spin(struct chan *c, size_t level, int64_t *deadline)
 {
+    struct gc_g *g = gc_getg();
     if (*deadline == 0)
-        *deadline = gochan_now() + GC_CHAN_SPIN_NS;
+        *deadline = gochan_now() + gc_spin_ns(g, GC_CHAN_SPIN_NS);
     for (;;) {
         for (int i = 0; i < GC_SPIN_POLL; i++)
             gc_cpu_relax();
-        if (gc_chan_qcount(c) != level || __atomic_load_n(&c->closed, __ATOMIC_RELAXED))
+        if (gc_chan_qcount(c) != level || __atomic_load_n(&c->closed, __ATOMIC_RELAXED)) {
+            gc_spin_result(g, true);
             return true;
-        if (gochan_now() >= *deadline)
+        }
+        if (gochan_now() >= *deadline) {
+            gc_spin_result(g, false);
             return false;
+        }
     }
 }
 

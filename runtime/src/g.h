@@ -51,7 +51,33 @@ struct gc_g {
     uint64_t goid;
     /* xorshift64* state for select's random order. Owner only. */
     uint64_t rng;
+    /* Spins last 1/2^spin_shift of their full length: each spin that
+     * ends without the awaited event halves them, each that sees it
+     * doubles them back. So a thread whose partners answer at once keeps
+     * spinning, while one on an overloaded machine (the partner is not
+     * running; our spin would only delay it) or with long waits soon
+     * goes straight to sleep. Owner only. */
+    unsigned spin_shift;
 };
+
+enum { GC_SPIN_SHIFT_MAX = 6 };
+
+/* How long to spin, given the full length. */
+static inline int64_t gc_spin_ns(const struct gc_g *g, int64_t full_ns)
+{
+    return full_ns >> g->spin_shift;
+}
+
+/* Records whether a spin saw what it waited for. */
+static inline void gc_spin_result(struct gc_g *g, bool seen)
+{
+    if (seen) {
+        if (g->spin_shift > 0)
+            g->spin_shift--;
+    } else if (g->spin_shift < GC_SPIN_SHIFT_MAX) {
+        g->spin_shift++;
+    }
+}
 
 /* The calling thread's record: initial-exec TLS, so reaching it is one
  * instruction. */

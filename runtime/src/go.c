@@ -49,14 +49,17 @@ __attribute__((constructor)) static void gc_go_init(void)
 void gc_park_slow(struct gc_g *g)
 {
     if (gc_multicore) {
-        int64_t deadline = gochan_now() + GC_PARK_SPIN_NS;
+        int64_t deadline = gochan_now() + gc_spin_ns(g, GC_PARK_SPIN_NS);
         do {
             for (unsigned i = 0; i < GC_SPIN_POLL; i++) {
-                if (atomic_load_explicit(&g->wake, memory_order_acquire) == GC_G_RUNNING)
+                if (atomic_load_explicit(&g->wake, memory_order_acquire) == GC_G_RUNNING) {
+                    gc_spin_result(g, true);
                     return;
+                }
                 gc_cpu_relax();
             }
         } while (gochan_now() < deadline);
+        gc_spin_result(g, false);
     }
     uint32_t parked = GC_G_PARKED;
     if (!atomic_compare_exchange_strong_explicit(&g->wake, &parked, GC_G_SLEEPING,

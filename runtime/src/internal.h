@@ -51,9 +51,16 @@ void gc_internal_error(const char *file, int line, const char *what) __attribute
  * memset: a preloaded detector intercepts those and would count the
  * runtime's copy into a receiver's variable as the sender's write. Go's
  * runtime is likewise invisible to its race detector except through its
- * hooks. The library is built with -fno-builtin-mem* so the compiler does
- * not turn these loops back into library calls. */
-static inline void gc_copy(void *dst, const void *src, size_t n)
+ * hooks. The compiler must not turn these loops back into library calls:
+ * clang obeys -fno-builtin-mem* (in the Makefile), gcc's loop
+ * distribution needs its own switch, per function. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define GC_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define GC_NO_LIBCALL
+#endif
+
+GC_NO_LIBCALL static inline void gc_copy(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
@@ -66,7 +73,7 @@ static inline void gc_copy(void *dst, const void *src, size_t n)
         *d++ = *s++;
 }
 
-static inline void gc_zero(void *dst, size_t n)
+GC_NO_LIBCALL static inline void gc_zero(void *dst, size_t n)
 {
     unsigned char *d = dst;
     for (; n >= sizeof(uint64_t); n -= sizeof(uint64_t), d += sizeof(uint64_t)) {
