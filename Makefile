@@ -18,7 +18,7 @@ TESTDIR  := $(BUILD)/tests
 # fresh machine; the stamp makes the check run once per build tree.
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test unit-test e2e-test demo bench bench-runtime install clean deps
+.PHONY: all test unit-test e2e-test san-test demo bench bench-runtime install clean deps
 all: runtime detector
 
 $(DEPS_OK): .ci/install-deps
@@ -121,6 +121,32 @@ $(TESTDIR)/test_runtime_%: tests/unit/test_runtime_%.c $(RT_SO) | $(DEPS_OK)
 unit-test: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t; done
 
+# The engine alone (no interceptors, no compiler-ABI entry points), built
+# with gcc's ThreadSanitizer and AddressSanitizer, runs the unit tests of
+# its modules: the detector's own data structures must be race- and
+# memory-error-free.
+SAN_CC      ?= gcc
+SANITIZERS  := thread address
+ENGINE_SRC  := $(filter-out detector/intercept_% detector/tsan_%,$(wildcard detector/*.c)) runtime/src/symbolize.c
+SAN_TESTS   := vclock stackdepot history shadow sync options
+SAN_BINS    := $(foreach s,$(SANITIZERS),$(foreach t,$(SAN_TESTS),$(TESTDIR)/san-$(s)/test_det_$(t)))
+
+define SAN_RULES
+$(OBJDIR)/san-$(1)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $$(dir $$@)
+	$(SAN_CC) $(BASEFLAGS) -O1 -g -fsanitize=$(1) -fno-omit-frame-pointer -Iruntime/include -Iruntime/src \
+	    -Idetector -pthread -c $$< -o $$@
+$(TESTDIR)/san-$(1)/test_det_%: $(OBJDIR)/san-$(1)/tests/unit/test_det_%.o \
+	    $(ENGINE_SRC:%.c=$(OBJDIR)/san-$(1)/%.o)
+	@mkdir -p $$(dir $$@)
+	$(SAN_CC) -fsanitize=$(1) -pthread $$^ -o $$@ -lcmocka $(DET_LIBS)
+endef
+$(foreach s,$(SANITIZERS),$(eval $(call SAN_RULES,$(s))))
+
+san-test: $(SAN_BINS)
+	@set -e; for t in $(SAN_BINS); do echo "== $$t"; \
+	    TSAN_OPTIONS=halt_on_error=1 ASAN_OPTIONS=detect_leaks=0 ./$$t; done
+
 # End-to-end: real programs built with `crace cc` by both compilers, run
 # under the shim, their reports checked line by line (tests/e2e/run.py).
 E2E_CC ?= gcc clang
@@ -128,7 +154,7 @@ e2e-test: all
 	python3 tests/e2e/run.py $(BUILD) $(E2E_CC)
 
 # The end-to-end verdicts first, the cmocka summaries last.
-test: all e2e-test unit-test
+test: all e2e-test san-test unit-test
 
 # ---------------------------------------------------------------- demo
 # The checkwebsites sample, buggy then fixed, built and run under crace.
@@ -151,10 +177,13 @@ bench-runtime: all
 	@sh tests/bench/runtime/run.sh $(BUILD) "$(CC)"
 
 # ---------------------------------------------------------------- install
+# crace finds its libraries as ../lib next to its own executable, so bin/
+# and lib/ stay siblings under PREFIX.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/share/doc/crace
-	install -m 755 $(RT_SO) $(DESTDIR)$(PREFIX)/lib/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/doc/crace
+	install -m 755 $(CRACE) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(RT_SO) $(DET_SO) $(STUB_SO) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 $(RT_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 runtime/include/gochan.h runtime/include/gochan_hooks.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(LIBDIR)/pkgconfig/gochan.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/

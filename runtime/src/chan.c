@@ -24,7 +24,8 @@
 
 /*
  * Spinning. A sender on a full buffer (or a receiver on an empty one)
- * first waits up to GC_CHAN_SPIN_NS for the other side, without the lock
+ * first waits up to GC_CHAN_SPIN_NS (shortened like park spins, see
+ * gc_g.spin_shift) for the other side, without the lock
  * and without queueing, looking at qcount every GC_SPIN_POLL pauses; and
  * a contended channel lock is retried with exponential backoff rather
  * than by spinning on its cache line. Both keep the waiting thread off
@@ -100,20 +101,15 @@ static void gc_chan_park(struct chan *c, struct gc_waitq *q, struct gc_sudog *sg
  * yet set) has passed. */
 static bool gc_chan_spin(struct chan *c, size_t level, int64_t *deadline)
 {
-    struct gc_g *g = gc_getg();
     if (*deadline == 0)
-        *deadline = gochan_now() + gc_spin_ns(g, GC_CHAN_SPIN_NS);
+        *deadline = gochan_now() + gc_spin_ns(gc_getg(), GC_CHAN_SPIN_NS);
     for (;;) {
         for (int i = 0; i < GC_SPIN_POLL; i++)
             gc_cpu_relax();
-        if (gc_chan_qcount(c) != level || __atomic_load_n(&c->closed, __ATOMIC_RELAXED)) {
-            gc_spin_result(g, true);
+        if (gc_chan_qcount(c) != level || __atomic_load_n(&c->closed, __ATOMIC_RELAXED))
             return true;
-        }
-        if (gochan_now() >= *deadline) {
-            gc_spin_result(g, false);
+        if (gochan_now() >= *deadline)
             return false;
-        }
     }
 }
 

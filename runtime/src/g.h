@@ -51,12 +51,14 @@ struct gc_g {
     uint64_t goid;
     /* xorshift64* state for select's random order. Owner only. */
     uint64_t rng;
-    /* Spins last 1/2^spin_shift of their full length: each spin that
-     * ends without the awaited event halves them, each that sees it
-     * doubles them back. So a thread whose partners answer at once keeps
-     * spinning, while one on an overloaded machine (the partner is not
-     * running; our spin would only delay it) or with long waits soon
-     * goes straight to sleep. Owner only. */
+    /* Spins last 1/2^spin_shift of their full length. A park whose wait
+     * outlasted the full spin many times over (the partner was not about
+     * to answer: long waits, or an overloaded machine where our spin only
+     * delays it) halves them; a park that ended within or shortly after
+     * the spin (a longer one would have avoided the sleep) doubles them
+     * back. Waits just longer than the spin, such as a partner's futex
+     * wake-up latency, must not shrink it: then both sides would sleep on
+     * every hand-off. Owner only. */
     unsigned spin_shift;
 };
 
@@ -68,10 +70,10 @@ static inline int64_t gc_spin_ns(const struct gc_g *g, int64_t full_ns)
     return full_ns >> g->spin_shift;
 }
 
-/* Records whether a spin saw what it waited for. */
-static inline void gc_spin_result(struct gc_g *g, bool seen)
+/* Records whether spinning longer would have paid off. */
+static inline void gc_spin_result(struct gc_g *g, bool worth_it)
 {
-    if (seen) {
+    if (worth_it) {
         if (g->spin_shift > 0)
             g->spin_shift--;
     } else if (g->spin_shift < GC_SPIN_SHIFT_MAX) {

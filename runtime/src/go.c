@@ -38,7 +38,12 @@ static _Atomic size_t gc_stack_size;
  * long enough to cover a partner that answers at once (a ping-pong, a
  * producer and consumer in step), short enough not to burn much CPU on a
  * wait that lasts. */
-enum { GC_PARK_SPIN_NS = 50 * 1000 };
+enum {
+    GC_PARK_SPIN_NS = 50 * 1000,
+    /* A wait shorter than this many full spins still counts as one a
+     * spin could have covered (see gc_g.spin_shift). */
+    GC_PARK_SPIN_WORTH = 4
+};
 
 __attribute__((constructor)) static void gc_go_init(void)
 {
@@ -48,8 +53,10 @@ __attribute__((constructor)) static void gc_go_init(void)
 
 void gc_park_slow(struct gc_g *g)
 {
+    int64_t start = 0;
     if (gc_multicore) {
-        int64_t deadline = gochan_now() + gc_spin_ns(g, GC_PARK_SPIN_NS);
+        start = gochan_now();
+        int64_t deadline = start + gc_spin_ns(g, GC_PARK_SPIN_NS);
         do {
             for (unsigned i = 0; i < GC_SPIN_POLL; i++) {
                 if (atomic_load_explicit(&g->wake, memory_order_acquire) == GC_G_RUNNING) {
@@ -59,14 +66,15 @@ void gc_park_slow(struct gc_g *g)
                 gc_cpu_relax();
             }
         } while (gochan_now() < deadline);
-        gc_spin_result(g, false);
     }
     uint32_t parked = GC_G_PARKED;
-    if (!atomic_compare_exchange_strong_explicit(&g->wake, &parked, GC_G_SLEEPING,
-                                                 memory_order_acquire, memory_order_acquire))
-        return; /* already RUNNING: woken while we decided to sleep */
-    while (atomic_load_explicit(&g->wake, memory_order_acquire) != GC_G_RUNNING)
-        gc_futex_wait(&g->wake, GC_G_SLEEPING, NULL);
+    if (atomic_compare_exchange_strong_explicit(&g->wake, &parked, GC_G_SLEEPING,
+                                                memory_order_acquire, memory_order_acquire)) {
+        while (atomic_load_explicit(&g->wake, memory_order_acquire) != GC_G_RUNNING)
+            gc_futex_wait(&g->wake, GC_G_SLEEPING, NULL);
+    } /* else already RUNNING: woken while we decided to sleep */
+    if (gc_multicore)
+        gc_spin_result(g, gochan_now() - start < GC_PARK_SPIN_WORTH * GC_PARK_SPIN_NS);
 }
 
 /* splitmix64: turns a weak seed into a well-mixed one. */

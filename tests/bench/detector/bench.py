@@ -45,9 +45,9 @@ import time
 # name: (size for timing, size for callgrind, what it measures)
 WORKLOADS = [
     ("private", 20000, 500, "2 threads, reads+writes of private arrays"),
-    ("read_shared", 500, 10, "2 threads read a table written before they start"),
-    ("mutex", 1000000, 20000, "4 threads, counters under one mutex"),
-    ("atomics", 4000000, 50000, "2 threads, fetch_add / load-acquire / store-release"),
+    ("read_shared", 600, 15, "2 threads read a table written before they start"),
+    ("mutex", 2000000, 50000, "4 threads, counters under one mutex"),
+    ("atomics", 8000000, 200000, "2 threads, fetch_add / load-acquire / store-release"),
     ("condvar_pingpong", 40000, 2000, "2 threads hand a turn over with mutex+condvar"),
     ("thread_churn", 20000, 1000, "create+join threads, 8 alive at a time"),
 ]
@@ -224,7 +224,7 @@ def timing_mode(out, crace):
     # The table.
     hdr1 = f"{'':17} {'native':>8} | {'slowdown vs native':^47} | {'peak RSS, MiB':^44}"
     hdr2 = f"{'workload':17} {'time':>8} | " + " ".join(f"{v:>11}" for v in COMPARED) + " | " \
-        + " ".join(f"{v.replace('native', 'nat'):>8}" for v in VARIANTS)
+        + " ".join(f"{v.replace('crace', 'cr').replace('tsan', 'ts'):>8}" for v in VARIANTS)
     print()
     print(hdr1)
     print(hdr2)
