@@ -38,8 +38,15 @@ static long n_live, n_blocked, n_timers;
 static uint64_t generation;
 #define CONFIRM_NS (20 * 1000 * 1000)
 
+/* Blocked threads are also hashed by the token they parked with and by
+ * the object they wait on, so a wake-up looks at one bucket, not at every
+ * blocked goroutine (10,000 goroutines waiting on one condition variable
+ * must not make every unlock elsewhere scan them all). */
 #define TOKEN_BUCKETS 4096
 static crace_thread *token_table[TOKEN_BUCKETS];
+#define OBJ_BUCKETS 4096
+static crace_thread *obj_table[OBJ_BUCKETS];
+static long n_blocked_on_objects;
 
 static const char *const object_names[] = {
 #define WAIT_X(name, text) text,
@@ -50,6 +57,11 @@ static const char *const object_names[] = {
 static unsigned token_bucket(const void *token)
 {
     return (unsigned)(((uintptr_t)token >> 4) * 0x9e3779b1u >> 20) % TOKEN_BUCKETS;
+}
+
+static unsigned obj_bucket(uintptr_t obj)
+{
+    return (unsigned)((obj >> 3) * 0x9e3779b97f4a7c15ull >> 52) % OBJ_BUCKETS;
 }
 
 /* Under dl_lock. */
@@ -73,6 +85,15 @@ static void unlink_blocked(crace_thread *t)
         if (*pp)
             *pp = t->tnext;
         t->tnext = NULL;
+    }
+    if (t->wait.obj) {
+        crace_thread **pp = &obj_table[obj_bucket(t->wait.obj)];
+        while (*pp && *pp != t)
+            pp = &(*pp)->onext;
+        if (*pp)
+            *pp = t->onext;
+        t->onext = NULL;
+        n_blocked_on_objects--;
     }
     n_blocked--;
 }
@@ -315,6 +336,12 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
         t->tnext = token_table[b];
         token_table[b] = t;
     }
+    if (obj) {
+        unsigned b = obj_bucket(obj);
+        t->onext = obj_table[b];
+        obj_table[b] = t;
+        n_blocked_on_objects++;
+    }
     n_blocked++;
     generation++;
     check(t);
@@ -333,12 +360,15 @@ void dl_unblock(crace_thread *t)
 
 void dl_wake(uintptr_t obj)
 {
-    if (__atomic_load_n(&n_blocked, __ATOMIC_RELAXED) == 0)
+    /* The common case, nobody blocked on any object: no lock. A waiter
+     * that blocks concurrently is counted running by its own bracket's
+     * confirmation, never missed for good. */
+    if (__atomic_load_n(&n_blocked_on_objects, __ATOMIC_RELAXED) == 0)
         return;
     gc_lock(&dl_lock);
-    crace_thread *t = blocked_head;
+    crace_thread *t = obj_table[obj_bucket(obj)];
     while (t) {
-        crace_thread *next = t->bnext;
+        crace_thread *next = t->onext;
         if (t->wait.obj == obj)
             unlink_blocked(t);
         t = next;

@@ -9,7 +9,7 @@ _Atomic(shadow_granule *) *shadow_dir;
 /* Below this many bytes of shadow a reset clears cells one by one (and
  * recycles overflow blocks); above it whole pages are given back to the
  * kernel, cheaper for a thread stack of megabytes. */
-#define SHADOW_RESET_MADVISE (256u * 1024u)
+#define SHADOW_RESET_MADVISE (64u * 1024u)
 #define SHADOW_OVF_CHUNK (1u << 20)
 
 void shadow_init(void)
@@ -66,6 +66,10 @@ static void clear_granules(shadow_granule *g, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         for (int k = 0; k < SHADOW_INLINE; k++) {
+            /* Reading an untouched shadow page maps the shared zero page;
+             * writing a zero to it would cost a page of memory. */
+            if (atomic_load_explicit(&g[i].cell[k], memory_order_relaxed) == 0)
+                continue;
             shadow_cell c = atomic_exchange_explicit(&g[i].cell[k], 0, memory_order_relaxed);
             if (sc_is_ovf(c))
                 shadow_ovf_release(sc_to_ovf(c));

@@ -60,7 +60,8 @@ typedef struct crace_thread {
     bool detached;
     bool internal;              /* libgochan's timer thread: not a goroutine */
     uintptr_t stack_lo, stack_hi;
-    struct crace_thread *next;  /* all-threads list, under the registry lock */
+    struct crace_thread *next, *prev; /* all-threads list, under the registry lock */
+    bool listed;                      /* on that list */
 
     /* What the thread waits for (deadlock.c, under its lock). */
     struct crace_wait {
@@ -73,7 +74,20 @@ typedef struct crace_thread {
     } wait;
     struct crace_thread *bnext, *bprev; /* blocked list */
     struct crace_thread *tnext;         /* token hash chain */
+    struct crace_thread *onext;         /* object hash chain */
     bool counted_live;                  /* counted in deadlock.c's live threads */
+
+    /* Locks held, oldest first, and the lock-order edges this thread knows
+     * are in the graph (lockorder.c). Only the thread itself touches them. */
+    struct lo_held *held;
+    uint32_t n_held, held_cap;
+    struct lo_cache_entry *lo_cache;
+
+    /* Empty non-blocking channel polls (intercept_chan.c, busy select
+     * loops): the count ever, the count and time at which the current
+     * one-second window began. Only the thread itself touches them. */
+    uint64_t polls, poll_mark;
+    int64_t poll_since_ns;
 } crace_thread;
 
 /* The calling thread's state; created on first use for threads the shim

@@ -25,13 +25,18 @@ void vc_clear(vclock_t *vc)
     vc->size = 0;
 }
 
+/* Grows to size entries: doubling while small, then in steps of
+ * VC_STEP, so the clocks of 10,000 live threads are not rounded up to
+ * 16,384 entries each. */
+#define VC_STEP 1024u
+
 static void vc_reserve(vclock_t *vc, uint32_t size)
 {
     if (size <= vc->cap)
         return;
     uint32_t cap = vc->cap ? vc->cap : 8;
     while (cap < size)
-        cap *= 2;
+        cap = cap < VC_STEP ? cap * 2 : cap + VC_STEP;
     vc->clk = crace_realloc(vc->clk, cap * sizeof(vc->clk[0]));
     memset(vc->clk + vc->cap, 0, (cap - vc->cap) * sizeof(vc->clk[0]));
     vc->cap = cap;
@@ -55,6 +60,13 @@ void vc_join(vclock_t *dst, const vclock_t *src)
     for (uint32_t i = 0; i < src->size; i++)
         if (src->clk[i] > dst->clk[i])
             dst->clk[i] = src->clk[i];
+}
+
+void vc_move(vclock_t *dst, vclock_t *src)
+{
+    crace_free(dst->clk);
+    *dst = *src;
+    vc_init(src);
 }
 
 void vc_copy(vclock_t *dst, const vclock_t *src)

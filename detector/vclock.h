@@ -34,6 +34,8 @@ static inline crace_clock_t vc_get(const vclock_t *vc, uint32_t slot)
 void vc_set(vclock_t *vc, uint32_t slot, crace_clock_t c);
 /* dst = max(dst, src), entry by entry (acquire). */
 void vc_join(vclock_t *dst, const vclock_t *src);
+/* dst takes src's entries without copying; src becomes empty. */
+void vc_move(vclock_t *dst, vclock_t *src);
 /* dst = src (release-store). */
 void vc_copy(vclock_t *dst, const vclock_t *src);
 /* True when every entry of a is <= the one of b (a happens before b). */

@@ -21,11 +21,12 @@
 #include <cmocka.h>
 
 #include "gochan.h"
+#include "timing.h"
 
 #define MS INT64_C(1000000)
 #define US INT64_C(1000)
 /* gochan.h promises a timer fires within this much after its deadline. */
-#define LATE_NS (10 * MS)
+#define LATE_NS timing_late_ns()
 #define PROMPT_NS (5000 * MS)
 enum { WATCHDOG_S = 120 };
 

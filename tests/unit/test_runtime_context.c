@@ -22,13 +22,14 @@
 #include <cmocka.h>
 
 #include "gochan.h"
+#include "timing.h"
 
 #define MS INT64_C(1000000)
 #define HOUR (INT64_C(3600) * 1000 * MS)
 #define BLOCK_NS (50 * MS)
 #define PROMPT_NS (5000 * MS)
 /* gochan.h: a deadline cancels its context within 10 ms. */
-#define LATE_NS (10 * MS)
+#define LATE_NS timing_late_ns()
 enum { WATCHDOG_S = 120 };
 
 static void sleep_ns(int64_t ns)
