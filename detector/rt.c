@@ -3,13 +3,29 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* The shim's allocations go to glibc's allocator directly, past its own
+ * malloc interceptor. The engine built alone under gcc's ThreadSanitizer
+ * or AddressSanitizer (make san-test) has no interceptors, and must use
+ * the sanitizer's malloc, or the sanitizer cannot see memory being freed
+ * and reused (and reports the reuse as a race or a bad access). */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define RT_CALLOC calloc
+#define RT_REALLOC realloc
+#define RT_FREE free
+#else
+#define RT_CALLOC __libc_calloc
+#define RT_REALLOC __libc_realloc
+#define RT_FREE __libc_free
+#endif
+
 void *crace_alloc(size_t size)
 {
-    void *p = __libc_calloc(1, size ? size : 1);
+    void *p = RT_CALLOC(1, size ? size : 1);
     if (!p)
         crace_fatal("out of memory (allocating %zu bytes for the detector)", size);
     return p;
@@ -17,7 +33,7 @@ void *crace_alloc(size_t size)
 
 void *crace_realloc(void *p, size_t size)
 {
-    void *q = __libc_realloc(p, size ? size : 1);
+    void *q = RT_REALLOC(p, size ? size : 1);
     if (!q)
         crace_fatal("out of memory (allocating %zu bytes for the detector)", size);
     return q;
@@ -25,7 +41,7 @@ void *crace_realloc(void *p, size_t size)
 
 void crace_free(void *p)
 {
-    __libc_free(p);
+    RT_FREE(p);
 }
 
 char *crace_strdup(const char *s)
