@@ -18,7 +18,7 @@ TESTDIR  := $(BUILD)/tests
 # fresh machine; the stamp makes the check run once per build tree.
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test unit-test e2e-test san-test demo bench bench-runtime install clean deps
+.PHONY: all test unit-test e2e-test report-test san-test demo bench bench-runtime install clean deps
 all: runtime detector
 
 $(DEPS_OK): .ci/install-deps
@@ -153,8 +153,28 @@ E2E_CC ?= gcc clang
 e2e-test: all
 	python3 tests/e2e/run.py $(BUILD) $(E2E_CC)
 
+# crace report: every output format checked (SARIF against the official
+# schema, HTML rendered in headless Chromium).
+report-test: all
+	sh tests/report/run.sh $(BUILD)
+
 # The end-to-end verdicts first, the cmocka summaries last.
-test: all e2e-test san-test unit-test
+test: all docs-check e2e-test report-test san-test unit-test
+
+# ---------------------------------------------------------------- docs
+# docs/options.md comes from the option list; make test fails when it is
+# stale.
+GEN_OPTIONS := $(BUILD)/gen_options
+$(GEN_OPTIONS): docs/gen_options.c $(DET_OBJ)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Idetector -Iruntime/src -Iruntime/include $< $(DET_OBJ) -o $@ $(DET_LIBS)
+
+.PHONY: docs docs-check
+docs: $(GEN_OPTIONS)
+	./$(GEN_OPTIONS) > docs/options.md
+
+docs-check: $(GEN_OPTIONS)
+	@./$(GEN_OPTIONS) | cmp -s - docs/options.md || \
+	    { echo "docs/options.md is stale: run make docs"; exit 1; }
 
 # ---------------------------------------------------------------- demo
 # The checkwebsites sample, buggy then fixed, built and run under crace.
@@ -175,6 +195,11 @@ demo: all
 # ---------------------------------------------------------------- bench
 bench-runtime: all
 	@sh tests/bench/runtime/run.sh $(BUILD) "$(CC)"
+
+# crace beside both ThreadSanitizers on the same workloads (medians of 5;
+# BENCH_CALLGRIND=1 for instruction counts): see docs/performance.md.
+bench: all
+	@sh tests/bench/detector/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- install
 # crace finds its libraries as ../lib next to its own executable, so bin/

@@ -6,6 +6,7 @@
 
 #include "history.h"
 #include "module.h"
+#include "options.h"
 #include "report.h"
 #include "symbolize.h"
 
@@ -49,6 +50,7 @@ struct scan {
     shadow_cell cur;
     const crace_thread *t;
     _Atomic shadow_cell *replace, *merge, *empty;
+    shadow_cell replace_was, merge_was; /* their values when scanned */
     shadow_cell racy;
     shadow_ovf *ovf; /* cell 1 points to this chain */
 };
@@ -72,26 +74,34 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n)
         if (!ordered && !sc->racy && sc_races(sc->cur, c))
             sc->racy = c;
         if (ordered && sc_subsumes(sc->cur, c)) {
-            if (!sc->replace)
+            if (!sc->replace) {
                 sc->replace = p;
-            else /* a second covered cell: drop it */
+                sc->replace_was = c;
+            } else { /* a second covered cell: drop it */
                 atomic_compare_exchange_strong(p, &c, 0);
+            }
         } else if (!sc->merge && ((c ^ sc->cur) & ~(uint64_t)0xff) == 0) {
             sc->merge = p; /* same epoch and kind, other bytes */
+            sc->merge_was = c;
         }
     }
 }
 
 /* Records cur in the granule where the scan found room. Concurrent
  * updates of one granule happen only between racing (or read-sharing)
- * threads; a lost CAS loses that one record, never corrupts the chain. */
+ * threads: every change is a compare-and-swap against the value the scan
+ * saw, so another thread's change in between (a cell turned into an
+ * overflow pointer, say) is never overwritten or mangled; the losing
+ * update loses that one record. */
 static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
 {
     shadow_cell cur = sc->cur;
     if (sc->replace) {
-        atomic_store_explicit(sc->replace, cur, memory_order_relaxed);
+        shadow_cell was = sc->replace_was;
+        atomic_compare_exchange_strong(sc->replace, &was, cur);
     } else if (sc->merge) {
-        atomic_fetch_or_explicit(sc->merge, sc_mask(cur), memory_order_relaxed);
+        shadow_cell was = sc->merge_was;
+        atomic_compare_exchange_strong(sc->merge, &was, was | sc_mask(cur));
     } else if (sc->empty) {
         shadow_cell zero = 0;
         atomic_compare_exchange_strong(sc->empty, &zero, cur);
@@ -250,6 +260,8 @@ static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t 
         return;
     seen[k].pc = pc;
     seen[k].other = old;
+    if (!crace_opts.report_atomic_races && (sc_is_atomic(cur) || sc_is_atomic(old)))
+        return;
     if (granule_reported(granule))
         return;
 

@@ -3,7 +3,8 @@
  *
  * The guarantee: a global deadlock is reported the moment the last live
  * goroutine blocks forever while no timer is pending (event driven: the
- * blocking call itself finds it); a cycle of goroutines each waiting for a
+ * blocking call itself finds it, after asking each lock and semaphore
+ * waited on whether it is really still taken); a cycle of goroutines each waiting for a
  * mutex held, or a thread to be joined, by the next is reported when it
  * closes, even while other goroutines run. Neither is reported while any
  * goroutine of the cycle or of the program could still make progress as
@@ -17,9 +18,9 @@
 #include "deadlock.h"
 
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "glibc_state.h"
 #include "lock.h"
 #include "options.h"
 #include "report.h"
@@ -30,13 +31,6 @@
 static gc_lock_t dl_lock = GC_LOCK_INIT;
 static crace_thread *blocked_head;
 static long n_live, n_blocked, n_timers;
-/* Bumped by every change of the above: a global deadlock must hold still
- * for CONFIRM_NS before it is reported. A thread counted blocked an
- * instant too early (a lock that was freed between its trylock and its
- * bracket; a semaphore posted in the same gap) returns from its real call
- * well within that and changes the generation. */
-static uint64_t generation;
-#define CONFIRM_NS (20 * 1000 * 1000)
 
 /* Blocked threads are also hashed by the token they parked with and by
  * the object they wait on, so a wake-up looks at one bucket, not at every
@@ -69,7 +63,6 @@ static void unlink_blocked(crace_thread *t)
 {
     if (!t->wait.blocked)
         return;
-    generation++;
     t->wait.blocked = false;
     if (t->bprev)
         t->bprev->bnext = t->bnext;
@@ -279,22 +272,60 @@ static void check_cycle(crace_thread *t)
 
 /* ---------------------------------------------------------------- events */
 
-static bool all_asleep(void)
+/* Is t's wait real at this moment? A lock, rwlock or semaphore wait is
+ * bracketed after a failed try: the lock may have been freed (or the
+ * semaphore posted) in between, with the wake-up missing the bracket.
+ * Such a goroutine is about to return, not blocked: asking the object
+ * itself settles it, unless the holder is itself counted blocked in a
+ * condvar wait that releases it. Other waits are registered where they
+ * cannot miss their wake-up (under libgochan's channel lock, with the
+ * mutex of a condvar held, or checked under dl_lock for joins). */
+/* A goroutine counted blocked in a condvar wait on m has yet to release
+ * m inside the real wait, or already has: either way m is on its way to
+ * being free. Under dl_lock. */
+static bool released_by_cond_wait(uintptr_t m)
 {
-    return n_live > 0 && n_blocked >= n_live && n_timers == 0 && crace_opts.detect_deadlocks;
+    for (const crace_thread *b = blocked_head; b; b = b->bnext)
+        if (b->wait.kind == WAIT_COND && b->wait.with == m)
+            return true;
+    return false;
 }
 
-/* Under dl_lock, which it drops while it waits for confirmation. */
+static bool wait_is_real(const crace_thread *t)
+{
+    switch ((enum wait_object)t->wait.kind) {
+    case WAIT_MUTEX:
+        return glibc_mutex_held((const void *)t->wait.obj) && !released_by_cond_wait(t->wait.obj);
+    case WAIT_RWLOCK:
+        return glibc_rwlock_held((const void *)t->wait.obj);
+    case WAIT_SEM:
+        return glibc_sem_value((const void *)t->wait.obj) == 0;
+    case WAIT_NONE:
+    case WAIT_COND:
+    case WAIT_THREAD:
+    case WAIT_BARRIER:
+    case WAIT_CHAN:
+    case WAIT_WAITGROUP:
+    case WAIT_OBJECT_COUNT:
+        break;
+    }
+    return true;
+}
+
+static bool all_asleep(void)
+{
+    if (!(n_live > 0 && n_blocked >= n_live && n_timers == 0 && crace_opts.detect_deadlocks))
+        return false;
+    for (crace_thread *t = blocked_head; t; t = t->bnext)
+        if (!wait_is_real(t))
+            return false;
+    return true;
+}
+
+/* Under dl_lock. */
 static void check_global(void)
 {
-    if (!all_asleep())
-        return;
-    uint64_t seen = generation;
-    gc_unlock(&dl_lock);
-    struct timespec ts = {0, CONFIRM_NS};
-    nanosleep(&ts, NULL);
-    gc_lock(&dl_lock);
-    if (generation == seen && all_asleep())
+    if (all_asleep())
         global_deadlock();
 }
 
@@ -307,7 +338,7 @@ static void check(crace_thread *t)
     check_global();
 }
 
-void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj,
+void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
               const void *token, stack_id stack)
 {
     if (!crace_opts.detect_deadlocks || t->internal)
@@ -325,7 +356,7 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
             return;
         }
     }
-    t->wait = (struct crace_wait){reason, kind, obj, token, stack, true};
+    t->wait = (struct crace_wait){reason, kind, obj, with, token, stack, true};
     t->bnext = blocked_head;
     t->bprev = NULL;
     if (blocked_head)
@@ -343,7 +374,6 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
         n_blocked_on_objects++;
     }
     n_blocked++;
-    generation++;
     check(t);
     gc_unlock(&dl_lock);
     t->in_shim--;
@@ -393,7 +423,6 @@ void dl_thread_created(crace_thread *t)
     gc_lock(&dl_lock);
     t->counted_live = true;
     n_live++;
-    generation++;
     gc_unlock(&dl_lock);
 }
 
@@ -401,10 +430,17 @@ void dl_thread_gone(crace_thread *t)
 {
     gc_lock(&dl_lock);
     unlink_blocked(t);
+    /* Its joiners may go on. Their registration checked t's state under
+     * dl_lock; this catches one that registered before t was marked
+     * finished but after the wake-up's unlocked look found nobody. */
+    for (crace_thread *b = blocked_head, *next; b; b = next) {
+        next = b->bnext;
+        if (b->wait.kind == WAIT_THREAD && b->wait.obj == (uintptr_t)t->pthread)
+            unlink_blocked(b);
+    }
     if (t->counted_live) {
         t->counted_live = false;
         n_live--;
-        generation++;
         /* The ones left may all be waiting for this one. */
         check_global();
     }
@@ -418,7 +454,6 @@ void dl_thread_internal(crace_thread *t)
     if (t->counted_live) {
         t->counted_live = false;
         n_live--;
-        generation++;
     }
     gc_unlock(&dl_lock);
 }
@@ -427,7 +462,6 @@ void dl_timers(int delta)
 {
     gc_lock(&dl_lock);
     n_timers += delta;
-    generation++;
     check_global();
     gc_unlock(&dl_lock);
 }

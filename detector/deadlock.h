@@ -38,9 +38,10 @@ enum wait_object {
     WAIT_OBJECT_COUNT
 };
 
-/* t blocks forever on obj (token: libgochan's waiter record, else NULL).
- * May report a deadlock and end the program. */
-void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj,
+/* t blocks forever on obj (token: libgochan's waiter record, else NULL;
+ * with: the mutex a condition-variable wait releases, else 0). May
+ * report a deadlock and end the program. */
+void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
               const void *token, stack_id stack);
 /* t runs again (its blocking call returned). */
 void dl_unblock(crace_thread *t);

@@ -23,6 +23,7 @@
 #include "deadlock.h"
 #include "intercept.h"
 #include "intercept_pthread.h"
+#include "lockorder.h"
 #include "rt.h"
 #include "sync.h"
 #include "thread.h"
@@ -122,8 +123,9 @@ INTERCEPTOR(int, mtx_init, mtx_t *m, int type)
 INTERCEPTOR(void, mtx_destroy, mtx_t *m)
 {
     INTERCEPTOR_ENTER(mtx_destroy, m);
+    crace_pt_pre_destroy(thr, (uintptr_t)m, PT_MUTEX, "mtx_destroy", CALLER_PC());
     REAL(mtx_destroy)(m);
-    sync_free((uintptr_t)m);
+    crace_pt_sync_forget((uintptr_t)m);
 }
 
 /* Defined below: a lock tries first, so only a real wait is bracketed. */
@@ -139,7 +141,7 @@ INTERCEPTOR(int, mtx_lock, mtx_t *m)
         dl_unblock(thr);
     }
     if (r == thrd_success)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
     return r;
 }
 
@@ -148,7 +150,7 @@ INTERCEPTOR(int, mtx_trylock, mtx_t *m)
     INTERCEPTOR_ENTER(mtx_trylock, m);
     int r = REAL(mtx_trylock)(m);
     if (r == thrd_success)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, CALLER_PC());
     return r;
 }
 
@@ -157,21 +159,17 @@ INTERCEPTOR(int, mtx_timedlock, mtx_t *m, const struct timespec *ts)
     INTERCEPTOR_ENTER(mtx_timedlock, m, ts);
     int r = REAL(mtx_timedlock)(m, ts);
     if (r == thrd_success)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
     return r;
 }
 
 /* mtx_recursive mutexes refuse a non-owner's unlock, mtx_plain ones do not
- * (undefined in C11; glibc unlocks them). */
-static bool mtx_checks_owner(const mtx_t *m)
-{
-    return crace_pt_mutex_checks_owner((const pthread_mutex_t *)(const void *)m);
-}
-
+ * (undefined in C11; glibc unlocks them): an mtx_t is a pthread_mutex_t
+ * (PT_MUTEX), whose kind tells which. */
 INTERCEPTOR(int, mtx_unlock, mtx_t *m)
 {
     INTERCEPTOR_ENTER(mtx_unlock, m);
-    crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, mtx_checks_owner(m));
+    crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, PT_MUTEX, "mtx_unlock", false, CALLER_PC());
     int r = REAL(mtx_unlock)(m);
     dl_wake((uintptr_t)m);
     return r;
@@ -192,7 +190,7 @@ INTERCEPTOR(void, cnd_destroy, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_destroy, c);
     REAL(cnd_destroy)(c);
-    sync_free((uintptr_t)c);
+    crace_pt_sync_forget((uintptr_t)c);
 }
 
 INTERCEPTOR(int, cnd_signal, cnd_t *c)
@@ -211,40 +209,31 @@ INTERCEPTOR(int, cnd_broadcast, cnd_t *c)
     return REAL(cnd_broadcast)(c);
 }
 
-/* Around a wait on c with m, as pthread_cond_wait's: m released before,
+/* Around a wait on c with m, as pthread_cond_wait's (crace_pt_cond_*):
  * held again after a wake-up or a timeout (or a failure before unlocking
  * m, if thr held it); a wake-up acquires c. */
-static bool cnd_pre_wait(crace_thread *thr, mtx_t *m)
+static bool cnd_relocked(int r, bool owned)
 {
-    return crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, mtx_checks_owner(m));
-}
-
-static void cnd_post_wait(crace_thread *thr, cnd_t *c, mtx_t *m, int r, bool owned, uintptr_t pc)
-{
-    if (r == thrd_success)
-        crace_acquire(thr, (uintptr_t)c);
-    if (r == thrd_success || r == thrd_timedout || owned)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, pc);
+    return r == thrd_success || r == thrd_timedout || owned;
 }
 
 INTERCEPTOR(int, cnd_wait, cnd_t *c, mtx_t *m)
 {
     INTERCEPTOR_ENTER(cnd_wait, c, m);
-    bool owned = cnd_pre_wait(thr, m);
-    dl_wake((uintptr_t)m);
-    crace_pt_block(thr, "cnd_wait", WAIT_COND, (uintptr_t)c, CALLER_PC());
+    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "cnd_wait", true, CALLER_PC());
     int r = REAL(cnd_wait)(c, m);
-    dl_unblock(thr);
-    cnd_post_wait(thr, c, m, r, owned, CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, r == thrd_success, cnd_relocked(r, owned),
+                            CALLER_PC());
     return r;
 }
 
 INTERCEPTOR(int, cnd_timedwait, cnd_t *c, mtx_t *m, const struct timespec *ts)
 {
     INTERCEPTOR_ENTER(cnd_timedwait, c, m, ts);
-    bool owned = cnd_pre_wait(thr, m);
+    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "cnd_timedwait", false, CALLER_PC());
     int r = REAL(cnd_timedwait)(c, m, ts);
-    cnd_post_wait(thr, c, m, r, owned, CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, r == thrd_success, cnd_relocked(r, owned),
+                            CALLER_PC());
     return r;
 }
 

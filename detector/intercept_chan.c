@@ -15,22 +15,42 @@
  *  - waitgroup_done releases into the WaitGroup, waitgroup_wait acquires.
  * Hooks run under the channel's lock (libgochan's, invisible to the
  * program), so a channel's slot clocks need no lock of their own.
+ *
+ * Beyond happens-before: where a channel was closed and where a
+ * WaitGroup's counter last reached zero are kept for libgochan's panics
+ * (the panic hook adds them to Go's message), and empty non-blocking polls
+ * are counted per thread to catch a busy select loop.
  */
 #include <dlfcn.h>
 #include <string.h>
+#include <time.h>
 
 #include "access.h"
 #include "deadlock.h"
 #include "gochan_hooks.h"
 #include "intercept.h"
+#include "lock.h"
+#include "options.h"
+#include "report.h"
+#include "stackfmt.h"
 #include "symbolize.h"
 #include "sync.h"
+#include "textbuf.h"
 
 /* Per channel: created by chan_make, freed with the sync object. */
 struct chan_info {
     size_t cap;
     vclock_t *slot; /* cap clocks, one per buffer slot */
     vclock_t close;
+    stack_id closed_at; /* where it was closed (once: a second close panics) */
+    uint64_t closer_gid;
+};
+
+/* Per WaitGroup, in its sync object: the Done that last brought the
+ * counter to zero, for the panic of a negative counter. */
+struct wg_info {
+    stack_id zero_at;
+    uint64_t zero_gid;
 };
 
 static void chan_info_free(void *p)
@@ -142,8 +162,11 @@ static void h_chan_handoff(const chan_t *c, const void *waiter)
 static void h_chan_close(const chan_t *c)
 {
     crace_thread *t = enter();
+    stack_id closed_at = crace_current_stack(t, program_pc());
     struct chan_info *ci = chan_info(c, 0);
     vc_join(&ci->close, &t->vc);
+    ci->closed_at = closed_at;
+    ci->closer_gid = t->gid;
     crace_thread_tick(t);
     leave(t);
 }
@@ -186,7 +209,7 @@ static void h_block(const void *waiter, enum gochan_wait_reason reason, const vo
     crace_release_store(t, (uintptr_t)waiter);
     /* A timed wait (a chan_after or deadline case) ends by itself. */
     if (!timed && reason < GOCHAN_WAIT_COUNT)
-        dl_block(t, wait_reasons[reason], wait_object_of(reason), (uintptr_t)obj, waiter,
+        dl_block(t, wait_reasons[reason], wait_object_of(reason), (uintptr_t)obj, 0, waiter,
                  crace_current_stack(t, program_pc()));
     leave(t);
 }
@@ -221,6 +244,19 @@ static void h_wg_add(const waitgroup_t *wg, int delta, int64_t counter)
         crace_access(t, (uintptr_t)wg, 1, false, false, program_pc());
     if (delta < 0)
         crace_release(t, (uintptr_t)wg);
+    /* Once per round, not per Done: one unwind. */
+    if (delta < 0 && counter == 0) {
+        stack_id at = crace_current_stack(t, program_pc());
+        sync_var *s = sync_lock((uintptr_t)wg, true, 0);
+        if (!s->ext) {
+            s->ext = crace_alloc(sizeof(struct wg_info));
+            s->ext_free = crace_free;
+        }
+        struct wg_info *wi = s->ext;
+        wi->zero_at = at;
+        wi->zero_gid = t->gid;
+        sync_unlock(s);
+    }
     leave(t);
 }
 
@@ -238,6 +274,175 @@ static void h_wg_wait_end(const waitgroup_t *wg)
     crace_acquire(t, (uintptr_t)wg);
     leave(t);
 }
+
+/* ---------------------------------------------------------------- panics */
+
+/* What the shim knows of the channel c: where it was closed and created. */
+static void put_chan_history(struct sbuf *b, const void *c)
+{
+    stack_id creation = 0, closed_at = 0;
+    uint64_t closer = 0;
+    sync_var *s = sync_lock((uintptr_t)c, false, 0);
+    if (s) {
+        creation = s->creation;
+        const struct chan_info *ci = s->ext;
+        if (ci) {
+            closed_at = ci->closed_at;
+            closer = ci->closer_gid;
+        }
+        sync_unlock(s);
+    }
+    if (closed_at) {
+        sb_printf(b, "channel 0x%012lx was closed by goroutine %llu at:\n", (unsigned long)c,
+                  (unsigned long long)closer);
+        stackfmt_depot(b, closed_at, STACK_STYLE_DUMP);
+    }
+    if (creation) {
+        sb_printf(b, "channel 0x%012lx created at:\n", (unsigned long)c);
+        stackfmt_depot(b, creation, STACK_STYLE_DUMP);
+    }
+}
+
+static void put_wg_history(struct sbuf *b, const void *wg)
+{
+    struct wg_info wi = {0, 0};
+    sync_var *s = sync_lock((uintptr_t)wg, false, 0);
+    if (s) {
+        if (s->ext)
+            wi = *(const struct wg_info *)s->ext;
+        sync_unlock(s);
+    }
+    if (wi.zero_at) {
+        sb_printf(b, "waitgroup 0x%012lx counter last reached zero in goroutine %llu at:\n", (unsigned long)wg,
+                  (unsigned long long)wi.zero_gid);
+        stackfmt_depot(b, wi.zero_at, STACK_STYLE_DUMP);
+    }
+}
+
+/* libgochan printed "panic: ..." and the goroutine's stack, and exits 2
+ * when this returns: what the shim knows of obj, in the same dump layout,
+ * to the same stream (stderr), then the summary of the findings so far. */
+static void h_panic(enum gochan_panic_kind kind, const void *obj, const char *msg)
+{
+    (void)msg;
+    crace_thread *t = enter();
+    enum { CAP = 16 * 1024 };
+    struct sbuf b = {crace_alloc(CAP), CAP, 0};
+    if (obj) {
+        switch (kind) {
+        case GOCHAN_PANIC_CLOSE_CLOSED:
+        case GOCHAN_PANIC_SEND_CLOSED:
+        case GOCHAN_PANIC_FREE_BLOCKED:
+            put_chan_history(&b, obj);
+            break;
+        case GOCHAN_PANIC_WG_NEGATIVE:
+            put_wg_history(&b, obj);
+            break;
+        case GOCHAN_PANIC_CLOSE_NIL:
+        case GOCHAN_PANIC_USER:
+        case GOCHAN_PANIC_COUNT:
+            break;
+        }
+    }
+    if (b.len) {
+        output_write_fd(2, "\n", 1);
+        output_write_fd(2, b.buf, b.len);
+    }
+    crace_free(b.buf);
+    report_print_summary();
+    leave(t);
+}
+
+/* ---------------------------------------------------------------- busy select loops */
+
+/* A goroutine whose non-blocking selects (and try operations) keep
+ * finding nothing ready burns a CPU: Go's classic `for { select { ...
+ * default: } }`. Each empty poll costs an increment; every POLL_CHECK
+ * polls the clock is read, and more than busy_select_threshold polls
+ * within a window of one second is reported, once per goroutine and code
+ * location (busy_lock protects that list; a leaf). */
+enum { POLL_CHECK = 4096 };
+#define NS_PER_S 1000000000ll
+
+struct busy_seen {
+    struct busy_seen *next;
+    uint64_t gid;
+    uintptr_t pc;
+};
+static gc_lock_t busy_lock = GC_LOCK_INIT;
+static struct busy_seen *busy_seen;
+
+static bool busy_first_time(uint64_t gid, uintptr_t pc)
+{
+    gc_lock(&busy_lock);
+    for (struct busy_seen *b = busy_seen; b; b = b->next) {
+        if (b->gid == gid && b->pc == pc) {
+            gc_unlock(&busy_lock);
+            return false;
+        }
+    }
+    struct busy_seen *b = crace_alloc(sizeof(*b));
+    *b = (struct busy_seen){busy_seen, gid, pc};
+    busy_seen = b;
+    gc_unlock(&busy_lock);
+    return true;
+}
+
+static void report_busy(crace_thread *t, uint64_t polls, int64_t elapsed_ns)
+{
+    uintptr_t pc = program_pc();
+    if (!busy_first_time(t->gid, pc))
+        return;
+    stack_id stack = crace_current_stack(t, pc);
+    unsigned long long per_s = (unsigned long long)polls * (unsigned long long)NS_PER_S /
+                               (unsigned long long)(elapsed_ns > 0 ? elapsed_ns : 1);
+    enum { CAP = 16 * 1024 };
+    struct sbuf b = {crace_alloc(CAP), CAP, 0};
+    sb_printf(&b, "==================\nWARNING: BUSY SELECT LOOP\n");
+    sb_printf(&b,
+              "Goroutine %llu runs a select with a default case that found nothing ready %llu times in 1 s, "
+              "burning a CPU:\n",
+              (unsigned long long)t->gid, per_s);
+    stackfmt_depot(&b, stack, STACK_STYLE_REPORT);
+    if (t->creation_stack) {
+        sb_printf(&b, "\nGoroutine %llu (running) created at:\n", (unsigned long long)t->gid);
+        stackfmt_depot(&b, t->creation_stack, STACK_STYLE_REPORT);
+    }
+    sb_printf(&b, "==================\n");
+    report_emit_text(REPORT_BUSY_SELECT, b.buf, b.len);
+    crace_free(b.buf);
+}
+
+static CRACE_NOINLINE void busy_check(crace_thread *t)
+{
+    long threshold = crace_opts.busy_select_threshold;
+    if (threshold <= 0 || t->internal)
+        return;
+    t->in_shim++;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t now = (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+    int64_t elapsed = now - t->poll_since_ns;
+    uint64_t polls = t->polls - t->poll_mark;
+    if (t->poll_since_ns == 0 || elapsed >= NS_PER_S || polls > (uint64_t)threshold) {
+        /* A new window. */
+        t->poll_since_ns = now;
+        t->poll_mark = t->polls;
+        if (elapsed < NS_PER_S && polls > (uint64_t)threshold)
+            report_busy(t, polls, elapsed);
+    }
+    t->in_shim--;
+}
+
+static void h_poll_empty(void)
+{
+    crace_thread *t = crace_thr();
+    if (CRACE_LIKELY(++t->polls % POLL_CHECK != 0))
+        return;
+    busy_check(t);
+}
+
+/* ---------------------------------------------------------------- threads */
 
 static void h_internal_thread(void)
 {
@@ -266,8 +471,10 @@ static const struct gochan_hooks hooks = {
     .wg_add = h_wg_add,
     .wg_wait_begin = h_wg_wait_begin,
     .wg_wait_end = h_wg_wait_end,
+    .poll_empty = h_poll_empty,
     .timers = h_timers,
     .internal_thread = h_internal_thread,
+    .panic = h_panic,
     .goroutine_id = h_goroutine_id,
 };
 

@@ -27,6 +27,7 @@
 #include "access.h"
 #include "heap.h"
 #include "intercept.h"
+#include "lockorder.h"
 #include "sync.h"
 
 /* The thread to record an allocation for, or NULL to pass it through. */
@@ -86,8 +87,8 @@ static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t
     if (self)
         self->in_shim++;
     size_t size;
-    if (heap_free(b->start, &size))
-        sync_free_range(b->start, size);
+    if (heap_free(b->start, &size) && sync_free_range(b->start, size))
+        lo_forget_range(b->start, size); /* mutexes freed without destroy */
     if (self)
         self->in_shim--;
 }

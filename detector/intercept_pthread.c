@@ -23,16 +23,21 @@
  * other names.
  */
 #include <errno.h>
+#include <libunwind.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "access.h"
 #include "deadlock.h"
 #include "intercept.h"
 #include "intercept_pthread.h"
 #include "lock.h"
+#include "lockorder.h"
+#include "misuse.h"
 #include "rt.h"
 #include "sync.h"
 #include "thread.h"
@@ -43,15 +48,23 @@
  * before and record where it was created. */
 void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc)
 {
-    sync_free(addr);
+    crace_pt_sync_forget(addr);
     sync_unlock(sync_lock(addr, true, crace_current_stack(thr, pc)));
+}
+
+/* The object at addr is gone (destroyed): its clock, its bookkeeping and
+ * its place in the lock-order graph. */
+void crace_pt_sync_forget(uintptr_t addr)
+{
+    sync_free(addr);
+    lo_forget(addr);
 }
 
 /* thr is about to block forever in reason (a pthread call) on obj: the
  * deadlock detector's bracket opens; dl_unblock closes it. */
 void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, uintptr_t pc)
 {
-    dl_block(thr, reason, (enum wait_object)kind, obj, NULL, crace_current_stack(thr, pc));
+    dl_block(thr, reason, (enum wait_object)kind, obj, 0, NULL, crace_current_stack(thr, pc));
 }
 
 /* A lock that would block: a trylock first, so that only a lock that
@@ -73,8 +86,9 @@ static bool mutex_would_block_forever(crace_thread *thr, pthread_mutex_t *m)
  * rwlock) at m: every earlier unlock happens before; thr owns it. The
  * owner, its lock stack and the recursion depth are for deadlock and misuse
  * reports. The lock stack doubles as the creation stack of objects never
- * passed to an init (static initialisers). */
-void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, uintptr_t pc)
+ * passed to an init (static initialisers). flags (enum lo_flags) tell the
+ * lock-order graph how it was taken. */
+void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, uintptr_t pc)
 {
     crace_acquire(thr, m);
     stack_id stack = crace_current_stack(thr, pc);
@@ -87,25 +101,62 @@ void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, uintptr_t pc)
         s->recursion = 1;
     }
     sync_unlock(s);
+    lo_acquired(thr, m, stack, flags);
 }
 
-/* Before the real unlock of m. The release comes first, while thr still
- * holds m: done after the real unlock, another thread could lock m in
- * between and miss the edge. When the real unlock then fails (EPERM, an
- * unlock by a non-owner), the edge is extra; that is a misuse anyway.
+/* glibc's spinlock word: on x86 1 when free and 0 or less when held
+ * (a `lock decl` lock), elsewhere 0 when free. */
+#if defined(__x86_64__) || defined(__i386__)
+#define GLIBC_SPIN_HELD(v) ((v) <= 0)
+#else
+#define GLIBC_SPIN_HELD(v) ((v) != 0)
+#endif
+
+/* Who holds the lock at m, by its own state (glibc's ABI: a mutex's lock
+ * word is 0 when free, and its owner field holds the owner's thread id,
+ * whatever the mutex's type; a spinlock names no owner). Only read on
+ * slow paths: it costs a gettid. */
+static enum misuse_holder lock_holder(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind)
+{
+    int owner = 0;
+    if (kind == PT_SPIN) {
+        if (!GLIBC_SPIN_HELD(__atomic_load_n((const int *)m, __ATOMIC_RELAXED)))
+            return HOLDER_NONE;
+    } else {
+        const pthread_mutex_t *mu = (const pthread_mutex_t *)m;
+        if (__atomic_load_n(&mu->__data.__lock, __ATOMIC_RELAXED) == 0)
+            return HOLDER_NONE;
+        owner = __atomic_load_n(&mu->__data.__owner, __ATOMIC_RELAXED);
+    }
+    if (owner != 0)
+        return owner == gettid() ? HOLDER_CALLER : HOLDER_OTHER;
+    /* A spinlock, or a mutex between its lock word and its owner field. */
+    return lo_holds(thr, m) ? HOLDER_CALLER : HOLDER_UNKNOWN;
+}
+
+/* Before the real unlock of m by `call` at pc (in_wait: the unlock inside
+ * a condvar wait). The release comes first, while thr still holds m: done
+ * after the real unlock, another thread could lock m in between and miss
+ * the edge. When the real unlock then fails (EPERM, an unlock by a
+ * non-owner), the edge is extra; that is a misuse, reported here.
  *
  * The bookkeeping, too, must change before the real unlock: afterwards a
- * new owner's post-lock may already have run. nonowner_fails says whether
- * the real unlock refuses a caller that does not own m (error-checking,
- * recursive, robust and priority-inheritance mutexes); otherwise (normal
+ * new owner's post-lock may already have run. A mutex that checks its
+ * owner (error-checking, recursive, robust and priority-inheritance
+ * mutexes) refuses a caller that does not own it; otherwise (normal
  * mutexes, spinlocks) glibc unlocks it for anyone, undefined as that is,
  * and m is free afterwards. Returns true when thr owned m. */
-bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, bool nonowner_fails)
+bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind, const char *call,
+                               bool in_wait, uintptr_t pc)
 {
+    bool nonowner_fails = kind == PT_MUTEX && crace_pt_mutex_checks_owner((const pthread_mutex_t *)m);
     bool owner = false;
+    struct misuse_lock_info info = {0, 0, 0};
     sync_var *s = sync_lock(m, false, 0);
     if (s) {
         owner = s->owner_gid == thr->gid && s->recursion > 0;
+        if (!owner)
+            info = (struct misuse_lock_info){s->owner_gid, s->lock_stack, s->creation};
         bool frees = owner ? --s->recursion == 0 : !nonowner_fails;
         if (frees) {
             s->owner_gid = 0;
@@ -114,8 +165,54 @@ bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, bool nonowner_fai
         }
         sync_unlock(s);
     }
+    if (!owner)
+        misuse_unlock(thr, kind == PT_SPIN ? MISUSE_SPINLOCK : MISUSE_MUTEX, call, in_wait, m,
+                      lock_holder(thr, m, kind), &info, pc);
+    lo_released(thr, m);
     crace_release(thr, m);
     return owner;
+}
+
+/* Before the real destroy of the lock at m by `call` at pc: destroying a
+ * held lock is a misuse (glibc refuses a held mutex with EBUSY). */
+void crace_pt_pre_destroy(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind, const char *call, uintptr_t pc)
+{
+    enum misuse_holder h = lock_holder(thr, m, kind);
+    if (h != HOLDER_NONE)
+        misuse_destroy(thr, kind == PT_SPIN ? MISUSE_SPINLOCK : MISUSE_MUTEX, call, m, h, pc);
+}
+
+/* Around a condvar wait on c with the mutex m by `call` at pc (blocks: an
+ * untimed wait, which the deadlock detector brackets). Before: the
+ * binding of c to m is checked, m released (the unlock inside the wait
+ * happens before whoever locks m next) and whoever waits for m may go on.
+ * Returns whether thr held m. */
+bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const char *call, bool blocks,
+                            uintptr_t pc)
+{
+    stack_id stack = crace_current_stack(thr, pc);
+    misuse_cond_wait_begin(thr, call, c, m, stack, pc);
+    bool owned = crace_pt_mutex_pre_unlock(thr, m, PT_MUTEX, call, true, pc);
+    dl_wake(m);
+    if (blocks)
+        dl_block(thr, call, WAIT_COND, c, m, NULL, stack);
+    return owned;
+}
+
+/* After the real wait: woke (a signal or broadcast reached it) acquires c,
+ * since it happens after the wake-up's cause; relocked says the wait
+ * returned with m held again (a wake-up, a timeout, a dead robust owner;
+ * also a failure before m was unlocked, if thr held it). */
+void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool blocks, bool woke, bool relocked,
+                             uintptr_t pc)
+{
+    if (blocks)
+        dl_unblock(thr);
+    misuse_cond_wait_end(thr, c);
+    if (woke)
+        crace_acquire(thr, c);
+    if (relocked)
+        crace_pt_mutex_post_lock(thr, m, 0, pc);
 }
 
 /* glibc's mutex kind word (set by pthread_mutex_init or a static
@@ -155,6 +252,7 @@ void crace_pt_thread_exit(crace_thread *t)
     if (thread_finished)
         return;
     thread_finished = true;
+    lo_thread_exit(t);
     crace_thread_finish(t);
 }
 
@@ -337,6 +435,50 @@ INTERCEPTOR(int, pthread_detach, pthread_t th)
 
 /* ================================================================ mutexes */
 
+/* libunwind's own mutexes. The shim takes stacks with libunwind, and so
+ * does libgochan (its panics) or the program: were a mutex libunwind locks
+ * inside taken for the program's, its hook would unwind again while the
+ * thread holds that mutex, and deadlock on it. They are the unwinder's
+ * business, not the program's synchronisation: those calls pass straight
+ * through. The range is libunwind's executable segment, found once. */
+static _Atomic uintptr_t unwinder_lo, unwinder_hi;
+
+static int find_unwinder(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    uintptr_t probe = *(uintptr_t *)arg;
+    for (unsigned i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && probe - start < ph->p_memsz) {
+            atomic_store_explicit(&unwinder_lo, start, memory_order_relaxed);
+            atomic_store_explicit(&unwinder_hi, start + ph->p_memsz, memory_order_release);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static CRACE_NOINLINE uintptr_t unwinder_init(crace_thread *thr)
+{
+    uintptr_t probe = (uintptr_t)&unw_backtrace;
+    thr->in_shim++;
+    dl_iterate_phdr(find_unwinder, &probe);
+    thr->in_shim--;
+    uintptr_t hi = atomic_load_explicit(&unwinder_hi, memory_order_acquire);
+    if (hi == 0) /* not found: nothing is libunwind's */
+        atomic_store_explicit(&unwinder_hi, hi = 1, memory_order_release);
+    return hi;
+}
+
+static inline bool from_unwinder(crace_thread *thr, uintptr_t pc)
+{
+    uintptr_t hi = atomic_load_explicit(&unwinder_hi, memory_order_acquire);
+    if (CRACE_UNLIKELY(hi == 0))
+        hi = unwinder_init(thr);
+    return pc < hi && pc >= atomic_load_explicit(&unwinder_lo, memory_order_relaxed);
+}
+
 INTERCEPTOR(int, pthread_mutex_init, pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 {
     INTERCEPTOR_ENTER(pthread_mutex_init, m, attr);
@@ -349,24 +491,29 @@ INTERCEPTOR(int, pthread_mutex_init, pthread_mutex_t *m, const pthread_mutexattr
 INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_destroy, m);
+    crace_pt_pre_destroy(thr, (uintptr_t)m, PT_MUTEX, "pthread_mutex_destroy", CALLER_PC());
     int r = REAL(pthread_mutex_destroy)(m);
     if (r == 0)
-        sync_free((uintptr_t)m);
+        crace_pt_sync_forget((uintptr_t)m);
     return r;
 }
 
 INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_trylock, m);
+    if (from_unwinder(thr, CALLER_PC()))
+        return REAL(pthread_mutex_trylock)(m);
     int r = REAL(pthread_mutex_trylock)(m);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, CALLER_PC());
     return r;
 }
 
 INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_lock, m);
+    if (from_unwinder(thr, CALLER_PC()))
+        return REAL(pthread_mutex_lock)(m);
     int r = REAL(pthread_mutex_trylock)(m);
     if (r == EBUSY) {
         bool forever = mutex_would_block_forever(thr, m);
@@ -377,7 +524,7 @@ INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
             dl_unblock(thr);
     }
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
     return r;
 }
 
@@ -386,7 +533,7 @@ INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m, const struct times
     INTERCEPTOR_ENTER(pthread_mutex_timedlock, m, abstime);
     int r = REAL(pthread_mutex_timedlock)(m, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
     return r;
 }
 
@@ -395,14 +542,16 @@ INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clockid,
     INTERCEPTOR_ENTER(pthread_mutex_clocklock, m, clockid, abstime);
     int r = REAL(pthread_mutex_clocklock)(m, clockid, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
     return r;
 }
 
 INTERCEPTOR(int, pthread_mutex_unlock, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_unlock, m);
-    crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, crace_pt_mutex_checks_owner(m));
+    if (from_unwinder(thr, CALLER_PC()))
+        return REAL(pthread_mutex_unlock)(m);
+    crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, PT_MUTEX, "pthread_mutex_unlock", false, CALLER_PC());
     int r = REAL(pthread_mutex_unlock)(m);
     dl_wake((uintptr_t)m);
     return r;
@@ -424,9 +573,10 @@ INTERCEPTOR(int, pthread_spin_init, pthread_spinlock_t *l, int pshared)
 INTERCEPTOR(int, pthread_spin_destroy, pthread_spinlock_t *l)
 {
     INTERCEPTOR_ENTER(pthread_spin_destroy, l);
+    crace_pt_pre_destroy(thr, (uintptr_t)l, PT_SPIN, "pthread_spin_destroy", CALLER_PC());
     int r = REAL(pthread_spin_destroy)(l);
     if (r == 0)
-        sync_free((uintptr_t)l);
+        crace_pt_sync_forget((uintptr_t)l);
     return r;
 }
 
@@ -435,7 +585,7 @@ INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)
     INTERCEPTOR_ENTER(pthread_spin_lock, l);
     int r = REAL(pthread_spin_lock)(l);
     if (r == 0)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)l, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)l, 0, CALLER_PC());
     return r;
 }
 
@@ -444,14 +594,14 @@ INTERCEPTOR(int, pthread_spin_trylock, pthread_spinlock_t *l)
     INTERCEPTOR_ENTER(pthread_spin_trylock, l);
     int r = REAL(pthread_spin_trylock)(l);
     if (r == 0)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)l, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_TRY, CALLER_PC());
     return r;
 }
 
 INTERCEPTOR(int, pthread_spin_unlock, pthread_spinlock_t *l)
 {
     INTERCEPTOR_ENTER(pthread_spin_unlock, l);
-    crace_pt_mutex_pre_unlock(thr, (uintptr_t)l, false);
+    crace_pt_mutex_pre_unlock(thr, (uintptr_t)l, PT_SPIN, "pthread_spin_unlock", false, CALLER_PC());
     return REAL(pthread_spin_unlock)(l);
 }
 
@@ -469,24 +619,50 @@ INTERCEPTOR(int, pthread_spin_unlock, pthread_spinlock_t *l)
  *
  * The write owner is tracked like a mutex's (and tells a writer's unlock
  * from a reader's: glibc refuses to read-lock what the caller write-holds).
- * Readers are not recorded: a sync_var has room for one owner. */
+ * A sync_var has room for one owner, so readers are known only to
+ * themselves, in their held lists (lockorder.h), which the lock-order
+ * graph and the misuse checks read. */
 #define RW_READERS(rw) ((uintptr_t)(rw) + 1)
 
-static void rwlock_post_rdlock(crace_thread *thr, pthread_rwlock_t *rw)
+/* glibc's rwlock state word (nptl/pthread_rwlock_common.c): the phase,
+ * whether a writer holds it, and the readers above the shift. */
+enum {
+    GLIBC_RWLOCK_WRLOCKED = 2,
+    GLIBC_RWLOCK_READER_SHIFT = 3,
+};
+
+/* Who holds rw, for misuse reports (slow paths only). A read lock names
+ * no owner: held by readers other than the caller counts as unknown. */
+static enum misuse_holder rwlock_holder(crace_thread *thr, pthread_rwlock_t *rw)
 {
-    crace_acquire(thr, (uintptr_t)rw);
+    if (lo_holds(thr, (uintptr_t)rw))
+        return HOLDER_CALLER;
+    unsigned r = __atomic_load_n(&rw->__data.__readers, __ATOMIC_RELAXED);
+    if (!(r & GLIBC_RWLOCK_WRLOCKED) && (r >> GLIBC_RWLOCK_READER_SHIFT) == 0)
+        return HOLDER_NONE;
+    int writer = __atomic_load_n(&rw->__data.__cur_writer, __ATOMIC_RELAXED);
+    if ((r & GLIBC_RWLOCK_WRLOCKED) && writer)
+        return writer == gettid() ? HOLDER_CALLER : HOLDER_OTHER;
+    return HOLDER_UNKNOWN;
 }
 
-static void rwlock_post_wrlock(crace_thread *thr, pthread_rwlock_t *rw, uintptr_t pc)
+static void rwlock_post_rdlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, uintptr_t pc)
 {
-    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, pc);
+    crace_acquire(thr, (uintptr_t)rw);
+    lo_acquired(thr, (uintptr_t)rw, crace_current_stack(thr, pc), flags | LO_READ);
+}
+
+static void rwlock_post_wrlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, uintptr_t pc)
+{
+    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, flags, pc);
     crace_acquire(thr, RW_READERS(rw));
 }
 
 /* Before the real unlock, for the reasons given at crace_pt_mutex_pre_unlock. */
-static void rwlock_pre_unlock(crace_thread *thr, pthread_rwlock_t *rw)
+static void rwlock_pre_unlock(crace_thread *thr, pthread_rwlock_t *rw, uintptr_t pc)
 {
     bool writer = false;
+    struct misuse_lock_info info = {0, 0, 0};
     sync_var *s = sync_lock((uintptr_t)rw, false, 0);
     if (s) {
         writer = s->owner_gid == thr->gid && s->recursion > 0;
@@ -494,10 +670,21 @@ static void rwlock_pre_unlock(crace_thread *thr, pthread_rwlock_t *rw)
             s->owner_gid = 0;
             s->lock_stack = 0;
             s->recursion = 0;
+        } else {
+            info = (struct misuse_lock_info){s->owner_gid, s->lock_stack, s->creation};
         }
         sync_unlock(s);
     }
+    if (!lo_released(thr, (uintptr_t)rw) && !writer)
+        misuse_unlock(thr, MISUSE_RWLOCK, "pthread_rwlock_unlock", false, (uintptr_t)rw, rwlock_holder(thr, rw),
+                      &info, pc);
     crace_release(thr, writer ? (uintptr_t)rw : RW_READERS(rw));
+}
+
+static void rwlock_forget(pthread_rwlock_t *rw)
+{
+    crace_pt_sync_forget((uintptr_t)rw);
+    sync_free(RW_READERS(rw));
 }
 
 INTERCEPTOR(int, pthread_rwlock_init, pthread_rwlock_t *rw, const pthread_rwlockattr_t *attr)
@@ -511,14 +698,16 @@ INTERCEPTOR(int, pthread_rwlock_init, pthread_rwlock_t *rw, const pthread_rwlock
     return r;
 }
 
+/* glibc destroys a held rwlock without a word: a misuse. */
 INTERCEPTOR(int, pthread_rwlock_destroy, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_destroy, rw);
+    enum misuse_holder h = rwlock_holder(thr, rw);
+    if (h != HOLDER_NONE)
+        misuse_destroy(thr, MISUSE_RWLOCK, "pthread_rwlock_destroy", (uintptr_t)rw, h, CALLER_PC());
     int r = REAL(pthread_rwlock_destroy)(rw);
-    if (r == 0) {
-        sync_free((uintptr_t)rw);
-        sync_free(RW_READERS(rw));
-    }
+    if (r == 0)
+        rwlock_forget(rw);
     return r;
 }
 
@@ -536,7 +725,7 @@ INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *rw)
         dl_unblock(thr);
     }
     if (r == 0)
-        rwlock_post_rdlock(thr, rw);
+        rwlock_post_rdlock(thr, rw, 0, CALLER_PC());
     return r;
 }
 
@@ -545,7 +734,7 @@ INTERCEPTOR(int, pthread_rwlock_tryrdlock, pthread_rwlock_t *rw)
     INTERCEPTOR_ENTER(pthread_rwlock_tryrdlock, rw);
     int r = REAL(pthread_rwlock_tryrdlock)(rw);
     if (r == 0)
-        rwlock_post_rdlock(thr, rw);
+        rwlock_post_rdlock(thr, rw, LO_TRY, CALLER_PC());
     return r;
 }
 
@@ -554,7 +743,7 @@ INTERCEPTOR(int, pthread_rwlock_timedrdlock, pthread_rwlock_t *rw, const struct 
     INTERCEPTOR_ENTER(pthread_rwlock_timedrdlock, rw, abstime);
     int r = REAL(pthread_rwlock_timedrdlock)(rw, abstime);
     if (r == 0)
-        rwlock_post_rdlock(thr, rw);
+        rwlock_post_rdlock(thr, rw, 0, CALLER_PC());
     return r;
 }
 
@@ -563,7 +752,7 @@ INTERCEPTOR(int, pthread_rwlock_clockrdlock, pthread_rwlock_t *rw, clockid_t clo
     INTERCEPTOR_ENTER(pthread_rwlock_clockrdlock, rw, clockid, abstime);
     int r = REAL(pthread_rwlock_clockrdlock)(rw, clockid, abstime);
     if (r == 0)
-        rwlock_post_rdlock(thr, rw);
+        rwlock_post_rdlock(thr, rw, 0, CALLER_PC());
     return r;
 }
 
@@ -577,7 +766,7 @@ INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *rw)
         dl_unblock(thr);
     }
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, CALLER_PC());
+        rwlock_post_wrlock(thr, rw, 0, CALLER_PC());
     return r;
 }
 
@@ -586,7 +775,7 @@ INTERCEPTOR(int, pthread_rwlock_trywrlock, pthread_rwlock_t *rw)
     INTERCEPTOR_ENTER(pthread_rwlock_trywrlock, rw);
     int r = REAL(pthread_rwlock_trywrlock)(rw);
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, CALLER_PC());
+        rwlock_post_wrlock(thr, rw, LO_TRY, CALLER_PC());
     return r;
 }
 
@@ -595,7 +784,7 @@ INTERCEPTOR(int, pthread_rwlock_timedwrlock, pthread_rwlock_t *rw, const struct 
     INTERCEPTOR_ENTER(pthread_rwlock_timedwrlock, rw, abstime);
     int r = REAL(pthread_rwlock_timedwrlock)(rw, abstime);
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, CALLER_PC());
+        rwlock_post_wrlock(thr, rw, 0, CALLER_PC());
     return r;
 }
 
@@ -604,14 +793,14 @@ INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *rw, clockid_t clo
     INTERCEPTOR_ENTER(pthread_rwlock_clockwrlock, rw, clockid, abstime);
     int r = REAL(pthread_rwlock_clockwrlock)(rw, clockid, abstime);
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, CALLER_PC());
+        rwlock_post_wrlock(thr, rw, 0, CALLER_PC());
     return r;
 }
 
 INTERCEPTOR(int, pthread_rwlock_unlock, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_unlock, rw);
-    rwlock_pre_unlock(thr, rw);
+    rwlock_pre_unlock(thr, rw, CALLER_PC());
     int r = REAL(pthread_rwlock_unlock)(rw);
     dl_wake((uintptr_t)rw);
     return r;
@@ -634,24 +823,13 @@ INTERCEPTOR(int, pthread_rwlock_unlock, pthread_rwlock_t *rw)
 #endif
 #define REAL_COND(name) REAL_VERSIONED(name, COND_ABI)
 
-/* Around a wait on c with m: m is released before the real wait (the
- * unlock inside it happens before whoever locks m next). The wait returns
- * with m held again when it waited (0, a timeout, a dead robust owner),
- * and also when it failed before unlocking m (a bad time, say) if thr held
- * m. A wake-up (0) also acquires c: a signal or broadcast happens before
- * the wake-up it causes. */
-static bool cond_pre_wait(crace_thread *thr, pthread_mutex_t *m)
+/* Around a wait on c with m (crace_pt_cond_pre_wait, _post_wait): the
+ * wait returns with m held again when it waited (0, a timeout, a dead
+ * robust owner), and also when it failed before unlocking m (a bad time,
+ * say) if thr held m; a wake-up (0) acquires c. */
+static bool cond_relocked(int r, bool owned)
 {
-    return crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, crace_pt_mutex_checks_owner(m));
-}
-
-static void cond_post_wait(crace_thread *thr, pthread_cond_t *c, pthread_mutex_t *m, int r, bool owned,
-                           uintptr_t pc)
-{
-    if (r == 0)
-        crace_acquire(thr, (uintptr_t)c);
-    if (r == 0 || r == ETIMEDOUT || r == EOWNERDEAD || owned)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, pc);
+    return r == 0 || r == ETIMEDOUT || r == EOWNERDEAD || owned;
 }
 
 INTERCEPTOR(int, pthread_cond_init, pthread_cond_t *c, const pthread_condattr_t *attr)
@@ -670,7 +848,7 @@ INTERCEPTOR(int, pthread_cond_destroy, pthread_cond_t *c)
     INTERCEPTOR_ENTER(pthread_cond_destroy, c);
     int r = REAL_COND(pthread_cond_destroy)(c);
     if (r == 0)
-        sync_free((uintptr_t)c);
+        crace_pt_sync_forget((uintptr_t)c);
     return r;
 }
 
@@ -696,13 +874,9 @@ INTERCEPTOR(int, pthread_cond_wait, pthread_cond_t *c, pthread_mutex_t *m)
 {
     (void)REAL_COND(pthread_cond_wait);
     INTERCEPTOR_ENTER(pthread_cond_wait, c, m);
-    bool owned = cond_pre_wait(thr, m);
-    /* The mutex is free for others from here: someone may wait for it. */
-    dl_wake((uintptr_t)m);
-    crace_pt_block(thr, "pthread_cond_wait", WAIT_COND, (uintptr_t)c, CALLER_PC());
+    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_wait", true, CALLER_PC());
     int r = REAL_COND(pthread_cond_wait)(c, m);
-    dl_unblock(thr);
-    cond_post_wait(thr, c, m, r, owned, CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, r == 0, cond_relocked(r, owned), CALLER_PC());
     return r;
 }
 
@@ -710,10 +884,10 @@ INTERCEPTOR(int, pthread_cond_timedwait, pthread_cond_t *c, pthread_mutex_t *m, 
 {
     (void)REAL_COND(pthread_cond_timedwait);
     INTERCEPTOR_ENTER(pthread_cond_timedwait, c, m, abstime);
-    bool owned = cond_pre_wait(thr, m);
-    dl_wake((uintptr_t)m);
+    bool owned =
+        crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_timedwait", false, CALLER_PC());
     int r = REAL_COND(pthread_cond_timedwait)(c, m, abstime);
-    cond_post_wait(thr, c, m, r, owned, CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, r == 0, cond_relocked(r, owned), CALLER_PC());
     return r;
 }
 
@@ -721,10 +895,10 @@ INTERCEPTOR(int, pthread_cond_clockwait, pthread_cond_t *c, pthread_mutex_t *m, 
             const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(pthread_cond_clockwait, c, m, clockid, abstime);
-    bool owned = cond_pre_wait(thr, m);
-    dl_wake((uintptr_t)m);
+    bool owned =
+        crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_clockwait", false, CALLER_PC());
     int r = REAL(pthread_cond_clockwait)(c, m, clockid, abstime);
-    cond_post_wait(thr, c, m, r, owned, CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, r == 0, cond_relocked(r, owned), CALLER_PC());
     return r;
 }
 

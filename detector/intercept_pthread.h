@@ -12,11 +12,22 @@
 
 #include "thread.h"
 
+/* The two lock layouts the shared helpers read: glibc's pthread_mutex_t
+ * (also C11's mtx_t) and the spinlock word. */
+enum pt_lock_kind { PT_MUTEX, PT_SPIN };
+
 void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, uintptr_t pc);
 void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc);
-void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, uintptr_t pc);
-bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, bool nonowner_fails);
+void crace_pt_sync_forget(uintptr_t addr);
+void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, uintptr_t pc);
+bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind, const char *call,
+                               bool in_wait, uintptr_t pc);
 bool crace_pt_mutex_checks_owner(const pthread_mutex_t *m);
+void crace_pt_pre_destroy(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind, const char *call, uintptr_t pc);
+bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const char *call, bool blocks,
+                            uintptr_t pc);
+void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool blocks, bool woke, bool relocked,
+                             uintptr_t pc);
 void crace_pt_thread_exit(crace_thread *t);
 void crace_pt_thread_cleanup(void *t);
 int crace_pt_once(crace_thread *thr, void *once, void (*fn)(void),

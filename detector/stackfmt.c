@@ -12,13 +12,6 @@ struct frame_ctx {
     enum stack_style style;
 };
 
-static bool is_shim_module(const char *module)
-{
-    static const char shim[] = "libcrace.so";
-    size_t n = module ? strlen(module) : 0;
-    return n >= sizeof(shim) - 1 && strcmp(module + n - (sizeof(shim) - 1), shim) == 0;
-}
-
 /*
  * One frame: the function, then where. With no line information, the
  * second line names the module and the pc's offset in it instead (what
@@ -27,7 +20,7 @@ static bool is_shim_module(const char *module)
 static int put_frame(const struct gc_frame *f, void *arg)
 {
     struct frame_ctx *ctx = arg;
-    if (is_shim_module(f->module) || gc_frame_is_runtime_start(f))
+    if (gc_frame_is_hidden(f))
         return 0;
     const char *fn_indent = ctx->style == STACK_STYLE_REPORT ? "  " : "";
     const char *at_indent = ctx->style == STACK_STYLE_REPORT ? "      " : "\t";

@@ -81,8 +81,10 @@ void sync_unlock(sync_var *s)
     gc_unlock(&table[bucket_of(s->addr)].lock);
 }
 
-static void free_matching(uint32_t b, uintptr_t lo, uintptr_t hi)
+/* Forgets the objects of bucket b in [lo, hi); returns whether any was. */
+static bool free_matching(uint32_t b, uintptr_t lo, uintptr_t hi)
 {
+    bool any = false;
     gc_lock(&table[b].lock);
     sync_var **pp = &table[b].head;
     while (*pp) {
@@ -93,11 +95,13 @@ static void free_matching(uint32_t b, uintptr_t lo, uintptr_t hi)
                 s->ext_free(s->ext);
             vc_destroy(&s->vc);
             crace_free(s);
+            any = true;
         } else {
             pp = &s->next;
         }
     }
     gc_unlock(&table[b].lock);
+    return any;
 }
 
 void sync_free(uintptr_t addr)
@@ -105,8 +109,9 @@ void sync_free(uintptr_t addr)
     free_matching(bucket_of(addr), addr, addr + 1);
 }
 
-void sync_free_range(uintptr_t addr, size_t size)
+bool sync_free_range(uintptr_t addr, size_t size)
 {
+    bool any = false;
     uintptr_t end = addr + size;
     for (uintptr_t page = addr & ~(uintptr_t)4095; page < end; page += 4096) {
         if (!page_marked(page))
@@ -114,8 +119,9 @@ void sync_free_range(uintptr_t addr, size_t size)
         uintptr_t lo = page > addr ? page : addr;
         uintptr_t hi = page + 4096 < end ? page + 4096 : end;
         for (uintptr_t g = lo & ~(uintptr_t)7; g < hi; g += 8)
-            free_matching(bucket_of(g), lo > g ? lo : g, hi < g + 8 ? hi : g + 8);
+            any |= free_matching(bucket_of(g), lo > g ? lo : g, hi < g + 8 ? hi : g + 8);
     }
+    return any;
 }
 
 void crace_acquire(crace_thread *t, uintptr_t addr)

@@ -31,6 +31,15 @@ typedef struct sync_var {
     uint32_t flags;
     void *ext;             /* kind-specific record (a channel's slot clocks), owned */
     void (*ext_free)(void *ext);
+    /* A condition variable's binding (misuse.c): the mutex of the waits in
+     * progress (waiters of them), set by the first of them, whose
+     * goroutine and stack these are. Free again when waiters drops to 0. */
+    struct sync_cond_binding {
+        uintptr_t mutex;
+        uint64_t gid;
+        stack_id stack;
+        uint32_t waiters;
+    } cond;
 } sync_var;
 
 void sync_init(void);
@@ -42,8 +51,9 @@ sync_var *sync_lock(uintptr_t addr, bool create, stack_id creation);
 void sync_unlock(sync_var *s);
 /* Forgets the object at addr (destroyed, or its memory freed). */
 void sync_free(uintptr_t addr);
-/* Forgets every object in [addr, addr + size). */
-void sync_free_range(uintptr_t addr, size_t size);
+/* Forgets every object in [addr, addr + size); returns whether there
+ * was any (so callers can skip their own per-object cleanup). */
+bool sync_free_range(uintptr_t addr, size_t size);
 
 /* t's clock joins addr's (acquire); addr's joins t's (release) and t
  * advances; release_store replaces addr's clock with t's; acq_rel does an

@@ -68,6 +68,7 @@ typedef struct crace_thread {
         const char *reason;     /* Go's wait reason, or the pthread call */
         int kind;               /* enum wait_object */
         uintptr_t obj;          /* the object waited on */
+        uintptr_t with;         /* the mutex a condvar wait releases */
         const void *token;      /* libgochan's waiter record, or NULL */
         stack_id stack;         /* where it blocked */
         bool blocked;           /* counted as blocked forever */

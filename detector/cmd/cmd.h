@@ -26,7 +26,8 @@ enum { CRACE_EXIT_NOT_FOUND = 127, CRACE_EXIT_NOT_EXECUTABLE = 126 };
  */
 #define CRACE_COMMANDS(X)                                                           \
     X(cc, "compile and link like cc, instrumented for the detector (`crace cc -o t t.c`)") \
-    X(run, "run a program with the detector preloaded (`crace run ./t args...`)")
+    X(run, "run a program with the detector preloaded (`crace run ./t args...`)") \
+    X(report, "merge a run's JSON findings into text, json, sarif, junit or html")
 
 #define CRACE_DECLARE_COMMAND(name, summary) \
     int cmd_##name(int argc, char **argv);   \

@@ -14,7 +14,6 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "g.h"
 #include "hooks.h"
@@ -71,10 +70,10 @@ struct gc_timer;
  */
 struct chan {
     gc_lock_t lock;           /* protects every mutable field below */
-    bool closed;              /* stored atomically: spinners read it without the lock */
+    bool closed;
     uint8_t timer_kind;       /* enum gc_chan_timer; cleared when the timer fires or c closes */
-    /* Written under lock; also read without it (chan_len, the spin
-     * before parking), hence atomic (relaxed: only a hint there). */
+    /* Written under lock; also read without it by chan_len, hence
+     * atomic (relaxed: a snapshot is all chan_len promises). */
     _Atomic size_t qcount;
     size_t sendx, recvx;      /* next slot to fill / to empty */
     struct gc_waitq recvq;    /* parked receivers */

@@ -1,13 +1,14 @@
 /*
  * g.h: the per-thread wait record (Go's g, as far as parking goes) and
- * parking on it.
+ * parking on it (park.c).
  *
- * Every thread that blocks in libgochan parks on its own gc_g: a futex
- * word that only its wakers write. A waker finds the g through a queue
- * entry (a sudog for channels, a waiter record for WaitGroups), decides
- * under the object's lock that it wakes this g, releases the lock, and
- * calls gc_ready(g). Its address is the "waiter" passed to the hooks: it
- * lives as long as the thread, so it is stable from block() to resume().
+ * A thread that blocks on channels or in select parks on its own gc_g: a
+ * futex word that only its waker writes. The waker finds the g through a
+ * sudog in a channel's queue, decides under the channel's lock that it
+ * wakes this g, releases the lock, and calls gc_ready(g). (WaitGroup
+ * waiters sleep on the WaitGroup's own futex word instead; waitgroup.c.)
+ * The g's address is the "waiter" passed to the hooks: it lives as long
+ * as the thread, so it is stable from block() to resume().
  *
  * Protocol of the wake word (GC_G_*):
  *     owner:  RUNNING -> PARKED            gc_park_prepare, under the
@@ -51,38 +52,19 @@ struct gc_g {
     uint64_t goid;
     /* xorshift64* state for select's random order. Owner only. */
     uint64_t rng;
-    /* Spins last 1/2^spin_shift of their full length. A park whose wait
-     * outlasted the full spin many times over (the partner was not about
-     * to answer: long waits, or an overloaded machine where our spin only
-     * delays it) halves them; a park that ended within or shortly after
-     * the spin (a longer one would have avoided the sleep) doubles them
-     * back. Waits just longer than the spin, such as a partner's futex
-     * wake-up latency, must not shrink it: then both sides would sleep on
-     * every hand-off. Owner only. */
+    /* Spins last 1/2^spin_shift of their full length (park.c). A park
+     * whose wait outlasted the full spin many times over (long waits),
+     * or whose spin was preempted (an overloaded machine), halves them;
+     * a park that ended within or shortly after the spin (a longer one
+     * would have avoided the sleep) doubles them back. Waits just longer
+     * than the spin, such as a partner's futex wake-up latency, must not
+     * shrink it: then both sides would sleep on every hand-off. Owner
+     * only. */
     unsigned spin_shift;
 };
 
-enum { GC_SPIN_SHIFT_MAX = 6 };
-
-/* How long to spin, given the full length. */
-static inline int64_t gc_spin_ns(const struct gc_g *g, int64_t full_ns)
-{
-    return full_ns >> g->spin_shift;
-}
-
-/* Records whether spinning longer would have paid off. */
-static inline void gc_spin_result(struct gc_g *g, bool worth_it)
-{
-    if (worth_it) {
-        if (g->spin_shift > 0)
-            g->spin_shift--;
-    } else if (g->spin_shift < GC_SPIN_SHIFT_MAX) {
-        g->spin_shift++;
-    }
-}
-
-/* The calling thread's record: initial-exec TLS, so reaching it is one
- * instruction. */
+/* The calling thread's record: initial-exec TLS, so reaching it costs a
+ * load and no __tls_get_addr call. */
 extern __thread struct gc_g gc_g_self __attribute__((tls_model("initial-exec")));
 
 /* Assigns the goroutine number and seeds the generator (go.c). */
@@ -109,7 +91,7 @@ static inline uint32_t gc_rand_n(struct gc_g *g, uint32_t n)
 }
 
 /* Whether spinning can pay off: false on a single CPU, where whoever we
- * wait for cannot run while we spin (set once by go.c's constructor). */
+ * wait for cannot run while we spin (set by park.c's constructor). */
 extern bool gc_multicore;
 
 /* Pauses between two looks at a word someone else will change. */
@@ -122,7 +104,7 @@ static inline void gc_park_prepare(struct gc_g *g)
     atomic_store_explicit(&g->wake, GC_G_PARKED, memory_order_relaxed);
 }
 
-/* The rest of gc_park: a longer spin, then the futex (go.c). */
+/* The rest of gc_park: a longer spin, then the futex (park.c). */
 void gc_park_slow(struct gc_g *g);
 
 /* Waits until a waker has called gc_ready(g). Spins first: in a
@@ -153,7 +135,7 @@ static inline void gc_ready(struct gc_g *g)
 }
 
 /* Blocks the calling thread forever (Go's gopark with no waker): nil
- * channels and selects without cases. Reports block() first. */
+ * channels and selects without cases. Reports block() first (park.c). */
 void gc_park_forever(enum gochan_wait_reason reason) __attribute__((noreturn));
 
 #endif /* GOCHAN_G_H */

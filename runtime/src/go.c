@@ -1,6 +1,6 @@
 /*
- * go.c: goroutines (one detached thread each), their numbers and the
- * per-thread wait record.
+ * go.c: goroutines (one detached thread each), their numbers, and the
+ * per-thread wait record's storage (parking on it is park.c's).
  *
  * Numbering: the thread that loads libgochan (normally the main thread)
  * is goroutine 1. go() takes the next number before pthread_create, so
@@ -12,16 +12,12 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "g.h"
 #include "internal.h"
 
 __thread struct gc_g gc_g_self __attribute__((tls_model("initial-exec")));
-
-bool gc_multicore;
 
 /* Next goroutine number to hand out. */
 static _Atomic uint64_t gc_next_goid = 1;
@@ -34,47 +30,9 @@ enum { GC_DEFAULT_STACK = 256 * 1024 };
 /* Stack size for go(); 0 until read from the environment. */
 static _Atomic size_t gc_stack_size;
 
-/* How long a parked goroutine spins on its wake word before it sleeps:
- * long enough to cover a partner that answers at once (a ping-pong, a
- * producer and consumer in step), short enough not to burn much CPU on a
- * wait that lasts. */
-enum {
-    GC_PARK_SPIN_NS = 50 * 1000,
-    /* A wait shorter than this many full spins still counts as one a
-     * spin could have covered (see gc_g.spin_shift). */
-    GC_PARK_SPIN_WORTH = 4
-};
-
 __attribute__((constructor)) static void gc_go_init(void)
 {
-    gc_multicore = sysconf(_SC_NPROCESSORS_ONLN) > 1;
     (void)gc_getg(); /* the loading thread is goroutine 1 */
-}
-
-void gc_park_slow(struct gc_g *g)
-{
-    int64_t start = 0;
-    if (gc_multicore) {
-        start = gochan_now();
-        int64_t deadline = start + gc_spin_ns(g, GC_PARK_SPIN_NS);
-        do {
-            for (unsigned i = 0; i < GC_SPIN_POLL; i++) {
-                if (atomic_load_explicit(&g->wake, memory_order_acquire) == GC_G_RUNNING) {
-                    gc_spin_result(g, true);
-                    return;
-                }
-                gc_cpu_relax();
-            }
-        } while (gochan_now() < deadline);
-    }
-    uint32_t parked = GC_G_PARKED;
-    if (atomic_compare_exchange_strong_explicit(&g->wake, &parked, GC_G_SLEEPING,
-                                                memory_order_acquire, memory_order_acquire)) {
-        while (atomic_load_explicit(&g->wake, memory_order_acquire) != GC_G_RUNNING)
-            gc_futex_wait(&g->wake, GC_G_SLEEPING, NULL);
-    } /* else already RUNNING: woken while we decided to sleep */
-    if (gc_multicore)
-        gc_spin_result(g, gochan_now() - start < GC_PARK_SPIN_WORTH * GC_PARK_SPIN_NS);
 }
 
 /* splitmix64: turns a weak seed into a well-mixed one. */
@@ -103,16 +61,6 @@ GC_API uint64_t gochan_goroutine_id(void)
     if (GC_UNLIKELY(h != NULL) && h->goroutine_id != NULL)
         return h->goroutine_id();
     return gc_getg()->goid;
-}
-
-void gc_park_forever(enum gochan_wait_reason reason)
-{
-    struct gc_g *g = gc_getg();
-    GC_HOOK(block, g, reason, NULL, false);
-    /* Nobody knows this word: only spurious wake-ups can end a wait. */
-    _Atomic uint32_t never = 0;
-    for (;;)
-        gc_futex_wait(&never, 0, NULL);
 }
 
 /* ------------------------------------------------------------------ */

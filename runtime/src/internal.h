@@ -16,6 +16,21 @@
 #include "gochan.h"
 #include "gochan_hooks.h"
 
+/*
+ * Lock order (all gc_lock_t from lock.h; no pthread lock anywhere, so the
+ * runtime is invisible to a detector except through its hooks):
+ *
+ *   context lock (a parent's before its children's)      context.c
+ *     -> channel lock (several only in select: increasing address)
+ *     -> timer lock                                       timer.c
+ *
+ * A context's lock is held while it closes its done channel and stops
+ * its timer; channel and timer locks are never held together. WaitGroup
+ * bucket locks, the symbolizer's lock and the panic lock are leaves.
+ * A channel's waiters are woken (gc_ready) after its lock is released.
+ * Hooks run under these locks: they must not call back into libgochan.
+ */
+
 /* Marks a definition of gochan.h's public API. */
 #define GC_API __attribute__((visibility("default")))
 

@@ -2,9 +2,10 @@
  * select.c: chan_select, after Go's runtime/select.go.
  *
  * 1. Shuffle the cases into a random poll order (uniform choice among the
- *    ready ones) and sort them by channel address into the lock order.
- * 2. Lock every channel, poll the cases in poll order, and complete the
- *    first ready one (or return -1 for a non-blocking select).
+ *    ready ones). Try each case alone in that order (gc_select_fast).
+ * 2. Sort the cases by channel address into the lock order, lock every
+ *    channel, poll the cases in poll order, and complete the first ready
+ *    one (or return -1 for a non-blocking select).
  * 3. Otherwise queue one sudog per case, on every channel, unlock and
  *    park. The first waker to win the CAS on g->select_done completes
  *    its case and removes our other sudogs on its own channel.
@@ -101,43 +102,78 @@ struct gc_select_result {
     struct gc_g *wake; /* a parked partner to wake, or NULL */
 };
 
+enum gc_case_outcome { GC_CASE_DONE, GC_CASE_BLOCKS, GC_CASE_SEND_CLOSED };
+
+/* Runs case casi if it can proceed now, with its channel locked (Go's
+ * pass 1 body). The caller unlocks, then panics on SEND_CLOSED. */
+static enum gc_case_outcome gc_select_case(chan_case *cases, uint32_t casi,
+                                           struct gc_select_result *r)
+{
+    chan_case *cas = &cases[casi];
+    struct chan *c = cas->c;
+    struct gc_sudog *sg;
+    if (cas->dir == CHAN_DIR_SEND) {
+        if (c->closed)
+            return GC_CASE_SEND_CLOSED;
+        if ((sg = gc_waitq_dequeue(&c->recvq)) != NULL)
+            r->wake = gc_chan_send_direct(c, sg, cas->buf);
+        else if (gc_chan_qcount(c) < c->dataqsiz)
+            gc_chan_bufsend(c, cas->buf);
+        else
+            return GC_CASE_BLOCKS;
+    } else {
+        r->recv_ok = true;
+        if ((sg = gc_waitq_dequeue(&c->sendq)) != NULL) {
+            r->wake = gc_chan_recv_direct(c, sg, cas->buf);
+        } else if (gc_chan_qcount(c) > 0) {
+            gc_chan_bufrecv(c, cas->buf);
+        } else if (c->closed) {
+            GC_HOOK(chan_recv_closed, c);
+            gc_elem_zero(cas->buf, c->elemsize);
+            r->recv_ok = false;
+        } else {
+            return GC_CASE_BLOCKS;
+        }
+    }
+    r->casi = (int)casi;
+    return GC_CASE_DONE;
+}
+
+/* Fast path: each case alone, in poll order, locking only its channel.
+ * Taking the first that can proceed is the same uniform choice as pass
+ * 1's, and costs one lock instead of all of them when a case is ready.
+ * Finding none proves nothing (a value may move between channels while
+ * we look), so the caller then polls again under all the locks. */
+static struct gc_select_result gc_select_fast(chan_case *cases, const uint32_t *pollorder,
+                                              size_t norder)
+{
+    struct gc_select_result r = {.casi = -1};
+    for (size_t i = 0; i < norder; i++) {
+        struct chan *c = cases[pollorder[i]].c;
+        gc_chan_lock(c);
+        enum gc_case_outcome o = gc_select_case(cases, pollorder[i], &r);
+        gc_unlock(&c->lock);
+        if (o == GC_CASE_SEND_CLOSED)
+            gc_panic(GOCHAN_PANIC_SEND_CLOSED, c);
+        if (o == GC_CASE_DONE)
+            break;
+    }
+    return r;
+}
+
 /* Pass 1: under all the locks, runs the first ready case in poll order. */
 static struct gc_select_result gc_select_poll(chan_case *cases, const uint32_t *pollorder,
                                               const uint32_t *lockorder, size_t norder)
 {
     struct gc_select_result r = {.casi = -1};
     for (size_t i = 0; i < norder; i++) {
-        uint32_t casi = pollorder[i];
-        chan_case *cas = &cases[casi];
-        struct chan *c = cas->c;
-        struct gc_sudog *sg;
-        if (cas->dir == CHAN_DIR_SEND) {
-            if (c->closed) {
-                gc_selunlock(cases, lockorder, norder, NULL);
-                gc_panic(GOCHAN_PANIC_SEND_CLOSED, c);
-            }
-            if ((sg = gc_waitq_dequeue(&c->recvq)) != NULL)
-                r.wake = gc_chan_send_direct(c, sg, cas->buf);
-            else if (gc_chan_qcount(c) < c->dataqsiz)
-                gc_chan_bufsend(c, cas->buf);
-            else
-                continue;
-        } else {
-            r.recv_ok = true;
-            if ((sg = gc_waitq_dequeue(&c->sendq)) != NULL) {
-                r.wake = gc_chan_recv_direct(c, sg, cas->buf);
-            } else if (gc_chan_qcount(c) > 0) {
-                gc_chan_bufrecv(c, cas->buf);
-            } else if (c->closed) {
-                GC_HOOK(chan_recv_closed, c);
-                gc_elem_zero(cas->buf, c->elemsize);
-                r.recv_ok = false;
-            } else {
-                continue;
-            }
+        enum gc_case_outcome o = gc_select_case(cases, pollorder[i], &r);
+        if (o == GC_CASE_SEND_CLOSED) {
+            gc_selunlock(cases, lockorder, norder, NULL);
+            gc_panic(GOCHAN_PANIC_SEND_CLOSED, cases[pollorder[i]].c);
         }
-        r.casi = (int)casi;
-        return r;
+        if (o == GC_CASE_DONE)
+            break;
     }
     return r;
 }
@@ -189,6 +225,32 @@ static struct gc_sudog *gc_select_park(struct gc_g *g, chan_case *cases, struct 
     return won;
 }
 
+/* Passes 1 to 3 under all the locks: polls again and, if nothing is
+ * ready, returns -1 (nonblocking) or parks until a case completes. */
+static struct gc_select_result gc_select_locked(struct gc_g *g, chan_case *cases,
+                                                struct gc_sudog *sgs, const uint32_t *pollorder,
+                                                const uint32_t *lockorder, size_t norder,
+                                                const struct chan *obj, bool nonblocking)
+{
+    gc_sellock(cases, lockorder, norder, NULL);
+    struct gc_select_result r = gc_select_poll(cases, pollorder, lockorder, norder);
+    if (r.casi >= 0 || nonblocking) {
+        gc_selunlock(cases, lockorder, norder, NULL);
+        return r;
+    }
+    struct gc_sudog *won = gc_select_park(g, cases, sgs, lockorder, norder, obj);
+    r.casi = (int)(won - sgs);
+    r.recv_ok = won->success;
+    if (!won->success) {
+        /* Closed. The channel's address only: it may be gone. A receive
+         * buffer was zeroed by close. */
+        if (cases[r.casi].dir == CHAN_DIR_SEND)
+            gc_panic(GOCHAN_PANIC_SEND_CLOSED, won->c);
+        GC_HOOK(chan_recv_closed, won->c);
+    }
+    return r;
+}
+
 GC_API int chan_select(chan_case *cases, size_t n, bool nonblocking)
 {
     struct gc_g *g = gc_getg();
@@ -233,34 +295,18 @@ GC_API int chan_select(chan_case *cases, size_t n, bool nonblocking)
         }
         gc_park_forever(GOCHAN_WAIT_SELECT_NO_CASES);
     }
-    gc_sort_lockorder(cases, pollorder, lockorder, norder);
-
-    gc_sellock(cases, lockorder, norder, NULL);
-    struct gc_select_result r = gc_select_poll(cases, pollorder, lockorder, norder);
-    if (r.casi >= 0) {
-        gc_selunlock(cases, lockorder, norder, NULL);
-        if (r.wake != NULL)
-            gc_ready(r.wake);
-    } else if (nonblocking) {
-        gc_selunlock(cases, lockorder, norder, NULL);
-        free(heap);
-        gc_hook_poll_empty();
-        return -1;
-    } else {
-        struct gc_sudog *won = gc_select_park(g, cases, sgs, lockorder, norder, obj);
-        r.casi = (int)(won - sgs);
-        r.recv_ok = won->success;
-        if (cases[r.casi].dir == CHAN_DIR_SEND) {
-            if (!won->success)
-                gc_panic(GOCHAN_PANIC_SEND_CLOSED, won->c);
-        } else if (!won->success) {
-            /* Closed; close zeroed the buffer. The channel's address
-             * only: it may be gone. */
-            GC_HOOK(chan_recv_closed, won->c);
-        }
+    struct gc_select_result r = gc_select_fast(cases, pollorder, norder);
+    if (r.casi < 0) {
+        gc_sort_lockorder(cases, pollorder, lockorder, norder);
+        r = gc_select_locked(g, cases, sgs, pollorder, lockorder, norder, obj, nonblocking);
     }
     free(heap);
-
+    if (r.wake != NULL)
+        gc_ready(r.wake);
+    if (r.casi < 0) {
+        gc_hook_poll_empty();
+        return -1;
+    }
     if (cases[r.casi].dir == CHAN_DIR_RECV)
         cases[r.casi].ok = r.recv_ok;
     return r.casi;

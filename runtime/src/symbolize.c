@@ -354,8 +354,22 @@ int gc_symbolize(uintptr_t pc, bool is_return_address,
 /* Printing                                                             */
 /* ------------------------------------------------------------------ */
 
-bool gc_frame_is_runtime_start(const struct gc_frame *frame)
+/* A module named lib<name>.so (any directory, any version suffix). */
+static bool gc_module_is(const char *module, const char *name)
 {
+    if (module == NULL)
+        return false;
+    const char *base = strrchr(module, '/');
+    base = base != NULL ? base + 1 : module;
+    size_t n = strlen(name);
+    return strncmp(base, name, n) == 0 && (base[n] == '\0' || base[n] == '.');
+}
+
+bool gc_frame_is_hidden(const struct gc_frame *frame)
+{
+    /* The race detector's own frames (its main wrapper, interceptors). */
+    if (gc_module_is(frame->module, "libcrace"))
+        return true;
     static const char *const names[] = {
         "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main",
         "_start", "start_thread", "clone", "clone3", "__clone", "__clone3",
@@ -404,7 +418,7 @@ static const char *gc_strip(const char *file, const char *strip)
 static int gc_print_frame(const struct gc_frame *f, void *arg)
 {
     const struct gc_print_state *st = arg;
-    if (gc_frame_is_runtime_start(f))
+    if (gc_frame_is_hidden(f))
         return 0;
     char buf[2048];
     int len;

@@ -42,10 +42,11 @@ size_t gc_unwind(uintptr_t *pcs, size_t max, unsigned skip);
 int gc_symbolize(uintptr_t pc, bool is_return_address,
                  int (*fn)(const struct gc_frame *frame, void *arg), void *arg);
 
-/* True when frame belongs to the C library's or the thread library's
- * start-up code (__libc_start_main, start_thread, clone, _start), which
- * reports leave out. */
-bool gc_frame_is_runtime_start(const struct gc_frame *frame);
+/* True for frames stacks leave out: the C library's and the thread
+ * library's start-up code (__libc_start_main, start_thread, clone,
+ * _start), libgochan's goroutine trampoline, and the frames of crace's
+ * shim (libcrace.so), which are not the program's. */
+bool gc_frame_is_hidden(const struct gc_frame *frame);
 
 /* Writes pcs as Go prints a goroutine's stack:
  *     function()

@@ -66,3 +66,11 @@ int main(void)
     chan_free(results);
     return 0;
 }
+
+// EXPECT-EXIT: 0
+// EXPECT: https://example.org: up
+// EXPECT: https://example.com/slow: up
+// EXPECT: https://example.net: up
+// EXPECT: waat://furhurterwe.geds: down
+// EXPECT-NOT: WARNING
+// EXPECT-NOT: Found

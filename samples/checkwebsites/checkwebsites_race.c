@@ -68,3 +68,26 @@ int main(void)
     }
     return 0;
 }
+
+// EXPECT-EXIT: 66
+// EXPECT: https://example.org: up
+// EXPECT: https://example.net: up
+// EXPECT: waat://furhurterwe.geds: down
+// EXPECT: ==================
+// EXPECT: WARNING: DATA RACE
+// EXPECT: Read at {{ADDR}} by main goroutine:
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:read}} {{OFF}}
+// EXPECT:
+// EXPECT: Previous write at {{ADDR}} by goroutine 2:
+// EXPECT:   checker()
+// EXPECT:       {{FILE}}:{{LINE:write}} {{OFF}}
+// EXPECT:
+// EXPECT: Location is global 'done' of size 4 at {{ADDR}} (checkwebsites_race+{{ADDR}})
+// EXPECT:
+// EXPECT: Goroutine 2 (finished) created at:
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:go}} {{OFF}}
+// EXPECT: ==================
+// EXPECT: Found 1 data race(s)
+// EXPECT-COUNT: 1 WARNING: DATA RACE

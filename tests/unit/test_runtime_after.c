@@ -23,30 +23,9 @@
 #include "gochan.h"
 #include "timing.h"
 
-#define MS INT64_C(1000000)
 #define US INT64_C(1000)
 /* gochan.h promises a timer fires within this much after its deadline. */
 #define LATE_NS timing_late_ns()
-#define PROMPT_NS (5000 * MS)
-enum { WATCHDOG_S = 120 };
-
-static void sleep_ns(int64_t ns)
-{
-    struct timespec ts = {.tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static bool wait_at_least(atomic_int *v, int target, int64_t timeout_ns)
-{
-    int64_t end = gochan_now() + timeout_ns;
-    while (atomic_load(v) < target) {
-        if (gochan_now() > end)
-            return false;
-        sleep_ns(MS / 10);
-    }
-    return true;
-}
 
 /* The time the test asserts against is taken before chan_after is called,
  * so the timer's real deadline is at or after t0 + ns: firing earlier than

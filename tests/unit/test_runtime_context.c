@@ -24,31 +24,9 @@
 #include "gochan.h"
 #include "timing.h"
 
-#define MS INT64_C(1000000)
 #define HOUR (INT64_C(3600) * 1000 * MS)
-#define BLOCK_NS (50 * MS)
-#define PROMPT_NS (5000 * MS)
 /* gochan.h: a deadline cancels its context within 10 ms. */
 #define LATE_NS timing_late_ns()
-enum { WATCHDOG_S = 120 };
-
-static void sleep_ns(int64_t ns)
-{
-    struct timespec ts = {.tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static bool wait_at_least(atomic_int *v, int target, int64_t timeout_ns)
-{
-    int64_t end = gochan_now() + timeout_ns;
-    while (atomic_load(v) < target) {
-        if (gochan_now() > end)
-            return false;
-        sleep_ns(MS / 10);
-    }
-    return true;
-}
 
 /* ctx is done: its done channel is closed (a receive returns false at
  * once) and its error is err. */

@@ -33,21 +33,13 @@
 #include <cmocka.h>
 
 #include "gochan.h"
+#include "timing.h"
 
-#define MS INT64_C(1000000)
-#define BLOCK_NS (50 * MS)
-enum { WATCHDOG_S = 120, CHILD_TIMEOUT_S = 10 };
+enum { CHILD_TIMEOUT_S = 10 };
 
 #define NOINLINE __attribute__((noinline))
 /* Keeps the call before it from becoming a tail jump. */
 #define KEEP_FRAME() __asm__ __volatile__("" ::: "memory")
-
-static void sleep_ns(int64_t ns)
-{
-    struct timespec ts = {.tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
 
 /* ------------------------------------------------------------------ */
 /* The triggers                                                         */

@@ -1,5 +1,7 @@
 /*
- * timing.h: the lateness a timing test may allow on this machine.
+ * timing.h: time in the runtime's tests: sleeping, waiting for a
+ * condition with a bound, and the lateness a timing test may allow on
+ * this machine.
  *
  * libgochan promises that a timer fires within 10 ms of its deadline; on
  * a shared machine the operating system alone may take longer than that
@@ -13,6 +15,24 @@
 #include <errno.h>
 #include <stdint.h>
 #include <time.h>
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#define MS INT64_C(1000000)
+/* How long a goroutine must stay blocked for a test to call it blocked. */
+#define BLOCK_NS (50 * MS)
+/* How long a test waits for something that should happen promptly. */
+#define PROMPT_NS (5000 * MS)
+/* Whole-program watchdog, in seconds: a lost wake-up fails, never hangs. */
+enum { WATCHDOG_S = 120 };
+
+static inline void sleep_ns(int64_t ns)
+{
+    struct timespec ts = {.tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
 
 static inline int64_t timing_now(void)
 {
@@ -38,6 +58,18 @@ static inline int64_t timing_late_ns(void)
     }
     late = 10 * INT64_C(1000000) + worst;
     return late;
+}
+
+/* Polls until *v >= target; false when timeout_ns passes first. */
+static inline bool wait_at_least(atomic_int *v, int target, int64_t timeout_ns)
+{
+    int64_t end = timing_now() + timeout_ns;
+    while (atomic_load(v) < target) {
+        if (timing_now() > end)
+            return false;
+        sleep_ns(MS / 10);
+    }
+    return true;
 }
 
 #endif /* TESTS_TIMING_H */

@@ -10,12 +10,17 @@ round to round) so that machine noise hits them alike; the table shows the
 median wall time of the native build, each other variant's median as a
 slowdown over it, and each variant's median peak RSS (ru_maxrss from
 wait4, taken by the small rss helper, rss.c: for `crace run` that is the
-larger of the wrapper and the program it runs, i.e. the program).
+larger of the wrapper and the program it runs, i.e. the program). A
+second table gives the slowdowns by CPU time (user + system, from the
+same wait4), which other load on the machine disturbs less.
 
 Callgrind mode (BENCH_CALLGRIND=1): every variant runs once under
-`valgrind --tool=callgrind` at a smaller size; the table shows instruction
-counts as ratios over the native build. Deterministic, so repeatable, but
-it counts instructions, not time: cache misses and contention are free.
+`valgrind --tool=callgrind` at a smaller size, and once at size 1; the
+table shows instruction counts as ratios over the native build, for the
+whole run and for the work alone (the difference between the two sizes,
+without start-up). Nearly deterministic, so repeatable, but it counts
+instructions, not time: cache misses, contention and system calls are
+free, and valgrind runs one thread at a time.
 
 Knobs: BENCH_RUNS (default 5), BENCH_SCALE (multiplies every size, default
 1), BENCH_TIMEOUT (seconds per run, default 60; a variant that times out
@@ -29,10 +34,11 @@ every workload is race-free: its time is kept and the cell is marked "*".
 A run that fails otherwise is dropped (crashed, timed out, or "aborted":
 stopped by the detector with a report, e.g. a false deadlock); a cell with
 no good run reads "crash" (or "timeout", "aborted"), one with some dropped
-runs is marked "!". The script exits 0 all the same. The
-output of the first bad run of each kind is shown after the table.
+runs is marked "!". The output of the first bad run of each kind is
+shown after the table. The script exits 0 all the same.
 """
 
+import json
 import os
 import re
 import signal
@@ -45,7 +51,7 @@ import time
 # name: (size for timing, size for callgrind, what it measures)
 WORKLOADS = [
     ("private", 20000, 500, "2 threads, reads+writes of private arrays"),
-    ("read_shared", 600, 15, "2 threads read a table written before they start"),
+    ("read_shared", 400, 15, "2 threads read a table written before they start"),
     ("mutex", 2000000, 50000, "4 threads, counters under one mutex"),
     ("atomics", 8000000, 200000, "2 threads, fetch_add / load-acquire / store-release"),
     ("condvar_pingpong", 40000, 2000, "2 threads hand a turn over with mutex+condvar"),
@@ -96,8 +102,8 @@ class Result:
     "aborted" (the detector stopped the program with a report), "crash" or
     "timeout"."""
 
-    def __init__(self, status, wall, rss_kib, detail):
-        self.status, self.wall, self.rss_kib, self.detail = status, wall, rss_kib, detail
+    def __init__(self, status, wall, rss_kib, detail, cpu=None):
+        self.status, self.wall, self.rss_kib, self.detail, self.cpu = status, wall, rss_kib, detail, cpu
 
 
 def run_once(cmd, env, timeout, logbase, rss_helper=None):
@@ -129,12 +135,12 @@ def run_once(cmd, env, timeout, logbase, rss_helper=None):
     with open(logbase + ".err", "rb") as f:
         err = f.read().decode(errors="replace")
     text = out + err
-    kind, value, rss = "exit", p.returncode, 0
+    kind, value, rss, cpu = "exit", p.returncode, 0, None
     if rss_helper:
         try:
             with open(resfile) as f:
-                kind, v, r = f.read().split()
-                value, rss = int(v), int(r)
+                kind, v, r, c = f.read().split()
+                value, rss, cpu = int(v), int(r), int(c) / 1e6
         except (OSError, ValueError):
             kind, value = "helper", p.returncode
     elif p.returncode < 0:
@@ -148,12 +154,18 @@ def run_once(cmd, env, timeout, logbase, rss_helper=None):
     code = value
     completed = re.search(r": ok\b", out) is not None
     if completed and (code == 66 or ALARM_RE.search(err)):
-        return Result("alarm", wall, rss, f"exit status {code}\n" + text)
+        return Result("alarm", wall, rss, f"exit status {code}\n" + text, cpu)
     if not completed and ALARM_RE.search(err):
         return Result("aborted", wall, rss, f"exit status {code}\n" + text)
     if code != 0 or not completed:
         return Result("crash", wall, rss, f"exit status {code}\n" + text)
-    return Result("ok", wall, rss, "")
+    return Result("ok", wall, rss, "", cpu)
+
+
+def display_path(path):
+    """path relative to the current directory when it is below it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
 
 
 def excerpt(text, lines=25):
@@ -200,7 +212,7 @@ def timing_mode(out, crace):
         print(f"  {name} (size {size}): {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
 
     def median(rs, attr):
-        vals = [getattr(x, attr) for x in rs if x.status in ("ok", "alarm")]
+        vals = [getattr(x, attr) for x in rs if x.status in ("ok", "alarm") and getattr(x, attr) is not None]
         return statistics.median(vals) if vals else None
 
     def mark(rs):
@@ -220,6 +232,13 @@ def timing_mode(out, crace):
         if kinds == {"aborted"}:
             return "aborted"
         return "crash"
+
+    # Every run, for whoever wants more than the medians.
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump({"runs": runs, "scale": scale, "sizes": sizes,
+                   "results": {f"{n}.{v}": [{"status": x.status, "wall_s": round(x.wall, 4),
+                                              "cpu_s": x.cpu, "maxrss_kib": x.rss_kib}
+                                             for x in rs] for (n, v), rs in results.items()}}, f, indent=1)
 
     # The table.
     hdr1 = f"{'':17} {'native':>8} | {'slowdown vs native':^47} | {'peak RSS, MiB':^44}"
@@ -259,6 +278,25 @@ def timing_mode(out, crace):
               + " ".join(f"{c:>8}" for c in rcells))
     print()
     print("* a detector reported something in a race-free program (false alarm); ! some runs failed")
+    print(f"every run: {display_path(os.path.join(out, 'results.json'))}; outputs: {display_path(logdir)}/")
+    # The same by CPU time (user + system, all threads): less sensitive to
+    # other load on the machine than wall time, but blind to waiting.
+    print()
+    print(f"{'':17} {'native':>8} | {'slowdown vs native, CPU time (user+sys)':^47}")
+    print(f"{'workload':17} {'CPU':>8} | " + " ".join(f"{v:>11}" for v in COMPARED))
+    print("-" * (17 + 1 + 8 + 3 + 47))
+    for name, _, _, _ in workloads:
+        nat = median(results[(name, "native")], "cpu")
+        cells = []
+        for v in COMPARED:
+            rs = results[(name, v)]
+            med = median(rs, "cpu")
+            if med is None or not nat:
+                cells.append("n/a" if med is not None else failed_cell(rs, command(out, crace, name, v, 1) is not None))
+            else:
+                cells.append(f"{med / nat:.2f}x{mark(rs)}")
+        natcell = f"{nat:.3f}s" if nat else "n/a"
+        print(f"{name:17} {natcell:>8} | " + " ".join(f"{c:>11}" for c in cells))
     print()
 
     # The verdicts.
@@ -318,6 +356,43 @@ def callgrind_total(path):
     return None
 
 
+def callgrind_run(out, crace, cgdir, env, name, v, size, tag):
+    """Runs one variant under callgrind; returns (instructions, None) or
+    (None, why). Only the program's own profile counts: --trace-children
+    follows `crace run` into the program it starts, and the wrapper's
+    profile is left out."""
+    cmd = command(out, crace, name, v, size)
+    if cmd is None:
+        return None, "not built"
+    prefix = f"{name}.{v}.{tag}."
+    for old in os.listdir(cgdir):
+        if old.startswith(prefix):
+            os.unlink(os.path.join(cgdir, old))
+    base = os.path.join(cgdir, prefix[:-1])
+    vg = ["valgrind", "--tool=callgrind", "--trace-children=yes",
+          f"--callgrind-out-file={base}.cg.%p", f"--log-file={base}.vg.%p"]
+    res = run_once(vg + cmd, env, 1800, base)
+    total = 0
+    for fn in os.listdir(cgdir):
+        if not fn.startswith(prefix + "cg."):
+            continue
+        path = os.path.join(cgdir, fn)
+        with open(path, errors="replace") as f:
+            head = f.read(4096)
+        m = re.search(r"^cmd:\s*(\S+)", head, re.M)
+        if m and os.path.basename(m.group(1)) == os.path.basename(crace):
+            continue
+        total += callgrind_total(path) or 0
+    if res.status != "ok" or total <= 0:
+        logs = ""
+        for fn in sorted(os.listdir(cgdir)):
+            if fn.startswith(prefix + "vg."):
+                with open(os.path.join(cgdir, fn), errors="replace") as f:
+                    logs += f.read()
+        return None, f"{res.status} (size {size}):\n{excerpt(res.detail + logs, 15)}"
+    return total, None
+
+
 def callgrind_mode(out, crace):
     scale = env_float("BENCH_SCALE", 1.0)
     only = [w for w in os.environ.get("BENCH_ONLY", "").split(",") if w]
@@ -327,63 +402,65 @@ def callgrind_mode(out, crace):
     workloads = [w for w in WORKLOADS if not only or w[0] in only]
     print(f"detector benchmark under callgrind: instructions executed (Ir), one run each, "
           f"BENCH_SCALE={scale:g}", flush=True)
-    irs, notes = {}, []
+    # Each variant runs at the workload's size and at size 1: the
+    # difference is the work proper, without start-up (the dynamic loader,
+    # the sanitizer runtime's initialisation, the workload's own set-up).
+    irs, base, notes = {}, {}, []
     for name, _, size, _ in workloads:
-        size = max(1, int(size * scale))
+        size = max(2, int(size * scale))
         t0 = time.perf_counter()
         for v in VARIANTS:
-            cmd = command(out, crace, name, v, size)
-            if cmd is None:
-                irs[(name, v)] = None
+            irs[(name, v)], why = callgrind_run(out, crace, cgdir, env, name, v, size, "full")
+            if why:
+                notes.append(f"-- {name} {v}: {why}")
+                base[(name, v)] = None
                 continue
-            base = os.path.join(cgdir, f"{name}.{v}")
-            for old in os.listdir(cgdir):
-                if old.startswith(f"{name}.{v}.cg."):
-                    os.unlink(os.path.join(cgdir, old))
-            # --trace-children follows `crace run` into the program it starts;
-            # only the program's own profile is counted.
-            vg = ["valgrind", "--tool=callgrind", "--trace-children=yes",
-                  f"--callgrind-out-file={base}.cg.%p", f"--log-file={base}.vg.%p"]
-            res = run_once(vg + cmd, env, 1800, base)
-            total = 0
-            for fn in os.listdir(cgdir):
-                if not fn.startswith(f"{name}.{v}.cg."):
-                    continue
-                path = os.path.join(cgdir, fn)
-                with open(path, errors="replace") as f:
-                    head = f.read(4096)
-                m = re.search(r"^cmd:\s*(\S+)", head, re.M)
-                if m and os.path.basename(m.group(1)) == os.path.basename(crace):
-                    continue
-                total += callgrind_total(path) or 0
-            if res.status == "ok" and total > 0:
-                irs[(name, v)] = total
-            else:
-                irs[(name, v)] = None
-                notes.append(f"-- {name} {v}: {res.status} under valgrind:\n{excerpt(res.detail, 15)}")
+            base[(name, v)], why = callgrind_run(out, crace, cgdir, env, name, v, 1, "base")
+            if why:
+                notes.append(f"-- {name} {v}: {why}")
         print(f"  {name} (size {size}): {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
 
+    with open(os.path.join(cgdir, "results.json"), "w") as f:
+        json.dump({"scale": scale, "full": {f"{n}.{v}": x for (n, v), x in irs.items()},
+                   "size1": {f"{n}.{v}": x for (n, v), x in base.items()}}, f, indent=1)
+
+    def ratio(num, den):
+        return f"{num / den:.2f}x" if num and den and num > 0 and den > 0 else "n/a"
+
     print()
-    hdr = f"{'workload':17} {'size':>8} {'native Ir':>14} | " + " ".join(f"{v:>11}" for v in COMPARED)
-    print(f"{'':17} {'':8} {'':14} | {'instructions / native':^47}")
+    w = 11 * len(COMPARED) + len(COMPARED) - 1
+    print(f"{'':17} {'':8} {'native Ir':>14} | {'instructions / native, whole run':^{w}} | "
+          f"{'instructions / native, work only':^{w}}")
+    hdr = (f"{'workload':17} {'size':>8} {'(work only)':>14} | " + " ".join(f"{v:>11}" for v in COMPARED)
+           + " | " + " ".join(f"{v:>11}" for v in COMPARED))
     print(hdr)
     print("-" * len(hdr))
     for name, _, size, _ in workloads:
-        size = max(1, int(size * scale))
-        nat = irs.get((name, "native"))
-        cells = []
+        size = max(2, int(size * scale))
+        nat, natb = irs.get((name, "native")), base.get((name, "native"))
+        natw = nat - natb if nat and natb else None
+        whole = [ratio(irs.get((name, v)), nat) for v in COMPARED]
+        work = []
         for v in COMPARED:
-            x = irs.get((name, v))
-            cells.append(f"{x / nat:.2f}x" if x and nat else "n/a")
-        natcell = f"{nat:,}" if nat else "n/a"
-        print(f"{name:17} {size:>8} {natcell:>14} | " + " ".join(f"{c:>11}" for c in cells))
+            x, xb = irs.get((name, v)), base.get((name, v))
+            work.append(ratio(x - xb, natw) if x and xb and natw else "n/a")
+        natcell = f"{natw:,}" if natw else "n/a"
+        print(f"{name:17} {size:>8} {natcell:>14} | " + " ".join(f"{c:>11}" for c in whole) + " | "
+              + " ".join(f"{c:>11}" for c in work))
+    print()
+    print("work only: instructions at the size shown minus those at size 1 (start-up and set-up).")
+    print("start-up, instructions at size 1 (median over workloads), per variant:")
+    for v in VARIANTS:
+        bs = [base.get((name, v)) for name, _, _, _ in workloads if base.get((name, v))]
+        print(f"  {v:12} {int(statistics.median(bs)):>14,}" if bs else f"  {v:12} {'n/a':>14}")
     if notes:
         print()
         print("Variants that failed under valgrind (n/a):")
         for n in notes:
             print(n)
     print()
-    print(f"Profiles: {os.path.relpath(cgdir)}/WORKLOAD.VARIANT.cg.PID (callgrind_annotate FILE)")
+    print(f"Profiles: {display_path(cgdir)}/WORKLOAD.VARIANT.full.cg.PID (callgrind_annotate FILE);")
+    print(f"counts: {display_path(cgdir)}/results.json")
     return 0
 
 

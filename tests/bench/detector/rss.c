@@ -1,7 +1,9 @@
 /* rss.c: rss RESULT_FILE PROG [ARGS...] runs PROG, waits for it and writes
- * "KIND VALUE MAXRSS_KIB" to RESULT_FILE: KIND is "exit" or
- * "signal". The peak RSS is wait4's ru_maxrss: the largest of PROG and
- * the descendants it waited for (for `crace run`, the program it runs).
+ * "KIND VALUE MAXRSS_KIB CPU_US" to RESULT_FILE: KIND is "exit" or
+ * "signal", CPU_US the user plus system time of PROG and the descendants
+ * it waited for, in microseconds. The peak RSS is wait4's ru_maxrss: the
+ * largest of PROG and those descendants (for `crace run`, the program it
+ * runs).
  *
  * A helper rather than Python's own fork: a child forked from Python
  * keeps Python's resident size as its high-water mark across exec. */
@@ -38,10 +40,12 @@ int main(int argc, char **argv)
         perror("rss: result file");
         return 125;
     }
+    long long cpu_us = (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec +
+                       ru.ru_stime.tv_usec;
     if (WIFSIGNALED(status))
-        fprintf(f, "signal %d %ld\n", WTERMSIG(status), ru.ru_maxrss);
+        fprintf(f, "signal %d %ld %lld\n", WTERMSIG(status), ru.ru_maxrss, cpu_us);
     else
-        fprintf(f, "exit %d %ld\n", WEXITSTATUS(status), ru.ru_maxrss);
+        fprintf(f, "exit %d %ld %lld\n", WEXITSTATUS(status), ru.ru_maxrss, cpu_us);
     fclose(f);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

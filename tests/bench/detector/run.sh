@@ -62,13 +62,14 @@ build_one() {
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
-echo "building $(echo $workloads | wc -w) workloads x 5 variants into $out" >&2
+echo "building the workloads, 5 variants each, into $out" >&2
 # The helper that takes each run's peak RSS (see rss.c).
 cc=gcc
 have gcc || cc=cc
 $cc -O2 -o "$out/rss" "$here/rss.c"
+# $flags and $tsan are left unquoted on purpose: they are word lists.
+# shellcheck disable=SC2086
 for w in $workloads; do
-    # $flags and $tsan are left unquoted on purpose: they are word lists.
     if have gcc; then
         build_one "$w" native gcc $flags
         build_one "$w" tsan-gcc gcc $flags $tsan

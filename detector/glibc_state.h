@@ -1,0 +1,44 @@
+/*
+ * glibc_state.h: whether a glibc lock is held or a semaphore empty, read
+ * from the object itself (glibc's ABI on Linux; nptl's definitions).
+ *
+ * Used where crace must know the truth of the moment rather than its own
+ * bookkeeping: a goroutine counted blocked on a lock that is in fact free
+ * (freed between its trylock and its registration) is not blocked, and
+ * must not make a deadlock report.
+ */
+#ifndef CRACE_GLIBC_STATE_H
+#define CRACE_GLIBC_STATE_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A mutex's lock word is 0 when free, whatever its type (mtx_t is the
+ * same object). */
+static inline bool glibc_mutex_held(const void *m)
+{
+    return __atomic_load_n(&((const pthread_mutex_t *)m)->__data.__lock, __ATOMIC_RELAXED) != 0;
+}
+
+/* An rwlock's state word: bit 1 set while write-locked, the readers above
+ * bit 3 (nptl/pthread_rwlock_common.c). */
+static inline bool glibc_rwlock_held(const void *rw)
+{
+    unsigned r = __atomic_load_n(&((const pthread_rwlock_t *)rw)->__data.__readers, __ATOMIC_RELAXED);
+    return (r & 2u) != 0 || (r >> 3) != 0;
+}
+
+/* A semaphore's value: the low 32 bits of its first 64-bit word on 64-bit
+ * targets (nptl's struct new_sem with 64-bit atomics). */
+static inline unsigned glibc_sem_value(const void *sem)
+{
+#if UINTPTR_MAX > 0xffffffffu
+    return (unsigned)(__atomic_load_n((const uint64_t *)sem, __ATOMIC_RELAXED) & 0xffffffffu);
+#else
+    return __atomic_load_n((const unsigned *)sem, __ATOMIC_RELAXED) >> 1;
+#endif
+}
+
+#endif /* CRACE_GLIBC_STATE_H */

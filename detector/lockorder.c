@@ -1,0 +1,658 @@
+/*
+ * lockorder.c: lock-order inversions (lockorder.h), as ThreadSanitizer's
+ * deadlock detector and Linux lockdep find them.
+ *
+ * The guarantee: once a thread has acquired lock M by a blocking call
+ * while holding lock H, the edge H -> M is in the lock-order graph (until
+ * H or M is forgotten). When an edge enters the graph and closes a cycle
+ * every link of which can block, the shortest such cycle through the new
+ * edge is reported, once per distinct set of edges, whether or not the run
+ * deadlocked: the threads may have taken the locks seconds apart.
+ *
+ * Nodes are lock addresses, as in ThreadSanitizer (lockdep reasons about
+ * lock classes instead: two instances of a structure's lock are two nodes
+ * here). Each edge remembers the goroutine that made it, where it took H
+ * and where it then took M.
+ *
+ * Cost. Each thread keeps the locks it holds in an array without a cap
+ * (ThreadSanitizer stops at 64). Acquiring a lock with nothing else held
+ * appends to it and takes no lock: the benchmark's one-lock-at-a-time
+ * loop pays only that. With locks held, each (held, new) pair is looked
+ * up in the thread's edge cache, a direct-mapped table of edges known to
+ * be in the graph; a miss takes lo_lock for one hash lookup, and only an
+ * edge new to the graph runs the cycle search (breadth-first from M,
+ * looking for H): lockdep's "validate each chain once". The cache is
+ * invalidated (lo_gen) only when an edge leaves the graph.
+ *
+ * Trylocks and recursive re-locks add no edges: neither can block. A lock
+ * taken by a trylock is held all the same, and locks taken while holding
+ * it make edges from it (as lockdep and ThreadSanitizer do). Timed locks
+ * count as blocking ones, as in ThreadSanitizer: an inversion through them
+ * ends in a timeout instead of a hang, a bug all the same.
+ *
+ * rwlocks: one node per rwlock, whatever the mode; read locks are recorded
+ * too (a read lock held while another thread write-locks can deadlock),
+ * and each edge remembers whether it was held (from) and taken (to) for
+ * reading. A link of a cycle where the holder and the requester of a lock
+ * are both readers cannot block with glibc's default reader-preferring
+ * rwlocks, so such a cycle is not reported. The one missed case: a
+ * writer-preferring rwlock (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP),
+ * where a queued writer makes readers wait. When the same pair of locks is
+ * seen in several modes, the edge keeps the strongest of each side.
+ *
+ * lo_lock protects the graph (both hash tables, the nodes' edge arrays),
+ * the reported cycles, lo_gen's changes and the search state. Order: a
+ * leaf. Callers take it with no other shim lock held (after the sync
+ * bucket lock is released), nothing is taken while it is held but glibc's
+ * allocator, it is never held across a call into the program, and reports
+ * are rendered after it is released.
+ */
+#include "lockorder.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#include "lock.h"
+#include "options.h"
+#include "report.h"
+#include "rt.h"
+#include "stackfmt.h"
+#include "textbuf.h"
+
+/* One lock a thread holds. */
+struct lo_held {
+    uintptr_t addr;
+    stack_id stack; /* where it was taken (the first time, when recursive) */
+    uint32_t count; /* recursive acquisitions */
+    bool read;      /* read-locked */
+};
+
+/* An edge's modes: its from lock was held for reading, its to lock taken
+ * for reading. Fewer bits is stronger. */
+enum { MODE_FROM_READ = 1, MODE_TO_READ = 2 };
+
+/* The thread's cache of edges known to be in the graph, with at least
+ * the given strength, as of generation gen of the graph (0: empty). */
+enum { LO_CACHE_SIZE = 256 };
+struct lo_cache_entry {
+    uintptr_t from, to;
+    uint32_t gen;
+    uint8_t modes;
+};
+
+struct lo_edge;
+
+struct lo_node {
+    uintptr_t addr;
+    struct lo_node *hnext;   /* hash chain */
+    struct lo_edge **out;    /* edges from this lock */
+    struct lo_edge **in;     /* edges into it */
+    uint32_t n_out, cap_out, n_in, cap_in;
+    uint64_t visit;          /* number of the last search that reached it */
+    struct lo_edge *via;     /* the edge that search reached it by */
+};
+
+struct lo_edge {
+    struct lo_node *from, *to;
+    struct lo_edge *hnext; /* hash chain */
+    uint64_t seq;          /* order of entry into the graph */
+    uint64_t gid;          /* the goroutine that took to while holding from */
+    stack_id creation;     /* where that goroutine was created */
+    stack_id from_stack;   /* where it took from */
+    stack_id to_stack;     /* where it then took to */
+    uint8_t modes;
+};
+
+/* A chained hash table that doubles when it averages two per bucket. */
+struct lo_table {
+    void **bucket;
+    size_t mask; /* bucket count - 1; 0 before the first insertion */
+    size_t n;
+};
+
+static gc_lock_t lo_lock = GC_LOCK_INIT;
+static struct lo_table node_table, edge_table;
+/* node_table.n, readable without lo_lock: lo_forget's early exit. */
+static _Atomic size_t n_nodes_pub;
+/* Bumped (under lo_lock) when an edge leaves the graph: cached edges of
+ * older generations are stale. Never 0 (0 marks an empty cache entry). */
+static _Atomic uint32_t lo_gen = 1;
+static uint64_t edge_seq;
+static uint64_t search_no;
+static struct lo_node **queue; /* the search's, n_nodes long */
+static size_t queue_cap;
+
+/* Cycles already reported, by their sorted edges. */
+struct lo_reported {
+    struct lo_reported *next;
+    size_t n;
+    uintptr_t pair[]; /* n (from, to) pairs, sorted */
+};
+static struct lo_reported *reported;
+
+/* A cycle as data for the report: link i goes from lock i to lock i + 1
+ * (mod n). */
+struct lo_link {
+    uintptr_t from, to;
+    uint64_t gid;
+    stack_id creation, from_stack, to_stack;
+    uint8_t modes;
+};
+struct lo_cycle {
+    size_t n;
+    struct lo_link link[];
+};
+
+/* ---------------------------------------------------------------- tables */
+
+static size_t mix(uintptr_t a, uintptr_t b)
+{
+    uint64_t h = (uint64_t)a * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
+    h += b;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 32;
+    return (size_t)h;
+}
+
+static size_t node_hash(const void *p)
+{
+    return mix(((const struct lo_node *)p)->addr, 0);
+}
+
+static size_t edge_hash(const void *p)
+{
+    const struct lo_edge *e = p;
+    return mix(e->from->addr, e->to->addr);
+}
+
+/* The hash chain link of an entry: nodes and edges both start their
+ * chains at a known offset. */
+static void **chain_of(void *entry, bool is_node)
+{
+    return is_node ? (void **)&((struct lo_node *)entry)->hnext : (void **)&((struct lo_edge *)entry)->hnext;
+}
+
+static void table_insert(struct lo_table *t, void *entry, bool is_node)
+{
+    size_t (*hash)(const void *) = is_node ? node_hash : edge_hash;
+    if (t->mask == 0 || t->n >= 2 * (t->mask + 1)) {
+        size_t nb = t->mask ? 2 * (t->mask + 1) : 256;
+        void **nbucket = crace_alloc(nb * sizeof(void *));
+        for (size_t i = 0; t->mask && i <= t->mask; i++) {
+            for (void *e = t->bucket[i], *next; e; e = next) {
+                next = *chain_of(e, is_node);
+                size_t j = hash(e) & (nb - 1);
+                *chain_of(e, is_node) = nbucket[j];
+                nbucket[j] = e;
+            }
+        }
+        crace_free(t->bucket);
+        t->bucket = nbucket;
+        t->mask = nb - 1;
+    }
+    size_t j = hash(entry) & t->mask;
+    *chain_of(entry, is_node) = t->bucket[j];
+    t->bucket[j] = entry;
+    t->n++;
+}
+
+static void table_remove(struct lo_table *t, void *entry, bool is_node)
+{
+    size_t (*hash)(const void *) = is_node ? node_hash : edge_hash;
+    void **pp = &t->bucket[hash(entry) & t->mask];
+    while (*pp != entry)
+        pp = chain_of(*pp, is_node);
+    *pp = *chain_of(entry, is_node);
+    t->n--;
+}
+
+static struct lo_node *node_find(uintptr_t addr)
+{
+    if (!node_table.mask)
+        return NULL;
+    struct lo_node *n = node_table.bucket[mix(addr, 0) & node_table.mask];
+    while (n && n->addr != addr)
+        n = n->hnext;
+    return n;
+}
+
+static struct lo_node *node_get(uintptr_t addr)
+{
+    struct lo_node *n = node_find(addr);
+    if (n)
+        return n;
+    n = crace_alloc(sizeof(*n));
+    n->addr = addr;
+    table_insert(&node_table, n, true);
+    atomic_store_explicit(&n_nodes_pub, node_table.n, memory_order_relaxed);
+    return n;
+}
+
+static void node_delete(struct lo_node *n)
+{
+    table_remove(&node_table, n, true);
+    atomic_store_explicit(&n_nodes_pub, node_table.n, memory_order_relaxed);
+    crace_free(n->out);
+    crace_free(n->in);
+    crace_free(n);
+}
+
+static struct lo_edge *edge_find(uintptr_t from, uintptr_t to)
+{
+    if (!edge_table.mask)
+        return NULL;
+    struct lo_edge *e = edge_table.bucket[mix(from, to) & edge_table.mask];
+    while (e && (e->from->addr != from || e->to->addr != to))
+        e = e->hnext;
+    return e;
+}
+
+static void edges_push(struct lo_edge ***arr, uint32_t *n, uint32_t *cap, struct lo_edge *e)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 4;
+        *arr = crace_realloc(*arr, *cap * sizeof(**arr));
+    }
+    (*arr)[(*n)++] = e;
+}
+
+static void edges_drop(struct lo_edge **arr, uint32_t *n, const struct lo_edge *e)
+{
+    uint32_t i = 0;
+    while (i < *n && arr[i] != e)
+        i++;
+    CHECK(i < *n); /* every edge is in its two nodes' arrays */
+    arr[i] = arr[--*n];
+}
+
+static struct lo_edge *edge_new(struct lo_node *from, struct lo_node *to)
+{
+    struct lo_edge *e = crace_alloc(sizeof(*e));
+    e->from = from;
+    e->to = to;
+    e->seq = ++edge_seq;
+    table_insert(&edge_table, e, false);
+    edges_push(&from->out, &from->n_out, &from->cap_out, e);
+    edges_push(&to->in, &to->n_in, &to->cap_in, e);
+    return e;
+}
+
+/* Removes e; a node left without edges goes too, unless it is keep. */
+static void edge_delete(struct lo_edge *e, const struct lo_node *keep)
+{
+    table_remove(&edge_table, e, false);
+    edges_drop(e->from->out, &e->from->n_out, e);
+    edges_drop(e->to->in, &e->to->n_in, e);
+    struct lo_node *ends[2] = {e->from, e->to};
+    for (int i = 0; i < 2; i++)
+        if (ends[i] != keep && ends[i]->n_out == 0 && ends[i]->n_in == 0)
+            node_delete(ends[i]);
+    crace_free(e);
+}
+
+/* ---------------------------------------------------------------- cycles */
+
+/* Breadth-first from start along out-edges; true when goal is reached,
+ * the path then read backwards through the nodes' via. */
+static bool search(struct lo_node *start, struct lo_node *goal)
+{
+    if (queue_cap < node_table.n) {
+        queue_cap = 2 * node_table.n;
+        crace_free(queue);
+        queue = crace_alloc(queue_cap * sizeof(*queue));
+    }
+    search_no++;
+    size_t head = 0, tail = 0;
+    start->visit = search_no;
+    start->via = NULL;
+    queue[tail++] = start;
+    while (head < tail) {
+        struct lo_node *n = queue[head++];
+        if (n == goal)
+            return true;
+        for (uint32_t i = 0; i < n->n_out; i++) {
+            struct lo_node *m = n->out[i]->to;
+            if (m->visit != search_no) {
+                m->visit = search_no;
+                m->via = n->out[i];
+                queue[tail++] = m;
+            }
+        }
+    }
+    return false;
+}
+
+static int pair_cmp(const uintptr_t *a, const uintptr_t *b)
+{
+    if (a[0] != b[0])
+        return a[0] < b[0] ? -1 : 1;
+    if (a[1] != b[1])
+        return a[1] < b[1] ? -1 : 1;
+    return 0;
+}
+
+/* True when the cycle's edge set was reported before; otherwise records
+ * it and returns false. */
+static bool already_reported(struct lo_edge *const *edge, size_t n)
+{
+    struct lo_reported *r = crace_alloc(sizeof(*r) + 2 * n * sizeof(uintptr_t));
+    r->n = n;
+    /* Insertion sort: cycles are short. */
+    for (size_t i = 0; i < n; i++) {
+        uintptr_t p[2] = {edge[i]->from->addr, edge[i]->to->addr};
+        size_t j = i;
+        for (; j > 0 && pair_cmp(&r->pair[2 * (j - 1)], p) > 0; j--) {
+            r->pair[2 * j] = r->pair[2 * (j - 1)];
+            r->pair[2 * j + 1] = r->pair[2 * (j - 1) + 1];
+        }
+        r->pair[2 * j] = p[0];
+        r->pair[2 * j + 1] = p[1];
+    }
+    for (struct lo_reported *o = reported; o; o = o->next) {
+        if (o->n == n && memcmp(o->pair, r->pair, 2 * n * sizeof(uintptr_t)) == 0) {
+            crace_free(r);
+            return true;
+        }
+    }
+    r->next = reported;
+    reported = r;
+    return false;
+}
+
+/* Edge e just entered the graph (or grew stronger): the cycle it closes,
+ * as report data, or NULL. Under lo_lock. */
+static struct lo_cycle *cycle_through(struct lo_edge *e)
+{
+    if (!search(e->to, e->from))
+        return NULL;
+    size_t n = 1;
+    for (struct lo_node *v = e->from; v->via; v = v->via->from)
+        n++;
+    struct lo_edge **edge = crace_alloc(n * sizeof(*edge));
+    /* edge[0] = e, then the path from e->to back round to e->from. */
+    edge[0] = e;
+    size_t k = n;
+    for (struct lo_node *v = e->from; v->via; v = v->via->from)
+        edge[--k] = v->via;
+    struct lo_cycle *c = NULL;
+    bool blocks = true;
+    for (size_t i = 0; i < n; i++)
+        if ((edge[i]->modes & MODE_TO_READ) && (edge[(i + 1) % n]->modes & MODE_FROM_READ))
+            blocks = false; /* two readers meet at that lock */
+    if (blocks && !already_reported(edge, n)) {
+        /* Told from the edge that entered the graph first. */
+        size_t first = 0;
+        for (size_t i = 1; i < n; i++)
+            if (edge[i]->seq < edge[first]->seq)
+                first = i;
+        c = crace_alloc(sizeof(*c) + n * sizeof(c->link[0]));
+        c->n = n;
+        for (size_t i = 0; i < n; i++) {
+            const struct lo_edge *x = edge[(first + i) % n];
+            c->link[i] = (struct lo_link){x->from->addr, x->to->addr, x->gid, x->creation,
+                                          x->from_stack, x->to_stack, x->modes};
+        }
+    }
+    crace_free(edge);
+    return c;
+}
+
+/* t took lock (stack, read) while holding h: makes sure the edge is in
+ * the graph, at least as strong. The cycle it closes, or NULL. Under
+ * lo_lock. */
+static struct lo_cycle *edge_add(crace_thread *t, const struct lo_held *h, uintptr_t lock, stack_id stack,
+                                 uint8_t modes, uint8_t *now)
+{
+    struct lo_edge *e = edge_find(h->addr, lock);
+    if (e && (e->modes & ~modes) == 0) {
+        *now = e->modes;
+        return NULL;
+    }
+    if (e)
+        e->modes &= modes; /* stronger on at least one side */
+    else {
+        e = edge_new(node_get(h->addr), node_get(lock));
+        e->modes = modes;
+    }
+    e->gid = t->gid;
+    e->creation = t->creation_stack;
+    e->from_stack = h->stack;
+    e->to_stack = stack;
+    *now = e->modes;
+    return cycle_through(e);
+}
+
+/* ---------------------------------------------------------------- report */
+
+struct gid_probe {
+    uint64_t gid;
+    bool running;
+};
+
+static void probe_gid(crace_thread *t, void *arg)
+{
+    struct gid_probe *p = arg;
+    if (t->gid == p->gid && atomic_load(&t->state) == THREAD_RUNNING)
+        p->running = true;
+}
+
+static void render_cycle(struct sbuf *b, const struct lo_cycle *c)
+{
+    sb_printf(b, "==================\nWARNING: POTENTIAL DEADLOCK\nCycle in lock order graph:");
+    for (size_t i = 0; i < c->n; i++)
+        sb_printf(b, " M%zu (0x%012lx) =>", i + 1, (unsigned long)c->link[i].from);
+    sb_printf(b, " M1\n");
+    for (size_t i = 0; i < c->n; i++) {
+        const struct lo_link *l = &c->link[i];
+        size_t from = i + 1, to = (i + 1) % c->n + 1;
+        sb_printf(b, "\nMutex M%zu %s here while holding mutex M%zu in goroutine %llu:\n", to,
+                  l->modes & MODE_TO_READ ? "read-acquired" : "acquired", from, (unsigned long long)l->gid);
+        stackfmt_depot(b, l->to_stack, STACK_STYLE_REPORT);
+        sb_printf(b, "\nMutex M%zu previously %s by the same goroutine here:\n", from,
+                  l->modes & MODE_FROM_READ ? "read-acquired" : "acquired");
+        stackfmt_depot(b, l->from_stack, STACK_STYLE_REPORT);
+    }
+    /* Each goroutine once, as a race report names them. */
+    for (size_t i = 0; i < c->n; i++) {
+        const struct lo_link *l = &c->link[i];
+        bool seen = false;
+        for (size_t j = 0; j < i; j++)
+            seen |= c->link[j].gid == l->gid;
+        if (seen || !l->creation)
+            continue;
+        struct gid_probe p = {l->gid, false};
+        crace_thread_foreach(probe_gid, &p);
+        sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)l->gid,
+                  p.running ? "running" : "finished");
+        stackfmt_depot(b, l->creation, STACK_STYLE_REPORT);
+    }
+    sb_printf(b, "==================\n");
+}
+
+static void report_cycle(const struct lo_cycle *c)
+{
+    enum { CAP = 64 * 1024 };
+    struct sbuf b = {crace_alloc(CAP), CAP, 0};
+    render_cycle(&b, c);
+    report_emit_text(REPORT_POTENTIAL_DEADLOCK, b.buf, b.len);
+    crace_free(b.buf);
+}
+
+/* ---------------------------------------------------------------- threads */
+
+static struct lo_cache_entry *cache_slot(crace_thread *t, uintptr_t from, uintptr_t to)
+{
+    return &t->lo_cache[mix(from, to) & (LO_CACHE_SIZE - 1)];
+}
+
+static bool cache_has(const struct lo_cache_entry *ce, uintptr_t from, uintptr_t to, uint8_t modes,
+                      uint32_t gen)
+{
+    return ce->gen == gen && ce->from == from && ce->to == to && (ce->modes & ~modes) == 0;
+}
+
+/* t takes lock while holding t->held[0 .. n_held): the edges from each.
+ * Slow only for edges the thread has not seen in the graph. */
+static void add_edges(crace_thread *t, uintptr_t lock, stack_id stack, bool read)
+{
+    if (!t->lo_cache)
+        t->lo_cache = crace_alloc(LO_CACHE_SIZE * sizeof(*t->lo_cache));
+    uint32_t gen = atomic_load_explicit(&lo_gen, memory_order_acquire);
+    uint32_t i = 0;
+    for (; i < t->n_held; i++) {
+        const struct lo_held *h = &t->held[i];
+        uint8_t modes = (h->read ? MODE_FROM_READ : 0) | (read ? MODE_TO_READ : 0);
+        if (!cache_has(cache_slot(t, h->addr, lock), h->addr, lock, modes, gen))
+            break;
+    }
+    if (i == t->n_held)
+        return;
+
+    struct lo_cycle **found = NULL;
+    size_t n_found = 0;
+    t->in_shim++;
+    gc_lock(&lo_lock);
+    gen = atomic_load_explicit(&lo_gen, memory_order_relaxed);
+    for (; i < t->n_held; i++) {
+        const struct lo_held *h = &t->held[i];
+        uint8_t modes = (h->read ? MODE_FROM_READ : 0) | (read ? MODE_TO_READ : 0);
+        struct lo_cache_entry *ce = cache_slot(t, h->addr, lock);
+        if (cache_has(ce, h->addr, lock, modes, gen))
+            continue;
+        uint8_t now;
+        struct lo_cycle *c = edge_add(t, h, lock, stack, modes, &now);
+        *ce = (struct lo_cache_entry){h->addr, lock, gen, now};
+        if (c) {
+            found = crace_realloc(found, (n_found + 1) * sizeof(*found));
+            found[n_found++] = c;
+        }
+    }
+    gc_unlock(&lo_lock);
+    for (size_t k = 0; k < n_found; k++) {
+        report_cycle(found[k]);
+        crace_free(found[k]);
+    }
+    crace_free(found);
+    t->in_shim--;
+}
+
+static CRACE_NOINLINE void held_grow(crace_thread *t)
+{
+    t->held_cap = t->held_cap ? 2 * t->held_cap : 8;
+    t->held = crace_realloc(t->held, t->held_cap * sizeof(*t->held));
+}
+
+/* With other locks held: a recursive re-lock, or edges from each. */
+static CRACE_NOINLINE void acquired_nested(crace_thread *t, uintptr_t lock, stack_id stack, unsigned flags)
+{
+    for (uint32_t i = t->n_held; i > 0; i--) {
+        if (t->held[i - 1].addr == lock) {
+            t->held[i - 1].count++; /* recursive: cannot block, no edges */
+            return;
+        }
+    }
+    bool read = (flags & LO_READ) != 0;
+    if (!(flags & LO_TRY) && crace_opts.detect_deadlocks)
+        add_edges(t, lock, stack, read);
+    if (t->n_held == t->held_cap)
+        held_grow(t);
+    t->held[t->n_held++] = (struct lo_held){lock, stack, 1, read};
+}
+
+void lo_acquired(crace_thread *t, uintptr_t lock, stack_id stack, unsigned flags)
+{
+    if (CRACE_UNLIKELY(t->n_held != 0)) {
+        acquired_nested(t, lock, stack, flags);
+        return;
+    }
+    /* The fast path: nothing else held, nothing to check. */
+    if (CRACE_UNLIKELY(t->held_cap == 0))
+        held_grow(t);
+    t->held[0] = (struct lo_held){lock, stack, 1, (flags & LO_READ) != 0};
+    t->n_held = 1;
+}
+
+bool lo_released(crace_thread *t, uintptr_t lock)
+{
+    uint32_t n = t->n_held;
+    /* The fast path: the last one taken, not recursively. */
+    if (CRACE_LIKELY(n != 0 && t->held[n - 1].addr == lock && t->held[n - 1].count == 1)) {
+        t->n_held = n - 1;
+        return true;
+    }
+    for (uint32_t i = n; i > 0; i--) {
+        struct lo_held *h = &t->held[i - 1];
+        if (h->addr != lock)
+            continue;
+        if (--h->count == 0) {
+            memmove(h, h + 1, (n - i) * sizeof(*h));
+            t->n_held--;
+        }
+        return true;
+    }
+    return false;
+}
+
+bool lo_holds(const crace_thread *t, uintptr_t lock)
+{
+    for (uint32_t i = t->n_held; i > 0; i--)
+        if (t->held[i - 1].addr == lock)
+            return true;
+    return false;
+}
+
+/* Removes n and its edges; the search cache of every thread goes stale.
+ * Under lo_lock. */
+static void node_forget(struct lo_node *n)
+{
+    while (n->n_out)
+        edge_delete(n->out[n->n_out - 1], n);
+    while (n->n_in)
+        edge_delete(n->in[n->n_in - 1], n);
+    node_delete(n);
+    uint32_t g = atomic_load_explicit(&lo_gen, memory_order_relaxed) + 1;
+    atomic_store_explicit(&lo_gen, g ? g : 1, memory_order_release);
+}
+
+void lo_forget(uintptr_t lock)
+{
+    if (atomic_load_explicit(&n_nodes_pub, memory_order_relaxed) == 0)
+        return;
+    gc_lock(&lo_lock);
+    struct lo_node *n = node_find(lock);
+    if (n)
+        node_forget(n);
+    gc_unlock(&lo_lock);
+}
+
+void lo_forget_range(uintptr_t addr, size_t size)
+{
+    if (atomic_load_explicit(&n_nodes_pub, memory_order_relaxed) == 0)
+        return;
+    gc_lock(&lo_lock);
+    for (size_t b = 0; node_table.mask && b <= node_table.mask; b++) {
+        struct lo_node **pp = (struct lo_node **)&node_table.bucket[b];
+        while (*pp) {
+            struct lo_node *n = *pp;
+            if (n->addr - addr < size) {
+                /* Deleting edges may delete other nodes, of any bucket:
+                 * start the bucket again. */
+                node_forget(n);
+                pp = (struct lo_node **)&node_table.bucket[b];
+            } else {
+                pp = &n->hnext;
+            }
+        }
+    }
+    gc_unlock(&lo_lock);
+}
+
+void lo_thread_exit(crace_thread *t)
+{
+    crace_free(t->held);
+    crace_free(t->lo_cache);
+    t->held = NULL;
+    t->lo_cache = NULL;
+    t->n_held = t->held_cap = 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * lockorder.h: lock-order inversions (potential deadlocks), found as
+ * ThreadSanitizer's deadlock detector and Linux lockdep find them.
+ *
+ * Every thread keeps the list of locks it holds, each with the stack where
+ * it was taken. Acquiring lock M while holding H adds the edge H -> M to
+ * one global lock-order graph; an edge that closes a cycle is reported
+ * (WARNING: POTENTIAL DEADLOCK) even when the run never deadlocked.
+ * Documented in detail in lockorder.c.
+ */
+#ifndef CRACE_LOCKORDER_H
+#define CRACE_LOCKORDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stackdepot.h"
+#include "thread.h"
+
+/* How a lock was acquired. */
+enum lo_flags {
+    LO_TRY = 1,  /* a trylock: held, but it adds no edges (it cannot block) */
+    LO_READ = 2, /* a read lock of an rwlock */
+};
+
+/* t acquired lock (flags: enum lo_flags) at stack. With nothing else held
+ * this only appends to t's list: no global lock. */
+void lo_acquired(crace_thread *t, uintptr_t lock, stack_id stack, unsigned flags);
+/* t releases lock (before the real unlock). Returns whether t held it. */
+bool lo_released(crace_thread *t, uintptr_t lock);
+/* Whether t holds lock (in any mode). */
+bool lo_holds(const crace_thread *t, uintptr_t lock);
+/* The lock at this address is gone (destroyed, re-initialised, its memory
+ * freed): forget its node and every edge into or out of it. */
+void lo_forget(uintptr_t lock);
+/* The same for every lock in [addr, addr + size) (freed memory: for
+ * sync_free_range). Scans the whole graph: call it only for memory that
+ * held synchronisation objects. */
+void lo_forget_range(uintptr_t addr, size_t size);
+/* t ends: its held list and edge cache are freed. */
+void lo_thread_exit(crace_thread *t);
+
+#endif /* CRACE_LOCKORDER_H */

@@ -1,0 +1,264 @@
+/*
+ * misuse.c: misuse of locks and condition variables (misuse.h).
+ *
+ * A finding is built as data (struct misuse), then rendered in Go's
+ * layout:
+ *
+ *     ==================
+ *     WARNING: MISUSE OF MUTEX
+ *     pthread_mutex_unlock of mutex 0x000000404060 by goroutine 3, which does not hold it:
+ *       worker()
+ *           a.c:20 +0x4a
+ *
+ *     Mutex 0x000000404060 is held by goroutine 2, locked at:
+ *       holder()
+ *           a.c:12 +0x1e
+ *
+ *     Mutex 0x000000404060 created at:
+ *       main()
+ *           a.c:30 +0x5f
+ *     ==================
+ *
+ * Each (kind, code location) is reported once: a misuse in a loop is one
+ * report. A condition variable's binding follows Helgrind's rule: the
+ * waits in progress must all use one mutex; once none is in progress, the
+ * next wait may bind another (POSIX allows it).
+ *
+ * misuse_lock protects the reported list. A leaf, like the sync bucket
+ * locks (never both held), never held across a call into the program.
+ */
+#include "misuse.h"
+
+#include "access.h"
+#include "lock.h"
+#include "report.h"
+#include "rt.h"
+#include "stackfmt.h"
+#include "sync.h"
+#include "textbuf.h"
+
+#define MISUSE_KINDS(X)  \
+    X(UNLOCK_UNLOCKED)   \
+    X(UNLOCK_NOT_OWNER)  \
+    X(DESTROY_LOCKED)    \
+    X(COND_TWO_MUTEXES)
+
+enum misuse_kind {
+#define MISUSE_X(name) MISUSE_##name,
+    MISUSE_KINDS(MISUSE_X)
+#undef MISUSE_X
+};
+
+static const char *const object_nouns[] = {
+#define MISUSE_X(name, noun, cap, title) noun,
+    MISUSE_OBJECTS(MISUSE_X)
+#undef MISUSE_X
+};
+static const char *const object_caps[] = {
+#define MISUSE_X(name, noun, cap, title) cap,
+    MISUSE_OBJECTS(MISUSE_X)
+#undef MISUSE_X
+};
+static const char *const object_titles[] = {
+#define MISUSE_X(name, noun, cap, title) title,
+    MISUSE_OBJECTS(MISUSE_X)
+#undef MISUSE_X
+};
+
+/* A finding, as data. */
+struct misuse {
+    enum misuse_kind kind;
+    enum misuse_object object;
+    const char *call;
+    bool in_wait;     /* the unlock inside a condvar wait */
+    uintptr_t addr;   /* the object misused */
+    uint64_t gid;     /* the caller */
+    stack_id stack;
+    /* Who holds the lock (unlock by another, destroy of a held lock), or
+     * the first of the waits in progress (a condvar's other mutex). */
+    uint64_t other_gid; /* 0: a thread crace does not know */
+    stack_id other_stack;
+    uintptr_t mutex, other_mutex; /* condvar: this wait's and the binding's */
+    stack_id creation;
+};
+
+struct reported {
+    struct reported *next;
+    enum misuse_kind kind;
+    uintptr_t pc;
+};
+static gc_lock_t misuse_lock = GC_LOCK_INIT;
+static struct reported *reported;
+
+/* True the first time (kind, pc) is seen. */
+static bool first_time(enum misuse_kind kind, uintptr_t pc)
+{
+    gc_lock(&misuse_lock);
+    for (struct reported *r = reported; r; r = r->next) {
+        if (r->kind == kind && r->pc == pc) {
+            gc_unlock(&misuse_lock);
+            return false;
+        }
+    }
+    struct reported *r = crace_alloc(sizeof(*r));
+    *r = (struct reported){reported, kind, pc};
+    reported = r;
+    gc_unlock(&misuse_lock);
+    return true;
+}
+
+static void render(struct sbuf *b, const struct misuse *m)
+{
+    const char *noun = object_nouns[m->object];
+    unsigned long addr = (unsigned long)m->addr;
+    unsigned long long gid = (unsigned long long)m->gid;
+    sb_printf(b, "==================\nWARNING: MISUSE OF %s\n", object_titles[m->object]);
+    switch (m->kind) {
+    case MISUSE_UNLOCK_UNLOCKED:
+        sb_printf(b, "%s %s unlocked %s 0x%012lx by goroutine %llu:\n", m->call, m->in_wait ? "with" : "of",
+                  noun, addr, gid);
+        break;
+    case MISUSE_UNLOCK_NOT_OWNER:
+        sb_printf(b, "%s %s %s 0x%012lx by goroutine %llu, which does not hold it:\n", m->call,
+                  m->in_wait ? "with" : "of", noun, addr, gid);
+        break;
+    case MISUSE_DESTROY_LOCKED:
+        sb_printf(b, "%s of locked %s 0x%012lx by goroutine %llu:\n", m->call, noun, addr, gid);
+        break;
+    case MISUSE_COND_TWO_MUTEXES:
+        sb_printf(b, "%s on %s 0x%012lx with mutex 0x%012lx by goroutine %llu:\n", m->call, noun, addr,
+                  (unsigned long)m->mutex, gid);
+        break;
+    }
+    stackfmt_depot(b, m->stack, STACK_STYLE_REPORT);
+
+    switch (m->kind) {
+    case MISUSE_UNLOCK_UNLOCKED:
+        break;
+    case MISUSE_UNLOCK_NOT_OWNER:
+    case MISUSE_DESTROY_LOCKED:
+        if (m->other_gid && m->other_stack) {
+            sb_printf(b, "\n%s 0x%012lx is held by goroutine %llu, locked at:\n", object_caps[m->object], addr,
+                      (unsigned long long)m->other_gid);
+            stackfmt_depot(b, m->other_stack, STACK_STYLE_REPORT);
+        } else if (m->other_gid) {
+            sb_printf(b, "\n%s 0x%012lx is held by goroutine %llu.\n", object_caps[m->object], addr,
+                      (unsigned long long)m->other_gid);
+        } else {
+            sb_printf(b, "\n%s 0x%012lx is held by another thread.\n", object_caps[m->object], addr);
+        }
+        break;
+    case MISUSE_COND_TWO_MUTEXES:
+        sb_printf(b, "\n%s 0x%012lx is in use with mutex 0x%012lx by goroutine %llu, waiting at:\n",
+                  object_caps[m->object], addr, (unsigned long)m->other_mutex, (unsigned long long)m->other_gid);
+        stackfmt_depot(b, m->other_stack, STACK_STYLE_REPORT);
+        break;
+    }
+    if (m->creation) {
+        sb_printf(b, "\n%s 0x%012lx created at:\n", object_caps[m->object], addr);
+        stackfmt_depot(b, m->creation, STACK_STYLE_REPORT);
+    }
+    sb_printf(b, "==================\n");
+}
+
+/* Reports m unless its kind was reported at pc before. */
+static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
+{
+    if (!first_time(m->kind, pc))
+        return;
+    t->in_shim++;
+    if (!m->stack)
+        m->stack = crace_current_stack(t, pc);
+    enum { CAP = 32 * 1024 };
+    struct sbuf b = {crace_alloc(CAP), CAP, 0};
+    render(&b, m);
+    report_emit_text(REPORT_MISUSE, b.buf, b.len);
+    crace_free(b.buf);
+    t->in_shim--;
+}
+
+void misuse_unlock(crace_thread *t, enum misuse_object obj, const char *call, bool in_wait, uintptr_t lock,
+                   enum misuse_holder real, const struct misuse_lock_info *info, uintptr_t pc)
+{
+    struct misuse m = {.object = obj, .call = call, .in_wait = in_wait, .addr = lock, .gid = t->gid,
+                       .creation = info->creation};
+    bool other_known = info->owner_gid && info->owner_gid != t->gid;
+    switch (real) {
+    case HOLDER_CALLER:
+        return; /* taken where the shim did not see it */
+    case HOLDER_NONE:
+        m.kind = MISUSE_UNLOCK_UNLOCKED;
+        break;
+    case HOLDER_OTHER:
+    case HOLDER_UNKNOWN:
+        if (real == HOLDER_UNKNOWN && !other_known)
+            return; /* perhaps the caller's after all */
+        m.kind = MISUSE_UNLOCK_NOT_OWNER;
+        if (other_known) {
+            m.other_gid = info->owner_gid;
+            m.other_stack = info->lock_stack;
+        }
+        break;
+    }
+    emit(t, &m, pc);
+}
+
+void misuse_destroy(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t lock,
+                    enum misuse_holder real, uintptr_t pc)
+{
+    if (real == HOLDER_NONE)
+        return;
+    struct misuse m = {.kind = MISUSE_DESTROY_LOCKED, .object = obj, .call = call, .addr = lock, .gid = t->gid};
+    uint64_t owner = 0;
+    stack_id lock_stack = 0;
+    sync_var *s = sync_lock(lock, false, 0);
+    if (s) {
+        owner = s->owner_gid;
+        lock_stack = s->lock_stack;
+        m.creation = s->creation;
+        sync_unlock(s);
+    }
+    /* The lock's own state wins over the bookkeeping where they differ. */
+    if (real == HOLDER_CALLER) {
+        m.other_gid = t->gid;
+        m.other_stack = owner == t->gid ? lock_stack : 0;
+    } else if (owner != t->gid) {
+        m.other_gid = owner;
+        m.other_stack = owner ? lock_stack : 0;
+    }
+    emit(t, &m, pc);
+}
+
+void misuse_cond_wait_begin(crace_thread *t, const char *call, uintptr_t cond, uintptr_t mutex, stack_id stack,
+                            uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_COND_TWO_MUTEXES, .object = MISUSE_COND, .call = call, .addr = cond,
+                       .gid = t->gid, .stack = stack, .mutex = mutex};
+    bool two = false;
+    sync_var *s = sync_lock(cond, true, 0);
+    struct sync_cond_binding *b = &s->cond;
+    if (b->waiters == 0) {
+        *b = (struct sync_cond_binding){mutex, t->gid, stack, 0};
+    } else if (b->mutex != mutex) {
+        two = true;
+        m.other_mutex = b->mutex;
+        m.other_gid = b->gid;
+        m.other_stack = b->stack;
+        m.creation = s->creation;
+    }
+    b->waiters++;
+    sync_unlock(s);
+    if (two)
+        emit(t, &m, pc);
+}
+
+void misuse_cond_wait_end(crace_thread *t, uintptr_t cond)
+{
+    (void)t;
+    sync_var *s = sync_lock(cond, false, 0);
+    if (!s)
+        return;
+    if (s->cond.waiters > 0)
+        s->cond.waiters--;
+    sync_unlock(s);
+}

@@ -1,0 +1,67 @@
+/*
+ * misuse.h: misuse of locks and condition variables (WARNING: MISUSE OF
+ * MUTEX, ...): unlocking what the caller does not hold, destroying a held
+ * lock, waiting on one condition variable with two mutexes at once.
+ *
+ * Reported once per (kind, code location); the program's call goes ahead
+ * as it asked either way. The interceptors call in only on their slow
+ * paths (the shim's bookkeeping says something is wrong), and say what
+ * the lock's own state (glibc's) tells, so that a lock the shim did not
+ * see being taken (before it started) is not mistaken for a misuse.
+ */
+#ifndef CRACE_MISUSE_H
+#define CRACE_MISUSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stackdepot.h"
+#include "thread.h"
+
+/* X(name, noun, capitalised noun, title after "WARNING: MISUSE OF ") */
+#define MISUSE_OBJECTS(X)                                                                   \
+    X(MUTEX, "mutex", "Mutex", "MUTEX")                                                     \
+    X(SPINLOCK, "spinlock", "Spinlock", "SPINLOCK")                                         \
+    X(RWLOCK, "rwlock", "RWLock", "RWLOCK")                                                 \
+    X(COND, "condition variable", "Condition variable", "CONDITION VARIABLE")
+
+enum misuse_object {
+#define MISUSE_X(name, noun, cap, title) MISUSE_##name,
+    MISUSE_OBJECTS(MISUSE_X)
+#undef MISUSE_X
+    MISUSE_OBJECT_COUNT
+};
+
+/* Who holds a lock, by the lock's own state, read before the real call. */
+enum misuse_holder {
+    HOLDER_NONE,    /* unlocked */
+    HOLDER_CALLER,  /* the calling thread */
+    HOLDER_OTHER,   /* another thread */
+    HOLDER_UNKNOWN, /* locked, by whom the lock does not say */
+};
+
+/* What the shim's bookkeeping (the sync_var) knows of a lock. */
+struct misuse_lock_info {
+    uint64_t owner_gid; /* its exclusive holder, 0 if none */
+    stack_id lock_stack;
+    stack_id creation;
+};
+
+/* t calls `call` at pc to unlock lock (in_wait: the unlock inside a
+ * condvar wait), which the bookkeeping (info) says t does not hold; real
+ * says who does. Reports an unlock of an unlocked lock, or of one held by
+ * someone else; nothing when real says t holds it after all. */
+void misuse_unlock(crace_thread *t, enum misuse_object obj, const char *call, bool in_wait, uintptr_t lock,
+                   enum misuse_holder real, const struct misuse_lock_info *info, uintptr_t pc);
+
+/* t calls `call` at pc to destroy lock, which real says is held. */
+void misuse_destroy(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t lock,
+                    enum misuse_holder real, uintptr_t pc);
+
+/* t starts waiting on cond with mutex (at stack, pc), and stops. A wait
+ * with another mutex than the waits in progress is reported. */
+void misuse_cond_wait_begin(crace_thread *t, const char *call, uintptr_t cond, uintptr_t mutex, stack_id stack,
+                            uintptr_t pc);
+void misuse_cond_wait_end(crace_thread *t, uintptr_t cond);
+
+#endif /* CRACE_MISUSE_H */

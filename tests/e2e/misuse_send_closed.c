@@ -1,0 +1,49 @@
+/* main closes the results channel too early; a worker's send then
+ * panics: Go's message, then where the channel was closed and made. The
+ * data race found before the panic is summed up before the exit. The
+ * worker waits for the close through a relaxed atomic flag: ordered in
+ * time, but no happens-before edge, so the race stays. */
+#include <unistd.h>
+
+#include <gochan.h>
+
+static chan_t *results;
+int done_flag; /* not static: the stores stay */
+static int closed;
+
+static void worker(void *arg)
+{
+    (void)arg;
+    while (!__atomic_load_n(&closed, __ATOMIC_RELAXED))
+        usleep(1000);
+    done_flag = 1; // LINE:race
+    int v = 42;
+    chan_send(results, &v); // LINE:send
+}
+
+int main(void)
+{
+    results = chan_make(sizeof(int), 1); // LINE:make
+    go(worker, NULL);
+    done_flag = 2;
+    chan_close(results); // LINE:close
+    __atomic_store_n(&closed, 1, __ATOMIC_RELAXED);
+    for (;;)
+        usleep(1000 * 1000); /* the worker's panic ends the program */
+}
+
+// EXPECT-EXIT: 2
+// EXPECT: WARNING: DATA RACE
+// EXPECT: panic: send on closed channel
+// EXPECT:
+// EXPECT: goroutine 2 [running]:
+// EXPECT: worker()
+// EXPECT: 	{{FILE}}:{{LINE:send}} {{OFF}}
+// EXPECT:
+// EXPECT: channel {{ADDR}} was closed by goroutine 1 at:
+// EXPECT: main()
+// EXPECT: 	{{FILE}}:{{LINE:close}} {{OFF}}
+// EXPECT: channel {{ADDR}} created at:
+// EXPECT: main()
+// EXPECT: 	{{FILE}}:{{LINE:make}} {{OFF}}
+// EXPECT: Found 1 data race(s)

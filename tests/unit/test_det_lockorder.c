@@ -1,0 +1,251 @@
+/* Unit tests of detector/lockorder.c: the held list (recursion, any
+ * number of locks), edges only from blocking acquisitions, a cycle
+ * reported once when its last edge enters the graph, reader-reader links
+ * that cannot block, forgotten locks, and the report's layout.
+ *
+ * The program links the whole detector, which is active in it: the tests
+ * run in a forked child, where the findings stay, so that this process
+ * ends with none and its exit status is cmocka's. */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lockorder.h"
+#include "report.h"
+#include "thread.h"
+
+/* Lock addresses: never dereferenced, only distinct. Each test uses its
+ * own range so that edges of one never close cycles of another. */
+static char locks[4096];
+#define LOCK(i) ((uintptr_t)&locks[(i) * 8])
+
+static uint64_t potential(void)
+{
+    return report_count(REPORT_POTENTIAL_DEADLOCK);
+}
+
+/* t takes a then b (blocking), then releases both. */
+static void nest(crace_thread *t, uintptr_t a, uintptr_t b, unsigned flags_b)
+{
+    lo_acquired(t, a, 0, 0);
+    lo_acquired(t, b, 0, flags_b);
+    assert_true(lo_released(t, b));
+    assert_true(lo_released(t, a));
+}
+
+/* Runs fn with the report stream (fd 2) going to a file; returns what was
+ * written, NUL-terminated (caller frees). */
+static char *capture(void (*fn)(crace_thread *t), crace_thread *t)
+{
+    char path[] = "/tmp/test_det_lockorder.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    int saved = dup(2);
+    dup2(fd, 2);
+    fn(t);
+    dup2(saved, 2);
+    close(saved);
+    off_t n = lseek(fd, 0, SEEK_END);
+    char *buf = calloc(1, (size_t)n + 1);
+    assert_int_equal(pread(fd, buf, (size_t)n, 0), n);
+    close(fd);
+    return buf;
+}
+
+static void test_held_list_recursion_and_release(void **state)
+{
+    (void)state;
+    crace_thread *t = crace_thr();
+    assert_false(lo_holds(t, LOCK(0)));
+    lo_acquired(t, LOCK(0), 0, 0);
+    lo_acquired(t, LOCK(0), 0, 0); /* recursive */
+    assert_true(lo_holds(t, LOCK(0)));
+    assert_true(lo_released(t, LOCK(0)));
+    assert_true(lo_holds(t, LOCK(0)));
+    assert_true(lo_released(t, LOCK(0)));
+    assert_false(lo_holds(t, LOCK(0)));
+    assert_false(lo_released(t, LOCK(0))); /* not held */
+    assert_int_equal(t->n_held, 0);
+}
+
+static void test_many_locks_held(void **state)
+{
+    (void)state;
+    crace_thread *t = crace_thr();
+    /* Far past ThreadSanitizer's 64, in order: a chain, no cycle. */
+    uint64_t before = potential();
+    for (int i = 0; i < 200; i++)
+        lo_acquired(t, LOCK(100 + i), 0, 0);
+    assert_int_equal(t->n_held, 200);
+    for (int i = 0; i < 200; i++)
+        assert_true(lo_holds(t, LOCK(100 + i)));
+    /* Released out of order. */
+    for (int i = 0; i < 200; i += 2)
+        assert_true(lo_released(t, LOCK(100 + i)));
+    for (int i = 1; i < 200; i += 2)
+        assert_true(lo_released(t, LOCK(100 + i)));
+    assert_int_equal(t->n_held, 0);
+    assert_int_equal(potential(), before);
+}
+
+static void test_inversion_reported_once(void **state)
+{
+    (void)state;
+    crace_thread *t = crace_thr();
+    uint64_t before = potential();
+    nest(t, LOCK(10), LOCK(11), 0);
+    nest(t, LOCK(10), LOCK(11), 0); /* the same edge again: nothing new */
+    assert_int_equal(potential(), before);
+    nest(t, LOCK(11), LOCK(10), 0); /* closes the cycle */
+    assert_int_equal(potential(), before + 1);
+    nest(t, LOCK(11), LOCK(10), 0);
+    nest(t, LOCK(10), LOCK(11), 0);
+    assert_int_equal(potential(), before + 1);
+}
+
+static void test_three_cycle(void **state)
+{
+    (void)state;
+    crace_thread *t = crace_thr();
+    uint64_t before = potential();
+    nest(t, LOCK(20), LOCK(21), 0);
+    nest(t, LOCK(21), LOCK(22), 0);
+    assert_int_equal(potential(), before);
+    nest(t, LOCK(22), LOCK(20), 0);
+    assert_int_equal(potential(), before + 1);
+}
+
+static void test_trylock_adds_no_edge(void **state)
+{
+    (void)state;
+    crace_thread *t = crace_thr();
+    uint64_t before = potential();
+    nest(t, LOCK(30), LOCK(31), 0);
+    nest(t, LOCK(31), LOCK(30), LO_TRY);
+    assert_int_equal(potential(), before);
+    /* A lock taken by a trylock is held: edges leave it. */
+    lo_acquired(t, LOCK(32), 0, LO_TRY);
+    lo_acquired(t, LOCK(30), 0, 0); /* 32 -> 30 */
+    lo_released(t, LOCK(30));
+    lo_released(t, LOCK(32));
+    nest(t, LOCK(30), LOCK(32), 0); /* 30 -> 32 closes 32 -> 30 */
+    assert_int_equal(potential(), before + 1);
+}
+
+static void test_readers_do_not_block_readers(void **state)
+{
+    (void)state;
+    crace_thread *t = crace_thr();
+    uint64_t before = potential();
+    /* R(40) then R(41), R(41) then R(40): readers meet at both. */
+    lo_acquired(t, LOCK(40), 0, LO_READ);
+    lo_acquired(t, LOCK(41), 0, LO_READ);
+    lo_released(t, LOCK(41));
+    lo_released(t, LOCK(40));
+    lo_acquired(t, LOCK(41), 0, LO_READ);
+    lo_acquired(t, LOCK(40), 0, LO_READ);
+    lo_released(t, LOCK(40));
+    lo_released(t, LOCK(41));
+    assert_int_equal(potential(), before);
+    /* A writer requested on one side: at 41 readers still meet. */
+    lo_acquired(t, LOCK(41), 0, LO_READ);
+    lo_acquired(t, LOCK(40), 0, 0); /* the edge 41 -> 40 grows stronger */
+    lo_released(t, LOCK(40));
+    lo_released(t, LOCK(41));
+    assert_int_equal(potential(), before);
+    /* And on the other: each writer waits for the other's reader. */
+    lo_acquired(t, LOCK(40), 0, LO_READ);
+    lo_acquired(t, LOCK(41), 0, 0);
+    lo_released(t, LOCK(41));
+    lo_released(t, LOCK(40));
+    assert_int_equal(potential(), before + 1);
+}
+
+static void test_forget_drops_edges(void **state)
+{
+    (void)state;
+    crace_thread *t = crace_thr();
+    uint64_t before = potential();
+    nest(t, LOCK(50), LOCK(51), 0);
+    lo_forget(LOCK(51)); /* destroyed: a new lock may live there */
+    nest(t, LOCK(51), LOCK(50), 0);
+    assert_int_equal(potential(), before);
+    /* The cache learned 51 -> 50; forgetting 50 must invalidate it. */
+    lo_forget(LOCK(50));
+    nest(t, LOCK(50), LOCK(51), 0);
+    assert_int_equal(potential(), before);
+    lo_forget(LOCK(50));
+    lo_forget(LOCK(51));
+    lo_forget(LOCK(52)); /* never seen: nothing */
+    /* Freed memory: every lock inside goes. */
+    nest(t, LOCK(53), LOCK(54), 0);
+    nest(t, LOCK(54), LOCK(55), 0);
+    lo_forget_range(LOCK(54), 8);
+    nest(t, LOCK(55), LOCK(54), 0);
+    nest(t, LOCK(54), LOCK(53), 0);
+    assert_int_equal(potential(), before);
+    nest(t, LOCK(55), LOCK(53), 0);
+    nest(t, LOCK(53), LOCK(55), 0); /* but not the others */
+    assert_int_equal(potential(), before + 1);
+}
+
+static void abba(crace_thread *t)
+{
+    nest(t, LOCK(60), LOCK(61), 0);
+    nest(t, LOCK(61), LOCK(60), 0);
+}
+
+static void test_report_layout(void **state)
+{
+    (void)state;
+    char *out = capture(abba, crace_thr());
+    char cycle[256];
+    snprintf(cycle, sizeof(cycle), "Cycle in lock order graph: M1 (0x%012lx) => M2 (0x%012lx) => M1\n",
+             (unsigned long)LOCK(60), (unsigned long)LOCK(61));
+    assert_memory_equal(out, "==================\nWARNING: POTENTIAL DEADLOCK\n", 47);
+    assert_non_null(strstr(out, cycle));
+    char *a = strstr(out, "\nMutex M2 acquired here while holding mutex M1 in goroutine ");
+    char *b = strstr(out, "\nMutex M1 previously acquired by the same goroutine here:\n");
+    char *c = strstr(out, "\nMutex M1 acquired here while holding mutex M2 in goroutine ");
+    char *d = strstr(out, "\nMutex M2 previously acquired by the same goroutine here:\n");
+    assert_non_null(a);
+    assert_true(a < b && b < c && c < d);
+    size_t n = strlen(out);
+    assert_string_equal(out + n - 19, "==================\n");
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_held_list_recursion_and_release),
+        cmocka_unit_test(test_many_locks_held),
+        cmocka_unit_test(test_inversion_reported_once),
+        cmocka_unit_test(test_three_cycle),
+        cmocka_unit_test(test_trylock_adds_no_edge),
+        cmocka_unit_test(test_readers_do_not_block_readers),
+        cmocka_unit_test(test_forget_drops_edges),
+        cmocka_unit_test(test_report_layout),
+    };
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int failed = cmocka_run_group_tests(tests, NULL, NULL);
+        fflush(NULL);
+        _exit(failed);
+    }
+    int st;
+    if (pid < 0 || waitpid(pid, &st, 0) != pid)
+        return 1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
