@@ -18,7 +18,7 @@ TESTDIR  := $(BUILD)/tests
 # fresh machine; the stamp makes the check run once per build tree.
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test unit-test e2e-test report-test san-test demo bench bench-runtime install clean deps
+.PHONY: all test unit-test e2e-test samples-test report-test san-test demo bench bench-runtime install clean deps
 all: runtime detector
 
 $(DEPS_OK): .ci/install-deps
@@ -153,13 +153,17 @@ E2E_CC ?= gcc clang
 e2e-test: all
 	python3 tests/e2e/run.py $(BUILD) $(E2E_CC)
 
+# The samples: each buggy and fixed program's expected output under crace.
+samples-test: all
+	sh samples/check.sh $(BUILD) $(E2E_CC)
+
 # crace report: every output format checked (SARIF against the official
 # schema, HTML rendered in headless Chromium).
 report-test: all
 	sh tests/report/run.sh $(BUILD)
 
 # The end-to-end verdicts first, the cmocka summaries last.
-test: all docs-check e2e-test report-test san-test unit-test
+test: all docs-check e2e-test samples-test report-test san-test unit-test
 
 # ---------------------------------------------------------------- docs
 # docs/options.md comes from the option list; make test fails when it is
@@ -171,6 +175,7 @@ $(GEN_OPTIONS): docs/gen_options.c $(DET_OBJ)
 .PHONY: docs docs-check
 docs: $(GEN_OPTIONS)
 	./$(GEN_OPTIONS) > docs/options.md
+	python3 samples/gen-guide.py $(BUILD)
 
 docs-check: $(GEN_OPTIONS)
 	@./$(GEN_OPTIONS) | cmp -s - docs/options.md || \

@@ -214,6 +214,7 @@ static struct gc_sudog *gc_select_park(struct gc_g *g, chan_case *cases, struct 
     /* The waker removed every sudog of ours on its channel and may free
      * that channel as soon as its operation returns: leave it alone. */
     struct gc_sudog *won = g->param;
+    GC_CHECK(won != NULL && won->g == g);
     const struct chan *wc = won->c;
     gc_sellock(cases, lockorder, norder, wc);
     for (size_t i = 0; i < norder; i++) {

@@ -234,6 +234,7 @@ int gc_timer_start(struct gc_timer *t, int64_t when)
         GC_HOOK(timers, -1);
         return err;
     }
+    GC_CHECK(t->state == GC_TIMER_IDLE);
     t->when = when;
     t->state = GC_TIMER_PENDING;
     gc_heap_set(gc_tm.n++, t);

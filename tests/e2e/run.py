@@ -19,10 +19,15 @@ leading spaces count (report frames are indented).
 A test named race_*.c, deadlock_*.c, leak_*.c or misuse_*.c must produce a
 report, norace_*.c must not: the runner
 checks that the file's directives agree with its name, so a forgotten
-EXPECT can't turn a race test into one that always passes.
+EXPECT can't turn a race test into one that always passes. Under --dir
+(samples/, named <topic>_<variant>.c) the exit status decides instead: a
+test expecting 0 must have an EXPECT-NOT: WARNING, any other an EXPECT of
+a finding.
 
-Usage: run.py BUILD_DIR CC [CC...]   (prints one line per test and compiler,
-then "N passed, N failed").
+Usage: run.py [--dir DIR] BUILD_DIR CC [CC...]   (prints one line per test
+and compiler, then "N passed, N failed"). --dir runs the *.c files under
+DIR, recursively, instead of tests/e2e's, building them into
+BUILD_DIR/<DIR's name>/<CC>/.
 """
 import os
 import re
@@ -92,18 +97,20 @@ def pattern(text, marks, fname):
     return re.compile("^" + out + "$")
 
 
-def check(path, build, cc):
+def check(path, build, cc, suite="e2e"):
     name = os.path.basename(path)[:-2]
     d, marks = directives(path)
     problems = []
     if d["exit"] is None:
         return ["no EXPECT-EXIT directive"]
-    if name.startswith(("race_", "deadlock_", "leak_", "misuse_")) and \
-            not any("WARNING:" in e or "fatal error" in e or "panic:" in e for e in d["expect"]):
+    by_name = suite == "e2e"
+    finding = name.startswith(("race_", "deadlock_", "leak_", "misuse_")) if by_name else d["exit"] != 0
+    silent = name.startswith("norace_") if by_name else d["exit"] == 0
+    if finding and not any("WARNING:" in e or "fatal error" in e or "panic:" in e for e in d["expect"]):
         return ["finding test without an EXPECT of a WARNING, fatal error or panic line"]
-    if name.startswith("norace_") and not any(n.startswith("WARNING") for n in d["not"]):
-        return ["norace_ test without EXPECT-NOT: WARNING"]
-    outdir = os.path.join(build, "e2e", os.path.basename(cc))
+    if silent and not any(n.startswith("WARNING") for n in d["not"]):
+        return ["silent test without EXPECT-NOT: WARNING"]
+    outdir = os.path.join(build, suite, os.path.basename(cc))
     os.makedirs(outdir, exist_ok=True)
     exe = os.path.join(outdir, name)
     crace = os.path.join(build, "bin", "crace")
@@ -147,15 +154,22 @@ def check(path, build, cc):
 
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit("usage: run.py BUILD_DIR CC [CC...]")
-    build = os.path.abspath(sys.argv[1])
+    args = sys.argv[1:]
+    top, suite = HERE, "e2e"
+    if args[:1] == ["--dir"] and len(args) > 1:
+        top = os.path.abspath(args[1])
+        suite = os.path.basename(top)
+        args = args[2:]
+    if len(args) < 2:
+        sys.exit("usage: run.py [--dir DIR] BUILD_DIR CC [CC...]")
+    build = os.path.abspath(args[0])
     only = os.environ.get("E2E_ONLY")
-    tests = sorted(f for f in os.listdir(HERE) if f.endswith(".c") and (not only or only in f))
+    tests = sorted(os.path.relpath(os.path.join(d, f), top) for d, _, files in os.walk(top)
+                   for f in files if f.endswith(".c") and (not only or only in f))
     passed = failed = 0
-    for cc in sys.argv[2:]:
+    for cc in args[1:]:
         for t in tests:
-            problems = check(os.path.join(HERE, t), build, cc)
+            problems = check(os.path.join(top, t), build, cc, suite)
             if problems:
                 failed += 1
                 print("FAIL %s [%s]" % (t, cc))
@@ -164,7 +178,7 @@ def main():
             else:
                 passed += 1
                 print("ok   %s [%s]" % (t, cc))
-    print("e2e: %d passed, %d failed" % (passed, failed))
+    print("%s: %d passed, %d failed" % (suite, passed, failed))
     sys.exit(1 if failed else 0)
 
 
