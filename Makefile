@@ -58,12 +58,13 @@ $(LIBDIR)/pkgconfig/gochan.pc: runtime/gochan.pc.in Makefile
 # ---------------------------------------------------------------- detector
 # libcrace.so, the LD_PRELOAD shim: never instrumented itself, hidden
 # visibility (it exports only what it intercepts), initial-exec TLS so its
-# per-thread state costs one load. runtime/src/symbolize.c is shared with
+# per-thread state costs one load, no frame pointer (the access entry
+# points need no stack frame; stacks are unwound with DWARF CFI). runtime/src/symbolize.c is shared with
 # libgochan (compiled into each, hidden).
 DET_SRC   := $(wildcard detector/*.c) runtime/src/symbolize.c
 DET_OBJ   := $(DET_SRC:%.c=$(OBJDIR)/det/%.o)
 DET_CFLAGS := $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector -fvisibility=hidden \
-	-ftls-model=initial-exec -fno-omit-frame-pointer -pthread
+	-ftls-model=initial-exec -pthread
 DET_LIBS  := -lunwind -ldw -lelf -lpthread -ldl -latomic
 DET_SO    := $(LIBDIR)/libcrace.so
 STUB_SO   := $(LIBDIR)/libcrace_stub.so

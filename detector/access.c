@@ -123,9 +123,28 @@ static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
     }
 }
 
+/* Does an overflow cell already record cur (same epoch, its bytes, same
+ * or stronger kind)? Then, as on the inline fast path, there is nothing to
+ * check or store: read-shared data (a write, then reads by several
+ * threads: more cells than fit inline) stays read-only after its first
+ * reads. */
+static bool ovf_covers(const shadow_granule *g, shadow_cell cur)
+{
+    shadow_cell c1 = atomic_load_explicit(&g->cell[1], memory_order_relaxed);
+    if (!sc_is_ovf(c1))
+        return false;
+    for (const shadow_ovf *o = sc_to_ovf(c1); o; o = atomic_load_explicit(&o->next, memory_order_acquire))
+        for (int i = 0; i < SHADOW_OVF_CELLS; i++)
+            if (sc_covers_same_epoch(atomic_load_explicit(&o->cell[i], memory_order_relaxed), cur))
+                return true;
+    return false;
+}
+
 void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                        shadow_cell cur, uintptr_t pc, bool log)
 {
+    if (ovf_covers(g, cur))
+        return;
     struct scan sc = {.cur = cur, .t = t};
     scan_cells(&sc, g->cell, SHADOW_INLINE);
     shadow_ovf *last = NULL;
@@ -139,6 +158,14 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
         crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
     if (CRACE_UNLIKELY(sc.racy))
         report_race(t, addr, size, addr & ~(uintptr_t)7, cur, sc.racy, pc);
+}
+
+CRACE_NOINLINE void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic,
+                                            uintptr_t pc)
+{
+    crace_thread *t = crace_thr();
+    if (!t->ignore)
+        crace_access(t, addr, size, is_write, is_atomic, pc);
 }
 
 void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)

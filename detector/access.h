@@ -38,7 +38,7 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
 /* True when cell c already records what cur would: the same epoch, a
  * superset of its bytes, and the same kind, or a write of ours in this
  * epoch covering a read. */
-static inline bool sc_covers_same_epoch(shadow_cell c, shadow_cell cur)
+static inline __attribute__((always_inline)) bool sc_covers_same_epoch(shadow_cell c, shadow_cell cur)
 {
     const uint64_t kind = 0xff | SC_WRITE_BIT;
     if ((c ^ cur) & ~kind)
@@ -50,7 +50,7 @@ static inline bool sc_covers_same_epoch(shadow_cell c, shadow_cell cur)
 
 /* An access within one granule: addr .. addr + size - 1 do not cross an
  * 8-byte boundary. */
-static inline void crace_access_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_write,
+static inline __attribute__((always_inline)) void crace_access_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_write,
                                         bool is_atomic, uintptr_t pc)
 {
     shadow_granule *g = shadow_get(addr);
@@ -67,18 +67,31 @@ static inline void crace_access_granule(crace_thread *t, uintptr_t addr, size_t 
     crace_access_slow(t, g, addr, size, cur, pc, true);
 }
 
-static inline void crace_access_inline(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+/* Everything the fast path below does not settle: unknown thread, an
+ * ignored one, an access crossing a granule, shadow not yet mapped, or a
+ * granule without a cell recording this access. */
+void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
+
+/* Inlined into each entry point, so the access size is a constant there.
+ * It touches the thread pointer and two shadow cells, and either returns
+ * or tail-calls the slow path, so the compiler needs no stack frame. */
+static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t addr, size_t size, bool is_write,
+                                                                      bool is_atomic, uintptr_t pc)
 {
     crace_thread *t = crace_cur;
-    if (CRACE_UNLIKELY(!t))
-        t = crace_thread_attach();
-    if (CRACE_UNLIKELY(t->ignore))
-        return;
-    if (CRACE_LIKELY((addr & 7) + size <= 8)) {
-        crace_access_granule(t, addr, size, is_write, is_atomic, pc);
-        return;
+    if (CRACE_LIKELY(t != NULL && !t->ignore && (addr & 7) + size <= 8 && !(addr >> SHADOW_ADDR_BITS))) {
+        shadow_granule *r =
+            atomic_load_explicit(&shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_relaxed);
+        if (CRACE_LIKELY(r != NULL)) {
+            shadow_granule *g = r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
+            unsigned mask = ((1u << size) - 1) << (addr & 7);
+            shadow_cell cur = sc_make(t->epoch, mask, is_write, is_atomic);
+            if (CRACE_LIKELY(sc_covers_same_epoch(atomic_load_explicit(&g->cell[0], memory_order_relaxed), cur)) ||
+                sc_covers_same_epoch(atomic_load_explicit(&g->cell[1], memory_order_relaxed), cur))
+                return;
+        }
     }
-    crace_access(t, addr, size, is_write, is_atomic, pc);
+    crace_access_entry_slow(addr, size, is_write, is_atomic, pc);
 }
 
 #endif /* CRACE_ACCESS_H */

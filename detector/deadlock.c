@@ -84,7 +84,7 @@ static void unlink_blocked(crace_thread *t)
         while (*pp && *pp != t)
             pp = &(*pp)->onext;
         if (*pp)
-            *pp = t->onext;
+            __atomic_store_n(pp, t->onext, __ATOMIC_RELAXED);
         t->onext = NULL;
         n_blocked_on_objects--;
     }
@@ -370,7 +370,7 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
     if (obj) {
         unsigned b = obj_bucket(obj);
         t->onext = obj_table[b];
-        obj_table[b] = t;
+        __atomic_store_n(&obj_table[b], t, __ATOMIC_RELAXED); /* read unlocked by dl_wake */
         n_blocked_on_objects++;
     }
     n_blocked++;
@@ -390,10 +390,12 @@ void dl_unblock(crace_thread *t)
 
 void dl_wake(uintptr_t obj)
 {
-    /* The common case, nobody blocked on any object: no lock. A waiter
-     * that blocks concurrently is counted running by its own bracket's
-     * confirmation, never missed for good. */
-    if (__atomic_load_n(&n_blocked_on_objects, __ATOMIC_RELAXED) == 0)
+    /* The common cases, nobody blocked on any object or none in obj's
+     * bucket: no lock. A waiter registering concurrently on a lock that
+     * is being freed is caught by the global check, which asks the lock
+     * itself (wait_is_real). */
+    if (__atomic_load_n(&n_blocked_on_objects, __ATOMIC_RELAXED) == 0 ||
+        !__atomic_load_n(&obj_table[obj_bucket(obj)], __ATOMIC_RELAXED))
         return;
     gc_lock(&dl_lock);
     crace_thread *t = obj_table[obj_bucket(obj)];

@@ -90,9 +90,10 @@ static bool mutex_would_block_forever(crace_thread *thr, pthread_mutex_t *m)
  * lock-order graph how it was taken. */
 void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, uintptr_t pc)
 {
-    crace_acquire(thr, m);
     stack_id stack = crace_current_stack(thr, pc);
+    /* The acquire and the owner bookkeeping under one lookup. */
     sync_var *s = sync_lock(m, true, stack);
+    vc_join(&thr->vc, &s->vc);
     if (s->owner_gid == thr->gid && s->recursion > 0) {
         s->recursion++;
     } else {
@@ -163,13 +164,17 @@ bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind
             s->lock_stack = 0;
             s->recursion = 0;
         }
+        /* The release under the same lookup. */
+        vc_join(&s->vc, &thr->vc);
         sync_unlock(s);
+        crace_thread_tick(thr);
+    } else {
+        crace_release(thr, m);
     }
     if (!owner)
         misuse_unlock(thr, kind == PT_SPIN ? MISUSE_SPINLOCK : MISUSE_MUTEX, call, in_wait, m,
                       lock_holder(thr, m, kind), &info, pc);
     lo_released(thr, m);
-    crace_release(thr, m);
     return owner;
 }
 

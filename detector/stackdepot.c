@@ -57,6 +57,25 @@ static depot_entry **chunk_for(uint32_t id)
     return chunk;
 }
 
+static stack_id depot_insert(const uintptr_t *pcs, size_t n, uint32_t h);
+
+/* Each thread remembers the stacks it stored last, by hash: a lock taken
+ * in a loop stores the same stack every time, and finds it here without
+ * the bucket lock. An entry is valid if the depot's (immutable) copy
+ * matches. */
+#define DEPOT_CACHE 64
+static CRACE_TLS struct {
+    uint32_t hash;
+    stack_id id;
+} depot_cache[DEPOT_CACHE];
+
+static bool depot_matches(stack_id id, const uintptr_t *pcs, size_t n)
+{
+    size_t m;
+    const uintptr_t *p = depot_get(id, &m);
+    return p && m == n && memcmp(p, pcs, n * sizeof(pcs[0])) == 0;
+}
+
 stack_id depot_put(const uintptr_t *pcs, size_t n)
 {
     if (n == 0)
@@ -64,6 +83,18 @@ stack_id depot_put(const uintptr_t *pcs, size_t n)
     if (n > STACK_MAX_FRAMES)
         n = STACK_MAX_FRAMES;
     uint32_t h = hash_pcs(pcs, n);
+    unsigned slot = h % DEPOT_CACHE;
+    if (depot_cache[slot].hash == h && depot_cache[slot].id && depot_matches(depot_cache[slot].id, pcs, n))
+        return depot_cache[slot].id;
+    stack_id id = depot_insert(pcs, n, h);
+    depot_cache[slot].hash = h;
+    depot_cache[slot].id = id;
+    return id;
+}
+
+/* Finds or adds the stack in its bucket. */
+static stack_id depot_insert(const uintptr_t *pcs, size_t n, uint32_t h)
+{
     uint32_t b = h & (DEPOT_BUCKETS - 1);
     gc_lock(&buckets[b].lock);
     for (depot_entry *e = buckets[b].head; e; e = e->next) {

@@ -111,11 +111,13 @@ static void on_rmw(uintptr_t a, unsigned size, int mo, uintptr_t pc)
     if (t->ignore)
         return;
     crace_access(t, a, size, true, true, pc);
-    if (mo_acquires(mo))
+    if (mo_acquires(mo) && mo_releases(mo))
+        crace_acquire_release(t, a);
+    else if (mo_acquires(mo))
         crace_acquire(t, a);
-    if (mo_releases(mo))
+    else if (mo_releases(mo))
         crace_release(t, a);
-    else if (atomic_load_explicit(&fences_used, memory_order_relaxed)) {
+    if (!mo_releases(mo) && atomic_load_explicit(&fences_used, memory_order_relaxed)) {
         if (!mo_acquires(mo))
             relaxed_load_gather(t, a);
         relaxed_store_publish(t, a, true);
