@@ -52,7 +52,7 @@ struct scan {
     _Atomic shadow_cell *replace, *merge, *empty;
     shadow_cell replace_was, merge_was; /* their values when scanned */
     shadow_cell racy;
-    shadow_ovf *ovf; /* cell 1 points to this chain */
+    shadow_ovf *ovf; /* the last inline cell points to this chain */
 };
 
 static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n)
@@ -112,13 +112,14 @@ static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
         if (!atomic_compare_exchange_strong(&last->next, &none, o))
             shadow_ovf_release(o);
     } else {
-        /* Both inline cells hold live accesses: move cell 1 into a new
-         * overflow block and point cell 1 at it. */
-        shadow_cell c1 = atomic_load_explicit(&g->cell[1], memory_order_relaxed);
+        /* Every inline cell holds a live access: move the last one into
+         * a new overflow block and point that cell at it. */
+        _Atomic shadow_cell *last_inline = &g->cell[SHADOW_OVF_SLOT];
+        shadow_cell moved = atomic_load_explicit(last_inline, memory_order_relaxed);
         shadow_ovf *o = shadow_ovf_alloc();
-        atomic_store_explicit(&o->cell[0], c1, memory_order_relaxed);
+        atomic_store_explicit(&o->cell[0], moved, memory_order_relaxed);
         atomic_store_explicit(&o->cell[1], cur, memory_order_relaxed);
-        if (!atomic_compare_exchange_strong(&g->cell[1], &c1, sc_from_ovf(o)))
+        if (!atomic_compare_exchange_strong(last_inline, &moved, sc_from_ovf(o)))
             shadow_ovf_release(o);
     }
 }
@@ -130,10 +131,10 @@ static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
  * reads. */
 static bool ovf_covers(const shadow_granule *g, shadow_cell cur)
 {
-    shadow_cell c1 = atomic_load_explicit(&g->cell[1], memory_order_relaxed);
-    if (!sc_is_ovf(c1))
+    shadow_cell c = atomic_load_explicit(&g->cell[SHADOW_OVF_SLOT], memory_order_relaxed);
+    if (!sc_is_ovf(c))
         return false;
-    for (const shadow_ovf *o = sc_to_ovf(c1); o; o = atomic_load_explicit(&o->next, memory_order_acquire))
+    for (const shadow_ovf *o = sc_to_ovf(c); o; o = atomic_load_explicit(&o->next, memory_order_acquire))
         for (int i = 0; i < SHADOW_OVF_CELLS; i++)
             if (sc_covers_same_epoch(atomic_load_explicit(&o->cell[i], memory_order_relaxed), cur))
                 return true;
@@ -190,9 +191,9 @@ static bool range_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_
         return false;
     unsigned mask = ((1u << size) - 1) << (addr & 7);
     shadow_cell cur = sc_make(t->epoch, mask, is_write, false);
-    if (sc_covers_same_epoch(atomic_load_explicit(&g->cell[0], memory_order_relaxed), cur) ||
-        sc_covers_same_epoch(atomic_load_explicit(&g->cell[1], memory_order_relaxed), cur))
-        return false;
+    for (int i = 0; i < SHADOW_INLINE; i++)
+        if (sc_covers_same_epoch(atomic_load_explicit(&g->cell[i], memory_order_relaxed), cur))
+            return false;
     crace_access_slow(t, g, addr, size, cur, pc, false);
     return true;
 }

@@ -58,12 +58,9 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
         return;
     unsigned mask = ((1u << size) - 1) << (addr & 7);
     shadow_cell cur = sc_make(t->epoch, mask, is_write, is_atomic);
-    shadow_cell c0 = atomic_load_explicit(&g->cell[0], memory_order_relaxed);
-    if (CRACE_LIKELY(sc_covers_same_epoch(c0, cur)))
-        return;
-    shadow_cell c1 = atomic_load_explicit(&g->cell[1], memory_order_relaxed);
-    if (sc_covers_same_epoch(c1, cur))
-        return;
+    for (int i = 0; i < SHADOW_INLINE; i++)
+        if (sc_covers_same_epoch(atomic_load_explicit(&g->cell[i], memory_order_relaxed), cur))
+            return;
     crace_access_slow(t, g, addr, size, cur, pc, true);
 }
 
@@ -73,7 +70,7 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
 void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
 
 /* Inlined into each entry point, so the access size is a constant there.
- * It touches the thread pointer and two shadow cells, and either returns
+ * It touches the thread pointer and the inline shadow cells, and either returns
  * or tail-calls the slow path, so the compiler needs no stack frame. */
 static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t addr, size_t size, bool is_write,
                                                                       bool is_atomic, uintptr_t pc)
@@ -87,7 +84,8 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
             unsigned mask = ((1u << size) - 1) << (addr & 7);
             shadow_cell cur = sc_make(t->epoch, mask, is_write, is_atomic);
             if (CRACE_LIKELY(sc_covers_same_epoch(atomic_load_explicit(&g->cell[0], memory_order_relaxed), cur)) ||
-                sc_covers_same_epoch(atomic_load_explicit(&g->cell[1], memory_order_relaxed), cur))
+                sc_covers_same_epoch(atomic_load_explicit(&g->cell[1], memory_order_relaxed), cur) ||
+                sc_covers_same_epoch(atomic_load_explicit(&g->cell[2], memory_order_relaxed), cur))
                 return;
         }
     }

@@ -2,11 +2,14 @@
  * shadow.h: shadow memory, the record of past accesses to every 8-byte
  * granule of application memory.
  *
- * Each granule has two inline cells. A cell records one access class: the
- * epoch (slot, clock) of the last access of one thread, which bytes of the
- * granule it touched (mask), and whether it was a write and atomic. Cell
- * value 0 is empty; a cell with mask 0 and a non-zero value is a pointer to
- * an overflow block holding further cells. Nothing is ever evicted: a cell
+ * Each granule has three inline cells. A cell records one access class:
+ * the epoch (slot, clock) of the last access of one thread, which bytes of
+ * the granule it touched (mask), and whether it was a write and atomic.
+ * Cell value 0 is empty; a cell with mask 0 and a non-zero value is a
+ * pointer to an overflow block holding further cells (only the last inline
+ * cell, SHADOW_OVF_SLOT, ever holds one). Three inline cells hold the
+ * common read-shared pattern (one write, then reads by two threads)
+ * without an overflow block. Nothing is ever evicted: a cell
  * is dropped only when a later access that happens after it covers it
  * (same or more bytes, and a write, or both reads), which keeps every
  * access that can still race (FastTrack's rule, byte-precise).
@@ -57,7 +60,8 @@ static inline shadow_cell sc_make(uint64_t epoch, unsigned mask, bool write, boo
 }
 
 #define SHADOW_GRANULE 8u
-#define SHADOW_INLINE 2
+#define SHADOW_INLINE 3
+#define SHADOW_OVF_SLOT (SHADOW_INLINE - 1)
 typedef struct {
     _Atomic shadow_cell cell[SHADOW_INLINE];
 } shadow_granule;
