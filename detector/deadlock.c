@@ -18,6 +18,7 @@
 #include "deadlock.h"
 
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "glibc_state.h"
@@ -487,6 +488,8 @@ static void render_leak(struct sbuf *b, void *arg)
     sb_printf(b, "==================\n");
 }
 
+#define LEAK_GRACE_MS 200
+
 struct leak_scan {
     crace_thread *self;
     crace_thread *found[256];
@@ -507,7 +510,17 @@ void dl_check_leaks(void)
         return;
     struct leak_scan s = {.self = crace_cur, .n = 0};
     if (mode[0] == 'r') {
-        crace_thread_foreach(collect_running, &s);
+        /* A goroutine that has just signalled its WaitGroup may still be
+         * returning from its function: like goleak, give running ones a
+         * moment (up to LEAK_GRACE_MS) to end before calling them leaks. */
+        for (int waited = 0;; waited += 10) {
+            s.n = 0;
+            crace_thread_foreach(collect_running, &s);
+            if (s.n == 0 || waited >= LEAK_GRACE_MS)
+                break;
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
     } else {
         gc_lock(&dl_lock);
         for (crace_thread *t = blocked_head; t && s.n < 256; t = t->bnext)
