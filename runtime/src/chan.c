@@ -16,6 +16,7 @@
  * address to hooks.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -23,21 +24,30 @@
 #include "timer.h"
 
 /*
- * Contention. A contended channel lock is retried with exponential
- * backoff rather than by spinning on its cache line: the waiting thread
- * stays off the line, so the running side completes a batch of
- * operations with the line in its own cache, one line transfer per batch
- * instead of one per operation. A sender on a full buffer (or a receiver
- * on an empty one) queues and parks right away, as on an unbuffered
- * channel, rather than first spinning outside the queue until the buffer
- * changes, which kept both sides on the channel's cache line. (2 cores,
- * 1 producer and 1 consumer on a cap-1024 channel: about 11 M values/s
- * with a plain lock, 20-28 M/s with the backoff; the spin outside the
- * queue cost a third of that.)
+ * Contention. Two threads on one channel go fastest in batches: one runs
+ * a series of operations with the channel's cache line in its own cache
+ * while the other keeps off it, instead of the line moving on every
+ * operation. Hence:
+ *   - a contended channel lock is retried with exponential backoff
+ *     rather than by spinning on its cache line;
+ *   - a sender that finds a large buffer full first waits, off the line
+ *     and outside the queue, until the buffer has drained to half (or
+ *     GC_CHAN_DRAIN_NS passed), then fills it in one go. Queueing at once
+ *     would have every receive hand the sender's value over and wake it,
+ *     one wake-up per value. Small buffers are used like unbuffered
+ *     channels (request and reply), where that wait would only add
+ *     latency.
+ * Measured on 2 cores, 1 producer and 1 consumer on a cap-1024 channel:
+ * about 11 M values/s with a plain lock and immediate queueing, 13-24 M/s
+ * with the backoff, 20-30 M/s with both.
  */
 enum {
     GC_CHAN_BACKOFF_MIN = 16, /* pauses */
-    GC_CHAN_BACKOFF_MAX = 256
+    GC_CHAN_BACKOFF_MAX = 256,
+    GC_CHAN_DRAIN_MIN_CAP = 16,
+    GC_CHAN_DRAIN_NS = 50 * 1000,
+    GC_CHAN_DRAIN_POLL = 64,  /* pauses between looks at qcount */
+    GC_CHAN_DRAIN_YIELD = 4   /* polls between two sched_yield */
 };
 
 void gc_chan_lock_slow(struct chan *c)
@@ -95,6 +105,24 @@ static void gc_chan_park(struct chan *c, struct gc_waitq *q, struct gc_sudog *sg
     GC_HOOK(resume, g);
 }
 
+/* Waits, off c's cache line and without its lock, until c's full buffer
+ * has drained to half or c is closed, for at most GC_CHAN_DRAIN_NS. */
+static void gc_chan_wait_drain(struct chan *c)
+{
+    int64_t deadline = gochan_now() + GC_CHAN_DRAIN_NS;
+    size_t half = c->dataqsiz / 2;
+    for (unsigned round = 1;; round++) {
+        for (int i = 0; i < GC_CHAN_DRAIN_POLL; i++)
+            gc_cpu_relax();
+        if (gc_chan_qcount(c) <= half || __atomic_load_n(&c->closed, __ATOMIC_RELAXED))
+            return;
+        if (round % GC_CHAN_DRAIN_YIELD == 0)
+            sched_yield(); /* the receiver may be queued behind us */
+        if (gochan_now() >= deadline)
+            return;
+    }
+}
+
 /* Go's chansend. Returns false only when !block and the send would
  * block. */
 static bool gc_chansend(struct chan *c, const void *ep, bool block)
@@ -106,27 +134,36 @@ static bool gc_chansend(struct chan *c, const void *ep, bool block)
         }
         gc_park_forever(GOCHAN_WAIT_CHAN_SEND_NIL);
     }
-    gc_chan_lock(c);
-    if (c->closed) {
+    bool may_wait = block && c->dataqsiz >= GC_CHAN_DRAIN_MIN_CAP;
+    for (;;) {
+        gc_chan_lock(c);
+        if (c->closed) {
+            gc_unlock(&c->lock);
+            gc_panic(GOCHAN_PANIC_SEND_CLOSED, c);
+        }
+        struct gc_sudog *sg = gc_waitq_dequeue(&c->recvq);
+        if (sg != NULL) {
+            struct gc_g *g = gc_chan_send_direct(c, sg, ep);
+            gc_unlock(&c->lock);
+            gc_ready(g);
+            return true;
+        }
+        if (gc_chan_qcount(c) < c->dataqsiz) {
+            gc_chan_bufsend(c, ep);
+            gc_unlock(&c->lock);
+            return true;
+        }
+        if (!block) {
+            gc_unlock(&c->lock);
+            gc_hook_poll_empty();
+            return false;
+        }
+        if (!may_wait || !gc_spin_begin())
+            break;
         gc_unlock(&c->lock);
-        gc_panic(GOCHAN_PANIC_SEND_CLOSED, c);
-    }
-    struct gc_sudog *sg = gc_waitq_dequeue(&c->recvq);
-    if (sg != NULL) {
-        struct gc_g *g = gc_chan_send_direct(c, sg, ep);
-        gc_unlock(&c->lock);
-        gc_ready(g);
-        return true;
-    }
-    if (gc_chan_qcount(c) < c->dataqsiz) {
-        gc_chan_bufsend(c, ep);
-        gc_unlock(&c->lock);
-        return true;
-    }
-    if (!block) {
-        gc_unlock(&c->lock);
-        gc_hook_poll_empty();
-        return false;
+        gc_chan_wait_drain(c);
+        gc_spin_end();
+        may_wait = false;
     }
     struct gc_sudog me = {.g = gc_getg(), .c = c, .elem = (void *)ep};
     gc_chan_park(c, &c->sendq, &me, GOCHAN_WAIT_CHAN_SEND, true);
@@ -211,7 +248,7 @@ GC_API void chan_close(chan_t *c)
         gc_panic(GOCHAN_PANIC_CLOSE_CLOSED, c);
     }
     GC_HOOK(chan_close, c);
-    c->closed = true;
+    __atomic_store_n(&c->closed, true, __ATOMIC_RELAXED); /* also read by gc_chan_wait_drain */
     c->timer_kind = GC_CHAN_TIMER_NONE; /* nothing a timer does can wake anyone now */
 
     /* Collect every waiter (chained through next, free once dequeued)

@@ -70,10 +70,11 @@ struct gc_timer;
  */
 struct chan {
     gc_lock_t lock;           /* protects every mutable field below */
-    bool closed;
+    bool closed;              /* stored atomically: read without the lock by gc_chan_wait_drain */
     uint8_t timer_kind;       /* enum gc_chan_timer; cleared when the timer fires or c closes */
-    /* Written under lock; also read without it by chan_len, hence
-     * atomic (relaxed: a snapshot is all chan_len promises). */
+    /* Written under lock; also read without it (chan_len, a sender
+     * waiting for the buffer to drain), hence atomic (relaxed: only a
+     * snapshot or a hint there). */
     _Atomic size_t qcount;
     size_t sendx, recvx;      /* next slot to fill / to empty */
     struct gc_waitq recvq;    /* parked receivers */

@@ -97,6 +97,12 @@ extern bool gc_multicore;
 /* Pauses between two looks at a word someone else will change. */
 enum { GC_SPIN_POLL = 32 };
 
+/* Bracket a spin longer than GC_SPIN_POLL pauses. gc_spin_begin returns
+ * false, and the caller must not spin, when enough threads spin already
+ * (park.c). */
+bool gc_spin_begin(void);
+void gc_spin_end(void);
+
 /* Must be called before g becomes visible to any waker. */
 static inline void gc_park_prepare(struct gc_g *g)
 {

@@ -61,7 +61,7 @@ static void gc_spin_result(struct gc_g *g, bool worth_it)
     }
 }
 
-static bool gc_spin_begin(void)
+bool gc_spin_begin(void)
 {
     if (atomic_load_explicit(&gc_spinners, memory_order_relaxed) >= gc_max_spinners)
         return false;
@@ -71,7 +71,7 @@ static bool gc_spin_begin(void)
     return false;
 }
 
-static void gc_spin_end(void)
+void gc_spin_end(void)
 {
     atomic_fetch_sub_explicit(&gc_spinners, 1, memory_order_relaxed);
 }

@@ -95,7 +95,7 @@ static void test_defaults(void **state)
     assert_string_equal(opts.log_path, "stderr");
     assert_string_equal(opts.report_format, "text");
     assert_true(opts.report_atomic_races);
-    assert_int_equal(opts.verbosity, 0);
+    assert_int_equal(opts.busy_select_threshold, 1000000);
     /* Before options_init, the global holds the defaults too. */
     assert_true(options_equal(&crace_opts, &opts));
 }
@@ -108,9 +108,9 @@ static void test_each_type(void **state)
     assert_true(opts.halt_on_error);
     assert_string_equal(opts.strip_path_prefix, "/src/");
     assert_int_equal(opts.history_size, 7);
-    assert_int_equal(parse("report_atomic_races=0 verbosity=+2 exitcode=0"), 0);
+    assert_int_equal(parse("report_atomic_races=0 busy_select_threshold=+2 exitcode=0"), 0);
     assert_false(opts.report_atomic_races);
-    assert_int_equal(opts.verbosity, 2);
+    assert_int_equal(opts.busy_select_threshold, 2);
     assert_int_equal(opts.exitcode, 0);
 }
 
@@ -130,9 +130,9 @@ static void test_separators(void **state)
     assert_int_equal(parse("exitcode=1:halt_on_error=yes"), 0);
     assert_int_equal(opts.exitcode, 1);
     assert_true(opts.halt_on_error);
-    assert_int_equal(parse("  :exitcode=2 \t verbosity=1:\nhistory_size=0 : "), 0);
+    assert_int_equal(parse("  :exitcode=2 \t busy_select_threshold=1:\nhistory_size=0 : "), 0);
     assert_int_equal(opts.exitcode, 2);
-    assert_int_equal(opts.verbosity, 1);
+    assert_int_equal(opts.busy_select_threshold, 1);
     assert_int_equal(opts.history_size, 0);
     /* A colon ends an unquoted value: "a:b" is two pairs. */
     assert_int_equal(parse("log_path=/tmp/x:exitcode=9"), 0);
@@ -194,9 +194,10 @@ static void test_bad_ints(void **state)
     assert_parse_fails("exitcode=12abc",
                        "bad value '12abc' for option 'exitcode': expected an integer in 0..255");
     assert_parse_fails("exitcode=", "bad value '' for option 'exitcode': expected an integer in 0..255");
-    assert_parse_fails("verbosity=99999999999999999999999",
-                       "bad value '99999999999999999999999' for option 'verbosity': expected an integer >= 0");
-    assert_parse_fails("verbosity=0x10", "bad value '0x10' for option 'verbosity': expected an integer >= 0");
+    assert_parse_fails("busy_select_threshold=99999999999999999999999",
+                       "bad value '99999999999999999999999' for option 'busy_select_threshold': expected an integer >= 0");
+    assert_parse_fails("busy_select_threshold=0x10",
+                       "bad value '0x10' for option 'busy_select_threshold': expected an integer >= 0");
 }
 
 static void test_ranges(void **state)
@@ -212,7 +213,8 @@ static void test_ranges(void **state)
     assert_int_equal(parse("exitcode=255"), 0);
     assert_parse_fails("exitcode=256", "bad value '256' for option 'exitcode': expected an integer in 0..255");
     assert_parse_fails("exitcode=-1", "bad value '-1' for option 'exitcode': expected an integer in 0..255");
-    assert_parse_fails("verbosity=-3", "bad value '-3' for option 'verbosity': expected an integer >= 0");
+    assert_parse_fails("busy_select_threshold=-3",
+                       "bad value '-3' for option 'busy_select_threshold': expected an integer >= 0");
     assert_int_equal(parse("report_format=text"), 0);
     assert_parse_fails("report_format=json",
                        "bad value 'json' for option 'report_format': expected one of: text");
@@ -363,7 +365,7 @@ static void test_help_lists_every_option(void **state)
     assert_non_null(strstr(out, "  log_path (string: stderr, stdout or a path prefix; default: stderr)\n"));
     assert_non_null(strstr(out, "  report_format (string: text; default: text)\n"));
     assert_non_null(strstr(out, "  report_atomic_races (bool: 0, 1, true, false, yes, no; default: true)\n"));
-    assert_non_null(strstr(out, "  verbosity (int: >= 0; default: 0)\n"));
+    assert_non_null(strstr(out, "  busy_select_threshold (int: >= 0; default: 1000000)\n"));
     assert_non_null(strstr(out, "  history_size (int: 0..7; default: 2)\n"));
     for (size_t i = 0; i < N_OPTIONS; i++) {
         char line[128];
