@@ -18,6 +18,7 @@
 #include "deadlock.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include "lock.h"
 #include "options.h"
 #include "report.h"
+#include "report_json.h"
 #include "stackfmt.h"
 #include "sync.h"
 #include "textbuf.h"
@@ -121,7 +123,10 @@ static uint64_t waits_for(const crace_thread *t, stack_id *lock_stack)
     return 0;
 }
 
-static void put_created(struct sbuf *b, uintptr_t obj, const char *what, enum stack_style style)
+/* Where obj was created, printed and recorded with f's objects
+ * (fo, when not NULL, is obj's entry there). */
+static void put_created(struct sbuf *b, uintptr_t obj, const char *what, enum stack_style style,
+                        struct crace_finding *f, struct finding_object *fo)
 {
     sync_var *s = sync_lock(obj, false, 0);
     stack_id creation = s ? s->creation : 0;
@@ -129,13 +134,35 @@ static void put_created(struct sbuf *b, uintptr_t obj, const char *what, enum st
         sync_unlock(s);
     if (creation) {
         sb_printf(b, "%s created at:\n", what);
+        finding_stack_depot(f, b, 0, creation);
+        if (fo)
+            fo->created_at = finding_depot(creation, &fo->n_created_at);
         stackfmt_depot(b, creation, style);
     }
 }
 
+/* t as a goroutine of f: its wait, stack and creation. */
+static struct finding_goroutine *note_goroutine(struct crace_finding *f, const crace_thread *t)
+{
+    struct finding_goroutine *g = finding_goroutine(f, t->gid, t->wait.blocked ? t->wait.reason : "running");
+    if (t->gid != 1) {
+        g->created_by = t->parent_gid;
+        g->created_at = finding_depot(t->creation_stack, &g->n_created_at);
+    }
+    if (t->wait.blocked) {
+        g->stack = finding_depot(t->wait.stack, &g->n_stack);
+        if (!g->stack) {
+            static const uintptr_t none[1];
+            g->stack = none; /* blocked, stack unknown: [] rather than absent */
+        }
+        g->waits_on = t->wait.kind != WAIT_THREAD ? t->wait.obj : 0;
+    }
+    return g;
+}
+
 /* What t waits on, beyond Go's dump: the object, where it was created,
  * and for a mutex who holds it and where it was locked. */
-static void put_wait_details(struct sbuf *b, const crace_thread *t)
+static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace_finding *f)
 {
     const char *what = object_names[t->wait.kind];
     if (t->wait.kind == WAIT_NONE || !t->wait.obj)
@@ -147,33 +174,44 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t)
         return;
     }
     sb_printf(b, "... waits on %s 0x%012lx", what, (unsigned long)t->wait.obj);
+    struct finding_object *fo = finding_object(f, what, t->wait.obj);
     stack_id lock_stack;
     uint64_t owner = waits_for(t, &lock_stack);
+    if (t->wait.kind == WAIT_MUTEX)
+        fo->held_by = (int64_t)owner;
     if (owner) {
         sb_printf(b, " held by goroutine %llu, locked at:\n", (unsigned long long)owner);
+        finding_stack_depot(f, b, owner, lock_stack);
         stackfmt_depot(b, lock_stack, STACK_STYLE_DUMP);
     } else {
         sb_printf(b, "\n");
     }
     char title[64];
     snprintf(title, sizeof(title), "... %s", what);
-    put_created(b, t->wait.obj, title, STACK_STYLE_DUMP);
+    put_created(b, t->wait.obj, title, STACK_STYLE_DUMP, f, fo);
 }
 
-static void render_and_emit(enum report_kind kind, void (*render)(struct sbuf *b, void *arg), void *arg)
+static void render_and_emit(enum report_kind kind,
+                            void (*render)(struct sbuf *b, void *arg, struct crace_finding *f), void *arg)
 {
     enum { CAP = 256 * 1024 };
     struct sbuf b = {crace_alloc(CAP), CAP, 0};
-    render(&b, arg);
-    report_emit_text(kind, b.buf, b.len);
+    struct crace_finding *f = crace_alloc(sizeof(*f));
+    finding_init(f, kind, NULL);
+    render(&b, arg, f);
+    report_emit_finding(f, b.buf, b.len);
+    crace_free(f);
     crace_free(b.buf);
 }
 
 /* ---------------------------------------------------------------- global */
 
-static void render_global(struct sbuf *b, void *arg)
+static void render_global(struct sbuf *b, void *arg, struct crace_finding *f)
 {
     (void)arg;
+    size_t shown = 0;
+    struct sbuf msg = {f->message, sizeof(f->message), 0};
+    sb_printf(&msg, "All goroutines are asleep - deadlock!");
     sb_printf(b, "fatal error: all goroutines are asleep - deadlock!\n");
     /* Go lists goroutines by number. */
     uint64_t last = 0;
@@ -186,10 +224,21 @@ static void render_global(struct sbuf *b, void *arg)
             break;
         last = next->gid;
         sb_printf(b, "\ngoroutine %llu [%s]:\n", (unsigned long long)next->gid, next->wait.reason);
+        struct finding_goroutine *g = note_goroutine(f, next);
+        finding_stack_depot(f, b, next->gid, next->wait.stack);
+        char at[256], key[512];
+        finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
+        finding_key(f, key);
+        if (shown++ < 3)
+            sb_printf(&msg, "%s goroutine %llu [%s] at %s", shown > 1 ? "," : "", (unsigned long long)next->gid,
+                      next->wait.reason, at);
+        else if (shown == 4)
+            sb_printf(&msg, ", ...");
         stackfmt_depot(b, next->wait.stack, STACK_STYLE_DUMP);
-        put_wait_details(b, next);
+        put_wait_details(b, next, f);
         if (next->gid != 1 && next->creation_stack) {
             sb_printf(b, "created by goroutine %llu at:\n", (unsigned long long)next->parent_gid);
+            finding_stack_depot(f, b, next->parent_gid, next->creation_stack);
             stackfmt_depot(b, next->creation_stack, STACK_STYLE_DUMP);
         }
     }
@@ -212,14 +261,23 @@ struct cycle {
     size_t n;
 };
 
-static void render_cycle(struct sbuf *b, void *arg)
+static void render_cycle(struct sbuf *b, void *arg, struct crace_finding *f)
 {
     const struct cycle *c = arg;
+    struct sbuf msg = {f->message, sizeof(f->message), 0};
+    sb_printf(&msg, "Deadlock: goroutines");
+    char ats[64][256];
+    size_t n_ats = 0;
     sb_printf(b, "==================\nWARNING: DEADLOCK\n");
     sb_printf(b, "Goroutines waiting for each other in a cycle:");
     for (size_t i = 0; i < c->n; i++)
         sb_printf(b, " %llu ->", (unsigned long long)c->member[i]->gid);
     sb_printf(b, " %llu\n", (unsigned long long)c->member[0]->gid);
+    for (size_t i = 0; i < c->n; i++) {
+        sb_printf(&msg, " %llu ->", (unsigned long long)c->member[i]->gid);
+        f->cycle[f->n_cycle++] = c->member[i]->gid;
+    }
+    sb_printf(&msg, " %llu wait for each other (", (unsigned long long)c->member[0]->gid);
     for (size_t i = 0; i < c->n; i++) {
         const crace_thread *t = c->member[i];
         sb_printf(b, "\nGoroutine %llu blocks in %s on %s 0x%012lx", (unsigned long long)t->gid,
@@ -228,13 +286,31 @@ static void render_cycle(struct sbuf *b, void *arg)
             sb_printf(b, " held by goroutine %llu:\n", (unsigned long long)c->owner[i]);
         else
             sb_printf(b, " (goroutine %llu):\n", (unsigned long long)c->owner[i]);
+        struct finding_goroutine *g = note_goroutine(f, t);
+        finding_stack_depot(f, b, t->gid, t->wait.stack);
+        char at[256], key[512];
+        finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
+        finding_key(f, key);
+        bool seen = false;
+        for (size_t k = 0; k < n_ats; k++)
+            seen |= strcmp(ats[k], at) == 0;
+        if (!seen)
+            snprintf(ats[n_ats++], sizeof(ats[0]), "%s", at);
+        if (t->wait.kind != WAIT_THREAD) {
+            struct finding_object *fo = finding_object(f, object_names[t->wait.kind], t->wait.obj);
+            fo->held_by = (int64_t)c->owner[i];
+        }
         stackfmt_depot(b, t->wait.stack, STACK_STYLE_REPORT);
         if (t->wait.kind == WAIT_MUTEX && c->lock_stack[i]) {
             sb_printf(b, "\nMutex 0x%012lx locked by goroutine %llu at:\n", (unsigned long)t->wait.obj,
                       (unsigned long long)c->owner[i]);
+            finding_stack_depot(f, b, c->owner[i], c->lock_stack[i]);
             stackfmt_depot(b, c->lock_stack[i], STACK_STYLE_REPORT);
         }
     }
+    for (size_t k = 0; k < n_ats; k++)
+        sb_printf(&msg, "%s%s", k ? ", " : "", ats[k]);
+    sb_printf(&msg, ")");
     sb_printf(b, "==================\n");
 }
 
@@ -471,19 +547,34 @@ void dl_timers(int delta)
 
 /* ---------------------------------------------------------------- leaks */
 
-static void render_leak(struct sbuf *b, void *arg)
+static void render_leak(struct sbuf *b, void *arg, struct crace_finding *f)
 {
     const crace_thread *t = arg;
+    struct finding_goroutine *g = note_goroutine(f, t);
+    char at[256], key[512];
     sb_printf(b, "==================\nWARNING: GOROUTINE LEAK\n");
     if (t->wait.blocked) {
         sb_printf(b, "Goroutine %llu [%s] blocked forever at:\n", (unsigned long long)t->gid, t->wait.reason);
+        finding_stack_depot(f, b, t->gid, t->wait.stack);
+        finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
+        snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: blocked forever in %s at %s",
+                 (unsigned long long)t->gid, t->wait.reason, at);
         stackfmt_depot(b, t->wait.stack, STACK_STYLE_REPORT);
-        put_wait_details(b, t);
+        put_wait_details(b, t, f);
     } else {
         sb_printf(b, "Goroutine %llu still running at exit\n", (unsigned long long)t->gid);
+        snprintf(key, sizeof(key), "running");
+        snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: still running at exit",
+                 (unsigned long long)t->gid);
     }
     sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)t->gid,
               t->wait.blocked ? "blocked" : "running");
+    finding_stack_depot(f, b, t->parent_gid, t->creation_stack);
+    char cat[256], ckey[512], full[1100];
+    finding_where(g->created_at, g->n_created_at, true, cat, sizeof(cat), ckey, sizeof(ckey));
+    /* One part: the order matters ("where it blocks|where it was made"). */
+    snprintf(full, sizeof(full), "%s|%s", key, ckey);
+    finding_key(f, full);
     stackfmt_depot(b, t->creation_stack, STACK_STYLE_REPORT);
     sb_printf(b, "==================\n");
 }

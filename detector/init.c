@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "options.h"
+#include "report_json.h"
 #include "shadow.h"
 #include "sync.h"
 #include "thread.h"
@@ -20,6 +21,7 @@ void crace_init(void)
         return; /* done, or under way on this thread (re-entered) */
     options_init();
     output_init();
+    report_json_init();
     shadow_init();
     sync_init();
     crace_inited = true;

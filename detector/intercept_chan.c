@@ -22,6 +22,7 @@
  * are counted per thread to catch a busy select loop.
  */
 #include <dlfcn.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,6 +33,7 @@
 #include "lock.h"
 #include "options.h"
 #include "report.h"
+#include "report_json.h"
 #include "stackfmt.h"
 #include "symbolize.h"
 #include "sync.h"
@@ -278,7 +280,7 @@ static void h_wg_wait_end(const waitgroup_t *wg)
 /* ---------------------------------------------------------------- panics */
 
 /* What the shim knows of the channel c: where it was closed and created. */
-static void put_chan_history(struct sbuf *b, const void *c)
+static void put_chan_history(struct sbuf *b, const void *c, struct crace_finding *f)
 {
     stack_id creation = 0, closed_at = 0;
     uint64_t closer = 0;
@@ -295,15 +297,19 @@ static void put_chan_history(struct sbuf *b, const void *c)
     if (closed_at) {
         sb_printf(b, "channel 0x%012lx was closed by goroutine %llu at:\n", (unsigned long)c,
                   (unsigned long long)closer);
+        finding_stack_depot(f, b, closer, closed_at);
         stackfmt_depot(b, closed_at, STACK_STYLE_DUMP);
     }
+    struct finding_object *fo = finding_object(f, "channel", (uintptr_t)c);
+    fo->created_at = finding_depot(creation, &fo->n_created_at);
     if (creation) {
         sb_printf(b, "channel 0x%012lx created at:\n", (unsigned long)c);
+        finding_stack_depot(f, b, 0, creation);
         stackfmt_depot(b, creation, STACK_STYLE_DUMP);
     }
 }
 
-static void put_wg_history(struct sbuf *b, const void *wg)
+static void put_wg_history(struct sbuf *b, const void *wg, struct crace_finding *f)
 {
     struct wg_info wi = {0, 0};
     sync_var *s = sync_lock((uintptr_t)wg, false, 0);
@@ -315,8 +321,102 @@ static void put_wg_history(struct sbuf *b, const void *wg)
     if (wi.zero_at) {
         sb_printf(b, "waitgroup 0x%012lx counter last reached zero in goroutine %llu at:\n", (unsigned long)wg,
                   (unsigned long long)wi.zero_gid);
+        finding_stack_depot(f, b, wi.zero_gid, wi.zero_at);
         stackfmt_depot(b, wi.zero_at, STACK_STYLE_DUMP);
     }
+    finding_object(f, "waitgroup", (uintptr_t)wg);
+}
+
+/* libgochan printed "panic: ..." and the goroutine's stack, and exits 2
+ * when this returns: what the shim knows of obj, in the same dump layout,
+ * to the same stream (stderr), then the summary of the findings so far. */
+/* libgochan's own frames, which its panic stack leaves out: runtime
+ * names (as runtime/src/panic.c tells them) in libgochan. */
+static int probe_runtime(const struct gc_frame *f, void *arg)
+{
+    static const char *const prefixes[] = {"gc_", "chan_", "waitgroup_", "context_", "gochan_"};
+    bool *runtime = arg;
+    const char *fn = f->function;
+    if (gc_frame_is_hidden(f) && !(f->module && strstr(f->module, "libgochan")))
+        return 0; /* the shim's own frames */
+    *runtime = false;
+    if (!fn)
+        return 0;
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (strncmp(fn, prefixes[i], strlen(prefixes[i])) == 0)
+            *runtime = true;
+    if (strcmp(fn, "go") == 0)
+        *runtime = true;
+    return 0;
+}
+
+static size_t skip_runtime(const uintptr_t *pcs, size_t n)
+{
+    size_t i = 0;
+    for (; i < n; i++) {
+        bool runtime = true; /* hidden frames (the shim's) are skipped too */
+        gc_symbolize(pcs[i], true, probe_runtime, &runtime);
+        if (!runtime)
+            break;
+    }
+    return i;
+}
+
+/* One frame as libgochan's gc_print_stack prints it (runtime/src/
+ * symbolize.c), unshortened: "f()\n\tfile:line +0xoff\n", an inlined
+ * call as "f(...)\n\tfile:line\n". */
+static int put_gochan_frame(const struct gc_frame *f, void *arg)
+{
+    struct sbuf *b = arg;
+    if (gc_frame_is_hidden(f))
+        return 0;
+    const char *fn = f->function ? f->function : "??";
+    if (f->file && f->inlined)
+        sb_printf(b, "%s(...)\n\t%s:%d\n", fn, f->file, f->line);
+    else if (f->file)
+        sb_printf(b, "%s()\n\t%s:%d +0x%lx\n", fn, f->file, f->line, (unsigned long)f->func_offset);
+    else
+        sb_printf(b, "%s()\n\t%s +0x%lx\n", fn, f->module ? f->module : "??", (unsigned long)f->func_offset);
+    return 0;
+}
+
+/* The panic's record: libgochan printed "panic: MSG", the goroutine's
+ * stack and (to stderr, as the text below) what the shim adds; the text
+ * is rebuilt from the message and the stack unwound here, which are what
+ * libgochan printed. Written before libgochan exits. */
+static void panic_record(crace_thread *t, const char *msg, const uintptr_t *pcs, size_t n, const struct sbuf *extra,
+                         struct crace_finding *f)
+{
+    enum { CAP = 64 * 1024 };
+    struct sbuf b = {crace_alloc(CAP), CAP, 0};
+    sb_printf(&b, "panic: %s\n\ngoroutine %llu [running]:\n", msg, (unsigned long long)t->gid);
+    /* The panicking stack comes first in the record, as in the text. */
+    struct finding_stack first = {.gid = t->gid, .pcs = pcs, .n = n};
+    snprintf(first.title, sizeof(first.title), "goroutine %llu [running]", (unsigned long long)t->gid);
+    if (f->n_stacks < FINDING_STACKS) {
+        memmove(&f->stack[1], &f->stack[0], f->n_stacks * sizeof(f->stack[0]));
+        f->stack[0] = first;
+        f->n_stacks++;
+    }
+    struct finding_goroutine *g = finding_goroutine(f, t->gid, "running");
+    g->stack = pcs;
+    g->n_stack = n;
+    if (t->gid != 1) {
+        g->created_by = t->parent_gid;
+        g->created_at = finding_depot(t->creation_stack, &g->n_created_at);
+    }
+    for (size_t i = 0; i < n; i++)
+        gc_symbolize(pcs[i], true, put_gochan_frame, &b);
+    if (extra->len)
+        sb_printf(&b, "\n%s", extra->buf);
+    char at[256], key[512], who[64], full[1024];
+    finding_where(pcs, n, false, at, sizeof(at), key, sizeof(key));
+    snprintf(f->message, sizeof(f->message), "panic: %s at %s (%s)", msg, at,
+             finding_gname(t->gid, who, sizeof(who)));
+    snprintf(full, sizeof(full), "%s|%s", msg, key);
+    finding_key(f, full);
+    report_json_write(f, b.buf, b.len);
+    crace_free(b.buf);
 }
 
 /* libgochan printed "panic: ..." and the goroutine's stack, and exits 2
@@ -324,19 +424,23 @@ static void put_wg_history(struct sbuf *b, const void *wg)
  * to the same stream (stderr), then the summary of the findings so far. */
 static void h_panic(enum gochan_panic_kind kind, const void *obj, const char *msg)
 {
-    (void)msg;
     crace_thread *t = enter();
+    uintptr_t pcs[STACK_MAX_FRAMES];
+    size_t n = gc_unwind(pcs, STACK_MAX_FRAMES, 0);
+    size_t skip = skip_runtime(pcs, n);
     enum { CAP = 16 * 1024 };
     struct sbuf b = {crace_alloc(CAP), CAP, 0};
+    struct crace_finding *f = crace_alloc(sizeof(*f));
+    finding_init(f, REPORT_PANIC, NULL);
     if (obj) {
         switch (kind) {
         case GOCHAN_PANIC_CLOSE_CLOSED:
         case GOCHAN_PANIC_SEND_CLOSED:
         case GOCHAN_PANIC_FREE_BLOCKED:
-            put_chan_history(&b, obj);
+            put_chan_history(&b, obj, f);
             break;
         case GOCHAN_PANIC_WG_NEGATIVE:
-            put_wg_history(&b, obj);
+            put_wg_history(&b, obj, f);
             break;
         case GOCHAN_PANIC_CLOSE_NIL:
         case GOCHAN_PANIC_USER:
@@ -348,6 +452,8 @@ static void h_panic(enum gochan_panic_kind kind, const void *obj, const char *ms
         output_write_fd(2, "\n", 1);
         output_write_fd(2, b.buf, b.len);
     }
+    panic_record(t, msg ? msg : "", pcs + skip, n - skip, &b, f);
+    crace_free(f);
     crace_free(b.buf);
     report_print_summary();
     leave(t);
@@ -398,18 +504,35 @@ static void report_busy(crace_thread *t, uint64_t polls, int64_t elapsed_ns)
                                (unsigned long long)(elapsed_ns > 0 ? elapsed_ns : 1);
     enum { CAP = 16 * 1024 };
     struct sbuf b = {crace_alloc(CAP), CAP, 0};
+    struct crace_finding *f = crace_alloc(sizeof(*f));
+    finding_init(f, REPORT_BUSY_SELECT, NULL);
+    struct finding_goroutine *g = finding_goroutine(f, t->gid, "running");
+    g->stack = finding_depot(stack, &g->n_stack);
+    if (t->gid != 1) {
+        g->created_by = t->parent_gid;
+        g->created_at = finding_depot(t->creation_stack, &g->n_created_at);
+    }
+    char at[256], key[512], who[64];
+    finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
+    finding_key(f, key);
+    snprintf(f->message, sizeof(f->message),
+             "Busy select loop: %s spins in a select with a default case at %s",
+             finding_gname(t->gid, who, sizeof(who)), at);
     sb_printf(&b, "==================\nWARNING: BUSY SELECT LOOP\n");
     sb_printf(&b,
               "Goroutine %llu runs a select with a default case that found nothing ready %llu times in 1 s, "
               "burning a CPU:\n",
               (unsigned long long)t->gid, per_s);
+    finding_stack_depot(f, &b, t->gid, stack);
     stackfmt_depot(&b, stack, STACK_STYLE_REPORT);
     if (t->creation_stack) {
         sb_printf(&b, "\nGoroutine %llu (running) created at:\n", (unsigned long long)t->gid);
+        finding_stack_depot(f, &b, t->parent_gid, t->creation_stack);
         stackfmt_depot(&b, t->creation_stack, STACK_STYLE_REPORT);
     }
     sb_printf(&b, "==================\n");
-    report_emit_text(REPORT_BUSY_SELECT, b.buf, b.len);
+    report_emit_finding(f, b.buf, b.len);
+    crace_free(f);
     crace_free(b.buf);
 }
 

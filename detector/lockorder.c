@@ -49,12 +49,14 @@
  */
 #include "lockorder.h"
 
+#include <stdio.h>
 #include <stdatomic.h>
 #include <string.h>
 
 #include "lock.h"
 #include "options.h"
 #include "report.h"
+#include "report_json.h"
 #include "rt.h"
 #include "stackfmt.h"
 #include "textbuf.h"
@@ -437,8 +439,10 @@ static void probe_gid(crace_thread *t, void *arg)
         p->running = true;
 }
 
-static void render_cycle(struct sbuf *b, const struct lo_cycle *c)
+static void render_cycle(struct sbuf *b, const struct lo_cycle *c, struct crace_finding *f)
 {
+    struct sbuf msg = {f->message, sizeof(f->message), 0};
+    sb_printf(&msg, "Lock order inversion: ");
     sb_printf(b, "==================\nWARNING: POTENTIAL DEADLOCK\nCycle in lock order graph:");
     for (size_t i = 0; i < c->n; i++)
         sb_printf(b, " M%zu (0x%012lx) =>", i + 1, (unsigned long)c->link[i].from);
@@ -448,9 +452,21 @@ static void render_cycle(struct sbuf *b, const struct lo_cycle *c)
         size_t from = i + 1, to = (i + 1) % c->n + 1;
         sb_printf(b, "\nMutex M%zu %s here while holding mutex M%zu in goroutine %llu:\n", to,
                   l->modes & MODE_TO_READ ? "read-acquired" : "acquired", from, (unsigned long long)l->gid);
+        finding_stack_depot(f, b, l->gid, l->to_stack);
+        size_t n;
+        const uintptr_t *pcs = finding_depot(l->to_stack, &n);
+        char at[256], key[512], who[64];
+        finding_where(pcs, n, false, at, sizeof(at), key, sizeof(key));
+        finding_key(f, key);
+        sb_printf(&msg, "%sM%zu %s while holding M%zu at %s (%s)", i ? ", " : "", to,
+                  l->modes & MODE_TO_READ ? "read-acquired" : "acquired", from, at,
+                  finding_gname(l->gid, who, sizeof(who)));
+        struct finding_object *fo = finding_object(f, "mutex", l->from);
+        snprintf(fo->name, sizeof(fo->name), "M%zu", from);
         stackfmt_depot(b, l->to_stack, STACK_STYLE_REPORT);
         sb_printf(b, "\nMutex M%zu previously %s by the same goroutine here:\n", from,
                   l->modes & MODE_FROM_READ ? "read-acquired" : "acquired");
+        finding_stack_depot(f, b, l->gid, l->from_stack);
         stackfmt_depot(b, l->from_stack, STACK_STYLE_REPORT);
     }
     /* Each goroutine once, as a race report names them. */
@@ -465,6 +481,9 @@ static void render_cycle(struct sbuf *b, const struct lo_cycle *c)
         crace_thread_foreach(probe_gid, &p);
         sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)l->gid,
                   p.running ? "running" : "finished");
+        struct finding_goroutine *g = finding_goroutine(f, l->gid, p.running ? "running" : "finished");
+        g->created_at = finding_depot(l->creation, &g->n_created_at);
+        finding_stack_depot(f, b, 0, l->creation);
         stackfmt_depot(b, l->creation, STACK_STYLE_REPORT);
     }
     sb_printf(b, "==================\n");
@@ -474,8 +493,11 @@ static void report_cycle(const struct lo_cycle *c)
 {
     enum { CAP = 64 * 1024 };
     struct sbuf b = {crace_alloc(CAP), CAP, 0};
-    render_cycle(&b, c);
-    report_emit_text(REPORT_POTENTIAL_DEADLOCK, b.buf, b.len);
+    struct crace_finding *f = crace_alloc(sizeof(*f));
+    finding_init(f, REPORT_POTENTIAL_DEADLOCK, NULL);
+    render_cycle(&b, c, f);
+    report_emit_finding(f, b.buf, b.len);
+    crace_free(f);
     crace_free(b.buf);
 }
 

@@ -29,9 +29,12 @@
  */
 #include "misuse.h"
 
+#include <stdio.h>
+
 #include "access.h"
 #include "lock.h"
 #include "report.h"
+#include "report_json.h"
 #include "rt.h"
 #include "stackfmt.h"
 #include "sync.h"
@@ -107,29 +110,49 @@ static bool first_time(enum misuse_kind kind, uintptr_t pc)
     return true;
 }
 
-static void render(struct sbuf *b, const struct misuse *m)
+static void render(struct sbuf *b, const struct misuse *m, struct crace_finding *f)
 {
     const char *noun = object_nouns[m->object];
     unsigned long addr = (unsigned long)m->addr;
     unsigned long long gid = (unsigned long long)m->gid;
     sb_printf(b, "==================\nWARNING: MISUSE OF %s\n", object_titles[m->object]);
+    snprintf(f->title, sizeof(f->title), "MISUSE OF %s", object_titles[m->object]);
+    struct finding_object *fo = finding_object(f, noun, m->addr);
+    fo->created_at = finding_depot(m->creation, &fo->n_created_at);
+    struct finding_goroutine *g = finding_goroutine(f, m->gid, "running");
+    g->stack = finding_depot(m->stack, &g->n_stack);
+    char at[256], key[512], who[64];
+    finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
+    char full[700];
+    snprintf(full, sizeof(full), "%s|%s", f->title, key);
+    finding_key(f, full);
+    /* The heading's words, without addresses: "Misuse of mutex:
+     * pthread_mutex_unlock of unlocked mutex at pool.c:88 (main goroutine)". */
+    struct sbuf msg = {f->message, sizeof(f->message), 0};
+    sb_printf(&msg, "Misuse of %s: ", noun);
     switch (m->kind) {
     case MISUSE_UNLOCK_UNLOCKED:
         sb_printf(b, "%s %s unlocked %s 0x%012lx by goroutine %llu:\n", m->call, m->in_wait ? "with" : "of",
                   noun, addr, gid);
+        sb_printf(&msg, "%s %s unlocked %s", m->call, m->in_wait ? "with" : "of", noun);
         break;
     case MISUSE_UNLOCK_NOT_OWNER:
         sb_printf(b, "%s %s %s 0x%012lx by goroutine %llu, which does not hold it:\n", m->call,
                   m->in_wait ? "with" : "of", noun, addr, gid);
+        sb_printf(&msg, "%s %s %s not held", m->call, m->in_wait ? "with" : "of", noun);
         break;
     case MISUSE_DESTROY_LOCKED:
         sb_printf(b, "%s of locked %s 0x%012lx by goroutine %llu:\n", m->call, noun, addr, gid);
+        sb_printf(&msg, "%s of locked %s", m->call, noun);
         break;
     case MISUSE_COND_TWO_MUTEXES:
         sb_printf(b, "%s on %s 0x%012lx with mutex 0x%012lx by goroutine %llu:\n", m->call, noun, addr,
                   (unsigned long)m->mutex, gid);
+        sb_printf(&msg, "%s on %s with a second mutex", m->call, noun);
         break;
     }
+    sb_printf(&msg, " at %s (%s)", at, finding_gname(m->gid, who, sizeof(who)));
+    finding_stack_depot(f, b, m->gid, m->stack);
     stackfmt_depot(b, m->stack, STACK_STYLE_REPORT);
 
     switch (m->kind) {
@@ -140,6 +163,8 @@ static void render(struct sbuf *b, const struct misuse *m)
         if (m->other_gid && m->other_stack) {
             sb_printf(b, "\n%s 0x%012lx is held by goroutine %llu, locked at:\n", object_caps[m->object], addr,
                       (unsigned long long)m->other_gid);
+            fo->held_by = (int64_t)m->other_gid;
+            finding_stack_depot(f, b, m->other_gid, m->other_stack);
             stackfmt_depot(b, m->other_stack, STACK_STYLE_REPORT);
         } else if (m->other_gid) {
             sb_printf(b, "\n%s 0x%012lx is held by goroutine %llu.\n", object_caps[m->object], addr,
@@ -151,11 +176,13 @@ static void render(struct sbuf *b, const struct misuse *m)
     case MISUSE_COND_TWO_MUTEXES:
         sb_printf(b, "\n%s 0x%012lx is in use with mutex 0x%012lx by goroutine %llu, waiting at:\n",
                   object_caps[m->object], addr, (unsigned long)m->other_mutex, (unsigned long long)m->other_gid);
+        finding_stack_depot(f, b, m->other_gid, m->other_stack);
         stackfmt_depot(b, m->other_stack, STACK_STYLE_REPORT);
         break;
     }
     if (m->creation) {
         sb_printf(b, "\n%s 0x%012lx created at:\n", object_caps[m->object], addr);
+        finding_stack_depot(f, b, 0, m->creation);
         stackfmt_depot(b, m->creation, STACK_STYLE_REPORT);
     }
     sb_printf(b, "==================\n");
@@ -171,8 +198,11 @@ static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
         m->stack = crace_current_stack(t, pc);
     enum { CAP = 32 * 1024 };
     struct sbuf b = {crace_alloc(CAP), CAP, 0};
-    render(&b, m);
-    report_emit_text(REPORT_MISUSE, b.buf, b.len);
+    struct crace_finding *f = crace_alloc(sizeof(*f));
+    finding_init(f, REPORT_MISUSE, NULL);
+    render(&b, m, f);
+    report_emit_finding(f, b.buf, b.len);
+    crace_free(f);
     crace_free(b.buf);
     t->in_shim--;
 }

@@ -46,6 +46,7 @@
 #include "heap.h"
 #include "lock.h"
 #include "options.h"
+#include "report_json.h"
 #include "rt.h"
 #include "stackfmt.h"
 #include "textbuf.h"
@@ -96,8 +97,13 @@ static void put_failed_stack(struct sbuf *b)
     sb_printf(b, "  [failed to restore the stack]\n");
 }
 
-static void put_stack(struct sbuf *b, const struct report_stack *s)
+/* The stack printed under the heading just written: f, when not NULL,
+ * records it for the JSON record with the goroutine running that code. */
+static void put_stack(struct sbuf *b, const struct report_stack *s, struct crace_finding *f, uint64_t gid)
 {
+    size_t n = s->n < STACK_MAX_FRAMES ? s->n : STACK_MAX_FRAMES;
+    if (f)
+        finding_stack(f, b, gid, s->restore_failed ? NULL : s->pcs, s->restore_failed ? 0 : n);
     if (s->restore_failed)
         put_failed_stack(b);
     else
@@ -114,14 +120,14 @@ static const char *const access_titles[2][2][2] = {
 
 /* A free() is shown as the write of the block it is (Go has no free); its
  * stack begins at free's caller. */
-static void put_access(struct sbuf *b, const struct report_access *a, bool previous)
+static void put_access(struct sbuf *b, const struct report_access *a, bool previous, struct crace_finding *f)
 {
     bool write = a->is_write || a->is_free;
     sb_printf(b, "%s at 0x%012lx by ", access_titles[previous][a->is_atomic][write],
               (unsigned long)a->addr);
     put_goroutine_name(b, a->gid);
     sb_printf(b, ":\n");
-    put_stack(b, &a->stack);
+    put_stack(b, &a->stack, f, a->gid);
 }
 
 /* The offset of addr in its module's ELF address space (what nm and
@@ -136,7 +142,7 @@ static bool module_offset(uintptr_t addr, uintptr_t *off)
     return true;
 }
 
-static void put_location(struct sbuf *b, const struct report_location *loc)
+static void put_location(struct sbuf *b, const struct report_location *loc, struct crace_finding *f)
 {
     uintptr_t off;
     switch (loc->kind) {
@@ -147,6 +153,8 @@ static void put_location(struct sbuf *b, const struct report_location *loc)
                   loc->freed ? "freed " : "", loc->size, (unsigned long)loc->start);
         put_goroutine_name(b, loc->gid);
         sb_printf(b, ":\n");
+        if (f)
+            finding_stack_depot(f, b, loc->gid, loc->stack);
         stackfmt_depot(b, loc->stack, STACK_STYLE_REPORT);
         return;
     case LOC_GLOBAL:
@@ -173,10 +181,20 @@ static void put_location(struct sbuf *b, const struct report_location *loc)
 
 /* A goroutine whose slot was reused is certainly finished (a slot is
  * reused only after its owner ended); its creation stack is gone. */
-static void put_goroutine(struct sbuf *b, const struct report_goroutine *g)
+static void put_goroutine(struct sbuf *b, const struct report_goroutine *g, struct crace_finding *f)
 {
-    sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)g->gid,
-              g->known && !g->finished ? "running" : "finished");
+    const char *state = g->known && !g->finished ? "running" : "finished";
+    sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)g->gid, state);
+    if (f) {
+        /* The creation stack ran in the parent, which the report does not
+         * know: unknown goroutine. */
+        size_t n = 0;
+        const uintptr_t *pcs = g->known ? finding_depot(g->creation, &n) : NULL;
+        finding_stack(f, b, 0, pcs, n);
+        struct finding_goroutine *fg = finding_goroutine(f, g->gid, state);
+        fg->created_at = pcs;
+        fg->n_created_at = n;
+    }
     if (g->known)
         stackfmt_depot(b, g->creation, STACK_STYLE_REPORT);
     else
@@ -194,7 +212,7 @@ static bool access_present(const struct report_access *a)
     return a->addr || a->stack.n || a->stack.restore_failed;
 }
 
-size_t report_render_text(const struct report *r, char *buf, size_t cap)
+static size_t render_text(const struct report *r, char *buf, size_t cap, struct crace_finding *f)
 {
     struct sbuf b = {buf, cap, 0};
     if (cap == 0)
@@ -211,20 +229,25 @@ size_t report_render_text(const struct report *r, char *buf, size_t cap)
             continue;
         if (!first)
             sb_printf(&b, "\n");
-        put_access(&b, &r->access[i], i == 1);
+        put_access(&b, &r->access[i], i == 1, f);
         first = false;
     }
-    put_location(&b, &r->loc);
+    put_location(&b, &r->loc, f);
     size_t n = r->n_goroutines < 2 ? r->n_goroutines : 2;
     for (size_t i = 0; i < n; i++) {
         const struct report_goroutine *g = &r->goroutine[i];
         if (g->gid <= 1 || (i == 1 && g->gid == r->goroutine[0].gid))
             continue;
-        put_goroutine(&b, g);
+        put_goroutine(&b, g, f);
     }
     sb_printf(&b, FENCE);
     shim_leave(t);
     return b.len;
+}
+
+size_t report_render_text(const struct report *r, char *buf, size_t cap)
+{
+    return render_text(r, buf, cap, NULL);
 }
 
 /* ---------------------------------------------------------------- location */
@@ -406,6 +429,41 @@ static bool dedup_first(const struct report *r)
  * a buffer four times the size, up to the limit, then cut. */
 enum { REPORT_BUF = 64 * 1024, REPORT_BUF_MAX = 4 * 1024 * 1024 };
 
+/* A thread's parent, when the thread of goroutine gid is still known. */
+struct parent_probe {
+    uint64_t gid, parent;
+};
+
+static void probe_parent(crace_thread *t, void *arg)
+{
+    struct parent_probe *p = arg;
+    if (t->gid == p->gid)
+        p->parent = t->parent_gid;
+}
+
+/* The race's message and key (docs/report-format.md), from the user
+ * frames of its two accesses. */
+static void race_summary(const struct report *r, struct crace_finding *f)
+{
+    char at[2][256], key[512], who[2][64];
+    static const char *const what[2][2] = {{"read", "write"}, {"atomic read", "atomic write"}};
+    for (int i = 0; i < 2; i++) {
+        const struct report_access *a = &r->access[i];
+        const uintptr_t *pcs = a->stack.restore_failed ? NULL : a->stack.pcs;
+        size_t n = a->stack.n < STACK_MAX_FRAMES ? a->stack.n : STACK_MAX_FRAMES;
+        finding_where(pcs, n, false, at[i], sizeof(at[i]), key, sizeof(key));
+        finding_key(f, key);
+        if (a->gid)
+            snprintf(who[i], sizeof(who[i]), "goroutine %llu", (unsigned long long)a->gid);
+        else
+            snprintf(who[i], sizeof(who[i]), "unknown goroutine");
+    }
+    const struct report_access *a = r->access;
+    snprintf(f->message, sizeof(f->message), "Data race between %s at %s (%s) and %s at %s (%s)",
+             a[0].is_free ? "free" : what[a[0].is_atomic][a[0].is_write], at[0], who[0],
+             a[1].is_free ? "free" : what[a[1].is_atomic][a[1].is_write], at[1], who[1]);
+}
+
 bool report_emit(const struct report *r)
 {
     CHECK(r->kind < REPORT_KIND_COUNT);
@@ -413,24 +471,68 @@ bool report_emit(const struct report *r)
         return false;
     size_t cap = REPORT_BUF, len;
     char *buf;
+    struct crace_finding *f = NULL;
+    if (crace_opts.json_path && crace_opts.json_path[0])
+        f = crace_alloc(sizeof(*f));
     for (;;) {
         buf = crace_alloc(cap);
-        len = report_render_text(r, buf, cap);
+        if (f)
+            finding_init(f, r->kind, NULL);
+        len = render_text(r, buf, cap, f);
         if (len < cap - 1 || cap >= REPORT_BUF_MAX)
             break;
         crace_free(buf);
         cap *= 4;
     }
-    report_emit_text(r->kind, buf, len);
+    if (f) {
+        crace_thread *t = shim_enter();
+        f->race = r;
+        f->key_keep_dups = r->kind == REPORT_DATA_RACE;
+        race_summary(r, f);
+        /* The goroutines of the accesses, with their creation where the
+         * text printed it (render_text added those). */
+        for (int i = 0; i < 2; i++)
+            if (r->access[i].gid)
+                finding_goroutine(f, r->access[i].gid, "running");
+        for (size_t i = 0; i < f->n_goroutines; i++) {
+            struct parent_probe p = {f->goroutine[i].id, 0};
+            if (p.gid > 1)
+                crace_thread_foreach(probe_parent, &p);
+            f->goroutine[i].created_by = p.parent;
+        }
+        /* A creation stack ran in the creator. */
+        for (size_t i = 0; i < f->n_stacks; i++)
+            for (size_t k = 0; k < f->n_goroutines; k++)
+                if (f->stack[i].gid == 0 && f->goroutine[k].created_at &&
+                    f->stack[i].pcs == f->goroutine[k].created_at)
+                    f->stack[i].gid = f->goroutine[k].created_by;
+        shim_leave(t);
+    }
+    if (f) {
+        report_emit_finding(f, buf, len);
+        crace_free(f);
+    } else {
+        report_emit_text(r->kind, buf, len);
+    }
     crace_free(buf);
     return true;
 }
 
 void report_emit_text(enum report_kind kind, const char *text, size_t len)
 {
-    CHECK(kind < REPORT_KIND_COUNT);
+    struct crace_finding *f = crace_alloc(sizeof(*f));
+    finding_init(f, kind, NULL);
+    report_emit_finding(f, text, len);
+    crace_free(f);
+}
+
+void report_emit_finding(const struct crace_finding *f, const char *text, size_t len)
+{
+    CHECK(f && f->kind < REPORT_KIND_COUNT);
     crace_write(text, len);
-    atomic_fetch_add_explicit(&report_counts[kind], 1, memory_order_relaxed);
+    /* Before halt_on_error (or the caller's exit) can end the process. */
+    report_json_write(f, text, len);
+    atomic_fetch_add_explicit(&report_counts[f->kind], 1, memory_order_relaxed);
     if (crace_opts.halt_on_error) {
         report_print_summary();
         _exit((int)crace_opts.exitcode);

@@ -78,6 +78,62 @@ struct report {
     size_t n_goroutines;
 };
 
+/*
+ * A finding's structured data, collected alongside its text for the JSON
+ * record (docs/report-format.md): the stacks in the order the text prints
+ * them, each titled with the heading printed above it, the goroutines and
+ * objects involved, the one-line message and the dedup key's parts.
+ * Pointers (pcs, strings) must stay valid until the finding is emitted:
+ * depot stacks and static strings do.
+ */
+enum { FINDING_STACKS = 48, FINDING_GOROUTINES = 16, FINDING_OBJECTS = 8, FINDING_KEYS = 16,
+       FINDING_CYCLE = 64 };
+
+struct finding_stack {
+    char title[256];      /* the heading, without its final colon */
+    uint64_t gid;         /* the goroutine running that code; 0: unknown */
+    const uintptr_t *pcs; /* NULL: could not be restored */
+    size_t n;
+};
+
+struct finding_goroutine {
+    uint64_t id;
+    const char *state;           /* "running", "finished", or the wait reason */
+    uint64_t created_by;         /* 0: absent */
+    const uintptr_t *created_at; /* NULL: unknown (main goroutine) */
+    size_t n_created_at;
+    const uintptr_t *stack; /* where it is now; NULL: absent */
+    size_t n_stack;
+    uintptr_t waits_on; /* 0: absent */
+};
+
+struct finding_object {
+    const char *kind; /* "mutex", "channel"... */
+    uintptr_t addr;
+    char name[24];               /* "" : absent */
+    int64_t held_by;             /* -1: absent, 0: null */
+    const uintptr_t *created_at; /* NULL: unknown */
+    size_t n_created_at;
+};
+
+struct crace_finding {
+    enum report_kind kind;
+    char title[64];
+    char message[1024];
+    char key[FINDING_KEYS][512]; /* dedup_key's parts, joined sorted by the writer */
+    size_t n_keys;
+    bool key_keep_dups; /* a data race's two parts */
+    const struct report *race;   /* accesses and location, data races only */
+    struct finding_stack stack[FINDING_STACKS];
+    size_t n_stacks;
+    struct finding_goroutine goroutine[FINDING_GOROUTINES];
+    size_t n_goroutines;
+    struct finding_object object[FINDING_OBJECTS];
+    size_t n_objects;
+    uint64_t cycle[FINDING_CYCLE];
+    size_t n_cycle;
+};
+
 /* Fills r->loc for address addr (heap block, global, stack, TLS). */
 void report_describe_location(struct report *r, uintptr_t addr);
 
@@ -91,8 +147,10 @@ size_t report_render_text(const struct report *r, char *buf, size_t cap);
 bool report_emit(const struct report *r);
 
 /* Prints a finding rendered elsewhere (deadlocks, leaks, misuse: one
- * write), counts it, honours halt_on_error. */
+ * write), writes its JSON record when json_path is set (f may be NULL:
+ * a record with the text only), counts it, honours halt_on_error. */
 void report_emit_text(enum report_kind kind, const char *text, size_t len);
+void report_emit_finding(const struct crace_finding *f, const char *text, size_t len);
 
 /* Findings printed so far, per kind and in total. */
 uint64_t report_count(enum report_kind kind);

@@ -220,6 +220,13 @@ int64_t context_deadline(context_t *ctx);
  * descendants hold it. No-op on background and TODO. */
 void context_release(context_t *ctx);
 
+/* Takes another reference to ctx, for a goroutine that uses ctx while its
+ * creator may release it (Go's `go worker(ctx)` followed by `defer
+ * cancel()`); returns ctx. The goroutine gives it back with context_drop,
+ * which does not cancel. No-op on background, TODO and NULL. */
+context_t *context_retain(context_t *ctx);
+void context_drop(context_t *ctx);
+
 /* ------------------------------------------------------------------ */
 /* Time and panics                                                      */
 /* ------------------------------------------------------------------ */

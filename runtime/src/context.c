@@ -3,8 +3,9 @@
  * WithValue, Background, TODO).
  *
  * Ownership: a context is reference counted. Its creator holds one
- * reference (dropped by context_release) and each child holds one on its
- * parent, so an ancestor outlives its descendants. Background and TODO
+ * reference (dropped by context_release), each child holds one on its
+ * parent, so an ancestor outlives its descendants, and context_retain
+ * lends one to another goroutine (given back by context_drop). Background and TODO
  * are static and never counted.
  *
  * Cancellation: each cancellable context (cancel and deadline kinds)
@@ -317,6 +318,19 @@ GC_API void *context_value(context_t *ctx, const void *key)
 GC_API int64_t context_deadline(context_t *ctx)
 {
     return ctx->deadline;
+}
+
+GC_API context_t *context_retain(context_t *ctx)
+{
+    if (ctx != NULL)
+        gc_ctx_ref(ctx);
+    return ctx;
+}
+
+GC_API void context_drop(context_t *ctx)
+{
+    if (ctx != NULL)
+        gc_ctx_unref(ctx);
 }
 
 GC_API void context_release(context_t *ctx)

@@ -367,6 +367,16 @@ for y in github gitlab; do
     fi
 done
 
+# ---------------------------------------------------------------- the writer
+# The detector's own records (json_path), from real programs: see
+# json_writer.sh.
+if "$CRACE" run --help 2>/dev/null | grep -q '^  json_path='; then
+    check "writer: json_path records of real programs validate and give the live text (json_writer.sh)" \
+        sh "$HERE/json_writer.sh" "$BUILD"
+else
+    skip "writer: json_path (skipped: not in the detector)"
+fi
+
 if [ -n "${CRACE_REPORT_TEST_KEEP:-}" ]; then
     mkdir -p "$CRACE_REPORT_TEST_KEEP"
     cp "$TMP"/report.html "$TMP"/out.sarif "$TMP"/junit.xml "$TMP"/merged.jsonl "$CRACE_REPORT_TEST_KEEP"/ 2>/dev/null

@@ -600,6 +600,46 @@ static void maker_fn(void *arg)
 
 /* Four goroutines keep making children of p while main cancels p half-way:
  * every child, made before or after the cancel, ends up cancelled. */
+/* Go's `go worker(ctx); defer cancel()`: the worker keeps its own
+ * reference, so the creator's release (which cancels) leaves the context
+ * usable by the worker, which sees the cancellation and then drops it. */
+struct retained_worker {
+    context_t *ctx;
+    atomic_int saw_cancel;
+    atomic_int still_valid;
+    atomic_int done;
+};
+
+static void retained_fn(void *arg)
+{
+    struct retained_worker *w = arg;
+    chan_recv(context_done(w->ctx), NULL);
+    sleep_ns(20 * MS); /* the creator has released its reference by now */
+    atomic_store(&w->saw_cancel, context_err(w->ctx) == CONTEXT_CANCELED);
+    /* Still a valid context (cmocka asserts only on the test's thread). */
+    atomic_store(&w->still_valid, context_value(w->ctx, &w->ctx) == NULL && context_done(w->ctx) != NULL);
+    context_drop(w->ctx);
+    atomic_store(&w->done, 1);
+}
+
+static void test_retain_outlives_release(void **state)
+{
+    (void)state;
+    struct retained_worker w = {.ctx = context_with_cancel(context_background())};
+    assert_non_null(w.ctx);
+    assert_ptr_equal(context_retain(w.ctx), w.ctx);
+    assert_int_equal(go(retained_fn, &w), 0);
+    context_release(w.ctx); /* cancels; the worker's reference keeps it alive */
+    assert_true(wait_at_least(&w.done, 1, PROMPT_NS));
+    assert_int_equal(atomic_load(&w.saw_cancel), 1);
+    assert_int_equal(atomic_load(&w.still_valid), 1);
+    /* Roots and NULL are accepted and unaffected. */
+    assert_ptr_equal(context_retain(context_background()), context_background());
+    context_drop(context_background());
+    assert_null(context_retain(NULL));
+    context_drop(NULL);
+}
+
 static void test_concurrent_children_and_cancel(void **state)
 {
     (void)state;
@@ -644,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_child_of_done_parent),
         cmocka_unit_test(test_release),
+        cmocka_unit_test(test_retain_outlives_release),
         cmocka_unit_test(test_concurrent_children_and_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""The checks of tests/report/json_writer.sh that need more than sh.
+
+    json_writer.py kinds KIND FILE...          every record is of KIND
+    json_writer.py text LIVE REPORT FILE...    the records' texts were printed live; REPORT is them
+    json_writer.py message SOURCE FILE...      messages and keys: no address, the source named
+"""
+import json
+import os
+import re
+import sys
+
+
+def fail(msg):
+    sys.stderr.write(msg + "\n")
+    sys.exit(1)
+
+
+def records(files):
+    for f in files:
+        for i, line in enumerate(open(f, encoding="utf-8"), 1):
+            if not line.endswith("\n"):
+                fail("%s:%d: no newline at the end of the record" % (f, i))
+            yield json.loads(line)
+
+
+def kinds(kind, files):
+    rs = list(records(files))
+    if not rs:
+        fail("no records")
+    for r in rs:
+        if r["kind"] != kind:
+            fail("kind %s, want %s" % (r["kind"], kind))
+
+
+def text(live_path, report_path, files):
+    """Each record's text was printed live, whole, in the order of the
+    records (the program's own output may come between), and crace
+    report printed the records' texts, each finding once."""
+    live = open(live_path, encoding="utf-8", errors="replace").read()
+    report = open(report_path, encoding="utf-8", errors="replace").read()
+    pos = 0
+    want = []
+    for r in records(files):
+        at = live.find(r["text"], pos)
+        if at < 0:
+            fail("a record's text was not printed live (in this order):\n--- record\n%s--- live\n%s"
+                 % (r["text"], live))
+        pos = at + len(r["text"])
+        if r["text"] not in want:
+            want.append(r["text"])
+    if report != "".join(want):
+        fail("crace report printed:\n%s--- want\n%s" % (report, "".join(want)))
+
+
+def message(source, files):
+    base = os.path.basename(source)
+    for r in records(files):
+        for field in ("message", "dedup_key"):
+            if re.search(r"0x[0-9a-f]{6,}", r[field]):
+                fail("%s has an address: %s" % (field, r[field]))
+        if base not in r["message"]:
+            fail("message does not name %s: %s" % (base, r["message"]))
+        if source not in r["dedup_key"]:
+            fail("dedup_key does not name %s: %s" % (source, r["dedup_key"]))
+
+
+COMMANDS = {
+    "kinds": lambda a: kinds(a[0], a[1:]),
+    "text": lambda a: text(a[0], a[1], a[2:]),
+    "message": lambda a: message(a[0], a[1:]),
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        fail(__doc__)
+    COMMANDS[sys.argv[1]](sys.argv[2:])
