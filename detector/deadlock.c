@@ -1,10 +1,11 @@
 /*
  * deadlock.c: goroutines blocked forever (deadlock.h).
  *
- * The guarantee: a global deadlock is reported the moment the last live
+ * The guarantee: a global deadlock is reported when the last live
  * goroutine blocks forever while no timer is pending (event driven: the
- * blocking call itself finds it, after asking each lock and semaphore
- * waited on whether it is really still taken); a cycle of goroutines each waiting for a
+ * blocking call itself finds it, asks each lock and semaphore waited on
+ * whether it is really still taken, and confirms that nothing moved for
+ * CONFIRM_ROUNDS x CONFIRM_NS, 60 ms); a cycle of goroutines each waiting for a
  * mutex held, or a thread to be joined, by the next is reported when it
  * closes, even while other goroutines run. Neither is reported while any
  * goroutine of the cycle or of the program could still make progress as
@@ -34,6 +35,16 @@
 static gc_lock_t dl_lock = GC_LOCK_INIT;
 static crace_thread *blocked_head;
 static long n_live, n_blocked, n_timers;
+/* Bumped by every change of the above. A global deadlock must hold still
+ * while CONFIRM_NS pass before it is reported: a goroutine counted blocked
+ * on a lock it has in fact already taken inside the real call (the lock
+ * was freed between its trylock and its bracket) returns in that time and
+ * changes the generation. The goroutine that waits out the confirmation
+ * has checked that its own wait is real, so it is never the one that
+ * would have to move. */
+static uint64_t generation;
+#define CONFIRM_NS (30 * 1000 * 1000)
+#define CONFIRM_ROUNDS 2
 
 /* Blocked threads are also hashed by the token they parked with and by
  * the object they wait on, so a wake-up looks at one bucket, not at every
@@ -66,6 +77,7 @@ static void unlink_blocked(crace_thread *t)
 {
     if (!t->wait.blocked)
         return;
+    generation++;
     t->wait.blocked = false;
     if (t->bprev)
         t->bprev->bnext = t->bnext;
@@ -368,11 +380,28 @@ static bool released_by_cond_wait(uintptr_t m)
     return false;
 }
 
+static bool mutex_owned_before(const crace_thread *t)
+{
+    sync_var *s = sync_lock(t->wait.obj, false, 0);
+    bool owned = s && s->owner_gid == t->gid && s->recursion > 0;
+    if (s)
+        sync_unlock(s);
+    return owned;
+}
+
 static bool wait_is_real(const crace_thread *t)
 {
     switch ((enum wait_object)t->wait.kind) {
     case WAIT_MUTEX:
-        return glibc_mutex_held((const void *)t->wait.obj) && !released_by_cond_wait(t->wait.obj);
+        if (!glibc_mutex_held((const void *)t->wait.obj) || released_by_cond_wait(t->wait.obj))
+            return false;
+        /* Owned by t itself: either t relocked a mutex it held (a real
+         * self-deadlock: crace's bookkeeping, updated only once t's lock
+         * call returns, still names t), or t has just taken it inside the
+         * real call and is on its way out (the bookkeeping does not). */
+        if (t->tid && glibc_mutex_owner((const void *)t->wait.obj) == t->tid)
+            return mutex_owned_before(t);
+        return true;
     case WAIT_RWLOCK:
         return glibc_rwlock_held((const void *)t->wait.obj);
     case WAIT_SEM:
@@ -451,6 +480,7 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
         n_blocked_on_objects++;
     }
     n_blocked++;
+    generation++;
     check(t);
     gc_unlock(&dl_lock);
     t->in_shim--;
@@ -502,6 +532,7 @@ void dl_thread_created(crace_thread *t)
     gc_lock(&dl_lock);
     t->counted_live = true;
     n_live++;
+    generation++;
     gc_unlock(&dl_lock);
 }
 
@@ -520,6 +551,7 @@ void dl_thread_gone(crace_thread *t)
     if (t->counted_live) {
         t->counted_live = false;
         n_live--;
+        generation++;
         /* The ones left may all be waiting for this one. */
         check_global();
     }
@@ -533,6 +565,7 @@ void dl_thread_internal(crace_thread *t)
     if (t->counted_live) {
         t->counted_live = false;
         n_live--;
+        generation++;
     }
     gc_unlock(&dl_lock);
 }
@@ -541,6 +574,7 @@ void dl_timers(int delta)
 {
     gc_lock(&dl_lock);
     n_timers += delta;
+    generation++;
     check_global();
     gc_unlock(&dl_lock);
 }

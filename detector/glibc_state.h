@@ -14,12 +14,20 @@
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* A mutex's lock word is 0 when free, whatever its type (mtx_t is the
  * same object). */
 static inline bool glibc_mutex_held(const void *m)
 {
     return __atomic_load_n(&((const pthread_mutex_t *)m)->__data.__lock, __ATOMIC_RELAXED) != 0;
+}
+
+/* The kernel thread id of a mutex's owner (0: free, or between its lock
+ * word and its owner field). */
+static inline pid_t glibc_mutex_owner(const void *m)
+{
+    return __atomic_load_n(&((const pthread_mutex_t *)m)->__data.__owner, __ATOMIC_RELAXED);
 }
 
 /* An rwlock's state word: bit 1 set while write-locked, the readers above

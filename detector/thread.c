@@ -144,6 +144,7 @@ crace_thread *crace_thread_attach(void)
     }
     crace_thread *t = thread_new(NULL, 0);
     crace_cur = t;
+    t->tid = gettid();
     t->in_shim++;
     t->pthread = pthread_self();
     stack_bounds(t);
@@ -218,6 +219,7 @@ void crace_thread_abandon(crace_thread *t)
 void crace_thread_start(crace_thread *t)
 {
     crace_cur = t;
+    t->tid = gettid();
     t->in_shim++;
     gc_lock(&reg_lock);
     t->pthread = pthread_self();

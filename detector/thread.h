@@ -23,6 +23,7 @@
 #define CRACE_THREAD_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -77,6 +78,7 @@ typedef struct crace_thread {
     struct crace_thread *tnext;         /* token hash chain */
     struct crace_thread *onext;         /* object hash chain */
     bool counted_live;                  /* counted in deadlock.c's live threads */
+    pid_t tid;                          /* the kernel's thread id (glibc locks name owners by it) */
 
     /* Locks held, oldest first, and the lock-order edges this thread knows
      * are in the graph (lockorder.c). Only the thread itself touches them. */
