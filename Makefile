@@ -219,6 +219,8 @@ install: all
 	install -m 644 runtime/include/gochan.h runtime/include/gochan_hooks.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(LIBDIR)/pkgconfig/gochan.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/crace/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/crace.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
 	rm -rf $(BUILD)

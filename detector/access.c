@@ -2,6 +2,7 @@
  * turning a detected race into a report. */
 #include "access.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "history.h"
@@ -219,6 +220,17 @@ void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
         if (changed)
             crace_hist_put_access(t, chunk, chunk_end - chunk, is_write, false, pc);
     }
+}
+
+void crace_check_range(crace_thread *t, const void *p, size_t n, bool is_write, uintptr_t pc)
+{
+    if (n == 0 || p == NULL)
+        return;
+    int e = errno;
+    t->in_shim++;
+    crace_access_range(t, (uintptr_t)p, n, is_write, pc);
+    t->in_shim--;
+    errno = e;
 }
 
 size_t crace_current_pcs(crace_thread *t, uintptr_t pc, uintptr_t *out, size_t max)

@@ -20,6 +20,13 @@ void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, b
 /* The same for a range of any length (memcpy, read_range, free). */
 void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
 
+/* A range read or written by an intercepted libc function on the
+ * program's behalf (memcpy, read, write...): checked inside the shim, with
+ * errno kept as it was (the program may read it after a call that
+ * succeeded; a report or a futex wait may set it). Nothing for n == 0 or a
+ * NULL pointer. */
+void crace_check_range(crace_thread *t, const void *p, size_t n, bool is_write, uintptr_t pc);
+
 /* The current stack: pc, then the shadow call stack; when that is empty
  * (uninstrumented code) the stack is unwound with libunwind. Stored in
  * the depot. */

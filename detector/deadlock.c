@@ -395,13 +395,20 @@ static bool wait_is_real(const crace_thread *t)
     case WAIT_MUTEX:
         if (!glibc_mutex_held((const void *)t->wait.obj) || released_by_cond_wait(t->wait.obj))
             return false;
+    {
         /* Owned by t itself: either t relocked a mutex it held (a real
          * self-deadlock: crace's bookkeeping, updated only once t's lock
          * call returns, still names t), or t has just taken it inside the
-         * real call and is on its way out (the bookkeeping does not). */
-        if (t->tid && glibc_mutex_owner((const void *)t->wait.obj) == t->tid)
+         * real call and is on its way out (the bookkeeping does not). No
+         * owner yet: a thread is between the lock word and the owner
+         * field, on its way out of the lock too. */
+        pid_t owner = glibc_mutex_owner((const void *)t->wait.obj);
+        if (owner == 0)
+            return false;
+        if (owner == t->tid)
             return mutex_owned_before(t);
         return true;
+    }
     case WAIT_RWLOCK:
         return glibc_rwlock_held((const void *)t->wait.obj);
     case WAIT_SEM:

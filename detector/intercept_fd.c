@@ -118,26 +118,15 @@ static void fd_acquire(crace_thread *t, uintptr_t key)
     errno = e;
 }
 
-static void check_range(crace_thread *t, const void *p, size_t n, bool is_write, uintptr_t pc)
-{
-    if (n == 0 || p == NULL)
-        return;
-    int e = errno;
-    t->in_shim++;
-    crace_access_range(t, (uintptr_t)p, n, is_write, pc);
-    t->in_shim--;
-    errno = e;
-}
-
 /* The iovec array is read; its buffers, in order, read or written for
  * bytes bytes. */
 static void check_iov(crace_thread *t, const struct iovec *iov, size_t cnt, size_t bytes, bool is_write,
                       uintptr_t pc)
 {
-    check_range(t, iov, cnt * sizeof(iov[0]), false, pc);
+    crace_check_range(t, iov, cnt * sizeof(iov[0]), false, pc);
     for (size_t i = 0; i < cnt && bytes > 0; i++) {
         size_t n = iov[i].iov_len < bytes ? iov[i].iov_len : bytes;
-        check_range(t, iov[i].iov_base, n, is_write, pc);
+        crace_check_range(t, iov[i].iov_base, n, is_write, pc);
         bytes -= n;
     }
 }
@@ -168,7 +157,7 @@ INTERCEPTOR(ssize_t, write, int fd, const void *buf, size_t n)
     sent(thr, fd);
     ssize_t r = REAL(write)(fd, buf, n);
     if (r > 0)
-        check_range(thr, buf, (size_t)r, false, pc);
+        crace_check_range(thr, buf, (size_t)r, false, pc);
     return r;
 }
 
@@ -181,7 +170,7 @@ INTERCEPTOR(ssize_t, pwrite, int fd, const void *buf, size_t n, off_t off)
     sent(thr, fd);
     ssize_t r = REAL(pwrite)(fd, buf, n, off);
     if (r > 0)
-        check_range(thr, buf, (size_t)r, false, pc);
+        crace_check_range(thr, buf, (size_t)r, false, pc);
     return r;
 }
 
@@ -194,7 +183,7 @@ INTERCEPTOR(ssize_t, pwrite64, int fd, const void *buf, size_t n, off64_t off)
     sent(thr, fd);
     ssize_t r = REAL(pwrite64)(fd, buf, n, off);
     if (r > 0)
-        check_range(thr, buf, (size_t)r, false, pc);
+        crace_check_range(thr, buf, (size_t)r, false, pc);
     return r;
 }
 
@@ -220,7 +209,7 @@ INTERCEPTOR(ssize_t, send, int fd, const void *buf, size_t n, int flags)
     sent(thr, fd);
     ssize_t r = REAL(send)(fd, buf, n, flags);
     if (r > 0)
-        check_range(thr, buf, (size_t)r, false, pc);
+        crace_check_range(thr, buf, (size_t)r, false, pc);
     return r;
 }
 
@@ -234,8 +223,8 @@ INTERCEPTOR(ssize_t, sendto, int fd, const void *buf, size_t n, int flags, const
     sent(thr, fd);
     ssize_t r = REAL(sendto)(fd, buf, n, flags, addr, addrlen);
     if (r > 0) {
-        check_range(thr, buf, (size_t)r, false, pc);
-        check_range(thr, addr, addrlen, false, pc);
+        crace_check_range(thr, buf, (size_t)r, false, pc);
+        crace_check_range(thr, addr, addrlen, false, pc);
     }
     return r;
 }
@@ -249,9 +238,9 @@ INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags)
     sent(thr, fd);
     ssize_t r = REAL(sendmsg)(fd, msg, flags);
     if (r >= 0) {
-        check_range(thr, msg, sizeof(*msg), false, pc);
-        check_range(thr, msg->msg_name, msg->msg_namelen, false, pc);
-        check_range(thr, msg->msg_control, msg->msg_controllen, false, pc);
+        crace_check_range(thr, msg, sizeof(*msg), false, pc);
+        crace_check_range(thr, msg->msg_name, msg->msg_namelen, false, pc);
+        crace_check_range(thr, msg->msg_control, msg->msg_controllen, false, pc);
         check_iov(thr, msg->msg_iov, msg->msg_iovlen, (size_t)r, false, pc);
     }
     return r;
@@ -275,7 +264,7 @@ static ssize_t after_read(crace_thread *t, int fd, void *buf, size_t n, ssize_t 
 {
     received(t, fd, r, n);
     if (r > 0)
-        check_range(t, buf, (size_t)r, true, pc);
+        crace_check_range(t, buf, (size_t)r, true, pc);
     return r;
 }
 
@@ -353,12 +342,12 @@ INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags)
             total += msg->msg_iov[i].iov_len;
         received(thr, fd, r, total);
         /* The kernel filled in the lengths and flags, and the buffers. */
-        check_range(thr, msg, sizeof(*msg), false, pc);
-        check_range(thr, &msg->msg_namelen, sizeof(msg->msg_namelen), true, pc);
-        check_range(thr, &msg->msg_controllen, sizeof(msg->msg_controllen), true, pc);
-        check_range(thr, &msg->msg_flags, sizeof(msg->msg_flags), true, pc);
-        check_range(thr, msg->msg_name, msg->msg_namelen, true, pc);
-        check_range(thr, msg->msg_control, msg->msg_controllen, true, pc);
+        crace_check_range(thr, msg, sizeof(*msg), false, pc);
+        crace_check_range(thr, &msg->msg_namelen, sizeof(msg->msg_namelen), true, pc);
+        crace_check_range(thr, &msg->msg_controllen, sizeof(msg->msg_controllen), true, pc);
+        crace_check_range(thr, &msg->msg_flags, sizeof(msg->msg_flags), true, pc);
+        crace_check_range(thr, msg->msg_name, msg->msg_namelen, true, pc);
+        crace_check_range(thr, msg->msg_control, msg->msg_controllen, true, pc);
         check_iov(thr, msg->msg_iov, msg->msg_iovlen, (size_t)r, true, pc);
     }
     return r;
@@ -374,7 +363,7 @@ INTERCEPTOR(int, eventfd_read, int fd, eventfd_t *value)
     int r = REAL(eventfd_read)(fd, value);
     if (r == 0) {
         received(thr, fd, sizeof(*value), sizeof(*value));
-        check_range(thr, value, sizeof(*value), true, pc);
+        crace_check_range(thr, value, sizeof(*value), true, pc);
     }
     return r;
 }
@@ -446,7 +435,7 @@ static void new_pair(crace_thread *t, int fds[2], uintptr_t pc)
 {
     uintptr_t key = fd_fresh(t, fds[0]);
     fd_bind(fds[1], key);
-    check_range(t, fds, 2 * sizeof(fds[0]), true, pc);
+    crace_check_range(t, fds, 2 * sizeof(fds[0]), true, pc);
 }
 
 INTERCEPTOR(int, pipe, int fds[2])
@@ -515,7 +504,7 @@ INTERCEPTOR(int, connect, int fd, const struct sockaddr *addr, socklen_t addrlen
     fd_release(thr, (uintptr_t)&connect_sync);
     int r = REAL(connect)(fd, addr, addrlen);
     if (r == 0 || errno == EINPROGRESS)
-        check_range(thr, addr, addrlen, false, pc);
+        crace_check_range(thr, addr, addrlen, false, pc);
     return r;
 }
 

@@ -325,22 +325,11 @@ static crace_thread *libc_enter(uintptr_t pc)
 
 /* A check must not change errno (a program may read it after a call that
  * succeeded, and a report or a lock's futex wait may set it). */
-static void check_range(crace_thread *t, const void *p, size_t n, bool is_write, uintptr_t pc)
-{
-    if (n == 0)
-        return;
-    int e = errno;
-    t->in_shim++;
-    crace_access_range(t, (uintptr_t)p, n, is_write, pc);
-    t->in_shim--;
-    errno = e;
-}
-
 /* src's n bytes read, then dst's n bytes written. */
 static void check_copy(crace_thread *t, void *dst, const void *src, size_t n, uintptr_t pc)
 {
-    check_range(t, src, n, false, pc);
-    check_range(t, dst, n, true, pc);
+    crace_check_range(t, src, n, false, pc);
+    crace_check_range(t, dst, n, true, pc);
 }
 
 /* How many bytes a comparison of a and b read: up to the first difference
@@ -406,7 +395,7 @@ static void *do_memset(void *dst, int c, size_t n, uintptr_t pc)
     crace_thread *t = libc_enter(pc);
     void *r = LIBC_CALL(memset, dst, c, n);
     if (t)
-        check_range(t, dst, n, true, pc);
+        crace_check_range(t, dst, n, true, pc);
     return r;
 }
 
@@ -425,7 +414,7 @@ INTERCEPTOR(void, bzero, void *dst, size_t n)
     crace_thread *t = libc_enter(pc);
     LIBC_CALL(bzero, dst, n);
     if (t)
-        check_range(t, dst, n, true, pc);
+        crace_check_range(t, dst, n, true, pc);
 }
 
 INTERCEPTOR(void, explicit_bzero, void *dst, size_t n)
@@ -434,7 +423,7 @@ INTERCEPTOR(void, explicit_bzero, void *dst, size_t n)
     crace_thread *t = libc_enter(pc);
     LIBC_CALL(explicit_bzero, dst, n);
     if (t)
-        check_range(t, dst, n, true, pc);
+        crace_check_range(t, dst, n, true, pc);
 }
 
 INTERCEPTOR(void *, memccpy, void *dst, const void *src, int c, size_t n)
@@ -454,8 +443,8 @@ INTERCEPTOR(int, memcmp, const void *a, const void *b, size_t n)
     int r = LIBC_CALL(memcmp, a, b, n);
     if (t) {
         size_t k = r ? compared_bytes(a, b, n, false) : n;
-        check_range(t, a, k, false, pc);
-        check_range(t, b, k, false, pc);
+        crace_check_range(t, a, k, false, pc);
+        crace_check_range(t, b, k, false, pc);
     }
     return r;
 }
@@ -467,8 +456,8 @@ INTERCEPTOR(int, bcmp, const void *a, const void *b, size_t n)
     int r = LIBC_CALL(bcmp, a, b, n);
     if (t) {
         size_t k = r ? compared_bytes(a, b, n, false) : n;
-        check_range(t, a, k, false, pc);
-        check_range(t, b, k, false, pc);
+        crace_check_range(t, a, k, false, pc);
+        crace_check_range(t, b, k, false, pc);
     }
     return r;
 }
@@ -479,7 +468,7 @@ INTERCEPTOR(void *, memchr, const void *s, int c, size_t n)
     crace_thread *t = libc_enter(pc);
     void *r = LIBC_CALL(memchr, s, c, n);
     if (t)
-        check_range(t, s, r ? (size_t)((const char *)r - (const char *)s) + 1 : n, false, pc);
+        crace_check_range(t, s, r ? (size_t)((const char *)r - (const char *)s) + 1 : n, false, pc);
     return r;
 }
 
@@ -491,7 +480,7 @@ INTERCEPTOR(void *, memrchr, const void *s, int c, size_t n)
     if (t) {
         /* Scanned from the end down to the match. */
         const char *from = r ? (const char *)r : (const char *)s;
-        check_range(t, from, (size_t)((const char *)s + n - from), false, pc);
+        crace_check_range(t, from, (size_t)((const char *)s + n - from), false, pc);
     }
     return r;
 }
@@ -504,7 +493,7 @@ INTERCEPTOR(size_t, strlen, const char *s)
     crace_thread *t = libc_enter(pc);
     size_t r = LIBC_CALL(strlen, s);
     if (t)
-        check_range(t, s, r + 1, false, pc);
+        crace_check_range(t, s, r + 1, false, pc);
     return r;
 }
 
@@ -514,7 +503,7 @@ INTERCEPTOR(size_t, strnlen, const char *s, size_t n)
     crace_thread *t = libc_enter(pc);
     size_t r = LIBC_CALL(strnlen, s, n);
     if (t)
-        check_range(t, s, r < n ? r + 1 : n, false, pc);
+        crace_check_range(t, s, r < n ? r + 1 : n, false, pc);
     return r;
 }
 
@@ -576,8 +565,8 @@ static char *do_strncpy(char *dst, const char *src, size_t n, uintptr_t pc)
     size_t len = t ? LIBC_CALL(strnlen, src, n) : 0;
     char *r = LIBC_CALL(strncpy, dst, src, n);
     if (t) {
-        check_range(t, src, len < n ? len + 1 : n, false, pc);
-        check_range(t, dst, n, true, pc);
+        crace_check_range(t, src, len < n ? len + 1 : n, false, pc);
+        crace_check_range(t, dst, n, true, pc);
     }
     return r;
 }
@@ -594,7 +583,7 @@ static char *do_strcat(char *dst, const char *src, uintptr_t pc)
     }
     char *r = LIBC_CALL(strcat, dst, src);
     if (t) {
-        check_range(t, dst, dlen + 1, false, pc);
+        crace_check_range(t, dst, dlen + 1, false, pc);
         check_copy(t, dst + dlen, src, slen + 1, pc);
     }
     return r;
@@ -610,9 +599,9 @@ static char *do_strncat(char *dst, const char *src, size_t n, uintptr_t pc)
     }
     char *r = LIBC_CALL(strncat, dst, src, n);
     if (t) {
-        check_range(t, dst, dlen + 1, false, pc);
-        check_range(t, src, slen < n ? slen + 1 : n, false, pc);
-        check_range(t, dst + dlen, slen + 1, true, pc);
+        crace_check_range(t, dst, dlen + 1, false, pc);
+        crace_check_range(t, src, slen < n ? slen + 1 : n, false, pc);
+        crace_check_range(t, dst + dlen, slen + 1, true, pc);
     }
     return r;
 }
@@ -624,8 +613,8 @@ INTERCEPTOR(int, strcmp, const char *a, const char *b)
     int r = LIBC_CALL(strcmp, a, b);
     if (t) {
         size_t k = compared_bytes(a, b, SIZE_MAX, true);
-        check_range(t, a, k, false, pc);
-        check_range(t, b, k, false, pc);
+        crace_check_range(t, a, k, false, pc);
+        crace_check_range(t, b, k, false, pc);
     }
     return r;
 }
@@ -637,8 +626,8 @@ INTERCEPTOR(int, strncmp, const char *a, const char *b, size_t n)
     int r = LIBC_CALL(strncmp, a, b, n);
     if (t) {
         size_t k = compared_bytes(a, b, n, true);
-        check_range(t, a, k, false, pc);
-        check_range(t, b, k, false, pc);
+        crace_check_range(t, a, k, false, pc);
+        crace_check_range(t, b, k, false, pc);
     }
     return r;
 }
@@ -649,7 +638,7 @@ INTERCEPTOR(char *, strchr, const char *s, int c)
     crace_thread *t = libc_enter(pc);
     char *r = LIBC_CALL(strchr, s, c);
     if (t)
-        check_range(t, s, r ? (size_t)(r - s) + 1 : LIBC_CALL(strlen, s) + 1, false, pc);
+        crace_check_range(t, s, r ? (size_t)(r - s) + 1 : LIBC_CALL(strlen, s) + 1, false, pc);
     return r;
 }
 
@@ -659,7 +648,7 @@ INTERCEPTOR(char *, strrchr, const char *s, int c)
     crace_thread *t = libc_enter(pc);
     char *r = LIBC_CALL(strrchr, s, c);
     if (t)
-        check_range(t, s, LIBC_CALL(strlen, s) + 1, false, pc);
+        crace_check_range(t, s, LIBC_CALL(strlen, s) + 1, false, pc);
     return r;
 }
 
@@ -672,8 +661,8 @@ INTERCEPTOR(char *, strstr, const char *h, const char *needle)
     char *r = LIBC_CALL(strstr, h, needle);
     if (t) {
         size_t nlen = LIBC_CALL(strlen, needle);
-        check_range(t, h, r ? (size_t)(r - h) + nlen : LIBC_CALL(strlen, h) + 1, false, pc);
-        check_range(t, needle, nlen + 1, false, pc);
+        crace_check_range(t, h, r ? (size_t)(r - h) + nlen : LIBC_CALL(strlen, h) + 1, false, pc);
+        crace_check_range(t, needle, nlen + 1, false, pc);
     }
     return r;
 }
@@ -687,8 +676,8 @@ INTERCEPTOR(char *, strdup, const char *s)
     char *r = LIBC_CALL(strdup, s);
     if (t && r) {
         size_t n = LIBC_CALL(strlen, r) + 1;
-        check_range(t, s, n, false, pc);
-        check_range(t, r, n, true, pc);
+        crace_check_range(t, s, n, false, pc);
+        crace_check_range(t, r, n, true, pc);
     }
     return r;
 }
@@ -700,8 +689,8 @@ INTERCEPTOR(char *, strndup, const char *s, size_t n)
     char *r = LIBC_CALL(strndup, s, n);
     if (t && r) {
         size_t len = LIBC_CALL(strlen, r);
-        check_range(t, s, len < n ? len + 1 : n, false, pc);
-        check_range(t, r, len + 1, true, pc);
+        crace_check_range(t, s, len < n ? len + 1 : n, false, pc);
+        crace_check_range(t, r, len + 1, true, pc);
     }
     return r;
 }
