@@ -3,9 +3,9 @@
  *
  * The guarantee: a global deadlock is reported when the last live
  * goroutine blocks forever while no timer is pending (event driven: the
- * blocking call itself finds it, asks each lock and semaphore waited on
- * whether it is really still taken, and confirms that nothing moved for
- * CONFIRM_ROUNDS x CONFIRM_NS, 60 ms); a cycle of goroutines each waiting for a
+ * blocking call itself finds it and asks each lock and semaphore waited
+ * on whether it is really still taken; only semaphore and rwlock waits,
+ * which that cannot fully settle, add a 60 ms confirmation); a cycle of goroutines each waiting for a
  * mutex held, or a thread to be joined, by the next is reported when it
  * closes, even while other goroutines run. Neither is reported while any
  * goroutine of the cycle or of the program could still make progress as
@@ -35,13 +35,15 @@
 static gc_lock_t dl_lock = GC_LOCK_INIT;
 static crace_thread *blocked_head;
 static long n_live, n_blocked, n_timers;
-/* Bumped by every change of the above. A global deadlock must hold still
- * while CONFIRM_NS pass before it is reported: a goroutine counted blocked
- * on a lock it has in fact already taken inside the real call (the lock
- * was freed between its trylock and its bracket) returns in that time and
- * changes the generation. The goroutine that waits out the confirmation
- * has checked that its own wait is real, so it is never the one that
- * would have to move. */
+/* Bumped by every change of the above. When a goroutine waits on a
+ * semaphore or an rwlock, a global deadlock must hold still while
+ * CONFIRM_ROUNDS x CONFIRM_NS pass before it is reported: a waiter counted
+ * blocked that has in fact got through inside the real call (the object
+ * was posted or freed between its try and its bracket) returns in that
+ * time and changes the generation. The goroutine that waits out the
+ * confirmation has checked that its own wait is real, so it is never the
+ * one that would have to move. Other waits are settled at once (see
+ * wait_is_real). */
 static uint64_t generation;
 #define CONFIRM_NS (30 * 1000 * 1000)
 #define CONFIRM_ROUNDS 2
@@ -435,9 +437,32 @@ static bool all_asleep(void)
     return true;
 }
 
-/* Under dl_lock. */
+/* Waits whose reality glibc cannot settle from the object alone: a
+ * semaphore's value or an rwlock's readers do not name the thread that
+ * took them, so a waiter that has just got through inside the real call
+ * looks the same as one that waits. Under dl_lock. */
+static bool needs_confirmation(void)
+{
+    for (const crace_thread *t = blocked_head; t; t = t->bnext)
+        if (t->wait.kind == WAIT_SEM || t->wait.kind == WAIT_RWLOCK)
+            return true;
+    return false;
+}
+
+/* Under dl_lock, which it drops while it waits for confirmation. */
 static void check_global(void)
 {
+    for (int round = 0; round < CONFIRM_ROUNDS && needs_confirmation(); round++) {
+        if (!all_asleep())
+            return;
+        uint64_t seen = generation;
+        gc_unlock(&dl_lock);
+        struct timespec ts = {0, CONFIRM_NS};
+        nanosleep(&ts, NULL);
+        gc_lock(&dl_lock);
+        if (generation != seen)
+            return;
+    }
     if (all_asleep())
         global_deadlock();
 }
