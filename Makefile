@@ -120,7 +120,7 @@ $(TESTDIR)/test_runtime_%: tests/unit/test_runtime_%.c $(RT_SO) | $(DEPS_OK)
 	    -L$(LIBDIR) -Wl,-rpath,'$$ORIGIN/../lib' -lgochan -lcmocka -lm
 
 unit-test: $(UNIT_TESTS)
-	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t; done
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; case $$t in /*) $$t ;; *) ./$$t ;; esac; done
 
 # The engine alone (no interceptors, no compiler-ABI entry points), built
 # with gcc's ThreadSanitizer and AddressSanitizer, runs the unit tests of
@@ -144,9 +144,13 @@ $(TESTDIR)/san-$(1)/test_det_%: $(OBJDIR)/san-$(1)/tests/unit/test_det_%.o \
 endef
 $(foreach s,$(SANITIZERS),$(eval $(call SAN_RULES,$(s))))
 
+# Keep the sanitizer objects (intermediate files of the pattern rules
+# above) instead of rebuilding them on every run.
+.SECONDARY:
+
 san-test: $(SAN_BINS)
-	@set -e; for t in $(SAN_BINS); do echo "== $$t"; \
-	    TSAN_OPTIONS=halt_on_error=1 ASAN_OPTIONS=detect_leaks=0 ./$$t; done
+	@set -e; for t in $(SAN_BINS); do echo "== $$t"; case $$t in /*) ;; *) t=./$$t ;; esac; \
+	    TSAN_OPTIONS=halt_on_error=1 ASAN_OPTIONS=detect_leaks=0 $$t; done
 
 # End-to-end: real programs built with `crace cc` by both compilers, run
 # under the shim, their reports checked line by line (tests/e2e/run.py).
@@ -175,11 +179,11 @@ $(GEN_OPTIONS): docs/gen_options.c $(DET_OBJ)
 
 .PHONY: docs docs-check
 docs: $(GEN_OPTIONS)
-	./$(GEN_OPTIONS) > docs/options.md
+	$(abspath $(GEN_OPTIONS)) > docs/options.md
 	python3 samples/gen-guide.py $(BUILD)
 
 docs-check: $(GEN_OPTIONS)
-	@./$(GEN_OPTIONS) | cmp -s - docs/options.md || \
+	@$(abspath $(GEN_OPTIONS)) | cmp -s - docs/options.md || \
 	    { echo "docs/options.md is stale: run make docs"; exit 1; }
 
 # ---------------------------------------------------------------- demo
