@@ -10,6 +10,7 @@
  * any thread; concurrent panics print one at a time and the first one
  * ends the process.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,25 @@ static const char *const gc_panic_messages[GOCHAN_PANIC_COUNT] = {
 static gc_lock_t gc_panic_lock = GC_LOCK_INIT;
 /* A panic raised while printing a panic (by a hook, say) exits at once. */
 static __thread bool gc_panicking;
+/* Set by the first panic, before anything else: the process is going to
+ * exit 2, and a main() returning meanwhile must not end it with 0 (Go
+ * parks main while another goroutine panics). */
+static _Atomic bool gc_panic_underway;
+
+/* At exit (main returned, or exit() called) while another goroutine is
+ * printing its panic: wait for it to end the process with status 2. */
+static void gc_wait_for_panic(void)
+{
+    if (!atomic_load(&gc_panic_underway) || gc_panicking)
+        return;
+    for (;;)
+        pause();
+}
+
+__attribute__((constructor)) static void gc_panic_init(void)
+{
+    atexit(gc_wait_for_panic);
+}
 
 static void gc_write_str(const char *s)
 {
@@ -95,6 +115,7 @@ __attribute__((noinline, noreturn)) static void gc_vpanic(enum gochan_panic_kind
     if (gc_panicking)
         _exit(2);
     gc_panicking = true;
+    atomic_store(&gc_panic_underway, true);
 
     uintptr_t pcs[GC_PANIC_MAX_FRAMES + 1];
     size_t n = gc_unwind(pcs, GC_PANIC_MAX_FRAMES + 1, 0);

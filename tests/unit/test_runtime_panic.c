@@ -22,6 +22,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +216,27 @@ static void trigger_custom_in_goroutine(void)
         pause();
 }
 
+/* A goroutine panics while main returns: Go's runtime parks main until
+ * the panic has ended the process, so the status is 2, never main's 0,
+ * and the panic is printed whole. */
+static atomic_int about_to_panic;
+
+NOINLINE static void panics_as_main_exits_fn(void *arg)
+{
+    (void)arg;
+    atomic_store(&about_to_panic, 1);
+    gochan_panic("while main exits");
+}
+
+static void trigger_panic_as_main_exits(void)
+{
+    if (go(panics_as_main_exits_fn, NULL) != 0)
+        _exit(98);
+    while (!atomic_load(&about_to_panic))
+        ;
+    exit(0); /* main returning: atexit handlers, then _exit(0) */
+}
+
 /* ------------------------------------------------------------------ */
 /* Running a trigger in a child                                         */
 /* ------------------------------------------------------------------ */
@@ -365,6 +387,12 @@ static void test_panic_custom(void **state)
     check_panic(trigger_custom_in_goroutine, "from a goroutine: boom", 0, "goroutine_panics_fn");
 }
 
+static void test_panic_while_main_exits(void **state)
+{
+    (void)state;
+    check_panic(trigger_panic_as_main_exits, "while main exits", 0, "panics_as_main_exits_fn");
+}
+
 /* The harness itself: a child that does not panic is caught. */
 static void no_panic(void)
 {
@@ -391,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_panic_negative_waitgroup),
         cmocka_unit_test(test_panic_free_with_blocked),
         cmocka_unit_test(test_panic_custom),
+        cmocka_unit_test(test_panic_while_main_exits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
