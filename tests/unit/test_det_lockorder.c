@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "det_test.h"
+
 #include "lockorder.h"
 #include "report.h"
 #include "thread.h"
@@ -237,15 +239,5 @@ int main(void)
         cmocka_unit_test(test_forget_drops_edges),
         cmocka_unit_test(test_report_layout),
     };
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int failed = cmocka_run_group_tests(tests, NULL, NULL);
-        fflush(NULL);
-        _exit(failed);
-    }
-    int st;
-    if (pid < 0 || waitpid(pid, &st, 0) != pid)
-        return 1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+    DET_RUN_TESTS_IN_CHILD(tests);
 }

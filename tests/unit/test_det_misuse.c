@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "det_test.h"
+
 #include "misuse.h"
 #include "report.h"
 #include "stackdepot.h"
@@ -141,15 +143,5 @@ int main(void)
         cmocka_unit_test(test_cond_binding),
         cmocka_unit_test(test_report_layout),
     };
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int failed = cmocka_run_group_tests(tests, NULL, NULL);
-        fflush(NULL);
-        _exit(failed);
-    }
-    int st;
-    if (pid < 0 || waitpid(pid, &st, 0) != pid)
-        return 1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+    DET_RUN_TESTS_IN_CHILD(tests);
 }
