@@ -41,6 +41,23 @@ const char *finding_kind_title(enum report_kind k)
     return kinds[k].title;
 }
 
+const char *finding_kind_level(enum report_kind k)
+{
+    switch (k) {
+    case REPORT_DATA_RACE:
+    case REPORT_DEADLOCK:
+    case REPORT_PANIC: /* it ended the program, as a deadlock does */
+        return "error";
+    case REPORT_POTENTIAL_DEADLOCK:
+    case REPORT_GOROUTINE_LEAK:
+    case REPORT_MISUSE:
+    case REPORT_BUSY_SELECT:
+    case REPORT_KIND_COUNT:
+        return "warning";
+    }
+    return "warning";
+}
+
 static enum report_kind kind_of(const char *name)
 {
     for (int k = 0; k < REPORT_KIND_COUNT; k++)

@@ -70,6 +70,9 @@ size_t findings_count(const struct findings *fs, enum report_kind k);
 /* The kinds, from REPORT_KINDS (report.h): json name and title. */
 const char *finding_kind_name(enum report_kind k);
 const char *finding_kind_title(enum report_kind k);
+/* How serious a kind is, as SARIF levels it ("error" or "warning"): what
+ * ended or can end the program is an error. The HTML page uses it too. */
+const char *finding_kind_level(enum report_kind k);
 
 /* ------------------------------------------------ walking a record */
 

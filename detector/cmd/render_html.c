@@ -300,23 +300,6 @@ static void write_finding(FILE *out, struct sources *ss, const struct finding *f
 
 /* ------------------------------------------------ the page */
 
-static const char *level_class(enum report_kind k)
-{
-    switch (k) {
-    case REPORT_DATA_RACE:
-    case REPORT_DEADLOCK:
-    case REPORT_PANIC:
-        return "error";
-    case REPORT_POTENTIAL_DEADLOCK:
-    case REPORT_GOROUTINE_LEAK:
-    case REPORT_MISUSE:
-    case REPORT_BUSY_SELECT:
-    case REPORT_KIND_COUNT:
-        return "warning";
-    }
-    return "warning";
-}
-
 static const char page_head[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -485,7 +468,7 @@ void render_html(FILE *out, const struct findings *fs)
     for (size_t i = 0; i < n_kinds; i++) {
         const struct finding *f = &fs->v[kinds[i]];
         fprintf(out, "<label class=\"kind %s\"><input type=\"checkbox\" checked data-kind=\"",
-                level_class(f->kind));
+                finding_kind_level(f->kind));
         write_xml_attr(out, f->kind_name);
         OUT("\">");
         write_xml_text(out, kind_heading(f));
@@ -498,7 +481,7 @@ void render_html(FILE *out, const struct findings *fs)
     struct sources ss = {0};
     for (size_t i = 0; i < n_kinds; i++) {
         const struct finding *first = &fs->v[kinds[i]];
-        fprintf(out, "<section class=\"%s\" data-kind=\"", level_class(first->kind));
+        fprintf(out, "<section class=\"%s\" data-kind=\"", finding_kind_level(first->kind));
         write_xml_attr(out, first->kind_name);
         OUT("\"><h2>");
         write_xml_text(out, kind_heading(first));

@@ -31,23 +31,6 @@ enum { SARIF_MAX_RELATED = 10 };
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 #define SRCROOT "%SRCROOT%"
 
-static const char *kind_level(enum report_kind k)
-{
-    switch (k) {
-    case REPORT_DATA_RACE:
-    case REPORT_DEADLOCK:
-    case REPORT_PANIC: /* it ended the program, as a deadlock does */
-        return "error";
-    case REPORT_POTENTIAL_DEADLOCK:
-    case REPORT_GOROUTINE_LEAK:
-    case REPORT_MISUSE:
-    case REPORT_BUSY_SELECT:
-    case REPORT_KIND_COUNT:
-        return "warning";
-    }
-    return "warning";
-}
-
 static const char *kind_description(enum report_kind k)
 {
     switch (k) {
@@ -360,7 +343,7 @@ static void write_rule(FILE *out, const struct rules *rules, size_t i, const str
             "},\"defaultConfiguration\":{\"level\":\"%s\"},"
             "\"properties\":{\"tags\":[\"concurrency\",\"reliability\"],"
             "\"problem.severity\":\"%s\"}}",
-            kind_level(k), kind_level(k));
+            finding_kind_level(k), finding_kind_level(k));
 }
 
 static void write_result(FILE *out, const struct finding *f, const struct rules *rules)
@@ -368,7 +351,7 @@ static void write_result(FILE *out, const struct finding *f, const struct rules 
     fputs("{\"ruleId\":", out);
     json_write_string(out, f->kind_name);
     fprintf(out, ",\"ruleIndex\":%zu,\"level\":\"%s\",\"message\":{\"text\":",
-            rule_find(rules, f->kind_name), kind_level(f->kind));
+            rule_find(rules, f->kind_name), finding_kind_level(f->kind));
     json_write_string(out, f->message);
     fputs("},\"locations\":[", out);
     const struct json *primary = record_primary_frame(f->record);

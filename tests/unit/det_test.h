@@ -10,6 +10,7 @@
 #define TESTS_DET_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,5 +28,25 @@
             return 1;                                               \
         return WIFEXITED(det_st_) ? WEXITSTATUS(det_st_) : 1;       \
     } while (0)
+
+/* Runs fn(arg) with the report stream (fd 2) going to a file; returns
+ * what was written, NUL-terminated (caller frees). */
+static inline char *det_capture_stderr(void (*fn)(void *arg), void *arg)
+{
+    char path[] = "/tmp/crace-test-capture.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    int saved = dup(2);
+    dup2(fd, 2);
+    fn(arg);
+    dup2(saved, 2);
+    close(saved);
+    off_t n = lseek(fd, 0, SEEK_END);
+    char *buf = calloc(1, (size_t)n + 1);
+    assert_int_equal(pread(fd, buf, (size_t)n, 0), n);
+    close(fd);
+    return buf;
+}
 
 #endif /* TESTS_DET_TEST_H */

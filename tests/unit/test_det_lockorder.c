@@ -44,26 +44,6 @@ static void nest(crace_thread *t, uintptr_t a, uintptr_t b, unsigned flags_b)
     assert_true(lo_released(t, a));
 }
 
-/* Runs fn with the report stream (fd 2) going to a file; returns what was
- * written, NUL-terminated (caller frees). */
-static char *capture(void (*fn)(crace_thread *t), crace_thread *t)
-{
-    char path[] = "/tmp/test_det_lockorder.XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    unlink(path);
-    int saved = dup(2);
-    dup2(fd, 2);
-    fn(t);
-    dup2(saved, 2);
-    close(saved);
-    off_t n = lseek(fd, 0, SEEK_END);
-    char *buf = calloc(1, (size_t)n + 1);
-    assert_int_equal(pread(fd, buf, (size_t)n, 0), n);
-    close(fd);
-    return buf;
-}
-
 static void test_held_list_recursion_and_release(void **state)
 {
     (void)state;
@@ -201,8 +181,9 @@ static void test_forget_drops_edges(void **state)
     assert_int_equal(potential(), before + 1);
 }
 
-static void abba(crace_thread *t)
+static void abba(void *arg)
 {
+    crace_thread *t = arg;
     nest(t, LOCK(60), LOCK(61), 0);
     nest(t, LOCK(61), LOCK(60), 0);
 }
@@ -210,7 +191,7 @@ static void abba(crace_thread *t)
 static void test_report_layout(void **state)
 {
     (void)state;
-    char *out = capture(abba, crace_thr());
+    char *out = det_capture_stderr(abba, crace_thr());
     char cycle[256];
     snprintf(cycle, sizeof(cycle), "Cycle in lock order graph: M1 (0x%012lx) => M2 (0x%012lx) => M1\n",
              (unsigned long)LOCK(60), (unsigned long)LOCK(61));

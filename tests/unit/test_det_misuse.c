@@ -35,26 +35,6 @@ static uint64_t misuses(void)
     return report_count(REPORT_MISUSE);
 }
 
-/* Runs fn with the report stream (fd 2) going to a file; returns what was
- * written, NUL-terminated (caller frees). */
-static char *capture(void (*fn)(void))
-{
-    char path[] = "/tmp/test_det_misuse.XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    unlink(path);
-    int saved = dup(2);
-    dup2(fd, 2);
-    fn();
-    dup2(saved, 2);
-    close(saved);
-    off_t n = lseek(fd, 0, SEEK_END);
-    char *buf = calloc(1, (size_t)n + 1);
-    assert_int_equal(pread(fd, buf, (size_t)n, 0), n);
-    close(fd);
-    return buf;
-}
-
 static void test_unlock_needs_evidence(void **state)
 {
     (void)state;
@@ -108,8 +88,9 @@ static void test_cond_binding(void **state)
     assert_int_equal(misuses(), before + 1);
 }
 
-static void not_owner(void)
+static void not_owner(void *arg)
 {
+    (void)arg;
     crace_thread *t = crace_thr();
     uintptr_t pcs[1] = {(uintptr_t)&not_owner};
     struct misuse_lock_info other = {t->gid + 100, depot_put(pcs, 1), 0};
@@ -119,7 +100,7 @@ static void not_owner(void)
 static void test_report_layout(void **state)
 {
     (void)state;
-    char *out = capture(not_owner);
+    char *out = det_capture_stderr(not_owner, NULL);
     char want[256];
     snprintf(want, sizeof(want),
              "==================\nWARNING: MISUSE OF MUTEX\nmtx_unlock of mutex 0x%012lx by goroutine %llu, "
