@@ -124,6 +124,7 @@ def sample_block(runner, sample, build, cc):
 # checkwebsites' slow site beat main's (racy) deadline.
 VOLATILE = [
     (re.compile(r"0x[0-9a-f]+"), "0x?"),
+    (re.compile(r"crace-reports/\d{8}-\d{6}-\d+"), "crace-reports/RUN"),
     (re.compile(r"counter = \d+"), "counter = ?"),
     (re.compile(r"nothing ready \d+ times"), "nothing ready ? times"),
     (re.compile(r"example\.com/slow: \(no result\)"), "example.com/slow: up"),

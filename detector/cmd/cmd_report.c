@@ -217,23 +217,7 @@ static bool render_to_stdout(const struct format *fmt, const struct findings *fs
 static void print_summary(const struct findings *fs)
 {
     fprintf(stderr, "crace report: ");
-    if (fs->n == 0) {
-        fprintf(stderr, "no findings");
-    } else {
-        const char *sep = "found ";
-        for (int k = 0; k <= REPORT_KIND_COUNT; k++) {
-            size_t n = findings_count(fs, (enum report_kind)k);
-            if (!n)
-                continue;
-            const char *what = k < REPORT_KIND_COUNT ? finding_kind_title((enum report_kind)k)
-                                                     : "OTHER FINDING";
-            fprintf(stderr, "%s%zu ", sep, n);
-            for (const char *p = what; *p; p++)
-                fputc(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p, stderr);
-            fputs("(s)", stderr);
-            sep = ", ";
-        }
-    }
+    findings_print_counts(stderr, fs);
     fprintf(stderr, " (%zu record%s in %zu file%s", fs->records, fs->records == 1 ? "" : "s",
             fs->files, fs->files == 1 ? "" : "s");
     if (fs->skipped)

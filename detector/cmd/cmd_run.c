@@ -1,26 +1,50 @@
 /*
- * cmd_run.c: `crace run [options] [--] PROG [ARGS...]`: run PROG with the
- * detector preloaded.
+ * cmd_run.c: `crace run [options] [--] COMMAND [ARGS...]`: run COMMAND,
+ * and every process it starts, with the detector preloaded; collect each
+ * process's findings in a report directory and end with a summary and
+ * one exit status for the whole run (docs/ci.md).
  *
- * crace waits for PROG rather than exec'ing it, so that options added later
- * can act after the run (collect the per-process report files, convert
- * them); it returns PROG's status the way a shell would.
+ * LD_PRELOAD and CRACE_OPTIONS are inherited by every child (fork, exec,
+ * posix_spawn, system(), shell pipelines), so one setting covers the
+ * tree. CRACE_OPTIONS gets json_path=DIR/RUN: each process appends its
+ * findings to DIR/RUN.PID.jsonl, created when it starts, and leaves
+ * DIR/RUN.PID.process.json when it ends (run_summary.c reads both). RUN
+ * is unique to this invocation, so several runs may share DIR (a
+ * Makefile loop over test binaries) and `crace report DIR` merges them
+ * all, while this run's summary counts only its own processes.
+ *
+ * crace waits for COMMAND rather than exec'ing it, to read the report
+ * directory after it ends.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../options.inc"
 #include "cmd.h"
+#include "run_summary.h"
 
 /*
  * crace run's own options: X(field, spelling, metavar, help). metavar is
  * NULL for a flag; otherwise the option takes a value, as `--name=VALUE`
  * or `--name VALUE`. Expanded for the parsed struct, the parser and the
- * help text.
+ * help text. Every CRACE_OPTIONS key is an option too (detector_flags
+ * below).
  */
-#define CRACE_RUN_FLAGS(X) X(help, "--help", NULL, "show this help, with every CRACE_OPTIONS key")
+#define CRACE_RUN_FLAGS(X)                                                                   \
+    X(out, "--out", "DIR",                                                                   \
+      "report directory (created if missing; default: a new one under " RUN_DEFAULT_DIR "/)") \
+    X(quiet, "--quiet", NULL, "no summary at the end (the exit status is the same)")        \
+    X(help, "--help", NULL, "show this help")
+
+/* Where runs without --out keep their reports, relative to the current
+ * directory. */
+#define RUN_DEFAULT_DIR "crace-reports"
 
 /* A field per option: NULL when absent, else its value (its spelling for a
  * flag). */
@@ -45,6 +69,27 @@ static const struct run_flag_spec run_flag_specs[] = {
 };
 enum { N_RUN_FLAGS = sizeof run_flag_specs / sizeof run_flag_specs[0] };
 
+/*
+ * The detector's options as command-line options: `--halt-on-error`,
+ * `--history-size=4`, one per key of options.inc, '_' written '-' (either
+ * is accepted). A BOOL alone means 1. PATH values are made absolute, since
+ * the processes of the run may change directory.
+ */
+enum detector_flag_type { DFLAG_BOOL, DFLAG_INT, DFLAG_STRING, DFLAG_PATH };
+
+struct detector_flag {
+    const char *key; /* the CRACE_OPTIONS key */
+    enum detector_flag_type type;
+    const char *help;
+};
+
+static const struct detector_flag detector_flags[] = {
+#define RUN_DETECTOR_FLAG(type, name, def, help) {#name, DFLAG_##type, help},
+    CRACE_OPTIONS_LIST(RUN_DETECTOR_FLAG)
+#undef RUN_DETECTOR_FLAG
+};
+enum { N_DETECTOR_FLAGS = sizeof detector_flags / sizeof detector_flags[0] };
+
 /* ------------------------------------------------ help */
 
 /* The detector's options, shown with their defaults: one printer per
@@ -54,10 +99,11 @@ enum { N_RUN_FLAGS = sizeof run_flag_specs / sizeof run_flag_specs[0] };
 HELP_PRINTER print_default_BOOL(int v) { return printf("%d", v); }
 HELP_PRINTER print_default_INT(long v) { return printf("%ld", v); }
 HELP_PRINTER print_default_STRING(const char *v) { return printf("%s", v); }
+HELP_PRINTER print_default_PATH(const char *v) { return printf("%s", v); }
 #undef HELP_PRINTER
 
 /* Column where an option's help text starts. */
-enum { HELP_COLUMN = 28 };
+enum { HELP_COLUMN = 34 };
 
 static void print_help_line(int width, const char *help)
 {
@@ -65,18 +111,41 @@ static void print_help_line(int width, const char *help)
     printf("%*s%s\n", pad, "", help);
 }
 
+/* "--history-size" for "history_size". */
+static int print_flag_name(const char *key)
+{
+    int n = printf("  --");
+    for (const char *p = key; *p; p++, n++)
+        putchar(*p == '_' ? '-' : *p);
+    return n;
+}
+
+static const char *const flag_metavar[] = {
+    [DFLAG_BOOL] = "[=0|1]", [DFLAG_INT] = "=N", [DFLAG_STRING] = "=VALUE", [DFLAG_PATH] = "=PATH",
+};
+
 void cmd_run_help(void)
 {
-    fputs("usage: crace run [options] [--] PROG [ARGS...]\n"
+    fputs("usage: crace run [options] [--] COMMAND [ARGS...]\n"
           "\n"
-          "Runs PROG with the detector (" CRACE_SHIM_NAME ") preloaded: LD_PRELOAD gets it\n"
-          "first, any LD_PRELOAD already set follows. PROG is searched in PATH. Build\n"
-          "PROG with `crace cc` to find data races; any program gets deadlock, lock\n"
-          "order, leak and misuse checks.\n"
+          "Runs COMMAND, and every process it starts (fork, exec, posix_spawn, system(),\n"
+          "shell pipelines), with the detector (" CRACE_SHIM_NAME ") preloaded: LD_PRELOAD\n"
+          "gets it first, any LD_PRELOAD already set follows. COMMAND is searched in\n"
+          "PATH. Build programs with `crace cc` to find data races; any program gets\n"
+          "deadlock, lock order, leak and misuse checks.\n"
           "\n"
-          "Exit status: PROG's own; 66 when the detector reported findings (CRACE_OPTIONS\n"
-          "exitcode), 2 on a fatal deadlock; 128+N when signal N killed PROG; 127 when\n"
-          "PROG is not found, 126 when it cannot be run; 1 for crace's own usage errors.\n"
+          "Findings are printed as they happen and each process also writes them to\n"
+          "the report directory, one JSON Lines file per process; at the end crace\n"
+          "prints a summary of the run. `crace report DIR` turns the directory into\n"
+          "text, JSON, SARIF, JUnit XML or HTML.\n"
+          "\n"
+          "Exit status:\n"
+          "  0         COMMAND exited 0 and nothing was found\n"
+          "  66        something was found in any process (the exitcode option)\n"
+          "  COMMAND's status when it failed and nothing was found (128+N: killed by\n"
+          "            signal N; 127: not found; 126: cannot be run)\n"
+          "  1         crace's own usage errors, a bad detector option, or no process\n"
+          "            ran under the detector while COMMAND exited 0\n"
           "\n"
           "Options:\n",
           stdout);
@@ -87,16 +156,26 @@ void cmd_run_help(void)
         print_help_line(width, s->help);
     }
     printf("  --");
-    print_help_line(4, "end of crace's options; what follows is PROG and its arguments");
+    print_help_line(4, "end of crace's options; what follows is COMMAND and its arguments");
 
     fputs("\n"
-          "The detector reads CRACE_OPTIONS, key=value pairs separated by spaces or\n"
-          "colons (defaults shown):\n",
+          "Detector options: each sets the CRACE_OPTIONS key of the same name (with\n"
+          "'_' for '-') for every process of the run, over CRACE_OPTIONS from the\n"
+          "environment. Defaults shown:\n",
+          stdout);
+    for (int i = 0; i < N_DETECTOR_FLAGS; i++) {
+        int width = print_flag_name(detector_flags[i].key);
+        width += printf("%s", flag_metavar[detector_flags[i].type]);
+        print_help_line(width, detector_flags[i].help);
+    }
+    fputs("\n"
+          "The same keys in CRACE_OPTIONS, key=value pairs separated by spaces or\n"
+          "colons, with their defaults:\n",
           stdout);
 #define RUN_HELP_OPTION(type, name, def, help)                            \
     {                                                                     \
         int width = printf("  %s=", #name) + print_default_##type(def); \
-        print_help_line(width, help);                                     \
+        print_help_line(width, "");                                       \
     }
     CRACE_OPTIONS_LIST(RUN_HELP_OPTION)
 #undef RUN_HELP_OPTION
@@ -104,14 +183,91 @@ void cmd_run_help(void)
 
 /* ------------------------------------------------ parsing */
 
-/* Parses crace's options in argv[1..]; returns the index of PROG (argc
+/* The settings the run's options give to CRACE_OPTIONS, in order. */
+struct detector_settings {
+    crace_argv pairs; /* "key=value", owned */
+};
+
+/* The detector option spelled by arg ("--history-size", "--history_size";
+ * up to '=' when there is one), or NULL. */
+static const struct detector_flag *match_detector_flag(const char *arg, const char **value)
+{
+    if (strncmp(arg, "--", 2) != 0)
+        return NULL;
+    const char *name = arg + 2;
+    for (int i = 0; i < N_DETECTOR_FLAGS; i++) {
+        const char *key = detector_flags[i].key;
+        size_t k = 0;
+        while (key[k] && (name[k] == key[k] || (key[k] == '_' && name[k] == '-')))
+            k++;
+        if (key[k])
+            continue;
+        if (name[k] == '\0') {
+            *value = NULL;
+            return &detector_flags[i];
+        }
+        if (name[k] == '=') {
+            *value = name + k + 1;
+            return &detector_flags[i];
+        }
+    }
+    return NULL;
+}
+
+/* The value as CRACE_OPTIONS carries it: quoted when it holds a separator
+ * (space, colon) or starts with a quote. NULL when it holds both quote
+ * characters, which CRACE_OPTIONS cannot carry. */
+static char *quote_value(const char *v)
+{
+    if (!strpbrk(v, " \t\n:'\""))
+        return crace_xstrdup(v);
+    if (!strchr(v, '\''))
+        return crace_xasprintf("'%s'", v);
+    if (!strchr(v, '"'))
+        return crace_xasprintf("\"%s\"", v);
+    return NULL;
+}
+
+/* Absolute form of a path value; the special words of log_path stay. */
+static char *absolute_value(const struct detector_flag *f, const char *v)
+{
+    if (f->type != DFLAG_PATH || v[0] == '/' || v[0] == '\0' || strcmp(v, "stderr") == 0 ||
+        strcmp(v, "stdout") == 0)
+        return crace_xstrdup(v);
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) {
+        fprintf(stderr, "crace run: cannot get the current directory: %s\n", strerror(errno));
+        return NULL;
+    }
+    return crace_xasprintf("%s/%s", cwd, v);
+}
+
+static bool add_setting(struct detector_settings *s, const struct detector_flag *f,
+                        const char *value)
+{
+    char *abs = absolute_value(f, value);
+    if (!abs)
+        return false;
+    char *quoted = quote_value(abs);
+    free(abs);
+    if (!quoted) {
+        fprintf(stderr, "crace run: --%s: a value cannot hold both ' and \"\n", f->key);
+        return false;
+    }
+    crace_argv_push(&s->pairs, crace_xasprintf("%s=%s", f->key, quoted));
+    free(quoted);
+    return true;
+}
+
+/* Parses crace's options in argv[1..]; returns the index of COMMAND (argc
  * when absent), or -1 after a usage error. */
-static int parse_flags(int argc, char **argv, struct run_flags *flags)
+static int parse_flags(int argc, char **argv, struct run_flags *flags,
+                       struct detector_settings *settings)
 {
     int i = 1;
     while (i < argc) {
         const char *arg = argv[i];
-        /* PROG is the first argument that is not an option; "-" is none. */
+        /* COMMAND is the first argument that is not an option; "-" is none. */
         if (arg[0] != '-' || arg[1] == '\0')
             break;
         i++;
@@ -133,9 +289,26 @@ static int parse_flags(int argc, char **argv, struct run_flags *flags)
             }
         }
         if (!spec) {
-            fprintf(stderr, "crace run: unknown option '%s'\nRun 'crace run --help' for usage.\n",
-                    arg);
-            return -1;
+            const struct detector_flag *d = match_detector_flag(arg, &value);
+            if (!d) {
+                fprintf(stderr,
+                        "crace run: unknown option '%s'\nRun 'crace run --help' for usage.\n",
+                        arg);
+                return -1;
+            }
+            if (!value && d->type == DFLAG_BOOL) {
+                value = "1";
+            } else if (!value) {
+                if (i >= argc) {
+                    fprintf(stderr, "crace run: %s needs a value (%s%s)\n", arg, arg,
+                            flag_metavar[d->type]);
+                    return -1;
+                }
+                value = argv[i++];
+            }
+            if (!add_setting(settings, d, value))
+                return -1;
+            continue;
         }
         if (!spec->metavar) {
             if (value) {
@@ -186,33 +359,249 @@ static bool preload_shim(void)
     return true;
 }
 
+/* mkdir -p: every missing component of path, mode 0777 & ~umask. */
+static bool make_dirs(const char *path)
+{
+    char *p = crace_xstrdup(path);
+    bool ok = true;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        struct stat st;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "crace run: cannot create the report directory %s: %s\n", p,
+                    strerror(errno));
+            ok = false;
+        } else if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "crace run: %s is not a directory (the report directory %s needs it)\n",
+                    p, path);
+            ok = false;
+        }
+        *s = c;
+        if (!ok || c == '\0')
+            break;
+    }
+    free(p);
+    return ok;
+}
+
+/* The report directory: --out, or a new RUN_DEFAULT_DIR/RUN_ID; created,
+ * and returned absolute (the run's processes may change directory).
+ * *shown gets it as the user gave it. */
+static char *report_dir(const char *out, const char *run_id, char **shown)
+{
+    *shown = out ? crace_xstrdup(out) : crace_xasprintf(RUN_DEFAULT_DIR "/%s", run_id);
+    if (!make_dirs(*shown))
+        return NULL;
+    char *abs = realpath(*shown, NULL);
+    if (!abs)
+        fprintf(stderr, "crace run: report directory %s: %s\n", *shown, strerror(errno));
+    return abs;
+}
+
+/* Names this run's files apart from other runs' in a shared directory,
+ * in the order the runs started: YYYYMMDD-HHMMSS-PID. */
+static char *make_run_id(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char stamp[32];
+    if (!localtime_r(&now, &tm) || !strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm))
+        snprintf(stamp, sizeof stamp, "%lld", (long long)now);
+    return crace_xasprintf("%s-%d", stamp, (int)getpid());
+}
+
+/* The value of key in a CRACE_OPTIONS text, the last one winning as in
+ * the detector's parser (quotes removed), or NULL; the caller frees it. */
+static char *option_value(const char *text, const char *key)
+{
+    char *v = NULL;
+    size_t klen = strlen(key);
+    for (const char *p = text; p && *p;) {
+        while (*p && strchr(" \t\n:", *p))
+            p++;
+        bool match = strncmp(p, key, klen) == 0 && p[klen] == '=';
+        if (*p == '\0')
+            break;
+        while (*p && *p != '=' && !strchr(" \t\n:", *p))
+            p++;
+        if (*p != '=')
+            continue; /* the detector stops on it; nothing to take */
+        p++;
+        const char *value = p;
+        size_t len;
+        if (*p == '"' || *p == '\'') {
+            const char *close = strchr(p + 1, *p);
+            if (!close)
+                break;
+            value = p + 1;
+            len = (size_t)(close - value);
+            p = close + 1;
+        } else {
+            while (*p && !strchr(" \t\n:", *p))
+                p++;
+            len = (size_t)(p - value);
+        }
+        if (match) {
+            free(v);
+            v = crace_xmalloc(len + 1);
+            memcpy(v, value, len);
+            v[len] = '\0';
+        }
+    }
+    return v;
+}
+
+static long int_option(const char *text, const char *key, long def)
+{
+    char *v = option_value(text, key);
+    char *end;
+    long n = v ? strtol(v, &end, 10) : def;
+    if (v && (end == v || *end))
+        n = def; /* not a number: the detector stops on it */
+    free(v);
+    return n;
+}
+
+/* CRACE_OPTIONS from the environment followed by the command line's
+ * settings (later keys win in the detector's parser). */
+static char *joined_options(const struct detector_settings *s)
+{
+    const char *env = getenv("CRACE_OPTIONS");
+    char *text = crace_xstrdup(env ? env : "");
+    for (size_t i = 0; i < s->pairs.n; i++) {
+        char *next = crace_xasprintf("%s%s%s", text, *text ? " " : "", s->pairs.v[i]);
+        free(text);
+        text = next;
+    }
+    return text;
+}
+
+/* Appends json_path=DIR/RUN_ID to *text, last so that it wins. */
+static bool add_json_path(char **text, const char *dir, const char *run_id)
+{
+    char *prefix = crace_xasprintf("%s/%s", dir, run_id);
+    char *quoted = quote_value(prefix);
+    free(prefix);
+    if (!quoted) {
+        fprintf(stderr,
+                "crace run: report directory %s: a path holding both ' and \" cannot be "
+                "passed to the detector\n",
+                dir);
+        return false;
+    }
+    char *next = crace_xasprintf("%s%sjson_path=%s", *text, **text ? " " : "", quoted);
+    free(quoted);
+    free(*text);
+    *text = next;
+    return true;
+}
+
+/*
+ * Where this run's processes write: json_path=DIR/RUN_ID is added to
+ * *text. DIR is --out's, or json_path's own directory when the user set
+ * json_path (PREFIX: RUN_ID is then PREFIX's name, a dot and the run's
+ * id, so the files stay PREFIX.*.jsonl where the user looks for them),
+ * else a new RUN_DEFAULT_DIR/RUN_ID.
+ */
+static bool choose_reports(const struct run_flags *flags, char **text, char **dir, char **run_id,
+                           char **shown)
+{
+    char *id = make_run_id();
+    char *user = option_value(*text, "json_path");
+    if (user && *user && !flags->out) {
+        char *slash = strrchr(user, '/');
+        *run_id = crace_xasprintf("%s.%s", slash ? slash + 1 : user, id);
+        if (slash)
+            *slash = '\0';
+        *shown = crace_xstrdup(slash ? (*user ? user : "/") : ".");
+        *dir = realpath(*shown, NULL);
+        if (!*dir)
+            fprintf(stderr, "crace run: json_path %s: directory %s: %s\n", user, *shown,
+                    strerror(errno));
+    } else {
+        *run_id = id;
+        id = NULL;
+        *dir = report_dir(flags->out, *run_id, shown);
+    }
+    free(user);
+    free(id);
+    return *dir && add_json_path(text, *dir, *run_id);
+}
+
+/* Runs argv and returns its status as a shell reports it. */
+static int run_command(char **argv)
+{
+    int status = crace_spawn(argv);
+    if (status >= 0)
+        return status;
+    if (errno == ENOENT) {
+        fprintf(stderr, "crace: %s: command not found\n", argv[0]);
+        return CRACE_EXIT_NOT_FOUND;
+    }
+    fprintf(stderr, "crace: %s: %s\n", argv[0], strerror(errno));
+    return CRACE_EXIT_NOT_EXECUTABLE;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run_flags flags = {0};
-    int prog = parse_flags(argc, argv, &flags);
+    struct detector_settings settings = {0};
+    struct run_summary_input in = {0};
+    int prog = parse_flags(argc, argv, &flags, &settings);
+    int status = CRACE_EXIT_USAGE;
+    char *run_id = NULL, *dir = NULL, *shown = NULL, *options = NULL;
     if (prog < 0)
-        return CRACE_EXIT_USAGE;
+        goto out;
     if (flags.help) {
         cmd_run_help();
-        return 0;
+        status = 0;
+        goto out;
     }
     if (prog >= argc) {
-        fputs("crace run: no program to run\n"
-              "usage: crace run [options] [--] PROG [ARGS...]\n",
+        fputs("crace run: no command to run\n"
+              "usage: crace run [options] [--] COMMAND [ARGS...]\n",
               stderr);
-        return CRACE_EXIT_USAGE;
+        goto out;
     }
-    if (!preload_shim())
-        return CRACE_EXIT_USAGE;
+    if (flags.out && !*flags.out) {
+        fputs("crace run: --out needs a directory\n", stderr);
+        goto out;
+    }
+    options = joined_options(&settings);
+    if (!preload_shim() || !choose_reports(&flags, &options, &dir, &run_id, &shown))
+        goto out;
+    if (setenv("CRACE_OPTIONS", options, 1) != 0) {
+        fprintf(stderr, "crace run: cannot set CRACE_OPTIONS: %s\n", strerror(errno));
+        goto out;
+    }
 
-    int status = crace_spawn(argv + prog);
-    if (status >= 0)
-        return status;
-    /* As a shell reports it. */
-    if (errno == ENOENT) {
-        fprintf(stderr, "crace: %s: command not found\n", argv[prog]);
-        return CRACE_EXIT_NOT_FOUND;
+    status = run_command(argv + prog);
+    if (status != CRACE_EXIT_NOT_FOUND && status != CRACE_EXIT_NOT_EXECUTABLE) {
+        in.dir = dir;
+        in.run_id = run_id;
+        in.shown_dir = shown;
+        in.status = status;
+        in.exitcode = int_option(options, "exitcode", 66);
+        in.quiet = flags.quiet != NULL;
+        status = run_summary(&in);
     }
-    fprintf(stderr, "crace: %s: %s\n", argv[prog], strerror(errno));
-    return CRACE_EXIT_NOT_EXECUTABLE;
+    /* A fresh directory that no process wrote to goes (COMMAND not found,
+     * stopped by a bad option); rmdir leaves one holding anything, and
+     * earlier runs' reports keep RUN_DEFAULT_DIR. */
+    char *fresh = crace_xasprintf(RUN_DEFAULT_DIR "/%s", run_id);
+    if (strcmp(shown, fresh) == 0 && rmdir(dir) == 0)
+        rmdir(RUN_DEFAULT_DIR);
+    free(fresh);
+out:
+    for (size_t i = 0; i < settings.pairs.n; i++)
+        free(settings.pairs.v[i]);
+    crace_argv_free(&settings.pairs);
+    free(options);
+    free(shown);
+    free(dir);
+    free(run_id);
+    return status;
 }

@@ -235,6 +235,27 @@ void findings_free(struct findings *fs)
     *fs = (struct findings){0};
 }
 
+void findings_print_counts(FILE *out, const struct findings *fs)
+{
+    if (fs->n == 0) {
+        fputs("no findings", out);
+        return;
+    }
+    const char *sep = "found ";
+    for (int k = 0; k <= REPORT_KIND_COUNT; k++) {
+        size_t n = findings_count(fs, (enum report_kind)k);
+        if (!n)
+            continue;
+        const char *what =
+            k < REPORT_KIND_COUNT ? finding_kind_title((enum report_kind)k) : "OTHER FINDING";
+        fprintf(out, "%s%zu ", sep, n);
+        for (const char *p = what; *p; p++)
+            fputc(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p, out);
+        fputs("(s)", out);
+        sep = ", ";
+    }
+}
+
 /* ------------------------------------------------ reading files */
 
 static void skip_line(struct findings *fs, const char *name, size_t line, const char *why)

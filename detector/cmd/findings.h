@@ -67,6 +67,10 @@ void findings_free(struct findings *fs);
 /* The number of findings of kind k (REPORT_KIND_COUNT: of unknown kinds). */
 size_t findings_count(const struct findings *fs, enum report_kind k);
 
+/* "no findings", or "found 2 data race(s), 1 deadlock(s)" in Go's words
+ * (the kinds' titles in lower case), without a line break. */
+void findings_print_counts(FILE *out, const struct findings *fs);
+
 /* The kinds, from REPORT_KINDS (report.h): json name and title. */
 const char *finding_kind_name(enum report_kind k);
 const char *finding_kind_title(enum report_kind k);

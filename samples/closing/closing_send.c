@@ -43,7 +43,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: job 1
 // EXPECT: job 2
 // EXPECT: job 3

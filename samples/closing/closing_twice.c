@@ -35,7 +35,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: worker finished
 // EXPECT: panic: close of closed channel
 // EXPECT:

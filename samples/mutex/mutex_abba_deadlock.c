@@ -64,7 +64,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: ==================
 // EXPECT: WARNING: DEADLOCK
 // EXPECT: Goroutines waiting for each other in a cycle: 3 -> 2 -> 3

@@ -53,7 +53,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: withdraw 80: refused
 // EXPECT: fatal error: all goroutines are asleep - deadlock!
 // EXPECT:

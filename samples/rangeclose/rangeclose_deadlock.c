@@ -37,7 +37,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: 1
 // EXPECT: 4
 // EXPECT: 9

@@ -39,7 +39,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: WARNING: DEADLOCK
 // EXPECT: Goroutines waiting for each other in a cycle: 3 -> 2 -> 3
 // EXPECT: Goroutine 3 blocks in pthread_mutex_lock on mutex {{ADDR}} held by goroutine 2:

@@ -24,7 +24,7 @@ int main(void)
     return b == 10 ? 0 : 1;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: fatal error: all goroutines are asleep - deadlock!
 // EXPECT: goroutine 1 [pthread_mutex_lock]:
 // EXPECT: main()

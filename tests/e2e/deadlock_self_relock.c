@@ -21,7 +21,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: locked once
 // EXPECT: WARNING: DEADLOCK
 // EXPECT: Goroutines waiting for each other in a cycle: 1 -> 1

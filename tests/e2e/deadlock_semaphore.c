@@ -25,7 +25,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: fatal error: all goroutines are asleep - deadlock!
 // EXPECT: goroutine 1 [pthread_join]:
 // EXPECT: main()

@@ -10,7 +10,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: fatal error: all goroutines are asleep - deadlock!
 // EXPECT:
 // EXPECT: goroutine 1 [chan send]:

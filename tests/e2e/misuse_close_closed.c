@@ -23,7 +23,7 @@ int main(void)
     return 0;
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: panic: close of closed channel
 // EXPECT:
 // EXPECT: goroutine 1 [running]:

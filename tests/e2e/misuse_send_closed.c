@@ -32,7 +32,7 @@ int main(void)
         usleep(1000 * 1000); /* the worker's panic ends the program */
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: WARNING: DATA RACE
 // EXPECT: panic: send on closed channel
 // EXPECT:

@@ -23,7 +23,7 @@ int main(void)
         usleep(1000 * 1000); /* the second worker's panic ends the program */
 }
 
-// EXPECT-EXIT: 2
+// EXPECT-EXIT: 66
 // EXPECT: panic: sync: negative WaitGroup counter
 // EXPECT:
 // EXPECT: goroutine 3 [running]:

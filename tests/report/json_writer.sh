@@ -68,8 +68,9 @@ while read -r prog kind; do
         continue
     fi
     (cd "$dir" && CRACE_OPTIONS="json_path=$dir/crace" "$CRACE" run ./prog >"$dir/out" 2>"$dir/live")
-    check "$prog: one file per process, named PREFIX.PID.jsonl" \
-        sh -c "[ \$(ls '$dir'/crace.*.jsonl | wc -l) -eq 1 ] && ls '$dir'/crace.*.jsonl | grep -q 'crace\.[0-9][0-9]*\.jsonl\$'"
+    # crace run puts its run's id between PREFIX and PID.
+    check "$prog: one file per process, named PREFIX.RUN.PID.jsonl" \
+        sh -c "[ \$(ls '$dir'/crace.*.jsonl | wc -l) -eq 1 ] && ls '$dir'/crace.*.jsonl | grep -q 'crace\.[0-9]\{8\}-[0-9]\{6\}-[0-9]*\.[0-9][0-9]*\.jsonl\$'"
     check "$prog: every line is a complete record valid against the schema" \
         $PY "$HERE/checks.py" schema "$HERE/crace-report-1.schema.json" "$dir"/crace.*.jsonl
     check "$prog: the records are of kind $kind" \

@@ -1,0 +1,190 @@
+/*
+ * run_summary.c: what `crace run` says at the end, from the files its
+ * processes left: RUN.PID.jsonl, created by each process when it starts
+ * (so the files count the processes that ran under the detector) and
+ * holding its findings, and RUN.PID.process.json, written when it exits
+ * normally, with the findings it suppressed and its suppression rules'
+ * hits (a process killed or ended with _exit leaves none: its suppressed
+ * findings go uncounted, never its reported ones).
+ */
+#include "run_summary.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "findings.h"
+#include "json.h"
+
+/* A suppression rule, as the processes of the run used it. */
+struct rule_use {
+    char *file;
+    long long line;
+    char *rule;
+    unsigned long long hits; /* over all processes */
+};
+
+struct run_totals {
+    struct findings fs;
+    size_t processes;
+    unsigned long long suppressed;
+    struct rule_use *rules;
+    size_t n_rules;
+    bool report_unused; /* a process ran with report_unused_suppressions=1 */
+};
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static char *read_whole(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = crace_xmalloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap)
+            buf = crace_xrealloc(buf, cap *= 2);
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static void add_rule_use(struct run_totals *t, const char *file, long long line, const char *rule,
+                         long long hits)
+{
+    for (size_t i = 0; i < t->n_rules; i++) {
+        struct rule_use *u = &t->rules[i];
+        if (u->line == line && strcmp(u->file, file) == 0) {
+            u->hits += (unsigned long long)hits;
+            return;
+        }
+    }
+    t->rules = crace_xrealloc(t->rules, (t->n_rules + 1) * sizeof *t->rules);
+    t->rules[t->n_rules++] =
+        (struct rule_use){crace_xstrdup(file), line, crace_xstrdup(rule), (unsigned long long)hits};
+}
+
+/* Adds one process's end record; a damaged one is named and skipped. */
+static void read_process_end(struct run_totals *t, const char *path)
+{
+    size_t len;
+    char *text = read_whole(path, &len);
+    if (!text) {
+        fprintf(stderr, "crace run: %s: %s\n", path, strerror(errno));
+        return;
+    }
+    struct json_error err;
+    struct json *r = json_parse(text, len, &err);
+    free(text);
+    long long n;
+    if (!r || !json_int(json_get(r, "suppressed"), &n) || n < 0) {
+        fprintf(stderr, "crace run: %s: skipped: not a process record\n", path);
+        json_free(r);
+        return;
+    }
+    t->suppressed += (unsigned long long)n;
+    if (json_is(json_get(r, "report_unused_suppressions"), JSON_TRUE))
+        t->report_unused = true;
+    const struct json *rules = json_get(r, "suppressions");
+    for (size_t i = 0; i < json_len(rules); i++) {
+        const struct json *u = json_at(rules, i);
+        const char *file = json_get_str(u, "file");
+        const char *rule = json_get_str(u, "rule");
+        long long line, hits;
+        if (file && rule && json_int(json_get(u, "line"), &line) &&
+            json_int(json_get(u, "hits"), &hits) && hits >= 0)
+            add_rule_use(t, file, line, rule, hits);
+    }
+    json_free(r);
+}
+
+/* Reads this run's files in dir (name order does not matter: findings
+ * are merged, counts summed). */
+static bool read_run(struct run_totals *t, const char *dir, const char *run_id)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "crace run: report directory %s: %s\n", dir, strerror(errno));
+        return false;
+    }
+    size_t idlen = strlen(run_id);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *name = e->d_name;
+        if (strncmp(name, run_id, idlen) != 0 || name[idlen] != '.')
+            continue;
+        char *path = crace_xasprintf("%s/%s", dir, name);
+        if (has_suffix(name, ".process.json")) {
+            read_process_end(t, path);
+        } else if (has_suffix(name, ".jsonl")) {
+            t->processes++;
+            findings_read_path(&t->fs, path);
+        }
+        free(path);
+    }
+    closedir(d);
+    return true;
+}
+
+static void print_summary(const struct run_totals *t, const struct run_summary_input *in)
+{
+    /* COMMAND failed before anything started under the detector (a bad
+     * detector option, which the detector named): nothing to sum up. */
+    if (t->processes == 0 && in->status != 0)
+        return;
+    fprintf(stderr, "crace: %zu process%s ran under the detector; ", t->processes,
+            t->processes == 1 ? "" : "es");
+    findings_print_counts(stderr, &t->fs);
+    if (t->suppressed)
+        fprintf(stderr, "; %llu suppressed", t->suppressed);
+    fputc('\n', stderr);
+    for (size_t i = 0; t->report_unused && i < t->n_rules; i++)
+        if (!t->rules[i].hits)
+            fprintf(stderr, "crace: suppression %s:%lld matched nothing: %s\n", t->rules[i].file,
+                    t->rules[i].line, t->rules[i].rule);
+    if (t->processes == 0 && in->status == 0)
+        fputs("crace: warning: no process ran under the detector: COMMAND is statically "
+              "linked, setuid, or cleared LD_PRELOAD or CRACE_OPTIONS for its children; "
+              "nothing was checked\n",
+              stderr);
+    else
+        fprintf(stderr, "crace: reports in %s (`crace report %s` merges them)\n", in->shown_dir,
+                in->shown_dir);
+}
+
+int run_summary(const struct run_summary_input *in)
+{
+    struct run_totals t = {0};
+    bool read = read_run(&t, in->dir, in->run_id);
+    if (!in->quiet && read)
+        print_summary(&t, in);
+    int status = in->status;
+    if (t.fs.n)
+        status = (int)in->exitcode;
+    else if (status == 0 && (!read || t.processes == 0))
+        status = CRACE_EXIT_USAGE;
+    for (size_t i = 0; i < t.n_rules; i++) {
+        free(t.rules[i].file);
+        free(t.rules[i].rule);
+    }
+    free(t.rules);
+    findings_free(&t.fs);
+    return status;
+}

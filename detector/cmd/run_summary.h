@@ -1,0 +1,29 @@
+/*
+ * run_summary.h: the end of `crace run`: read the files that this run's
+ * processes left in the report directory, print the summary, and decide
+ * the run's exit status (docs/ci.md has the table).
+ */
+#ifndef CRACE_RUN_SUMMARY_H
+#define CRACE_RUN_SUMMARY_H
+
+#include <stdbool.h>
+
+struct run_summary_input {
+    const char *dir;    /* the report directory, absolute */
+    const char *run_id; /* this run's files: dir/RUN_ID.PID.jsonl and .process.json */
+    const char *shown_dir; /* dir as the user should type it in the summary */
+    int status;         /* COMMAND's status, as a shell reports it */
+    long exitcode;      /* the status for "something was found" (exitcode option) */
+    bool quiet;         /* no summary, only the status */
+};
+
+/*
+ * Prints the summary on stderr (unless quiet) and returns the run's exit
+ * status: exitcode when any process of the run reported a finding that
+ * was not suppressed; else COMMAND's status, except that a COMMAND that
+ * exited 0 without any process running under the detector gives 1 (a
+ * static binary, a cleared environment: nothing was checked).
+ */
+int run_summary(const struct run_summary_input *in);
+
+#endif /* CRACE_RUN_SUMMARY_H */
