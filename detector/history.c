@@ -32,7 +32,7 @@ void hist_new_part(hist_t *h, const uintptr_t *stack, uint32_t depth, uint64_t c
     /* Keep the outermost frames: a replay pushes and pops on top of them,
      * so a snapshot cut at the bottom would misplace every later frame. */
     uint32_t n = depth < HIST_SNAPSHOT_FRAMES ? depth : HIST_SNAPSHOT_FRAMES;
-    memcpy(p->stack, stack, n * sizeof(stack[0]));
+    gc_copy(p->stack, stack, n * sizeof(stack[0]));
     p->depth = n;
     p->clock = clock;
     p->start_pos = pos;
@@ -64,7 +64,7 @@ size_t hist_restore(hist_t *h, uint64_t clock, uintptr_t granule_addr, unsigned 
     if (p->start_pos != start)
         return 0;
     uint32_t depth = p->depth;
-    memcpy(stack, p->stack, depth * sizeof(stack[0]));
+    gc_copy(stack, p->stack, depth * sizeof(stack[0]));
     uint64_t cur_clock = p->clock;
     size_t found = 0;
 

@@ -16,6 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* gc_copy and gc_zero, for the shim's own copies and clears on its hot
+ * paths (clocks, histories, shadow blocks): a memcpy or memset call from
+ * inside libcrace.so binds to the interceptors it exports, which cost a
+ * check per call and, until the program's first own call resolves libc's,
+ * a byte loop. libgochan's loops never call out. */
+#include "internal.h"
+
 #define CRACE_EXPORT __attribute__((visibility("default")))
 #define CRACE_NOINLINE __attribute__((noinline))
 #define CRACE_LIKELY(x) __builtin_expect(!!(x), 1)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-_Atomic(shadow_granule *) *shadow_dir;
+_Atomic(shadow_granule *) shadow_dir[SHADOW_REGIONS];
 
 /* Below this many bytes of shadow a reset clears cells one by one (and
  * recycles overflow blocks); above it whole pages are given back to the
@@ -14,7 +14,6 @@ _Atomic(shadow_granule *) *shadow_dir;
 
 void shadow_init(void)
 {
-    shadow_dir = crace_mmap(SHADOW_REGIONS * sizeof(shadow_dir[0]));
 }
 
 shadow_granule *shadow_region_create(uintptr_t addr)
@@ -48,7 +47,7 @@ shadow_ovf *shadow_ovf_alloc(void)
         o = (shadow_ovf *)ovf_bump;
         ovf_bump += sizeof(*o);
     }
-    memset(o, 0, sizeof(*o));
+    gc_zero(o, sizeof(*o));
     return o;
 }
 

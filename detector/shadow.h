@@ -87,7 +87,9 @@ static inline shadow_ovf *sc_to_ovf(shadow_cell c) { return (shadow_ovf *)(uintp
 #define SHADOW_REGIONS (1ull << (SHADOW_ADDR_BITS - SHADOW_REGION_SHIFT))
 #define SHADOW_REGION_GRANULES (SHADOW_REGION_SIZE / SHADOW_GRANULE)
 
-extern _Atomic(shadow_granule *) *shadow_dir;
+/* The first level: a static array (untouched pages cost nothing), so the
+ * hot path reaches an entry with one load and no pointer to chase. */
+extern _Atomic(shadow_granule *) shadow_dir[SHADOW_REGIONS];
 
 shadow_granule *shadow_region_create(uintptr_t addr);
 

@@ -21,7 +21,7 @@ void vc_destroy(vclock_t *vc)
 void vc_clear(vclock_t *vc)
 {
     if (vc->size)
-        memset(vc->clk, 0, vc->size * sizeof(vc->clk[0]));
+        gc_zero(vc->clk, vc->size * sizeof(vc->clk[0]));
     vc->size = 0;
 }
 
@@ -38,7 +38,7 @@ static void vc_reserve(vclock_t *vc, uint32_t size)
     while (cap < size)
         cap = cap < VC_STEP ? cap * 2 : cap + VC_STEP;
     vc->clk = crace_realloc(vc->clk, cap * sizeof(vc->clk[0]));
-    memset(vc->clk + vc->cap, 0, (cap - vc->cap) * sizeof(vc->clk[0]));
+    gc_zero(vc->clk + vc->cap, (cap - vc->cap) * sizeof(vc->clk[0]));
     vc->cap = cap;
 }
 
@@ -73,9 +73,9 @@ void vc_copy(vclock_t *dst, const vclock_t *src)
 {
     vc_reserve(dst, src->size);
     if (dst->size > src->size)
-        memset(dst->clk + src->size, 0, (dst->size - src->size) * sizeof(dst->clk[0]));
+        gc_zero(dst->clk + src->size, (dst->size - src->size) * sizeof(dst->clk[0]));
     if (src->size)
-        memcpy(dst->clk, src->clk, src->size * sizeof(dst->clk[0]));
+        gc_copy(dst->clk, src->clk, src->size * sizeof(dst->clk[0]));
     dst->size = src->size;
 }
 

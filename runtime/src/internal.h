@@ -67,9 +67,12 @@ void gc_internal_error(const char *file, int line, const char *what) __attribute
  * runtime's copy into a receiver's variable as the sender's write. Go's
  * runtime is likewise invisible to its race detector except through its
  * hooks. The compiler must not turn these loops back into library calls:
- * clang obeys -fno-builtin-mem* (in the Makefile), gcc's loop
- * distribution needs its own switch, per function. */
-#if defined(__GNUC__) && !defined(__clang__)
+ * gcc's loop distribution and clang's loop idioms each need their own
+ * switch, per function (the detector uses these too, built without
+ * -fno-builtin-mem*). */
+#if defined(__clang__)
+#define GC_NO_LIBCALL __attribute__((no_builtin("memcpy", "memmove", "memset")))
+#elif defined(__GNUC__)
 #define GC_NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 #else
 #define GC_NO_LIBCALL
