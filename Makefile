@@ -18,7 +18,7 @@ TESTDIR  := $(BUILD)/tests
 # fresh machine; the stamp makes the check run once per build tree.
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test unit-test e2e-test samples-test report-test san-test demo bench bench-runtime install clean deps
+.PHONY: all test unit-test e2e-test samples-test report-test san-test stress fuzz demo bench bench-runtime install clean deps
 all: runtime detector
 
 $(DEPS_OK): .ci/install-deps
@@ -166,9 +166,57 @@ samples-test: all
 # schema, HTML rendered in headless Chromium).
 report-test: all
 	sh tests/report/run.sh $(BUILD)
+	sh tests/report/crace_run.sh $(BUILD)
 
 # The end-to-end verdicts first, the cmocka summaries last.
 test: all docs-check e2e-test samples-test report-test san-test unit-test
+
+# ---------------------------------------------------------------- stress
+# crace at scale: 10,000 live goroutines and pthreads, 1,000,000 threads
+# over a run, minutes of mutex and channel traffic; both ThreadSanitizers beside
+# it for comparison (tests/stress/run.sh has the checks and the knobs).
+# Not part of `make test`: about 10 minutes on 2 cores.
+stress: all
+	sh tests/stress/run.sh $(BUILD)
+
+# ---------------------------------------------------------------- fuzz
+# libFuzzer (clang) on the parsers of what users and files hand crace:
+# CRACE_OPTIONS, suppression files, and the JSON Lines `crace report`
+# reads. Each fuzzer links only its parser's sources and a test-only shim
+# (tests/fuzz/fuzz_rt.c, fuzz_cmd.c): the shim's interceptors would clash
+# with AddressSanitizer's. Any crash, leak or UBSan error fails the run;
+# the input that caused it is kept in $(BUILD)/fuzz/artifacts/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZERS      := options suppress report
+FUZZ_options_SRC  := detector/options.c tests/fuzz/fuzz_rt.c
+FUZZ_suppress_SRC := detector/suppress.c detector/options.c detector/textbuf.c tests/fuzz/fuzz_rt.c
+FUZZ_report_SRC   := detector/cmd/findings.c detector/cmd/json.c tests/fuzz/fuzz_cmd.c
+
+$(OBJDIR)/fuzz/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASEFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Iruntime/include -Iruntime/src \
+	    -Idetector -Idetector/cmd -pthread -c $< -o $@
+
+define FUZZ_RULES
+$(FUZZ_DIR)/fuzz_$(1): $(OBJDIR)/fuzz/tests/fuzz/fuzz_$(1).o $$(FUZZ_$(1)_SRC:%.c=$(OBJDIR)/fuzz/%.o)
+	@mkdir -p $$(dir $$@)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -pthread $$^ -o $$@
+endef
+$(foreach f,$(FUZZERS),$(eval $(call FUZZ_RULES,$(f))))
+
+# New inputs go to $(BUILD)/fuzz/corpus/NAME; the checked-in seeds in
+# tests/fuzz/corpus/NAME are only read. -close_fd_mask=2 silences the
+# parsers' own messages about bad input; sanitizer reports still print.
+fuzz: $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
+	@set -e; for f in $(FUZZERS); do \
+	    echo "== fuzz_$$f: $(FUZZ_SECONDS) s"; \
+	    mkdir -p $(FUZZ_DIR)/corpus/$$f $(FUZZ_DIR)/artifacts/$$f; \
+	    $(FUZZ_DIR)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=2 -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_DIR)/artifacts/$$f/ $(FUZZ_DIR)/corpus/$$f tests/fuzz/corpus/$$f; \
+	done
 
 # ---------------------------------------------------------------- docs
 # docs/options.md comes from the option list; make test fails when it is
@@ -197,10 +245,10 @@ demo: all
 	        samples/checkwebsites/checkwebsites_$$v.c $(DEMO_LIBS) || exit 1; \
 	done
 	@echo "== crace run $(BUILD)/demo/checkwebsites_race   (a data race: exit status 66)"
-	@$(CRACE) run $(BUILD)/demo/checkwebsites_race; echo "exit status $$?"
+	@$(CRACE) run --out $(BUILD)/demo/reports $(BUILD)/demo/checkwebsites_race; echo "exit status $$?"
 	@echo
-	@echo "== crace run $(BUILD)/demo/checkwebsites_fixed  (results over a channel: silent)"
-	@$(CRACE) run $(BUILD)/demo/checkwebsites_fixed; echo "exit status $$?"
+	@echo "== crace run $(BUILD)/demo/checkwebsites_fixed  (results over a channel: no findings)"
+	@$(CRACE) run --out $(BUILD)/demo/reports $(BUILD)/demo/checkwebsites_fixed; echo "exit status $$?"
 
 # ---------------------------------------------------------------- bench
 bench-runtime: all

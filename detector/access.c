@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "intercept_signal.h"
 #include "module.h"
 #include "options.h"
 #include "report.h"
@@ -166,14 +167,21 @@ CRACE_NOINLINE void crace_access_entry_slow(uintptr_t addr, size_t size, bool is
                                             uintptr_t pc)
 {
     crace_thread *t = crace_thr();
-    if (!t->ignore)
+    /* Called from the program's code: a safe point for a signal deferred
+     * while the thread was inside the detector. */
+    if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
+        crace_signal_poll(t, pc);
+    if (!crace_ignoring(t))
         crace_access(t, addr, size, is_write, is_atomic, pc);
 }
 
+/* Under crace_busy: the shadow overflow pool and the history ring are the
+ * thread's own, and a signal handler's accesses must not interleave. */
 void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
 {
-    if (t->ignore)
+    if (crace_ignoring(t))
         return;
+    crace_busy++;
     uintptr_t end = addr + size;
     while (addr < end) {
         size_t in_granule = SHADOW_GRANULE - (addr & 7);
@@ -181,6 +189,7 @@ void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, b
         crace_access_granule(t, addr, n, is_write, is_atomic, pc);
         addr += n;
     }
+    crace_busy--;
 }
 
 /* One granule of a range: like crace_access_granule, without the history
@@ -204,8 +213,9 @@ static bool range_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_
  * big block must not flush the whole ring. */
 void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
 {
-    if (t->ignore)
+    if (crace_ignoring(t))
         return;
+    crace_busy++;
     uintptr_t end = addr + size;
     while (addr < end) {
         uintptr_t chunk_end = end - addr > HIST_MAX_ACCESS_SIZE ? addr + HIST_MAX_ACCESS_SIZE : end;
@@ -220,6 +230,7 @@ void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
         if (changed)
             crace_hist_put_access(t, chunk, chunk_end - chunk, is_write, false, pc);
     }
+    crace_busy--;
 }
 
 void crace_check_range(crace_thread *t, const void *p, size_t n, bool is_write, uintptr_t pc)

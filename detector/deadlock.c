@@ -23,8 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fork.h"
 #include "glibc_state.h"
+#include "intercept_signal.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "options.h"
 #include "report.h"
 #include "report_json.h"
@@ -261,9 +264,8 @@ static void render_global(struct sbuf *b, void *arg, struct crace_finding *f)
 static void global_deadlock(void)
 {
     render_and_emit(REPORT_DEADLOCK, render_global, NULL);
-    report_print_summary();
     fflush(NULL); /* the program's own buffered output is not lost */
-    _exit(2);
+    report_end_process(2);
 }
 
 /* ---------------------------------------------------------------- cycles */
@@ -355,9 +357,8 @@ static void check_cycle(crace_thread *t)
         return;
     render_and_emit(REPORT_DEADLOCK, render_cycle, &c);
     if (crace_opts.exit_on_deadlock) {
-        report_print_summary();
         fflush(NULL);
-        _exit(2);
+        report_end_process(2);
     }
 }
 
@@ -456,10 +457,10 @@ static void check_global(void)
         if (!all_asleep())
             return;
         uint64_t seen = generation;
-        gc_unlock(&dl_lock);
+        crace_unlock(&dl_lock);
         struct timespec ts = {0, CONFIRM_NS};
         nanosleep(&ts, NULL);
-        gc_lock(&dl_lock);
+        crace_lock(&dl_lock);
         if (generation != seen)
             return;
     }
@@ -482,14 +483,14 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
     if (!crace_opts.detect_deadlocks || t->internal)
         return;
     t->in_shim++;
-    gc_lock(&dl_lock);
+    crace_lock(&dl_lock);
     unlink_blocked(t);
     if (kind == WAIT_THREAD) {
         /* A join of a thread that has ended returns at once. Checked under
          * dl_lock, which the ending thread's wake-up also takes. */
         crace_thread *target = crace_thread_by_pthread((pthread_t)obj);
         if (!target || atomic_load(&target->state) == THREAD_FINISHED) {
-            gc_unlock(&dl_lock);
+            crace_unlock(&dl_lock);
             t->in_shim--;
             return;
         }
@@ -514,17 +515,21 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
     n_blocked++;
     generation++;
     check(t);
-    gc_unlock(&dl_lock);
+    crace_unlock(&dl_lock);
     t->in_shim--;
+    /* The real blocking call comes next: a signal deferred meanwhile may
+     * be what wakes it (a handler posting the semaphore waited on). */
+    if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
+        crace_signal_poll(t, 0);
 }
 
 void dl_unblock(crace_thread *t)
 {
     if (!t->wait.blocked)
         return; /* woken already: reading our own flag races only with a waker clearing it */
-    gc_lock(&dl_lock);
+    crace_lock(&dl_lock);
     unlink_blocked(t);
-    gc_unlock(&dl_lock);
+    crace_unlock(&dl_lock);
 }
 
 void dl_wake(uintptr_t obj)
@@ -536,7 +541,7 @@ void dl_wake(uintptr_t obj)
     if (__atomic_load_n(&n_blocked_on_objects, __ATOMIC_RELAXED) == 0 ||
         !__atomic_load_n(&obj_table[obj_bucket(obj)], __ATOMIC_RELAXED))
         return;
-    gc_lock(&dl_lock);
+    crace_lock(&dl_lock);
     crace_thread *t = obj_table[obj_bucket(obj)];
     while (t) {
         crace_thread *next = t->onext;
@@ -544,33 +549,33 @@ void dl_wake(uintptr_t obj)
             unlink_blocked(t);
         t = next;
     }
-    gc_unlock(&dl_lock);
+    crace_unlock(&dl_lock);
 }
 
 void dl_wake_token(const void *token)
 {
-    gc_lock(&dl_lock);
+    crace_lock(&dl_lock);
     for (crace_thread *t = token_table[token_bucket(token)]; t; t = t->tnext) {
         if (t->wait.token == token) {
             unlink_blocked(t);
             break;
         }
     }
-    gc_unlock(&dl_lock);
+    crace_unlock(&dl_lock);
 }
 
 void dl_thread_created(crace_thread *t)
 {
-    gc_lock(&dl_lock);
+    crace_lock(&dl_lock);
     t->counted_live = true;
     n_live++;
     generation++;
-    gc_unlock(&dl_lock);
+    crace_unlock(&dl_lock);
 }
 
 void dl_thread_gone(crace_thread *t)
 {
-    gc_lock(&dl_lock);
+    crace_lock(&dl_lock);
     unlink_blocked(t);
     /* Its joiners may go on. Their registration checked t's state under
      * dl_lock; this catches one that registered before t was marked
@@ -587,28 +592,55 @@ void dl_thread_gone(crace_thread *t)
         /* The ones left may all be waiting for this one. */
         check_global();
     }
-    gc_unlock(&dl_lock);
+    crace_unlock(&dl_lock);
 }
 
 void dl_thread_internal(crace_thread *t)
 {
-    gc_lock(&dl_lock);
+    crace_lock(&dl_lock);
     unlink_blocked(t);
     if (t->counted_live) {
         t->counted_live = false;
         n_live--;
         generation++;
     }
-    gc_unlock(&dl_lock);
+    crace_unlock(&dl_lock);
 }
 
 void dl_timers(int delta)
 {
-    gc_lock(&dl_lock);
+    crace_lock(&dl_lock);
     n_timers += delta;
     generation++;
     check_global();
-    gc_unlock(&dl_lock);
+    crace_unlock(&dl_lock);
+}
+
+/* ---------------------------------------------------------------- fork */
+
+/* In the child only the forking thread exists: nobody else is blocked or
+ * live, so "all goroutines are asleep" and the leak check look at the
+ * child's own threads. Pending timers stay: libgochan restarts its timer
+ * thread in the child. */
+void dl_fork(enum crace_fork_phase phase)
+{
+    crace_fork_lock(&dl_lock, phase);
+    if (phase != CRACE_FORK_CHILD)
+        return;
+    crace_thread *self = crace_cur;
+    blocked_head = NULL;
+    memset(token_table, 0, sizeof(token_table));
+    memset(obj_table, 0, sizeof(obj_table));
+    n_blocked = 0;
+    n_blocked_on_objects = 0;
+    n_live = 0;
+    if (self) {
+        self->wait.blocked = false;
+        self->bnext = self->bprev = self->tnext = self->onext = NULL;
+        if (self->counted_live)
+            n_live = 1;
+    }
+    generation++;
 }
 
 /* ---------------------------------------------------------------- leaks */
@@ -679,11 +711,11 @@ void dl_check_leaks(void)
             nanosleep(&ts, NULL);
         }
     } else {
-        gc_lock(&dl_lock);
+        crace_lock(&dl_lock);
         for (crace_thread *t = blocked_head; t && s.n < 256; t = t->bnext)
             if (t != s.self)
                 s.found[s.n++] = t;
-        gc_unlock(&dl_lock);
+        crace_unlock(&dl_lock);
     }
     /* In creation order, as a reader expects. */
     for (size_t i = 1; i < s.n; i++)
@@ -692,8 +724,8 @@ void dl_check_leaks(void)
             s.found[k] = s.found[k - 1];
             s.found[k - 1] = x;
         }
-    gc_lock(&dl_lock);
+    crace_lock(&dl_lock);
     for (size_t i = 0; i < s.n; i++)
         render_and_emit(REPORT_GOROUTINE_LEAK, render_leak, s.found[i]);
-    gc_unlock(&dl_lock);
+    crace_unlock(&dl_lock);
 }

@@ -41,18 +41,18 @@
  * Lock order: a stripe lock is a leaf. While it is held only glibc's
  * allocator is called (crace_alloc, crace_free for the table itself),
  * never the program and never another detector lock, and one thread holds
- * at most one stripe lock (except heap_fork_prepare, which takes them all
- * in index order).
+ * at most one stripe lock (except heap_fork, which takes them all in
+ * index order before a fork).
  */
 #include "heap.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 
+#include "fork.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "rt.h"
 #include "shadow.h"
-#include "thread.h"
 
 #define HEAP_STRIPES 256u
 #define HEAP_MIN_CAP 64u /* entries of a stripe's first table */
@@ -86,9 +86,6 @@ static _Atomic(heap_word *) *_Atomic heap_dir;
 /* Set while this thread is inside the table: a signal handler that
  * interrupts it and frees must not wait for the stripe lock it holds. */
 static CRACE_TLS int heap_busy;
-
-static _Atomic bool atfork_registered;
-static void heap_register_atfork(void);
 
 /* ---------------------------------------------------------------- hash */
 
@@ -189,11 +186,11 @@ static bool lookup(uintptr_t start, struct heap_block *out)
     uint64_t h = heap_hash(start);
     struct heap_stripe *s = stripe_of(h);
     heap_busy++;
-    gc_lock(&s->lock);
+    crace_lock(&s->lock);
     struct heap_block *b = stripe_find(s, start, h);
     if (b)
         *out = *b;
-    gc_unlock(&s->lock);
+    crace_unlock(&s->lock);
     heap_busy--;
     return b != NULL;
 }
@@ -204,13 +201,13 @@ static bool forget(uintptr_t start, size_t *size)
     uint64_t h = heap_hash(start);
     struct heap_stripe *s = stripe_of(h);
     heap_busy++;
-    gc_lock(&s->lock);
+    crace_lock(&s->lock);
     struct heap_block *b = stripe_find(s, start, h);
     if (b) {
         *size = b->size;
         stripe_erase(s, b);
     }
-    gc_unlock(&s->lock);
+    crace_unlock(&s->lock);
     heap_busy--;
     return b != NULL;
 }
@@ -322,8 +319,6 @@ void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack)
 {
     if (heap_busy)
         return; /* a signal handler interrupted this thread in the table */
-    if (!atomic_load_explicit(&atfork_registered, memory_order_relaxed))
-        heap_register_atfork();
     shadow_reset(start, size);
     drop_stale_inside(start, size);
 
@@ -334,13 +329,13 @@ void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack)
     struct heap_block b = {.start = start, .size = size, .gid = gid, .stack = stack};
     struct heap_stripe *s = stripe_of(heap_hash(start));
     heap_busy++;
-    gc_lock(&s->lock);
+    crace_lock(&s->lock);
     if (s->cap == 0)
         stripe_resize(s, HEAP_MIN_CAP);
     else if ((s->count + 1) * 4u > s->cap * 3u)
         stripe_resize(s, s->cap * 2);
     stripe_put(s, &b);
-    gc_unlock(&s->lock);
+    crace_unlock(&s->lock);
     heap_busy--;
     start_mark(start, true);
 }
@@ -381,39 +376,15 @@ bool heap_find(uintptr_t addr, struct heap_block *out)
 /* ---------------------------------------------------------------- fork */
 
 /* fork() must give the child a consistent table: every stripe is locked
- * across it, so no other thread is half-way through an update. While the
- * stripes are held, this thread's own allocations (other fork handlers
- * may allocate) pass through the interceptors unrecorded (in_shim) instead
- * of waiting for a lock the thread holds itself. glibc takes its arena
- * locks after the prepare handlers, which keeps the order stripe lock ->
- * arena lock of heap_alloc. */
-static void heap_fork_prepare(void)
-{
-    crace_thr()->in_shim++;
-    for (unsigned i = 0; i < HEAP_STRIPES; i++)
-        gc_lock(&stripes[i].lock);
-}
-
-static void heap_fork_parent(void)
+ * across it, so no other thread is half-way through an update. The
+ * forking thread is inside the shim meanwhile (intercept_fork.c), so its
+ * own allocations by later fork handlers pass through unrecorded instead
+ * of waiting for a lock it holds itself. glibc takes its arena locks
+ * after the prepare handlers, which keeps the order stripe lock -> arena
+ * lock of heap_alloc. In the child the locks are simply free again (no
+ * waiter survives the fork to be woken). */
+void heap_fork(enum crace_fork_phase phase)
 {
     for (unsigned i = 0; i < HEAP_STRIPES; i++)
-        gc_unlock(&stripes[i].lock);
-    crace_thr()->in_shim--;
-}
-
-/* The child's only thread is this one: the locks are simply free again
- * (no waiter survives the fork to be woken). */
-static void heap_fork_child(void)
-{
-    for (unsigned i = 0; i < HEAP_STRIPES; i++)
-        atomic_store_explicit(&stripes[i].lock.state, 0, memory_order_relaxed);
-    crace_thr()->in_shim--;
-}
-
-static void heap_register_atfork(void)
-{
-    if (atomic_exchange(&atfork_registered, true))
-        return;
-    if (pthread_atfork(heap_fork_prepare, heap_fork_parent, heap_fork_child) != 0)
-        crace_fatal("cannot register the heap table's fork handlers");
+        crace_fork_lock(&stripes[i].lock, phase);
 }

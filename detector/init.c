@@ -4,10 +4,12 @@
  */
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <unistd.h>
 
 #include "options.h"
 #include "report_json.h"
 #include "shadow.h"
+#include "suppress.h"
 #include "sync.h"
 #include "thread.h"
 
@@ -20,6 +22,11 @@ void crace_init(void)
     if (!atomic_compare_exchange_strong(&init_state, &expected, 1))
         return; /* done, or under way on this thread (re-entered) */
     options_init();
+    /* A file that cannot be read or has a bad line stops the program
+     * before main, as a bad option does: running on with some rules
+     * missing would report findings already triaged, and hide the typo. */
+    if (crace_opts.suppressions[0] && !suppress_load(crace_opts.suppressions))
+        _exit(1);
     output_init();
     report_json_init();
     shadow_init();

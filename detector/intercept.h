@@ -18,7 +18,9 @@
  * hidden control flow in the shim: while the shim is not initialised, or
  * the calling thread is inside the shim already (t->ignore_interceptors),
  * it returns the real call's result directly. It leaves the current
- * thread in `thr` for the hooks.
+ * thread in `thr` for the hooks, after running the program's handlers of
+ * signals deferred while the thread was inside the detector (the start
+ * of an interceptor is a safe point: intercept_signal.h).
  *
  * Interceptors carry no detector logic: they bracket the real call and
  * call into the engine (sync.h, thread.h, access.h, heap.h).
@@ -26,6 +28,7 @@
 #ifndef CRACE_INTERCEPT_H
 #define CRACE_INTERCEPT_H
 
+#include "intercept_signal.h"
 #include "rt.h"
 #include "thread.h"
 
@@ -55,7 +58,9 @@ static inline void *crace_resolve(void **slot, const char *name, const char *ver
     if (CRACE_UNLIKELY(!crace_inited || (thr && thr->in_shim)))              \
         return REAL(name)(__VA_ARGS__);                                      \
     if (!thr)                                                                \
-        thr = crace_thread_attach()
+        thr = crace_thread_attach();                                         \
+    if (CRACE_UNLIKELY(thr->ignore & CRACE_IGNORE_SIGNAL))                   \
+        crace_signal_poll_from(thr, CALLER_PC())
 
 #define CALLER_PC() ((uintptr_t)__builtin_return_address(0))
 

@@ -81,8 +81,11 @@ INTERCEPTOR(int, thrd_create, thrd_t *th, thrd_start_t fn, void *arg)
 INTERCEPTOR(void, thrd_exit, int res)
 {
     crace_thread *thr = crace_inited ? crace_cur : NULL;
-    if (thr && !thr->in_shim)
+    if (thr && !thr->in_shim) {
+        if (thr->gid == 1)
+            crace_exit_main_ended();
         crace_pt_thread_exit(thr);
+    }
     REAL(thrd_exit)(res);
     __builtin_unreachable();
 }

@@ -28,9 +28,11 @@
 
 #include "access.h"
 #include "deadlock.h"
+#include "fork.h"
 #include "gochan_hooks.h"
 #include "intercept.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "options.h"
 #include "report.h"
 #include "report_json.h"
@@ -242,7 +244,7 @@ static void h_wg_add(const waitgroup_t *wg, int delta, int64_t counter)
     /* Go's rule: an Add that raises the counter from zero must happen
      * before a concurrent Wait; modelled as a read of the WaitGroup that
      * races with the write each Wait makes. */
-    if (delta > 0 && counter == delta && !t->ignore)
+    if (delta > 0 && counter == delta && !crace_ignoring(t))
         crace_access(t, (uintptr_t)wg, 1, false, false, program_pc());
     if (delta < 0)
         crace_release(t, (uintptr_t)wg);
@@ -265,7 +267,7 @@ static void h_wg_add(const waitgroup_t *wg, int delta, int64_t counter)
 static void h_wg_wait_begin(const waitgroup_t *wg)
 {
     crace_thread *t = enter();
-    if (!t->ignore)
+    if (!crace_ignoring(t))
         crace_access(t, (uintptr_t)wg, 1, true, false, program_pc());
     leave(t);
 }
@@ -478,19 +480,24 @@ struct busy_seen {
 static gc_lock_t busy_lock = GC_LOCK_INIT;
 static struct busy_seen *busy_seen;
 
+void chan_fork(enum crace_fork_phase phase)
+{
+    crace_fork_lock(&busy_lock, phase);
+}
+
 static bool busy_first_time(uint64_t gid, uintptr_t pc)
 {
-    gc_lock(&busy_lock);
+    crace_lock(&busy_lock);
     for (struct busy_seen *b = busy_seen; b; b = b->next) {
         if (b->gid == gid && b->pc == pc) {
-            gc_unlock(&busy_lock);
+            crace_unlock(&busy_lock);
             return false;
         }
     }
     struct busy_seen *b = crace_alloc(sizeof(*b));
     *b = (struct busy_seen){busy_seen, gid, pc};
     busy_seen = b;
-    gc_unlock(&busy_lock);
+    crace_unlock(&busy_lock);
     return true;
 }
 

@@ -312,7 +312,7 @@ static crace_thread *libc_enter(uintptr_t pc)
     if (CRACE_UNLIKELY(!crace_inited))
         return NULL;
     crace_thread *t = crace_cur;
-    if (t && (t->in_shim || t->ignore))
+    if (t && (t->in_shim || crace_ignoring(t)))
         return NULL;
     if (crace_pc_in_shim(pc))
         return NULL;

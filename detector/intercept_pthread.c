@@ -26,6 +26,7 @@
 #include <libunwind.h>
 #include <link.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -312,6 +313,7 @@ struct thread_start {
     void *(*fn)(void *);
     void *arg;
     crace_thread *child;
+    sigset_t sigmask; /* the creator's, restored once the child is known */
 };
 
 static void *thread_trampoline(void *p)
@@ -320,8 +322,13 @@ static void *thread_trampoline(void *p)
     void *(*fn)(void *) = ts->fn;
     void *arg = ts->arg;
     crace_thread *child = ts->child;
+    sigset_t sigmask = ts->sigmask;
     crace_free(ts);
     crace_thread_start(child);
+    /* Signals were blocked from before the thread existed: a handler that
+     * ran before crace_thread_start would have run as an unknown thread,
+     * unordered after its creation. */
+    pthread_sigmask(SIG_SETMASK, &sigmask, NULL);
 
     /* The handler also runs when the thread calls pthread_exit or is
      * cancelled, which unwind past the code below. */
@@ -348,9 +355,17 @@ INTERCEPTOR(int, pthread_create, pthread_t *th, const pthread_attr_t *attr, void
     ts->child = child;
     /* glibc's own bookkeeping inside (thread stacks from its cache, their
      * TLS) is not the program's: no access checks. */
+    /* The child starts with every signal blocked (it inherits the mask)
+     * and restores ours once the shim knows it. ts is the child's once the
+     * real call returns. */
+    sigset_t all, mine;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &mine);
+    ts->sigmask = mine;
     thr->ignore++;
     int r = REAL(pthread_create)(th, attr, thread_trampoline, ts);
     thr->ignore--;
+    pthread_sigmask(SIG_SETMASK, &mine, NULL);
     if (r != 0) {
         crace_thread_abandon(child);
         crace_free(ts);
@@ -369,8 +384,11 @@ INTERCEPTOR(int, pthread_create, pthread_t *th, const pthread_attr_t *attr, void
 INTERCEPTOR(void, pthread_exit, void *retval)
 {
     crace_thread *thr = crace_inited ? crace_cur : NULL;
-    if (thr && !thr->in_shim)
+    if (thr && !thr->in_shim) {
+        if (thr->gid == 1)
+            crace_exit_main_ended();
         crace_pt_thread_exit(thr);
+    }
     REAL(pthread_exit)(retval);
     __builtin_unreachable();
 }

@@ -30,6 +30,9 @@ void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool b
                              uintptr_t pc);
 void crace_pt_thread_exit(crace_thread *t);
 void crace_pt_thread_cleanup(void *t);
+/* intercept_exit.c: the main thread ended with pthread_exit (or
+ * thrd_exit) while others run. */
+void crace_exit_main_ended(void);
 int crace_pt_once(crace_thread *thr, void *once, void (*fn)(void),
                   int (*real)(void *once, void (*init)(void)));
 

@@ -53,7 +53,9 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "fork.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "options.h"
 #include "report.h"
 #include "report_json.h"
@@ -534,7 +536,7 @@ static void add_edges(crace_thread *t, uintptr_t lock, stack_id stack, bool read
     struct lo_cycle **found = NULL;
     size_t n_found = 0;
     t->in_shim++;
-    gc_lock(&lo_lock);
+    crace_lock(&lo_lock);
     gen = atomic_load_explicit(&lo_gen, memory_order_relaxed);
     for (; i < t->n_held; i++) {
         const struct lo_held *h = &t->held[i];
@@ -550,7 +552,7 @@ static void add_edges(crace_thread *t, uintptr_t lock, stack_id stack, bool read
             found[n_found++] = c;
         }
     }
-    gc_unlock(&lo_lock);
+    crace_unlock(&lo_lock);
     for (size_t k = 0; k < n_found; k++) {
         report_cycle(found[k]);
         crace_free(found[k]);
@@ -641,18 +643,18 @@ void lo_forget(uintptr_t lock)
 {
     if (atomic_load_explicit(&n_nodes_pub, memory_order_relaxed) == 0)
         return;
-    gc_lock(&lo_lock);
+    crace_lock(&lo_lock);
     struct lo_node *n = node_find(lock);
     if (n)
         node_forget(n);
-    gc_unlock(&lo_lock);
+    crace_unlock(&lo_lock);
 }
 
 void lo_forget_range(uintptr_t addr, size_t size)
 {
     if (atomic_load_explicit(&n_nodes_pub, memory_order_relaxed) == 0)
         return;
-    gc_lock(&lo_lock);
+    crace_lock(&lo_lock);
     for (size_t b = 0; node_table.mask && b <= node_table.mask; b++) {
         struct lo_node **pp = (struct lo_node **)&node_table.bucket[b];
         while (*pp) {
@@ -667,7 +669,7 @@ void lo_forget_range(uintptr_t addr, size_t size)
             }
         }
     }
-    gc_unlock(&lo_lock);
+    crace_unlock(&lo_lock);
 }
 
 void lo_thread_exit(crace_thread *t)
@@ -677,4 +679,9 @@ void lo_thread_exit(crace_thread *t)
     t->held = NULL;
     t->lo_cache = NULL;
     t->n_held = t->held_cap = 0;
+}
+
+void lo_fork(enum crace_fork_phase phase)
+{
+    crace_fork_lock(&lo_lock, phase);
 }

@@ -32,7 +32,9 @@
 #include <stdio.h>
 
 #include "access.h"
+#include "fork.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "report.h"
 #include "report_json.h"
 #include "rt.h"
@@ -96,17 +98,17 @@ static struct reported *reported;
 /* True the first time (kind, pc) is seen. */
 static bool first_time(enum misuse_kind kind, uintptr_t pc)
 {
-    gc_lock(&misuse_lock);
+    crace_lock(&misuse_lock);
     for (struct reported *r = reported; r; r = r->next) {
         if (r->kind == kind && r->pc == pc) {
-            gc_unlock(&misuse_lock);
+            crace_unlock(&misuse_lock);
             return false;
         }
     }
     struct reported *r = crace_alloc(sizeof(*r));
     *r = (struct reported){reported, kind, pc};
     reported = r;
-    gc_unlock(&misuse_lock);
+    crace_unlock(&misuse_lock);
     return true;
 }
 
@@ -291,4 +293,9 @@ void misuse_cond_wait_end(crace_thread *t, uintptr_t cond)
     if (s->cond.waiters > 0)
         s->cond.waiters--;
     sync_unlock(s);
+}
+
+void misuse_fork(enum crace_fork_phase phase)
+{
+    crace_fork_lock(&misuse_lock, phase);
 }

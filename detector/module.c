@@ -6,7 +6,9 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "fork.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "rt.h"
 
 struct module_range {
@@ -119,14 +121,22 @@ bool crace_pc_instrumented(uintptr_t pc)
 {
     const struct module_range *m = find(atomic_load_explicit(&table, memory_order_acquire), pc);
     if (!m) {
-        gc_lock(&rebuild_lock);
+        crace_lock(&rebuild_lock);
         m = find(atomic_load_explicit(&table, memory_order_relaxed), pc);
         if (!m) {
             struct module_table *t = rebuild();
             atomic_store_explicit(&table, t, memory_order_release);
             m = find(t, pc);
         }
-        gc_unlock(&rebuild_lock);
+        crace_unlock(&rebuild_lock);
     }
     return m && m->instrumented;
+}
+
+/* rebuild_lock is held across dl_iterate_phdr, which takes the loader's
+ * lock: rebuild_lock comes first, as in the fork's order (the loader's
+ * locks are glibc's, after every prepare handler). */
+void module_fork(enum crace_fork_phase phase)
+{
+    crace_fork_lock(&rebuild_lock, phase);
 }

@@ -37,12 +37,15 @@ static const struct crace_options option_defaults = {
 #undef OPTION_DEFAULT
 };
 
-enum option_type { OPTION_BOOL, OPTION_INT, OPTION_STRING };
+/* PATH is a STRING naming a file; `crace run` makes it absolute, since
+ * the processes of a run may change directory. */
+enum option_type { OPTION_BOOL, OPTION_INT, OPTION_STRING, OPTION_PATH };
 
 static const char *const option_type_names[] = {
     [OPTION_BOOL] = "bool",
     [OPTION_INT] = "int",
     [OPTION_STRING] = "string",
+    [OPTION_PATH] = "path",
 };
 
 struct option_desc {
@@ -150,6 +153,7 @@ static void describe_values(struct text *t, const struct option_desc *d, bool ph
             text_printf(t, "%s", phrase ? "an integer" : "any integer");
         return;
     case OPTION_STRING:
+    case OPTION_PATH:
         if (c && c->kind == CHECK_WORDS) {
             text_printf(t, "%s", phrase ? "one of: " : "");
             text_words(t, c->words, ", ");
@@ -317,7 +321,8 @@ static bool set_option(struct crace_options *o, const struct option_desc *d, con
     case OPTION_INT:
         ok = parse_long(value, len, (long *)field);
         break;
-    case OPTION_STRING: {
+    case OPTION_STRING:
+    case OPTION_PATH: {
         char *copy = crace_alloc(len + 1);
         memcpy(copy, value, len);
         size_t i = (size_t)(d - option_table);
@@ -427,6 +432,7 @@ static void default_text(struct text *t, const struct option_desc *d)
         text_printf(t, "%ld", *(const long *)field);
         return;
     case OPTION_STRING:
+    case OPTION_PATH:
         text_printf(t, "%s", *(const char *const *)field);
         return;
     }

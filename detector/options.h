@@ -3,8 +3,8 @@
  * output goes.
  *
  * Every option is defined once, in options.inc; this header expands that
- * list into struct crace_options (BOOL -> bool, INT -> long, STRING ->
- * const char *). crace_opts holds the values in force: the defaults from
+ * list into struct crace_options (BOOL -> bool, INT -> long, STRING and
+ * PATH -> const char *). crace_opts holds the values in force: the defaults from
  * the list until options_init() has parsed CRACE_OPTIONS, and never
  * written afterwards, so any thread may read it without a lock.
  */
@@ -19,6 +19,7 @@
 #define CRACE_OPTION_CTYPE_BOOL bool
 #define CRACE_OPTION_CTYPE_INT long
 #define CRACE_OPTION_CTYPE_STRING const char *
+#define CRACE_OPTION_CTYPE_PATH const char *
 
 struct crace_options {
 #define CRACE_OPTION_FIELD(type, name, def, help) CRACE_OPTION_CTYPE_##type name;
@@ -58,12 +59,12 @@ void options_print_markdown(int fd);
  * when log_path is a path prefix, so that an unwritable path stops the
  * program before main instead of losing the first report.
  *
- * output_after_fork_child runs in the child of a fork (output_init
- * registers it with pthread_atfork): it forgets the parent's log file (the
- * child writes its own PREFIX.PID) and resets the output lock, which
- * another thread of the parent may have held at the moment of the fork.
- * Even without it the child opens its own file on its first write (the
- * pid is compared), but it could block on a lock nobody will release.
+ * output_after_fork_child runs in the child of a fork (output_fork, one
+ * of the fork hooks of fork.h, calls it): it forgets the parent's log
+ * file (the child writes its own PREFIX.PID) and frees the output lock,
+ * which the forking thread held across the fork. Even without it the
+ * child opens its own file on its first write (the pid is compared), but
+ * it would block on a lock nobody will release.
  */
 void output_init(void);
 void output_after_fork_child(void);

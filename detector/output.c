@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -28,7 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fork.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "options.h"
 #include "rt.h"
 
@@ -184,9 +185,9 @@ void crace_write(const char *s, size_t n)
         return;
     }
     out_depth++;
-    gc_lock(&out_lock);
+    crace_lock(&out_lock);
     write_all(stream_fd_locked(), s, n);
-    gc_unlock(&out_lock);
+    crace_unlock(&out_lock);
     out_depth--;
     errno = saved;
 }
@@ -232,28 +233,43 @@ void crace_fatal(const char *fmt, ...)
 
 void output_init(void)
 {
-    static _Atomic bool atfork_registered;
-    if (!atomic_exchange(&atfork_registered, true))
-        pthread_atfork(NULL, NULL, output_after_fork_child);
     if (stream_kind() != STREAM_FILE)
         return;
-    gc_lock(&out_lock);
+    crace_lock(&out_lock);
     pid_t pid = getpid();
     if (log_pid == pid && log_fd_ours()) {
-        gc_unlock(&out_lock);
+        crace_unlock(&out_lock);
         return;
     }
     char path[4096];
     if (!open_log(pid, path, sizeof(path))) {
         char ebuf[128];
         const char *why = strerror_r(errno, ebuf, sizeof(ebuf));
-        gc_unlock(&out_lock);
+        crace_unlock(&out_lock);
         crace_fatal("cannot open log_path '%s': %s", path, why);
     }
-    gc_unlock(&out_lock);
+    crace_unlock(&out_lock);
 }
 
-/* Registered with pthread_atfork by output_init. */
+/* out_lock is held across the fork, so no report is half-written into
+ * the file the child then leaves. */
+void output_fork(enum crace_fork_phase phase)
+{
+    switch (phase) {
+    case CRACE_FORK_PREPARE:
+        out_depth++;
+        gc_lock(&out_lock);
+        break;
+    case CRACE_FORK_PARENT:
+        gc_unlock(&out_lock);
+        out_depth--;
+        break;
+    case CRACE_FORK_CHILD:
+        output_after_fork_child();
+        break;
+    }
+}
+
 void output_after_fork_child(void)
 {
     /* Only this thread exists in the child: no one can hold the lock for

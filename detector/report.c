@@ -46,9 +46,12 @@
 #include "heap.h"
 #include "lock.h"
 #include "options.h"
+#include "fork.h"
+#include "process_end.h"
 #include "report_json.h"
 #include "rt.h"
 #include "stackfmt.h"
+#include "suppress.h"
 #include "textbuf.h"
 #include "symbolize.h"
 #include "thread.h"
@@ -276,7 +279,9 @@ static bool dwfl_refresh(void)
     if (!globals_dwfl)
         return false;
     dwfl_report_begin(globals_dwfl);
-    int rc = dwfl_linux_proc_report(globals_dwfl, getpid());
+    /* The calling thread's view of the process: after main has ended
+     * with pthread_exit, /proc/PID/maps of the main thread is gone. */
+    int rc = dwfl_linux_proc_report(globals_dwfl, gettid());
     return dwfl_report_end(globals_dwfl, NULL, NULL) == 0 && rc == 0;
 }
 
@@ -472,7 +477,9 @@ bool report_emit(const struct report *r)
     size_t cap = REPORT_BUF, len;
     char *buf;
     struct crace_finding *f = NULL;
-    if (crace_opts.json_path && crace_opts.json_path[0])
+    /* The finding as data: for the JSON record, and for the suppression
+     * rules, which match its stacks. */
+    if ((crace_opts.json_path && crace_opts.json_path[0]) || suppress_enabled())
         f = crace_alloc(sizeof(*f));
     for (;;) {
         buf = crace_alloc(cap);
@@ -529,13 +536,16 @@ void report_emit_text(enum report_kind kind, const char *text, size_t len)
 void report_emit_finding(const struct crace_finding *f, const char *text, size_t len)
 {
     CHECK(f && f->kind < REPORT_KIND_COUNT);
+    /* A suppressed finding leaves no trace but the suppression counts: no
+     * text, no record, no effect on the exit status or halt_on_error. */
+    if (suppress_finding(f))
+        return;
     crace_write(text, len);
     /* Before halt_on_error (or the caller's exit) can end the process. */
     report_json_write(f, text, len);
     atomic_fetch_add_explicit(&report_counts[f->kind], 1, memory_order_relaxed);
     if (crace_opts.halt_on_error) {
-        report_print_summary();
-        _exit((int)crace_opts.exitcode);
+        report_end_process((int)crace_opts.exitcode);
     }
 }
 
@@ -553,8 +563,18 @@ uint64_t report_total(void)
     return n;
 }
 
+/* "crace: unused suppression supp.txt:3: race:worker" */
+static void put_unused(const char *file, unsigned line, const char *rule, uint64_t hits, void *arg)
+{
+    (void)arg;
+    if (hits == 0)
+        crace_printf("crace: unused suppression %s:%u: %s\n", file, line, rule);
+}
+
 /* "Found 2 data race(s)", Go's words at exit; other kinds the same way
- * ("Found 1 goroutine leak(s)"), from their titles. */
+ * ("Found 1 goroutine leak(s)"), from their titles. Then how many were
+ * suppressed, and with report_unused_suppressions the rules that matched
+ * nothing (a fixed bug's rule should go before it hides a new one). */
 void report_print_summary(void)
 {
     char buf[1024];
@@ -573,11 +593,44 @@ void report_print_summary(void)
         title[i] = '\0';
         sb_printf(&b, "Found %llu %s(s)\n", (unsigned long long)n, title);
     }
+    uint64_t hidden = suppress_count();
+    if (hidden)
+        sb_printf(&b, "crace: %llu finding(s) suppressed\n", (unsigned long long)hidden);
     if (b.len)
         crace_write(buf, b.len);
+    if (crace_opts.report_unused_suppressions)
+        suppress_foreach(put_unused, NULL);
+}
+
+void report_end_process(int status)
+{
+    report_print_summary();
+    process_end_write(status);
+    _exit(status);
 }
 
 int report_exit_status(int status)
 {
     return status == 0 && report_total() > 0 ? (int)crace_opts.exitcode : status;
+}
+
+/* Across fork (fork.h): dwfl_lock, then dedup_lock (dwfl_lock is held
+ * while libdw allocates, so it comes before the heap table's locks;
+ * dedup_lock is a leaf). The child reports its own findings only: counts
+ * start again at 0, while the pairs the parent reported stay known (the
+ * child would find the same ones in memory it inherited). */
+void report_fork(enum crace_fork_phase phase)
+{
+    if (phase == CRACE_FORK_PREPARE) {
+        crace_fork_lock(&dwfl_lock, phase);
+        crace_fork_lock(&dedup_lock, phase);
+        return;
+    }
+    crace_fork_lock(&dedup_lock, phase);
+    crace_fork_lock(&dwfl_lock, phase);
+    if (phase == CRACE_FORK_CHILD) {
+        for (int k = 0; k < REPORT_KIND_COUNT; k++)
+            atomic_store_explicit(&report_counts[k], 0, memory_order_relaxed);
+        suppress_reset_counts();
+    }
 }

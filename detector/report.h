@@ -143,12 +143,14 @@ size_t report_render_text(const struct report *r, char *buf, size_t cap);
 
 /* Prints r to the report stream (one write) unless an identical pair of
  * code locations was reported before; counts it. Returns false when it
- * was a duplicate. Honours halt_on_error. */
+ * was a duplicate. Honours halt_on_error. A suppressed race (suppress.h)
+ * is neither printed nor counted, and its pair is not reported again. */
 bool report_emit(const struct report *r);
 
 /* Prints a finding rendered elsewhere (deadlocks, leaks, misuse: one
  * write), writes its JSON record when json_path is set (f may be NULL:
- * a record with the text only), counts it, honours halt_on_error. */
+ * a record with the text only), counts it, honours halt_on_error; none
+ * of that when a suppression rule matches it (suppress.h). */
 void report_emit_text(enum report_kind kind, const char *text, size_t len);
 void report_emit_finding(const struct crace_finding *f, const char *text, size_t len);
 
@@ -157,10 +159,16 @@ uint64_t report_count(enum report_kind kind);
 uint64_t report_total(void);
 
 /* At exit: "Found N data race(s)" (Go's words; other kinds alike, one
- * line per kind found) to the report stream; nothing when clean. */
+ * line per kind found) to the report stream; nothing when clean. Then
+ * "crace: N finding(s) suppressed" when suppression rules hid some, and
+ * with report_unused_suppressions "crace: unused suppression FILE:LINE:
+ * RULE" for each rule that matched nothing. */
 void report_print_summary(void);
 /* The process's exit status given the program's: exitcode (66) when
  * findings were reported and the program exited 0, else status. */
 int report_exit_status(int status);
+/* Ends the process now with status, after the summary and the process
+ * record (process_end.h): halt_on_error, a fatal deadlock. */
+void report_end_process(int status) __attribute__((noreturn));
 
 #endif /* CRACE_REPORT_H */

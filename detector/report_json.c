@@ -17,7 +17,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fork.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "options.h"
 #include "rt.h"
 #include "symbolize.h"
@@ -72,31 +73,28 @@ static bool json_open(pid_t pid, char *path, size_t cap)
     return true;
 }
 
-/* In the child of a fork: another thread of the parent may have held
- * json_lock at that moment. The file is reopened on the first write (the
- * pid differs). */
-static void json_after_fork_child(void)
+/* json_lock is held across a fork, so no record is half-written; in the
+ * child it is free again, and the child's own PREFIX.PID.jsonl is opened
+ * on its first write (the pid differs). */
+void report_json_fork(enum crace_fork_phase phase)
 {
-    atomic_store_explicit(&json_lock.state, 0, memory_order_relaxed);
+    crace_fork_lock(&json_lock, phase);
 }
 
 void report_json_init(void)
 {
     if (!json_enabled())
         return;
-    static _Atomic bool atfork_registered;
-    if (!atomic_exchange(&atfork_registered, true))
-        pthread_atfork(NULL, NULL, json_after_fork_child);
     char path[4096];
-    gc_lock(&json_lock);
+    crace_lock(&json_lock);
     bool ok = json_pid == getpid() && json_fd >= 0;
     if (!ok && !json_open(getpid(), path, sizeof(path))) {
         char ebuf[128];
         const char *why = strerror_r(errno, ebuf, sizeof(ebuf));
-        gc_unlock(&json_lock);
+        crace_unlock(&json_lock);
         crace_fatal("cannot open json_path '%s': %s", path, why);
     }
-    gc_unlock(&json_lock);
+    crace_unlock(&json_lock);
 }
 
 /* ---------------------------------------------------------------- JSON text */
@@ -473,7 +471,7 @@ static size_t read_proc(const char *path, char *buf, size_t cap)
     return len;
 }
 
-static void put_process(struct sbuf *b)
+void report_json_put_process(struct sbuf *b)
 {
     char exe[4096];
     long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof(exe) - 1);
@@ -654,7 +652,7 @@ size_t report_json_render(const struct crace_finding *f, const char *text, size_
     put_raw(&b, ",\"crace_version\":\"" CRACE_VERSION "\"");
 #endif
     put_char(&b, ',');
-    put_process(&b);
+    report_json_put_process(&b);
     put_char(&b, ',');
     put_goroutines(&b, f);
     put_char(&b, ',');
@@ -693,7 +691,7 @@ void report_json_write(const struct crace_finding *f, const char *text, size_t l
         cap *= 4;
     }
     if (n < cap) {
-        gc_lock(&json_lock);
+        crace_lock(&json_lock);
         char path[4096];
         pid_t pid = getpid();
         if (json_pid == pid || json_open(pid, path, sizeof(path))) {
@@ -709,7 +707,7 @@ void report_json_write(const struct crace_finding *f, const char *text, size_t l
                 left -= (size_t)w;
             }
         }
-        gc_unlock(&json_lock);
+        crace_unlock(&json_lock);
     }
     crace_free(buf);
     if (t) {

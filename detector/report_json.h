@@ -25,6 +25,10 @@ void report_json_write(const struct crace_finding *f, const char *text, size_t l
  * its length, or cap when it did not fit. For tests, and the writer. */
 size_t report_json_render(const struct crace_finding *f, const char *text, size_t len, char *buf, size_t cap);
 
+/* Appends the "process" member (without braces around it): pid,
+ * executable and arguments of this process. */
+void report_json_put_process(struct sbuf *b);
+
 /* Appends s (n bytes) to b as a JSON string, quotes included: escapes
  * control characters, writes invalid UTF-8 bytes as U+FFFD, drops NULs. */
 void json_put_string(struct sbuf *b, const char *s, size_t n);

@@ -1,5 +1,6 @@
 /* rt.c: the shim's allocation, internal errors and symbol resolution. */
 #include "rt.h"
+#include "shimlock.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -22,6 +23,8 @@
 #define RT_REALLOC __libc_realloc
 #define RT_FREE __libc_free
 #endif
+
+CRACE_TLS int crace_busy;
 
 void *crace_alloc(size_t size)
 {

@@ -4,7 +4,9 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "fork.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "rt.h"
 
 typedef struct depot_entry {
@@ -46,13 +48,13 @@ static depot_entry **chunk_for(uint32_t id)
     CHECK(c < DEPOT_CHUNKS);
     depot_entry **chunk = atomic_load_explicit(&dir[c], memory_order_acquire);
     if (!chunk) {
-        gc_lock(&dir_lock);
+        crace_lock(&dir_lock);
         chunk = atomic_load_explicit(&dir[c], memory_order_relaxed);
         if (!chunk) {
             chunk = crace_mmap(DEPOT_CHUNK * sizeof(*chunk));
             atomic_store_explicit(&dir[c], chunk, memory_order_release);
         }
-        gc_unlock(&dir_lock);
+        crace_unlock(&dir_lock);
     }
     return chunk;
 }
@@ -96,11 +98,11 @@ stack_id depot_put(const uintptr_t *pcs, size_t n)
 static stack_id depot_insert(const uintptr_t *pcs, size_t n, uint32_t h)
 {
     uint32_t b = h & (DEPOT_BUCKETS - 1);
-    gc_lock(&buckets[b].lock);
+    crace_lock(&buckets[b].lock);
     for (depot_entry *e = buckets[b].head; e; e = e->next) {
         if (e->hash == h && e->n == n && memcmp(e->pcs, pcs, n * sizeof(pcs[0])) == 0) {
             stack_id id = (stack_id)e->pcs[n];
-            gc_unlock(&buckets[b].lock);
+            crace_unlock(&buckets[b].lock);
             return id;
         }
     }
@@ -113,8 +115,9 @@ static stack_id depot_insert(const uintptr_t *pcs, size_t n, uint32_t h)
     depot_entry **chunk = chunk_for(id);
     atomic_store_explicit((_Atomic(depot_entry *) *)&chunk[id % DEPOT_CHUNK], e, memory_order_release);
     e->next = buckets[b].head;
-    buckets[b].head = e;
-    gc_unlock(&buckets[b].lock);
+    /* Release: the entry is complete before it is linked (depot_fork). */
+    atomic_store_explicit((_Atomic(depot_entry *) *)&buckets[b].head, e, memory_order_release);
+    crace_unlock(&buckets[b].lock);
     return id;
 }
 
@@ -136,4 +139,23 @@ const uintptr_t *depot_get(stack_id id, size_t *n)
 size_t depot_count(void)
 {
     return atomic_load(&next_id) - 1;
+}
+
+/* An insertion is published last (the entry complete, then linked into
+ * its bucket, then its id stored with release), and fork() gives the
+ * child a prefix of every other thread's stores (a thread that writes a
+ * page the fork has already copied waits for the fork to end): so the
+ * depot is consistent in the child without holding its locks across the
+ * fork, which would cost two copies of every page of its 65536 buckets.
+ * The child frees whichever lock an insertion of a vanished thread held;
+ * reading the words does not copy their pages. dir_lock is held across
+ * the fork: a chunk being mapped is rare, and cheap to wait for. */
+void depot_fork(enum crace_fork_phase phase)
+{
+    crace_fork_lock(&dir_lock, phase);
+    if (phase != CRACE_FORK_CHILD)
+        return;
+    for (uint32_t b = 0; b < DEPOT_BUCKETS; b++)
+        if (atomic_load_explicit(&buckets[b].lock.state, memory_order_relaxed) != 0)
+            atomic_store_explicit(&buckets[b].lock.state, 0, memory_order_relaxed);
 }

@@ -1,7 +1,9 @@
 /* sync.c: the sync-object table and happens-before operations (sync.h). */
 #include "sync.h"
 
+#include "fork.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "rt.h"
 
 #define SYNC_BUCKETS (1u << 14)
@@ -56,12 +58,12 @@ void sync_init(void)
 sync_var *sync_lock(uintptr_t addr, bool create, stack_id creation)
 {
     uint32_t b = bucket_of(addr);
-    gc_lock(&table[b].lock);
+    crace_lock(&table[b].lock);
     for (sync_var *s = table[b].head; s; s = s->next)
         if (s->addr == addr)
             return s;
     if (!create) {
-        gc_unlock(&table[b].lock);
+        crace_unlock(&table[b].lock);
         return NULL;
     }
     page_mark(addr);
@@ -78,14 +80,14 @@ sync_var *sync_lock(uintptr_t addr, bool create, stack_id creation)
 
 void sync_unlock(sync_var *s)
 {
-    gc_unlock(&table[bucket_of(s->addr)].lock);
+    crace_unlock(&table[bucket_of(s->addr)].lock);
 }
 
 /* Forgets the objects of bucket b in [lo, hi); returns whether any was. */
 static bool free_matching(uint32_t b, uintptr_t lo, uintptr_t hi)
 {
     bool any = false;
-    gc_lock(&table[b].lock);
+    crace_lock(&table[b].lock);
     sync_var **pp = &table[b].head;
     while (*pp) {
         sync_var *s = *pp;
@@ -100,7 +102,7 @@ static bool free_matching(uint32_t b, uintptr_t lo, uintptr_t hi)
             pp = &s->next;
         }
     }
-    gc_unlock(&table[b].lock);
+    crace_unlock(&table[b].lock);
     return any;
 }
 
@@ -165,4 +167,12 @@ void crace_acq_rel(crace_thread *t, uintptr_t addr)
     vc_copy(&s->vc, &t->vc);
     sync_unlock(s);
     crace_thread_tick(t);
+}
+
+/* Every bucket, in index order: bucket locks are leaves, so no thread
+ * holding one waits for another, and the order among them is free. */
+void sync_fork(enum crace_fork_phase phase)
+{
+    for (uint32_t b = 0; b < SYNC_BUCKETS; b++)
+        crace_fork_lock(&table[b].lock, phase);
 }

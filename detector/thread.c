@@ -1,15 +1,22 @@
 /* thread.c: the thread registry, slots and goroutine numbers (thread.h). */
 #include "thread.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "access.h"
 #include "deadlock.h"
+#include "fork.h"
+#include "intercept_signal.h"
 #include "lock.h"
+#include "shimlock.h"
 #include "options.h"
 #include "sync.h"
 
 CRACE_TLS crace_thread *crace_cur;
+void (*crace_signal_runner)(crace_thread *t, uintptr_t at);
 
 /* What a report needs to know about the goroutines that owned a slot. */
 #define SLOT_OWNERS 4
@@ -36,7 +43,13 @@ static gc_lock_t reg_lock = GC_LOCK_INIT;
 static struct slot_info *slots;
 static uint32_t n_slots, cap_slots;
 #define NO_SLOT UINT32_MAX
-static uint32_t free_head = NO_SLOT;
+/* Free slots, a queue: freed at the tail, taken from the head. The
+ * oldest free slots are the likeliest to be usable (their last owner's end
+ * has had the most time to reach a creator: a join, a WaitGroup); a stack
+ * would offer the slots of threads that ended a moment ago first, which no
+ * creator knows yet, and a program starting short goroutines would then
+ * take a new slot for each. */
+static uint32_t free_head = NO_SLOT, free_tail = NO_SLOT;
 static uint64_t next_gid = 1;
 static crace_thread *all_threads;
 
@@ -56,13 +69,16 @@ static size_t hist_words(void)
  * Under reg_lock. */
 static uint32_t slot_take(const crace_thread *parent)
 {
-    uint32_t *link = &free_head;
+    uint32_t *link = &free_head, prev = NO_SLOT;
     for (int tries = 0; *link != NO_SLOT && tries < SLOT_REUSE_TRIES; tries++) {
         uint32_t s = *link;
         if (parent && vc_get(&parent->vc, s) >= slots[s].needed_clock) {
             *link = slots[s].next_free;
+            if (free_tail == s)
+                free_tail = prev;
             return s;
         }
+        prev = s;
         link = &slots[s].next_free;
     }
     CHECK(n_slots < SC_MAX_SLOTS);
@@ -85,7 +101,7 @@ static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
     t->creation_stack = creation;
     atomic_store(&t->state, THREAD_RUNNING);
 
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     uint32_t s = slot_take(parent);
     struct slot_info *si = &slots[s];
     si->owner = t;
@@ -102,7 +118,7 @@ static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
         all_threads->prev = t;
     all_threads = t;
     t->listed = true;
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
 
     /* The creator's past happens before the child's start. */
     if (parent)
@@ -200,17 +216,21 @@ static void slot_release(crace_thread *t, uint64_t final)
     si->final_clock = final;
     si->needed_clock = t->used_clock;
     si->owners[si->owners_head].finished = true;
-    si->next_free = free_head;
-    free_head = t->slot;
+    si->next_free = NO_SLOT;
+    if (free_tail == NO_SLOT)
+        free_head = t->slot;
+    else
+        slots[free_tail].next_free = t->slot;
+    free_tail = t->slot;
 }
 
 void crace_thread_abandon(crace_thread *t)
 {
     dl_thread_gone(t);
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     unlink_thread(t);
     slot_release(t, t->vc.clk[t->slot]);
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
     vc_destroy(&t->vc);
     crace_free(t->shstack);
     crace_free(t);
@@ -221,9 +241,9 @@ void crace_thread_start(crace_thread *t)
     crace_cur = t;
     t->tid = gettid();
     t->in_shim++;
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     t->pthread = pthread_self();
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
     stack_bounds(t);
     /* A cached stack may hold a dead thread's accesses: fresh memory. */
     if (t->stack_hi)
@@ -233,6 +253,56 @@ void crace_thread_start(crace_thread *t)
 }
 
 static void free_record(void *p);
+
+/*
+ * Finished detached threads. Their records cannot go when they finish:
+ * the thread still runs its TLS destructors and libc's exit path, which
+ * call into the shim with crace_cur pointing at the record. Once the
+ * kernel no longer knows the thread (tgkill with signal 0 says ESRCH),
+ * nothing can use it, and it is freed. A later thread given the same
+ * thread id only delays that. Swept when GRAVEYARD_SWEEP more have
+ * gathered, so a program starting goroutines all the time keeps a bounded
+ * number. Under reg_lock; t->next links the list (the thread list no
+ * longer holds them).
+ */
+enum { GRAVEYARD_SWEEP = 64 };
+static crace_thread *graveyard;
+static size_t graveyard_n, graveyard_swept_at;
+
+/* Adds t and takes out the records whose thread is gone, returned as a
+ * list for the caller to free once reg_lock is released. */
+static crace_thread *graveyard_add(crace_thread *t)
+{
+    t->next = graveyard;
+    graveyard = t;
+    graveyard_n++;
+    if (graveyard_n < graveyard_swept_at + GRAVEYARD_SWEEP)
+        return NULL;
+    crace_thread *gone = NULL;
+    pid_t pid = getpid();
+    for (crace_thread **pp = &graveyard; *pp;) {
+        crace_thread *g = *pp;
+        if (g->tid && syscall(SYS_tgkill, pid, g->tid, 0) != 0 && errno == ESRCH) {
+            *pp = g->next;
+            g->next = gone;
+            gone = g;
+            graveyard_n--;
+        } else {
+            pp = &g->next;
+        }
+    }
+    graveyard_swept_at = graveyard_n;
+    return gone;
+}
+
+static void free_records(crace_thread *list)
+{
+    while (list) {
+        crace_thread *next = list->next;
+        free_record(list);
+        list = next;
+    }
+}
 
 void crace_thread_finish(crace_thread *t)
 {
@@ -256,10 +326,12 @@ void crace_thread_finish(crace_thread *t)
     /* A joiner may run now; the goroutines left may all be waiting. */
     dl_wake((uintptr_t)t->pthread);
     dl_thread_gone(t);
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     unlink_thread(t);
     slot_release(t, final);
-    gc_unlock(&reg_lock);
+    crace_thread *gone = t->detached ? graveyard_add(t) : NULL;
+    crace_unlock(&reg_lock);
+    free_records(gone);
     /* From here on the thread (TLS destructors, libc's exit path) is no
      * longer checked, and its slot may already belong to someone else: it
      * keeps only a one-entry clock and writes its remaining function
@@ -273,15 +345,15 @@ void crace_thread_finish(crace_thread *t)
 
 void crace_thread_created(crace_thread *child, pthread_t th)
 {
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     child->pthread = th;
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
 }
 
 /* A finished thread's record, freed by its joiner: pthread_join returns
  * only once the thread has fully exited, TLS destructors included, so
- * nothing uses it any more. A detached thread's record is never freed
- * (nobody learns when its last destructor ran); it is about 0.3 KiB. */
+ * nothing uses it any more. A detached thread's goes through the
+ * graveyard. */
 static void free_record(void *p)
 {
     crace_thread *t = p;
@@ -298,20 +370,28 @@ void crace_thread_joined(crace_thread *joiner, pthread_t th)
 
 void crace_thread_detached(pthread_t th)
 {
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     for (crace_thread *t = all_threads; t; t = t->next)
         if (pthread_equal(t->pthread, th))
             t->detached = true;
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
     /* Detached after it finished: it may still be running its TLS
      * destructors, so its record must outlive the published clock. */
     sync_var *s = sync_lock((uintptr_t)th, false, 0);
+    crace_thread *finished = NULL;
     if (s) {
+        finished = s->ext;
         s->ext = NULL;
         s->ext_free = NULL;
         sync_unlock(s);
     }
     sync_free((uintptr_t)th);
+    if (finished) {
+        crace_lock(&reg_lock);
+        crace_thread *gone = graveyard_add(finished);
+        crace_unlock(&reg_lock);
+        free_records(gone);
+    }
 }
 
 void crace_thread_tick(crace_thread *t)
@@ -326,7 +406,7 @@ void crace_thread_tick(crace_thread *t)
 bool crace_slot_owner(uint32_t slot, uint64_t clock, uint64_t *gid, stack_id *creation, bool *finished)
 {
     bool ok = false;
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     if (slot < n_slots) {
         struct slot_info *si = &slots[slot];
         const struct slot_owner *best = NULL;
@@ -345,44 +425,79 @@ bool crace_slot_owner(uint32_t slot, uint64_t clock, uint64_t *gid, stack_id *cr
             ok = true;
         }
     }
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
     return ok;
 }
 
 hist_t *crace_slot_hist(uint32_t slot)
 {
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     hist_t *h = slot < n_slots ? slots[slot].hist : NULL;
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
     return h;
 }
 
 crace_thread *crace_thread_by_pthread(pthread_t th)
 {
     crace_thread *found = NULL;
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     for (crace_thread *t = all_threads; t && !found; t = t->next)
         if (pthread_equal(t->pthread, th))
             found = t;
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
     return found;
 }
 
 void crace_thread_foreach(void (*fn)(crace_thread *t, void *arg), void *arg)
 {
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     for (crace_thread *t = all_threads; t; t = t->next)
         fn(t, arg);
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
 }
 
 uint64_t crace_stack_owner(uintptr_t addr)
 {
     uint64_t gid = 0;
-    gc_lock(&reg_lock);
+    crace_lock(&reg_lock);
     for (crace_thread *t = all_threads; t; t = t->next)
         if (addr >= t->stack_lo && addr < t->stack_hi)
             gid = t->gid;
-    gc_unlock(&reg_lock);
+    crace_unlock(&reg_lock);
     return gid;
+}
+
+/* In the child of a fork, the forking thread is the only one: the others
+ * leave the registry as if they had ended at the fork. Their goroutines
+ * read "finished" in reports about their accesses from before it, which
+ * stay in the shadow and the history. Their slots are retired, not put on
+ * the free list: a thread may have been anywhere in its own bookkeeping
+ * (its clock already moved out by crace_thread_finish), so the last clock
+ * it used is not known for sure, and a reuser could not be proved to come
+ * after it. Their records are not freed: a sync object or a report may
+ * still point at them. The forking thread keeps its goroutine and its
+ * clock, so all it did before the fork happens before all it does in the
+ * child; only its kernel thread id changes (glibc's lock owners name the
+ * new one). */
+void crace_thread_fork(enum crace_fork_phase phase)
+{
+    crace_fork_lock(&reg_lock, phase);
+    if (phase != CRACE_FORK_CHILD)
+        return;
+    crace_thread *self = crace_cur;
+    for (crace_thread *t = all_threads, *next; t; t = next) {
+        next = t->next;
+        if (t == self)
+            continue;
+        unlink_thread(t);
+        struct slot_info *si = &slots[t->slot];
+        if (si->owner == t) {
+            si->owner = NULL;
+            si->owners[si->owners_head].finished = true;
+        }
+        atomic_store(&t->state, THREAD_FINISHED);
+        t->counted_live = false;
+    }
+    if (self)
+        self->tid = gettid();
 }

@@ -31,6 +31,7 @@
 #include "history.h"
 #include "rt.h"
 #include "shadow.h"
+#include "shimlock.h"
 #include "stackdepot.h"
 #include "vclock.h"
 
@@ -40,7 +41,8 @@ typedef struct crace_thread {
     /* Hot: read by every instrumented access. */
     uint64_t epoch;
     uint32_t slot;
-    int ignore;        /* > 0: accesses are not checked (in the shim, in ignored code) */
+    int ignore;        /* > 0: accesses are not checked (in the shim, in ignored code);
+                          CRACE_IGNORE_SIGNAL: a deferred signal waits */
     int in_shim;       /* > 0: inside the shim; interceptors pass straight through */
     vclock_t vc;
     hist_t *hist;      /* the slot's ring */
@@ -91,7 +93,24 @@ typedef struct crace_thread {
      * one-second window began. Only the thread itself touches them. */
     uint64_t polls, poll_mark;
     int64_t poll_since_ns;
+
+    /* Signals deferred while the thread was inside the detector
+     * (intercept_signal.c): mapped on the first one, written by the
+     * thread's signal handlers, run by the thread. */
+    struct crace_sigctx *sigctx;
+    uintptr_t signal_pc; /* the program's call of raise, kill... in progress, or 0 */
 } crace_thread;
+
+/* A bit of ignore, set with a signal deferred while the thread was inside
+ * the detector: the hot path's one test of ignore then sends the next
+ * access to the slow path, which runs the signal's handler first. Tests
+ * of "is this thread ignoring accesses" use crace_ignoring. */
+#define CRACE_IGNORE_SIGNAL (1 << 30)
+
+static inline bool crace_ignoring(const struct crace_thread *t)
+{
+    return (t->ignore & ~CRACE_IGNORE_SIGNAL) != 0;
+}
 
 /* The calling thread's state; created on first use for threads the shim
  * did not see start (the main thread, threads from before the shim). */
@@ -145,18 +164,21 @@ uint64_t crace_stack_owner(uintptr_t addr);
 /* Appends an event word to t's history, snapshotting at part starts. */
 static inline void crace_hist_put(crace_thread *t, uint64_t w)
 {
+    crace_busy++; /* a signal handler's events must not interleave with ours */
     hist_t *h = t->hist;
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
     if (CRACE_UNLIKELY((pos & (h->size_words / HIST_PARTS - 1)) == 0))
         hist_new_part(h, t->shstack, t->depth, t->vc.clk[t->slot]);
     h->buf[pos & (h->size_words - 1)] = w;
     atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
+    crace_busy--;
 }
 
 /* Appends an access event (two words, never straddling a part start). */
 static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write,
                                          bool is_atomic, uintptr_t pc)
 {
+    crace_busy++;
     hist_t *h = t->hist;
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
     if (((pos + 1) & (h->size_words / HIST_PARTS - 1)) == 0)
@@ -166,6 +188,7 @@ static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t
     crace_hist_put(t, ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) |
                           (is_write ? 8u : 0u) | EV_ACCESS);
     crace_hist_put(t, pc);
+    crace_busy--;
 }
 
 #endif /* CRACE_THREAD_H */

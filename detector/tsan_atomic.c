@@ -81,35 +81,53 @@ static void relaxed_store_publish(crace_thread *t, uintptr_t a, bool rmw)
     (void)t;
 }
 
-static void on_load(uintptr_t a, unsigned size, int mo, uintptr_t pc)
+/* The calling thread, called from the program's code: a safe point for
+ * a signal deferred while it was inside the detector (a loop of atomic
+ * loads waiting for a flag its handler sets must see the handler run).
+ * The operations then run under crace_busy: they change the thread's
+ * clock, which a handler's release reads. */
+static crace_thread *atomic_thr(uintptr_t pc)
 {
     crace_thread *t = crace_thr();
-    if (t->ignore)
+    if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
+        crace_signal_poll(t, pc);
+    return t;
+}
+
+static void on_load(uintptr_t a, unsigned size, int mo, uintptr_t pc)
+{
+    crace_thread *t = atomic_thr(pc);
+    if (crace_ignoring(t))
         return;
+    crace_busy++;
     crace_access(t, a, size, false, true, pc);
     if (mo_acquires(mo))
         crace_acquire(t, a);
     else if (atomic_load_explicit(&fences_used, memory_order_relaxed))
         relaxed_load_gather(t, a);
+    crace_busy--;
 }
 
 static void on_store(uintptr_t a, unsigned size, int mo, uintptr_t pc)
 {
-    crace_thread *t = crace_thr();
-    if (t->ignore)
+    crace_thread *t = atomic_thr(pc);
+    if (crace_ignoring(t))
         return;
+    crace_busy++;
     crace_access(t, a, size, true, true, pc);
     if (mo_releases(mo))
         crace_release_store(t, a);
     else if (atomic_load_explicit(&fences_used, memory_order_relaxed))
         relaxed_store_publish(t, a, false);
+    crace_busy--;
 }
 
 static void on_rmw(uintptr_t a, unsigned size, int mo, uintptr_t pc)
 {
-    crace_thread *t = crace_thr();
-    if (t->ignore)
+    crace_thread *t = atomic_thr(pc);
+    if (crace_ignoring(t))
         return;
+    crace_busy++;
     crace_access(t, a, size, true, true, pc);
     if (mo_acquires(mo) && mo_releases(mo))
         crace_acquire_release(t, a);
@@ -122,6 +140,7 @@ static void on_rmw(uintptr_t a, unsigned size, int mo, uintptr_t pc)
             relaxed_load_gather(t, a);
         relaxed_store_publish(t, a, true);
     }
+    crace_busy--;
 }
 
 /* The builtins need a constant order; the ABI passes a variable one.
@@ -190,9 +209,10 @@ TSAN_ATOMIC_TYPES(RMW_FOR_TYPE)
 CRACE_EXPORT void __tsan_atomic_thread_fence(int mo)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    crace_thread *t = crace_thr();
-    if (t->ignore || mo == TSAN_MO_RELAXED)
+    crace_thread *t = atomic_thr(CALLER_PC());
+    if (crace_ignoring(t) || mo == TSAN_MO_RELAXED)
         return;
+    crace_busy++;
     atomic_store_explicit(&fences_used, true, memory_order_relaxed);
     struct fence_state *f = fence_state();
     if (mo_acquires(mo))
@@ -202,6 +222,7 @@ CRACE_EXPORT void __tsan_atomic_thread_fence(int mo)
         f->has_release = true;
         crace_thread_tick(t);
     }
+    crace_busy--;
 }
 
 CRACE_EXPORT void __tsan_atomic_signal_fence(int mo)

@@ -25,7 +25,7 @@ TSAN_ACCESSES(TSAN_ACCESS_FN)
 static void range(void *addr, unsigned long size, bool is_write, uintptr_t pc)
 {
     crace_thread *t = crace_thr();
-    if (!t->ignore && size)
+    if (!crace_ignoring(t) && size)
         crace_access_range(t, (uintptr_t)addr, size, is_write, pc);
 }
 
@@ -44,12 +44,14 @@ CRACE_EXPORT void __tsan_func_entry(void *pc)
     crace_thread *t = crace_thr();
     /* The event first: a part snapshot taken by it must show the stack
      * as it was before the event, which the replay then applies. */
+    crace_busy++; /* a signal handler's frames must not interleave with ours */
     crace_hist_put(t, ((uint64_t)(uintptr_t)pc << 3) | EV_FUNC_ENTRY);
     if (CRACE_UNLIKELY(t->depth == t->shcap)) {
         t->shcap *= 2;
         t->shstack = crace_realloc(t->shstack, t->shcap * sizeof(uintptr_t));
     }
     t->shstack[t->depth++] = (uintptr_t)pc;
+    crace_busy--;
 }
 
 CRACE_EXPORT void __tsan_func_exit(void)
@@ -84,6 +86,6 @@ CRACE_EXPORT void __tsan_ignore_thread_begin(void)
 CRACE_EXPORT void __tsan_ignore_thread_end(void)
 {
     crace_thread *t = crace_thr();
-    if (t->ignore > 0)
+    if (crace_ignoring(t))
         t->ignore--;
 }

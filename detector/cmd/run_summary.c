@@ -157,7 +157,7 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
     fputc('\n', stderr);
     for (size_t i = 0; t->report_unused && i < t->n_rules; i++)
         if (!t->rules[i].hits)
-            fprintf(stderr, "crace: suppression %s:%lld matched nothing: %s\n", t->rules[i].file,
+            fprintf(stderr, "crace: suppression %s:%lld matched nothing in the run: %s\n", t->rules[i].file,
                     t->rules[i].line, t->rules[i].rule);
     if (t->processes == 0 && in->status == 0)
         fputs("crace: warning: no process ran under the detector: COMMAND is statically "

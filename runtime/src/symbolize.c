@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "lock.h"
@@ -176,7 +178,10 @@ static void gc_dwfl_report(void)
     }
     gc_dwfl_pid = getpid();
     dwfl_report_begin(gc_dwfl);
-    dwfl_linux_proc_report(gc_dwfl, gc_dwfl_pid);
+    /* Through the calling thread's own /proc entry: once the main thread
+     * has ended with pthread_exit while others run, /proc/PID has no maps
+     * any more, and nothing would be symbolized. */
+    dwfl_linux_proc_report(gc_dwfl, gettid());
     dwfl_report_end(gc_dwfl, NULL, NULL);
 }
 
@@ -330,13 +335,60 @@ static const struct gc_sym_entry *gc_sym_resolve(uintptr_t pc, bool is_ret)
     return e;
 }
 
+/*
+ * libdw's line tables take some 150 KiB of stack to decode, more than a
+ * goroutine may have (64 KiB with a small GOCHAN_STACK_SIZE, or a thread
+ * the program made small): a report made there would run off its stack,
+ * into a guard page or another thread's stack. Resolving therefore runs
+ * on a stack of its own, switched to with swapcontext. One is enough, as
+ * resolving happens under gc_sym_lock; it is mapped at the first use and
+ * kept (a forked child inherits it).
+ */
+enum { GC_SYM_STACK_SIZE = 2 << 20 };
+static void *gc_sym_stack; /* under gc_sym_lock, as is everything below */
+static ucontext_t gc_sym_caller, gc_sym_callee;
+static struct {
+    uintptr_t pc;
+    bool is_ret;
+    const struct gc_sym_entry *result;
+} gc_sym_call;
+
+static void gc_sym_trampoline(void)
+{
+    gc_sym_call.result = gc_sym_resolve(gc_sym_call.pc, gc_sym_call.is_ret);
+    /* Returning resumes gc_sym_caller (uc_link). */
+}
+
+static const struct gc_sym_entry *gc_sym_resolve_aside(uintptr_t pc, bool is_ret)
+{
+    if (gc_sym_stack == NULL) {
+        void *p = mmap(NULL, GC_SYM_STACK_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED)
+            return gc_sym_resolve(pc, is_ret); /* on the caller's stack, then */
+        gc_sym_stack = p;
+    }
+    if (getcontext(&gc_sym_callee) != 0)
+        return gc_sym_resolve(pc, is_ret);
+    gc_sym_callee.uc_stack.ss_sp = gc_sym_stack;
+    gc_sym_callee.uc_stack.ss_size = GC_SYM_STACK_SIZE;
+    gc_sym_callee.uc_link = &gc_sym_caller;
+    makecontext(&gc_sym_callee, gc_sym_trampoline, 0);
+    gc_sym_call.pc = pc;
+    gc_sym_call.is_ret = is_ret;
+    gc_sym_call.result = NULL;
+    if (swapcontext(&gc_sym_caller, &gc_sym_callee) != 0)
+        return gc_sym_resolve(pc, is_ret);
+    return gc_sym_call.result;
+}
+
 int gc_symbolize(uintptr_t pc, bool is_return_address,
                  int (*fn)(const struct gc_frame *frame, void *arg), void *arg)
 {
     gc_lock(&gc_sym_lock);
     const struct gc_sym_entry *e = gc_sym_lookup(pc, is_return_address);
     if (e == NULL)
-        e = gc_sym_resolve(pc, is_return_address);
+        e = gc_sym_resolve_aside(pc, is_return_address);
     gc_unlock(&gc_sym_lock);
     if (e == NULL) {
         struct gc_frame unknown = {.pc = pc, .function = "??", .func_offset = pc};
@@ -442,4 +494,19 @@ void gc_print_stack(int fd, const uintptr_t *pcs, size_t n, const char *strip)
     struct gc_print_state st = {.fd = fd, .strip = strip};
     for (size_t i = 0; i < n; i++)
         gc_symbolize(pcs[i], true, gc_print_frame, &st);
+}
+
+void gc_symbolize_fork_lock(void)
+{
+    gc_lock(&gc_sym_lock);
+}
+
+void gc_symbolize_fork_unlock(void)
+{
+    gc_unlock(&gc_sym_lock);
+}
+
+void gc_symbolize_fork_reset(void)
+{
+    atomic_store_explicit(&gc_sym_lock.state, 0, memory_order_relaxed);
 }

@@ -55,4 +55,12 @@ bool gc_frame_is_hidden(const struct gc_frame *frame);
  * removed from file names (NULL for none). */
 void gc_print_stack(int fd, const uintptr_t *pcs, size_t n, const char *strip);
 
+/* Around fork(): lock takes the symbolizer's lock (in a fork prepare
+ * handler, so the child does not inherit libdw half-way through an
+ * update), unlock releases it in the parent, reset frees it in the child,
+ * where the thread that held it does not exist. */
+void gc_symbolize_fork_lock(void);
+void gc_symbolize_fork_unlock(void);
+void gc_symbolize_fork_reset(void);
+
 #endif /* GOCHAN_SYMBOLIZE_H */

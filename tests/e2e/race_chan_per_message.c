@@ -2,25 +2,38 @@
  * the channel. The receiver gets the first sender's message, then reads
  * what the second sender wrote before its own send, which it did not
  * receive: a race that one clock per channel would hide. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include <gochan.h>
 
 static int data_b;
+/* How many messages are buffered. Relaxed: it orders the run (sender_a's
+ * message first, both sent before main receives) however slow the
+ * machine, without creating any happens-before edge. */
+static atomic_int sent;
+
+static void wait_sent(int n)
+{
+    while (atomic_load_explicit(&sent, memory_order_relaxed) < n)
+        usleep(1000);
+}
 
 static void sender_a(void *arg)
 {
     int m = 1;
     chan_send(arg, &m);
+    atomic_fetch_add_explicit(&sent, 1, memory_order_relaxed);
 }
 
 static void sender_b(void *arg)
 {
-    usleep(50 * 1000);
+    wait_sent(1);
     data_b = 42; // LINE:write
     int m = 2;
     chan_send(arg, &m);
+    atomic_fetch_add_explicit(&sent, 1, memory_order_relaxed);
 }
 
 int main(void)
@@ -28,7 +41,7 @@ int main(void)
     chan_t *c = chan_make(sizeof(int), 2);
     go(sender_a, c);
     go(sender_b, c);
-    usleep(150 * 1000); /* both messages are buffered by now */
+    wait_sent(2);
     int m;
     chan_recv(c, &m); /* FIFO: sender_a's message */
     printf("got %d, data_b=%d\n", m, data_b); // LINE:read

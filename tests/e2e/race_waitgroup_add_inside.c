@@ -1,12 +1,16 @@
 /* The classic bug: waitgroup_add inside the goroutine. Nothing orders the
  * Add after the Wait has started, so Wait may return before the work is
  * counted. Reported as a race on the WaitGroup, as Go's detector does. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include <gochan.h>
 
 static waitgroup_t wg = WAITGROUP_INIT;
+/* Relaxed: tells main the worker is done without ordering anything, so
+ * main outlives the worker however slow the machine is. */
+static atomic_int finished;
 
 static void worker(void *arg)
 {
@@ -14,13 +18,15 @@ static void worker(void *arg)
     usleep(100 * 1000);
     waitgroup_add(&wg, 1); // LINE:add
     waitgroup_done(&wg);
+    atomic_store_explicit(&finished, 1, memory_order_relaxed);
 }
 
 int main(void)
 {
     go(worker, NULL);
     waitgroup_wait(&wg); // LINE:wait
-    usleep(200 * 1000);
+    while (!atomic_load_explicit(&finished, memory_order_relaxed))
+        usleep(10 * 1000);
     printf("done\n");
     return 0;
 }

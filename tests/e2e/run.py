@@ -14,7 +14,11 @@ Each tests/e2e/*.c file states what crace must print, in comments:
 In EXPECT lines, {{ADDR}} matches an address, {{OFF}} a +0x offset,
 {{LINE:name}} the line of the source marked with the comment `LINE:name`, and
 {{FILE}} any path ending in the test's file name. Everything else is literal;
-leading spaces count (report frames are indented).
+leading spaces count (report frames are indented). In ENV values, {{SRCDIR}}
+is the directory of the test's source (programs run in the build directory),
+for files kept beside the tests, e.g.
+    // ENV: CRACE_OPTIONS=suppressions='{{SRCDIR}}/supp/race.supp'
+Only *.c files are tests: such data files may live in subdirectories.
 
 A test named race_*.c, deadlock_*.c, leak_*.c or misuse_*.c must produce a
 report, norace_*.c must not: the runner
@@ -65,7 +69,7 @@ def directives(path):
             d["count"].append((int(n), text))
         elif key == "ENV":
             k, v = val.strip().split("=", 1)
-            d["env"][k] = v
+            d["env"][k] = v.replace("{{SRCDIR}}", os.path.dirname(os.path.abspath(path)))
         elif key == "ARGS":
             d["args"] = val.split()
         elif key == "CFLAGS":

@@ -44,6 +44,7 @@ enum { N_OPTIONS = sizeof(option_names) / sizeof(option_names[0]) };
 #define SAME_BOOL(a, b) ((a) == (b))
 #define SAME_INT(a, b) ((a) == (b))
 #define SAME_STRING(a, b) (strcmp((a), (b)) == 0)
+#define SAME_PATH SAME_STRING
 static bool options_equal(const struct crace_options *a, const struct crace_options *b)
 {
     bool same = true;
@@ -362,7 +363,7 @@ static void test_help_lists_every_option(void **state)
     assert_non_null(strstr(out, "  halt_on_error (bool: 0, 1, true, false, yes, no; default: false)\n"
                                 "      Exit after the first report\n"));
     assert_non_null(strstr(out, "  strip_path_prefix (string: any; default: \"\")\n"));
-    assert_non_null(strstr(out, "  log_path (string: stderr, stdout or a path prefix; default: stderr)\n"));
+    assert_non_null(strstr(out, "  log_path (path: stderr, stdout or a path prefix; default: stderr)\n"));
     assert_non_null(strstr(out, "  report_format (string: text; default: text)\n"));
     assert_non_null(strstr(out, "  report_atomic_races (bool: 0, 1, true, false, yes, no; default: true)\n"));
     assert_non_null(strstr(out, "  busy_select_threshold (int: >= 0; default: 1000000)\n"));

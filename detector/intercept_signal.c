@@ -1,0 +1,374 @@
+/*
+ * intercept_signal.c: the program's signal handlers, kill and sigwait.
+ *
+ * The guarantee: a signal handler never runs while its thread is inside
+ * the detector, so it can neither deadlock on a detector lock the thread
+ * holds nor see its history ring, shadow call stack or overflow pool half
+ * updated; it runs as soon as the thread is out again, checked like any
+ * other code of the program (its frames on top of the interrupted stack).
+ *
+ * sigaction() and signal() install a wrapper instead of the program's
+ * handler and remember the handler (sigaction reports it back as the
+ * program set it). When a signal arrives, the wrapper looks at the
+ * interrupted thread: inside the shim (in_shim) or busy with a detector
+ * lock or one of its own structures (crace_busy, shimlock.h), the signal
+ * is deferred: recorded as pending in the thread's signal context, and the
+ * CRACE_IGNORE_SIGNAL bit of its ignore count makes its next instrumented
+ * access take the slow path, which runs the handler. Interceptors and
+ * dl_block, right before a blocking call, run it too (intercept_signal.h).
+ * ThreadSanitizer defers every asynchronous signal until the next
+ * interceptor; crace defers only those that interrupt the detector, so a
+ * program that spins on a flag its handler sets sees the handler at once.
+ * A synchronous signal (a fault the kernel raised: SIGSEGV, SIGBUS, SIGILL,
+ * SIGFPE, SIGTRAP, SIGSYS) cannot wait, since returning re-executes the
+ * faulting instruction: its handler runs at once.
+ *
+ * A deferred handler runs with the signal and the handler's sa_mask
+ * blocked, as the kernel would have run it, and with a context from
+ * getcontext() in place of the interrupted one. Standard signals that
+ * arrive again while one is pending merge, as the kernel merges them.
+ *
+ * Happens-before: kill, tgkill, pthread_kill, raise and sigqueue release
+ * the signal's clock; a handler, and a sigwait, sigwaitinfo or
+ * sigtimedwait that returns the signal, acquire it. So data prepared
+ * before sending a signal is seen by its handler or by the thread that
+ * waits for it without a report (ThreadSanitizer's model). sigwait counts
+ * as running for the deadlock detector, like read or poll: a thread that
+ * waits for SIGINT forever is not stuck.
+ *
+ * sig_lock protects user_act's updates (a leaf, never held across a call
+ * into the program; the wrapper reads user_act without it: a handler
+ * changed while its signal arrives is either one).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <ucontext.h>
+
+#include "fork.h"
+#include "intercept.h"
+#include "intercept_signal.h"
+#include "module.h"
+#include "shimlock.h"
+#include "sync.h"
+#include "thread.h"
+
+#define SIG_MAX 65 /* signals 1..64 */
+
+/* tsan_entry.c: the handler's call site as a frame of its stack. */
+void __tsan_func_entry(void *pc);
+void __tsan_func_exit(void);
+
+/* One thread's deferred signals: pending bit sig - 1, and each one's
+ * siginfo. Written by the thread's handlers, read by the thread. */
+struct crace_sigctx {
+    _Atomic uint64_t pending;
+    siginfo_t info[SIG_MAX];
+};
+
+static gc_lock_t sig_lock = GC_LOCK_INIT;
+static struct sigaction user_act[SIG_MAX]; /* the program's handlers, as it set them */
+
+/* The objects a signal's senders release and its receivers acquire. */
+static char sig_clock[SIG_MAX];
+
+static bool sig_valid(int sig)
+{
+    return sig > 0 && sig < SIG_MAX;
+}
+
+static bool is_handler(const struct sigaction *act)
+{
+    return (act->sa_flags & SA_SIGINFO) || (act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN);
+}
+
+/* A fault the kernel raised for the instruction that was running. */
+static bool synchronous(int sig, const siginfo_t *info)
+{
+    switch (sig) {
+    case SIGSEGV:
+    case SIGBUS:
+    case SIGILL:
+    case SIGFPE:
+    case SIGTRAP:
+    case SIGSYS:
+        return info && info->si_code > 0;
+    default:
+        return false;
+    }
+}
+
+/* May a handler run on t right now? */
+static bool safe_point(const crace_thread *t)
+{
+    return t->in_shim == 0 && crace_busy == 0;
+}
+
+/* Runs the program's handler for sig. acquire: t is at a safe point and
+ * the signal's clock can be acquired (a synchronous signal inside the
+ * detector cannot take its locks). */
+static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, void *uctx, uintptr_t at)
+{
+    struct sigaction act = user_act[sig];
+    if (!is_handler(&act))
+        return; /* the program set SIG_IGN or SIG_DFL since it arrived */
+    if (act.sa_flags & SA_RESETHAND) {
+        /* The kernel has reset the disposition already. */
+        user_act[sig].sa_handler = SIG_DFL;
+        user_act[sig].sa_flags &= ~SA_SIGINFO;
+    }
+    bool frame = t && acquire && at;
+    if (t && acquire)
+        crace_acquire(t, (uintptr_t)&sig_clock[sig]);
+    if (frame)
+        __tsan_func_entry((void *)at);
+    if (act.sa_flags & SA_SIGINFO)
+        act.sa_sigaction(sig, info, uctx);
+    else
+        act.sa_handler(sig);
+    if (frame)
+        __tsan_func_exit();
+}
+
+/* Where the program was when the signal interrupted it, as a call site
+ * for the handler's stack: the interrupted instruction when it is the
+ * program's instrumented code (a return address is one past the call,
+ * hence + 1), else the program's call of raise, kill... in progress on
+ * this thread. 0 when neither is known. */
+static uintptr_t interrupted_at(const crace_thread *t, const void *uctx)
+{
+    const ucontext_t *uc = uctx;
+    uintptr_t ip = 0;
+#if defined(__x86_64__)
+    ip = uc ? (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] : 0;
+#elif defined(__aarch64__)
+    ip = uc ? (uintptr_t)uc->uc_mcontext.pc : 0;
+#endif
+    if (ip && !crace_pc_in_shim(ip) && crace_pc_instrumented(ip))
+        return ip + 1;
+    return t->signal_pc;
+}
+
+static void defer(crace_thread *t, int sig, const siginfo_t *info)
+{
+    struct crace_sigctx *ctx = t->sigctx;
+    if (!ctx) {
+        /* mmap is async-signal-safe; the context lives as long as the
+         * thread's record. */
+        ctx = crace_mmap(sizeof(*ctx));
+        t->sigctx = ctx;
+    }
+    ctx->info[sig] = *info;
+    atomic_fetch_or(&ctx->pending, 1ull << (sig - 1));
+    __atomic_fetch_or(&t->ignore, CRACE_IGNORE_SIGNAL, __ATOMIC_RELAXED);
+}
+
+static void wrapper(int sig, siginfo_t *info, void *uctx)
+{
+    int saved = errno;
+    crace_thread *t = crace_cur;
+    if (t && !synchronous(sig, info) && !safe_point(t))
+        defer(t, sig, info);
+    else if (t && safe_point(t))
+        deliver(t, true, sig, info, uctx, interrupted_at(t, uctx));
+    else
+        deliver(t, false, sig, info, uctx, 0);
+    errno = saved;
+}
+
+/* With the mask the kernel would have set for the handler. */
+static CRACE_NOINLINE void run_deferred(crace_thread *t, int sig, siginfo_t *info, uintptr_t at)
+{
+    sigset_t mask = user_act[sig].sa_mask, old;
+    if (!(user_act[sig].sa_flags & SA_NODEFER))
+        sigaddset(&mask, sig);
+    pthread_sigmask(SIG_BLOCK, &mask, &old);
+    ucontext_t uc;
+    getcontext(&uc);
+    deliver(t, true, sig, info, &uc, at);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void run_pending(crace_thread *t, uintptr_t at)
+{
+    if (!safe_point(t))
+        return;
+    __atomic_fetch_and(&t->ignore, ~CRACE_IGNORE_SIGNAL, __ATOMIC_RELAXED);
+    struct crace_sigctx *ctx = t->sigctx;
+    if (!ctx)
+        return;
+    int saved = errno;
+    uint64_t pending;
+    while ((pending = atomic_exchange(&ctx->pending, 0)) != 0) {
+        for (int sig = 1; sig < SIG_MAX; sig++) {
+            if (!(pending & (1ull << (sig - 1))))
+                continue;
+            siginfo_t info = ctx->info[sig];
+            run_deferred(t, sig, &info, at);
+        }
+    }
+    errno = saved;
+}
+
+void crace_signal_poll_from(crace_thread *t, uintptr_t pc)
+{
+    if (!crace_pc_in_shim(pc))
+        run_pending(t, pc);
+}
+
+void signal_fork(enum crace_fork_phase phase)
+{
+    crace_fork_lock(&sig_lock, phase);
+}
+
+/* ---------------------------------------------------------------- handlers */
+
+typedef int sigaction_fn(int, const struct sigaction *, struct sigaction *);
+
+/* Installs act for sig (the program's view; NULL only asks) and returns
+ * the previous one in old as the program set it. */
+static int install(int sig, const struct sigaction *act, struct sigaction *old, sigaction_fn *real)
+{
+    crace_pc_in_shim(0); /* its bounds are known before a handler needs them */
+    __atomic_store_n(&crace_signal_runner, run_pending, __ATOMIC_RELAXED);
+    crace_lock(&sig_lock);
+    struct sigaction before = user_act[sig], prev;
+    int r;
+    if (act && is_handler(act)) {
+        struct sigaction k = *act;
+        k.sa_sigaction = wrapper;
+        k.sa_flags |= SA_SIGINFO;
+        /* Published first: the signal may arrive as soon as the kernel
+         * has the wrapper. */
+        user_act[sig] = *act;
+        r = real(sig, &k, &prev);
+        if (r != 0)
+            user_act[sig] = before;
+    } else {
+        r = real(sig, act, &prev);
+        if (r == 0 && act)
+            user_act[sig] = *act;
+    }
+    if (r == 0 && old)
+        *old = (prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction == wrapper ? before : prev;
+    crace_unlock(&sig_lock);
+    return r;
+}
+
+INTERCEPTOR(int, sigaction, int sig, const struct sigaction *act, struct sigaction *old)
+{
+    INTERCEPTOR_ENTER(sigaction, sig, act, old);
+    (void)thr;
+    if (!sig_valid(sig))
+        return REAL(sigaction)(sig, act, old);
+    return install(sig, act, old, REAL(sigaction));
+}
+
+/* glibc's signal(): BSD semantics, the signal itself blocked in its
+ * handler and interrupted calls restarted. */
+INTERCEPTOR(sighandler_t, signal, int sig, sighandler_t handler)
+{
+    INTERCEPTOR_ENTER(signal, sig, handler);
+    (void)thr;
+    if (!sig_valid(sig))
+        return REAL(signal)(sig, handler);
+    struct sigaction act = {.sa_handler = handler, .sa_flags = SA_RESTART}, old;
+    sigemptyset(&act.sa_mask);
+    sigaddset(&act.sa_mask, sig);
+    if (install(sig, &act, &old, REAL(sigaction)) != 0)
+        return SIG_ERR;
+    return old.sa_handler;
+}
+
+/* ---------------------------------------------------------------- senders */
+
+/* Sending sig publishes the sender's past to its receivers. A signal the
+ * thread sends itself is handled inside the real call: its handler's
+ * stack starts at the call (pc). */
+static void sent(crace_thread *thr, int sig, uintptr_t pc)
+{
+    if (sig_valid(sig))
+        crace_release(thr, (uintptr_t)&sig_clock[sig]);
+    thr->signal_pc = pc;
+}
+
+static void received(crace_thread *thr, int sig)
+{
+    if (sig_valid(sig))
+        crace_acquire(thr, (uintptr_t)&sig_clock[sig]);
+}
+
+INTERCEPTOR(int, kill, pid_t pid, int sig)
+{
+    INTERCEPTOR_ENTER(kill, pid, sig);
+    sent(thr, sig, CALLER_PC());
+    int r = REAL(kill)(pid, sig);
+    thr->signal_pc = 0;
+    return r;
+}
+
+INTERCEPTOR(int, tgkill, pid_t tgid, pid_t tid, int sig)
+{
+    INTERCEPTOR_ENTER(tgkill, tgid, tid, sig);
+    sent(thr, sig, CALLER_PC());
+    int r = REAL(tgkill)(tgid, tid, sig);
+    thr->signal_pc = 0;
+    return r;
+}
+
+INTERCEPTOR(int, pthread_kill, pthread_t th, int sig)
+{
+    INTERCEPTOR_ENTER(pthread_kill, th, sig);
+    sent(thr, sig, CALLER_PC());
+    int r = REAL(pthread_kill)(th, sig);
+    thr->signal_pc = 0;
+    return r;
+}
+
+INTERCEPTOR(int, raise, int sig)
+{
+    INTERCEPTOR_ENTER(raise, sig);
+    sent(thr, sig, CALLER_PC());
+    int r = REAL(raise)(sig);
+    thr->signal_pc = 0;
+    return r;
+}
+
+INTERCEPTOR(int, sigqueue, pid_t pid, int sig, const union sigval value)
+{
+    INTERCEPTOR_ENTER(sigqueue, pid, sig, value);
+    sent(thr, sig, CALLER_PC());
+    int r = REAL(sigqueue)(pid, sig, value);
+    thr->signal_pc = 0;
+    return r;
+}
+
+/* ---------------------------------------------------------------- waiters */
+
+INTERCEPTOR(int, sigwait, const sigset_t *set, int *sig)
+{
+    INTERCEPTOR_ENTER(sigwait, set, sig);
+    int r = REAL(sigwait)(set, sig);
+    if (r == 0)
+        received(thr, *sig);
+    return r;
+}
+
+INTERCEPTOR(int, sigwaitinfo, const sigset_t *set, siginfo_t *info)
+{
+    INTERCEPTOR_ENTER(sigwaitinfo, set, info);
+    int r = REAL(sigwaitinfo)(set, info);
+    if (r > 0)
+        received(thr, r);
+    return r;
+}
+
+INTERCEPTOR(int, sigtimedwait, const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
+{
+    INTERCEPTOR_ENTER(sigtimedwait, set, info, timeout);
+    int r = REAL(sigtimedwait)(set, info, timeout);
+    if (r > 0)
+        received(thr, r);
+    return r;
+}

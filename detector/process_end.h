@@ -1,0 +1,12 @@
+/*
+ * process_end.h: the record a process leaves when it ends, beside its
+ * findings, for `crace run`'s summary (process_end.c).
+ */
+#ifndef CRACE_PROCESS_END_H
+#define CRACE_PROCESS_END_H
+
+/* Writes PREFIX.PID.process.json when json_path is set: status is the
+ * process's exit status. Once per process; later calls do nothing. */
+void process_end_write(int status);
+
+#endif /* CRACE_PROCESS_END_H */

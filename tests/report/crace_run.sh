@@ -1,0 +1,227 @@
+#!/bin/sh
+# tests/report/crace_run.sh [BUILD_DIR]: `crace run` on a whole test suite
+# (docs/ci.md): a shell script starting three test binaries, one racy, one
+# deadlocking, one clean, gives one report directory with a file per
+# process, a summary, exit status 66 and every `crace report` format;
+# each row of the exit-status table; report directories shared by runs;
+# suppression files silencing exactly what they match. One line per
+# check, then "crace run: N passed, N failed".
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
+BUILD=${1:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+CRACE=$BUILD/bin/crace
+HERE=$ROOT/tests/report
+cd "$ROOT" || exit 1
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/crace-run-test.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
+
+PY=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import jsonschema' 2>/dev/null; then
+        PY=$p
+        break
+    fi
+done
+[ -n "$PY" ] || PY=python3
+CHECKS="$PY $HERE/checks.py"
+
+passed=0 failed=0
+check() {
+    name=$1
+    shift
+    if "$@" >"$TMP/why" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name"
+        sed -e 's/^/     /' "$TMP/why" | head -n 30
+    fi
+}
+is() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
+has() { grep -q -F -e "$2" "$1" || { echo "no '$2' in:"; head -n 30 "$1"; return 1; }; }
+hasnt() { ! grep -q -F -e "$2" "$1" || { echo "unexpected '$2' in:"; grep -F -e "$2" "$1" | head; return 1; }; }
+# status WANT GOT LOG: the status, with the log when it is wrong.
+status() { [ "$1" = "$2" ] || { echo "status $2, want $1"; tail -n 30 "$3"; return 1; }; }
+
+# ---------------------------------------------------------------- the suite
+B=$TMP/bin
+mkdir "$B"
+build() {
+    "$CRACE" cc -std=gnu11 -O1 -g -pthread -o "$B/$1" "$2" >"$TMP/cc.log" 2>&1 ||
+        { echo "FAIL building $2"; cat "$TMP/cc.log"; exit 1; }
+}
+build racy_test "$HERE/src/counter.c"
+build deadlock_test tests/e2e/deadlock_self_relock.c
+build clean_test tests/e2e/norace_mutex_counter.c
+
+# A test runner as projects write them: every test runs, the script fails
+# when one did.
+cat >"$B/suite.sh" <<'EOF2'
+#!/bin/sh
+cd "${0%/*}" || exit 1
+fail=0
+for t in "$@"; do
+    echo "== $t"
+    ./$t || { echo "-- $t failed"; fail=1; }
+done
+exit $fail
+EOF2
+chmod +x "$B/suite.sh"
+
+"$CRACE" run --out "$TMP/out" "$B/suite.sh" racy_test deadlock_test clean_test \
+    >"$TMP/suite.out" 2>"$TMP/suite.err"
+rc=$?
+check "suite: crace run exits 66 when a test of the script races or deadlocks" status 66 $rc "$TMP/suite.err"
+check "suite: one report file per process (the script and its three tests)" \
+    is "$(ls "$TMP/out"/*.jsonl | wc -l | tr -d ' ')" 4
+check "suite: the summary counts the processes and the findings by kind" \
+    has "$TMP/suite.err" "crace: 4 processes ran under the detector; found 1 data race(s), 1 deadlock(s)"
+check "suite: the summary says where the reports are" \
+    has "$TMP/suite.err" "crace: reports in $TMP/out"
+check "suite: the findings were printed live as well" \
+    sh -c "grep -q 'WARNING: DATA RACE' '$TMP/suite.err' && grep -q 'WARNING: DEADLOCK' '$TMP/suite.err'"
+check "suite: the clean test ran and passed" has "$TMP/suite.out" "counter=4000"
+
+for f in text json sarif junit html; do
+    "$CRACE" report --format $f -o "$TMP/suite.$f" "$TMP/out" 2>"$TMP/report.$f.err"
+    rc=$?
+    check "suite: crace report --format $f of the directory exits 66" status 66 $rc "$TMP/report.$f.err"
+done
+check "suite: text holds both findings" \
+    sh -c "grep -q 'WARNING: DATA RACE' '$TMP/suite.text' && grep -q 'WARNING: DEADLOCK' '$TMP/suite.text'"
+check "suite: json is the two merged records" is "$(wc -l <"$TMP/suite.json" | tr -d ' ')" 2
+check "suite: sarif validates against SARIF 2.1.0, one result per finding" \
+    $CHECKS sarif "$HERE/sarif-schema-2.1.0.json" "$TMP/suite.sarif" 2
+check "suite: junit has a failing testcase per finding, a suite per executable" \
+    $CHECKS junit "$TMP/suite.junit" 2 2
+check "suite: html lists both findings" $CHECKS html "$TMP/suite.html" 2
+
+# ---------------------------------------------------------------- exit statuses
+run() { # run LOG ARGS...: crace run ARGS, status in $rc
+    log=$1
+    shift
+    "$CRACE" run "$@" >"$TMP/$log.out" 2>"$TMP/$log.err"
+    rc=$?
+}
+run clean --out "$TMP/clean" "$B/suite.sh" clean_test
+check "exit: 0 when the command succeeds and nothing is found" status 0 $rc "$TMP/clean.err"
+check "exit: the clean run's summary says so" \
+    has "$TMP/clean.err" "crace: 2 processes ran under the detector; no findings"
+run fails --out "$TMP/fails" sh -c 'exit 3'
+check "exit: the command's own status when it fails without findings" status 3 $rc "$TMP/fails.err"
+run racefail --out "$TMP/racefail" sh -c "'$B/racy_test'; exit 3"
+check "exit: 66 when something was found, even when the command failed too" status 66 $rc "$TMP/racefail.err"
+run code --out "$TMP/code" --exitcode=70 "$B/racy_test"
+check "exit: --exitcode sets the status for findings" status 70 $rc "$TMP/code.err"
+run usage --no-such-option "$B/clean_test"
+check "exit: 1 for an unknown option, naming it" \
+    sh -c "[ $rc -eq 1 ] && grep -q \"unknown option '--no-such-option'\" '$TMP/usage.err'"
+run badvalue --out "$TMP/badvalue" --history-size=99 "$B/clean_test"
+check "exit: 1 for a bad detector option value, stopped before main, named" \
+    sh -c "[ $rc -eq 1 ] && grep -q \"bad value '99' for option 'history_size'\" '$TMP/badvalue.err' && [ ! -s '$TMP/badvalue.out' ]"
+run missing --out "$TMP/missing" "$TMP/no-such-program"
+check "exit: 127 when the command is not found" status 127 $rc "$TMP/missing.err"
+if printf 'int main(void){return 0;}\n' >"$TMP/static.c" &&
+    cc -static -o "$B/static_test" "$TMP/static.c" 2>/dev/null; then
+    run static --out "$TMP/static" "$B/static_test"
+    check "exit: 1 when no process ran under the detector (a static binary), saying so" \
+        sh -c "[ $rc -eq 1 ] && grep -q 'no process ran under the detector' '$TMP/static.err'"
+fi
+check "help: crace run --help lists every CRACE_OPTIONS key as an option" \
+    sh -c "'$CRACE' run --help | grep -q -- '--halt-on-error' && '$CRACE' run --help | grep -q -- '--suppressions=PATH'"
+run halt --out "$TMP/halt" --halt-on-error "$B/suite.sh" racy_test clean_test
+check "options: --halt-on-error reaches the processes of the run" \
+    sh -c "[ $rc -eq 66 ] && ! grep -q 'hits=' '$TMP/halt.out'"
+
+# Two runs sharing a directory (a Makefile loop): each summary counts its
+# own processes, crace report merges both.
+run shared1 --out "$TMP/shared" "$B/racy_test"
+run shared2 --out "$TMP/shared" "$B/clean_test"
+check "shared directory: the second run's summary counts only its own process" \
+    sh -c "[ $rc -eq 0 ] && grep -q 'crace: 1 process ran under the detector; no findings' '$TMP/shared2.err'"
+"$CRACE" report "$TMP/shared" >/dev/null 2>&1
+check "shared directory: crace report merges both runs" status 66 $? /dev/null
+mkdir "$TMP/prefix"
+CRACE_OPTIONS="json_path=$TMP/prefix/mine" run prefix "$B/racy_test"
+check "json_path set by the user: files stay under its prefix" \
+    sh -c "[ $rc -eq 66 ] && ls '$TMP/prefix' | grep -q '^mine\..*\.jsonl\$' && [ ! -e crace-reports/.keep-out ]"
+
+# ---------------------------------------------------------------- suppressions
+printf '# the counter race is known\nrace:worker\n' >"$TMP/supp"
+run supp --out "$TMP/supp-out" --suppressions="$TMP/supp" "$B/suite.sh" racy_test clean_test
+check "suppressions: a matching rule silences the race, the run passes" status 0 $rc "$TMP/supp.err"
+check "suppressions: the summary counts the suppressed finding" \
+    has "$TMP/supp.err" "no findings; 1 suppressed"
+check "suppressions: nothing of the race is printed or written" \
+    sh -c "! grep -q 'DATA RACE' '$TMP/supp.err' && ! grep -q data_race '$TMP/supp-out'/*.jsonl"
+printf 'race:no_such_function\nrace:worker\n' >"$TMP/supp2"
+run unused --out "$TMP/unused" --suppressions="$TMP/supp2" --report-unused-suppressions \
+    "$B/suite.sh" racy_test clean_test
+check "suppressions: the summary lists a rule that matched nothing, by file and line" \
+    sh -c "[ $rc -eq 0 ] && grep -q 'crace: suppression $TMP/supp2:1 matched nothing in the run: race:no_such_function' '$TMP/unused.err' && ! grep -q 'supp2:2 matched nothing' '$TMP/unused.err'"
+printf 'race:main_thread_only\n' >"$TMP/supp3"
+run other --out "$TMP/other" --suppressions="$TMP/supp3" "$B/racy_test"
+check "suppressions: a rule that does not match leaves the race reported" status 66 $rc "$TMP/other.err"
+printf 'race:worker\nrase:main\n' >"$TMP/bad-supp"
+run badsupp --out "$TMP/badsupp" --suppressions="$TMP/bad-supp" "$B/clean_test"
+check "suppressions: a syntax error names file and line and stops the run (exit 1)" \
+    sh -c "[ $rc -eq 1 ] && grep -q '$TMP/bad-supp:2' '$TMP/badsupp.err' && [ ! -s '$TMP/badsupp.out' ]"
+(cd "$B" && "$CRACE" run --out "$TMP/rel" --suppressions=../supp ./racy_test >/dev/null 2>"$TMP/rel.err")
+check "suppressions: a relative --suppressions path is the caller's, whatever directory the tests use" \
+    status 0 $? "$TMP/rel.err"
+
+# ---------------------------------------------------------------- nothing lost
+# A process killed while it reports: every record in its file is whole
+# (one write each), and at most the finding being written when the
+# signal came is missing from it (its text may be out already).
+build many_races "$HERE/src/many_races.c"
+for sig in KILL TERM INT SEGV; do
+    for delay in 0.02 0.05 0.1 0.2; do
+        d=$TMP/kill-$sig-$delay
+        mkdir "$d"
+        LD_PRELOAD=$BUILD/lib/libcrace.so CRACE_OPTIONS="json_path=$d/k log_path=$d/log" \
+            "$B/many_races" >/dev/null 2>&1 &
+        pid=$!
+        sleep "$delay"
+        kill -s "$sig" "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+done
+check "nothing lost: processes killed (KILL, TERM, INT, SEGV) while reporting leave only whole records" \
+    $PY - "$TMP" <<'EOF2'
+import glob, json, os, sys
+bad = []
+total = 0
+for d in sorted(glob.glob(os.path.join(sys.argv[1], "kill-*"))):
+    texts = sum(open(f).read().count("WARNING: DATA RACE") for f in glob.glob(d + "/log.*"))
+    records = 0
+    for f in glob.glob(d + "/k.*.jsonl"):
+        data = open(f).read()
+        if data and not data.endswith("\n"):
+            bad.append("%s: ends inside a record" % f)
+        for n, line in enumerate(data.splitlines(), 1):
+            try:
+                r = json.loads(line)
+                assert r["schema"] == "crace-report/1" and r["kind"] == "data_race"
+                records += 1
+            except Exception as e:
+                bad.append("%s:%d: %s" % (f, n, e))
+    if records < texts - 1:
+        bad.append("%s: %d reports printed, %d records" % (d, texts, records))
+    total += records
+print("%d records in %d runs" % (total, len(glob.glob(os.path.join(sys.argv[1], "kill-*")))))
+if bad:
+    print("\n".join(bad))
+    sys.exit(1)
+if total == 0:
+    print("no process got to report anything before it was killed")
+    sys.exit(1)
+EOF2
+
+echo "crace run: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
