@@ -182,9 +182,9 @@ stress: all
 # ---------------------------------------------------------------- fuzz
 # libFuzzer (clang) on the parsers of what users and files hand crace:
 # CRACE_OPTIONS, suppression files, and the JSON Lines `crace report`
-# reads. Each fuzzer links only its parser's sources and a test-only shim
-# (tests/fuzz/fuzz_rt.c, fuzz_cmd.c): the shim's interceptors would clash
-# with AddressSanitizer's. Any crash, leak or UBSan error fails the run;
+# reads. Each fuzzer links only its parser's sources (and, for the
+# detector's, a test-only shim, tests/fuzz/fuzz_rt.c): the shim's
+# interceptors would clash with AddressSanitizer's. Any crash, leak or UBSan error fails the run;
 # the input that caused it is kept in $(BUILD)/fuzz/artifacts/.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
@@ -193,7 +193,7 @@ FUZZ_DIR     := $(BUILD)/fuzz
 FUZZERS      := options suppress report
 FUZZ_options_SRC  := detector/options.c tests/fuzz/fuzz_rt.c
 FUZZ_suppress_SRC := detector/suppress.c detector/options.c detector/textbuf.c tests/fuzz/fuzz_rt.c
-FUZZ_report_SRC   := detector/cmd/findings.c detector/cmd/json.c tests/fuzz/fuzz_cmd.c
+FUZZ_report_SRC   := detector/cmd/findings.c detector/cmd/json.c detector/cmd/xalloc.c
 
 $(OBJDIR)/fuzz/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)

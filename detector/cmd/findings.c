@@ -329,7 +329,7 @@ static bool read_file(struct findings *fs, const char *path)
     return true;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
+bool path_has_suffix(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcmp(s + n - m, suffix) == 0;
@@ -365,7 +365,7 @@ static void read_dir(struct findings *fs, const char *dir)
         struct stat st;
         if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
             read_dir(fs, path);
-        else if (has_suffix(names[i], ".jsonl") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        else if (path_has_suffix(names[i], ".jsonl") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
             read_file(fs, path);
         free(path);
         free(names[i]);

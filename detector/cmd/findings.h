@@ -115,5 +115,7 @@ const struct json *record_primary_frame(const struct json *record);
 char *path_display(const char *file);
 /* True when file lies under the current directory. */
 bool path_in_project(const char *file);
+/* True when the name s ends with suffix (".jsonl"). */
+bool path_has_suffix(const char *s, const char *suffix);
 
 #endif /* CRACE_FINDINGS_H */

@@ -37,12 +37,6 @@ struct run_totals {
     bool report_unused; /* a process ran with report_unused_suppressions=1 */
 };
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 static char *read_whole(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "r");
@@ -131,9 +125,9 @@ static bool read_run(struct run_totals *t, const char *dir, const char *run_id)
         if (strncmp(name, run_id, idlen) != 0 || name[idlen] != '.')
             continue;
         char *path = crace_xasprintf("%s/%s", dir, name);
-        if (has_suffix(name, ".process.json")) {
+        if (path_has_suffix(name, ".process.json")) {
             read_process_end(t, path);
-        } else if (has_suffix(name, ".jsonl")) {
+        } else if (path_has_suffix(name, ".jsonl")) {
             t->processes++;
             findings_read_path(&t->fs, path);
         }
