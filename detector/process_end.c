@@ -54,15 +54,7 @@ static void write_file(const char *path, const char *buf, size_t len)
     long fd = syscall(SYS_openat, AT_FDCWD, path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
     if (fd < 0)
         return; /* the directory is gone: nothing left to tell */
-    while (len > 0) {
-        long w = syscall(SYS_write, fd, buf, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        buf += w;
-        len -= (size_t)w;
-    }
+    output_write_fd((int)fd, buf, len);
     syscall(SYS_close, fd);
 }
 

@@ -694,19 +694,8 @@ void report_json_write(const struct crace_finding *f, const char *text, size_t l
         crace_lock(&json_lock);
         char path[4096];
         pid_t pid = getpid();
-        if (json_pid == pid || json_open(pid, path, sizeof(path))) {
-            const char *s = buf;
-            size_t left = n;
-            while (left > 0) {
-                long w = syscall(SYS_write, json_fd, s, left);
-                if (w < 0 && errno == EINTR)
-                    continue;
-                if (w <= 0)
-                    break;
-                s += w;
-                left -= (size_t)w;
-            }
-        }
+        if (json_pid == pid || json_open(pid, path, sizeof(path)))
+            output_write_fd(json_fd, buf, n);
         crace_unlock(&json_lock);
     }
     crace_free(buf);

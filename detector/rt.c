@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* The shim's allocations go to glibc's allocator directly, past its own
@@ -57,7 +58,11 @@ char *crace_strdup(const char *s)
 
 void *crace_mmap(size_t size)
 {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    /* The system calls themselves: mmap and munmap are interceptors of
+     * the shim's own (intercept_mmap.c), and these run before it is
+     * ready. */
+    void *p = (void *)syscall(SYS_mmap, NULL, size, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         crace_fatal("cannot map %zu bytes of detector memory", size);
     return p;
@@ -65,7 +70,7 @@ void *crace_mmap(size_t size)
 
 void crace_munmap(void *p, size_t size)
 {
-    munmap(p, size);
+    syscall(SYS_munmap, p, size);
 }
 
 void crace_check_failed(const char *file, int line, const char *cond)

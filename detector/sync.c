@@ -116,8 +116,14 @@ bool sync_free_range(uintptr_t addr, size_t size)
     bool any = false;
     uintptr_t end = addr + size;
     for (uintptr_t page = addr & ~(uintptr_t)4095; page < end; page += 4096) {
-        if (!page_marked(page))
+        if (!page_marked(page)) {
+            /* A whole bitmap word clear: 64 pages without a sync object
+             * (an munmap of gigabytes costs a scan of its words). */
+            uint64_t p = (page & ((1ull << 47) - 1)) >> SYNC_PAGE_SHIFT;
+            if (p % 64 == 0 && !atomic_load_explicit(&page_bits[p / 64], memory_order_relaxed))
+                page += 63 * 4096;
             continue;
+        }
         uintptr_t lo = page > addr ? page : addr;
         uintptr_t hi = page + 4096 < end ? page + 4096 : end;
         for (uintptr_t g = lo & ~(uintptr_t)7; g < hi; g += 8)

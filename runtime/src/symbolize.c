@@ -28,8 +28,7 @@
 enum {
     GC_SYM_BUCKETS = 4096,  /* pc cache */
     GC_STR_BUCKETS = 1024,  /* interned strings */
-    GC_SYM_MAX_FRAMES = 64, /* inlining depth at one pc */
-    GC_UNWIND_FAST = 256    /* frames unwound with unw_backtrace */
+    GC_SYM_MAX_FRAMES = 64  /* inlining depth at one pc */
 };
 
 struct gc_sym_entry {
@@ -94,16 +93,31 @@ __attribute__((noinline)) static size_t gc_unwind_step(uintptr_t *pcs, size_t ma
     return n;
 }
 
-/* Frames are located by gc_unwind's own return address rather than by
- * counting, which inlining and tail calls would upset. */
+/*
+ * Frames are located by gc_unwind's own return address rather than by
+ * counting, which inlining and tail calls would upset.
+ *
+ * unw_backtrace is fast, but its first call in a thread maps a 256 KiB
+ * trace cache for that thread: with thousands of goroutines that unwind
+ * once or twice (a channel operation, a block) that was most of the
+ * detector's memory. A thread therefore unwinds with unw_step (slower, no
+ * such cache) until it has unwound GC_UNWIND_WARM times, and only then
+ * with unw_backtrace: the threads that unwind all the time pay for the
+ * cache, the others do not.
+ */
+enum { GC_UNWIND_FAST = 256, GC_UNWIND_WARM = 64 };
+static __thread unsigned gc_unwinds;
+
 __attribute__((noinline)) size_t gc_unwind(uintptr_t *pcs, size_t max, unsigned skip)
 {
     uintptr_t ra = (uintptr_t)__builtin_return_address(0);
     size_t want = max + skip + 2;
     if (max == 0)
         return 0;
-    if (want > GC_UNWIND_FAST || want < max)
+    if (want > GC_UNWIND_FAST || want < max || gc_unwinds < GC_UNWIND_WARM) {
+        gc_unwinds++;
         return gc_unwind_step(pcs, max, skip, ra);
+    }
     void *buf[GC_UNWIND_FAST];
     int got = unw_backtrace(buf, (int)want);
     int first = 0;

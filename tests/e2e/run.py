@@ -10,6 +10,10 @@ Each tests/e2e/*.c file states what crace must print, in comments:
     // ENV: CRACE_OPTIONS=halt_on_error=1   environment for the run
     // ARGS: a b                        program arguments
     // CFLAGS: -O0                      extra compiler flags
+    // SHLIB: plugin                    also build tests/e2e/lib/plugin.c with
+                                       `crace cc -shared` into libplugin.so
+                                       next to the program (its working
+                                       directory: dlopen("./libplugin.so"))
 
 In EXPECT lines, {{ADDR}} matches an address, {{OFF}} a +0x offset,
 {{LINE:name}} the line of the source marked with the comment `LINE:name`, and
@@ -44,7 +48,8 @@ TIMEOUT = 120
 
 
 def directives(path):
-    d = {"exit": None, "expect": [], "not": [], "count": [], "env": {}, "args": [], "cflags": []}
+    d = {"exit": None, "expect": [], "not": [], "count": [], "env": {}, "args": [], "cflags": [],
+         "shlibs": []}
     lines = open(path).read().split("\n")
     marks = {}
     for i, line in enumerate(lines, 1):
@@ -52,7 +57,7 @@ def directives(path):
             if "{{" not in line:
                 marks[m.group(1)] = i
     for line in lines:
-        m = re.match(r"\s*(?://|\*)\s*(EXPECT-EXIT|EXPECT-NOT|EXPECT-COUNT|EXPECT|ENV|ARGS|CFLAGS):(.*)$", line)
+        m = re.match(r"\s*(?://|\*)\s*(EXPECT-EXIT|EXPECT-NOT|EXPECT-COUNT|EXPECT|ENV|ARGS|CFLAGS|SHLIB):(.*)$", line)
         if not m:
             continue
         key, val = m.group(1), m.group(2)
@@ -74,6 +79,8 @@ def directives(path):
             d["args"] = val.split()
         elif key == "CFLAGS":
             d["cflags"] = val.split()
+        elif key == "SHLIB":
+            d["shlibs"].append(val.strip())
     return d, marks
 
 
@@ -126,6 +133,13 @@ def check(path, build, cc, suite="e2e"):
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if r.returncode != 0:
         return ["compile failed:\n" + r.stdout + r.stderr]
+    for lib in d["shlibs"]:
+        src = os.path.join(HERE, "lib", lib + ".c")
+        cmd = [crace, "cc", "-std=gnu11", "-O1", "-g", "-shared", "-fPIC", "-o",
+               os.path.join(outdir, "lib%s.so" % lib), src]
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if r.returncode != 0:
+            return ["compile of %s failed:\n" % src + r.stdout + r.stderr]
     env.update(d["env"])
     try:
         r = subprocess.run([crace, "run", exe] + d["args"], env=env, capture_output=True, text=True,
@@ -168,8 +182,10 @@ def main():
         sys.exit("usage: run.py [--dir DIR] BUILD_DIR CC [CC...]")
     build = os.path.abspath(args[0])
     only = os.environ.get("E2E_ONLY")
+    # tests/e2e/lib holds the sources of SHLIB libraries, not tests.
+    lib = os.path.join(HERE, "lib")
     tests = sorted(os.path.relpath(os.path.join(d, f), top) for d, _, files in os.walk(top)
-                   for f in files if f.endswith(".c") and (not only or only in f))
+                   if d != lib for f in files if f.endswith(".c") and (not only or only in f))
     passed = failed = 0
     for cc in args[1:]:
         for t in tests:
