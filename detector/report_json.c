@@ -74,11 +74,19 @@ static bool json_open(pid_t pid, char *path, size_t cap)
 }
 
 /* json_lock is held across a fork, so no record is half-written; in the
- * child it is free again, and the child's own PREFIX.PID.jsonl is opened
- * on its first write (the pid differs). */
+ * child it is free again, and the child opens its own PREFIX.PID.jsonl at
+ * once, empty if it finds nothing: the files count the processes that ran
+ * under the detector (crace run's summary). A child that cannot open it
+ * stays quiet here and tries again at its first finding. */
 void report_json_fork(enum crace_fork_phase phase)
 {
     crace_fork_lock(&json_lock, phase);
+    if (phase == CRACE_FORK_CHILD && json_enabled()) {
+        int saved = errno;
+        char path[4096];
+        json_open(getpid(), path, sizeof(path));
+        errno = saved;
+    }
 }
 
 void report_json_init(void)

@@ -587,6 +587,11 @@ static void push_instrumentation(const struct cc_cmd *c, crace_argv *out)
 {
     crace_argv_push(out, "-fsanitize=thread");
     crace_argv_push(out, "-fno-omit-frame-pointer");
+    /* Calls into the shim (every __tsan_readN/writeN) through the GOT
+     * rather than a PLT stub: one jump fewer per access, 8 % of a gcc
+     * build's time on plain accesses (clang keeps the PLT for the calls
+     * its instrumentation makes). */
+    crace_argv_push(out, "-fno-plt");
     /* gcc expands constant-size memcpy/memmove/memset inline (rep movs,
      * rep stos) without instrumenting them: as calls they reach the
      * shim's interceptors and are race-checked. */
@@ -891,7 +896,7 @@ void cmd_cc_help(void)
           "A drop-in C compiler: `crace cc -o t t.c`, or `CC='crace cc' make`. It runs\n"
           "$CRACE_CC, else $CC (unless that is crace itself), else cc, with the same\n"
           "arguments, and adds:\n"
-          "  compiling: -fsanitize=thread -fno-omit-frame-pointer, and -g unless a -g\n"
+          "  compiling: -fsanitize=thread -fno-omit-frame-pointer -fno-plt, and -g unless a -g\n"
           "             option is given (reports need file:line);\n"
           "  linking:   " CRACE_STUB_NAME " (no-op instrumentation hooks) and an rpath to\n"
           "             it, instead of libtsan, so the program runs natively and\n"

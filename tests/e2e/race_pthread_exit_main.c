@@ -30,5 +30,6 @@ int main(void)
 // EXPECT: main exits first
 // EXPECT: WARNING: DATA RACE
 // EXPECT:       {{FILE}}:{{LINE:inc}} {{OFF}}
+// EXPECT: Location is global 'counter' of size 4 at {{ADDR}} (race_pthread_exit_main+{{ADDR}})
 // EXPECT: Found 1 data race(s)
 // EXPECT-NOT: GOROUTINE LEAK
