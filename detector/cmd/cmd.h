@@ -68,6 +68,11 @@ const char *crace_self_exe(void);
  */
 int crace_spawn(char *const argv[]);
 
+/* The whole file at path, NUL-terminated, its length in *len (when len is
+ * not NULL); NULL with errno set when it cannot be read. The caller frees
+ * it. */
+char *crace_read_file(const char *path, size_t *len);
+
 /* A growable NULL-terminated argument vector. */
 typedef struct {
     char **v;   /* v[n] == NULL */

@@ -235,31 +235,6 @@ static char *owned(struct cc_cmd *c, char *s)
 
 /* ------------------------------------------------ response files */
 
-/* Reads a whole file; NULL when it cannot be read. */
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *buf = crace_xmalloc(cap);
-    size_t n;
-    while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len - 1 == 0) {
-            cap *= 2;
-            buf = crace_xrealloc(buf, cap);
-        }
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    return buf;
-}
 
 /*
  * Splits a response file into arguments as gcc's driver does (libiberty's
@@ -314,7 +289,7 @@ static void expand_args(struct cc_cmd *c, int argc, char **argv, int depth)
     for (int i = 0; i < argc; i++) {
         char *text = NULL;
         if (argv[i][0] == '@' && depth < CC_RSP_MAX_DEPTH)
-            text = read_file(argv[i] + 1);
+            text = crace_read_file(argv[i] + 1, NULL);
         if (!text) {
             crace_argv_push(&c->args, argv[i]);
             continue;

@@ -20,6 +20,34 @@
 
 #include "cmd.h"
 
+/* ------------------------------------------------ files */
+
+char *crace_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NULL;
+    size_t n = 0, cap = 4096;
+    char *buf = crace_xmalloc(cap);
+    size_t got;
+    /* One byte always left for the terminating NUL. */
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0)
+            buf = crace_xrealloc(buf, cap *= 2);
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
 /* ------------------------------------------------ where the libraries are */
 
 const char *crace_self_exe(void)

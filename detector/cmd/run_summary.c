@@ -37,29 +37,6 @@ struct run_totals {
     bool report_unused; /* a process ran with report_unused_suppressions=1 */
 };
 
-static char *read_whole(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = crace_xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap)
-            buf = crace_xrealloc(buf, cap *= 2);
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 static void add_rule_use(struct run_totals *t, const char *file, long long line, const char *rule,
                          long long hits)
 {
@@ -79,7 +56,7 @@ static void add_rule_use(struct run_totals *t, const char *file, long long line,
 static void read_process_end(struct run_totals *t, const char *path)
 {
     size_t len;
-    char *text = read_whole(path, &len);
+    char *text = crace_read_file(path, &len);
     if (!text) {
         fprintf(stderr, "crace run: %s: %s\n", path, strerror(errno));
         return;

@@ -433,8 +433,12 @@ static bool gc_module_is(const char *module, const char *name)
 
 bool gc_frame_is_hidden(const struct gc_frame *frame)
 {
-    /* The race detector's own frames (its main wrapper, interceptors). */
-    if (gc_module_is(frame->module, "libcrace"))
+    /* The race detector's own frames (its main wrapper, interceptors),
+     * and libgochan's, as Go's tracebacks leave out the runtime's: a
+     * goroutine was created at the program's go() call, not inside
+     * go(); a panic happened at the program's chan_close(). (A program
+     * linked with libgochan.a shows them: they are its own code then.) */
+    if (gc_module_is(frame->module, "libcrace") || gc_module_is(frame->module, "libgochan"))
         return true;
     static const char *const names[] = {
         "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main",

@@ -45,7 +45,8 @@ int gc_symbolize(uintptr_t pc, bool is_return_address,
 /* True for frames stacks leave out: the C library's and the thread
  * library's start-up code (__libc_start_main, start_thread, clone,
  * _start), libgochan's goroutine trampoline, and the frames of crace's
- * shim (libcrace.so), which are not the program's. */
+ * shim (libcrace.so) and of libgochan.so, which are not the program's
+ * (Go's tracebacks leave the runtime's out likewise). */
 bool gc_frame_is_hidden(const struct gc_frame *frame);
 
 /* Writes pcs as Go prints a goroutine's stack:
