@@ -192,6 +192,65 @@ void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, b
     crace_busy--;
 }
 
+/*
+ * An atomic operation's own record, without the general scan when the
+ * granule holds only atomic accesses. Each release starts a new epoch, so
+ * an atomic that is released again and again never matches a cell of the
+ * current epoch and would always take crace_access_slow, comparing each
+ * cell's clock with the thread's. But an atomic access races with none of
+ * those (atomics do not race with each other): it only has to be
+ * recorded, for a later plain access to be checked against. When every
+ * inline cell is empty or atomic and one of them is this thread's own
+ * earlier access to the same bytes, of the same or a weaker kind, it is
+ * replaced in place; anything else (a plain access, an overflow block, an
+ * access crossing a granule) takes the general path. True when done.
+ */
+static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
+{
+    if ((addr & 7) + size > 8)
+        return false;
+    shadow_granule *g = shadow_get(addr);
+    if (CRACE_UNLIKELY(!g))
+        return false;
+    unsigned mask = ((1u << size) - 1) << (addr & 7);
+    shadow_cell cur = sc_make(t->epoch, mask, is_write, true);
+    _Atomic shadow_cell *mine = NULL;
+    shadow_cell was = 0;
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell c = atomic_load_explicit(&g->cell[i], memory_order_relaxed);
+        if (c == 0)
+            continue;
+        if (!sc_is_atomic(c) || sc_is_ovf(c))
+            return false;
+        if (c == cur)
+            return true; /* recorded already, this epoch */
+        if (!mine && sc_slot(c) == t->slot && sc_mask(c) == mask && (is_write || !sc_is_write(c))) {
+            mine = &g->cell[i];
+            was = c;
+        }
+    }
+    /* A lost race with another thread's update of the granule leaves it
+     * to the general path, which copes with any state. */
+    if (!mine || !atomic_compare_exchange_strong(mine, &was, cur))
+        return false;
+    t->used_clock = sc_clock(cur);
+    crace_hist_put_access(t, addr, size, is_write, true, pc);
+    return true;
+}
+
+void crace_access_atomic(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
+{
+    if (crace_ignoring(t))
+        return;
+    crace_busy++;
+    if (!atomic_in_place(t, addr, size, is_write, pc)) {
+        crace_busy--;
+        crace_access(t, addr, size, is_write, true, pc);
+        return;
+    }
+    crace_busy--;
+}
+
 /* One granule of a range: like crace_access_granule, without the history
  * event. True when the shadow changed (the range chunk must be logged). */
 static bool range_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)

@@ -17,6 +17,11 @@
  * except the rare overflow block, no system call. */
 void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
 
+/* The same for an atomic operation (a read, or a write for a store or a
+ * read-modify-write): cheaper when the granule holds only atomic
+ * accesses. */
+void crace_access_atomic(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
+
 /* The same for a range of any length (memcpy, read_range, free). */
 void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
 

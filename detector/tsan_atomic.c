@@ -100,7 +100,7 @@ static void on_load(uintptr_t a, unsigned size, int mo, uintptr_t pc)
     if (crace_ignoring(t))
         return;
     crace_busy++;
-    crace_access(t, a, size, false, true, pc);
+    crace_access_atomic(t, a, size, false, pc);
     if (mo_acquires(mo))
         crace_acquire(t, a);
     else if (atomic_load_explicit(&fences_used, memory_order_relaxed))
@@ -114,7 +114,7 @@ static void on_store(uintptr_t a, unsigned size, int mo, uintptr_t pc)
     if (crace_ignoring(t))
         return;
     crace_busy++;
-    crace_access(t, a, size, true, true, pc);
+    crace_access_atomic(t, a, size, true, pc);
     if (mo_releases(mo))
         crace_release_store(t, a);
     else if (atomic_load_explicit(&fences_used, memory_order_relaxed))
@@ -128,7 +128,7 @@ static void on_rmw(uintptr_t a, unsigned size, int mo, uintptr_t pc)
     if (crace_ignoring(t))
         return;
     crace_busy++;
-    crace_access(t, a, size, true, true, pc);
+    crace_access_atomic(t, a, size, true, pc);
     if (mo_acquires(mo) && mo_releases(mo))
         crace_acquire_release(t, a);
     else if (mo_acquires(mo))
