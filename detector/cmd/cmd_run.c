@@ -531,18 +531,21 @@ static bool choose_reports(const struct run_flags *flags, char **text, char **di
     return *dir && add_json_path(text, *dir, *run_id);
 }
 
-/* Runs argv and returns its status as a shell reports it. */
-static int run_command(char **argv)
+/* Runs argv; false after saying why it could not be started. *status is
+ * its status as a shell reports it (127 or 126 when it did not start). */
+static bool run_command(char **argv, int *status)
 {
-    int status = crace_spawn(argv);
-    if (status >= 0)
-        return status;
+    *status = crace_spawn(argv);
+    if (*status >= 0)
+        return true;
     if (errno == ENOENT) {
         fprintf(stderr, "crace: %s: command not found\n", argv[0]);
-        return CRACE_EXIT_NOT_FOUND;
+        *status = CRACE_EXIT_NOT_FOUND;
+    } else {
+        fprintf(stderr, "crace: %s: %s\n", argv[0], strerror(errno));
+        *status = CRACE_EXIT_NOT_EXECUTABLE;
     }
-    fprintf(stderr, "crace: %s: %s\n", argv[0], strerror(errno));
-    return CRACE_EXIT_NOT_EXECUTABLE;
+    return false;
 }
 
 int cmd_run(int argc, char **argv)
@@ -578,8 +581,9 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
 
-    status = run_command(argv + prog);
-    if (status != CRACE_EXIT_NOT_FOUND && status != CRACE_EXIT_NOT_EXECUTABLE) {
+    /* A command that could not be started left nothing to sum up; one
+     * that ran and exited 127 itself (a script's missing command) did. */
+    if (run_command(argv + prog, &status)) {
         in.dir = dir;
         in.run_id = run_id;
         in.shown_dir = shown;

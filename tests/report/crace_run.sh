@@ -116,6 +116,9 @@ run fails --out "$TMP/fails" sh -c 'exit 3'
 check "exit: the command's own status when it fails without findings" status 3 $rc "$TMP/fails.err"
 run racefail --out "$TMP/racefail" sh -c "'$B/racy_test'; exit 3"
 check "exit: 66 when something was found, even when the command failed too" status 66 $rc "$TMP/racefail.err"
+run script127 --out "$TMP/script127" sh -c "'$B/racy_test'; '$TMP/no-such-tool'"
+check "exit: 66 when something was found and the command then exited 127 itself (a script's missing tool)" \
+    status 66 $rc "$TMP/script127.err"
 run code --out "$TMP/code" --exitcode=70 "$B/racy_test"
 check "exit: --exitcode sets the status for findings" status 70 $rc "$TMP/code.err"
 run usage --no-such-option "$B/clean_test"
