@@ -46,6 +46,7 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include "fatal_signal.h"
 #include "fork.h"
 #include "intercept.h"
 #include "intercept_signal.h"
@@ -245,13 +246,28 @@ static int install(int sig, const struct sigaction *act, struct sigaction *old, 
         r = real(sig, &k, &prev);
         if (r != 0)
             user_act[sig] = before;
+    } else if (act && act->sa_handler == SIG_DFL && !(act->sa_flags & SA_SIGINFO) &&
+               fatal_signal_guarded(sig)) {
+        /* The default action, kept by the shim's stand-in for it: the
+         * process still ends of the signal, after any finding being
+         * written (fatal_signal.c). */
+        struct sigaction k;
+        fatal_signal_action(&k);
+        k.sa_mask = act->sa_mask;
+        r = real(sig, &k, &prev);
+        if (r == 0)
+            user_act[sig] = *act;
     } else {
         r = real(sig, act, &prev);
         if (r == 0 && act)
             user_act[sig] = *act;
     }
+    /* The program's view: its own handler, never the wrapper, and SIG_DFL
+     * for the shim's stand-in. */
     if (r == 0 && old)
-        *old = (prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction == wrapper ? before : prev;
+        *old = ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction == wrapper) || fatal_signal_is_ours(&prev)
+                   ? before
+                   : prev;
     crace_unlock(&sig_lock);
     return r;
 }

@@ -46,6 +46,7 @@
 #include "heap.h"
 #include "lock.h"
 #include "options.h"
+#include "fatal_signal.h"
 #include "fork.h"
 #include "process_end.h"
 #include "report_json.h"
@@ -540,9 +541,12 @@ void report_emit_finding(const struct crace_finding *f, const char *text, size_t
      * text, no record, no effect on the exit status or halt_on_error. */
     if (suppress_finding(f))
         return;
+    /* A signal that would end the process waits for both writes. */
+    fatal_signal_begin_write();
     crace_write(text, len);
     /* Before halt_on_error (or the caller's exit) can end the process. */
     report_json_write(f, text, len);
+    fatal_signal_end_write();
     atomic_fetch_add_explicit(&report_counts[f->kind], 1, memory_order_relaxed);
     if (crace_opts.halt_on_error) {
         report_end_process((int)crace_opts.exitcode);

@@ -10,8 +10,9 @@ int counter;
 
 static void *worker(void *arg)
 {
-    (void)arg;
-    usleep(50 * 1000);
+    /* One after the other: two accesses at the very same moment may each
+     * be checked before the other is recorded. */
+    usleep(50 * 1000 * (unsigned)(long)arg);
     counter++; // LINE:inc
     return NULL;
 }
@@ -20,7 +21,7 @@ int main(void)
 {
     pthread_t t[2];
     for (int i = 0; i < 2; i++)
-        pthread_create(&t[i], NULL, worker, NULL);
+        pthread_create(&t[i], NULL, worker, (void *)(long)(i + 1));
     printf("main exits first\n");
     fflush(stdout);
     pthread_exit(NULL);

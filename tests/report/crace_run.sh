@@ -179,9 +179,11 @@ check "suppressions: a relative --suppressions path is the caller's, whatever di
     status 0 $? "$TMP/rel.err"
 
 # ---------------------------------------------------------------- nothing lost
-# A process killed while it reports: every record in its file is whole
-# (one write each), and at most the finding being written when the
-# signal came is missing from it (its text may be out already).
+# A process killed while it reports: at most the finding being written
+# when the signal came is missing from its file (its text may be out
+# already). SIGTERM, SIGINT and a SIGSEGV wait for that record: every line
+# is whole. SIGKILL cannot be waited for: the kernel may stop the record's
+# write between two pages, and readers skip that last, cut line.
 build many_races "$HERE/src/many_races.c"
 for sig in KILL TERM INT SEGV; do
     for delay in 0.02 0.05 0.1 0.2; do
@@ -195,7 +197,7 @@ for sig in KILL TERM INT SEGV; do
         wait "$pid" 2>/dev/null
     done
 done
-check "nothing lost: processes killed (KILL, TERM, INT, SEGV) while reporting leave only whole records" \
+check "nothing lost: processes killed (TERM, INT, SEGV; KILL) while reporting leave whole records (KILL: but the last)" \
     $PY - "$TMP" <<'EOF2'
 import glob, json, os, sys
 bad = []
@@ -203,10 +205,13 @@ total = 0
 for d in sorted(glob.glob(os.path.join(sys.argv[1], "kill-*"))):
     texts = sum(open(f).read().count("WARNING: DATA RACE") for f in glob.glob(d + "/log.*"))
     records = 0
+    killed = "-KILL-" in d
     for f in glob.glob(d + "/k.*.jsonl"):
         data = open(f).read()
         if data and not data.endswith("\n"):
-            bad.append("%s: ends inside a record" % f)
+            if not killed:
+                bad.append("%s: ends inside a record" % f)
+            data = data[:data.rfind("\n") + 1]
         for n, line in enumerate(data.splitlines(), 1):
             try:
                 r = json.loads(line)
