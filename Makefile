@@ -68,7 +68,9 @@ DET_CFLAGS := $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector 
 DET_LIBS  := -lunwind -ldw -lelf -lpthread -ldl -latomic
 DET_SO    := $(LIBDIR)/libcrace.so
 STUB_SO   := $(LIBDIR)/libcrace_stub.so
-CMD_SRC   := $(wildcard detector/cmd/*.c)
+# The command links the shim's options parser too (detector/cmd/detector_rt.c
+# gives it the command's allocation and messages).
+CMD_SRC   := $(wildcard detector/cmd/*.c) detector/options.c
 CMD_OBJ   := $(CMD_SRC:%.c=$(OBJDIR)/%.o)
 CRACE     := $(BINDIR)/crace
 
@@ -93,7 +95,11 @@ $(STUB_SO): $(OBJDIR)/stub/stub.o
 
 $(OBJDIR)/detector/cmd/%.o: detector/cmd/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(CFLAGS) -Idetector -c $< -o $@
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector -c $< -o $@
+
+$(OBJDIR)/detector/options.o: detector/options.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector -c $< -o $@
 
 $(CRACE): $(CMD_OBJ)
 	@mkdir -p $(dir $@)

@@ -238,17 +238,12 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
     return true;
 }
 
+/* Under crace_busy, as crace_access (its caller, tsan_atomic.c, holds
+ * it across the access and the clock operation). */
 void crace_access_atomic(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
 {
-    if (crace_ignoring(t))
-        return;
-    crace_busy++;
-    if (!atomic_in_place(t, addr, size, is_write, pc)) {
-        crace_busy--;
+    if (!crace_ignoring(t) && !atomic_in_place(t, addr, size, is_write, pc))
         crace_access(t, addr, size, is_write, true, pc);
-        return;
-    }
-    crace_busy--;
 }
 
 /* One granule of a range: like crace_access_granule, without the history

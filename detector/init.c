@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <unistd.h>
 
+#include "fatal_signal.h"
 #include "options.h"
 #include "report_json.h"
 #include "shadow.h"
@@ -33,6 +34,8 @@ void crace_init(void)
     sync_init();
     crace_inited = true;
     crace_thread_attach(); /* the main thread: goroutine 1 */
+    /* Before the program can install handlers of its own. */
+    fatal_signal_init();
     atomic_store(&init_state, 2);
 }
 

@@ -161,16 +161,24 @@ hist_t *crace_slot_hist(uint32_t slot);
  * goroutine N"); returns its gid or 0. */
 uint64_t crace_stack_owner(uintptr_t addr);
 
-/* Appends an event word to t's history, snapshotting at part starts. */
-static inline void crace_hist_put(crace_thread *t, uint64_t w)
+/* Appends an event word to t's history, snapshotting at part starts.
+ * The caller has raised crace_busy: a signal handler's events must not
+ * interleave with the ones it writes (a multi-word event, a stack push). */
+static inline void crace_hist_put_busy(crace_thread *t, uint64_t w)
 {
-    crace_busy++; /* a signal handler's events must not interleave with ours */
     hist_t *h = t->hist;
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
     if (CRACE_UNLIKELY((pos & (h->size_words / HIST_PARTS - 1)) == 0))
         hist_new_part(h, t->shstack, t->depth, t->vc.clk[t->slot]);
     h->buf[pos & (h->size_words - 1)] = w;
     atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
+}
+
+/* The same for a caller that has not. */
+static inline void crace_hist_put(crace_thread *t, uint64_t w)
+{
+    crace_busy++;
+    crace_hist_put_busy(t, w);
     crace_busy--;
 }
 
@@ -182,12 +190,12 @@ static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t
     hist_t *h = t->hist;
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
     if (((pos + 1) & (h->size_words / HIST_PARTS - 1)) == 0)
-        crace_hist_put(t, 0);
+        crace_hist_put_busy(t, 0);
     if (size > HIST_MAX_ACCESS_SIZE)
         size = HIST_MAX_ACCESS_SIZE;
-    crace_hist_put(t, ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) |
-                          (is_write ? 8u : 0u) | EV_ACCESS);
-    crace_hist_put(t, pc);
+    crace_hist_put_busy(t, ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) |
+                               (is_write ? 8u : 0u) | EV_ACCESS);
+    crace_hist_put_busy(t, pc);
     crace_busy--;
 }
 

@@ -45,7 +45,7 @@ CRACE_EXPORT void __tsan_func_entry(void *pc)
     /* The event first: a part snapshot taken by it must show the stack
      * as it was before the event, which the replay then applies. */
     crace_busy++; /* a signal handler's frames must not interleave with ours */
-    crace_hist_put(t, ((uint64_t)(uintptr_t)pc << 3) | EV_FUNC_ENTRY);
+    crace_hist_put_busy(t, ((uint64_t)(uintptr_t)pc << 3) | EV_FUNC_ENTRY);
     if (CRACE_UNLIKELY(t->depth == t->shcap)) {
         t->shcap *= 2;
         t->shstack = crace_realloc(t->shstack, t->shcap * sizeof(uintptr_t));

@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../options.inc"
 #include "cmd.h"
+#include "options.h"
 #include "run_summary.h"
 
 /*
@@ -413,58 +413,6 @@ static char *make_run_id(void)
     return crace_xasprintf("%s-%d", stamp, (int)getpid());
 }
 
-/* The value of key in a CRACE_OPTIONS text, the last one winning as in
- * the detector's parser (quotes removed), or NULL; the caller frees it. */
-static char *option_value(const char *text, const char *key)
-{
-    char *v = NULL;
-    size_t klen = strlen(key);
-    for (const char *p = text; p && *p;) {
-        while (*p && strchr(" \t\n:", *p))
-            p++;
-        bool match = strncmp(p, key, klen) == 0 && p[klen] == '=';
-        if (*p == '\0')
-            break;
-        while (*p && *p != '=' && !strchr(" \t\n:", *p))
-            p++;
-        if (*p != '=')
-            continue; /* the detector stops on it; nothing to take */
-        p++;
-        const char *value = p;
-        size_t len;
-        if (*p == '"' || *p == '\'') {
-            const char *close = strchr(p + 1, *p);
-            if (!close)
-                break;
-            value = p + 1;
-            len = (size_t)(close - value);
-            p = close + 1;
-        } else {
-            while (*p && !strchr(" \t\n:", *p))
-                p++;
-            len = (size_t)(p - value);
-        }
-        if (match) {
-            free(v);
-            v = crace_xmalloc(len + 1);
-            memcpy(v, value, len);
-            v[len] = '\0';
-        }
-    }
-    return v;
-}
-
-static long int_option(const char *text, const char *key, long def)
-{
-    char *v = option_value(text, key);
-    char *end;
-    long n = v ? strtol(v, &end, 10) : def;
-    if (v && (end == v || *end))
-        n = def; /* not a number: the detector stops on it */
-    free(v);
-    return n;
-}
-
 /* CRACE_OPTIONS from the environment followed by the command line's
  * settings (later keys win in the detector's parser). */
 static char *joined_options(const struct detector_settings *s)
@@ -506,12 +454,12 @@ static bool add_json_path(char **text, const char *dir, const char *run_id)
  * id, so the files stay PREFIX.*.jsonl where the user looks for them),
  * else a new RUN_DEFAULT_DIR/RUN_ID.
  */
-static bool choose_reports(const struct run_flags *flags, char **text, char **dir, char **run_id,
-                           char **shown)
+static bool choose_reports(const struct run_flags *flags, const struct crace_options *o, char **text,
+                           char **dir, char **run_id, char **shown)
 {
     char *id = make_run_id();
-    char *user = option_value(*text, "json_path");
-    if (user && *user && !flags->out) {
+    if (o->json_path[0] && !flags->out) {
+        char *user = crace_xstrdup(o->json_path);
         char *slash = strrchr(user, '/');
         *run_id = crace_xasprintf("%s.%s", slash ? slash + 1 : user, id);
         if (slash)
@@ -519,14 +467,14 @@ static bool choose_reports(const struct run_flags *flags, char **text, char **di
         *shown = crace_xstrdup(slash ? (*user ? user : "/") : ".");
         *dir = realpath(*shown, NULL);
         if (!*dir)
-            fprintf(stderr, "crace run: json_path %s: directory %s: %s\n", user, *shown,
+            fprintf(stderr, "crace run: json_path %s: directory %s: %s\n", o->json_path, *shown,
                     strerror(errno));
+        free(user);
     } else {
         *run_id = id;
         id = NULL;
         *dir = report_dir(flags->out, *run_id, shown);
     }
-    free(user);
     free(id);
     return *dir && add_json_path(text, *dir, *run_id);
 }
@@ -574,7 +522,16 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
     options = joined_options(&settings);
-    if (!preload_shim() || !choose_reports(&flags, &options, &dir, &run_id, &shown))
+    /* With the shim's own parser: a bad key or value stops the run here,
+     * named, before any process starts. */
+    struct crace_options opts;
+    char err[1024];
+    options_set_defaults(&opts);
+    if (options_parse(&opts, options, err, sizeof err) != 0) {
+        fprintf(stderr, "crace run: %s\n", err);
+        goto out;
+    }
+    if (!preload_shim() || !choose_reports(&flags, &opts, &options, &dir, &run_id, &shown))
         goto out;
     if (setenv("CRACE_OPTIONS", options, 1) != 0) {
         fprintf(stderr, "crace run: cannot set CRACE_OPTIONS: %s\n", strerror(errno));
@@ -588,7 +545,7 @@ int cmd_run(int argc, char **argv)
         in.run_id = run_id;
         in.shown_dir = shown;
         in.status = status;
-        in.exitcode = int_option(options, "exitcode", 66);
+        in.exitcode = opts.exitcode;
         in.quiet = flags.quiet != NULL;
         status = run_summary(&in);
     }
