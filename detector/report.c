@@ -280,9 +280,7 @@ static bool dwfl_refresh(void)
     if (!globals_dwfl)
         return false;
     dwfl_report_begin(globals_dwfl);
-    /* The calling thread's view of the process: after main has ended
-     * with pthread_exit, /proc/PID/maps of the main thread is gone. */
-    int rc = dwfl_linux_proc_report(globals_dwfl, gettid());
+    int rc = gc_dwfl_report_loaded(globals_dwfl);
     return dwfl_report_end(globals_dwfl, NULL, NULL) == 0 && rc == 0;
 }
 

@@ -14,6 +14,7 @@
 #define UNW_LOCAL_ONLY
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
+#include <link.h>
 #include <libunwind.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,115 @@ static const struct gc_sym_entry *gc_sym_lookup(uintptr_t pc, bool is_ret)
 }
 
 /* ------------------------------------------------------------------ */
+/* The process's modules                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Where each module is comes from the dynamic loader (dl_iterate_phdr:
+ * its load bias), not from /proc/PID/maps as dwfl_linux_proc_report reads
+ * it. That report takes consecutive mappings of one file for one module,
+ * so a mapping of a library's file made by anyone else (libelf mapping it
+ * to read its symbols, a program reading its plugin) that lands just
+ * below the library moves the module's start there, and every pc in it
+ * is then misplaced: no function, no line. The maps are read only for
+ * each module's path (the loader may hold a relative one, or "" for the
+ * program).
+ */
+struct gc_loaded {
+    uintptr_t bias;  /* dlpi_addr */
+    uintptr_t probe; /* an address in its first PT_LOAD segment */
+};
+
+struct gc_loaded_list {
+    struct gc_loaded *v;
+    size_t n, cap; /* n may exceed cap: the list was too short */
+};
+
+/* Runs under the loader's lock: no allocation, nothing of ours locked. */
+static int gc_loaded_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct gc_loaded_list *l = arg;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        if (info->dlpi_phdr[i].p_type != PT_LOAD || info->dlpi_phdr[i].p_memsz == 0)
+            continue;
+        if (l->n < l->cap)
+            l->v[l->n] = (struct gc_loaded){info->dlpi_addr, info->dlpi_addr + info->dlpi_phdr[i].p_vaddr};
+        l->n++;
+        break;
+    }
+    return 0;
+}
+
+/* The loaded modules into a malloc'ed list; NULL when out of memory. */
+static struct gc_loaded *gc_loaded_list(size_t *n)
+{
+    struct gc_loaded_list l = {NULL, 0, 64};
+    for (;;) {
+        l.v = malloc(l.cap * sizeof(*l.v));
+        if (l.v == NULL)
+            return NULL;
+        l.n = 0;
+        dl_iterate_phdr(gc_loaded_one, &l);
+        if (l.n <= l.cap)
+            break;
+        free(l.v);
+        l.cap = l.n + 16; /* and a few more, should some be loaded meanwhile */
+    }
+    *n = l.n;
+    return l.v;
+}
+
+static void gc_report_one(Dwfl *dwfl, const struct gc_loaded *m, const char *path, unsigned long start,
+                          unsigned long end)
+{
+    if (dwfl_report_elf(dwfl, path, path, -1, m->bias, true) != NULL)
+        return;
+    /* Deleted or replaced since it was loaded: the mapping still holds it. */
+    char alt[64];
+    snprintf(alt, sizeof(alt), "/proc/self/map_files/%lx-%lx", start, end);
+    dwfl_report_elf(dwfl, path, alt, -1, m->bias, true);
+}
+
+int gc_dwfl_report_loaded(Dwfl *dwfl)
+{
+    size_t n = 0;
+    struct gc_loaded *mods = gc_loaded_list(&n);
+    if (mods == NULL)
+        return -1;
+    /* The calling thread's own view: once the main thread has ended with
+     * pthread_exit while others run, /proc/PID/maps is empty. */
+    FILE *f = fopen("/proc/thread-self/maps", "re");
+    if (f == NULL)
+        f = fopen("/proc/self/maps", "re");
+    if (f == NULL) {
+        free(mods);
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    while (n > 0 && getline(&line, &cap, f) > 0) {
+        unsigned long start, end;
+        int path_at = 0;
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &start, &end, &path_at) < 2 || path_at == 0 ||
+            line[path_at] != '/')
+            continue;
+        line[strcspn(line, "\n")] = '\0';
+        for (size_t i = 0; i < n; i++) {
+            if (mods[i].probe < start || mods[i].probe >= end)
+                continue;
+            gc_report_one(dwfl, &mods[i], line + path_at, start, end);
+            mods[i] = mods[--n]; /* reported: out of the list */
+            break;
+        }
+    }
+    free(line);
+    fclose(f);
+    free(mods);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* libdwfl (under gc_sym_lock)                                          */
 /* ------------------------------------------------------------------ */
 
@@ -192,10 +302,7 @@ static void gc_dwfl_report(void)
     }
     gc_dwfl_pid = getpid();
     dwfl_report_begin(gc_dwfl);
-    /* Through the calling thread's own /proc entry: once the main thread
-     * has ended with pthread_exit while others run, /proc/PID has no maps
-     * any more, and nothing would be symbolized. */
-    dwfl_linux_proc_report(gc_dwfl, gettid());
+    gc_dwfl_report_loaded(gc_dwfl);
     dwfl_report_end(gc_dwfl, NULL, NULL);
 }
 

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct Dwfl;
+
 /* One symbolized frame. Strings live until the process exits. */
 struct gc_frame {
     uintptr_t pc;          /* the address symbolized */
@@ -55,6 +57,15 @@ bool gc_frame_is_hidden(const struct gc_frame *frame);
  * skipping start-up frames, to fd with write(2). strip is a path prefix
  * removed from file names (NULL for none). */
 void gc_print_stack(int fd, const uintptr_t *pcs, size_t n, const char *strip);
+
+/* Reports every module the dynamic loader has loaded to dwfl (between
+ * dwfl_report_begin and dwfl_report_end), at the loader's own addresses
+ * and by the path the process maps it from. For any Dwfl that describes
+ * this process: dwfl_linux_proc_report misplaces a library when another
+ * mapping of its file lies just below it. Takes the loader's lock, last
+ * in the lock order (nothing of ours is taken under it). 0, or -1 when
+ * out of memory or /proc is not mounted. */
+int gc_dwfl_report_loaded(struct Dwfl *dwfl);
 
 /* Around fork(): lock takes the symbolizer's lock (in a fork prepare
  * handler, so the child does not inherit libdw half-way through an

@@ -17,7 +17,8 @@ Each tests/e2e/*.c file states what crace must print, in comments:
 
 In EXPECT lines, {{ADDR}} matches an address, {{OFF}} a +0x offset,
 {{LINE:name}} the line of the source marked with the comment `LINE:name`, and
-{{FILE}} any path ending in the test's file name. Everything else is literal;
+{{FILE}} any path ending in the test's file name ({{FILE:lib/plugin.c}} in
+that one). Everything else is literal;
 leading spaces count (report frames are indented). In ENV values, {{SRCDIR}}
 is the directory of the test's source (programs run in the build directory),
 for files kept beside the tests, e.g.
@@ -96,6 +97,8 @@ def pattern(text, marks, fname):
             out += r"\+0x[0-9a-f]+"
         elif tok == "FILE":
             out += r"\S*" + re.escape(fname)
+        elif tok.startswith("FILE:"):
+            out += r"\S*" + re.escape(tok[5:])
         elif tok.startswith("LINE:"):
             name = tok[5:]
             if name not in marks:
