@@ -57,10 +57,12 @@ struct scan {
     shadow_ovf *ovf; /* the last inline cell points to this chain */
 };
 
-static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n)
+/* n cells, stride apart (an overflow block's are adjacent, a granule's
+ * inline cells a plane apart). */
+static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_t stride)
 {
     for (int i = 0; i < n; i++) {
-        _Atomic shadow_cell *p = &cells[i];
+        _Atomic shadow_cell *p = &cells[(size_t)i * stride];
         shadow_cell c = atomic_load_explicit(p, memory_order_relaxed);
         if (c == 0) {
             if (!sc->empty)
@@ -116,7 +118,7 @@ static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
     } else {
         /* Every inline cell holds a live access: move the last one into
          * a new overflow block and point that cell at it. */
-        _Atomic shadow_cell *last_inline = &g->cell[SHADOW_OVF_SLOT];
+        _Atomic shadow_cell *last_inline = sg_cell(g, SHADOW_OVF_SLOT);
         shadow_cell moved = atomic_load_explicit(last_inline, memory_order_relaxed);
         shadow_ovf *o = shadow_ovf_alloc();
         atomic_store_explicit(&o->cell[0], moved, memory_order_relaxed);
@@ -131,9 +133,9 @@ static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
  * check or store: read-shared data (a write, then reads by several
  * threads: more cells than fit inline) stays read-only after its first
  * reads. */
-static bool ovf_covers(const shadow_granule *g, shadow_cell cur)
+static bool ovf_covers(shadow_granule *g, shadow_cell cur)
 {
-    shadow_cell c = atomic_load_explicit(&g->cell[SHADOW_OVF_SLOT], memory_order_relaxed);
+    shadow_cell c = atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed);
     if (!sc_is_ovf(c))
         return false;
     for (const shadow_ovf *o = sc_to_ovf(c); o; o = atomic_load_explicit(&o->next, memory_order_acquire))
@@ -149,10 +151,10 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
     if (ovf_covers(g, cur))
         return;
     struct scan sc = {.cur = cur, .t = t};
-    scan_cells(&sc, g->cell, SHADOW_INLINE);
+    scan_cells(&sc, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES);
     shadow_ovf *last = NULL;
     for (shadow_ovf *o = sc.ovf; o; o = atomic_load_explicit(&o->next, memory_order_acquire)) {
-        scan_cells(&sc, o->cell, SHADOW_OVF_CELLS);
+        scan_cells(&sc, o->cell, SHADOW_OVF_CELLS, 1);
         last = o;
     }
     store_cell(g, &sc, last);
@@ -217,7 +219,7 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
     _Atomic shadow_cell *mine = NULL;
     shadow_cell was = 0;
     for (int i = 0; i < SHADOW_INLINE; i++) {
-        shadow_cell c = atomic_load_explicit(&g->cell[i], memory_order_relaxed);
+        shadow_cell c = atomic_load_explicit(sg_cell(g, i), memory_order_relaxed);
         if (c == 0)
             continue;
         if (!sc_is_atomic(c) || sc_is_ovf(c))
@@ -225,7 +227,7 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
         if (c == cur)
             return true; /* recorded already, this epoch */
         if (!mine && sc_slot(c) == t->slot && sc_mask(c) == mask && (is_write || !sc_is_write(c))) {
-            mine = &g->cell[i];
+            mine = sg_cell(g, i);
             was = c;
         }
     }
@@ -256,7 +258,7 @@ static bool range_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_
     unsigned mask = ((1u << size) - 1) << (addr & 7);
     shadow_cell cur = sc_make(t->epoch, mask, is_write, false);
     for (int i = 0; i < SHADOW_INLINE; i++)
-        if (sc_covers_same_epoch(atomic_load_explicit(&g->cell[i], memory_order_relaxed), cur))
+        if (sc_covers_same_epoch(atomic_load_explicit(sg_cell(g, i), memory_order_relaxed), cur))
             return false;
     crace_access_slow(t, g, addr, size, cur, pc, false);
     return true;

@@ -87,7 +87,7 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
     unsigned mask = ((1u << size) - 1) << (addr & 7);
     shadow_cell cur = sc_make(t->epoch, mask, is_write, is_atomic);
     for (int i = 0; i < SHADOW_INLINE; i++)
-        if (sc_covers_same_epoch(atomic_load_explicit(&g->cell[i], memory_order_relaxed), cur))
+        if (sc_covers_same_epoch(atomic_load_explicit(sg_cell(g, i), memory_order_relaxed), cur))
             return;
     crace_access_slow(t, g, addr, size, cur, pc, true);
 }
@@ -96,6 +96,17 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * ignored one, an access crossing a granule, shadow not yet mapped, or a
  * granule without a cell recording this access. */
 void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
+
+/* The bytes of a granule an access of size (1, 2 or 4) at offset o in it
+ * does not touch: CRACE_FILL[size][o], for o + size <= 8. A load instead
+ * of a shift, a negation and a zero extension on the hot path. */
+#define CRACE_FILL_ROW(size) \
+    {(uint8_t)~(((1u << size) - 1) << 0), (uint8_t)~(((1u << size) - 1) << 1), \
+     (uint8_t)~(((1u << size) - 1) << 2), (uint8_t)~(((1u << size) - 1) << 3), \
+     (uint8_t)~(((1u << size) - 1) << 4), (uint8_t)~(((1u << size) - 1) << 5), \
+     (uint8_t)~(((1u << size) - 1) << 6), (uint8_t)~(((1u << size) - 1) << 7)}
+static const uint8_t CRACE_FILL[5][8] = {[1] = CRACE_FILL_ROW(1), [2] = CRACE_FILL_ROW(2), [4] = CRACE_FILL_ROW(4)};
+#undef CRACE_FILL_ROW
 
 /* Inlined into each entry point, so the access size is a constant there.
  * It touches the thread pointer and the inline shadow cells, and either returns
@@ -109,19 +120,22 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
      * runs the handler (a loop polling a flag the handler sets would
      * otherwise spin forever on covered accesses). */
     crace_thread *t = crace_cur;
-    if (CRACE_LIKELY(t != NULL && !t->ignore && (addr & 7) + size <= 8 && !(addr >> SHADOW_ADDR_BITS))) {
+    /* One compare for both "shadowed" (no bit at or above
+     * SHADOW_ADDR_BITS) and "within one granule": off is addr's offset in
+     * its granule when both hold, and more than 8 otherwise. */
+    uint64_t off = addr & (~((1ull << SHADOW_ADDR_BITS) - 1) | 7);
+    if (CRACE_LIKELY(t != NULL && !t->ignore && off <= 8 - size)) {
         shadow_granule *r =
             atomic_load_explicit(&shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_relaxed);
         if (CRACE_LIKELY(r != NULL)) {
             shadow_granule *g = r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
-            /* An aligned 8-byte access covers the whole granule: the mask
-             * is a constant there. */
-            unsigned mask = size == 8 ? 0xffu : ((1u << size) - 1) << (addr & 7);
+            /* An aligned 8-byte access covers the whole granule: nothing
+             * to fill. */
+            uint64_t fill = size == 8 ? 0 : CRACE_FILL[size < 8 ? size : 0][off];
             shadow_cell want = sc_make(t->epoch, 0xff, is_write, is_atomic);
-            uint64_t fill = 0xff & ~(uint64_t)mask;
-            if (CRACE_LIKELY(sc_covers_fast(atomic_load_explicit(&g->cell[0], memory_order_relaxed), want, fill, is_write)) ||
-                sc_covers_fast(atomic_load_explicit(&g->cell[1], memory_order_relaxed), want, fill, is_write) ||
-                sc_covers_fast(atomic_load_explicit(&g->cell[2], memory_order_relaxed), want, fill, is_write))
+            if (CRACE_LIKELY(sc_covers_fast(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed), want, fill, is_write)) ||
+                sc_covers_fast(atomic_load_explicit(sg_cell(g, 1), memory_order_relaxed), want, fill, is_write) ||
+                sc_covers_fast(atomic_load_explicit(sg_cell(g, 2), memory_order_relaxed), want, fill, is_write))
                 return;
         }
     }

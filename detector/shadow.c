@@ -18,7 +18,7 @@ void shadow_init(void)
 
 shadow_granule *shadow_region_create(uintptr_t addr)
 {
-    size_t bytes = SHADOW_REGION_GRANULES * sizeof(shadow_granule);
+    size_t bytes = SHADOW_INLINE * SHADOW_REGION_GRANULES * sizeof(shadow_cell);
     shadow_granule *r = crace_mmap(bytes);
     shadow_granule *expected = NULL;
     if (!atomic_compare_exchange_strong(&shadow_dir[addr >> SHADOW_REGION_SHIFT], &expected, r)) {
@@ -61,18 +61,17 @@ void shadow_ovf_release(shadow_ovf *o)
     }
 }
 
-static void clear_granules(shadow_granule *g, size_t n)
+/* n cells of one plane. */
+static void clear_cells(_Atomic shadow_cell *cells, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        for (int k = 0; k < SHADOW_INLINE; k++) {
-            /* Reading an untouched shadow page maps the shared zero page;
-             * writing a zero to it would cost a page of memory. */
-            if (atomic_load_explicit(&g[i].cell[k], memory_order_relaxed) == 0)
-                continue;
-            shadow_cell c = atomic_exchange_explicit(&g[i].cell[k], 0, memory_order_relaxed);
-            if (sc_is_ovf(c))
-                shadow_ovf_release(sc_to_ovf(c));
-        }
+        /* Reading an untouched shadow page maps the shared zero page;
+         * writing a zero to it would cost a page of memory. */
+        if (atomic_load_explicit(&cells[i], memory_order_relaxed) == 0)
+            continue;
+        shadow_cell c = atomic_exchange_explicit(&cells[i], 0, memory_order_relaxed);
+        if (sc_is_ovf(c))
+            shadow_ovf_release(sc_to_ovf(c));
     }
 }
 
@@ -86,24 +85,23 @@ void shadow_reset(uintptr_t addr, size_t size)
         uintptr_t region_end = (addr | (SHADOW_REGION_SIZE - 1)) + 1;
         uintptr_t stop = end < region_end ? end : region_end;
         shadow_granule *r = atomic_load_explicit(&shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
-        if (r) {
-            shadow_granule *g = r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
-            size_t n = (stop - addr + SHADOW_GRANULE - 1) / SHADOW_GRANULE;
-            size_t bytes = n * sizeof(shadow_granule);
-            if (bytes < SHADOW_RESET_MADVISE) {
-                clear_granules(g, n);
-            } else {
-                /* Whole pages back to the kernel (they read as zero again);
-                 * the partial pages at both ends are cleared by hand.
-                 * Overflow blocks of those pages are abandoned, not
-                 * recycled: rare, and bounded by the data they described. */
-                uintptr_t lo = ((uintptr_t)g + 4095) & ~(uintptr_t)4095;
-                uintptr_t hi = ((uintptr_t)(g + n)) & ~(uintptr_t)4095;
-                clear_granules(g, (lo - (uintptr_t)g) / sizeof(shadow_granule));
-                if (hi > lo)
-                    madvise((void *)lo, hi - lo, MADV_DONTNEED);
-                clear_granules((shadow_granule *)hi, ((uintptr_t)(g + n) - hi) / sizeof(shadow_granule));
+        size_t n = (stop - addr + SHADOW_GRANULE - 1) / SHADOW_GRANULE;
+        for (int k = 0; r && k < SHADOW_INLINE; k++) {
+            _Atomic shadow_cell *cells = sg_cell(r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE), k);
+            if (n * sizeof(shadow_cell) < SHADOW_RESET_MADVISE) {
+                clear_cells(cells, n);
+                continue;
             }
+            /* Whole pages back to the kernel (they read as zero again);
+             * the partial pages at both ends are cleared by hand.
+             * Overflow blocks of those pages are abandoned, not
+             * recycled: rare, and bounded by the data they described. */
+            uintptr_t lo = ((uintptr_t)cells + 4095) & ~(uintptr_t)4095;
+            uintptr_t hi = ((uintptr_t)(cells + n)) & ~(uintptr_t)4095;
+            clear_cells(cells, (lo - (uintptr_t)cells) / sizeof(shadow_cell));
+            if (hi > lo)
+                madvise((void *)lo, hi - lo, MADV_DONTNEED);
+            clear_cells((_Atomic shadow_cell *)hi, ((uintptr_t)(cells + n) - hi) / sizeof(shadow_cell));
         }
         addr = stop;
     }

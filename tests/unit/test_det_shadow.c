@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 
 #include <cmocka.h>
 
@@ -54,7 +55,7 @@ static size_t live_cells(uintptr_t addr)
     size_t n = 0;
     shadow_ovf *o = NULL;
     for (int i = 0; i < SHADOW_INLINE; i++) {
-        shadow_cell c = atomic_load(&g->cell[i]);
+        shadow_cell c = atomic_load(sg_cell(g, i));
         if (sc_is_ovf(c))
             o = sc_to_ovf(c);
         else if (c)
@@ -110,7 +111,7 @@ static void test_adjacent_bytes_kept_apart(void **state)
     /* Different bytes: no race, and both writes are remembered. */
     assert_int_equal(live_cells(a), 2);
     shadow_granule *g = shadow_get(a);
-    unsigned masks = sc_mask(atomic_load(&g->cell[0])) | sc_mask(atomic_load(&g->cell[1]));
+    unsigned masks = sc_mask(atomic_load(sg_cell(g, 0))) | sc_mask(atomic_load(sg_cell(g, 1)));
     assert_int_equal(masks, 0x3);
 }
 
@@ -126,6 +127,41 @@ static void test_reset_forgets(void **state)
         assert_int_equal(live_cells((uintptr_t)&words[i]), 0);
 }
 
+/* A reset of a range big enough to give whole shadow pages back, across
+ * a region boundary: every cell of every granule inside is forgotten, in
+ * each plane, and the granules just outside keep theirs. */
+static void test_big_reset_clears_every_plane(void **state)
+{
+    (void)state;
+    enum { LEN = 256 * 1024, WRITERS = SHADOW_INLINE + 1 };
+    char *map = mmap(NULL, 3 * SHADOW_REGION_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(map != MAP_FAILED);
+    uintptr_t boundary = ((uintptr_t)map + SHADOW_REGION_SIZE) & ~(uintptr_t)(SHADOW_REGION_SIZE - 1);
+    uintptr_t lo = boundary - LEN / 2, hi = boundary + LEN / 2;
+    crace_thread *w[WRITERS];
+    for (int k = 0; k < WRITERS; k++)
+        w[k] = fake_thread(700 + k);
+    for (uintptr_t a = lo - 64; a < hi + 64; a += 8)
+        for (int k = 0; k < SHADOW_INLINE; k++)
+            crace_access(w[k], a, 8, false, false, 0x1);
+    /* One granule per page of shadow with an overflow block too. */
+    for (uintptr_t a = lo; a < hi; a += 4096)
+        crace_access(w[SHADOW_INLINE], a, 8, false, false, 0x2);
+    assert_int_equal(live_cells(lo), WRITERS);
+
+    shadow_reset(lo + 8, LEN - 16);
+    assert_int_equal(live_cells(lo), WRITERS);
+    assert_int_equal(live_cells(hi - 8), SHADOW_INLINE);
+    assert_int_equal(live_cells(lo - 8), SHADOW_INLINE);
+    for (uintptr_t a = lo + 8; a < hi - 8; a += 8) {
+        shadow_granule *g = shadow_get(a);
+        for (int i = 0; i < SHADOW_INLINE; i++)
+            if (atomic_load(sg_cell(g, i)) != 0)
+                fail_msg("cell %d of granule %#lx survived the reset", i, (unsigned long)a);
+    }
+    munmap(map, 3 * SHADOW_REGION_SIZE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -134,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_read_shared_is_never_evicted),
         cmocka_unit_test(test_adjacent_bytes_kept_apart),
         cmocka_unit_test(test_reset_forgets),
+        cmocka_unit_test(test_big_reset_clears_every_plane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
