@@ -354,7 +354,7 @@ static bool already_reported(struct lo_edge *const *edge, size_t n)
         r->pair[2 * j + 1] = p[1];
     }
     for (struct lo_reported *o = reported; o; o = o->next) {
-        if (o->n == n && memcmp(o->pair, r->pair, 2 * n * sizeof(uintptr_t)) == 0) {
+        if (o->n == n && gc_words_equal(o->pair, r->pair, 2 * n)) {
             crace_free(r);
             return true;
         }

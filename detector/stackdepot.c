@@ -75,7 +75,7 @@ static bool depot_matches(stack_id id, const uintptr_t *pcs, size_t n)
 {
     size_t m;
     const uintptr_t *p = depot_get(id, &m);
-    return p && m == n && memcmp(p, pcs, n * sizeof(pcs[0])) == 0;
+    return p && m == n && gc_words_equal(p, pcs, n);
 }
 
 stack_id depot_put(const uintptr_t *pcs, size_t n)
@@ -100,7 +100,7 @@ static stack_id depot_insert(const uintptr_t *pcs, size_t n, uint32_t h)
     uint32_t b = h & (DEPOT_BUCKETS - 1);
     crace_lock(&buckets[b].lock);
     for (depot_entry *e = buckets[b].head; e; e = e->next) {
-        if (e->hash == h && e->n == n && memcmp(e->pcs, pcs, n * sizeof(pcs[0])) == 0) {
+        if (e->hash == h && e->n == n && gc_words_equal(e->pcs, pcs, n)) {
             stack_id id = (stack_id)e->pcs[n];
             crace_unlock(&buckets[b].lock);
             return id;

@@ -183,19 +183,31 @@ static inline void crace_hist_put(crace_thread *t, uint64_t w)
 }
 
 /* Appends an access event (two words, never straddling a part start). */
+/* crace_hist_put_access's pair when it starts a part or would straddle
+ * one (thread.c). */
+void crace_hist_put_pair_slow(crace_thread *t, uint64_t w, uint64_t pc);
+
 static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write,
                                          bool is_atomic, uintptr_t pc)
 {
+    if (size > HIST_MAX_ACCESS_SIZE)
+        size = HIST_MAX_ACCESS_SIZE;
+    uint64_t w = ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) | (is_write ? 8u : 0u) |
+                 EV_ACCESS;
     crace_busy++;
     hist_t *h = t->hist;
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
-    if (((pos + 1) & (h->size_words / HIST_PARTS - 1)) == 0)
-        crace_hist_put_busy(t, 0);
-    if (size > HIST_MAX_ACCESS_SIZE)
-        size = HIST_MAX_ACCESS_SIZE;
-    crace_hist_put_busy(t, ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) |
-                               (is_write ? 8u : 0u) | EV_ACCESS);
-    crace_hist_put_busy(t, pc);
+    uint64_t part_mask = h->size_words / HIST_PARTS - 1;
+    if (CRACE_LIKELY((pos & part_mask) != 0 && ((pos + 1) & part_mask) != 0)) {
+        /* Both words inside the current part: no snapshot to take, one
+         * publication for the pair. */
+        uint64_t *buf = h->buf, ring_mask = h->size_words - 1;
+        buf[pos & ring_mask] = w;
+        buf[(pos + 1) & ring_mask] = pc;
+        atomic_store_explicit(&h->pos, pos + 2, memory_order_release);
+    } else {
+        crace_hist_put_pair_slow(t, w, pc);
+    }
     crace_busy--;
 }
 

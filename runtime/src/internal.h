@@ -102,6 +102,17 @@ GC_NO_LIBCALL static inline void gc_zero(void *dst, size_t n)
         *d++ = 0;
 }
 
+/* n words of a and b alike? For the detector's own tables (stack depot,
+ * reported pairs): memcmp would go through its interceptor on every lock
+ * operation. */
+static inline bool gc_words_equal(const uintptr_t *a, const uintptr_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 /* Saturating addition of a duration to a monotonic time: deadlines far in
  * the future become INT64_MAX ("never") instead of wrapping. */
 static inline int64_t gc_time_add(int64_t t, int64_t d)
