@@ -18,7 +18,7 @@ TESTDIR  := $(BUILD)/tests
 # fresh machine; the stamp makes the check run once per build tree.
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all test unit-test e2e-test samples-test report-test san-test stress fuzz demo bench bench-runtime install clean deps
+.PHONY: all test unit-test cc-test e2e-test samples-test report-test san-test stress fuzz demo bench bench-runtime install clean deps
 all: runtime detector
 
 $(DEPS_OK): .ci/install-deps
@@ -68,6 +68,8 @@ DET_CFLAGS := $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector 
 DET_LIBS  := -lunwind -ldw -lelf -lpthread -ldl -latomic
 DET_SO    := $(LIBDIR)/libcrace.so
 STUB_SO   := $(LIBDIR)/libcrace_stub.so
+# The access fast path linked into what `crace cc` builds (detector/access.h).
+FAST_A    := $(LIBDIR)/libcrace_fast.a
 # The command links the shim's options parser too (detector/cmd/detector_rt.c
 # gives it the command's allocation and messages).
 CMD_SRC   := $(wildcard detector/cmd/*.c) detector/options.c
@@ -75,7 +77,7 @@ CMD_OBJ   := $(CMD_SRC:%.c=$(OBJDIR)/%.o)
 CRACE     := $(BINDIR)/crace
 
 .PHONY: detector
-detector: $(DET_SO) $(STUB_SO) $(CRACE)
+detector: $(DET_SO) $(STUB_SO) $(FAST_A) $(CRACE)
 
 $(OBJDIR)/det/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -87,7 +89,15 @@ $(DET_SO): $(DET_OBJ)
 
 $(OBJDIR)/stub/stub.o: detector/stub/stub.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(CFLAGS) -Idetector -c $< -o $@
+	$(CC) $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector -ftls-model=initial-exec -c $< -o $@
+
+$(OBJDIR)/fast/tsan_fast.o: detector/fast/tsan_fast.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(DET_CFLAGS) -fomit-frame-pointer -c $< -o $@
+
+$(FAST_A): $(OBJDIR)/fast/tsan_fast.o
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
 
 $(STUB_SO): $(OBJDIR)/stub/stub.o
 	@mkdir -p $(dir $@)
@@ -174,8 +184,13 @@ report-test: all
 	sh tests/report/run.sh $(BUILD)
 	sh tests/report/crace_run.sh $(BUILD)
 
+# What crace cc builds: the stub and the fast path linked in, native runs,
+# the fast-path contract's version check (tests/cc/run.sh).
+cc-test: all
+	sh tests/cc/run.sh $(BUILD)
+
 # The end-to-end verdicts first, the cmocka summaries last.
-test: all docs-check e2e-test samples-test report-test san-test unit-test
+test: all docs-check e2e-test samples-test report-test cc-test san-test unit-test
 
 # ---------------------------------------------------------------- stress
 # crace at scale: 10,000 live goroutines and pthreads, 1,000,000 threads
@@ -273,7 +288,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/doc/crace
 	install -m 755 $(CRACE) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(RT_SO) $(DET_SO) $(STUB_SO) $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 $(RT_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(RT_A) $(FAST_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 runtime/include/gochan.h runtime/include/gochan_hooks.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(LIBDIR)/pkgconfig/gochan.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/crace/

@@ -165,7 +165,9 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
         report_race(t, addr, size, addr & ~(uintptr_t)7, cur, sc.racy, pc);
 }
 
-CRACE_NOINLINE void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic,
+CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL = 1;
+
+CRACE_EXPORT CRACE_NOINLINE void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic,
                                             uintptr_t pc)
 {
     crace_thread *t = crace_thr();

@@ -92,10 +92,32 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
     crace_access_slow(t, g, addr, size, cur, pc, true);
 }
 
+/*
+ * The fast path below runs in two places: in libcrace.so's exported
+ * __tsan_readN/writeN (tsan_entry.c), and in libcrace_fast.a
+ * (detector/fast/tsan_fast.c), which `crace cc` links into every program
+ * and library it builds, as hidden definitions of the same entry points.
+ * The instrumentation's calls then reach them directly instead of through
+ * the PLT of a preloaded library: a call into a shared library through
+ * its PLT cost more than the whole check (docs/performance.md).
+ *
+ * The fast path built into a program reads crace_cur, the two hot fields
+ * of crace_thread, crace_shadow_dir and the cell encoding, and calls
+ * crace_access_entry_slow: all exported by libcrace.so and by the stub
+ * (which keeps crace_cur NULL). CRACE_FAST_ABI names that contract; the
+ * archive refers to the symbol CRACE_FAST_ABI_SYMBOL, so a program built
+ * with another version of crace fails to start with "undefined symbol:
+ * crace_fast_abi_N" instead of misreading the shim's memory. Any change to
+ * what the fast path reads bumps it.
+ */
+#define CRACE_FAST_ABI 1
+#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_1
+extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
+
 /* Everything the fast path below does not settle: unknown thread, an
  * ignored one, an access crossing a granule, shadow not yet mapped, or a
  * granule without a cell recording this access. */
-void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
+CRACE_EXPORT void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
 
 /* The bytes of a granule an access of size (1, 2 or 4) at offset o in it
  * does not touch: CRACE_FILL[size][o], for o + size <= 8. A load instead
@@ -126,7 +148,7 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
     uint64_t off = addr & (~((1ull << SHADOW_ADDR_BITS) - 1) | 7);
     if (CRACE_LIKELY(t != NULL && !t->ignore && off <= 8 - size)) {
         shadow_granule *r =
-            atomic_load_explicit(&shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_relaxed);
+            atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_relaxed);
         if (CRACE_LIKELY(r != NULL)) {
             shadow_granule *g = r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
             /* An aligned 8-byte access covers the whole granule: nothing

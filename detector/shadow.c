@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-_Atomic(shadow_granule *) shadow_dir[SHADOW_REGIONS];
+CRACE_EXPORT _Atomic(shadow_granule *) crace_shadow_dir[SHADOW_REGIONS];
 
 /* Below this many bytes of shadow a reset clears cells one by one (and
  * recycles overflow blocks); above it whole pages are given back to the
@@ -21,7 +21,7 @@ shadow_granule *shadow_region_create(uintptr_t addr)
     size_t bytes = SHADOW_INLINE * SHADOW_REGION_GRANULES * sizeof(shadow_cell);
     shadow_granule *r = crace_mmap(bytes);
     shadow_granule *expected = NULL;
-    if (!atomic_compare_exchange_strong(&shadow_dir[addr >> SHADOW_REGION_SHIFT], &expected, r)) {
+    if (!atomic_compare_exchange_strong(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], &expected, r)) {
         /* Another thread installed it first. */
         crace_munmap(r, bytes);
         r = expected;
@@ -84,7 +84,7 @@ void shadow_reset(uintptr_t addr, size_t size)
     while (addr < end) {
         uintptr_t region_end = (addr | (SHADOW_REGION_SIZE - 1)) + 1;
         uintptr_t stop = end < region_end ? end : region_end;
-        shadow_granule *r = atomic_load_explicit(&shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
+        shadow_granule *r = atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
         size_t n = (stop - addr + SHADOW_GRANULE - 1) / SHADOW_GRANULE;
         for (int k = 0; r && k < SHADOW_INLINE; k++) {
             _Atomic shadow_cell *cells = sg_cell(r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE), k);

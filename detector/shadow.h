@@ -105,8 +105,12 @@ static inline _Atomic shadow_cell *sg_cell(shadow_granule *g, int i)
 
 /* The first level: a static array (untouched pages cost nothing), so the
  * hot path reaches an entry with one load and no pointer to chase. An
- * entry points to plane 0 of its region. */
-extern _Atomic(shadow_granule *) shadow_dir[SHADOW_REGIONS];
+ * entry points to plane 0 of its region. Exported: the access fast path
+ * linked into instrumented programs reads it (access.h, CRACE_FAST_ABI). */
+#ifndef CRACE_SHADOW_DIR_WEAK
+#define CRACE_SHADOW_DIR_WEAK
+#endif
+extern CRACE_EXPORT CRACE_SHADOW_DIR_WEAK _Atomic(shadow_granule *) crace_shadow_dir[SHADOW_REGIONS];
 
 shadow_granule *shadow_region_create(uintptr_t addr);
 
@@ -115,7 +119,7 @@ static inline shadow_granule *shadow_get(uintptr_t addr)
 {
     if (CRACE_UNLIKELY(addr >> SHADOW_ADDR_BITS))
         return NULL;
-    shadow_granule *r = atomic_load_explicit(&shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
+    shadow_granule *r = atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
     if (CRACE_UNLIKELY(!r))
         r = shadow_region_create(addr);
     return r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);

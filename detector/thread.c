@@ -15,7 +15,7 @@
 #include "options.h"
 #include "sync.h"
 
-CRACE_TLS crace_thread *crace_cur;
+CRACE_EXPORT CRACE_TLS crace_thread *crace_cur;
 void (*crace_signal_runner)(crace_thread *t, uintptr_t at);
 
 /* What a report needs to know about the goroutines that owned a slot. */

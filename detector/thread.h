@@ -38,7 +38,9 @@
 enum thread_state { THREAD_RUNNING, THREAD_FINISHED };
 
 typedef struct crace_thread {
-    /* Hot: read by every instrumented access. */
+    /* Hot: read by every instrumented access, also by the fast path
+     * linked into instrumented programs: moving epoch or ignore, or
+     * changing their meaning, changes CRACE_FAST_ABI (access.h). */
     uint64_t epoch;
     uint32_t slot;
     int ignore;        /* > 0: accesses are not checked (in the shim, in ignored code);
@@ -114,7 +116,7 @@ static inline bool crace_ignoring(const struct crace_thread *t)
 
 /* The calling thread's state; created on first use for threads the shim
  * did not see start (the main thread, threads from before the shim). */
-extern CRACE_TLS crace_thread *crace_cur;
+extern CRACE_EXPORT CRACE_TLS crace_thread *crace_cur;
 crace_thread *crace_thread_attach(void);
 
 static inline crace_thread *crace_thr(void)

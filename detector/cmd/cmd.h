@@ -38,6 +38,7 @@ CRACE_COMMANDS(CRACE_DECLARE_COMMAND)
 /* The libraries, by file name inside the library directory. */
 #define CRACE_SHIM_NAME "libcrace.so"
 #define CRACE_STUB_NAME "libcrace_stub.so"
+#define CRACE_FAST_NAME "libcrace_fast.a"
 
 /*
  * The absolute, canonical directory holding crace's libraries:

@@ -662,12 +662,16 @@ static const char *without_thread(struct cc_cmd *c, const char *arg)
  */
 static int run_link(struct cc_cmd *c, bool split)
 {
-    char *stub = NULL;
+    char *stub = NULL, *fast = NULL;
     if (!c->partial) {
         stub = crace_library(CRACE_STUB_NAME);
         if (!stub)
             return CRACE_EXIT_USAGE;
         owned(c, stub);
+        fast = crace_library(CRACE_FAST_NAME);
+        if (!fast)
+            return CRACE_EXIT_USAGE;
+        owned(c, fast);
     }
 
     crace_argv cmd = {0};
@@ -706,6 +710,12 @@ static int run_link(struct cc_cmd *c, bool split)
         }
         for (int j = 0; j < it->count; j++)
             crace_argv_push(&cmd, c->args.v[it->first + j]);
+    }
+    if (fast) {
+        /* After the user's objects, so that their __tsan_readN/writeN
+         * calls pull the fast path in (access.h); hidden, so each program
+         * and library gets its own copy, called directly. */
+        crace_argv_push(&cmd, fast);
     }
     if (stub) {
         /* By path: no -L that could change which -lfoo the user gets. The
@@ -873,9 +883,11 @@ void cmd_cc_help(void)
           "arguments, and adds:\n"
           "  compiling: -fsanitize=thread -fno-omit-frame-pointer -fno-plt, and -g unless a -g\n"
           "             option is given (reports need file:line);\n"
-          "  linking:   " CRACE_STUB_NAME " (no-op instrumentation hooks) and an rpath to\n"
-          "             it, instead of libtsan, so the program runs natively and\n"
-          "             `crace run` can preload the detector.\n"
+          "  linking:   " CRACE_FAST_NAME " (the detector's memory-access fast path,\n"
+          "             called directly by the instrumentation), " CRACE_STUB_NAME "\n"
+          "             (no-op instrumentation hooks) and an rpath to it, instead of\n"
+          "             libtsan, so the program runs natively and `crace run` can\n"
+          "             preload the detector.\n"
           "A command that compiles and links at once is run as one compile per source\n"
           "into a temporary directory, then the link. -static is refused: LD_PRELOAD\n"
           "needs a dynamically linked program.\n"

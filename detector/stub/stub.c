@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../access.h"
 #include "../tsan_abi.inc"
 
 /* Built with -fvisibility=hidden or not, these must be exported. */
@@ -30,6 +31,23 @@
 #define STUB_MO __ATOMIC_SEQ_CST
 
 STUB_API void __tsan_init(void) {}
+
+/* ------------------------------------------------ the fast path's contract */
+
+/* What libcrace_fast.a, linked into the program, needs from the shim
+ * (access.h): with no thread record it takes every access to
+ * crace_access_entry_slow, which does nothing here. */
+STUB_API CRACE_TLS crace_thread *crace_cur;
+STUB_API const char CRACE_FAST_ABI_SYMBOL = 1;
+
+STUB_API void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+{
+    (void)addr;
+    (void)size;
+    (void)is_write;
+    (void)is_atomic;
+    (void)pc;
+}
 
 /* ------------------------------------------------ plain memory accesses */
 

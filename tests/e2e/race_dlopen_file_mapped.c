@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -28,22 +27,21 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* Maps the whole file at the highest free address below base. */
+/* Maps the file's first page at the highest free page below base (the
+ * loader fills holes, so there may be room for no more than a page). */
 static void *map_below(const char *path, uintptr_t base)
 {
     int fd = open(path, O_RDONLY);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0)
+    if (fd < 0)
         return NULL;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t len = ((size_t)st.st_size + page - 1) / page * page;
     void *got = NULL;
-    for (uintptr_t at = base - len; at > base - len - 64 * page && got == NULL; at -= page) {
-        void *p = mmap((void *)at, len, PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
+    for (uintptr_t at = base - page; at > base - 64 * page && got == NULL; at -= page) {
+        void *p = mmap((void *)at, page, PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
         if (p == (void *)at)
             got = p;
         else if (p != MAP_FAILED)
-            munmap(p, len); /* an old kernel took the address as a hint */
+            munmap(p, page); /* an old kernel took the address as a hint */
     }
     close(fd);
     return got;

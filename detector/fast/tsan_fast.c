@@ -1,0 +1,37 @@
+/*
+ * tsan_fast.c: libcrace_fast.a, the memory-access fast path that `crace
+ * cc` links into the programs and libraries it builds (access.h explains
+ * why, and the contract with the shim it depends on).
+ *
+ * Hidden definitions of __tsan_readN/writeN and their unaligned and
+ * volatile variants: each module calls its own copy directly. Under the
+ * shim they check the shadow and settle the common case; anything else
+ * goes to the shim's crace_access_entry_slow. Run natively, the stub's
+ * crace_cur is NULL, so every access goes to the stub's (empty)
+ * crace_access_entry_slow: as cheap as the stub's own entry points.
+ */
+#include <stdint.h>
+
+/* Weak: the stub does not define the directory (a quarter of a gigabyte
+ * of address space in every program run natively). It is read only
+ * once crace_cur is non-NULL, that is under the shim, which defines it. */
+#define CRACE_SHADOW_DIR_WEAK __attribute__((weak))
+
+#include "access.h"
+#include "intercept.h"
+#include "tsan_abi.inc"
+
+#define FAST_ENTRY __attribute__((visibility("hidden")))
+
+#define TSAN_FAST_FN(name, size, is_write)                                        \
+    FAST_ENTRY void __tsan_##name(void *addr);                                     \
+    FAST_ENTRY void __tsan_##name(void *addr)                                      \
+    {                                                                              \
+        crace_access_inline((uintptr_t)addr, size, is_write, false, CALLER_PC());  \
+    }
+TSAN_ACCESSES(TSAN_FAST_FN)
+#undef TSAN_FAST_FN
+
+/* The reference that ties this archive to the shim's version of the
+ * contract: resolved when the program starts, or the loader stops it. */
+__attribute__((used)) static const char *const fast_abi = &CRACE_FAST_ABI_SYMBOL;

@@ -1,0 +1,95 @@
+#!/bin/sh
+# tests/cc/run.sh [BUILD_DIR]: what `crace cc` builds, with gcc and with
+# clang: no ThreadSanitizer runtime (ldd), the stub and the access fast
+# path linked in (the instrumentation's calls to __tsan_readN/writeN stay
+# inside the program: nothing to bind at run time), the program runs
+# natively without a report, and under the detector the race is found by
+# the fast path it carries. A program run against a stub of another
+# version of the fast-path contract stops at start-up, naming the symbol,
+# instead of running without detection. One line per check, then
+# "crace cc: N passed, N failed".
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
+BUILD=${1:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+CRACE=$BUILD/bin/crace
+cd "$ROOT" || exit 1
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/crace-cc-test.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
+
+passed=0 failed=0
+check() {
+    name=$1
+    shift
+    if "$@" >"$TMP/why" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name"
+        sed -e 's/^/     /' "$TMP/why" | head -n 30
+    fi
+}
+has() { grep -q -F -e "$2" "$1" || { echo "no '$2' in:"; head -n 30 "$1"; return 1; }; }
+hasnt() { ! grep -q -F -e "$2" "$1" || { echo "unexpected '$2' in:"; grep -F -e "$2" "$1" | head; return 1; }; }
+status() { [ "$1" = "$2" ] || { echo "status $2, want $1"; tail -n 30 "$3"; return 1; }; }
+
+# The ABI version the archive was built for, from the symbol it needs.
+abi=$(nm "$BUILD/lib/libcrace_fast.a" | sed -n 's/^ *U \(crace_fast_abi_[0-9]*\)$/\1/p')
+check "libcrace_fast.a needs a crace_fast_abi_N symbol" test -n "$abi"
+
+for cc in gcc clang; do
+    exe=$TMP/racy-$cc
+    if ! CRACE_CC=$cc "$CRACE" cc -std=gnu11 -O1 -g -pthread -o "$exe" tests/e2e/race_global_counter.c \
+        >"$TMP/cc.log" 2>&1; then
+        echo "FAIL [$cc] building tests/e2e/race_global_counter.c"
+        cat "$TMP/cc.log"
+        failed=$((failed + 1))
+        continue
+    fi
+
+    ldd "$exe" >"$TMP/ldd" 2>&1
+    check "[$cc] ldd: the stub, no ThreadSanitizer runtime" sh -c \
+        "grep -q libcrace_stub.so '$TMP/ldd' && ! grep -q -e libtsan -e clang_rt '$TMP/ldd' || cat '$TMP/ldd'"
+
+    readelf --dyn-syms -W "$exe" >"$TMP/dynsyms" 2>&1
+    check "[$cc] __tsan_read/write are the program's own, not imported" \
+        sh -c "! grep -E ' UND (__tsan_(unaligned_|volatile_)?(read|write)[0-9]+)\$' '$TMP/dynsyms' || exit 1"
+    check "[$cc] the program imports $abi" has "$TMP/dynsyms" " UND $abi"
+    nm "$exe" >"$TMP/nm" 2>&1
+    check "[$cc] the fast path is linked in (__tsan_write4 defined)" \
+        sh -c "grep -q -E ' [Tt] __tsan_write4\$' '$TMP/nm' || { grep __tsan_write4 '$TMP/nm'; exit 1; }"
+    check "[$cc] ... and hidden (not exported)" hasnt "$TMP/dynsyms" "__tsan_write4"
+
+    "$exe" >"$TMP/native.out" 2>&1
+    st=$?
+    check "[$cc] runs natively: exit 0" status 0 "$st" "$TMP/native.out"
+    check "[$cc] runs natively: no report" hasnt "$TMP/native.out" "WARNING"
+
+    "$CRACE" run --quiet --out "$TMP/reports-$cc" "$exe" >"$TMP/run.out" 2>&1
+    st=$?
+    check "[$cc] under the detector: exit 66" status 66 "$st" "$TMP/run.out"
+    check "[$cc] under the detector: the race, with its line" \
+        has "$TMP/run.out" "tests/e2e/race_global_counter.c:"
+
+    # A stub from another version of the contract: everything but this
+    # version's symbol. The loader finds it first (LD_LIBRARY_PATH comes
+    # before the program's runpath).
+    mkdir -p "$TMP/other"
+    cat >"$TMP/other/stub.c" <<'SRC'
+__thread void *crace_cur;
+const char crace_fast_abi_0 = 1;
+SRC
+    cc -shared -fPIC -o "$TMP/other/libcrace_stub.so" "$TMP/other/stub.c" >"$TMP/other.log" 2>&1 ||
+        { echo "FAIL building the other stub"; cat "$TMP/other.log"; failed=$((failed + 1)); continue; }
+    LD_LIBRARY_PATH=$TMP/other "$exe" >"$TMP/other.out" 2>&1
+    st=$?
+    check "[$cc] another version's stub: refused at start-up" sh -c "[ $st -ne 0 ] || { echo 'exit 0'; exit 1; }"
+    check "[$cc] another version's stub: the symbol is named" has "$TMP/other.out" "$abi"
+done
+
+echo "crace cc: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
