@@ -152,6 +152,11 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
         return;
     struct scan sc = {.cur = cur, .t = t};
     scan_cells(&sc, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES);
+    /* A new record goes to the thread's own cell when that is free, where
+     * its next accesses look first (crace_own_cell). */
+    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
+    if (sc.empty && atomic_load_explicit(own, memory_order_relaxed) == 0)
+        sc.empty = own;
     shadow_ovf *last = NULL;
     for (shadow_ovf *o = sc.ovf; o; o = atomic_load_explicit(&o->next, memory_order_acquire)) {
         scan_cells(&sc, o->cell, SHADOW_OVF_CELLS, 1);

@@ -101,7 +101,7 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * the PLT of a preloaded library: a call into a shared library through
  * its PLT cost more than the whole check (docs/performance.md).
  *
- * The fast path built into a program reads crace_cur, the two hot fields
+ * The fast path built into a program reads crace_cur, the three hot fields
  * of crace_thread, crace_shadow_dir and the cell encoding, and calls
  * crace_access_entry_slow: all exported by libcrace.so and by the stub
  * (which keeps crace_cur NULL). CRACE_FAST_ABI names that contract; the
@@ -110,8 +110,8 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * crace_fast_abi_N" instead of misreading the shim's memory. Any change to
  * what the fast path reads bumps it.
  */
-#define CRACE_FAST_ABI 1
-#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_1
+#define CRACE_FAST_ABI 2
+#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_2
 extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
 
 /* Everything the fast path below does not settle: unknown thread, an
@@ -155,7 +155,9 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
              * to fill. */
             uint64_t fill = size == 8 ? 0 : CRACE_FILL[size < 8 ? size : 0][off];
             shadow_cell want = sc_make(t->epoch, 0xff, is_write, is_atomic);
-            if (CRACE_LIKELY(sc_covers_fast(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed), want, fill, is_write)) ||
+            _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
+            if (CRACE_LIKELY(sc_covers_fast(atomic_load_explicit(own, memory_order_relaxed), want, fill, is_write)) ||
+                sc_covers_fast(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed), want, fill, is_write) ||
                 sc_covers_fast(atomic_load_explicit(sg_cell(g, 1), memory_order_relaxed), want, fill, is_write) ||
                 sc_covers_fast(atomic_load_explicit(sg_cell(g, 2), memory_order_relaxed), want, fill, is_write))
                 return;

@@ -98,6 +98,8 @@ static inline shadow_ovf *sc_to_ovf(shadow_cell c) { return (shadow_ovf *)(uintp
 #define SHADOW_REGIONS (1ull << (SHADOW_ADDR_BITS - SHADOW_REGION_SHIFT))
 #define SHADOW_REGION_GRANULES (SHADOW_REGION_SIZE / SHADOW_GRANULE)
 
+#define SHADOW_PLANE_BYTES (SHADOW_REGION_GRANULES * sizeof(shadow_cell))
+
 static inline _Atomic shadow_cell *sg_cell(shadow_granule *g, int i)
 {
     return &g->cell0 + (size_t)i * SHADOW_REGION_GRANULES;

@@ -106,6 +106,7 @@ static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
     struct slot_info *si = &slots[s];
     si->owner = t;
     t->slot = s;
+    t->own_cell = crace_own_cell(s);
     t->hist = si->hist;
     t->gid = next_gid++;
     t->parent_gid = parent ? parent->gid : 0;
@@ -339,6 +340,7 @@ void crace_thread_finish(crace_thread *t)
     t->ignore++;
     vc_destroy(&t->vc);
     t->slot = 0;
+    t->own_cell = crace_own_cell(0);
     vc_set(&t->vc, 0, final);
     t->hist = sink_hist();
 }

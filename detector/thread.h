@@ -39,12 +39,15 @@ enum thread_state { THREAD_RUNNING, THREAD_FINISHED };
 
 typedef struct crace_thread {
     /* Hot: read by every instrumented access, also by the fast path
-     * linked into instrumented programs: moving epoch or ignore, or
-     * changing their meaning, changes CRACE_FAST_ABI (access.h). */
+     * linked into instrumented programs: moving epoch, ignore or
+     * own_cell, or changing their meaning, changes CRACE_FAST_ABI
+     * (access.h). */
     uint64_t epoch;
     uint32_t slot;
     int ignore;        /* > 0: accesses are not checked (in the shim, in ignored code);
                           CRACE_IGNORE_SIGNAL: a deferred signal waits */
+    uint32_t own_cell; /* byte offset from a granule's cell 0 to the cell this
+                          thread's accesses go to first: crace_own_cell(slot) */
     int in_shim;       /* > 0: inside the shim; interceptors pass straight through */
     vclock_t vc;
     hist_t *hist;      /* the slot's ring */
@@ -185,6 +188,14 @@ static inline void crace_hist_put(crace_thread *t, uint64_t w)
 }
 
 /* Appends an access event (two words, never straddling a part start). */
+/* Threads spread their records over a granule's inline cells by slot,
+ * so that data several threads read (each with a cell of its own) is
+ * found at the first cell each of them looks at, as private data is. */
+static inline uint32_t crace_own_cell(uint32_t slot)
+{
+    return (uint32_t)((slot % SHADOW_INLINE) * SHADOW_PLANE_BYTES);
+}
+
 /* crace_hist_put_access's pair when it starts a part or would straddle
  * one (thread.c). */
 void crace_hist_put_pair_slow(crace_thread *t, uint64_t w, uint64_t pc);
