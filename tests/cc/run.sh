@@ -20,22 +20,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/crace-cc-test.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
 
-passed=0 failed=0
-check() {
-    name=$1
-    shift
-    if "$@" >"$TMP/why" 2>&1; then
-        passed=$((passed + 1))
-        echo "ok   $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        sed -e 's/^/     /' "$TMP/why" | head -n 30
-    fi
-}
-has() { grep -q -F -e "$2" "$1" || { echo "no '$2' in:"; head -n 30 "$1"; return 1; }; }
-hasnt() { ! grep -q -F -e "$2" "$1" || { echo "unexpected '$2' in:"; grep -F -e "$2" "$1" | head; return 1; }; }
-status() { [ "$1" = "$2" ] || { echo "status $2, want $1"; tail -n 30 "$3"; return 1; }; }
+. "$ROOT/tests/check.sh"
 
 # The ABI version the archive was built for, from the symbol it needs.
 abi=$(nm "$BUILD/lib/libcrace_fast.a" | sed -n 's/^ *U \(crace_fast_abi_[0-9]*\)$/\1/p')

@@ -31,19 +31,7 @@ for p in python3 /usr/bin/python3; do
 done
 [ -n "$PY" ] || PY=python3
 
-passed=0 failed=0
-check() {
-    name=$1
-    shift
-    if "$@" >"$TMP/why" 2>&1; then
-        passed=$((passed + 1))
-        echo "ok   $name"
-    else
-        failed=$((failed + 1))
-        echo "FAIL $name"
-        sed -e 's/^/     /' "$TMP/why" | head -n 30
-    fi
-}
+. "$ROOT/tests/check.sh"
 
 # program  kind  (the kinds every record of the run must have, in order)
 cat >"$TMP/cases" <<'CASES'
