@@ -180,8 +180,17 @@ CRACE_EXPORT CRACE_NOINLINE void crace_access_entry_slow(uintptr_t addr, size_t 
      * while the thread was inside the detector. */
     if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
         crace_signal_poll(t, pc);
-    if (!crace_ignoring(t))
+    if (crace_ignoring(t))
+        return;
+    if ((addr & 7) + size > 8) {
         crace_access(t, addr, size, is_write, is_atomic, pc);
+        return;
+    }
+    /* Within one granule, the common case: straight to its check, under
+     * crace_busy as crace_access would (its loop is for the others). */
+    crace_busy++;
+    crace_access_granule(t, addr, size, is_write, is_atomic, pc);
+    crace_busy--;
 }
 
 /* Under crace_busy: the shadow overflow pool and the history ring are the
