@@ -145,9 +145,50 @@ static bool ovf_covers(shadow_granule *g, shadow_cell cur)
     return false;
 }
 
+/*
+ * The common cases of an access in a new epoch, settled without the
+ * general scan: the granule holds no record (fresh memory), or a single
+ * one that happens before this access and that it subsumes (this
+ * thread's own from an earlier epoch, or the last holder's of a lock).
+ * Nothing can race then: the only other access is ordered before this
+ * one. The record is stored with a compare-and-swap against what was
+ * read; a concurrent change sends the access to the general path. True
+ * when done.
+ */
+static bool store_alone(crace_thread *t, shadow_granule *g, shadow_cell cur)
+{
+    _Atomic shadow_cell *live = NULL;
+    shadow_cell c = 0;
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell v = atomic_load_explicit(sg_cell(g, i), memory_order_relaxed);
+        if (v == 0)
+            continue;
+        if (live)
+            return false; /* two records or more */
+        live = sg_cell(g, i);
+        c = v;
+    }
+    if (!live) {
+        shadow_cell zero = 0;
+        live = (_Atomic shadow_cell *)((char *)g + t->own_cell);
+        return atomic_compare_exchange_strong(live, &zero, cur);
+    }
+    if (sc_is_ovf(c))
+        return false;
+    uint32_t s = sc_slot(c);
+    bool ordered = s == t->slot || sc_clock(c) <= vc_get(&t->vc, s);
+    return ordered && sc_subsumes(cur, c) && atomic_compare_exchange_strong(live, &c, cur);
+}
+
 void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                        shadow_cell cur, uintptr_t pc, bool log)
 {
+    if (store_alone(t, g, cur)) {
+        t->used_clock = sc_clock(cur);
+        if (log)
+            crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
+        return;
+    }
     if (ovf_covers(g, cur))
         return;
     struct scan sc = {.cur = cur, .t = t};

@@ -33,5 +33,7 @@ TSAN_ACCESSES(TSAN_FAST_FN)
 #undef TSAN_FAST_FN
 
 /* The reference that ties this archive to the shim's version of the
- * contract: resolved when the program starts, or the loader stops it. */
-__attribute__((used)) static const char *const fast_abi = &CRACE_FAST_ABI_SYMBOL;
+ * contract: resolved when the program starts, or the loader stops it.
+ * Kept by the compiler (used) and by a linker collecting unreferenced
+ * sections (retain). */
+__attribute__((used, retain)) static const char *const fast_abi = &CRACE_FAST_ABI_SYMBOL;

@@ -44,6 +44,14 @@ for cc in gcc clang; do
     check "[$cc] __tsan_read/write are the program's own, not imported" \
         sh -c "! grep -E ' UND (__tsan_(unaligned_|volatile_)?(read|write)[0-9]+)\$' '$TMP/dynsyms' || exit 1"
     check "[$cc] the program imports $abi" has "$TMP/dynsyms" " UND $abi"
+    # A linker that drops unreferenced sections keeps the version check.
+    if CRACE_CC=$cc "$CRACE" cc -std=gnu11 -O1 -pthread -Wl,--gc-sections -o "$exe-gc" \
+        tests/e2e/race_global_counter.c >"$TMP/cc-gc.log" 2>&1; then
+        readelf --dyn-syms -W "$exe-gc" >"$TMP/dynsyms-gc" 2>&1
+        check "[$cc] --gc-sections: the program still imports $abi" has "$TMP/dynsyms-gc" " UND $abi"
+    else
+        check "[$cc] --gc-sections: builds" sh -c "cat '$TMP/cc-gc.log'; exit 1"
+    fi
     nm "$exe" >"$TMP/nm" 2>&1
     check "[$cc] the fast path is linked in (__tsan_write4 defined)" \
         sh -c "grep -q -E ' [Tt] __tsan_write4\$' '$TMP/nm' || { grep __tsan_write4 '$TMP/nm'; exit 1; }"

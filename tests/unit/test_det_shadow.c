@@ -130,6 +130,30 @@ static void test_reset_forgets(void **state)
         assert_int_equal(live_cells((uintptr_t)&words[i]), 0);
 }
 
+/* A granule's single record is replaced by an access that happens after
+ * it (the next holder of a lock), and kept beside one that does not. */
+static void test_single_record_replaced_only_when_ordered(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char word[16];
+    crace_thread *a = fake_thread(910), *b = fake_thread(911), *c = fake_thread(912);
+    vc_set(&b->vc, a->slot, 1);
+    uintptr_t w = (uintptr_t)word;
+    crace_access(a, w, 8, true, false, 0x1);
+    crace_access(b, w, 8, true, false, 0x2);
+    assert_int_equal(live_cells(w), 1);
+    shadow_granule *g = shadow_get(w);
+    shadow_cell only = 0;
+    for (int i = 0; i < SHADOW_INLINE; i++)
+        only |= atomic_load(sg_cell(g, i));
+    assert_int_equal(sc_slot(only), b->slot);
+
+    /* Other bytes by a thread that does not happen after a: both kept. */
+    crace_access(a, w + 8, 4, true, false, 0x3);
+    crace_access(c, w + 12, 4, true, false, 0x4);
+    assert_int_equal(live_cells(w + 8), 2);
+}
+
 /* Readers of one granule each record their read in their own cell (by
  * slot), where their next accesses look first; a fourth goes to an
  * overflow block, and the owners of the cells keep theirs. */
@@ -199,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_read_shared_is_never_evicted),
         cmocka_unit_test(test_adjacent_bytes_kept_apart),
         cmocka_unit_test(test_reset_forgets),
+        cmocka_unit_test(test_single_record_replaced_only_when_ordered),
         cmocka_unit_test(test_reads_go_to_own_cell),
         cmocka_unit_test(test_big_reset_clears_every_plane),
     };
