@@ -28,7 +28,8 @@ static void *worker(void *arg)
 }
 
 /* Maps the file's first page at the highest free page below base (the
- * loader fills holes, so there may be room for no more than a page). */
+ * loader fills holes, so there may be room for no more than a page), or
+ * anywhere when there is none within 16 MiB. */
 static void *map_below(const char *path, uintptr_t base)
 {
     int fd = open(path, O_RDONLY);
@@ -36,12 +37,16 @@ static void *map_below(const char *path, uintptr_t base)
         return NULL;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     void *got = NULL;
-    for (uintptr_t at = base - page; at > base - 64 * page && got == NULL; at -= page) {
+    for (uintptr_t at = base - page; at > base - 4096 * page && got == NULL; at -= page) {
         void *p = mmap((void *)at, page, PROT_READ, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd, 0);
         if (p == (void *)at)
             got = p;
         else if (p != MAP_FAILED)
             munmap(p, page); /* an old kernel took the address as a hint */
+    }
+    if (got == NULL) { /* no room below: anywhere (the report must be right all the same) */
+        void *p = mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0);
+        got = p == MAP_FAILED ? NULL : p;
     }
     close(fd);
     return got;
