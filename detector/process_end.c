@@ -71,11 +71,7 @@ void process_end_write(int status)
     if (atomic_exchange(&written_by, pid) == pid)
         return;
     int saved = errno;
-    crace_thread *t = crace_cur;
-    if (t) {
-        t->in_shim++;
-        t->ignore++;
-    }
+    crace_thread *t = crace_shim_enter();
     char *buf = crace_alloc(PROCESS_END_BUF);
     struct sbuf b = {buf, PROCESS_END_BUF, 0};
     buf[0] = '\0';
@@ -99,9 +95,6 @@ void process_end_write(int status)
             write_file(path, buf, b.len);
     }
     crace_free(buf);
-    if (t) {
-        t->ignore--;
-        t->in_shim--;
-    }
+    crace_shim_leave(t);
     errno = saved;
 }

@@ -25,7 +25,7 @@
  * has no equivalent, ThreadSanitizer's C/C++ wording is used ("Atomic
  * write", "Location is global 'x' of size 4 at ... (module+0x4028)").
  *
- * Every entry point here runs inside the shim (shim_enter): libdw and
+ * Every entry point here runs inside the shim (crace_shim_enter): libdw and
  * libdwfl allocate and copy strings through functions the shim
  * intercepts, which must neither check nor record them. A "race" found
  * inside libdw while gc_symbolize holds its lock would otherwise be
@@ -58,28 +58,6 @@
 #include "thread.h"
 
 #define FENCE "==================\n"
-
-/* Raises the calling thread's in_shim and ignore (interceptors pass
- * straight through, nothing is checked); harmless when the caller is
- * inside already. A thread the shim has not attached yet has nothing to
- * raise. */
-static crace_thread *shim_enter(void)
-{
-    crace_thread *t = crace_cur;
-    if (t) {
-        t->in_shim++;
-        t->ignore++;
-    }
-    return t;
-}
-
-static void shim_leave(crace_thread *t)
-{
-    if (t) {
-        t->ignore--;
-        t->in_shim--;
-    }
-}
 
 /* > 0 while this thread holds dwfl_lock: a report made meanwhile (from a
  * signal handler) skips the globals rather than wait for itself. */
@@ -223,7 +201,7 @@ static size_t render_text(const struct report *r, char *buf, size_t cap, struct 
         return 0;
     buf[0] = '\0';
     CHECK(r->kind < REPORT_KIND_COUNT);
-    crace_thread *t = shim_enter();
+    crace_thread *t = crace_shim_enter();
     sb_printf(&b, FENCE "WARNING: %s\n", kind_titles[r->kind]);
     /* A race always has both accesses, even when the previous one's stack
      * is lost; other findings show those they carry. */
@@ -245,7 +223,7 @@ static size_t render_text(const struct report *r, char *buf, size_t cap, struct 
         put_goroutine(&b, g, f);
     }
     sb_printf(&b, FENCE);
-    shim_leave(t);
+    crace_shim_leave(t);
     return b.len;
 }
 
@@ -336,7 +314,7 @@ void report_describe_location(struct report *r, uintptr_t addr)
     loc->kind = LOC_UNKNOWN;
     struct heap_block blk;
     uint64_t gid;
-    crace_thread *t = shim_enter();
+    crace_thread *t = crace_shim_enter();
     if (heap_find(addr, &blk)) {
         loc->kind = LOC_HEAP;
         loc->start = blk.start;
@@ -349,7 +327,7 @@ void report_describe_location(struct report *r, uintptr_t addr)
     } else {
         find_global(addr, loc);
     }
-    shim_leave(t);
+    crace_shim_leave(t);
 }
 
 /* ---------------------------------------------------------------- emit */
@@ -491,7 +469,7 @@ bool report_emit(const struct report *r)
         cap *= 4;
     }
     if (f) {
-        crace_thread *t = shim_enter();
+        crace_thread *t = crace_shim_enter();
         f->race = r;
         f->key_keep_dups = r->kind == REPORT_DATA_RACE;
         race_summary(r, f);
@@ -512,7 +490,7 @@ bool report_emit(const struct report *r)
                 if (f->stack[i].gid == 0 && f->goroutine[k].created_at &&
                     f->stack[i].pcs == f->goroutine[k].created_at)
                     f->stack[i].gid = f->goroutine[k].created_by;
-        shim_leave(t);
+        crace_shim_leave(t);
     }
     if (f) {
         report_emit_finding(f, buf, len);

@@ -683,11 +683,7 @@ void report_json_write(const struct crace_finding *f, const char *text, size_t l
     if (!json_enabled())
         return;
     int saved = errno;
-    crace_thread *t = crace_cur;
-    if (t) {
-        t->in_shim++;
-        t->ignore++;
-    }
+    crace_thread *t = crace_shim_enter();
     size_t cap = JSON_BUF, n;
     char *buf;
     for (;;) {
@@ -707,9 +703,6 @@ void report_json_write(const struct crace_finding *f, const char *text, size_t l
         crace_unlock(&json_lock);
     }
     crace_free(buf);
-    if (t) {
-        t->ignore--;
-        t->in_shim--;
-    }
+    crace_shim_leave(t);
     errno = saved;
 }

@@ -412,16 +412,9 @@ bool suppress_finding(const struct crace_finding *f)
         return false;
     /* libdw allocates through functions the shim intercepts: they must
      * neither check nor record the symbolizer's work. */
-    crace_thread *t = crace_cur;
-    if (t) {
-        t->in_shim++;
-        t->ignore++;
-    }
+    crace_thread *t = crace_shim_enter();
     struct rule *hit = search(f, types);
-    if (t) {
-        t->ignore--;
-        t->in_shim--;
-    }
+    crace_shim_leave(t);
     if (!hit)
         return false;
     atomic_fetch_add_explicit(&hit->hits, 1, memory_order_relaxed);

@@ -196,6 +196,29 @@ static inline uint32_t crace_own_cell(uint32_t slot)
     return (uint32_t)((slot % SHADOW_INLINE) * SHADOW_PLANE_BYTES);
 }
 
+/* Raises the calling thread's in_shim and ignore around the shim's own
+ * work (libdw, file output, rule matching): interceptors pass straight
+ * through and nothing is checked or recorded. Harmless when the caller
+ * is inside already; a thread the shim has not attached yet (NULL) has
+ * nothing to raise. */
+static inline crace_thread *crace_shim_enter(void)
+{
+    crace_thread *t = crace_cur;
+    if (t) {
+        t->in_shim++;
+        t->ignore++;
+    }
+    return t;
+}
+
+static inline void crace_shim_leave(crace_thread *t)
+{
+    if (t) {
+        t->ignore--;
+        t->in_shim--;
+    }
+}
+
 /* crace_hist_put_access's pair when it starts a part or would straddle
  * one (thread.c). */
 void crace_hist_put_pair_slow(crace_thread *t, uint64_t w, uint64_t pc);

@@ -2,6 +2,17 @@
 # they set TMP (a scratch directory). `check NAME CMD...` runs CMD, prints
 # "ok   NAME" or "FAIL NAME" with what CMD printed, and counts both in
 # $passed and $failed; the predicates below print why when they fail.
+# PY: a python3 that can import jsonschema (the report checks validate
+# SARIF and JSON with it), else plain python3.
+PY=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import jsonschema' 2>/dev/null; then
+        PY=$p
+        break
+    fi
+done
+[ -n "$PY" ] || PY=python3
+
 passed=0 failed=0
 check() {
     name=$1

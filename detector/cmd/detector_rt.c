@@ -41,11 +41,5 @@ void crace_fatal(const char *fmt, ...)
 
 void output_write_fd(int fd, const char *s, size_t n)
 {
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
+    gc_write_all(fd, s, n);
 }

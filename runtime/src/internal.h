@@ -8,10 +8,12 @@
 #ifndef GOCHAN_INTERNAL_H
 #define GOCHAN_INTERNAL_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "gochan.h"
 #include "gochan_hooks.h"
@@ -100,6 +102,22 @@ GC_NO_LIBCALL static inline void gc_zero(void *dst, size_t n)
     }
     for (; n > 0; n--)
         *d++ = 0;
+}
+
+/* Writes all of s to fd, as far as it goes: a short write goes on from
+ * where it stopped, an interrupted one is retried, anything else gives
+ * up (diagnostics have nowhere better to go). */
+static inline void gc_write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
 }
 
 /* n words of a and b alike? For the detector's own tables (stack depot,

@@ -2,7 +2,7 @@
  * symbolize.c: stacks with libunwind, program counters to function,
  * file:line (inlined frames included) with elfutils' libdwfl.
  *
- * Shared by libgochan and libcrace: depends on lock.h, libunwind, libdw
+ * Shared by libgochan and libcrace: depends on internal.h, lock.h, libunwind, libdw
  * and libc only.
  *
  * One Dwfl describes the process, built at first use from /proc/PID/maps
@@ -23,6 +23,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "lock.h"
 #include "symbolize.h"
 
@@ -565,17 +566,6 @@ struct gc_print_state {
     int fd;
     const char *strip;
 };
-
-static void gc_write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
 
 static const char *gc_strip(const char *file, const char *strip)
 {

@@ -18,18 +18,10 @@ cd "$ROOT" || exit 1
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/crace-run-test.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
+. "$ROOT/tests/check.sh"
 
-PY=
-for p in python3 /usr/bin/python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import jsonschema' 2>/dev/null; then
-        PY=$p
-        break
-    fi
-done
-[ -n "$PY" ] || PY=python3
 CHECKS="$PY $HERE/checks.py"
 
-. "$ROOT/tests/check.sh"
 
 # ---------------------------------------------------------------- the suite
 B=$TMP/bin

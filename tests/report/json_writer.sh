@@ -21,17 +21,9 @@ cd "$ROOT" || exit 1
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/crace-json-test.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
-
-PY=
-for p in python3 /usr/bin/python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import jsonschema' 2>/dev/null; then
-        PY=$p
-        break
-    fi
-done
-[ -n "$PY" ] || PY=python3
-
 . "$ROOT/tests/check.sh"
+
+
 
 # program  kind  (the kinds every record of the run must have, in order)
 cat >"$TMP/cases" <<'CASES'
