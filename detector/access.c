@@ -146,49 +146,69 @@ static bool ovf_covers(shadow_granule *g, shadow_cell cur)
 }
 
 /*
- * The common cases of an access in a new epoch, settled without the
- * general scan: the granule holds no record (fresh memory), or a single
- * one that happens before this access and that it subsumes (this
- * thread's own from an earlier epoch, or the last holder's of a lock).
- * Nothing can race then: the only other access is ordered before this
- * one. The record is stored with a compare-and-swap against what was
- * read; a concurrent change sends the access to the general path. True
- * when done.
+ * The common case of an access in a new epoch, settled without the
+ * general scan: no overflow block, and every record in the granule
+ * happens before this access (this thread's own from earlier epochs, the
+ * last holders' of a lock, data written before the thread started).
+ * Nothing can race then. The access replaces the records it subsumes,
+ * or widens one of its own epoch and kind, or takes an empty cell (its
+ * own first); a granule with no room left, a record this access may race
+ * with and a concurrent change (a compare-and-swap that fails) go to the
+ * general path. True when done.
  */
-static bool store_alone(crace_thread *t, shadow_granule *g, shadow_cell cur)
+static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
 {
-    _Atomic shadow_cell *live = NULL;
-    shadow_cell c = 0;
+    const crace_clock_t *clk = t->vc.clk;
+    uint32_t known = t->vc.size, self = t->slot;
+    shadow_cell v[SHADOW_INLINE];
+    unsigned subsumed = 0; /* bit i: cell i is dropped once cur is stored */
+    int merge = -1, empty = -1;
+#pragma GCC unroll 3
     for (int i = 0; i < SHADOW_INLINE; i++) {
-        shadow_cell v = atomic_load_explicit(sg_cell(g, i), memory_order_relaxed);
-        if (v == 0)
+        shadow_cell c = v[i] = atomic_load_explicit(sg_cell(g, i), memory_order_relaxed);
+        if (c == 0) {
+            if (empty < 0)
+                empty = i;
             continue;
-        if (live)
-            return false; /* two records or more */
-        live = sg_cell(g, i);
-        c = v;
+        }
+        uint32_t s = sc_slot(c);
+        if (sc_is_ovf(c) || (s != self && (s >= known || sc_clock(c) > clk[s])))
+            return false;
+        if (sc_subsumes(cur, c))
+            subsumed |= 1u << i;
+        else if (merge < 0 && ((c ^ cur) & ~(uint64_t)0xff) == 0)
+            merge = i; /* same epoch and kind, other bytes */
     }
-    if (!live) {
-        shadow_cell zero = 0;
-        live = (_Atomic shadow_cell *)((char *)g + t->own_cell);
-        return atomic_compare_exchange_strong(live, &zero, cur);
+    if (subsumed) {
+        int i = __builtin_ctz(subsumed);
+        if (!atomic_compare_exchange_strong(sg_cell(g, i), &v[i], cur))
+            return false;
+        /* The others are covered by cur now: dropping one loses nothing,
+         * and one that changed meanwhile is left alone. */
+        for (subsumed &= subsumed - 1; subsumed; subsumed &= subsumed - 1) {
+            i = __builtin_ctz(subsumed);
+            atomic_compare_exchange_strong(sg_cell(g, i), &v[i], 0);
+        }
+        return true;
     }
-    if (sc_is_ovf(c))
+    if (merge >= 0)
+        return atomic_compare_exchange_strong(sg_cell(g, merge), &v[merge], v[merge] | sc_mask(cur));
+    if (empty < 0)
         return false;
-    uint32_t s = sc_slot(c);
-    bool ordered = s == t->slot || sc_clock(c) <= vc_get(&t->vc, s);
-    return ordered && sc_subsumes(cur, c) && atomic_compare_exchange_strong(live, &c, cur);
+    /* The thread's own cell when free: its next accesses look there first
+     * (crace_own_cell). */
+    int own = (int)(t->own_cell / SHADOW_PLANE_BYTES);
+    if (v[own] == 0)
+        empty = own;
+    shadow_cell zero = 0;
+    return atomic_compare_exchange_strong(sg_cell(g, empty), &zero, cur);
 }
 
-void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
-                       shadow_cell cur, uintptr_t pc, bool log)
+/* Everything store_ordered leaves: a record that may race with this
+ * access, an overflow block, no room. */
+static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+                                          shadow_cell cur, uintptr_t pc, bool log)
 {
-    if (store_alone(t, g, cur)) {
-        t->used_clock = sc_clock(cur);
-        if (log)
-            crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
-        return;
-    }
     if (ovf_covers(g, cur))
         return;
     struct scan sc = {.cur = cur, .t = t};
@@ -211,7 +231,29 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
         report_race(t, addr, size, addr & ~(uintptr_t)7, cur, sc.racy, pc);
 }
 
+void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+                       shadow_cell cur, uintptr_t pc, bool log)
+{
+    if (!store_ordered(t, g, cur)) {
+        access_general(t, g, addr, size, cur, pc, log);
+        return;
+    }
+    t->used_clock = sc_clock(cur);
+    if (log)
+        crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
+}
+
 CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL = 1;
+
+/* Under crace_busy, as crace_access: the overflow pool and the history
+ * ring are the thread's own. */
+CRACE_EXPORT void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
+                                    uintptr_t pc)
+{
+    crace_busy++;
+    crace_access_slow(t, g, addr, size, cur, pc, true);
+    crace_busy--;
+}
 
 CRACE_EXPORT CRACE_NOINLINE void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic,
                                             uintptr_t pc)
@@ -266,31 +308,35 @@ void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, b
  */
 static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
 {
-    if ((addr & 7) + size > 8)
-        return false;
     shadow_granule *g = shadow_get(addr);
     if (CRACE_UNLIKELY(!g))
         return false;
-    unsigned mask = ((1u << size) - 1) << (addr & 7);
+    unsigned mask = size == 8 ? 0xff : (uint8_t)~CRACE_FILL[size][addr & 7];
     shadow_cell cur = sc_make(t->epoch, mask, is_write, true);
-    _Atomic shadow_cell *mine = NULL;
-    shadow_cell was = 0;
+    /* The bits a cell of this thread's own earlier access must share with
+     * cur: slot, bytes, atomicity, and for a read the write bit (a read
+     * does not replace a write). */
+    const uint64_t same = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | 0xff | SC_ATOMIC_BIT |
+                          (is_write ? 0 : SC_WRITE_BIT);
+    shadow_cell c[SHADOW_INLINE];
+    int mine = -1;
+#pragma GCC unroll 3
     for (int i = 0; i < SHADOW_INLINE; i++) {
-        shadow_cell c = atomic_load_explicit(sg_cell(g, i), memory_order_relaxed);
-        if (c == 0)
+        c[i] = atomic_load_explicit(sg_cell(g, i), memory_order_relaxed);
+        if (c[i] == 0)
             continue;
-        if (!sc_is_atomic(c) || sc_is_ovf(c))
+        /* A plain access, or an overflow pointer (its atomic bit is bit 1
+         * of an 8-byte aligned address: 0). */
+        if (!(c[i] & SC_ATOMIC_BIT))
             return false;
-        if (c == cur)
+        if (c[i] == cur)
             return true; /* recorded already, this epoch */
-        if (!mine && sc_slot(c) == t->slot && sc_mask(c) == mask && (is_write || !sc_is_write(c))) {
-            mine = sg_cell(g, i);
-            was = c;
-        }
+        if (mine < 0 && ((c[i] ^ cur) & same) == 0)
+            mine = i;
     }
     /* A lost race with another thread's update of the granule leaves it
      * to the general path, which copes with any state. */
-    if (!mine || !atomic_compare_exchange_strong(mine, &was, cur))
+    if (mine < 0 || !atomic_compare_exchange_strong(sg_cell(g, mine), &c[mine], cur))
         return false;
     t->used_clock = sc_clock(cur);
     crace_hist_put_access(t, addr, size, is_write, true, pc);
@@ -301,8 +347,11 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
  * it across the access and the clock operation). */
 void crace_access_atomic(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
 {
-    if (!crace_ignoring(t) && !atomic_in_place(t, addr, size, is_write, pc))
-        crace_access(t, addr, size, is_write, true, pc);
+    if (crace_ignoring(t))
+        return;
+    if ((addr & 7) + size <= 8 && atomic_in_place(t, addr, size, is_write, pc))
+        return;
+    crace_access(t, addr, size, is_write, true, pc);
 }
 
 /* One granule of a range: like crace_access_granule, without the history

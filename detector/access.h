@@ -110,14 +110,22 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * crace_fast_abi_N" instead of misreading the shim's memory. Any change to
  * what the fast path reads bumps it.
  */
-#define CRACE_FAST_ABI 2
-#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_2
+#define CRACE_FAST_ABI 3
+#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_3
 extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
 
-/* Everything the fast path below does not settle: unknown thread, an
- * ignored one, an access crossing a granule, shadow not yet mapped, or a
- * granule without a cell recording this access. */
+/* What the fast path below does not settle, found out before the
+ * granule: unknown thread, an ignored one, an access crossing a granule,
+ * shadow not yet mapped. */
 CRACE_EXPORT void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
+
+/* The rest: t (neither ignoring nor with a signal deferred) found
+ * granule g, and no inline cell records cur, the access of size bytes at
+ * addr (within g). Everything the fast path found is passed on, so that
+ * the slow path starts where it stopped: every access in a new epoch
+ * (each one after a lock, say) comes here. */
+CRACE_EXPORT void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
+                                    uintptr_t pc);
 
 /* The bytes of a granule an access of size (1, 2 or 4) at offset o in it
  * does not touch: CRACE_FILL[size][o], for o + size <= 8. A load instead
@@ -144,9 +152,10 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
     crace_thread *t = crace_cur;
     /* One compare for both "shadowed" (no bit at or above
      * SHADOW_ADDR_BITS) and "within one granule": off is addr's offset in
-     * its granule when both hold, and more than 8 otherwise. */
+     * its granule when both hold, and more than 8 otherwise. A 16-byte
+     * access spans two granules (size is a constant: the test is free). */
     uint64_t off = addr & (~((1ull << SHADOW_ADDR_BITS) - 1) | 7);
-    if (CRACE_LIKELY(t != NULL && !t->ignore && off <= 8 - size)) {
+    if (CRACE_LIKELY(t != NULL && !t->ignore && size <= 8 && off <= 8 - size)) {
         shadow_granule *r =
             atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_relaxed);
         if (CRACE_LIKELY(r != NULL)) {
@@ -161,6 +170,8 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
                 sc_covers_fast(atomic_load_explicit(sg_cell(g, 1), memory_order_relaxed), want, fill, is_write) ||
                 sc_covers_fast(atomic_load_explicit(sg_cell(g, 2), memory_order_relaxed), want, fill, is_write))
                 return;
+            crace_access_miss(t, g, addr, size, want ^ fill, pc);
+            return;
         }
     }
     crace_access_entry_slow(addr, size, is_write, is_atomic, pc);

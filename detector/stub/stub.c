@@ -49,6 +49,18 @@ STUB_API void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write
     (void)pc;
 }
 
+/* Never called (crace_cur stays NULL), but the archive refers to it. */
+STUB_API void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
+                                uintptr_t pc)
+{
+    (void)t;
+    (void)g;
+    (void)addr;
+    (void)size;
+    (void)cur;
+    (void)pc;
+}
+
 /* ------------------------------------------------ plain memory accesses */
 
 #define STUB_ACCESS(name, size, is_write) \

@@ -154,6 +154,58 @@ static void test_single_record_replaced_only_when_ordered(void **state)
     assert_int_equal(live_cells(w + 8), 2);
 }
 
+/* A read that happens after the granule's last write keeps the write
+ * beside it: a read by a thread that does not happen after the write
+ * still races with it, and would find nothing if the write were gone.
+ * A write that happens after both then replaces them. */
+static void test_ordered_read_keeps_the_write(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char word[8];
+    uintptr_t w = (uintptr_t)word;
+    crace_thread *a = fake_thread(920), *b = fake_thread(921);
+    vc_set(&b->vc, a->slot, 1);
+    crace_access(a, w, 8, true, false, 0x1);
+    crace_access(b, w, 8, false, false, 0x2);
+    assert_int_equal(live_cells(w), 2);
+    shadow_granule *g = shadow_get(w);
+    bool write_kept = false;
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell c = atomic_load(sg_cell(g, i));
+        write_kept |= c && sc_slot(c) == a->slot && sc_is_write(c);
+    }
+    assert_true(write_kept);
+    crace_access(b, w, 8, true, false, 0x3);
+    assert_int_equal(live_cells(w), 1);
+}
+
+/* Byte by byte in one epoch (a struct filled field by field after a lock):
+ * the writes widen one record instead of taking a cell each (eight would
+ * need an overflow block). The earlier whole-word write stays beside it:
+ * no single byte write covered it. */
+static void test_same_epoch_bytes_widen_one_record(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char word[8];
+    uintptr_t w = (uintptr_t)word;
+    crace_thread *a = fake_thread(930), *b = fake_thread(931);
+    vc_set(&b->vc, a->slot, 1);
+    crace_access(a, w, 8, true, false, 0x1);
+    for (int i = 0; i < 8; i++)
+        crace_access(b, w + (uintptr_t)i, 1, true, false, 0x10 + (uintptr_t)i);
+    assert_int_equal(live_cells(w), 2);
+    shadow_granule *g = shadow_get(w);
+    unsigned b_records = 0;
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell c = atomic_load(sg_cell(g, i));
+        if (c && sc_slot(c) == b->slot) {
+            b_records++;
+            assert_int_equal(sc_mask(c), 0xff);
+        }
+    }
+    assert_int_equal(b_records, 1);
+}
+
 /* Readers of one granule each record their read in their own cell (by
  * slot), where their next accesses look first; a fourth goes to an
  * overflow block, and the owners of the cells keep theirs. */
@@ -224,6 +276,8 @@ int main(void)
         cmocka_unit_test(test_adjacent_bytes_kept_apart),
         cmocka_unit_test(test_reset_forgets),
         cmocka_unit_test(test_single_record_replaced_only_when_ordered),
+        cmocka_unit_test(test_ordered_read_keeps_the_write),
+        cmocka_unit_test(test_same_epoch_bytes_widen_one_record),
         cmocka_unit_test(test_reads_go_to_own_cell),
         cmocka_unit_test(test_big_reset_clears_every_plane),
     };
