@@ -55,37 +55,9 @@ static inline bool mo_releases(int mo)
     return mo == TSAN_MO_RELEASE || mo == TSAN_MO_ACQ_REL || mo == TSAN_MO_SEQ_CST;
 }
 
-/* What a relaxed load does for fences: gather the object's clock. */
-static void relaxed_load_gather(crace_thread *t, uintptr_t a)
-{
-    (void)t;
-    sync_var *s = sync_lock(a, false, 0);
-    if (!s)
-        return;
-    vc_join(&fence_state()->acquire, &s->vc);
-    sync_unlock(s);
-}
-
-/* What a relaxed store does after a release fence: publish that clock. */
-static void relaxed_store_publish(crace_thread *t, uintptr_t a, bool rmw)
-{
-    struct fence_state *f = fences;
-    if (!f || !f->has_release)
-        return;
-    sync_var *s = sync_lock(a, true, 0);
-    if (rmw)
-        vc_join(&s->vc, &f->release);
-    else
-        vc_copy(&s->vc, &f->release);
-    sync_unlock(s);
-    (void)t;
-}
-
 /* The calling thread, called from the program's code: a safe point for
  * a signal deferred while it was inside the detector (a loop of atomic
- * loads waiting for a flag its handler sets must see the handler run).
- * The operations then run under crace_busy: they change the thread's
- * clock, which a handler's release reads. */
+ * loads waiting for a flag its handler sets must see the handler run). */
 static crace_thread *atomic_thr(uintptr_t pc)
 {
     crace_thread *t = crace_thr();
@@ -94,112 +66,179 @@ static crace_thread *atomic_thr(uintptr_t pc)
     return t;
 }
 
-static void on_load(uintptr_t a, unsigned size, int mo, uintptr_t pc)
+/*
+ * An atomic operation in two halves around the real one. The value an
+ * operation reads or writes and the clock it acquires or releases must
+ * belong together: done apart, a thread could read the value a release
+ * RMW wrote before that RMW's release reached the object's clock, acquire
+ * too little and see a race that is not there (a message passed with a
+ * release fetch_add did), or a release store's clock could be replaced by
+ * another thread's before its own value landed. So an operation that
+ * acquires or releases (or gathers and publishes clocks for fences)
+ * takes the object's lock first, performs the real operation under it,
+ * and updates the clocks before letting go, as ThreadSanitizer does;
+ * relaxed operations without fences take no lock. The real operation is
+ * one instruction (or libatomic's 16-byte version, which calls nothing of
+ * the program), so the bucket lock stays a leaf. The whole runs under
+ * crace_busy: it changes the thread's clock, which a signal handler's
+ * release would read.
+ */
+struct atomic_op {
+    crace_thread *t; /* NULL: the thread ignores accesses, nothing to do */
+    sync_var *s;     /* locked; NULL when no clock changes hands */
+};
+
+/* Which clock operations an order asks for; fences need the lock for
+ * relaxed operations too (they gather and publish the fence clocks). */
+static inline bool mo_needs_lock(int mo)
 {
-    crace_thread *t = atomic_thr(pc);
-    if (crace_ignoring(t))
-        return;
-    crace_busy++;
-    crace_access_atomic(t, a, size, false, pc);
-    if (mo_acquires(mo))
-        crace_acquire(t, a);
-    else if (atomic_load_explicit(&fences_used, memory_order_relaxed))
-        relaxed_load_gather(t, a);
-    crace_busy--;
+    return mo != TSAN_MO_RELAXED || atomic_load_explicit(&fences_used, memory_order_relaxed);
 }
 
-static void on_store(uintptr_t a, unsigned size, int mo, uintptr_t pc)
+static inline struct atomic_op atomic_begin(uintptr_t a, unsigned size, bool is_write, bool lock, bool create,
+                                            uintptr_t pc)
 {
-    crace_thread *t = atomic_thr(pc);
-    if (crace_ignoring(t))
-        return;
-    crace_busy++;
-    crace_access_atomic(t, a, size, true, pc);
-    if (mo_releases(mo))
-        crace_release_store(t, a);
-    else if (atomic_load_explicit(&fences_used, memory_order_relaxed))
-        relaxed_store_publish(t, a, false);
-    crace_busy--;
-}
-
-static void on_rmw(uintptr_t a, unsigned size, int mo, uintptr_t pc)
-{
-    crace_thread *t = atomic_thr(pc);
-    if (crace_ignoring(t))
-        return;
-    crace_busy++;
-    crace_access_atomic(t, a, size, true, pc);
-    if (mo_acquires(mo) && mo_releases(mo))
-        crace_acquire_release(t, a);
-    else if (mo_acquires(mo))
-        crace_acquire(t, a);
-    else if (mo_releases(mo))
-        crace_release(t, a);
-    if (!mo_releases(mo) && atomic_load_explicit(&fences_used, memory_order_relaxed)) {
-        if (!mo_acquires(mo))
-            relaxed_load_gather(t, a);
-        relaxed_store_publish(t, a, true);
+    struct atomic_op op = {atomic_thr(pc), NULL};
+    if (crace_ignoring(op.t)) {
+        op.t = NULL;
+        return op;
     }
+    crace_busy++;
+    crace_access_atomic(op.t, a, size, is_write, pc);
+    if (lock)
+        op.s = sync_lock(a, create, 0);
+    return op;
+}
+
+/* The clock operations of a load with order mo, under s's lock: an
+ * acquire takes the object's clock; a relaxed load after which an acquire
+ * fence may come gathers it for that fence. */
+static void clocks_load(crace_thread *t, sync_var *s, int mo)
+{
+    if (mo_acquires(mo))
+        vc_join(&t->vc, &s->vc);
+    else if (atomic_load_explicit(&fences_used, memory_order_relaxed))
+        vc_join(&fence_state()->acquire, &s->vc);
+}
+
+/* A store: a release replaces the object's clock (a new release
+ * sequence); a relaxed store after a release fence carries that fence's
+ * clock. True when the thread released (its epoch ends). */
+static bool clocks_store(crace_thread *t, sync_var *s, int mo)
+{
+    if (mo_releases(mo)) {
+        vc_copy(&s->vc, &t->vc);
+        return true;
+    }
+    struct fence_state *f = fences;
+    if (f && f->has_release)
+        vc_copy(&s->vc, &f->release);
+    return false;
+}
+
+/* A read-modify-write: acquires and releases as its order says; a release
+ * joins (the release sequence goes on through other threads' RMWs), and a
+ * relaxed RMW leaves the clock alone except for fences. */
+static bool clocks_rmw(crace_thread *t, sync_var *s, int mo)
+{
+    if (mo_acquires(mo))
+        vc_join(&t->vc, &s->vc);
+    if (mo_releases(mo)) {
+        vc_join(&s->vc, &t->vc);
+        return true;
+    }
+    if (atomic_load_explicit(&fences_used, memory_order_relaxed)) {
+        if (!mo_acquires(mo))
+            vc_join(&fence_state()->acquire, &s->vc);
+        struct fence_state *f = fences;
+        if (f && f->has_release)
+            vc_join(&s->vc, &f->release);
+    }
+    return false;
+}
+
+enum atomic_kind { OP_LOAD, OP_STORE, OP_RMW };
+
+static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo)
+{
+    if (!op.t)
+        return;
+    bool released = false;
+    if (op.s) {
+        if (kind == OP_LOAD)
+            clocks_load(op.t, op.s, mo);
+        else if (kind == OP_STORE)
+            released = clocks_store(op.t, op.s, mo);
+        else
+            released = clocks_rmw(op.t, op.s, mo);
+        sync_unlock(op.s);
+    }
+    if (released)
+        crace_thread_tick(op.t);
     crace_busy--;
 }
 
 /* The builtins need a constant order; the ABI passes a variable one.
  * seq_cst is a valid strengthening of every order, and costs nothing more
  * on x86 for RMWs; loads and stores keep their cheaper forms when the
- * order allows. */
+ * order allows. A load or a failed compare-exchange only reads: its
+ * object gets no sync record (create false) unless something released. */
 #define ATOMIC_FNS(bits, T)                                                                    \
     CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
     {                                                                                          \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, false, mo_needs_lock(mo), false, \
+                                           CALLER_PC());                                       \
         T v = mo == TSAN_MO_RELAXED ? __atomic_load_n(a, __ATOMIC_RELAXED)                     \
                                     : __atomic_load_n(a, __ATOMIC_SEQ_CST);                    \
-        on_load((uintptr_t)a, bits / 8, mo, CALLER_PC());                                       \
+        atomic_end(op, OP_LOAD, mo);                                                           \
         return v;                                                                              \
     }                                                                                          \
     CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
     {                                                                                          \
-        on_store((uintptr_t)a, bits / 8, mo, CALLER_PC());                                      \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true, mo_needs_lock(mo), true, \
+                                           CALLER_PC());                                       \
         if (mo == TSAN_MO_RELAXED)                                                             \
             __atomic_store_n(a, v, __ATOMIC_RELAXED);                                          \
         else                                                                                   \
             __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                          \
+        atomic_end(op, OP_STORE, mo);                                                          \
     }                                                                                          \
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_strong(volatile T *a, T *e, T d, int mo, \
                                                                    int fmo)                    \
     {                                                                                          \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true,                        \
+                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
         bool ok = __atomic_compare_exchange_n(a, e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-        if (ok)                                                                                \
-            on_rmw((uintptr_t)a, bits / 8, mo, CALLER_PC());                                    \
-        else                                                                                   \
-            on_load((uintptr_t)a, bits / 8, fmo, CALLER_PC());                                  \
+        atomic_end(op, ok ? OP_RMW : OP_LOAD, ok ? mo : fmo);                                  \
         return ok;                                                                             \
     }                                                                                          \
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_weak(volatile T *a, T *e, T d, int mo, \
                                                                  int fmo)                      \
     {                                                                                          \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true,                        \
+                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
         bool ok = __atomic_compare_exchange_n(a, e, d, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-        if (ok)                                                                                \
-            on_rmw((uintptr_t)a, bits / 8, mo, CALLER_PC());                                    \
-        else                                                                                   \
-            on_load((uintptr_t)a, bits / 8, fmo, CALLER_PC());                                  \
+        atomic_end(op, ok ? OP_RMW : OP_LOAD, ok ? mo : fmo);                                  \
         return ok;                                                                             \
     }                                                                                          \
     CRACE_EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a, T e, T d, int mo, int fmo) \
     {                                                                                          \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true,                        \
+                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
         T old = e;                                                                             \
         bool ok = __atomic_compare_exchange_n(a, &old, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-        if (ok)                                                                                \
-            on_rmw((uintptr_t)a, bits / 8, mo, CALLER_PC());                                    \
-        else                                                                                   \
-            on_load((uintptr_t)a, bits / 8, fmo, CALLER_PC());                                  \
+        atomic_end(op, ok ? OP_RMW : OP_LOAD, ok ? mo : fmo);                                  \
         return old;                                                                            \
     }
 
-#define RMW_FN(bits, T, name, builtin)                                       \
-    CRACE_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo)  \
-    {                                                                        \
-        T old = builtin(a, v, __ATOMIC_SEQ_CST);                             \
-        on_rmw((uintptr_t)a, bits / 8, mo, CALLER_PC());                      \
-        return old;                                                          \
+#define RMW_FN(bits, T, name, builtin)                                                         \
+    CRACE_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo)                    \
+    {                                                                                          \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true, mo_needs_lock(mo), true, \
+                                           CALLER_PC());                                       \
+        T old = builtin(a, v, __ATOMIC_SEQ_CST);                                               \
+        atomic_end(op, OP_RMW, mo);                                                            \
+        return old;                                                                            \
     }
 
 #define RMW_FOR_TYPE(bits, T) ATOMIC_FNS(bits, T) TSAN_ATOMIC_RMW(RMW_FN, bits, T)
