@@ -181,22 +181,29 @@ static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo
 /* The builtins need a constant order; the ABI passes a variable one.
  * seq_cst is a valid strengthening of every order, and costs nothing more
  * on x86 for RMWs; loads and stores keep their cheaper forms when the
- * order allows. A load or a failed compare-exchange only reads: its
- * object gets no sync record (create false) unless something released. */
+ * order allows. A load reads first and looks for the object's sync
+ * record after: a release creates the record before it stores, so a load
+ * that saw a released value finds it, and then reads again under its lock
+ * to get the value and the clock together; a load that finds none read
+ * nothing released, and creates no record (polling loads of many objects
+ * cost no memory). Every other operation creates the record and performs
+ * the real operation under its lock. */
 #define ATOMIC_FNS(bits, T)                                                                    \
     CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, false, mo_needs_lock(mo), false, \
-                                           CALLER_PC());                                       \
         T v = mo == TSAN_MO_RELAXED ? __atomic_load_n(a, __ATOMIC_RELAXED)                     \
                                     : __atomic_load_n(a, __ATOMIC_SEQ_CST);                    \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, false, mo_needs_lock(mo), false, \
+                                           CALLER_PC());                                       \
+        if (op.s)                                                                              \
+            v = mo == TSAN_MO_RELAXED ? __atomic_load_n(a, __ATOMIC_RELAXED)                   \
+                                      : __atomic_load_n(a, __ATOMIC_SEQ_CST);                  \
         atomic_end(op, OP_LOAD, mo);                                                           \
         return v;                                                                              \
     }                                                                                          \
     CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true, mo_needs_lock(mo), true, \
-                                           CALLER_PC());                                       \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true, mo_needs_lock(mo), true, CALLER_PC()); \
         if (mo == TSAN_MO_RELAXED)                                                             \
             __atomic_store_n(a, v, __ATOMIC_RELAXED);                                          \
         else                                                                                   \
@@ -234,8 +241,7 @@ static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo
 #define RMW_FN(bits, T, name, builtin)                                                         \
     CRACE_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo)                    \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true, mo_needs_lock(mo), true, \
-                                           CALLER_PC());                                       \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true, mo_needs_lock(mo), true, CALLER_PC()); \
         T old = builtin(a, v, __ATOMIC_SEQ_CST);                                               \
         atomic_end(op, OP_RMW, mo);                                                            \
         return old;                                                                            \
