@@ -149,8 +149,9 @@ static bool ovf_covers(shadow_granule *g, shadow_cell cur)
  * The common case of an access in a new epoch, settled without the
  * general scan: no overflow block, and every record in the granule
  * happens before this access (this thread's own from earlier epochs, the
- * last holders' of a lock, data written before the thread started).
- * Nothing can race then. The access replaces the records it subsumes,
+ * last holders' of a lock, data written before the thread started) or
+ * cannot race with it (another thread's concurrent read of data this
+ * access only reads). Nothing can race then. The access replaces the records it subsumes,
  * or widens one of its own epoch and kind, or takes an empty cell (its
  * own first); a granule with no room left, a record this access may race
  * with and a concurrent change (a compare-and-swap that fails) go to the
@@ -171,9 +172,17 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
                 empty = i;
             continue;
         }
-        uint32_t s = sc_slot(c);
-        if (sc_is_ovf(c) || (s != self && (s >= known || sc_clock(c) > clk[s])))
+        if (sc_is_ovf(c))
             return false;
+        uint32_t s = sc_slot(c);
+        if (s != self && (s >= known || sc_clock(c) > clk[s])) {
+            /* Concurrent: the general path reports it if it races;
+             * otherwise (a read beside a read, other bytes, two atomics)
+             * it stays, untouched. */
+            if (sc_races(cur, c))
+                return false;
+            continue;
+        }
         if (sc_subsumes(cur, c))
             subsumed |= 1u << i;
         else if (merge < 0 && ((c ^ cur) & ~(uint64_t)0xff) == 0)

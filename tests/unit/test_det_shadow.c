@@ -179,6 +179,33 @@ static void test_ordered_read_keeps_the_write(void **state)
     assert_int_equal(live_cells(w), 1);
 }
 
+/* Two threads reading the same word again in each new epoch (a loop
+ * bound read after every lock): each read replaces the reader's own
+ * earlier one and leaves the other reader's, which it cannot race with:
+ * two records, whatever the number of epochs. */
+static void test_concurrent_readers_replace_their_own(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char word[8];
+    uintptr_t w = (uintptr_t)word;
+    crace_thread *a = fake_thread(940), *b = fake_thread(941);
+    for (uint64_t epoch = 2; epoch < 10; epoch++) {
+        crace_access(a, w, 8, false, false, 0x1);
+        crace_access(b, w, 8, false, false, 0x2);
+        assert_int_equal(live_cells(w), 2);
+        vc_set(&a->vc, a->slot, epoch);
+        a->epoch = sc_epoch(a->slot, epoch);
+        vc_set(&b->vc, b->slot, epoch);
+        b->epoch = sc_epoch(b->slot, epoch);
+    }
+    shadow_granule *g = shadow_get(w);
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell c = atomic_load(sg_cell(g, i));
+        if (c)
+            assert_int_equal(sc_clock(c), 8); /* the last reads' epoch */
+    }
+}
+
 /* Byte by byte in one epoch (a struct filled field by field after a lock):
  * the writes widen one record instead of taking a cell each (eight would
  * need an overflow block). The earlier whole-word write stays beside it:
@@ -278,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_single_record_replaced_only_when_ordered),
         cmocka_unit_test(test_ordered_read_keeps_the_write),
         cmocka_unit_test(test_same_epoch_bytes_widen_one_record),
+        cmocka_unit_test(test_concurrent_readers_replace_their_own),
         cmocka_unit_test(test_reads_go_to_own_cell),
         cmocka_unit_test(test_big_reset_clears_every_plane),
     };
