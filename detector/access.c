@@ -151,11 +151,11 @@ static bool ovf_covers(shadow_granule *g, shadow_cell cur)
  * happens before this access (this thread's own from earlier epochs, the
  * last holders' of a lock, data written before the thread started) or
  * cannot race with it (another thread's concurrent read of data this
- * access only reads). Nothing can race then. The access replaces the records it subsumes,
- * or widens one of its own epoch and kind, or takes an empty cell (its
- * own first); a granule with no room left, a record this access may race
- * with and a concurrent change (a compare-and-swap that fails) go to the
- * general path. True when done.
+ * access only reads). Nothing can race then. The access replaces the
+ * ordered records it subsumes, or widens one of its own epoch and kind,
+ * or takes an empty cell (its own first); a granule with no room left, a
+ * record this access may race with and a concurrent change (a
+ * compare-and-swap that fails) go to the general path. True when done.
  */
 static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
 {

@@ -157,15 +157,6 @@ void crace_release_store(crace_thread *t, uintptr_t addr)
     crace_thread_tick(t);
 }
 
-void crace_acquire_release(crace_thread *t, uintptr_t addr)
-{
-    sync_var *s = sync_lock(addr, true, 0);
-    vc_join(&t->vc, &s->vc);
-    vc_join(&s->vc, &t->vc);
-    sync_unlock(s);
-    crace_thread_tick(t);
-}
-
 void crace_acq_rel(crace_thread *t, uintptr_t addr)
 {
     sync_var *s = sync_lock(addr, true, 0);

@@ -56,13 +56,13 @@ void sync_free(uintptr_t addr);
 bool sync_free_range(uintptr_t addr, size_t size);
 
 /* t's clock joins addr's (acquire); addr's joins t's (release) and t
- * advances; release_store replaces addr's clock with t's; acquire_release
- * is both joins under one lookup (an acq_rel read-modify-write); acq_rel
- * does an acquire then a release_store (Go's racereleaseacquire). */
+ * advances; release_store replaces addr's clock with t's; acq_rel does an
+ * acquire then a release_store (Go's racereleaseacquire). Atomic
+ * operations do their own clock operations under the object's lock
+ * (tsan_atomic.c), around the real operation. */
 void crace_acquire(crace_thread *t, uintptr_t addr);
 void crace_release(crace_thread *t, uintptr_t addr);
 void crace_release_store(crace_thread *t, uintptr_t addr);
-void crace_acquire_release(crace_thread *t, uintptr_t addr);
 void crace_acq_rel(crace_thread *t, uintptr_t addr);
 
 #endif /* CRACE_SYNC_H */

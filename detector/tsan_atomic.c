@@ -88,8 +88,9 @@ struct atomic_op {
     sync_var *s;     /* locked; NULL when no clock changes hands */
 };
 
-/* Which clock operations an order asks for; fences need the lock for
- * relaxed operations too (they gather and publish the fence clocks). */
+/* Whether an operation with order mo changes clocks, and so takes the
+ * object's lock: any but a relaxed one, and once the program used a
+ * fence, relaxed ones too (they gather and publish the fences' clocks). */
 static inline bool mo_needs_lock(int mo)
 {
     return mo != TSAN_MO_RELAXED || atomic_load_explicit(&fences_used, memory_order_relaxed);
