@@ -137,14 +137,15 @@ static int (*real_mtx_trylock)(mtx_t *m);
 INTERCEPTOR(int, mtx_lock, mtx_t *m)
 {
     INTERCEPTOR_ENTER(mtx_lock, m);
+    stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(mtx_trylock)(m);
     if (r == thrd_busy) {
-        crace_pt_block(thr, "mtx_lock", WAIT_MUTEX, (uintptr_t)m, CALLER_PC());
+        dl_block(thr, "mtx_lock", WAIT_MUTEX, (uintptr_t)m, 0, NULL, stack);
         r = REAL(mtx_lock)(m);
         dl_unblock(thr);
     }
     if (r == thrd_success)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack);
     return r;
 }
 
@@ -153,7 +154,7 @@ INTERCEPTOR(int, mtx_trylock, mtx_t *m)
     INTERCEPTOR_ENTER(mtx_trylock, m);
     int r = REAL(mtx_trylock)(m);
     if (r == thrd_success)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -162,7 +163,7 @@ INTERCEPTOR(int, mtx_timedlock, mtx_t *m, const struct timespec *ts)
     INTERCEPTOR_ENTER(mtx_timedlock, m, ts);
     int r = REAL(mtx_timedlock)(m, ts);
     if (r == thrd_success)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 

@@ -88,10 +88,11 @@ static bool mutex_would_block_forever(crace_thread *thr, pthread_mutex_t *m)
  * owner, its lock stack and the recursion depth are for deadlock and misuse
  * reports. The lock stack doubles as the creation stack of objects never
  * passed to an init (static initialisers). flags (enum lo_flags) tell the
- * lock-order graph how it was taken. */
-void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, uintptr_t pc)
+ * lock-order graph how it was taken. stack is the lock's: a blocking lock
+ * takes it before the real call, so that its critical section (and the
+ * time other threads wait for it) does not include a stack capture. */
+void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack)
 {
-    stack_id stack = crace_current_stack(thr, pc);
     /* The acquire and the owner bookkeeping under one lookup. */
     sync_var *s = sync_lock(m, true, stack);
     vc_join(&thr->vc, &s->vc);
@@ -218,7 +219,7 @@ void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool b
     if (woke)
         crace_acquire(thr, c);
     if (relocked)
-        crace_pt_mutex_post_lock(thr, m, 0, pc);
+        crace_pt_mutex_post_lock(thr, m, 0, crace_current_stack(thr, pc));
 }
 
 /* glibc's mutex kind word (set by pthread_mutex_init or a static
@@ -528,7 +529,7 @@ INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
         return REAL(pthread_mutex_trylock)(m);
     int r = REAL(pthread_mutex_trylock)(m);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -537,17 +538,18 @@ INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
     INTERCEPTOR_ENTER(pthread_mutex_lock, m);
     if (from_unwinder(thr, CALLER_PC()))
         return REAL(pthread_mutex_lock)(m);
+    stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_mutex_trylock)(m);
     if (r == EBUSY) {
         bool forever = mutex_would_block_forever(thr, m);
         if (forever)
-            crace_pt_block(thr, "pthread_mutex_lock", WAIT_MUTEX, (uintptr_t)m, CALLER_PC());
+            dl_block(thr, "pthread_mutex_lock", WAIT_MUTEX, (uintptr_t)m, 0, NULL, stack);
         r = REAL(pthread_mutex_lock)(m);
         if (forever)
             dl_unblock(thr);
     }
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack);
     return r;
 }
 
@@ -556,7 +558,7 @@ INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m, const struct times
     INTERCEPTOR_ENTER(pthread_mutex_timedlock, m, abstime);
     int r = REAL(pthread_mutex_timedlock)(m, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -565,7 +567,7 @@ INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clockid,
     INTERCEPTOR_ENTER(pthread_mutex_clocklock, m, clockid, abstime);
     int r = REAL(pthread_mutex_clocklock)(m, clockid, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -608,7 +610,7 @@ INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)
     INTERCEPTOR_ENTER(pthread_spin_lock, l);
     int r = REAL(pthread_spin_lock)(l);
     if (r == 0)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)l, 0, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)l, 0, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -617,7 +619,7 @@ INTERCEPTOR(int, pthread_spin_trylock, pthread_spinlock_t *l)
     INTERCEPTOR_ENTER(pthread_spin_trylock, l);
     int r = REAL(pthread_spin_trylock)(l);
     if (r == 0)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_TRY, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_TRY, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -677,7 +679,7 @@ static void rwlock_post_rdlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned
 
 static void rwlock_post_wrlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, uintptr_t pc)
 {
-    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, flags, pc);
+    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, flags, crace_current_stack(thr, pc));
     crace_acquire(thr, RW_READERS(rw));
 }
 
