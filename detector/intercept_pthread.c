@@ -671,15 +671,16 @@ static enum misuse_holder rwlock_holder(crace_thread *thr, pthread_rwlock_t *rw)
     return HOLDER_UNKNOWN;
 }
 
-static void rwlock_post_rdlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, uintptr_t pc)
+/* stack: the lock's, as for crace_pt_mutex_post_lock. */
+static void rwlock_post_rdlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, stack_id stack)
 {
     crace_acquire(thr, (uintptr_t)rw);
-    lo_acquired(thr, (uintptr_t)rw, crace_current_stack(thr, pc), flags | LO_READ);
+    lo_acquired(thr, (uintptr_t)rw, stack, flags | LO_READ);
 }
 
-static void rwlock_post_wrlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, uintptr_t pc)
+static void rwlock_post_wrlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, stack_id stack)
 {
-    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, flags, crace_current_stack(thr, pc));
+    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, flags, stack);
     crace_acquire(thr, RW_READERS(rw));
 }
 
@@ -743,14 +744,15 @@ static int (*real_pthread_rwlock_trywrlock)(pthread_rwlock_t *rw);
 INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_rdlock, rw);
+    stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_rwlock_tryrdlock)(rw);
     if (r == EBUSY) {
-        crace_pt_block(thr, "pthread_rwlock_rdlock", WAIT_RWLOCK, (uintptr_t)rw, CALLER_PC());
+        dl_block(thr, "pthread_rwlock_rdlock", WAIT_RWLOCK, (uintptr_t)rw, 0, NULL, stack);
         r = REAL(pthread_rwlock_rdlock)(rw);
         dl_unblock(thr);
     }
     if (r == 0)
-        rwlock_post_rdlock(thr, rw, 0, CALLER_PC());
+        rwlock_post_rdlock(thr, rw, 0, stack);
     return r;
 }
 
@@ -759,7 +761,7 @@ INTERCEPTOR(int, pthread_rwlock_tryrdlock, pthread_rwlock_t *rw)
     INTERCEPTOR_ENTER(pthread_rwlock_tryrdlock, rw);
     int r = REAL(pthread_rwlock_tryrdlock)(rw);
     if (r == 0)
-        rwlock_post_rdlock(thr, rw, LO_TRY, CALLER_PC());
+        rwlock_post_rdlock(thr, rw, LO_TRY, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -768,7 +770,7 @@ INTERCEPTOR(int, pthread_rwlock_timedrdlock, pthread_rwlock_t *rw, const struct 
     INTERCEPTOR_ENTER(pthread_rwlock_timedrdlock, rw, abstime);
     int r = REAL(pthread_rwlock_timedrdlock)(rw, abstime);
     if (r == 0)
-        rwlock_post_rdlock(thr, rw, 0, CALLER_PC());
+        rwlock_post_rdlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -777,21 +779,22 @@ INTERCEPTOR(int, pthread_rwlock_clockrdlock, pthread_rwlock_t *rw, clockid_t clo
     INTERCEPTOR_ENTER(pthread_rwlock_clockrdlock, rw, clockid, abstime);
     int r = REAL(pthread_rwlock_clockrdlock)(rw, clockid, abstime);
     if (r == 0)
-        rwlock_post_rdlock(thr, rw, 0, CALLER_PC());
+        rwlock_post_rdlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
 INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_wrlock, rw);
+    stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_rwlock_trywrlock)(rw);
     if (r == EBUSY) {
-        crace_pt_block(thr, "pthread_rwlock_wrlock", WAIT_RWLOCK, (uintptr_t)rw, CALLER_PC());
+        dl_block(thr, "pthread_rwlock_wrlock", WAIT_RWLOCK, (uintptr_t)rw, 0, NULL, stack);
         r = REAL(pthread_rwlock_wrlock)(rw);
         dl_unblock(thr);
     }
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, 0, CALLER_PC());
+        rwlock_post_wrlock(thr, rw, 0, stack);
     return r;
 }
 
@@ -800,7 +803,7 @@ INTERCEPTOR(int, pthread_rwlock_trywrlock, pthread_rwlock_t *rw)
     INTERCEPTOR_ENTER(pthread_rwlock_trywrlock, rw);
     int r = REAL(pthread_rwlock_trywrlock)(rw);
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, LO_TRY, CALLER_PC());
+        rwlock_post_wrlock(thr, rw, LO_TRY, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -809,7 +812,7 @@ INTERCEPTOR(int, pthread_rwlock_timedwrlock, pthread_rwlock_t *rw, const struct 
     INTERCEPTOR_ENTER(pthread_rwlock_timedwrlock, rw, abstime);
     int r = REAL(pthread_rwlock_timedwrlock)(rw, abstime);
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, 0, CALLER_PC());
+        rwlock_post_wrlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
@@ -818,7 +821,7 @@ INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *rw, clockid_t clo
     INTERCEPTOR_ENTER(pthread_rwlock_clockwrlock, rw, clockid, abstime);
     int r = REAL(pthread_rwlock_clockwrlock)(rw, clockid, abstime);
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, 0, CALLER_PC());
+        rwlock_post_wrlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
     return r;
 }
 
