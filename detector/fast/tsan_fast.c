@@ -6,7 +6,8 @@
  * Hidden definitions of __tsan_readN/writeN and their unaligned and
  * volatile variants: each module calls its own copy directly. Under the
  * shim they check the shadow and settle the common case; anything else
- * goes to the shim's crace_access_entry_slow. Run natively, the stub's
+ * goes to the shim's crace_access_miss (granule found, no cell records the
+ * access) or crace_access_entry_slow (the rest). Run natively, the stub's
  * crace_cur is NULL, so every access goes to the stub's (empty)
  * crace_access_entry_slow: as cheap as the stub's own entry points.
  */

@@ -29,7 +29,10 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/crace-report-test.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
 
-passed=0 failed=0 skipped=0
+. "$ROOT/tests/check.sh"
+# This script also counts skips, so it keeps its own check(), over
+# check.sh's, and reports through pass/skip/failed.
+skipped=0
 pass() { passed=$((passed + 1)); echo "ok   $1"; }
 skip() { skipped=$((skipped + 1)); echo "skip $1"; }
 failed() {
@@ -51,9 +54,6 @@ report() {
     "$CRACE" report "$@" >"$out" 2>"$err"
     rc=$?
 }
-is() { [ "$1" = "$2" ] || { echo "got '$1', want '$2'"; return 1; }; }
-has() { grep -q -F -e "$2" "$1" || { echo "no '$2' in:"; head -n 20 "$1"; return 1; }; }
-hasnt() { ! grep -q -F -e "$2" "$1" || { echo "unexpected '$2' in:"; grep -F -e "$2" "$1" | head; return 1; }; }
 
 if [ ! -x "$CRACE" ]; then
     echo "FAIL $CRACE is not built (run make)"
@@ -61,22 +61,10 @@ if [ ! -x "$CRACE" ]; then
     exit 1
 fi
 
-# A python3 that has jsonschema: Debian's python3-jsonschema installs it
-# for /usr/bin/python3, which may not be the first python3 on PATH.
-PY=
-for p in python3 /usr/bin/python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import jsonschema' 2>/dev/null; then
-        PY=$p
-        break
-    fi
-done
 CHECKS="python3 $HERE/checks.py"
-if [ -n "$PY" ]; then
-    VALIDATE="$PY $HERE/checks.py"
-else
-    # The validations then fail, saying why: no silent pass without a validator.
-    VALIDATE="python3 $HERE/checks.py"
-fi
+# PY (check.sh) is plain python3 when none has jsonschema: the validations
+# then fail, saying why; no silent pass without a validator.
+VALIDATE="$PY $HERE/checks.py"
 
 # ---------------------------------------------------------------- the format
 check "schema: every complete sample record validates, every damaged line does not" \
