@@ -206,6 +206,75 @@ static void test_concurrent_readers_replace_their_own(void **state)
     }
 }
 
+/* t moves to clock c of its slot (as after a release). */
+static void set_epoch(crace_thread *t, uint64_t c)
+{
+    vc_set(&t->vc, t->slot, c);
+    t->epoch = sc_epoch(t->slot, c);
+}
+
+/* t learns u's current clock (as by acquiring what u released). */
+static void learn(crace_thread *t, const crace_thread *u)
+{
+    vc_set(&t->vc, u->slot, vc_get(&u->vc, u->slot));
+}
+
+static shadow_cell cell_of(uintptr_t addr, uint32_t slot)
+{
+    shadow_granule *g = shadow_get(addr);
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell c = atomic_load(sg_cell(g, i));
+        if (c && !sc_is_ovf(c) && sc_slot(c) == slot)
+            return c;
+    }
+    return 0;
+}
+
+/* Two threads reading the same word in every epoch and learning each
+ * other's epochs in between (the loop bound of threads that synchronise
+ * every round): each read covers the other's earlier one, yet replaces
+ * only its own and leaves the other's cell untouched, so neither writes
+ * the cell the other keeps rewriting. Four such readers take another's
+ * covered read once the inline cells are full: no overflow block. */
+static void test_ordered_readers_leave_each_others_cells(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char word[8], word4[8];
+    uintptr_t w = (uintptr_t)word;
+    crace_thread *a = fake_thread(950), *b = fake_thread(951);
+    for (uint64_t epoch = 2; epoch < 10; epoch++) {
+        shadow_cell b_before = cell_of(w, b->slot);
+        crace_access(a, w, 8, false, false, 0x1);
+        assert_int_equal(cell_of(w, b->slot), b_before);
+        crace_access(b, w, 8, false, false, 0x2);
+        assert_int_equal(live_cells(w), 2);
+        assert_int_equal(sc_clock(cell_of(w, a->slot)), epoch - 1);
+        assert_int_equal(sc_clock(cell_of(w, b->slot)), epoch - 1);
+        set_epoch(a, epoch);
+        set_epoch(b, epoch);
+        learn(a, b);
+        learn(b, a);
+    }
+
+    uintptr_t w4 = (uintptr_t)word4;
+    crace_thread *r[4];
+    for (uint32_t i = 0; i < 4; i++)
+        r[i] = fake_thread(960 + i);
+    for (uint64_t epoch = 2; epoch < 6; epoch++) {
+        for (uint32_t i = 0; i < 4; i++) {
+            for (uint32_t j = 0; j < 4; j++)
+                if (i != j)
+                    learn(r[i], r[j]); /* every read so far happened before */
+            crace_access(r[i], w4, 8, false, false, 0x10 + i);
+            assert_int_equal(cell_of(w4, r[i]->slot), sc_make(r[i]->epoch, 0xff, false, false));
+        }
+        assert_int_equal(live_cells(w4), SHADOW_INLINE);
+        assert_false(sc_is_ovf(atomic_load(sg_cell(shadow_get(w4), SHADOW_OVF_SLOT))));
+        for (uint32_t i = 0; i < 4; i++)
+            set_epoch(r[i], epoch);
+    }
+}
+
 /* Byte by byte in one epoch (a struct filled field by field after a lock):
  * the writes widen one record instead of taking a cell each (eight would
  * need an overflow block). The earlier whole-word write stays beside it:
@@ -306,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_ordered_read_keeps_the_write),
         cmocka_unit_test(test_same_epoch_bytes_widen_one_record),
         cmocka_unit_test(test_concurrent_readers_replace_their_own),
+        cmocka_unit_test(test_ordered_readers_leave_each_others_cells),
         cmocka_unit_test(test_reads_go_to_own_cell),
         cmocka_unit_test(test_big_reset_clears_every_plane),
     };
