@@ -182,7 +182,8 @@ static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo
 /* The builtins need a constant order; the ABI passes a variable one.
  * seq_cst is a valid strengthening of every order, and costs nothing more
  * on x86 for RMWs; loads and stores keep their cheaper forms when the
- * order allows. A load reads first and looks for the object's sync
+ * order allows (a release store is a plain store on x86, a seq_cst one
+ * a locked exchange). A load reads first and looks for the object's sync
  * record after: a release creates the record before it stores, so a load
  * that saw a released value finds it, and then reads again under its lock
  * to get the value and the clock together; a load that finds none read
@@ -207,6 +208,8 @@ static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo
         struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true, mo_needs_lock(mo), true, CALLER_PC()); \
         if (mo == TSAN_MO_RELAXED)                                                             \
             __atomic_store_n(a, v, __ATOMIC_RELAXED);                                          \
+        else if (mo == TSAN_MO_RELEASE)                                                        \
+            __atomic_store_n(a, v, __ATOMIC_RELEASE);                                          \
         else                                                                                   \
             __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                          \
         atomic_end(op, OP_STORE, mo);                                                          \
