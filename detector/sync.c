@@ -160,8 +160,7 @@ void crace_release_store(crace_thread *t, uintptr_t addr)
 void crace_acq_rel(crace_thread *t, uintptr_t addr)
 {
     sync_var *s = sync_lock(addr, true, 0);
-    vc_join(&t->vc, &s->vc);
-    vc_copy(&s->vc, &t->vc);
+    vc_join_both(&t->vc, &s->vc);
     sync_unlock(s);
     crace_thread_tick(t);
 }

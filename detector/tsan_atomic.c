@@ -142,6 +142,10 @@ static bool clocks_store(crace_thread *t, sync_var *s, int mo)
  * relaxed RMW leaves the clock alone except for fences. */
 static bool clocks_rmw(crace_thread *t, sync_var *s, int mo)
 {
+    if (mo_acquires(mo) && mo_releases(mo)) {
+        vc_join_both(&t->vc, &s->vc);
+        return true;
+    }
     if (mo_acquires(mo))
         vc_join(&t->vc, &s->vc);
     if (mo_releases(mo)) {

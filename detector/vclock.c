@@ -62,6 +62,19 @@ void vc_join(vclock_t *dst, const vclock_t *src)
             dst->clk[i] = src->clk[i];
 }
 
+void vc_join_both(vclock_t *a, vclock_t *b)
+{
+    __builtin_prefetch(b->clk, 1);
+    uint32_t n = a->size > b->size ? a->size : b->size;
+    vc_reserve(a, n);
+    vc_reserve(b, n);
+    a->size = b->size = n;
+    for (uint32_t i = 0; i < n; i++) {
+        crace_clock_t m = a->clk[i] > b->clk[i] ? a->clk[i] : b->clk[i];
+        a->clk[i] = b->clk[i] = m;
+    }
+}
+
 void vc_move(vclock_t *dst, vclock_t *src)
 {
     crace_free(dst->clk);

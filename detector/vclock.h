@@ -34,6 +34,11 @@ static inline crace_clock_t vc_get(const vclock_t *vc, uint32_t slot)
 void vc_set(vclock_t *vc, uint32_t slot, crace_clock_t c);
 /* dst = max(dst, src), entry by entry (acquire). */
 void vc_join(vclock_t *dst, const vclock_t *src);
+/* a and b both become max(a, b), entry by entry: an acquire by a
+ * followed by a release-store into b, in one pass that reads and writes
+ * each of b's entries together (b is a sync object's clock, its cache
+ * line last written by another thread: fetched once, for writing). */
+void vc_join_both(vclock_t *a, vclock_t *b);
 /* dst takes src's entries without copying; src becomes empty. */
 void vc_move(vclock_t *dst, vclock_t *src);
 /* dst = src (release-store). */

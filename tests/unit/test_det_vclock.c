@@ -44,6 +44,32 @@ static void test_join_is_entrywise_max(void **state)
     vc_destroy(&b);
 }
 
+/* An acquire-release in one pass: both clocks end as the entry-wise
+ * max, whichever of them was longer. */
+static void test_join_both_gives_both_the_max(void **state)
+{
+    (void)state;
+    for (int longer = 0; longer < 2; longer++) {
+        vclock_t a, b;
+        vc_init(&a);
+        vc_init(&b);
+        vc_set(&a, 0, 5);
+        vc_set(&a, 1, 1);
+        vc_set(&b, 1, 9);
+        vc_set(longer ? &b : &a, 40, 2);
+        vc_join_both(&a, &b);
+        for (uint32_t i = 0; i <= 41; i++)
+            assert_int_equal(vc_get(&a, i), vc_get(&b, i));
+        assert_int_equal(vc_get(&a, 0), 5);
+        assert_int_equal(vc_get(&b, 1), 9);
+        assert_int_equal(vc_get(&b, 40), 2);
+        assert_int_equal(vc_get(&b, 39), 0);
+        assert_int_equal(a.size, b.size);
+        vc_destroy(&a);
+        vc_destroy(&b);
+    }
+}
+
 static void test_copy_replaces_and_shrinks(void **state)
 {
     (void)state;
@@ -85,6 +111,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_get_beyond_size_is_zero),
         cmocka_unit_test(test_join_is_entrywise_max),
+        cmocka_unit_test(test_join_both_gives_both_the_max),
         cmocka_unit_test(test_copy_replaces_and_shrinks),
         cmocka_unit_test(test_leq_orders_clocks),
     };
