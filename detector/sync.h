@@ -4,9 +4,18 @@
  * by address, each with a vector clock, and the happens-before operations
  * on them.
  *
- * A hash table of SYNC_BUCKETS buckets, each a gc_lock and a chain. Lock
- * order: a bucket lock is a leaf; nothing else is taken while it is held
- * and nothing calls back into the program.
+ * A hash table of SYNC_BUCKETS chains. Each object has its own lock,
+ * which guards every field but addr and next; sync_lock finds an object
+ * without a lock and takes only the object's. A bucket's lock orders the
+ * changes of its chain (creation, forgetting). Lock order: a bucket lock,
+ * then an object lock of its chain; an object lock is a leaf: nothing
+ * else is taken while it is held, and nothing calls back into the
+ * program.
+ *
+ * Objects are type-stable: a forgotten one goes to a free list, never
+ * back to the allocator, so a lookup racing with sync_free reads a live
+ * object (perhaps another address's by now), never freed memory; it
+ * checks addr again once it holds the object's lock.
  */
 #ifndef CRACE_SYNC_H
 #define CRACE_SYNC_H
@@ -14,21 +23,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lock.h"
 #include "stackdepot.h"
 #include "thread.h"
 #include "vclock.h"
 
+/* Clock entries kept in the object's first cache line, beside its lock:
+ * an atomic or a lock used by up to this many thread slots (the main
+ * thread and two others) moves its clock without touching another line. */
+#define SYNC_VC_INLINE 3
+
 typedef struct sync_var {
-    uintptr_t addr;
-    struct sync_var *next; /* bucket chain */
-    vclock_t vc;           /* released clocks */
+    /* The first cache line: what every operation on the object uses. */
+    gc_lock_t lock;
+    _Atomic uintptr_t addr;        /* 0 once forgotten; changed under lock */
+    struct sync_var *_Atomic next; /* bucket chain; changed under the bucket lock */
+    vclock_t vc;                   /* released clocks */
+    crace_clock_t vc_inline[SYNC_VC_INLINE]; /* vc's storage while it fits */
     stack_id creation;     /* where it was first seen */
     uint64_t creator_gid;
     /* Mutex bookkeeping (deadlock and misuse reports). */
     uint64_t owner_gid;    /* 0 when not held exclusively */
     stack_id lock_stack;   /* where the owner locked it */
     uint32_t recursion;
-    uint32_t flags;
     void *ext;             /* kind-specific record (a channel's slot clocks), owned */
     void (*ext_free)(void *ext);
     /* A condition variable's binding (misuse.c): the mutex of the waits in
@@ -44,12 +61,13 @@ typedef struct sync_var {
 
 void sync_init(void);
 
-/* The object at addr with its bucket locked, created (with creation stack
+/* The object at addr with its lock held, created (with creation stack
  * creation) when absent and create is set; NULL (and nothing locked) when
  * absent otherwise. */
 sync_var *sync_lock(uintptr_t addr, bool create, stack_id creation);
 void sync_unlock(sync_var *s);
-/* Forgets the object at addr (destroyed, or its memory freed). */
+/* Forgets the object at addr (destroyed, or its memory freed). Takes its
+ * lock: never called with an object lock held. */
 void sync_free(uintptr_t addr);
 /* Forgets every object in [addr, addr + size); returns whether there
  * was any (so callers can skip their own per-object cleanup). */

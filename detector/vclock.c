@@ -10,11 +10,22 @@ void vc_init(vclock_t *vc)
     vc->clk = NULL;
     vc->size = 0;
     vc->cap = 0;
+    vc->borrowed = 0;
+}
+
+void vc_init_in(vclock_t *vc, crace_clock_t *buf, uint32_t n)
+{
+    gc_zero(buf, n * sizeof(buf[0]));
+    vc->clk = buf;
+    vc->size = 0;
+    vc->cap = n;
+    vc->borrowed = 1;
 }
 
 void vc_destroy(vclock_t *vc)
 {
-    crace_free(vc->clk);
+    if (!vc->borrowed)
+        crace_free(vc->clk);
     vc_init(vc);
 }
 
@@ -37,7 +48,14 @@ static void vc_reserve(vclock_t *vc, uint32_t size)
     uint32_t cap = vc->cap ? vc->cap : 8;
     while (cap < size)
         cap = cap < VC_STEP ? cap * 2 : cap + VC_STEP;
-    vc->clk = crace_realloc(vc->clk, cap * sizeof(vc->clk[0]));
+    if (vc->borrowed) {
+        crace_clock_t *heap = crace_alloc(cap * sizeof(vc->clk[0]));
+        gc_copy(heap, vc->clk, vc->cap * sizeof(vc->clk[0]));
+        vc->clk = heap;
+        vc->borrowed = 0;
+    } else {
+        vc->clk = crace_realloc(vc->clk, cap * sizeof(vc->clk[0]));
+    }
     gc_zero(vc->clk + vc->cap, (cap - vc->cap) * sizeof(vc->clk[0]));
     vc->cap = cap;
 }
@@ -77,7 +95,12 @@ void vc_join_both(vclock_t *a, vclock_t *b)
 
 void vc_move(vclock_t *dst, vclock_t *src)
 {
-    crace_free(dst->clk);
+    if (src->borrowed) { /* its storage stays with its owner */
+        vc_copy(dst, src);
+        vc_clear(src);
+        return;
+    }
+    vc_destroy(dst);
     *dst = *src;
     vc_init(src);
 }

@@ -17,11 +17,17 @@ typedef uint64_t crace_clock_t;
 
 typedef struct {
     crace_clock_t *clk;
-    uint32_t size; /* entries in use; clk[size..cap) are 0 */
-    uint32_t cap;
+    uint32_t size;         /* entries in use; clk[size..cap) are 0 */
+    uint32_t cap : 31;
+    uint32_t borrowed : 1; /* clk is the owner's storage (vc_init_in), not
+                            * the heap: never freed, left when it grows */
 } vclock_t;
 
 void vc_init(vclock_t *vc);
+/* An empty clock whose first n entries live in buf (zeroed), which its
+ * owner provides: a sync object keeps a small clock in the cache line of
+ * its lock. */
+void vc_init_in(vclock_t *vc, crace_clock_t *buf, uint32_t n);
 void vc_destroy(vclock_t *vc);
 /* Resets every entry to 0 (keeps the memory). */
 void vc_clear(vclock_t *vc);
@@ -39,7 +45,8 @@ void vc_join(vclock_t *dst, const vclock_t *src);
  * each of b's entries together (b is a sync object's clock, its cache
  * line last written by another thread: fetched once, for writing). */
 void vc_join_both(vclock_t *a, vclock_t *b);
-/* dst takes src's entries without copying; src becomes empty. */
+/* dst takes src's entries without copying (a copy when src's storage is
+ * borrowed); src becomes empty. */
 void vc_move(vclock_t *dst, vclock_t *src);
 /* dst = src (release-store). */
 void vc_copy(vclock_t *dst, const vclock_t *src);

@@ -103,6 +103,63 @@ static void *hammer(void *arg)
     return NULL;
 }
 
+/* Lookups without a lock racing with forgetting and re-creating the same
+ * addresses: an object sync_lock returns is the one for that address and
+ * is held by nobody else (the counts of a plain increment under its lock
+ * add up; the sanitizer builds check the rest). */
+#define LOOKUP_OBJS 4
+static _Atomic unsigned long counted; /* by objects forgotten */
+
+/* An object's count, its ext record: forgetting the object adds it up. */
+static void count_dropped(void *ext)
+{
+    counted += *(unsigned long *)ext;
+    crace_free(ext);
+}
+
+static void *lookup_hammer(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg;
+    unsigned long mine = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+        seed = seed * 1103515245u + 12345u;
+        uintptr_t a = OBJ(48 + (seed >> 16) % LOOKUP_OBJS);
+        if ((seed >> 8) % 8 == 0) {
+            sync_free(a);
+            continue;
+        }
+        sync_var *s = sync_lock(a, true, 0);
+        assert_int_equal(atomic_load(&s->addr), a);
+        if (!s->ext) {
+            s->ext = crace_alloc(sizeof(unsigned long));
+            s->ext_free = count_dropped;
+        }
+        unsigned long *n = s->ext;
+        unsigned long v = *n;
+        *n = v + 1;
+        sync_unlock(s);
+        mine++;
+    }
+    return (void *)mine;
+}
+
+static void test_lookup_races_with_forgetting(void **state)
+{
+    (void)state;
+    pthread_t th[THREADS];
+    for (uintptr_t i = 0; i < THREADS; i++)
+        pthread_create(&th[i], NULL, lookup_hammer, (void *)(i + 7));
+    unsigned long made = 0;
+    for (int i = 0; i < THREADS; i++) {
+        void *r;
+        pthread_join(th[i], &r);
+        made += (unsigned long)r;
+    }
+    sync_free_range(OBJ(48), LOOKUP_OBJS);
+    assert_true(made > 0);
+    assert_int_equal(counted, made);
+}
+
 static void test_concurrent_use(void **state)
 {
     (void)state;
@@ -124,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_release_store_replaces),
         cmocka_unit_test(test_free_and_free_range),
         cmocka_unit_test(test_concurrent_use),
+        cmocka_unit_test(test_lookup_races_with_forgetting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
