@@ -70,6 +70,44 @@ static void test_join_both_gives_both_the_max(void **state)
     }
 }
 
+/* A clock in its owner's storage (a sync object's inline entries) keeps
+ * its entries when it outgrows it, leaves the storage alone from then on,
+ * and is copied, not taken, by vc_move. */
+static void test_borrowed_storage_grows_into_heap(void **state)
+{
+    (void)state;
+    crace_clock_t buf[4] = {9, 9, 9, 9}, guard = 0x5a5a;
+    vclock_t a, b;
+    vc_init_in(&a, buf, 3);
+    assert_int_equal(a.size, 0);
+    assert_int_equal(vc_get(&a, 2), 0);
+    vc_set(&a, 0, 4);
+    vc_set(&a, 2, 6);
+    assert_ptr_equal(a.clk, buf);
+    assert_int_equal(buf[3], 9); /* n entries only */
+    vc_set(&a, 20, 1);          /* outgrows buf */
+    assert_ptr_not_equal(a.clk, buf);
+    assert_int_equal(vc_get(&a, 0), 4);
+    assert_int_equal(vc_get(&a, 2), 6);
+    assert_int_equal(vc_get(&a, 20), 1);
+    buf[0] = guard;             /* no longer used */
+    assert_int_equal(vc_get(&a, 0), 4);
+    vc_destroy(&a);
+
+    vc_init_in(&a, buf, 3);
+    vc_set(&a, 1, 7);
+    vc_init(&b);
+    vc_move(&b, &a);
+    assert_int_equal(vc_get(&b, 1), 7);
+    assert_ptr_not_equal(b.clk, buf);
+    assert_int_equal(a.size, 0);
+    assert_ptr_equal(a.clk, buf);
+    vc_set(&a, 1, 8);           /* a still works, in its storage */
+    assert_int_equal(vc_get(&b, 1), 7);
+    vc_destroy(&a);
+    vc_destroy(&b);
+}
+
 static void test_copy_replaces_and_shrinks(void **state)
 {
     (void)state;
@@ -112,6 +150,7 @@ int main(void)
         cmocka_unit_test(test_get_beyond_size_is_zero),
         cmocka_unit_test(test_join_is_entrywise_max),
         cmocka_unit_test(test_join_both_gives_both_the_max),
+        cmocka_unit_test(test_borrowed_storage_grows_into_heap),
         cmocka_unit_test(test_copy_replaces_and_shrinks),
         cmocka_unit_test(test_leq_orders_clocks),
     };
