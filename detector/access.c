@@ -90,13 +90,13 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_
         bool ordered = s == sc->t->slot || sc_clock(c) <= vc_get(&sc->t->vc, s);
         if (!ordered && !sc->racy && sc_races(sc->cur, c))
             sc->racy = c;
-        if (ordered && sc_subsumes(sc->cur, c) && sc_spare(sc->cur, c, sc->t->slot)) {
-            if (!sc->spare) {
-                sc->spare = p;
-                sc->spare_was = c;
-            }
-        } else if (ordered && sc_subsumes(sc->cur, c)) {
-            if (!sc->replace) {
+        if (ordered && sc_subsumes(sc->cur, c)) {
+            if (sc_spare(sc->cur, c, sc->t->slot)) {
+                if (!sc->spare) {
+                    sc->spare = p;
+                    sc->spare_was = c;
+                }
+            } else if (!sc->replace) {
                 sc->replace = p;
                 sc->replace_was = c;
             } else { /* a second covered cell: drop it */
@@ -176,14 +176,13 @@ static bool ovf_covers(shadow_granule *g, shadow_cell cur)
  * ordered records it subsumes, or widens one of its own epoch and kind,
  * or takes an empty cell (its own first), or else another thread's read
  * it subsumes but leaves alone while there is room (sc_spare); a granule
- * with no room left, a
- * record this access may race with and a concurrent change (a
- * compare-and-swap that fails) go to the general path. True when done.
+ * with no room left, a record this access may race with and a concurrent
+ * change (a compare-and-swap that fails) go to the general path. True
+ * when done.
  *
  * It applies the general path's rules (scan_cells and store_cell: what
  * subsumes what, spares, widening a same-epoch record, the own cell
- * first) to
- * the inline cells alone, in registers, in one pass: 3-13 % fewer
+ * first) to the inline cells alone, in registers, in one pass: 3-13 % fewer
  * instructions on the lock and atomics benchmarks than sending these
  * accesses through the general scan. The two must stay in step. When it
  * gives up, the general path reads the inline cells again.
@@ -214,13 +213,14 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
                 return false;
             continue;
         }
-        if (sc_subsumes(cur, c) && sc_spare(cur, c, self)) {
-            if (spare < 0)
+        if (sc_subsumes(cur, c)) {
+            if (!sc_spare(cur, c, self))
+                subsumed |= 1u << i;
+            else if (spare < 0)
                 spare = i;
-        } else if (sc_subsumes(cur, c))
-            subsumed |= 1u << i;
-        else if (merge < 0 && ((c ^ cur) & ~(uint64_t)0xff) == 0)
+        } else if (merge < 0 && ((c ^ cur) & ~(uint64_t)0xff) == 0) {
             merge = i; /* same epoch and kind, other bytes */
+        }
     }
     if (subsumed) {
         int i = __builtin_ctz(subsumed);

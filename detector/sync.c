@@ -29,8 +29,8 @@ static inline uint32_t bucket_of(uintptr_t addr)
 }
 
 /* Forgotten objects, for reuse (type-stable memory: see sync.h), chained
- * through free_next, and the slab objects are cut from. free_lock is a
- * leaf, taken under a bucket lock. */
+ * through ext, and the slab objects are cut from. free_lock is a leaf,
+ * taken under a bucket lock. */
 #define SYNC_SLAB_BYTES (64u << 10)
 static gc_lock_t free_lock;
 static sync_var *free_list;
@@ -39,8 +39,9 @@ static char *slab, *slab_end;
 _Static_assert(offsetof(sync_var, creation) == 64, "a sync object's lock, address and inline clock share one cache line");
 #define SYNC_STRIDE ((sizeof(sync_var) + 63) & ~(size_t)63)
 
-/* A forgotten or fresh object, its lock free (a lookup that went astray
- * may still take it, find addr 0 and let go). Under a bucket lock. */
+/* A forgotten or fresh object, addr 0. A lookup that went astray may
+ * still take its lock for an instant (it finds addr 0 and lets go).
+ * Under a bucket lock. */
 static sync_var *object_alloc(void)
 {
     crace_lock(&free_lock);
@@ -143,8 +144,11 @@ static sync_var *create_locked(uint32_t b, uintptr_t addr, stack_id creation)
         s->ext_free = NULL;
         s->cond = (struct sync_cond_binding){0};
         atomic_store_explicit(&s->addr, addr, memory_order_relaxed);
+        /* Release: a walk that was standing on s when it was forgotten,
+         * and now follows it here, must then see the removal that
+         * preceded its reuse, and retry. */
         atomic_store_explicit(&s->next, atomic_load_explicit(&table[b].head, memory_order_relaxed),
-                              memory_order_relaxed);
+                              memory_order_release);
         atomic_store_explicit(&table[b].head, s, memory_order_release);
     }
     crace_unlock(&table[b].lock);
