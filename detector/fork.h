@@ -35,7 +35,7 @@ enum crace_fork_phase { CRACE_FORK_PREPARE, CRACE_FORK_PARENT, CRACE_FORK_CHILD 
     X(crace_thread_fork) /* thread.c: reg_lock */                           \
     X(report_fork)       /* report.c: dwfl_lock, then dedup_lock (a leaf) */ \
     X(symbolize_fork)    /* symbolize.c: gc_sym_lock */                     \
-    X(sync_fork)         /* sync.c: bucket locks in index order, each with its objects', then free_lock */ \
+    X(sync_fork)         /* sync.c: its gate, bucket locks in index order, free_lock */ \
     X(depot_fork)        /* stackdepot.c: bucket locks, then dir_lock */    \
     X(heap_fork)         /* heap.c: every stripe lock, in index order */    \
     X(lo_fork)           /* lockorder.c: lo_lock (a leaf) */                \
