@@ -68,12 +68,18 @@ struct scan {
     shadow_cell replace_was, merge_was, spare_was; /* their values when scanned */
     shadow_cell racy;
     shadow_ovf *ovf; /* the last inline cell points to this chain */
+    bool covered;    /* a cell records cur already (same epoch, its bytes, same or stronger kind) */
 };
 
 /* n cells, stride apart (an overflow block's are adjacent, a granule's
  * inline cells a plane apart). */
 static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_t stride)
 {
+    /* Locals: the stores into *sc and the cells could otherwise make the
+     * compiler read these again for every cell. */
+    const shadow_cell cur = sc->cur;
+    const uint32_t self = sc->t->slot, known = sc->t->vc.size;
+    const crace_clock_t *clk = sc->t->vc.clk;
     for (int i = 0; i < n; i++) {
         _Atomic shadow_cell *p = &cells[(size_t)i * stride];
         shadow_cell c = atomic_load_explicit(p, memory_order_relaxed);
@@ -86,12 +92,16 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_
             sc->ovf = sc_to_ovf(c);
             continue;
         }
+        if (sc_covers_same_epoch(c, cur)) {
+            sc->covered = true;
+            continue;
+        }
         uint32_t s = sc_slot(c);
-        bool ordered = s == sc->t->slot || sc_clock(c) <= vc_get(&sc->t->vc, s);
-        if (!ordered && !sc->racy && sc_races(sc->cur, c))
+        bool ordered = s == self || (s < known && sc_clock(c) <= clk[s]);
+        if (!ordered && !sc->racy && sc_races(cur, c))
             sc->racy = c;
-        if (ordered && sc_subsumes(sc->cur, c)) {
-            if (sc_spare(sc->cur, c, sc->t->slot)) {
+        if (ordered && sc_subsumes(cur, c)) {
+            if (sc_spare(cur, c, self)) {
                 if (!sc->spare) {
                     sc->spare = p;
                     sc->spare_was = c;
@@ -102,7 +112,7 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_
             } else { /* a second covered cell: drop it */
                 atomic_compare_exchange_strong(p, &c, 0);
             }
-        } else if (!sc->merge && ((c ^ sc->cur) & ~(uint64_t)0xff) == 0) {
+        } else if (!sc->merge && ((c ^ cur) & ~(uint64_t)0xff) == 0) {
             sc->merge = p; /* same epoch and kind, other bytes */
             sc->merge_was = c;
         }
@@ -147,23 +157,6 @@ static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
         if (!atomic_compare_exchange_strong(last_inline, &moved, sc_from_ovf(o)))
             shadow_ovf_release(o);
     }
-}
-
-/* Does an overflow cell already record cur (same epoch, its bytes, same
- * or stronger kind)? Then, as on the inline fast path, there is nothing to
- * check or store: read-shared data (a write, then reads by several
- * threads: more cells than fit inline) stays read-only after its first
- * reads. */
-static bool ovf_covers(shadow_granule *g, shadow_cell cur)
-{
-    shadow_cell c = atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed);
-    if (!sc_is_ovf(c))
-        return false;
-    for (const shadow_ovf *o = sc_to_ovf(c); o; o = atomic_load_explicit(&o->next, memory_order_acquire))
-        for (int i = 0; i < SHADOW_OVF_CELLS; i++)
-            if (sc_covers_same_epoch(atomic_load_explicit(&o->cell[i], memory_order_relaxed), cur))
-                return true;
-    return false;
 }
 
 /*
@@ -251,12 +244,14 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
 }
 
 /* Everything store_ordered leaves: a record that may race with this
- * access, an overflow block, no room. */
+ * access, an overflow block, no room. An access some cell records
+ * already (an overflow cell: the fast path reads only the inline ones)
+ * has nothing to store or report: read-shared data (a write, then reads
+ * by more threads than fit inline) stays read-only after its first
+ * reads, and a race with it was found when that record was stored. */
 static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                                           shadow_cell cur, uintptr_t pc, bool log)
 {
-    if (ovf_covers(g, cur))
-        return;
     struct scan sc = {.cur = cur, .t = t};
     scan_cells(&sc, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES);
     /* A new record goes to the thread's own cell when that is free, where
@@ -269,6 +264,8 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
         scan_cells(&sc, o->cell, SHADOW_OVF_CELLS, 1);
         last = o;
     }
+    if (sc.covered)
+        return;
     store_cell(g, &sc, last);
     t->used_clock = sc_clock(cur);
     if (log)

@@ -304,7 +304,8 @@ static void test_same_epoch_bytes_widen_one_record(void **state)
 
 /* Readers of one granule each record their read in their own cell (by
  * slot), where their next accesses look first; a fourth goes to an
- * overflow block, and the owners of the cells keep theirs. */
+ * overflow block, and the owners of the cells keep theirs. A read
+ * already recorded, in the overflow block too, changes nothing. */
 static void test_reads_go_to_own_cell(void **state)
 {
     (void)state;
@@ -326,6 +327,19 @@ static void test_reads_go_to_own_cell(void **state)
     }
     assert_true(sc_is_ovf(atomic_load(sg_cell(g, SHADOW_OVF_SLOT))));
     assert_int_equal(live_cells(a), SHADOW_INLINE + 1);
+
+    /* Each reads again in the same epoch: recorded already (inline or in
+     * the overflow block), nothing changes, nothing is added. */
+    shadow_ovf *o = sc_to_ovf(atomic_load(sg_cell(g, SHADOW_OVF_SLOT)));
+    shadow_cell before[SHADOW_OVF_CELLS];
+    for (int i = 0; i < SHADOW_OVF_CELLS; i++)
+        before[i] = atomic_load(&o->cell[i]);
+    for (uint32_t i = 0; i < SHADOW_INLINE + 1; i++)
+        crace_access(r[i], a, 4, false, false, 0x20 + i);
+    assert_int_equal(live_cells(a), SHADOW_INLINE + 1);
+    assert_null(atomic_load(&o->next));
+    for (int i = 0; i < SHADOW_OVF_CELLS; i++)
+        assert_int_equal(atomic_load(&o->cell[i]), before[i]);
 }
 
 /* A reset of a range big enough to give whole shadow pages back, across
