@@ -13,7 +13,7 @@
  *
  * dl_lock protects the blocked list, the token table and the counters.
  * Order: libgochan's channel lock, then dl_lock, then the thread registry
- * lock or a sync bucket lock. Reports are rendered under dl_lock: every
+ * lock or a sync object lock. Reports are rendered under dl_lock: every
  * other goroutine is blocked then, or about to be.
  */
 #include "deadlock.h"

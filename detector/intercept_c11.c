@@ -95,7 +95,7 @@ INTERCEPTOR(int, thrd_join, thrd_t th, int *res)
 {
     INTERCEPTOR_ENTER(thrd_join, th, res);
     thr->ignore++;
-    crace_pt_block(thr, "thrd_join", WAIT_THREAD, (uintptr_t)th, CALLER_PC());
+    crace_pt_block(thr, "thrd_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
     int r = REAL(thrd_join)(th, res);
     dl_unblock(thr);
     thr->ignore--;
@@ -140,7 +140,7 @@ INTERCEPTOR(int, mtx_lock, mtx_t *m)
     stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(mtx_trylock)(m);
     if (r == thrd_busy) {
-        dl_block(thr, "mtx_lock", WAIT_MUTEX, (uintptr_t)m, 0, NULL, stack);
+        crace_pt_block(thr, "mtx_lock", WAIT_MUTEX, (uintptr_t)m, stack);
         r = REAL(mtx_lock)(m);
         dl_unblock(thr);
     }

@@ -61,11 +61,11 @@ void crace_pt_sync_forget(uintptr_t addr)
     lo_forget(addr);
 }
 
-/* thr is about to block forever in reason (a pthread call) on obj: the
- * deadlock detector's bracket opens; dl_unblock closes it. */
-void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, uintptr_t pc)
+/* thr is about to block forever in reason (a pthread call) on obj, called
+ * at stack: the deadlock detector's bracket opens; dl_unblock closes it. */
+void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, stack_id stack)
 {
-    dl_block(thr, reason, (enum wait_object)kind, obj, 0, NULL, crace_current_stack(thr, pc));
+    dl_block(thr, reason, (enum wait_object)kind, obj, 0, NULL, stack);
 }
 
 /* A lock that would block: a trylock first, so that only a lock that
@@ -404,7 +404,7 @@ INTERCEPTOR(int, pthread_join, pthread_t th, void **retval)
 {
     INTERCEPTOR_ENTER(pthread_join, th, retval);
     thr->ignore++;
-    crace_pt_block(thr, "pthread_join", WAIT_THREAD, (uintptr_t)th, CALLER_PC());
+    crace_pt_block(thr, "pthread_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
     int r = REAL(pthread_join)(th, retval);
     dl_unblock(thr);
     thr->ignore--;
@@ -543,7 +543,7 @@ INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
     if (r == EBUSY) {
         bool forever = mutex_would_block_forever(thr, m);
         if (forever)
-            dl_block(thr, "pthread_mutex_lock", WAIT_MUTEX, (uintptr_t)m, 0, NULL, stack);
+            crace_pt_block(thr, "pthread_mutex_lock", WAIT_MUTEX, (uintptr_t)m, stack);
         r = REAL(pthread_mutex_lock)(m);
         if (forever)
             dl_unblock(thr);
@@ -747,7 +747,7 @@ INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *rw)
     stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_rwlock_tryrdlock)(rw);
     if (r == EBUSY) {
-        dl_block(thr, "pthread_rwlock_rdlock", WAIT_RWLOCK, (uintptr_t)rw, 0, NULL, stack);
+        crace_pt_block(thr, "pthread_rwlock_rdlock", WAIT_RWLOCK, (uintptr_t)rw, stack);
         r = REAL(pthread_rwlock_rdlock)(rw);
         dl_unblock(thr);
     }
@@ -789,7 +789,7 @@ INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *rw)
     stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_rwlock_trywrlock)(rw);
     if (r == EBUSY) {
-        dl_block(thr, "pthread_rwlock_wrlock", WAIT_RWLOCK, (uintptr_t)rw, 0, NULL, stack);
+        crace_pt_block(thr, "pthread_rwlock_wrlock", WAIT_RWLOCK, (uintptr_t)rw, stack);
         r = REAL(pthread_rwlock_wrlock)(rw);
         dl_unblock(thr);
     }
@@ -1016,7 +1016,7 @@ INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b)
     crace_release(thr, round);
     /* The last arrival frees the others and does not wait itself. */
     if (waits)
-        crace_pt_block(thr, "pthread_barrier_wait", WAIT_BARRIER, (uintptr_t)b, CALLER_PC());
+        crace_pt_block(thr, "pthread_barrier_wait", WAIT_BARRIER, (uintptr_t)b, crace_current_stack(thr, CALLER_PC()));
     else
         dl_wake((uintptr_t)b);
     int r = REAL(pthread_barrier_wait)(b);

@@ -16,7 +16,7 @@
  * (also C11's mtx_t) and the spinlock word. */
 enum pt_lock_kind { PT_MUTEX, PT_SPIN };
 
-void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, uintptr_t pc);
+void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, stack_id stack);
 void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc);
 void crace_pt_sync_forget(uintptr_t addr);
 void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack);

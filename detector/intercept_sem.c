@@ -66,7 +66,7 @@ INTERCEPTOR(int, sem_wait, sem_t *sem)
     INTERCEPTOR_ENTER(sem_wait, sem);
     int r = REAL(sem_trywait)(sem);
     if (r != 0 && errno == EAGAIN) {
-        crace_pt_block(thr, "sem_wait", WAIT_SEM, (uintptr_t)sem, CALLER_PC());
+        crace_pt_block(thr, "sem_wait", WAIT_SEM, (uintptr_t)sem, crace_current_stack(thr, CALLER_PC()));
         r = REAL(sem_wait)(sem);
         dl_unblock(thr);
     }

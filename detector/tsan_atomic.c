@@ -79,7 +79,7 @@ static crace_thread *atomic_thr(uintptr_t pc)
  * and updates the clocks before letting go, as ThreadSanitizer does;
  * relaxed operations without fences take no lock. The real operation is
  * one instruction (or libatomic's 16-byte version, which calls nothing of
- * the program), so the bucket lock stays a leaf. The whole runs under
+ * the program), so the object's lock stays a leaf. The whole runs under
  * crace_busy: it changes the thread's clock, which a signal handler's
  * release would read.
  */
@@ -194,16 +194,16 @@ static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo
  * nothing released, and creates no record (polling loads of many objects
  * cost no memory). Every other operation creates the record and performs
  * the real operation under its lock. */
+#define LOAD_MO(a, mo) ((mo) == TSAN_MO_RELAXED ? __atomic_load_n(a, __ATOMIC_RELAXED) : __atomic_load_n(a, __ATOMIC_SEQ_CST))
+
 #define ATOMIC_FNS(bits, T)                                                                    \
     CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
     {                                                                                          \
-        T v = mo == TSAN_MO_RELAXED ? __atomic_load_n(a, __ATOMIC_RELAXED)                     \
-                                    : __atomic_load_n(a, __ATOMIC_SEQ_CST);                    \
+        T v = LOAD_MO(a, mo);                                                                  \
         struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, false, mo_needs_lock(mo), false, \
                                            CALLER_PC());                                       \
         if (op.s)                                                                              \
-            v = mo == TSAN_MO_RELAXED ? __atomic_load_n(a, __ATOMIC_RELAXED)                   \
-                                      : __atomic_load_n(a, __ATOMIC_SEQ_CST);                  \
+            v = LOAD_MO(a, mo);                                                                \
         atomic_end(op, OP_LOAD, mo);                                                           \
         return v;                                                                              \
     }                                                                                          \
