@@ -330,12 +330,33 @@ static void render_cycle(struct sbuf *b, void *arg, struct crace_finding *f)
     sb_printf(b, "==================\n");
 }
 
+/* Can cur's mutex wait be a step of a cycle: is the mutex held by a
+ * goroutine that is itself blocked? Asked of glibc's owner field first,
+ * which costs no lookup: every contended lock asks, and the mutex's sync
+ * object is what its holder needs to unlock (taking its lock here would
+ * lengthen the very critical section being waited for). crace's owner is
+ * glibc's or none (it is set after the real lock and cleared before the
+ * real unlock), so a holder that glibc shows running, or no holder, rules
+ * the cycle out. Under dl_lock. */
+static bool mutex_holder_blocked(const crace_thread *cur)
+{
+    pid_t owner = glibc_mutex_owner((const void *)cur->wait.obj);
+    if (owner == 0)
+        return false;
+    for (const crace_thread *b = blocked_head; b; b = b->bnext)
+        if (b->tid == owner)
+            return true;
+    return false;
+}
+
 /* Follows "waits for" from t; a way back to t is a cycle. Under dl_lock. */
 static void check_cycle(crace_thread *t)
 {
     struct cycle c = {.n = 0};
     crace_thread *cur = t;
     while (c.n < 64) {
+        if (cur->wait.kind == WAIT_MUTEX && !mutex_holder_blocked(cur))
+            return;
         stack_id lock_stack;
         uint64_t owner = waits_for(cur, &lock_stack);
         if (!owner)
