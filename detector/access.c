@@ -243,6 +243,75 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
     return atomic_compare_exchange_strong(sg_cell(g, empty), &zero, cur);
 }
 
+/*
+ * A plain read in a granule with an overflow block: read-shared data (a
+ * write, then more readers than fit inline), such as a loop bound that
+ * main wrote and several threads read in every epoch. The common case is
+ * a thread refreshing its own earlier read. A read races only with a
+ * write, so the other threads' reads are passed over without comparing
+ * clocks; each write must happen before the read (or touch other bytes),
+ * and the thread's first earlier read that this one subsumes is replaced
+ * (any further one dropped), as the general scan would. True when done;
+ * false, with nothing changed, sends the access to the general scan: a
+ * write it may race with, a record of its own epoch (covered, or to widen),
+ * no earlier read of its own, a compare-and-swap that fails. Measured:
+ * about a third of the general scan's instructions for such a read.
+ */
+struct refresh {
+    shadow_cell cur;
+    const crace_clock_t *clk;
+    uint32_t known, self;
+    _Atomic shadow_cell *replace; /* the first earlier read of ours cur subsumes */
+    shadow_cell replace_was;
+    shadow_ovf *ovf;
+};
+
+/* refresh_shared_read over n cells, stride apart. False: give up. */
+static inline __attribute__((always_inline)) bool refresh_cells(struct refresh *r, _Atomic shadow_cell *cells, int n,
+                                                                size_t stride)
+{
+    const uint64_t epoch_bits = ~(uint64_t)(0xff | SC_WRITE_BIT | SC_ATOMIC_BIT);
+    for (int i = 0; i < n; i++) {
+        _Atomic shadow_cell *p = &cells[(size_t)i * stride];
+        shadow_cell c = atomic_load_explicit(p, memory_order_relaxed);
+        if (c == 0)
+            continue;
+        if (sc_is_ovf(c)) {
+            r->ovf = sc_to_ovf(c);
+            continue;
+        }
+        uint32_t s = sc_slot(c);
+        if (sc_is_write(c)) {
+            if (s == r->self ? ((c ^ r->cur) & epoch_bits) == 0
+                             : (s >= r->known || sc_clock(c) > r->clk[s]) && sc_races(r->cur, c))
+                return false; /* a race, or this epoch's write (it covers) */
+        } else if (s == r->self) {
+            if (((c ^ r->cur) & epoch_bits) == 0)
+                return false; /* this epoch's read: covered, or to widen */
+            if (!sc_subsumes(r->cur, c))
+                continue;
+            if (!r->replace) {
+                r->replace = p;
+                r->replace_was = c;
+            } else {
+                atomic_compare_exchange_strong(p, &c, 0);
+            }
+        }
+    }
+    return true;
+}
+
+static bool refresh_shared_read(crace_thread *t, shadow_granule *g, shadow_cell cur)
+{
+    struct refresh r = {.cur = cur, .clk = t->vc.clk, .known = t->vc.size, .self = t->slot};
+    if (!refresh_cells(&r, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES))
+        return false;
+    for (shadow_ovf *o = r.ovf; o; o = atomic_load_explicit(&o->next, memory_order_acquire))
+        if (!refresh_cells(&r, o->cell, SHADOW_OVF_CELLS, 1))
+            return false;
+    return r.replace && atomic_compare_exchange_strong(r.replace, &r.replace_was, cur);
+}
+
 /* Everything store_ordered leaves: a record that may race with this
  * access, an overflow block, no room. An access some cell records
  * already (an overflow cell: the fast path reads only the inline ones)
@@ -252,6 +321,14 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
 static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                                           shadow_cell cur, uintptr_t pc, bool log)
 {
+    bool plain_read = !sc_is_write(cur) && !sc_is_atomic(cur);
+    if (plain_read && sc_is_ovf(atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed)) &&
+        refresh_shared_read(t, g, cur)) {
+        t->used_clock = sc_clock(cur);
+        if (log)
+            crace_hist_put_access(t, addr, size, false, false, pc);
+        return;
+    }
     struct scan sc = {.cur = cur, .t = t};
     scan_cells(&sc, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES);
     /* A new record goes to the thread's own cell when that is free, where

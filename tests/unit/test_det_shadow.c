@@ -1,15 +1,19 @@
 /* Unit tests of detector/shadow.c and the cell rules of access.c: the
  * encoding, byte precision, no eviction of read-shared accesses, and
- * subsumption once an access happens after the others. */
+ * subsumption once an access happens after the others. One test makes a
+ * race on purpose: they run in a child (det_test.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include <cmocka.h>
 
 #include "access.h"
+#include "det_test.h"
+#include "report.h"
 #include "shadow.h"
 #include "thread.h"
 
@@ -342,6 +346,88 @@ static void test_reads_go_to_own_cell(void **state)
         assert_int_equal(atomic_load(&o->cell[i]), before[i]);
 }
 
+/* The record of slot's thread in addr's granule, overflow blocks
+ * included (the last one found). */
+static shadow_cell record_of(uintptr_t addr, uint32_t slot)
+{
+    shadow_granule *g = shadow_get(addr);
+    shadow_cell found = 0;
+    shadow_ovf *o = NULL;
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell c = atomic_load(sg_cell(g, i));
+        if (sc_is_ovf(c))
+            o = sc_to_ovf(c);
+        else if (c && sc_slot(c) == slot)
+            found = c;
+    }
+    for (; o; o = atomic_load(&o->next))
+        for (int i = 0; i < SHADOW_OVF_CELLS; i++) {
+            shadow_cell c = atomic_load(&o->cell[i]);
+            if (c && sc_slot(c) == slot)
+                found = c;
+        }
+    return found;
+}
+
+static crace_thread *racy_reader;
+static uintptr_t racy_word;
+
+static void read_racy_word(void *arg)
+{
+    (void)arg;
+    crace_access(racy_reader, racy_word, 8, false, false, 0x10);
+}
+
+/* A word main wrote and four threads read in every epoch (a loop bound):
+ * five records, so an overflow block. Each new read replaces the
+ * reader's own earlier one wherever it lies and adds nothing. Then a
+ * write of half the word by a thread that happens after every read so
+ * far (it covers none of them: all stay), which the next read by a
+ * reader that does not happen after it races with: reported, although
+ * that reader has its own earlier read to replace. */
+static void test_shared_read_refreshed_in_overflow(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char word[8];
+    uintptr_t w = (uintptr_t)word;
+    enum { READERS = 4 };
+    crace_thread *m = fake_thread(970), *r[READERS];
+    crace_access(m, w, 8, true, false, 0x1);
+    for (uint32_t i = 0; i < READERS; i++) {
+        r[i] = fake_thread(971 + i);
+        learn(r[i], m);
+        crace_access(r[i], w, 8, false, false, 0x10 + i);
+    }
+    assert_true(sc_is_ovf(atomic_load(sg_cell(shadow_get(w), SHADOW_OVF_SLOT))));
+    assert_int_equal(live_cells(w), READERS + 1);
+    for (uint64_t epoch = 2; epoch < 6; epoch++) {
+        for (uint32_t i = 0; i < READERS; i++) {
+            set_epoch(r[i], epoch);
+            crace_access(r[i], w, 8, false, false, 0x10 + i);
+            assert_int_equal(record_of(w, r[i]->slot), sc_make(r[i]->epoch, 0xff, false, false));
+            assert_int_equal(live_cells(w), READERS + 1);
+        }
+    }
+    assert_int_equal(record_of(w, m->slot), sc_make(m->epoch, 0xff, true, false));
+    assert_int_equal(report_count(REPORT_DATA_RACE), 0);
+
+    crace_thread *x = fake_thread(980);
+    learn(x, m);
+    for (uint32_t i = 0; i < READERS; i++)
+        learn(x, r[i]);
+    crace_access(x, w + 4, 4, true, false, 0x20);
+    assert_int_equal(live_cells(w), READERS + 2);
+    assert_int_equal(report_count(REPORT_DATA_RACE), 0);
+    set_epoch(r[0], 6);
+    racy_reader = r[0];
+    racy_word = w;
+    char *out = det_capture_stderr(read_racy_word, NULL);
+    assert_int_equal(report_count(REPORT_DATA_RACE), 1);
+    assert_non_null(strstr(out, "WARNING: DATA RACE\nRead at"));
+    assert_non_null(strstr(out, "Previous write at"));
+    free(out);
+}
+
 /* A reset of a range big enough to give whole shadow pages back, across
  * a region boundary: every cell of every granule inside is forgotten, in
  * each plane, and the granules just outside keep theirs. */
@@ -391,7 +477,8 @@ int main(void)
         cmocka_unit_test(test_concurrent_readers_replace_their_own),
         cmocka_unit_test(test_ordered_readers_leave_each_others_cells),
         cmocka_unit_test(test_reads_go_to_own_cell),
+        cmocka_unit_test(test_shared_read_refreshed_in_overflow),
         cmocka_unit_test(test_big_reset_clears_every_plane),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    DET_RUN_TESTS_IN_CHILD(tests);
 }
