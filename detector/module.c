@@ -44,8 +44,8 @@ static bool relocs_name(const ElfW(Rela) *rel, size_t bytes, const ElfW(Sym) *sy
     return false;
 }
 
-/* Does the module import __tsan_func_entry (a PLT or GOT relocation)? */
-static bool imports_tsan(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn)
+/* Does the module import name (a PLT or GOT relocation)? */
+static bool imports(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn, const char *name)
 {
     const ElfW(Sym) *symtab = NULL;
     const char *strtab = NULL;
@@ -64,7 +64,6 @@ static bool imports_tsan(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn)
     }
     if (!symtab || !strtab)
         return false;
-    const char *name = "__tsan_func_entry";
     return (jmprel && relocs_name(jmprel, pltrelsz, symtab, strtab, name)) ||
            (rela && relocs_name(rela, relasz, symtab, strtab, name));
 }
@@ -74,15 +73,20 @@ struct collect {
     size_t n, cap;
 };
 
+static const ElfW(Dyn) *dynamic_section(const struct dl_phdr_info *info)
+{
+    for (int i = 0; i < info->dlpi_phnum; i++)
+        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+            return (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+    return NULL;
+}
+
 static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
 {
     (void)size;
     struct collect *c = arg;
-    const ElfW(Dyn) *dyn = NULL;
-    for (int i = 0; i < info->dlpi_phnum; i++)
-        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-            dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-    bool instrumented = dyn && imports_tsan(info, dyn);
+    const ElfW(Dyn) *dyn = dynamic_section(info);
+    bool instrumented = dyn && imports(info, dyn, "__tsan_func_entry");
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
@@ -131,6 +135,38 @@ bool crace_pc_instrumented(uintptr_t pc)
         crace_unlock(&rebuild_lock);
     }
     return m && m->instrumented;
+}
+
+struct import_query {
+    uintptr_t pc;
+    const char *name;
+    _Atomic uintptr_t *looked;
+    bool imports;
+};
+
+static int query_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct import_query *q = arg;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || q->pc - (info->dlpi_addr + ph->p_vaddr) >= ph->p_memsz)
+            continue;
+        /* Racing callers may both look: harmless. */
+        if (atomic_exchange_explicit(q->looked, info->dlpi_addr, memory_order_relaxed) != info->dlpi_addr) {
+            const ElfW(Dyn) *dyn = dynamic_section(info);
+            q->imports = dyn && imports(info, dyn, q->name);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+bool crace_module_imports(uintptr_t pc, const char *name, _Atomic uintptr_t *looked)
+{
+    struct import_query q = {pc, name, looked, false};
+    dl_iterate_phdr(query_one, &q);
+    return q.imports;
 }
 
 /* rebuild_lock is held across dl_iterate_phdr, which takes the loader's

@@ -11,6 +11,7 @@
 #ifndef CRACE_MODULE_H
 #define CRACE_MODULE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,5 +19,12 @@
  * addresses (JIT code, a module loaded since the last look, which
  * triggers a new look) count as uninstrumented. Lock-free. */
 bool crace_pc_instrumented(uintptr_t pc);
+
+/* True when the module holding pc imports the symbol name (a PLT or GOT
+ * relocation names it): what the module's code may call. A module whose
+ * base address is *looked (the last one asked about) is not looked at
+ * again: false. Takes the loader's lock (dl_iterate_phdr): for module
+ * set-up. */
+bool crace_module_imports(uintptr_t pc, const char *name, _Atomic uintptr_t *looked);
 
 #endif /* CRACE_MODULE_H */

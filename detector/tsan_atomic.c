@@ -14,8 +14,11 @@
  */
 #include <stdint.h>
 
+#include "tsan_atomic.h"
+
 #include "access.h"
 #include "intercept.h"
+#include "module.h"
 #include "sync.h"
 #include "tsan_abi.inc"
 
@@ -25,8 +28,13 @@
 #pragma clang diagnostic ignored "-Watomic-alignment"
 #endif
 
-/* Fence state per thread. Set only once a fence was seen, so programs
- * without fences pay nothing on relaxed operations. */
+/* Fence state per thread. Kept only in programs that use fences, so
+ * that the others pay nothing on relaxed operations: fences_used is set
+ * as soon as a module whose code calls the fence entry point is set up,
+ * before any of its code runs. Set at the first fence instead, it would
+ * come too late for the relaxed loads before that fence: a release store
+ * read by a relaxed load that an acquire fence follows synchronises,
+ * but the load would have gathered nothing for the fence to take. */
 struct fence_state {
     vclock_t release; /* clock at the last release fence */
     vclock_t acquire; /* clocks gathered by relaxed loads since */
@@ -258,6 +266,16 @@ static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo
 #define RMW_FOR_TYPE(bits, T) ATOMIC_FNS(bits, T) TSAN_ATOMIC_RMW(RMW_FN, bits, T)
 
 TSAN_ATOMIC_TYPES(RMW_FOR_TYPE)
+
+void crace_atomic_module_init(uintptr_t pc)
+{
+    /* Every translation unit of a module calls __tsan_init (gcc): one
+     * look at the module's imports is enough. */
+    static _Atomic uintptr_t looked;
+    if (!atomic_load_explicit(&fences_used, memory_order_relaxed) &&
+        crace_module_imports(pc, "__tsan_atomic_thread_fence", &looked))
+        atomic_store_explicit(&fences_used, true, memory_order_relaxed);
+}
 
 CRACE_EXPORT void __tsan_atomic_thread_fence(int mo)
 {

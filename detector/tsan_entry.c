@@ -8,10 +8,14 @@
 #include "access.h"
 #include "intercept.h"
 #include "tsan_abi.inc"
+#include "tsan_atomic.h"
 
+/* Called by every instrumented module (each translation unit, with
+ * gcc) before any of its code runs. */
 CRACE_EXPORT void __tsan_init(void)
 {
     crace_init();
+    crace_atomic_module_init(CALLER_PC());
 }
 
 #define TSAN_ACCESS_FN(name, size, is_write)                                     \
