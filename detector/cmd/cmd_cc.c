@@ -223,6 +223,7 @@ struct cc_cmd {
     bool has_mt;             /* -MT or -MQ */
     const char *output;      /* -o's value, or NULL */
     bool verbose;            /* CRACE_CC_VERBOSE: print each command */
+    bool is_gcc;             /* compiler_is_gcc */
     char *tmpdir;            /* for a split build's objects, or NULL */
 };
 
@@ -471,6 +472,27 @@ static void parse(struct cc_cmd *c)
 
 /* ------------------------------------------------ choosing the compiler */
 
+/* The file prog runs (a name searched in PATH, or a path), symbolic
+ * links followed: malloc'd, or NULL when there is none. */
+static char *resolve(const char *prog)
+{
+    if (strchr(prog, '/'))
+        return realpath(prog, NULL);
+    const char *path = getenv("PATH");
+    char *dirs = crace_xstrdup(path ? path : "/bin:/usr/bin");
+    char *save = NULL, *real = NULL;
+    /* Empty entries (the current directory) are skipped by strtok_r; a
+     * compiler is not expected to be found there. */
+    for (char *dir = strtok_r(dirs, ":", &save); dir && !real; dir = strtok_r(NULL, ":", &save)) {
+        char *cand = crace_xasprintf("%s/%s", dir, prog);
+        if (access(cand, X_OK) == 0)
+            real = realpath(cand, NULL);
+        free(cand);
+    }
+    free(dirs);
+    return real;
+}
+
 /* Whether prog (a name searched in PATH, or a path) is crace itself. */
 static bool is_crace(const char *prog)
 {
@@ -480,32 +502,30 @@ static bool is_crace(const char *prog)
     const char *self = crace_self_exe();
     if (!self)
         return false;
-
-    bool same = false;
-    if (slash) {
-        char *real = realpath(prog, NULL);
-        same = real && strcmp(real, self) == 0;
-        free(real);
-        return same;
-    }
-    const char *path = getenv("PATH");
-    char *dirs = crace_xstrdup(path ? path : "/bin:/usr/bin");
-    char *save = NULL;
-    /* Empty entries (the current directory) are skipped by strtok_r; a
-     * compiler is not expected to be found there. */
-    for (char *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        char *cand = crace_xasprintf("%s/%s", dir, prog);
-        if (access(cand, X_OK) == 0) {
-            char *real = realpath(cand, NULL);
-            same = real && strcmp(real, self) == 0;
-            free(real);
-            free(cand);
-            break;
-        }
-        free(cand);
-    }
-    free(dirs);
+    char *real = resolve(prog);
+    bool same = real && strcmp(real, self) == 0;
+    free(real);
     return same;
+}
+
+/* Whether the compiler is gcc, told by the name of the file it runs
+ * (Debian's cc is gcc by way of symbolic links; a wrapper such as ccache
+ * comes before the compiler's own word): a word naming gcc, none naming
+ * clang. Only for options one of them would reject. */
+static bool compiler_is_gcc(const struct cc_cmd *c)
+{
+    bool gcc = false;
+    for (size_t i = 0; i < c->compiler.n; i++) {
+        char *real = resolve(c->compiler.v[i]);
+        const char *name = real ? strrchr(real, '/') + 1 : c->compiler.v[i];
+        if (strstr(name, "clang")) {
+            free(real);
+            return false;
+        }
+        gcc |= strstr(name, "gcc") != NULL;
+        free(real);
+    }
+    return gcc;
 }
 
 /* Splits a $CC-style value ("gcc -m32") at white space, appending to out. */
@@ -573,6 +593,11 @@ static void push_instrumentation(const struct cc_cmd *c, crace_argv *out)
     crace_argv_push(out, "-fno-builtin-memcpy");
     crace_argv_push(out, "-fno-builtin-memmove");
     crace_argv_push(out, "-fno-builtin-memset");
+    /* gcc warns that -fsanitize=thread does not support
+     * atomic_thread_fence (libtsan ignores fences): crace does, and the
+     * warning would stop a -Werror build. */
+    if (c->is_gcc)
+        crace_argv_push(out, "-Wno-tsan");
     /* Reports need file:line. */
     if (!c->has_debug)
         crace_argv_push(out, "-g");
@@ -882,7 +907,8 @@ void cmd_cc_help(void)
           "$CRACE_CC, else $CC (unless that is crace itself), else cc, with the same\n"
           "arguments, and adds:\n"
           "  compiling: -fsanitize=thread -fno-omit-frame-pointer -fno-plt, and -g unless a -g\n"
-          "             option is given (reports need file:line);\n"
+          "             option is given (reports need file:line); with gcc, -Wno-tsan\n"
+          "             (crace supports the atomic_thread_fence gcc warns about);\n"
           "  linking:   " CRACE_FAST_NAME " (the detector's memory-access fast path,\n"
           "             called directly by the instrumentation), " CRACE_STUB_NAME "\n"
           "             (no-op instrumentation hooks) and an rpath to it, instead of\n"
@@ -922,6 +948,7 @@ int cmd_cc(int argc, char **argv)
     int status = CRACE_EXIT_USAGE;
     if (!choose_compiler(&c))
         goto out;
+    c.is_gcc = compiler_is_gcc(&c);
     setenv(CC_ACTIVE_ENV, "1", 1);
 
     expand_args(&c, argc - 1, argv + 1, 0);
