@@ -244,12 +244,14 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
 }
 
 /*
- * A plain read in a granule with an overflow block: read-shared data (a
- * write, then more readers than fit inline), such as a loop bound that
- * main wrote and several threads read in every epoch. The common case is
- * a thread refreshing its own earlier read. A read races only with a
- * write, so the other threads' reads are passed over without comparing
- * clocks; each write must happen before the read (or touch other bytes),
+ * A read in a granule with an overflow block: read-shared data (a write,
+ * then more readers than fit inline), such as a loop bound that main
+ * wrote and several threads read in every epoch, or a mutex that several
+ * threads lock (each lock reads it atomically). The common case is a
+ * thread refreshing its own earlier read. A read races only with a write
+ * (an atomic read with a plain one), so the other threads' reads are
+ * passed over without comparing clocks; each write must happen before the
+ * read (or touch other bytes, or be atomic beside an atomic read),
  * and the thread's first earlier read that this one subsumes is replaced
  * (any further one dropped), as the general scan would. True when done;
  * false, with nothing changed, sends the access to the general scan: a
@@ -321,12 +323,11 @@ static bool refresh_shared_read(crace_thread *t, shadow_granule *g, shadow_cell 
 static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                                           shadow_cell cur, uintptr_t pc, bool log)
 {
-    bool plain_read = !sc_is_write(cur) && !sc_is_atomic(cur);
-    if (plain_read && sc_is_ovf(atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed)) &&
+    if (!sc_is_write(cur) && sc_is_ovf(atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed)) &&
         refresh_shared_read(t, g, cur)) {
         t->used_clock = sc_clock(cur);
         if (log)
-            crace_hist_put_access(t, addr, size, false, false, pc);
+            crace_hist_put_access(t, addr, size, false, sc_is_atomic(cur), pc);
         return;
     }
     struct scan sc = {.cur = cur, .t = t};
@@ -488,6 +489,57 @@ static bool range_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_
             return false;
     crace_access_slow(t, g, addr, size, cur, pc, false);
     return true;
+}
+
+void crace_report_race(crace_thread *t, uintptr_t addr, size_t size, shadow_cell cur, shadow_cell old, uintptr_t pc)
+{
+    crace_busy++;
+    report_race(t, addr, size, addr & ~(uintptr_t)7, cur, old, pc);
+    crace_busy--;
+}
+
+/* The first of n cells, stride apart, that cur races with; 0 if none.
+ * *ovf gets the overflow chain when one of them points to it. */
+static inline __attribute__((always_inline)) shadow_cell racing_cell(const crace_thread *t, shadow_cell cur,
+                                                                      _Atomic shadow_cell *cells, int n,
+                                                                      size_t stride, shadow_ovf **ovf)
+{
+    const crace_clock_t *clk = t->vc.clk;
+    const uint32_t known = t->vc.size, self = t->slot;
+    for (int i = 0; i < n; i++) {
+        shadow_cell c = atomic_load_explicit(&cells[(size_t)i * stride], memory_order_relaxed);
+        if (c == 0)
+            continue;
+        if (sc_is_ovf(c)) {
+            *ovf = sc_to_ovf(c);
+            continue;
+        }
+        uint32_t s = sc_slot(c);
+        if (s != self && (s >= known || sc_clock(c) > clk[s]) && sc_races(cur, c))
+            return c;
+    }
+    return 0;
+}
+
+void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+{
+    if (crace_ignoring(t) || (addr & 7) + size > 8 || addr >> SHADOW_ADDR_BITS)
+        return;
+    /* Memory without shadow has no record to race with. */
+    shadow_granule *r = atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
+    if (!r)
+        return;
+    shadow_granule *g = r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
+    shadow_cell cur = sc_make(t->epoch, ((1u << size) - 1) << (addr & 7), is_write, is_atomic);
+    shadow_ovf *ovf = NULL;
+    shadow_cell racy = racing_cell(t, cur, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES, &ovf);
+    for (shadow_ovf *o = ovf; o && !racy; o = atomic_load_explicit(&o->next, memory_order_acquire))
+        racy = racing_cell(t, cur, o->cell, SHADOW_OVF_CELLS, 1, &ovf);
+    if (CRACE_UNLIKELY(racy)) {
+        crace_busy++;
+        report_race(t, addr, size, addr & ~(uintptr_t)7, cur, racy, pc);
+        crace_busy--;
+    }
 }
 
 /* A range logs one history event per chunk of HIST_MAX_ACCESS_SIZE bytes

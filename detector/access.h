@@ -22,6 +22,17 @@ void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, b
  * accesses. */
 void crace_access_atomic(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
 
+/* Checks an access of size bytes at addr (within one granule) by t at
+ * pc against the shadow and reports a race, without recording it: the
+ * use of a synchronisation object, checked before the acquire that would
+ * order it and recorded after (crace_pt_object_use). */
+void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
+
+/* Reports the race of cur, an access of size bytes at addr by t at pc,
+ * with old, a record kept elsewhere than the shadow (a synchronisation
+ * object's last use) whose history event t's slot or another logged. */
+void crace_report_race(crace_thread *t, uintptr_t addr, size_t size, shadow_cell cur, shadow_cell old, uintptr_t pc);
+
 /* The same for a range of any length (memcpy, read_range, free). */
 void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
 

@@ -117,6 +117,7 @@ INTERCEPTOR(int, thrd_detach, thrd_t th)
 INTERCEPTOR(int, mtx_init, mtx_t *m, int type)
 {
     INTERCEPTOR_ENTER(mtx_init, m, type);
+    crace_pt_object(thr, (uintptr_t)m, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL(mtx_init)(m, type);
     if (r == thrd_success)
         crace_pt_sync_reset(thr, (uintptr_t)m, CALLER_PC());
@@ -126,6 +127,7 @@ INTERCEPTOR(int, mtx_init, mtx_t *m, int type)
 INTERCEPTOR(void, mtx_destroy, mtx_t *m)
 {
     INTERCEPTOR_ENTER(mtx_destroy, m);
+    crace_pt_object(thr, (uintptr_t)m, PT_OBJ_WRITE, CALLER_PC());
     crace_pt_pre_destroy(thr, (uintptr_t)m, PT_MUTEX, "mtx_destroy", CALLER_PC());
     REAL(mtx_destroy)(m);
     crace_pt_sync_forget((uintptr_t)m);
@@ -145,7 +147,7 @@ INTERCEPTOR(int, mtx_lock, mtx_t *m)
         dl_unblock(thr);
     }
     if (r == thrd_success)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack);
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack, CALLER_PC());
     return r;
 }
 
@@ -154,7 +156,7 @@ INTERCEPTOR(int, mtx_trylock, mtx_t *m)
     INTERCEPTOR_ENTER(mtx_trylock, m);
     int r = REAL(mtx_trylock)(m);
     if (r == thrd_success)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()));
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -163,7 +165,7 @@ INTERCEPTOR(int, mtx_timedlock, mtx_t *m, const struct timespec *ts)
     INTERCEPTOR_ENTER(mtx_timedlock, m, ts);
     int r = REAL(mtx_timedlock)(m, ts);
     if (r == thrd_success)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()));
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 

@@ -39,6 +39,7 @@
 #include "lock.h"
 #include "lockorder.h"
 #include "misuse.h"
+#include "module.h"
 #include "rt.h"
 #include "sync.h"
 #include "thread.h"
@@ -50,7 +51,73 @@
 void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc)
 {
     crace_pt_sync_forget(addr);
-    sync_unlock(sync_lock(addr, true, crace_current_stack(thr, pc)));
+    sync_var *s = sync_lock(addr, true, crace_current_stack(thr, pc));
+    /* The init's write, which crace_pt_object logged (same epoch). */
+    if (crace_pc_instrumented(pc) && !crace_ignoring(thr))
+        s->init_cell = sc_make(thr->epoch, 1u << (addr & 7), true, false);
+    sync_unlock(s);
+}
+
+/* Does the record c happen before what thr does now? */
+static bool cell_ordered(const crace_thread *thr, shadow_cell c)
+{
+    return sc_slot(c) == thr->slot || sc_clock(c) <= vc_get(&thr->vc, sc_slot(c));
+}
+
+/*
+ * The synchronisation object's own memory, as ThreadSanitizer models it:
+ * an init or a destroy writes it, every use (a lock, a barrier wait)
+ * writes it atomically (uses never race with one another). A use not
+ * ordered after the init (a thread locking a mutex another one is still
+ * initialising, or initialised without publishing it) or an init or
+ * destroy not ordered after a use (a mutex destroyed while another thread
+ * may still lock it) is then a data race on the object, reported as any
+ * other, on its first byte.
+ *
+ * An init or a destroy (PT_OBJ_WRITE) is a plain write in the shadow, and
+ * is also checked against the object's last use. A lock's use lives in
+ * the sync object, which the lock takes anyway (crace_pt_mutex_post_lock):
+ * checked against the init before the lock's acquire (the lock itself
+ * must not be what orders it after the init), recorded after it. The lock
+ * orders an exclusive lock's uses one after another, so the last one is
+ * all a destroy needs, at the cost of a few loads and stores inside the
+ * lock's critical section; in the shadow, every lock would pay a lookup
+ * and a compare-and-swap there. Uses that are not exclusive go to the
+ * shadow instead: a read lock is checked there against the init before
+ * the real call (PT_OBJ_CHECK) and not recorded (readers' uses are not
+ * ordered with one another: each would keep a record); a barrier wait is
+ * checked and recorded at its arrival (PT_OBJ_USE), which every departure
+ * of the round follows.
+ *
+ * Only from instrumented code: a library crace does not see into may
+ * order its uses in ways crace cannot see. Condition variables and
+ * semaphores are left out: POSIX lets a program destroy one as soon as no
+ * thread is blocked on it, before a woken waiter has returned.
+ */
+void crace_pt_object(crace_thread *thr, uintptr_t obj, enum pt_object_op op, uintptr_t pc)
+{
+    if (!crace_pc_instrumented(pc) || crace_ignoring(thr))
+        return;
+    crace_busy++;
+    switch (op) {
+    case PT_OBJ_WRITE: {
+        crace_access(thr, obj, 1, true, false, pc);
+        sync_var *s = sync_lock(obj, false, 0);
+        shadow_cell use = s ? s->use_cell : 0;
+        if (s)
+            sync_unlock(s);
+        if (use && !cell_ordered(thr, use))
+            crace_report_race(thr, obj, 1, sc_make(thr->epoch, 1u << (obj & 7), true, false), use, pc);
+        break;
+    }
+    case PT_OBJ_CHECK:
+        crace_access_check(thr, obj, 1, true, true, pc);
+        break;
+    case PT_OBJ_USE:
+        crace_access_granule(thr, obj, 1, true, true, pc);
+        break;
+    }
+    crace_busy--;
 }
 
 /* The object at addr is gone (destroyed): its clock, its bookkeeping and
@@ -91,11 +158,17 @@ static bool mutex_would_block_forever(crace_thread *thr, pthread_mutex_t *m)
  * lock-order graph how it was taken. stack is the lock's: a blocking lock
  * takes it before the real call, so that its critical section (and the
  * time other threads wait for it) does not include a stack capture. */
-void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack)
+void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack, uintptr_t pc)
 {
+    /* The object's memory, as crace_pt_object explains: the lock's use. */
+    shadow_cell use = crace_pc_instrumented(pc) && !crace_ignoring(thr)
+                          ? sc_make(thr->epoch, 1u << (m & 7), true, true) : 0;
     /* The acquire and the owner bookkeeping under one lookup. */
     sync_var *s = sync_lock(m, true, stack);
+    shadow_cell racy = use && s->init_cell && !cell_ordered(thr, s->init_cell) ? s->init_cell : 0;
     vc_join(&thr->vc, &s->vc);
+    if (use)
+        s->use_cell = use;
     if (s->owner_gid == thr->gid && s->recursion > 0) {
         s->recursion++;
     } else {
@@ -104,6 +177,10 @@ void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, st
         s->recursion = 1;
     }
     sync_unlock(s);
+    if (use)
+        crace_hist_put_access(thr, m, 1, true, true, pc); /* for a later report's stack */
+    if (CRACE_UNLIKELY(racy))
+        crace_report_race(thr, m, 1, use, racy, pc);
     lo_acquired(thr, m, stack, flags);
 }
 
@@ -219,7 +296,7 @@ void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool b
     if (woke)
         crace_acquire(thr, c);
     if (relocked)
-        crace_pt_mutex_post_lock(thr, m, 0, crace_current_stack(thr, pc));
+        crace_pt_mutex_post_lock(thr, m, 0, crace_current_stack(thr, pc), pc);
 }
 
 /* glibc's mutex kind word (set by pthread_mutex_init or a static
@@ -506,6 +583,7 @@ static inline bool from_unwinder(crace_thread *thr, uintptr_t pc)
 INTERCEPTOR(int, pthread_mutex_init, pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 {
     INTERCEPTOR_ENTER(pthread_mutex_init, m, attr);
+    crace_pt_object(thr, (uintptr_t)m, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL(pthread_mutex_init)(m, attr);
     if (r == 0)
         crace_pt_sync_reset(thr, (uintptr_t)m, CALLER_PC());
@@ -515,6 +593,7 @@ INTERCEPTOR(int, pthread_mutex_init, pthread_mutex_t *m, const pthread_mutexattr
 INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_destroy, m);
+    crace_pt_object(thr, (uintptr_t)m, PT_OBJ_WRITE, CALLER_PC());
     crace_pt_pre_destroy(thr, (uintptr_t)m, PT_MUTEX, "pthread_mutex_destroy", CALLER_PC());
     int r = REAL(pthread_mutex_destroy)(m);
     if (r == 0)
@@ -529,7 +608,7 @@ INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
         return REAL(pthread_mutex_trylock)(m);
     int r = REAL(pthread_mutex_trylock)(m);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()));
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -549,7 +628,7 @@ INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
             dl_unblock(thr);
     }
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack);
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack, CALLER_PC());
     return r;
 }
 
@@ -558,7 +637,7 @@ INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m, const struct times
     INTERCEPTOR_ENTER(pthread_mutex_timedlock, m, abstime);
     int r = REAL(pthread_mutex_timedlock)(m, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()));
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -567,7 +646,7 @@ INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clockid,
     INTERCEPTOR_ENTER(pthread_mutex_clocklock, m, clockid, abstime);
     int r = REAL(pthread_mutex_clocklock)(m, clockid, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()));
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -589,6 +668,7 @@ INTERCEPTOR(int, pthread_mutex_unlock, pthread_mutex_t *m)
 INTERCEPTOR(int, pthread_spin_init, pthread_spinlock_t *l, int pshared)
 {
     INTERCEPTOR_ENTER(pthread_spin_init, l, pshared);
+    crace_pt_object(thr, (uintptr_t)l, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL(pthread_spin_init)(l, pshared);
     if (r == 0)
         crace_pt_sync_reset(thr, (uintptr_t)l, CALLER_PC());
@@ -598,6 +678,7 @@ INTERCEPTOR(int, pthread_spin_init, pthread_spinlock_t *l, int pshared)
 INTERCEPTOR(int, pthread_spin_destroy, pthread_spinlock_t *l)
 {
     INTERCEPTOR_ENTER(pthread_spin_destroy, l);
+    crace_pt_object(thr, (uintptr_t)l, PT_OBJ_WRITE, CALLER_PC());
     crace_pt_pre_destroy(thr, (uintptr_t)l, PT_SPIN, "pthread_spin_destroy", CALLER_PC());
     int r = REAL(pthread_spin_destroy)(l);
     if (r == 0)
@@ -610,7 +691,7 @@ INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)
     INTERCEPTOR_ENTER(pthread_spin_lock, l);
     int r = REAL(pthread_spin_lock)(l);
     if (r == 0)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)l, 0, crace_current_stack(thr, CALLER_PC()));
+        crace_pt_mutex_post_lock(thr, (uintptr_t)l, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -619,7 +700,7 @@ INTERCEPTOR(int, pthread_spin_trylock, pthread_spinlock_t *l)
     INTERCEPTOR_ENTER(pthread_spin_trylock, l);
     int r = REAL(pthread_spin_trylock)(l);
     if (r == 0)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_TRY, crace_current_stack(thr, CALLER_PC()));
+        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -678,9 +759,9 @@ static void rwlock_post_rdlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned
     lo_acquired(thr, (uintptr_t)rw, stack, flags | LO_READ);
 }
 
-static void rwlock_post_wrlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, stack_id stack)
+static void rwlock_post_wrlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, stack_id stack, uintptr_t pc)
 {
-    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, flags, stack);
+    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, flags, stack, pc);
     crace_acquire(thr, RW_READERS(rw));
 }
 
@@ -716,6 +797,7 @@ static void rwlock_forget(pthread_rwlock_t *rw)
 INTERCEPTOR(int, pthread_rwlock_init, pthread_rwlock_t *rw, const pthread_rwlockattr_t *attr)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_init, rw, attr);
+    crace_pt_object(thr, (uintptr_t)rw, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL(pthread_rwlock_init)(rw, attr);
     if (r == 0) {
         sync_free(RW_READERS(rw));
@@ -728,6 +810,7 @@ INTERCEPTOR(int, pthread_rwlock_init, pthread_rwlock_t *rw, const pthread_rwlock
 INTERCEPTOR(int, pthread_rwlock_destroy, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_destroy, rw);
+    crace_pt_object(thr, (uintptr_t)rw, PT_OBJ_WRITE, CALLER_PC());
     enum misuse_holder h = rwlock_holder(thr, rw);
     if (h != HOLDER_NONE)
         misuse_destroy(thr, MISUSE_RWLOCK, "pthread_rwlock_destroy", (uintptr_t)rw, h, CALLER_PC());
@@ -744,6 +827,7 @@ static int (*real_pthread_rwlock_trywrlock)(pthread_rwlock_t *rw);
 INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_rdlock, rw);
+    crace_pt_object(thr, (uintptr_t)rw, PT_OBJ_CHECK, CALLER_PC());
     stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_rwlock_tryrdlock)(rw);
     if (r == EBUSY) {
@@ -759,6 +843,7 @@ INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *rw)
 INTERCEPTOR(int, pthread_rwlock_tryrdlock, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_tryrdlock, rw);
+    crace_pt_object(thr, (uintptr_t)rw, PT_OBJ_CHECK, CALLER_PC());
     int r = REAL(pthread_rwlock_tryrdlock)(rw);
     if (r == 0)
         rwlock_post_rdlock(thr, rw, LO_TRY, crace_current_stack(thr, CALLER_PC()));
@@ -768,6 +853,7 @@ INTERCEPTOR(int, pthread_rwlock_tryrdlock, pthread_rwlock_t *rw)
 INTERCEPTOR(int, pthread_rwlock_timedrdlock, pthread_rwlock_t *rw, const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_timedrdlock, rw, abstime);
+    crace_pt_object(thr, (uintptr_t)rw, PT_OBJ_CHECK, CALLER_PC());
     int r = REAL(pthread_rwlock_timedrdlock)(rw, abstime);
     if (r == 0)
         rwlock_post_rdlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
@@ -777,6 +863,7 @@ INTERCEPTOR(int, pthread_rwlock_timedrdlock, pthread_rwlock_t *rw, const struct 
 INTERCEPTOR(int, pthread_rwlock_clockrdlock, pthread_rwlock_t *rw, clockid_t clockid, const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_clockrdlock, rw, clockid, abstime);
+    crace_pt_object(thr, (uintptr_t)rw, PT_OBJ_CHECK, CALLER_PC());
     int r = REAL(pthread_rwlock_clockrdlock)(rw, clockid, abstime);
     if (r == 0)
         rwlock_post_rdlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
@@ -794,7 +881,7 @@ INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *rw)
         dl_unblock(thr);
     }
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, 0, stack);
+        rwlock_post_wrlock(thr, rw, 0, stack, CALLER_PC());
     return r;
 }
 
@@ -803,7 +890,7 @@ INTERCEPTOR(int, pthread_rwlock_trywrlock, pthread_rwlock_t *rw)
     INTERCEPTOR_ENTER(pthread_rwlock_trywrlock, rw);
     int r = REAL(pthread_rwlock_trywrlock)(rw);
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, LO_TRY, crace_current_stack(thr, CALLER_PC()));
+        rwlock_post_wrlock(thr, rw, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -812,7 +899,7 @@ INTERCEPTOR(int, pthread_rwlock_timedwrlock, pthread_rwlock_t *rw, const struct 
     INTERCEPTOR_ENTER(pthread_rwlock_timedwrlock, rw, abstime);
     int r = REAL(pthread_rwlock_timedwrlock)(rw, abstime);
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
+        rwlock_post_wrlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -821,7 +908,7 @@ INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *rw, clockid_t clo
     INTERCEPTOR_ENTER(pthread_rwlock_clockwrlock, rw, clockid, abstime);
     int r = REAL(pthread_rwlock_clockwrlock)(rw, clockid, abstime);
     if (r == 0)
-        rwlock_post_wrlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
+        rwlock_post_wrlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -986,6 +1073,7 @@ static void barrier_forget(pthread_barrier_t *b)
 INTERCEPTOR(int, pthread_barrier_init, pthread_barrier_t *b, const pthread_barrierattr_t *attr, unsigned count)
 {
     INTERCEPTOR_ENTER(pthread_barrier_init, b, attr, count);
+    crace_pt_object(thr, (uintptr_t)b, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL(pthread_barrier_init)(b, attr, count);
     if (r == 0) {
         struct barrier_rounds *br = crace_alloc(sizeof(*br));
@@ -1002,6 +1090,7 @@ INTERCEPTOR(int, pthread_barrier_init, pthread_barrier_t *b, const pthread_barri
 INTERCEPTOR(int, pthread_barrier_destroy, pthread_barrier_t *b)
 {
     INTERCEPTOR_ENTER(pthread_barrier_destroy, b);
+    crace_pt_object(thr, (uintptr_t)b, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL(pthread_barrier_destroy)(b);
     if (r == 0)
         barrier_forget(b);
@@ -1011,6 +1100,10 @@ INTERCEPTOR(int, pthread_barrier_destroy, pthread_barrier_t *b)
 INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b)
 {
     INTERCEPTOR_ENTER(pthread_barrier_wait, b);
+    /* Recorded at the arrival, which every departure of the round follows:
+     * the thread that returns PTHREAD_BARRIER_SERIAL_THREAD may destroy
+     * the barrier while the others are still on their way out. */
+    crace_pt_object(thr, (uintptr_t)b, PT_OBJ_USE, CALLER_PC());
     bool waits;
     uintptr_t round = barrier_arrive(b, &waits);
     crace_release(thr, round);

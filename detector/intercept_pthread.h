@@ -19,7 +19,10 @@ enum pt_lock_kind { PT_MUTEX, PT_SPIN };
 void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, stack_id stack);
 void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc);
 void crace_pt_sync_forget(uintptr_t addr);
-void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack);
+/* What an operation does to a synchronisation object's own memory. */
+enum pt_object_op { PT_OBJ_WRITE, PT_OBJ_CHECK, PT_OBJ_USE };
+void crace_pt_object(crace_thread *thr, uintptr_t obj, enum pt_object_op op, uintptr_t pc);
+void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack, uintptr_t pc);
 bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind, const char *call,
                                bool in_wait, uintptr_t pc);
 bool crace_pt_mutex_checks_owner(const pthread_mutex_t *m);
