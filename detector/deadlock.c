@@ -282,7 +282,9 @@ static void render_cycle(struct sbuf *b, void *arg, struct crace_finding *f)
     const struct cycle *c = arg;
     struct sbuf msg = {f->message, sizeof(f->message), 0};
     sb_printf(&msg, "Deadlock: goroutines");
-    char ats[64][256];
+    /* Not on the stack (16 KiB): the goroutine closing the cycle may
+     * have a small one. */
+    char (*ats)[256] = crace_alloc(64 * sizeof(*ats));
     size_t n_ats = 0;
     sb_printf(b, "==================\nWARNING: DEADLOCK\n");
     sb_printf(b, "Goroutines waiting for each other in a cycle:");
@@ -326,6 +328,7 @@ static void render_cycle(struct sbuf *b, void *arg, struct crace_finding *f)
     }
     for (size_t k = 0; k < n_ats; k++)
         sb_printf(&msg, "%s%s", k ? ", " : "", ats[k]);
+    crace_free(ats);
     sb_printf(&msg, ")");
     sb_printf(b, "==================\n");
 }

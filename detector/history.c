@@ -59,10 +59,11 @@ size_t hist_restore(hist_t *h, uint64_t clock, uintptr_t granule_addr, unsigned 
     if (start >= end)
         return 0;
 
-    uintptr_t stack[REPLAY_MAX_DEPTH];
     const struct hist_part *p = &h->part[(start / partw) % HIST_PARTS];
     if (p->start_pos != start)
         return 0;
+    /* Not on the stack: a report may come from a thread with a small one. */
+    uintptr_t *stack = crace_alloc(REPLAY_MAX_DEPTH * sizeof(*stack));
     uint32_t depth = p->depth;
     gc_copy(stack, p->stack, depth * sizeof(stack[0]));
     uint64_t cur_clock = p->clock;
@@ -112,6 +113,7 @@ size_t hist_restore(hist_t *h, uint64_t clock, uintptr_t granule_addr, unsigned 
     }
     /* Everything read is valid only if the writer has not wrapped onto it
      * meanwhile. */
+    crace_free(stack);
     uint64_t now = atomic_load_explicit(&h->pos, memory_order_acquire);
     if (now > start + size)
         return 0;

@@ -152,21 +152,28 @@ static int stream_fd_locked(void)
     log_fd = -1;
     if (log_failed_pid == pid)
         return 2;
-    char path[4096];
-    if (!open_log(pid, path, sizeof(path))) {
+    /* Not on the stack: the first report after a fork may come from a
+     * thread with a small one. */
+    enum { PATH_MAX_LEN = 4096, MSG_MAX = PATH_MAX_LEN + 256 };
+    char *path = crace_alloc(PATH_MAX_LEN);
+    int fd = 2;
+    if (!open_log(pid, path, PATH_MAX_LEN)) {
         /* Only after a fork into a place the parent could write to but
          * the child cannot: losing the reports would be worse than
          * printing them somewhere unexpected. */
-        char msg[4200];
+        char *msg = crace_alloc(MSG_MAX);
         char ebuf[128];
-        int n = snprintf(msg, sizeof(msg), "crace: cannot open log_path '%s': %s; reports go to stderr\n",
-                         path, strerror_r(errno, ebuf, sizeof(ebuf)));
+        int n = snprintf(msg, MSG_MAX, "crace: cannot open log_path '%s': %s; reports go to stderr\n", path,
+                         strerror_r(errno, ebuf, sizeof(ebuf)));
         if (n > 0)
-            write_all(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+            write_all(2, msg, (size_t)n < MSG_MAX ? (size_t)n : MSG_MAX - 1);
+        crace_free(msg);
         log_failed_pid = pid;
-        return 2;
+    } else {
+        fd = log_fd;
     }
-    return log_fd;
+    crace_free(path);
+    return fd;
 }
 
 void crace_write(const char *s, size_t n)

@@ -73,6 +73,9 @@ static bool json_open(pid_t pid, char *path, size_t cap)
     return true;
 }
 
+/* A json_path with its pid suffix. */
+#define JSON_PATH_MAX 4096
+
 /* json_lock is held across a fork, so no record is half-written; in the
  * child it is free again, and the child opens its own PREFIX.PID.jsonl at
  * once, empty if it finds nothing: the files count the processes that ran
@@ -83,8 +86,9 @@ void report_json_fork(enum crace_fork_phase phase)
     crace_fork_lock(&json_lock, phase);
     if (phase == CRACE_FORK_CHILD && json_enabled()) {
         int saved = errno;
-        char path[4096];
-        json_open(getpid(), path, sizeof(path));
+        char *path = crace_alloc(JSON_PATH_MAX); /* the forking thread's stack may be small */
+        json_open(getpid(), path, JSON_PATH_MAX);
+        crace_free(path);
         errno = saved;
     }
 }
@@ -427,15 +431,18 @@ static void put_dedup_key(struct sbuf *b, const struct crace_finding *f)
     for (size_t i = 0; i < f->n_keys; i++)
         part[i] = f->key[i];
     qsort(part, f->n_keys, sizeof(part[0]), cmp_str);
-    char key[FINDING_KEYS * 512 + FINDING_KEYS];
-    struct sbuf k = {key, sizeof(key), 0};
-    key[0] = '\0';
+    /* Not on the stack (8 KiB): a report may come from a thread with a
+     * small one. */
+    size_t cap = FINDING_KEYS * 512 + FINDING_KEYS;
+    char *key = crace_alloc(cap);
+    struct sbuf k = {key, cap, 0};
     for (size_t i = 0; i < f->n_keys; i++) {
         if (i && !f->key_keep_dups && strcmp(part[i], part[i - 1]) == 0)
             continue;
         sb_printf(&k, "%s%s", k.len ? "|" : "", part[i]);
     }
     json_put_string(b, key, k.len);
+    crace_free(key);
 }
 
 /* 2025-03-14T09:26:53.589793Z, computed here: gmtime_r takes glibc's
@@ -481,14 +488,16 @@ static size_t read_proc(const char *path, char *buf, size_t cap)
 
 void report_json_put_process(struct sbuf *b)
 {
-    char exe[4096];
-    long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, sizeof(exe) - 1);
+    /* Not on the stack (20 KiB): the first report may come from a thread
+     * with a small one. */
+    enum { EXE_MAX = 4096, ARGS_MAX = 16384 };
+    char *exe = crace_alloc(EXE_MAX), *args = crace_alloc(ARGS_MAX);
+    long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, EXE_MAX - 1);
     exe[n > 0 ? n : 0] = '\0';
     sb_printf(b, "\"process\":{\"pid\":%d,\"executable\":", (int)getpid());
     json_put_string(b, exe, strlen(exe));
     put_raw(b, ",\"argv\":[");
-    char args[16384];
-    size_t len = read_proc("/proc/self/cmdline", args, sizeof(args));
+    size_t len = read_proc("/proc/self/cmdline", args, ARGS_MAX);
     bool first = true;
     for (size_t i = 0; i < len;) {
         size_t k = i;
@@ -501,6 +510,8 @@ void report_json_put_process(struct sbuf *b)
         i = k + 1;
     }
     put_raw(b, "]}");
+    crace_free(exe);
+    crace_free(args);
 }
 
 static void put_goroutines(struct sbuf *b, const struct crace_finding *f)
@@ -695,12 +706,14 @@ void report_json_write(const struct crace_finding *f, const char *text, size_t l
         cap *= 4;
     }
     if (n < cap) {
+        /* Not on the stack: the reporting thread's may be small. */
+        char *path = crace_alloc(JSON_PATH_MAX);
         crace_lock(&json_lock);
-        char path[4096];
         pid_t pid = getpid();
-        if (json_pid == pid || json_open(pid, path, sizeof(path)))
+        if (json_pid == pid || json_open(pid, path, JSON_PATH_MAX))
             output_write_fd(json_fd, buf, n);
         crace_unlock(&json_lock);
+        crace_free(path);
     }
     crace_free(buf);
     crace_shim_leave(t);
