@@ -576,6 +576,15 @@ void dl_wake(uintptr_t obj)
     crace_unlock(&dl_lock);
 }
 
+void dl_wake_thread(pthread_t th)
+{
+    crace_lock(&dl_lock);
+    crace_thread *t = crace_thread_by_pthread(th);
+    if (t)
+        unlink_blocked(t);
+    crace_unlock(&dl_lock);
+}
+
 void dl_wake_token(const void *token)
 {
     crace_lock(&dl_lock);

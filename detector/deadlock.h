@@ -13,6 +13,7 @@
 #ifndef CRACE_DEADLOCK_H
 #define CRACE_DEADLOCK_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -49,6 +50,9 @@ void dl_unblock(crace_thread *t);
 void dl_wake(uintptr_t obj);
 /* The thread parked with token may run now (libgochan's ready). */
 void dl_wake_token(const void *token);
+/* The thread th may run now: it was cancelled, and a wait at a
+ * cancellation point returns into its cancellation. */
+void dl_wake_thread(pthread_t th);
 
 /* Live goroutines: a thread counts from its creation (it will run) to its
  * end. An internal thread (libgochan's timer) does not count. */

@@ -523,6 +523,19 @@ INTERCEPTOR(int, pthread_clockjoin_np, pthread_t th, void **retval, clockid_t cl
     return r;
 }
 
+/* A thread blocked at a cancellation point (a condition wait, a join, a
+ * semaphore wait) runs again once cancelled: it unwinds and ends. Until
+ * it does, the deadlock detector must not count it blocked, or a join of
+ * it could look like the last goroutine falling asleep. */
+INTERCEPTOR(int, pthread_cancel, pthread_t th)
+{
+    INTERCEPTOR_ENTER(pthread_cancel, th);
+    int r = REAL(pthread_cancel)(th);
+    if (r == 0)
+        dl_wake_thread(th);
+    return r;
+}
+
 /* The engine learns of the detach before the real call: once detached, a
  * finished thread's handle is free for glibc to reuse at once. The real
  * detach fails only for a handle that is not joinable (already detached,
