@@ -612,25 +612,27 @@ static void fill_goroutine(struct report_goroutine *g, uint64_t gid, bool finish
     g->creation = creation;
 }
 
-/* Granules already reported racy: like Go and ThreadSanitizer
- * (suppress_equal_addresses), one report per racy location, so `x++`
- * racing (a read and a write) is one report, not two. */
-#define RACY_GRANULES 1024
-static _Atomic uintptr_t racy_granules[RACY_GRANULES];
+/* Locations already reported racy, by the first byte both accesses
+ * touch: like Go and ThreadSanitizer (suppress_equal_addresses), one
+ * report per racy location, so `x++` racing (a read and a write) is one
+ * report, not two; a race on another variable that shares the 8-byte
+ * granule is another location, reported too. */
+#define RACY_LOCATIONS 1024
+static _Atomic uintptr_t racy_locations[RACY_LOCATIONS];
 
-static bool granule_reported(uintptr_t granule)
+static bool location_reported(uintptr_t addr)
 {
-    size_t h = (size_t)((granule >> 3) * 0x9e3779b97f4a7c15ull >> 54) % RACY_GRANULES;
-    for (size_t i = 0; i < RACY_GRANULES; i++) {
-        _Atomic uintptr_t *p = &racy_granules[(h + i) % RACY_GRANULES];
+    size_t h = (size_t)((addr >> 3) * 0x9e3779b97f4a7c15ull >> 54) % RACY_LOCATIONS;
+    for (size_t i = 0; i < RACY_LOCATIONS; i++) {
+        _Atomic uintptr_t *p = &racy_locations[(h + i) % RACY_LOCATIONS];
         uintptr_t v = atomic_load(p);
-        if (v == granule)
+        if (v == addr)
             return true;
         if (v == 0) {
             uintptr_t zero = 0;
-            if (atomic_compare_exchange_strong(p, &zero, granule))
+            if (atomic_compare_exchange_strong(p, &zero, addr))
                 return false;
-            if (zero == granule)
+            if (zero == addr)
                 return true;
         }
     }
@@ -647,7 +649,11 @@ static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t 
     seen[k].other = old;
     if (!crace_opts.report_atomic_races && (sc_is_atomic(cur) || sc_is_atomic(old)))
         return;
-    if (granule_reported(granule))
+    /* The first byte both touch: races on other variables of the granule
+     * are other locations. */
+    unsigned both = sc_mask(old) & sc_mask(cur);
+    uintptr_t first = granule + (unsigned)__builtin_ctz(both ? both : sc_mask(old));
+    if (location_reported(first))
         return;
 
     t->in_shim++;
@@ -665,8 +671,7 @@ static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t 
 
     /* The previous access: its first byte that overlaps ours. */
     struct report_access *b = &r->access[1];
-    unsigned both = sc_mask(old) & sc_mask(cur);
-    b->addr = granule + (unsigned)__builtin_ctz(both ? both : sc_mask(old));
+    b->addr = first;
     b->size = (size_t)__builtin_popcount(sc_mask(old));
     b->is_write = sc_is_write(old);
     b->is_atomic = sc_is_atomic(old);
@@ -677,8 +682,11 @@ static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t 
     b->gid = gid;
     hist_t *h = crace_slot_hist(sc_slot(old));
     if (h)
-        b->stack.n = hist_restore(h, sc_clock(old), granule, sc_mask(old), b->is_write, b->is_atomic,
-                                  b->stack.pcs, STACK_MAX_FRAMES);
+        /* The bytes both touch, not the whole record: a thread's accesses
+         * in one epoch to other bytes of the granule widen its record, and
+         * the last of them need not be the one that races. */
+        b->stack.n = hist_restore(h, sc_clock(old), granule, both ? both : sc_mask(old), b->is_write,
+                                  b->is_atomic, b->stack.pcs, STACK_MAX_FRAMES);
     b->stack.restore_failed = b->stack.n == 0;
 
     fill_goroutine(&r->goroutine[0], t->gid, false, true, t->creation_stack);
