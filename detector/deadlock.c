@@ -20,6 +20,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -452,6 +453,17 @@ static bool wait_is_real(const crace_thread *t)
     return true;
 }
 
+/* Is the process's real-time interval timer armed (alarm, setitimer,
+ * ualarm)? Its SIGALRM may wake a goroutine (a handler posting the
+ * semaphore waited on), or end the process: either way nothing is stuck
+ * forever. The CPU-time timers do not advance while every thread sleeps.
+ * One system call, asked only when everything else says asleep. */
+static bool alarm_pending(void)
+{
+    struct itimerval v;
+    return getitimer(ITIMER_REAL, &v) == 0 && (v.it_value.tv_sec != 0 || v.it_value.tv_usec != 0);
+}
+
 static bool all_asleep(void)
 {
     if (!(n_live > 0 && n_blocked >= n_live && n_timers == 0 && crace_opts.detect_deadlocks))
@@ -459,7 +471,7 @@ static bool all_asleep(void)
     for (crace_thread *t = blocked_head; t; t = t->bnext)
         if (!wait_is_real(t))
             return false;
-    return true;
+    return !alarm_pending();
 }
 
 /* Waits whose reality glibc cannot settle from the object alone: a
