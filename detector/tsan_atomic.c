@@ -104,8 +104,11 @@ static inline bool mo_needs_lock(int mo)
     return mo != TSAN_MO_RELAXED || atomic_load_explicit(&fences_used, memory_order_relaxed);
 }
 
-static inline struct atomic_op atomic_begin(uintptr_t a, unsigned size, bool is_write, bool lock, bool create,
-                                            uintptr_t pc)
+/* The shadow check (check: a read or, with is_write, a write), then the
+ * object's lock. A compare-exchange checks after the real operation
+ * instead (cas_end): whether it wrote is known only then. */
+static inline struct atomic_op atomic_begin_checked(uintptr_t a, unsigned size, bool check, bool is_write,
+                                                    bool lock, bool create, uintptr_t pc)
 {
     struct atomic_op op = {atomic_thr(pc), NULL};
     if (crace_ignoring(op.t)) {
@@ -113,10 +116,17 @@ static inline struct atomic_op atomic_begin(uintptr_t a, unsigned size, bool is_
         return op;
     }
     crace_busy++;
-    crace_access_atomic(op.t, a, size, is_write, pc);
+    if (check)
+        crace_access_atomic(op.t, a, size, is_write, pc);
     if (lock)
         op.s = sync_lock(a, create, 0);
     return op;
+}
+
+static inline struct atomic_op atomic_begin(uintptr_t a, unsigned size, bool is_write, bool lock, bool create,
+                                            uintptr_t pc)
+{
+    return atomic_begin_checked(a, size, true, is_write, lock, create, pc);
 }
 
 /* The clock operations of a load with order mo, under s's lock: an
@@ -172,10 +182,10 @@ static bool clocks_rmw(crace_thread *t, sync_var *s, int mo)
 
 enum atomic_kind { OP_LOAD, OP_STORE, OP_RMW };
 
-static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo)
+/* The clock operations, then the object's lock let go; true when the
+ * thread released (its epoch ends once the operation is recorded). */
+static inline bool atomic_clocks(struct atomic_op op, enum atomic_kind kind, int mo)
 {
-    if (!op.t)
-        return;
     bool released = false;
     if (op.s) {
         if (kind == OP_LOAD)
@@ -186,6 +196,31 @@ static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo
             released = clocks_rmw(op.t, op.s, mo);
         sync_unlock(op.s);
     }
+    return released;
+}
+
+static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo)
+{
+    if (!op.t)
+        return;
+    if (atomic_clocks(op, kind, mo))
+        crace_thread_tick(op.t);
+    crace_busy--;
+}
+
+/* A compare-exchange's end: one that failed only read (C11 7.17.7.4), so
+ * it is checked as an atomic read, and cannot race with a plain read. The
+ * check comes after the clock operations (the acquire a successful one
+ * made orders it after what the releasing thread did before, as C11
+ * says) and in the epoch the operation ran in, before a release ends it;
+ * outside the object's lock, which a report must not be made under. */
+static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintptr_t a, unsigned size,
+                           uintptr_t pc)
+{
+    if (!op.t)
+        return;
+    bool released = atomic_clocks(op, ok ? OP_RMW : OP_LOAD, ok ? mo : fmo);
+    crace_access_atomic(op.t, a, size, ok, pc);
     if (released)
         crace_thread_tick(op.t);
     crace_busy--;
@@ -229,28 +264,28 @@ static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_strong(volatile T *a, T *e, T d, int mo, \
                                                                    int fmo)                    \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true,                        \
-                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin_checked((uintptr_t)a, bits / 8, false, true,         \
+                                                   mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
         bool ok = __atomic_compare_exchange_n(a, e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-        atomic_end(op, ok ? OP_RMW : OP_LOAD, ok ? mo : fmo);                                  \
+        cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
         return ok;                                                                             \
     }                                                                                          \
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_weak(volatile T *a, T *e, T d, int mo, \
                                                                  int fmo)                      \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true,                        \
-                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin_checked((uintptr_t)a, bits / 8, false, true,         \
+                                                   mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
         bool ok = __atomic_compare_exchange_n(a, e, d, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-        atomic_end(op, ok ? OP_RMW : OP_LOAD, ok ? mo : fmo);                                  \
+        cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
         return ok;                                                                             \
     }                                                                                          \
     CRACE_EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a, T e, T d, int mo, int fmo) \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true,                        \
-                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin_checked((uintptr_t)a, bits / 8, false, true,         \
+                                                   mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
         T old = e;                                                                             \
         bool ok = __atomic_compare_exchange_n(a, &old, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-        atomic_end(op, ok ? OP_RMW : OP_LOAD, ok ? mo : fmo);                                  \
+        cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
         return old;                                                                            \
     }
 
