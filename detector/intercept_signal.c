@@ -28,8 +28,9 @@
  * getcontext() in place of the interrupted one. Standard signals that
  * arrive again while one is pending merge, as the kernel merges them.
  *
- * Happens-before: kill, tgkill, pthread_kill, raise and sigqueue release
- * the signal's clock; a handler, and a sigwait, sigwaitinfo or
+ * Happens-before: installing a handler (sigaction, signal), kill, tgkill,
+ * pthread_kill, raise and sigqueue release the signal's clock; a
+ * handler, and a sigwait, sigwaitinfo or
  * sigtimedwait that returns the signal, acquire it. So data prepared
  * before sending a signal is seen by its handler or by the thread that
  * waits for it without a report (ThreadSanitizer's model). sigwait counts
@@ -272,12 +273,25 @@ static int install(int sig, const struct sigaction *act, struct sigaction *old, 
     return r;
 }
 
+/* A handler cannot run before it is installed: what the installing
+ * thread did before happens before every run of it, from any signal's
+ * source (a timer, another process), as ThreadSanitizer models it. The
+ * handler's delivery acquires the signal's clock. */
+static void installing(crace_thread *thr, int sig, const struct sigaction *act)
+{
+    bool handler = (act->sa_flags & SA_SIGINFO) ? act->sa_sigaction != NULL
+                                                : act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN;
+    if (handler)
+        crace_release(thr, (uintptr_t)&sig_clock[sig]);
+}
+
 INTERCEPTOR(int, sigaction, int sig, const struct sigaction *act, struct sigaction *old)
 {
     INTERCEPTOR_ENTER(sigaction, sig, act, old);
-    (void)thr;
     if (!sig_valid(sig))
         return REAL(sigaction)(sig, act, old);
+    if (act)
+        installing(thr, sig, act);
     return install(sig, act, old, REAL(sigaction));
 }
 
@@ -286,12 +300,12 @@ INTERCEPTOR(int, sigaction, int sig, const struct sigaction *act, struct sigacti
 INTERCEPTOR(sighandler_t, signal, int sig, sighandler_t handler)
 {
     INTERCEPTOR_ENTER(signal, sig, handler);
-    (void)thr;
     if (!sig_valid(sig))
         return REAL(signal)(sig, handler);
     struct sigaction act = {.sa_handler = handler, .sa_flags = SA_RESTART}, old;
     sigemptyset(&act.sa_mask);
     sigaddset(&act.sa_mask, sig);
+    installing(thr, sig, &act);
     if (install(sig, &act, &old, REAL(sigaction)) != 0)
         return SIG_ERR;
     return old.sa_handler;
