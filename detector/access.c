@@ -352,6 +352,29 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
         report_race(t, addr, size, addr & ~(uintptr_t)7, cur, sc.racy, pc);
 }
 
+/* After store_ordered stored cur: another thread may have stored into
+ * another cell of the granule at the same moment, each having seen the
+ * granule without the other's record (two threads' first writes to a
+ * word, started together). Each looks again once its own store is in:
+ * the compare-and-swap and the loads after it are sequentially
+ * consistent, so at least one of the two sees the other's record. */
+static inline void recheck_after_store(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+                                       shadow_cell cur, uintptr_t pc)
+{
+    const uint32_t self = t->slot;
+#pragma GCC unroll 3
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell c = atomic_load_explicit(sg_cell(g, i), memory_order_seq_cst);
+        if (c == 0 || sc_slot(c) == self || sc_is_ovf(c))
+            continue;
+        uint32_t s = sc_slot(c);
+        if (CRACE_UNLIKELY((s >= t->vc.size || sc_clock(c) > t->vc.clk[s]) && sc_races(cur, c))) {
+            report_race(t, addr, size, addr & ~(uintptr_t)7, cur, c, pc);
+            return;
+        }
+    }
+}
+
 void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                        shadow_cell cur, uintptr_t pc, bool log)
 {
@@ -362,6 +385,7 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
     t->used_clock = sc_clock(cur);
     if (log)
         crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
+    recheck_after_store(t, g, addr, size, cur, pc);
 }
 
 CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL = 1;
