@@ -95,7 +95,9 @@ INTERCEPTOR(int, thrd_join, thrd_t th, int *res)
 {
     INTERCEPTOR_ENTER(thrd_join, th, res);
     thr->ignore++;
-    crace_pt_block(thr, "thrd_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
+    /* A thread joining itself gets an error at once: no wait. */
+    if (!thrd_equal(th, thrd_current()))
+        crace_pt_block(thr, "thrd_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
     int r = REAL(thrd_join)(th, res);
     dl_unblock(thr);
     thr->ignore--;

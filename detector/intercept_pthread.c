@@ -34,6 +34,7 @@
 
 #include "access.h"
 #include "deadlock.h"
+#include "glibc_state.h"
 #include "intercept.h"
 #include "intercept_pthread.h"
 #include "lock.h"
@@ -274,6 +275,12 @@ void crace_pt_pre_destroy(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind
 bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const char *call, bool blocks,
                             uintptr_t pc)
 {
+    /* glibc's wait unlocks m first, which fails (EPERM) for a mutex that
+     * checks its owner when thr does not hold it: then the wait returns
+     * at once, it does not block. */
+    if (blocks && crace_pt_mutex_checks_owner((const pthread_mutex_t *)m) &&
+        glibc_mutex_owner((const void *)m) != thr->tid)
+        blocks = false;
     stack_id stack = crace_current_stack(thr, pc);
     misuse_cond_wait_begin(thr, call, c, m, stack, pc);
     bool owned = crace_pt_mutex_pre_unlock(thr, m, PT_MUTEX, call, true, pc);
@@ -481,7 +488,9 @@ INTERCEPTOR(int, pthread_join, pthread_t th, void **retval)
 {
     INTERCEPTOR_ENTER(pthread_join, th, retval);
     thr->ignore++;
-    crace_pt_block(thr, "pthread_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
+    /* A thread joining itself gets EDEADLK at once: no wait. */
+    if (!pthread_equal(th, pthread_self()))
+        crace_pt_block(thr, "pthread_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
     int r = REAL(pthread_join)(th, retval);
     dl_unblock(thr);
     thr->ignore--;
