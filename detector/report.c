@@ -333,8 +333,8 @@ void report_describe_location(struct report *r, uintptr_t addr)
 /* ---------------------------------------------------------------- emit */
 
 /*
- * Reported pairs of code locations: the innermost pc of each access,
- * smaller first (the same two statements racing in either order are one
+ * Reported pairs of code locations: the innermost source line of each
+ * access (innermost_location), smaller first (the same two statements racing in either order are one
  * finding), and the kind. An open-addressing set; dedup_lock protects
  * dedup_*, and nothing else is locked or called while it is held.
  */
@@ -380,16 +380,36 @@ static void dedup_grow(void)
     dedup_cap = cap;
 }
 
-static uintptr_t innermost_pc(const struct report_access *a)
+static int innermost_line(const struct gc_frame *f, void *arg)
 {
-    return a->stack.restore_failed || a->stack.n == 0 ? 0 : a->stack.pcs[0];
+    uintptr_t *key = arg;
+    if (f->file && f->line > 0) {
+        uint64_t h = 1469598103934665603ull;
+        for (const char *c = f->file; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211ull;
+        *key = (uintptr_t)((h ^ (uint64_t)f->line * 0x9e3779b97f4a7c15ull) | 1);
+    }
+    return 1; /* the innermost frame only */
+}
+
+/* An access's code location: the file and line of its innermost frame
+ * (inlined frames included), hashed, so that the copies of one statement
+ * an unrolled or duplicated loop made count as one; its pc when it has
+ * no line; 0 when its stack is unknown. */
+static uintptr_t innermost_location(const struct report_access *a)
+{
+    if (a->stack.restore_failed || a->stack.n == 0)
+        return 0;
+    uintptr_t key = a->stack.pcs[0];
+    gc_symbolize(a->stack.pcs[0], true, innermost_line, &key);
+    return key;
 }
 
 /* True the first time the pair of code locations of r is seen. A finding
  * without any code location cannot be compared and is always new. */
 static bool dedup_first(const struct report *r)
 {
-    uintptr_t a = innermost_pc(&r->access[0]), b = innermost_pc(&r->access[1]);
+    uintptr_t a = innermost_location(&r->access[0]), b = innermost_location(&r->access[1]);
     uintptr_t lo = a < b ? a : b, hi = a < b ? b : a;
     if (!lo && !hi)
         return true;

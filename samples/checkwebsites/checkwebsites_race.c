@@ -2,7 +2,7 @@
  * checkwebsites, buggy: one goroutine per URL writes its result into a
  * shared table, and main "waits" by sleeping.
  *
- * The bug: the goroutines write `results` while main reads it, with
+ * The bug: the goroutines write `status` while main reads it, with
  * nothing ordering the two (a sleep is not synchronisation), so this is a
  * data race; and a checker slower than the sleep is simply missing from
  * the output.
@@ -40,14 +40,14 @@ struct job {
     int index;
 };
 
-static bool results[N_URLS];
-static bool done[N_URLS];
+enum { NO_RESULT, UP, DOWN };
+static int status[N_URLS]; /* NO_RESULT until its checker is done */
 
 static void checker(void *arg)
 {
     struct job *j = arg;
-    results[j->index] = check_website(urls[j->index]);
-    done[j->index] = true; // LINE:write
+    bool up = check_website(urls[j->index]);
+    status[j->index] = up ? UP : DOWN; // LINE:write
 }
 
 int main(void)
@@ -60,11 +60,11 @@ int main(void)
     struct timespec wait = {0, 200 * 1000 * 1000};
     nanosleep(&wait, NULL); /* not a wait: the bug */
     for (int i = 0; i < N_URLS; i++) {
-        if (!done[i]) { // LINE:read
+        if (status[i] == NO_RESULT) { // LINE:read
             printf("%s: (no result)\n", urls[i]);
             continue;
         }
-        printf("%s: %s\n", urls[i], results[i] ? "up" : "down");
+        printf("%s: %s\n", urls[i], status[i] == UP ? "up" : "down");
     }
     return 0;
 }
@@ -83,7 +83,7 @@ int main(void)
 // EXPECT:   checker()
 // EXPECT:       {{FILE}}:{{LINE:write}} {{OFF}}
 // EXPECT:
-// EXPECT: Location is global 'done' of size 4 at {{ADDR}} (checkwebsites_race+{{ADDR}})
+// EXPECT: Location is global 'status' of size 16 at {{ADDR}} (checkwebsites_race+{{ADDR}})
 // EXPECT:
 // EXPECT: Goroutine 2 (finished) created at:
 // EXPECT:   main()
