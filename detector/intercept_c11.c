@@ -94,6 +94,7 @@ INTERCEPTOR(void, thrd_exit, int res)
 INTERCEPTOR(int, thrd_join, thrd_t th, int *res)
 {
     INTERCEPTOR_ENTER(thrd_join, th, res);
+    crace_thread *target = crace_thread_joinable((pthread_t)th);
     thr->ignore++;
     /* A thread joining itself gets an error at once: no wait. */
     if (!thrd_equal(th, thrd_current()))
@@ -102,7 +103,7 @@ INTERCEPTOR(int, thrd_join, thrd_t th, int *res)
     dl_unblock(thr);
     thr->ignore--;
     if (r == thrd_success)
-        crace_thread_joined(thr, (pthread_t)th);
+        crace_thread_joined(thr, (pthread_t)th, target);
     return r;
 }
 

@@ -13,6 +13,9 @@
  *    one object, the fd_sync element of the first end;
  *  - an eventfd, and any descriptor the shim did not see created (stdin,
  *    inherited ones, epoll, timerfd, memfd): its own fd_sync element;
+ *    fcntl's F_DUPFD is a dup; an epoll descriptor's object orders
+ *    epoll_ctl (adding or re-arming a descriptor) before the epoll_wait
+ *    that reports it;
  *  - all regular files (open, openat, creat): one object, file_sync, so
  *    data written to a file through one descriptor and read back through
  *    another is ordered;
@@ -42,6 +45,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -645,6 +649,58 @@ INTERCEPTOR(int, dup3, int oldfd, int newfd, int flags)
     if (crace_pc_in_shim(CALLER_PC()))
         return REAL(dup3)(oldfd, newfd, flags);
     return duplicated(oldfd, REAL(dup3)(oldfd, newfd, flags));
+}
+
+/* fcntl's F_DUPFD and F_DUPFD_CLOEXEC are dups too. The third argument
+ * is an int or a pointer by command, or nothing: passed on as the one
+ * word the kernel takes. */
+#define FCNTL_INTERCEPTOR(name)                                            \
+    INTERCEPTOR(int, name, int fd, int cmd, ...)                           \
+    {                                                                      \
+        va_list ap;                                                        \
+        va_start(ap, cmd);                                                 \
+        unsigned long arg = va_arg(ap, unsigned long);                     \
+        va_end(ap);                                                        \
+        INTERCEPTOR_ENTER(name, fd, cmd, arg);                             \
+        int r = REAL(name)(fd, cmd, arg);                                  \
+        if ((cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && !crace_pc_in_shim(CALLER_PC())) \
+            duplicated(fd, r);                                             \
+        return r;                                                          \
+    }
+FCNTL_INTERCEPTOR(fcntl)
+FCNTL_INTERCEPTOR(fcntl64)
+
+/* epoll: adding or re-arming a descriptor in an epoll set happens before
+ * the epoll_wait that reports it (ThreadSanitizer's model): a thread that
+ * prepares data and then re-arms a one-shot descriptor hands the data to
+ * the thread the wait wakes. One object per epoll descriptor. */
+INTERCEPTOR(int, epoll_ctl, int epfd, int op, int fd, struct epoll_event *ev)
+{
+    INTERCEPTOR_ENTER(epoll_ctl, epfd, op, fd, ev);
+    if ((op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) && epfd >= 0 && !crace_pc_in_shim(CALLER_PC()))
+        fd_release(thr, fd_key(epfd));
+    return REAL(epoll_ctl)(epfd, op, fd, ev);
+}
+
+#define EPOLL_WAIT_INTERCEPTOR(name, ...)                                  \
+    {                                                                      \
+        int r = REAL(name)(__VA_ARGS__);                                   \
+        if (r > 0 && !crace_pc_in_shim(CALLER_PC()))                       \
+            fd_acquire(thr, fd_key(epfd));                                 \
+        return r;                                                          \
+    }
+
+INTERCEPTOR(int, epoll_wait, int epfd, struct epoll_event *events, int maxevents, int timeout)
+{
+    INTERCEPTOR_ENTER(epoll_wait, epfd, events, maxevents, timeout);
+    EPOLL_WAIT_INTERCEPTOR(epoll_wait, epfd, events, maxevents, timeout)
+}
+
+INTERCEPTOR(int, epoll_pwait, int epfd, struct epoll_event *events, int maxevents, int timeout,
+            const sigset_t *sigmask)
+{
+    INTERCEPTOR_ENTER(epoll_pwait, epfd, events, maxevents, timeout, sigmask);
+    EPOLL_WAIT_INTERCEPTOR(epoll_pwait, epfd, events, maxevents, timeout, sigmask)
 }
 
 /* The mapping is dropped before the real close: once the number is free,

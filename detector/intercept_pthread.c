@@ -30,6 +30,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "access.h"
@@ -487,6 +488,7 @@ INTERCEPTOR(void, pthread_exit, void *retval)
 INTERCEPTOR(int, pthread_join, pthread_t th, void **retval)
 {
     INTERCEPTOR_ENTER(pthread_join, th, retval);
+    crace_thread *target = crace_thread_joinable(th);
     thr->ignore++;
     /* A thread joining itself gets EDEADLK at once: no wait. */
     if (!pthread_equal(th, pthread_self()))
@@ -495,40 +497,43 @@ INTERCEPTOR(int, pthread_join, pthread_t th, void **retval)
     dl_unblock(thr);
     thr->ignore--;
     if (r == 0)
-        crace_thread_joined(thr, th);
+        crace_thread_joined(thr, th, target);
     return r;
 }
 
 INTERCEPTOR(int, pthread_tryjoin_np, pthread_t th, void **retval)
 {
     INTERCEPTOR_ENTER(pthread_tryjoin_np, th, retval);
+    crace_thread *target = crace_thread_joinable(th);
     thr->ignore++;
     int r = REAL(pthread_tryjoin_np)(th, retval);
     thr->ignore--;
     if (r == 0)
-        crace_thread_joined(thr, th);
+        crace_thread_joined(thr, th, target);
     return r;
 }
 
 INTERCEPTOR(int, pthread_timedjoin_np, pthread_t th, void **retval, const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(pthread_timedjoin_np, th, retval, abstime);
+    crace_thread *target = crace_thread_joinable(th);
     thr->ignore++;
     int r = REAL(pthread_timedjoin_np)(th, retval, abstime);
     thr->ignore--;
     if (r == 0)
-        crace_thread_joined(thr, th);
+        crace_thread_joined(thr, th, target);
     return r;
 }
 
 INTERCEPTOR(int, pthread_clockjoin_np, pthread_t th, void **retval, clockid_t clockid, const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(pthread_clockjoin_np, th, retval, clockid, abstime);
+    crace_thread *target = crace_thread_joinable(th);
     thr->ignore++;
     int r = REAL(pthread_clockjoin_np)(th, retval, clockid, abstime);
     thr->ignore--;
     if (r == 0)
-        crace_thread_joined(thr, th);
+        crace_thread_joined(thr, th, target);
     return r;
 }
 
@@ -731,6 +736,35 @@ INTERCEPTOR(int, pthread_spin_unlock, pthread_spinlock_t *l)
     INTERCEPTOR_ENTER(pthread_spin_unlock, l);
     crace_pt_mutex_pre_unlock(thr, (uintptr_t)l, PT_SPIN, "pthread_spin_unlock", false, CALLER_PC());
     return REAL(pthread_spin_unlock)(l);
+}
+
+/* ================================================================ stdio locks */
+
+/* flockfile: a FILE's own recursive lock, which a program takes to keep
+ * several stdio calls together. Its unlock happens before the next
+ * lock, as a mutex's; the stdio calls' own locking inside libc is not
+ * seen. */
+INTERCEPTOR(void, flockfile, FILE *f)
+{
+    INTERCEPTOR_ENTER(flockfile, f);
+    REAL(flockfile)(f);
+    crace_acquire(thr, (uintptr_t)f);
+}
+
+INTERCEPTOR(int, ftrylockfile, FILE *f)
+{
+    INTERCEPTOR_ENTER(ftrylockfile, f);
+    int r = REAL(ftrylockfile)(f);
+    if (r == 0)
+        crace_acquire(thr, (uintptr_t)f);
+    return r;
+}
+
+INTERCEPTOR(void, funlockfile, FILE *f)
+{
+    INTERCEPTOR_ENTER(funlockfile, f);
+    crace_release(thr, (uintptr_t)f);
+    REAL(funlockfile)(f);
 }
 
 /* ================================================================ rwlocks */

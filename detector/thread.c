@@ -96,6 +96,7 @@ static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
 {
     crace_thread *t = crace_alloc(sizeof(*t));
     vc_init(&t->vc);
+    vc_init(&t->final_vc);
     t->shcap = 64;
     t->shstack = crace_alloc(t->shcap * sizeof(uintptr_t));
     t->creation_stack = creation;
@@ -305,6 +306,16 @@ static void free_records(crace_thread *list)
     }
 }
 
+/* The finished records published under one pthread_t, when its sync
+ * object goes (its memory was unmapped, say). */
+static void free_records_void(void *p)
+{
+    for (crace_thread *t = p, *next; t; t = next) {
+        next = t->fnext;
+        free_record(t);
+    }
+}
+
 void crace_thread_finish(crace_thread *t)
 {
     if (atomic_load(&t->state) == THREAD_FINISHED)
@@ -316,11 +327,15 @@ void crace_thread_finish(crace_thread *t)
      * not copied: with 10,000 threads a clock is 80 KB. */
     uint64_t final = t->vc.clk[t->slot];
     if (!t->detached) {
+        vc_move(&t->final_vc, &t->vc);
+        /* The joiner frees the record (see crace_thread_joined). Pushed,
+         * not put: a record still there is an earlier thread's with the
+         * same handle, whose joiner is between the real join and taking
+         * it. */
         sync_var *s = sync_lock((uintptr_t)t->pthread, true, 0);
-        vc_move(&s->vc, &t->vc);
-        /* The joiner frees the record (see crace_thread_joined). */
+        t->fnext = s->ext;
         s->ext = t;
-        s->ext_free = free_record;
+        s->ext_free = free_records_void;
         sync_unlock(s);
     }
     atomic_store(&t->state, THREAD_FINISHED);
@@ -360,14 +375,64 @@ static void free_record(void *p)
 {
     crace_thread *t = p;
     vc_destroy(&t->vc);
+    vc_destroy(&t->final_vc);
     crace_free(t->shstack);
     crace_free(t);
 }
 
-void crace_thread_joined(crace_thread *joiner, pthread_t th)
+crace_thread *crace_thread_joinable(pthread_t th)
 {
-    crace_acquire(joiner, (uintptr_t)th);
-    sync_free((uintptr_t)th); /* and the record, through ext_free */
+    crace_thread *found = NULL;
+    crace_lock(&reg_lock);
+    for (crace_thread *t = all_threads; t && !found; t = t->next)
+        if (pthread_equal(t->pthread, th) && !t->detached)
+            found = t;
+    crace_unlock(&reg_lock);
+    if (found)
+        return found;
+    /* Finished: the newest record under th is the thread th names now
+     * (glibc gives a handle to a new thread only once its thread was
+     * joined). */
+    sync_var *s = sync_lock((uintptr_t)th, false, 0);
+    if (s) {
+        found = s->ext_free == free_records_void ? s->ext : NULL;
+        sync_unlock(s);
+    }
+    return found;
+}
+
+/* The joiner takes target's record from the ones published under th: by
+ * identity, not by handle. Once the real join has returned, glibc may
+ * give th to a new thread, which may finish (and publish under th) before
+ * this runs; taking whatever th held freed that thread's record while it
+ * was still ending. */
+void crace_thread_joined(crace_thread *joiner, pthread_t th, crace_thread *target)
+{
+    if (!target)
+        return;
+    bool taken = false, empty = false;
+    sync_var *s = sync_lock((uintptr_t)th, false, 0);
+    if (s) {
+        if (s->ext_free == free_records_void) {
+            for (crace_thread **pp = (crace_thread **)&s->ext; *pp; pp = &(*pp)->fnext) {
+                if (*pp == target) {
+                    *pp = target->fnext;
+                    taken = true;
+                    break;
+                }
+            }
+        }
+        empty = s->ext == NULL;
+        if (empty)
+            s->ext_free = NULL;
+        sync_unlock(s);
+    }
+    if (taken) {
+        vc_join(&joiner->vc, &target->final_vc);
+        free_record(target);
+    }
+    if (empty)
+        sync_free((uintptr_t)th);
 }
 
 void crace_thread_detached(pthread_t th)
@@ -378,16 +443,24 @@ void crace_thread_detached(pthread_t th)
             t->detached = true;
     crace_unlock(&reg_lock);
     /* Detached after it finished: it may still be running its TLS
-     * destructors, so its record must outlive the published clock. */
+     * destructors, so its record must outlive the published clock. It is
+     * the newest record under th; older ones (see crace_thread_joined)
+     * stay for their joiners. */
     sync_var *s = sync_lock((uintptr_t)th, false, 0);
     crace_thread *finished = NULL;
+    bool empty = false;
     if (s) {
-        finished = s->ext;
-        s->ext = NULL;
-        s->ext_free = NULL;
+        if (s->ext_free == free_records_void && s->ext) {
+            finished = s->ext;
+            s->ext = finished->fnext;
+        }
+        empty = s->ext == NULL;
+        if (empty)
+            s->ext_free = NULL;
         sync_unlock(s);
     }
-    sync_free((uintptr_t)th);
+    if (empty)
+        sync_free((uintptr_t)th);
     if (finished) {
         crace_lock(&reg_lock);
         crace_thread *gone = graveyard_add(finished);

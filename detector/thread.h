@@ -85,6 +85,13 @@ typedef struct crace_thread {
     struct crace_thread *tnext;         /* token hash chain */
     struct crace_thread *onext;         /* object hash chain */
     bool counted_live;                  /* counted in deadlock.c's live threads */
+    /* Once finished and not detached: its last clock, for its joiner, and
+     * the link of the finished records published under its pthread_t
+     * (newest first; more than one only while glibc has given the handle
+     * to a new thread that finished before the old one's joiner, back
+     * from the real join, took its record). */
+    vclock_t final_vc;
+    struct crace_thread *fnext;
     pid_t tid;                          /* the kernel's thread id (glibc locks name owners by it) */
 
     /* Locks held, oldest first, and the lock-order edges this thread knows
@@ -143,9 +150,13 @@ void crace_thread_abandon(crace_thread *child);
 /* The thread ends: its clock is published for a joiner; its slot becomes
  * reusable. */
 void crace_thread_finish(crace_thread *t);
-/* After a successful join of th: the joiner acquires the thread's final
- * clock. */
-void crace_thread_joined(crace_thread *joiner, pthread_t th);
+/* Before a join of th: the thread it joins (running, or finished and
+ * not joined yet), or NULL when crace does not know it. */
+crace_thread *crace_thread_joinable(pthread_t th);
+/* After a successful join of th, whose thread was target (from
+ * crace_thread_joinable): the joiner acquires its final clock, and its
+ * record is freed. */
+void crace_thread_joined(crace_thread *joiner, pthread_t th, crace_thread *target);
 void crace_thread_detached(pthread_t th);
 
 /* Advances t's clock after a release, logging the new epoch. */
