@@ -410,7 +410,7 @@ void crace_thread_joined(crace_thread *joiner, pthread_t th, crace_thread *targe
 {
     if (!target)
         return;
-    bool taken = false, empty = false;
+    bool taken = false;
     sync_var *s = sync_lock((uintptr_t)th, false, 0);
     if (s) {
         if (s->ext_free == free_records_void) {
@@ -422,17 +422,16 @@ void crace_thread_joined(crace_thread *joiner, pthread_t th, crace_thread *targe
                 }
             }
         }
-        empty = s->ext == NULL;
-        if (empty)
-            s->ext_free = NULL;
         sync_unlock(s);
     }
+    /* The handle's object stays, empty: forgetting it here could take a
+     * record a new thread with the same handle publishes meanwhile. glibc
+     * reuses handles, so there are at most as many as threads ever alive
+     * at once. */
     if (taken) {
         vc_join(&joiner->vc, &target->final_vc);
         free_record(target);
     }
-    if (empty)
-        sync_free((uintptr_t)th);
 }
 
 void crace_thread_detached(pthread_t th)
@@ -448,19 +447,13 @@ void crace_thread_detached(pthread_t th)
      * stay for their joiners. */
     sync_var *s = sync_lock((uintptr_t)th, false, 0);
     crace_thread *finished = NULL;
-    bool empty = false;
     if (s) {
         if (s->ext_free == free_records_void && s->ext) {
             finished = s->ext;
             s->ext = finished->fnext;
         }
-        empty = s->ext == NULL;
-        if (empty)
-            s->ext_free = NULL;
-        sync_unlock(s);
+        sync_unlock(s); /* the object stays: see crace_thread_joined */
     }
-    if (empty)
-        sync_free((uintptr_t)th);
     if (finished) {
         crace_lock(&reg_lock);
         crace_thread *gone = graveyard_add(finished);
