@@ -403,7 +403,9 @@ CRACE_EXPORT void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_
 CRACE_EXPORT CRACE_NOINLINE void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic,
                                             uintptr_t pc)
 {
-    crace_thread *t = crace_thr();
+    crace_thread *t = crace_thr_hook();
+    if (CRACE_UNLIKELY(!t))
+        return;
     /* Called from the program's code: a safe point for a signal deferred
      * while the thread was inside the detector. */
     if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))

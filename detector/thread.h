@@ -137,6 +137,18 @@ static inline crace_thread *crace_thr(void)
     return t;
 }
 
+/* The same for the compiler ABI's hooks, which instrumented code may call
+ * before the shim is initialised, even before libc can be called: an
+ * ifunc resolver (a target_clones function's) runs while the dynamic
+ * loader relocates the program. NULL then: the call is not checked. */
+static inline crace_thread *crace_thr_hook(void)
+{
+    crace_thread *t = crace_cur;
+    if (CRACE_UNLIKELY(!t) && crace_inited)
+        t = crace_thread_attach();
+    return t;
+}
+
 /* pthread_create: the parent prepares the child (slot, clock inherited
  * from the parent: creation happens before the start), the child adopts
  * it in its start routine. */

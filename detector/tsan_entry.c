@@ -45,7 +45,9 @@ CRACE_EXPORT void __tsan_write_range(void *addr, unsigned long size)
 
 CRACE_EXPORT void __tsan_func_entry(void *pc)
 {
-    crace_thread *t = crace_thr();
+    crace_thread *t = crace_thr_hook();
+    if (CRACE_UNLIKELY(!t))
+        return;
     /* The event first: a part snapshot taken by it must show the stack
      * as it was before the event, which the replay then applies. */
     crace_busy++; /* a signal handler's frames must not interleave with ours */
@@ -60,7 +62,9 @@ CRACE_EXPORT void __tsan_func_entry(void *pc)
 
 CRACE_EXPORT void __tsan_func_exit(void)
 {
-    crace_thread *t = crace_thr();
+    crace_thread *t = crace_thr_hook();
+    if (CRACE_UNLIKELY(!t))
+        return;
     /* A longjmp out of instrumented frames skips their exits; an exit
      * without entry (a function entered before the thread was known) is
      * ignored rather than underflowing. */
