@@ -488,6 +488,8 @@ INTERCEPTOR(void, pthread_exit, void *retval)
 INTERCEPTOR(int, pthread_join, pthread_t th, void **retval)
 {
     INTERCEPTOR_ENTER(pthread_join, th, retval);
+    if (crace_thread_handle_spent(th))
+        misuse_thread_gone(thr, "pthread_join", (uintptr_t)th, CALLER_PC());
     crace_thread *target = crace_thread_joinable(th);
     thr->ignore++;
     /* A thread joining itself gets EDEADLK at once: no wait. */
@@ -557,6 +559,8 @@ INTERCEPTOR(int, pthread_cancel, pthread_t th)
 INTERCEPTOR(int, pthread_detach, pthread_t th)
 {
     INTERCEPTOR_ENTER(pthread_detach, th);
+    if (crace_thread_handle_spent(th))
+        misuse_thread_gone(thr, "pthread_detach", (uintptr_t)th, CALLER_PC());
     crace_thread_detached(th);
     return REAL(pthread_detach)(th);
 }

@@ -1,5 +1,6 @@
 /*
- * misuse.c: misuse of locks and condition variables (misuse.h).
+ * misuse.c: misuse of locks, condition variables and thread handles
+ * (misuse.h).
  *
  * A finding is built as data (struct misuse), then rendered in Go's
  * layout:
@@ -46,7 +47,8 @@
     X(UNLOCK_UNLOCKED)   \
     X(UNLOCK_NOT_OWNER)  \
     X(DESTROY_LOCKED)    \
-    X(COND_TWO_MUTEXES)
+    X(COND_TWO_MUTEXES)  \
+    X(THREAD_GONE)
 
 enum misuse_kind {
 #define MISUSE_X(name) MISUSE_##name,
@@ -152,6 +154,11 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
                   (unsigned long)m->mutex, gid);
         sb_printf(&msg, "%s on %s with a second mutex", m->call, noun);
         break;
+    case MISUSE_THREAD_GONE:
+        sb_printf(b, "%s of %s 0x%012lx, joined or detached already, by goroutine %llu:\n", m->call, noun, addr,
+                  gid);
+        sb_printf(&msg, "%s of a %s joined or detached already", m->call, noun);
+        break;
     }
     sb_printf(&msg, " at %s (%s)", at, finding_gname(m->gid, who, sizeof(who)));
     finding_stack_depot(f, b, m->gid, m->stack);
@@ -159,6 +166,7 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
 
     switch (m->kind) {
     case MISUSE_UNLOCK_UNLOCKED:
+    case MISUSE_THREAD_GONE:
         break;
     case MISUSE_UNLOCK_NOT_OWNER:
     case MISUSE_DESTROY_LOCKED:
@@ -293,6 +301,13 @@ void misuse_cond_wait_end(crace_thread *t, uintptr_t cond)
     if (s->cond.waiters > 0)
         s->cond.waiters--;
     sync_unlock(s);
+}
+
+void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_THREAD_GONE, .object = MISUSE_THREAD, .call = call, .addr = th,
+                       .gid = t->gid};
+    emit(t, &m, pc);
 }
 
 void misuse_fork(enum crace_fork_phase phase)

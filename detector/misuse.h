@@ -1,7 +1,9 @@
 /*
- * misuse.h: misuse of locks and condition variables (WARNING: MISUSE OF
- * MUTEX, ...): unlocking what the caller does not hold, destroying a held
- * lock, waiting on one condition variable with two mutexes at once.
+ * misuse.h: misuse of locks, condition variables and thread handles
+ * (WARNING: MISUSE OF MUTEX, ...): unlocking what the caller does not
+ * hold, destroying a held lock, waiting on one condition variable with two
+ * mutexes at once, joining or detaching a thread joined or detached
+ * already.
  *
  * Reported once per (kind, code location); the program's call goes ahead
  * as it asked either way. The interceptors call in only on their slow
@@ -23,7 +25,8 @@
     X(MUTEX, "mutex", "Mutex", "MUTEX")                                                     \
     X(SPINLOCK, "spinlock", "Spinlock", "SPINLOCK")                                         \
     X(RWLOCK, "rwlock", "RWLock", "RWLOCK")                                                 \
-    X(COND, "condition variable", "Condition variable", "CONDITION VARIABLE")
+    X(COND, "condition variable", "Condition variable", "CONDITION VARIABLE")                \
+    X(THREAD, "thread", "Thread", "THREAD")
 
 enum misuse_object {
 #define MISUSE_X(name, noun, cap, title) MISUSE_##name,
@@ -63,5 +66,10 @@ void misuse_destroy(crace_thread *t, enum misuse_object obj, const char *call, u
 void misuse_cond_wait_begin(crace_thread *t, const char *call, uintptr_t cond, uintptr_t mutex, stack_id stack,
                             uintptr_t pc);
 void misuse_cond_wait_end(crace_thread *t, uintptr_t cond);
+
+/* t calls `call` (a join or a detach) at pc on the thread handle th,
+ * whose thread was joined or detached already: the handle may name
+ * another thread by now, or nothing. */
+void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc);
 
 #endif /* CRACE_MISUSE_H */

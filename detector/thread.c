@@ -380,6 +380,39 @@ static void free_record(void *p)
     crace_free(t);
 }
 
+bool crace_thread_handle_spent(pthread_t th)
+{
+    /* The newest thread under th decides: one that runs (spent if
+     * detached), then one that finished and waits for its joiner, then a
+     * finished detached one waiting in the graveyard for its end, then a
+     * joined one (the handle's object left empty, crace_thread_joined). */
+    int state = 0; /* 0 unknown, 1 usable, 2 spent */
+    crace_lock(&reg_lock);
+    for (crace_thread *t = all_threads; t && !state; t = t->next)
+        if (pthread_equal(t->pthread, th))
+            state = t->detached ? 2 : 1;
+    crace_unlock(&reg_lock);
+    if (state)
+        return state == 2;
+    sync_var *s = sync_lock((uintptr_t)th, false, 0);
+    bool joined = false;
+    if (s) {
+        if (s->ext_free == free_records_void) {
+            state = s->ext ? 1 : 0;
+            joined = !s->ext;
+        }
+        sync_unlock(s);
+    }
+    if (state)
+        return false;
+    crace_lock(&reg_lock);
+    for (crace_thread *t = graveyard; t && !state; t = t->next)
+        if (pthread_equal(t->pthread, th))
+            state = 2;
+    crace_unlock(&reg_lock);
+    return state == 2 || joined;
+}
+
 crace_thread *crace_thread_joinable(pthread_t th)
 {
     crace_thread *found = NULL;
