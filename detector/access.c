@@ -261,8 +261,8 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
  */
 struct refresh {
     shadow_cell cur;
-    const crace_clock_t *clk;
-    uint32_t known, self;
+    const crace_thread *t;
+    uint32_t self;
     _Atomic shadow_cell *replace; /* the first earlier read of ours cur subsumes */
     shadow_cell replace_was;
     shadow_ovf *ovf;
@@ -285,7 +285,7 @@ static inline __attribute__((always_inline)) bool refresh_cells(struct refresh *
         uint32_t s = sc_slot(c);
         if (sc_is_write(c)) {
             if (s == r->self ? ((c ^ r->cur) & epoch_bits) == 0
-                             : (s >= r->known || sc_clock(c) > r->clk[s]) && sc_races(r->cur, c))
+                             : !sc_happens_before(c, r->t) && sc_races(r->cur, c))
                 return false; /* a race, or this epoch's write (it covers) */
         } else if (s == r->self) {
             if (((c ^ r->cur) & epoch_bits) == 0)
@@ -305,7 +305,7 @@ static inline __attribute__((always_inline)) bool refresh_cells(struct refresh *
 
 static bool refresh_shared_read(crace_thread *t, shadow_granule *g, shadow_cell cur)
 {
-    struct refresh r = {.cur = cur, .clk = t->vc.clk, .known = t->vc.size, .self = t->slot};
+    struct refresh r = {.cur = cur, .t = t, .self = t->slot};
     if (!refresh_cells(&r, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES))
         return false;
     for (shadow_ovf *o = r.ovf; o; o = atomic_load_explicit(&o->next, memory_order_acquire))
@@ -352,6 +352,27 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
         report_race(t, addr, size, addr & ~(uintptr_t)7, cur, sc.racy, pc);
 }
 
+/* The first of n cells, stride apart, that cur races with; 0 if none.
+ * *ovf gets the overflow chain when one of them points to it. The loads
+ * are sequentially consistent for recheck_after_store. */
+static inline __attribute__((always_inline)) shadow_cell racing_cell(const crace_thread *t, shadow_cell cur,
+                                                                      _Atomic shadow_cell *cells, int n,
+                                                                      size_t stride, shadow_ovf **ovf)
+{
+    for (int i = 0; i < n; i++) {
+        shadow_cell c = atomic_load_explicit(&cells[(size_t)i * stride], memory_order_seq_cst);
+        if (c == 0)
+            continue;
+        if (sc_is_ovf(c)) {
+            *ovf = sc_to_ovf(c);
+            continue;
+        }
+        if (!sc_happens_before(c, t) && sc_races(cur, c))
+            return c;
+    }
+    return 0;
+}
+
 /* After store_ordered stored cur: another thread may have stored into
  * another cell of the granule at the same moment, each having seen the
  * granule without the other's record (two threads' first writes to a
@@ -361,18 +382,10 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
 static inline void recheck_after_store(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                                        shadow_cell cur, uintptr_t pc)
 {
-    const uint32_t self = t->slot;
-#pragma GCC unroll 3
-    for (int i = 0; i < SHADOW_INLINE; i++) {
-        shadow_cell c = atomic_load_explicit(sg_cell(g, i), memory_order_seq_cst);
-        if (c == 0 || sc_slot(c) == self || sc_is_ovf(c))
-            continue;
-        uint32_t s = sc_slot(c);
-        if (CRACE_UNLIKELY((s >= t->vc.size || sc_clock(c) > t->vc.clk[s]) && sc_races(cur, c))) {
-            report_race(t, addr, size, addr & ~(uintptr_t)7, cur, c, pc);
-            return;
-        }
-    }
+    shadow_ovf *ovf = NULL; /* records moved to one meanwhile are not looked at */
+    shadow_cell c = racing_cell(t, cur, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES, &ovf);
+    if (CRACE_UNLIKELY(c))
+        report_race(t, addr, size, addr & ~(uintptr_t)7, cur, c, pc);
 }
 
 void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
@@ -524,29 +537,6 @@ void crace_report_race(crace_thread *t, uintptr_t addr, size_t size, shadow_cell
     crace_busy--;
 }
 
-/* The first of n cells, stride apart, that cur races with; 0 if none.
- * *ovf gets the overflow chain when one of them points to it. */
-static inline __attribute__((always_inline)) shadow_cell racing_cell(const crace_thread *t, shadow_cell cur,
-                                                                      _Atomic shadow_cell *cells, int n,
-                                                                      size_t stride, shadow_ovf **ovf)
-{
-    const crace_clock_t *clk = t->vc.clk;
-    const uint32_t known = t->vc.size, self = t->slot;
-    for (int i = 0; i < n; i++) {
-        shadow_cell c = atomic_load_explicit(&cells[(size_t)i * stride], memory_order_relaxed);
-        if (c == 0)
-            continue;
-        if (sc_is_ovf(c)) {
-            *ovf = sc_to_ovf(c);
-            continue;
-        }
-        uint32_t s = sc_slot(c);
-        if (s != self && (s >= known || sc_clock(c) > clk[s]) && sc_races(cur, c))
-            return c;
-    }
-    return 0;
-}
-
 void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
 {
     if (crace_ignoring(t) || (addr & 7) + size > 8 || addr >> SHADOW_ADDR_BITS)
@@ -561,11 +551,8 @@ void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
     shadow_cell racy = racing_cell(t, cur, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES, &ovf);
     for (shadow_ovf *o = ovf; o && !racy; o = atomic_load_explicit(&o->next, memory_order_acquire))
         racy = racing_cell(t, cur, o->cell, SHADOW_OVF_CELLS, 1, &ovf);
-    if (CRACE_UNLIKELY(racy)) {
-        crace_busy++;
-        report_race(t, addr, size, addr & ~(uintptr_t)7, cur, racy, pc);
-        crace_busy--;
-    }
+    if (CRACE_UNLIKELY(racy))
+        crace_report_race(t, addr, size, cur, racy, pc);
 }
 
 /* A range logs one history event per chunk of HIST_MAX_ACCESS_SIZE bytes

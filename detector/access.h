@@ -58,6 +58,14 @@ size_t crace_current_pcs(crace_thread *t, uintptr_t pc, uintptr_t *out, size_t m
 void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                        shadow_cell cur, uintptr_t pc, bool log);
 
+/* Does the record c happen before what t does now: t's own, or one t's
+ * clock covers? (The scans over many cells keep t's clock in locals.) */
+static inline bool sc_happens_before(shadow_cell c, const crace_thread *t)
+{
+    uint32_t s = sc_slot(c);
+    return s == t->slot || (s < t->vc.size && sc_clock(c) <= t->vc.clk[s]);
+}
+
 /* True when cell c already records what cur would: the same epoch, a
  * superset of its bytes, and the same kind, or a write of ours in this
  * epoch covering a read. */

@@ -522,10 +522,11 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
     crace_lock(&dl_lock);
     unlink_blocked(t);
     if (kind == WAIT_THREAD) {
-        /* A join of a thread that has ended returns at once. Checked under
-         * dl_lock, which the ending thread's wake-up also takes. */
+        /* A join of a thread that has ended returns at once, and a thread
+         * joining itself gets EDEADLK at once. Checked under dl_lock,
+         * which the ending thread's wake-up also takes. */
         crace_thread *target = crace_thread_by_pthread((pthread_t)obj);
-        if (!target || atomic_load(&target->state) == THREAD_FINISHED) {
+        if (!target || target == t || atomic_load(&target->state) == THREAD_FINISHED) {
             crace_unlock(&dl_lock);
             t->in_shim--;
             return;

@@ -94,11 +94,9 @@ INTERCEPTOR(void, thrd_exit, int res)
 INTERCEPTOR(int, thrd_join, thrd_t th, int *res)
 {
     INTERCEPTOR_ENTER(thrd_join, th, res);
-    crace_thread *target = crace_thread_joinable((pthread_t)th);
+    crace_thread *target = crace_pt_thread_target(thr, (pthread_t)th, "thrd_join", CALLER_PC());
     thr->ignore++;
-    /* A thread joining itself gets an error at once: no wait. */
-    if (!thrd_equal(th, thrd_current()))
-        crace_pt_block(thr, "thrd_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
+    crace_pt_block(thr, "thrd_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
     int r = REAL(thrd_join)(th, res);
     dl_unblock(thr);
     thr->ignore--;
@@ -111,6 +109,7 @@ INTERCEPTOR(int, thrd_join, thrd_t th, int *res)
 INTERCEPTOR(int, thrd_detach, thrd_t th)
 {
     INTERCEPTOR_ENTER(thrd_detach, th);
+    crace_pt_thread_target(thr, (pthread_t)th, "thrd_detach", CALLER_PC());
     crace_thread_detached((pthread_t)th);
     return REAL(thrd_detach)(th);
 }

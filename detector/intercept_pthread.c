@@ -48,6 +48,14 @@
 
 /* ================================================================ shared */
 
+/* The record of thr writing the first byte of the object at obj now, as
+ * an init or a destroy does (atomic: as a lock's use does); see
+ * crace_pt_object. */
+static shadow_cell object_cell(const crace_thread *thr, uintptr_t obj, bool atomic)
+{
+    return sc_make(thr->epoch, 1u << (obj & 7), true, atomic);
+}
+
 /* addr is a new object (its init succeeded): forget what the memory held
  * before and record where it was created. */
 void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc)
@@ -56,14 +64,8 @@ void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc)
     sync_var *s = sync_lock(addr, true, crace_current_stack(thr, pc));
     /* The init's write, which crace_pt_object logged (same epoch). */
     if (crace_pc_instrumented(pc) && !crace_ignoring(thr))
-        s->init_cell = sc_make(thr->epoch, 1u << (addr & 7), true, false);
+        s->init_cell = object_cell(thr, addr, false);
     sync_unlock(s);
-}
-
-/* Does the record c happen before what thr does now? */
-static bool cell_ordered(const crace_thread *thr, shadow_cell c)
-{
-    return sc_slot(c) == thr->slot || sc_clock(c) <= vc_get(&thr->vc, sc_slot(c));
 }
 
 /*
@@ -108,8 +110,8 @@ void crace_pt_object(crace_thread *thr, uintptr_t obj, enum pt_object_op op, uin
         shadow_cell use = s ? s->use_cell : 0;
         if (s)
             sync_unlock(s);
-        if (use && !cell_ordered(thr, use))
-            crace_report_race(thr, obj, 1, sc_make(thr->epoch, 1u << (obj & 7), true, false), use, pc);
+        if (use && !sc_happens_before(use, thr))
+            crace_report_race(thr, obj, 1, object_cell(thr, obj, false), use, pc);
         break;
     }
     case PT_OBJ_CHECK:
@@ -135,6 +137,18 @@ void crace_pt_sync_forget(uintptr_t addr)
 void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, stack_id stack)
 {
     dl_block(thr, reason, (enum wait_object)kind, obj, 0, NULL, stack);
+}
+
+/* Before a join or a detach (call, at pc) of th: the thread it names,
+ * for crace_thread_joined; a handle whose thread was joined or detached
+ * already is a misuse. */
+crace_thread *crace_pt_thread_target(crace_thread *thr, pthread_t th, const char *call, uintptr_t pc)
+{
+    bool spent;
+    crace_thread *target = crace_thread_joinable(th, &spent);
+    if (spent)
+        misuse_thread_gone(thr, call, (uintptr_t)th, pc);
+    return target;
 }
 
 /* A lock that would block: a trylock first, so that only a lock that
@@ -163,11 +177,10 @@ static bool mutex_would_block_forever(crace_thread *thr, pthread_mutex_t *m)
 void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack, uintptr_t pc)
 {
     /* The object's memory, as crace_pt_object explains: the lock's use. */
-    shadow_cell use = crace_pc_instrumented(pc) && !crace_ignoring(thr)
-                          ? sc_make(thr->epoch, 1u << (m & 7), true, true) : 0;
+    shadow_cell use = crace_pc_instrumented(pc) && !crace_ignoring(thr) ? object_cell(thr, m, true) : 0;
     /* The acquire and the owner bookkeeping under one lookup. */
     sync_var *s = sync_lock(m, true, stack);
-    shadow_cell racy = use && s->init_cell && !cell_ordered(thr, s->init_cell) ? s->init_cell : 0;
+    shadow_cell racy = use && s->init_cell && !sc_happens_before(s->init_cell, thr) ? s->init_cell : 0;
     vc_join(&thr->vc, &s->vc);
     if (use)
         s->use_cell = use;
@@ -488,13 +501,9 @@ INTERCEPTOR(void, pthread_exit, void *retval)
 INTERCEPTOR(int, pthread_join, pthread_t th, void **retval)
 {
     INTERCEPTOR_ENTER(pthread_join, th, retval);
-    if (crace_thread_handle_spent(th))
-        misuse_thread_gone(thr, "pthread_join", (uintptr_t)th, CALLER_PC());
-    crace_thread *target = crace_thread_joinable(th);
+    crace_thread *target = crace_pt_thread_target(thr, th, "pthread_join", CALLER_PC());
     thr->ignore++;
-    /* A thread joining itself gets EDEADLK at once: no wait. */
-    if (!pthread_equal(th, pthread_self()))
-        crace_pt_block(thr, "pthread_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
+    crace_pt_block(thr, "pthread_join", WAIT_THREAD, (uintptr_t)th, crace_current_stack(thr, CALLER_PC()));
     int r = REAL(pthread_join)(th, retval);
     dl_unblock(thr);
     thr->ignore--;
@@ -506,7 +515,7 @@ INTERCEPTOR(int, pthread_join, pthread_t th, void **retval)
 INTERCEPTOR(int, pthread_tryjoin_np, pthread_t th, void **retval)
 {
     INTERCEPTOR_ENTER(pthread_tryjoin_np, th, retval);
-    crace_thread *target = crace_thread_joinable(th);
+    crace_thread *target = crace_pt_thread_target(thr, th, "pthread_tryjoin_np", CALLER_PC());
     thr->ignore++;
     int r = REAL(pthread_tryjoin_np)(th, retval);
     thr->ignore--;
@@ -518,7 +527,7 @@ INTERCEPTOR(int, pthread_tryjoin_np, pthread_t th, void **retval)
 INTERCEPTOR(int, pthread_timedjoin_np, pthread_t th, void **retval, const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(pthread_timedjoin_np, th, retval, abstime);
-    crace_thread *target = crace_thread_joinable(th);
+    crace_thread *target = crace_pt_thread_target(thr, th, "pthread_timedjoin_np", CALLER_PC());
     thr->ignore++;
     int r = REAL(pthread_timedjoin_np)(th, retval, abstime);
     thr->ignore--;
@@ -530,7 +539,7 @@ INTERCEPTOR(int, pthread_timedjoin_np, pthread_t th, void **retval, const struct
 INTERCEPTOR(int, pthread_clockjoin_np, pthread_t th, void **retval, clockid_t clockid, const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(pthread_clockjoin_np, th, retval, clockid, abstime);
-    crace_thread *target = crace_thread_joinable(th);
+    crace_thread *target = crace_pt_thread_target(thr, th, "pthread_clockjoin_np", CALLER_PC());
     thr->ignore++;
     int r = REAL(pthread_clockjoin_np)(th, retval, clockid, abstime);
     thr->ignore--;
@@ -559,8 +568,7 @@ INTERCEPTOR(int, pthread_cancel, pthread_t th)
 INTERCEPTOR(int, pthread_detach, pthread_t th)
 {
     INTERCEPTOR_ENTER(pthread_detach, th);
-    if (crace_thread_handle_spent(th))
-        misuse_thread_gone(thr, "pthread_detach", (uintptr_t)th, CALLER_PC());
+    crace_pt_thread_target(thr, th, "pthread_detach", CALLER_PC());
     crace_thread_detached(th);
     return REAL(pthread_detach)(th);
 }

@@ -17,6 +17,7 @@
 enum pt_lock_kind { PT_MUTEX, PT_SPIN };
 
 void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t obj, stack_id stack);
+crace_thread *crace_pt_thread_target(crace_thread *thr, pthread_t th, const char *call, uintptr_t pc);
 void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc);
 void crace_pt_sync_forget(uintptr_t addr);
 /* What an operation does to a synchronisation object's own memory. */

@@ -334,9 +334,10 @@ void report_describe_location(struct report *r, uintptr_t addr)
 
 /*
  * Reported pairs of code locations: the innermost source line of each
- * access (innermost_location), smaller first (the same two statements racing in either order are one
- * finding), and the kind. An open-addressing set; dedup_lock protects
- * dedup_*, and nothing else is locked or called while it is held.
+ * access (innermost_location), smaller first (the same two statements
+ * racing in either order are one finding), and the kind. An
+ * open-addressing set; dedup_lock protects dedup_*, and nothing else is
+ * locked or called while it is held.
  */
 struct dedup_entry {
     uintptr_t lo, hi;

@@ -380,58 +380,45 @@ static void free_record(void *p)
     crace_free(t);
 }
 
-bool crace_thread_handle_spent(pthread_t th)
+crace_thread *crace_thread_joinable(pthread_t th, bool *spent)
 {
-    /* The newest thread under th decides: one that runs (spent if
-     * detached), then one that finished and waits for its joiner, then a
-     * finished detached one waiting in the graveyard for its end, then a
-     * joined one (the handle's object left empty, crace_thread_joined). */
-    int state = 0; /* 0 unknown, 1 usable, 2 spent */
+    /* The newest thread under th decides: one that runs, then one that
+     * finished and waits for its joiner. Without either, th is spent when
+     * a thread under it was detached (running, or finished and waiting in
+     * the graveyard for its end) or joined (its object left empty by
+     * crace_thread_joined). */
+    crace_thread *found = NULL;
+    bool detached = false;
     crace_lock(&reg_lock);
-    for (crace_thread *t = all_threads; t && !state; t = t->next)
-        if (pthread_equal(t->pthread, th))
-            state = t->detached ? 2 : 1;
+    for (crace_thread *t = all_threads; t && !found && !detached; t = t->next) {
+        if (!pthread_equal(t->pthread, th))
+            continue;
+        if (t->detached)
+            detached = true;
+        else
+            found = t;
+    }
     crace_unlock(&reg_lock);
-    if (state)
-        return state == 2;
-    sync_var *s = sync_lock((uintptr_t)th, false, 0);
+    *spent = detached;
+    if (found || detached)
+        return found;
     bool joined = false;
+    sync_var *s = sync_lock((uintptr_t)th, false, 0);
     if (s) {
         if (s->ext_free == free_records_void) {
-            state = s->ext ? 1 : 0;
-            joined = !s->ext;
+            found = s->ext; /* the newest record: th's thread now */
+            joined = !found;
         }
         sync_unlock(s);
     }
-    if (state)
-        return false;
-    crace_lock(&reg_lock);
-    for (crace_thread *t = graveyard; t && !state; t = t->next)
-        if (pthread_equal(t->pthread, th))
-            state = 2;
-    crace_unlock(&reg_lock);
-    return state == 2 || joined;
-}
-
-crace_thread *crace_thread_joinable(pthread_t th)
-{
-    crace_thread *found = NULL;
-    crace_lock(&reg_lock);
-    for (crace_thread *t = all_threads; t && !found; t = t->next)
-        if (pthread_equal(t->pthread, th) && !t->detached)
-            found = t;
-    crace_unlock(&reg_lock);
     if (found)
         return found;
-    /* Finished: the newest record under th is the thread th names now
-     * (glibc gives a handle to a new thread only once its thread was
-     * joined). */
-    sync_var *s = sync_lock((uintptr_t)th, false, 0);
-    if (s) {
-        found = s->ext_free == free_records_void ? s->ext : NULL;
-        sync_unlock(s);
-    }
-    return found;
+    crace_lock(&reg_lock);
+    for (crace_thread *t = graveyard; t && !detached; t = t->next)
+        detached = pthread_equal(t->pthread, th);
+    crace_unlock(&reg_lock);
+    *spent = joined || detached;
+    return NULL;
 }
 
 /* The joiner takes target's record from the ones published under th: by

@@ -162,12 +162,11 @@ void crace_thread_abandon(crace_thread *child);
 /* The thread ends: its clock is published for a joiner; its slot becomes
  * reusable. */
 void crace_thread_finish(crace_thread *t);
-/* Before a join or a detach of th: was th's thread joined or detached
- * already (and th not given to a new thread since)? */
-bool crace_thread_handle_spent(pthread_t th);
-/* Before a join of th: the thread it joins (running, or finished and
- * not joined yet), or NULL when crace does not know it. */
-crace_thread *crace_thread_joinable(pthread_t th);
+/* Before a join or a detach of th: the thread it names (running, or
+ * finished and not joined yet), or NULL; then *spent says whether th's
+ * thread was joined or detached already (and th not given to a new
+ * thread since): a misuse. */
+crace_thread *crace_thread_joinable(pthread_t th, bool *spent);
 /* After a successful join of th, whose thread was target (from
  * crace_thread_joinable): the joiner acquires its final clock, and its
  * record is freed. */

@@ -104,11 +104,15 @@ static inline bool mo_needs_lock(int mo)
     return mo != TSAN_MO_RELAXED || atomic_load_explicit(&fences_used, memory_order_relaxed);
 }
 
-/* The shadow check (check: a read or, with is_write, a write), then the
- * object's lock. A compare-exchange checks after the real operation
- * instead (cas_end): whether it wrote is known only then. */
-static inline struct atomic_op atomic_begin_checked(uintptr_t a, unsigned size, bool check, bool is_write,
-                                                    bool lock, bool create, uintptr_t pc)
+/* What an operation's first half checks in the shadow: a read, a write,
+ * or nothing yet (a compare-exchange: whether it wrote is known only
+ * after it, and cas_end checks it then). */
+enum atomic_check { CHECK_NONE, CHECK_READ, CHECK_WRITE };
+
+/* The thread (NULL when it ignores accesses) under crace_busy, the shadow
+ * check, then the object locked when the operation changes clocks. */
+static inline struct atomic_op atomic_begin(uintptr_t a, unsigned size, enum atomic_check check, bool lock,
+                                            bool create, uintptr_t pc)
 {
     struct atomic_op op = {atomic_thr(pc), NULL};
     if (crace_ignoring(op.t)) {
@@ -116,17 +120,11 @@ static inline struct atomic_op atomic_begin_checked(uintptr_t a, unsigned size, 
         return op;
     }
     crace_busy++;
-    if (check)
-        crace_access_atomic(op.t, a, size, is_write, pc);
+    if (check != CHECK_NONE)
+        crace_access_atomic(op.t, a, size, check == CHECK_WRITE, pc);
     if (lock)
         op.s = sync_lock(a, create, 0);
     return op;
-}
-
-static inline struct atomic_op atomic_begin(uintptr_t a, unsigned size, bool is_write, bool lock, bool create,
-                                            uintptr_t pc)
-{
-    return atomic_begin_checked(a, size, true, is_write, lock, create, pc);
 }
 
 /* The clock operations of a load with order mo, under s's lock: an
@@ -243,7 +241,7 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
     {                                                                                          \
         T v = LOAD_MO(a, mo);                                                                  \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, false, mo_needs_lock(mo), false, \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_READ, mo_needs_lock(mo), false, \
                                            CALLER_PC());                                       \
         if (op.s)                                                                              \
             v = LOAD_MO(a, mo);                                                                \
@@ -252,7 +250,7 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     }                                                                                          \
     CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true, mo_needs_lock(mo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_WRITE, mo_needs_lock(mo), true, CALLER_PC()); \
         if (mo == TSAN_MO_RELAXED)                                                             \
             __atomic_store_n(a, v, __ATOMIC_RELAXED);                                          \
         else if (mo == TSAN_MO_RELEASE)                                                        \
@@ -264,8 +262,8 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_strong(volatile T *a, T *e, T d, int mo, \
                                                                    int fmo)                    \
     {                                                                                          \
-        struct atomic_op op = atomic_begin_checked((uintptr_t)a, bits / 8, false, true,         \
-                                                   mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_NONE,                 \
+                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
         bool ok = __atomic_compare_exchange_n(a, e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
         return ok;                                                                             \
@@ -273,16 +271,16 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_weak(volatile T *a, T *e, T d, int mo, \
                                                                  int fmo)                      \
     {                                                                                          \
-        struct atomic_op op = atomic_begin_checked((uintptr_t)a, bits / 8, false, true,         \
-                                                   mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_NONE,                 \
+                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
         bool ok = __atomic_compare_exchange_n(a, e, d, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
         return ok;                                                                             \
     }                                                                                          \
     CRACE_EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a, T e, T d, int mo, int fmo) \
     {                                                                                          \
-        struct atomic_op op = atomic_begin_checked((uintptr_t)a, bits / 8, false, true,         \
-                                                   mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_NONE,                 \
+                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
         T old = e;                                                                             \
         bool ok = __atomic_compare_exchange_n(a, &old, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
@@ -292,7 +290,7 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
 #define RMW_FN(bits, T, name, builtin)                                                         \
     CRACE_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo)                    \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, true, mo_needs_lock(mo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_WRITE, mo_needs_lock(mo), true, CALLER_PC()); \
         T old = builtin(a, v, __ATOMIC_SEQ_CST);                                               \
         atomic_end(op, OP_RMW, mo);                                                            \
         return old;                                                                            \
