@@ -15,11 +15,30 @@
  * Order: libgochan's channel lock, then dl_lock, then the thread registry
  * lock or a sync object lock. Reports are rendered under dl_lock: every
  * other goroutine is blocked then, or about to be.
+ *
+ * A contended mutex registers without dl_lock, and without writing any
+ * line that other waiters write (a "light" wait): one global lock taken
+ * twice per wait, and then even one shared counter, cost a contended
+ * mutex a fifth of its time. The waiter publishes its wait in its own
+ * record (dl_light) and marks its entry of tid_table blocked; a check
+ * under dl_lock follows only when the mutex's holder is blocked itself or
+ * unknown. That suffices: when every goroutine is asleep, or the wait
+ * closes a cycle, the holder is blocked. A check that needs a light
+ * waiter in the blocked list moves it there ("absorbs" it, a
+ * compare-and-swap of its dl_light that the waiter's own unregistration
+ * races with: whichever wins owns the record's removal); n_light_bound,
+ * the threads that may be light waiters, says when a global check must
+ * look for them. The light states and tid_table are sequentially
+ * consistent: of two goroutines blocking at the same moment, each
+ * publishing itself and then reading the other's state, at least one sees
+ * the other, so a deadlock closed by both is checked by one.
  */
 #include "deadlock.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,7 +57,31 @@
 
 static gc_lock_t dl_lock = GC_LOCK_INIT;
 static crace_thread *blocked_head;
-static long n_live, n_blocked, n_timers;
+/* n_blocked counts the blocked list. n_light_bound counts the threads
+ * with dl_light_counted: each counts itself (without dl_lock) before its
+ * first light wait, and stops counting when it blocks otherwise or ends,
+ * so it is never below the number of light waiters outside the list. All
+ * three are written under dl_lock but for that one increment. */
+static _Atomic long n_live, n_blocked, n_light_bound;
+static long n_timers;
+
+/* crace_thread.dl_light. A waiter sets LIGHT_REGISTERED; a check under
+ * dl_lock moves it to LIGHT_ABSORBED (into the blocked list), or the
+ * waiter back to LIGHT_NONE, whichever comes first. */
+enum dl_light { LIGHT_NONE, LIGHT_REGISTERED, LIGHT_ABSORBED };
+
+/* Live goroutines by kernel thread id, which is how glibc's mutexes name
+ * their holder. An entry is the thread with that id from its start to its
+ * end (cleared under dl_lock), or-ed with TID_BLOCKED while it is counted
+ * blocked (listed or light): set by the thread as it blocks, cleared by
+ * whoever unblocks it, read by the waiters of a mutex it holds. Entries
+ * are dereferenced under dl_lock only. Ids are spread so that threads
+ * started together (consecutive ids) do not share a cache line: the low
+ * three bits pick one of eight regions. 2^22 ids (PID_MAX_LIMIT on 64-bit
+ * Linux): 32 MiB of address space, mapped with the first goroutine. */
+#define TID_BITS 22
+#define TID_BLOCKED ((uintptr_t)1)
+static _Atomic uintptr_t *_Atomic tid_table;
 /* Bumped by every change of the above. When a goroutine waits on a
  * semaphore or an rwlock, a global deadlock must hold still while
  * CONFIRM_ROUNDS x CONFIRM_NS pass before it is reported: a waiter counted
@@ -78,13 +121,94 @@ static unsigned obj_bucket(uintptr_t obj)
     return (unsigned)((obj >> 3) * 0x9e3779b97f4a7c15ull >> 52) % OBJ_BUCKETS;
 }
 
+static _Atomic uintptr_t *tid_entry(pid_t tid)
+{
+    _Atomic uintptr_t *tab = atomic_load_explicit(&tid_table, memory_order_acquire);
+    if (!tab || tid <= 0 || (uint32_t)tid >= 1u << TID_BITS)
+        return NULL;
+    return &tab[((uint32_t)(tid & 7) << (TID_BITS - 3)) | ((uint32_t)tid >> 3)];
+}
+
+/* t's entry: t, blocked or not. Only while t lives. An exchange, not a
+ * store: both are sequentially consistent, but gcc makes the store a
+ * store and an mfence, which costs more on this path than a locked
+ * instruction (a contended lock 10-15 % of its time, measured). */
+static void tid_mark(crace_thread *t, bool blocked)
+{
+    _Atomic uintptr_t *e = tid_entry(t->tid);
+    if (e)
+        atomic_exchange(e, (uintptr_t)t | (blocked ? TID_BLOCKED : 0));
+}
+
+/* The goroutine with kernel id tid if it is counted blocked (under
+ * dl_lock: the caller confirms it with absorb). */
+static crace_thread *tid_blocked(pid_t tid)
+{
+    _Atomic uintptr_t *e = tid_entry(tid);
+    uintptr_t v = e ? atomic_load(e) : 0;
+    return v & TID_BLOCKED ? (crace_thread *)(v & ~TID_BLOCKED) : NULL;
+}
+
+/* Under dl_lock: t, its wait filled in, joins the blocked list. */
+static void link_blocked(crace_thread *t)
+{
+    t->wait.blocked = true;
+    t->bnext = blocked_head;
+    t->bprev = NULL;
+    if (blocked_head)
+        blocked_head->bprev = t;
+    blocked_head = t;
+    if (t->wait.token) {
+        unsigned b = token_bucket(t->wait.token);
+        t->tnext = token_table[b];
+        token_table[b] = t;
+    }
+    if (t->wait.obj) {
+        unsigned b = obj_bucket(t->wait.obj);
+        t->onext = obj_table[b];
+        __atomic_store_n(&obj_table[b], t, __ATOMIC_RELAXED); /* read unlocked by dl_wake */
+        n_blocked_on_objects++;
+    }
+    tid_mark(t, true);
+    n_blocked++;
+    generation++;
+}
+
+/* Under dl_lock: a light waiter t joins the blocked list, unless it has
+ * unregistered itself first. True when t is counted blocked now. */
+static bool absorb(crace_thread *t)
+{
+    int registered = LIGHT_REGISTERED;
+    if (!atomic_compare_exchange_strong(&t->dl_light, &registered, LIGHT_ABSORBED))
+        return t->wait.blocked;
+    link_blocked(t);
+    return true;
+}
+
+static void absorb_one(crace_thread *t, void *arg)
+{
+    (void)arg;
+    absorb(t);
+}
+
+/* Under dl_lock: every light waiter into the blocked list, before
+ * anything that reads the whole list. */
+static void absorb_all(void)
+{
+    if (n_light_bound > 0)
+        crace_thread_foreach(absorb_one, NULL);
+}
+
 /* Under dl_lock. */
 static void unlink_blocked(crace_thread *t)
 {
     if (!t->wait.blocked)
         return;
     generation++;
-    t->wait.blocked = false;
+    /* Unmarked before the flag falls: t, seeing it fall (in dl_unblock,
+     * without dl_lock), may block again and mark itself anew. */
+    tid_mark(t, false);
+    __atomic_store_n(&t->wait.blocked, false, __ATOMIC_RELEASE);
     if (t->bprev)
         t->bprev->bnext = t->bnext;
     else
@@ -110,14 +234,6 @@ static void unlink_blocked(crace_thread *t)
         n_blocked_on_objects--;
     }
     n_blocked--;
-}
-
-static crace_thread *blocked_by_gid(uint64_t gid)
-{
-    for (crace_thread *t = blocked_head; t; t = t->bnext)
-        if (t->gid == gid)
-            return t;
-    return NULL;
 }
 
 /* The goroutine t waits for, when its wait has one: a mutex's owner, a
@@ -335,22 +451,18 @@ static void render_cycle(struct sbuf *b, void *arg, struct crace_finding *f)
 }
 
 /* Can cur's mutex wait be a step of a cycle: is the mutex held by a
- * goroutine that is itself blocked? Asked of glibc's owner field first,
- * which costs no lookup: every contended lock asks, and the mutex's sync
- * object is what its holder needs to unlock (taking its lock here would
- * lengthen the very critical section being waited for). crace's owner is
- * glibc's or none (it is set after the real lock and cleared before the
- * real unlock), so a holder that glibc shows running, or no holder, rules
- * the cycle out. Under dl_lock. */
-static bool mutex_holder_blocked(const crace_thread *cur)
+ * goroutine that is itself blocked? Asked of glibc's owner field and
+ * tid_table, which cost no lookup: every contended lock may ask, and
+ * the mutex's sync object is what its holder needs to unlock (taking its
+ * lock here would lengthen the very critical section being waited for).
+ * crace's owner is glibc's or none (it is set after the real lock and
+ * cleared before the real unlock), so a holder that glibc shows running,
+ * or no holder, rules the cycle out. The holder found, or NULL; the
+ * caller confirms that it is still blocked. */
+static crace_thread *mutex_holder_blocked(const crace_thread *cur)
 {
     pid_t owner = glibc_mutex_owner((const void *)cur->wait.obj);
-    if (owner == 0)
-        return false;
-    for (const crace_thread *b = blocked_head; b; b = b->bnext)
-        if (b->tid == owner)
-            return true;
-    return false;
+    return owner ? tid_blocked(owner) : NULL;
 }
 
 /* Follows "waits for" from t; a way back to t is a cycle. Under dl_lock. */
@@ -359,7 +471,8 @@ static void check_cycle(crace_thread *t)
     struct cycle c = {.n = 0};
     crace_thread *cur = t;
     while (c.n < 64) {
-        if (cur->wait.kind == WAIT_MUTEX && !mutex_holder_blocked(cur))
+        crace_thread *next = NULL;
+        if (cur->wait.kind == WAIT_MUTEX && !(next = mutex_holder_blocked(cur)))
             return;
         stack_id lock_stack;
         uint64_t owner = waits_for(cur, &lock_stack);
@@ -371,9 +484,16 @@ static void check_cycle(crace_thread *t)
         c.n++;
         if (owner == t->gid)
             break;
-        cur = blocked_by_gid(owner);
-        if (!cur || (cur->wait.kind != WAIT_MUTEX && cur->wait.kind != WAIT_THREAD))
-            return; /* the owner runs, or waits for something else */
+        if (cur->wait.kind == WAIT_THREAD)
+            next = crace_thread_by_pthread((pthread_t)cur->wait.obj);
+        /* The owner must be blocked (a light waiter joins the list for
+         * the report), and be the goroutine crace's bookkeeping names:
+         * otherwise it runs, or the lock is changing hands. */
+        if (!next || next->gid != owner || !absorb(next))
+            return;
+        cur = next;
+        if (cur->wait.kind != WAIT_MUTEX && cur->wait.kind != WAIT_THREAD)
+            return; /* the owner waits for something else */
         for (size_t i = 0; i < c.n; i++)
             if (c.member[i] == cur)
                 return; /* a cycle not through t: found when it closed */
@@ -466,8 +586,11 @@ static bool alarm_pending(void)
 
 static bool all_asleep(void)
 {
-    if (!(n_live > 0 && n_blocked >= n_live && n_timers == 0 && crace_opts.detect_deadlocks))
+    if (!(n_live > 0 && n_blocked + n_light_bound >= n_live && n_timers == 0 && crace_opts.detect_deadlocks))
         return false;
+    absorb_all();
+    if (n_blocked < n_live)
+        return false; /* a light waiter left before it could be absorbed */
     for (crace_thread *t = blocked_head; t; t = t->bnext)
         if (!wait_is_real(t))
             return false;
@@ -513,14 +636,64 @@ static void check(crace_thread *t)
     check_global();
 }
 
+/* Is the goroutine with kernel id tid known and running? */
+static bool tid_running(pid_t tid)
+{
+    _Atomic uintptr_t *e = tid_entry(tid);
+    uintptr_t v = e ? atomic_load(e) : 0;
+    return v && !(v & TID_BLOCKED);
+}
+
+/* A mutex wait registered without dl_lock (the top of the file says why
+ * and how), checked under it only when the mutex's holder is blocked
+ * itself, or not a goroutine crace knows as running (it ended holding the
+ * lock). False, with nothing done, when the wait must take the locked
+ * path: t is still counted blocked from a wait before, or its id is out
+ * of range. */
+static bool block_light(crace_thread *t, const char *reason, uintptr_t obj, stack_id stack)
+{
+    if (!tid_entry(t->tid) || __atomic_load_n(&t->wait.blocked, __ATOMIC_ACQUIRE))
+        return false;
+    if (!t->dl_light_counted) {
+        t->dl_light_counted = true;
+        n_light_bound++;
+    }
+    t->wait = (struct crace_wait){reason, WAIT_MUTEX, obj, 0, NULL, stack, false};
+    atomic_exchange(&t->dl_light, LIGHT_REGISTERED); /* not a store: tid_mark says why */
+    tid_mark(t, true);
+    pid_t holder = glibc_mutex_owner((const void *)obj);
+    if (holder && !tid_running(holder)) {
+        crace_lock(&dl_lock);
+        check(t);
+        crace_unlock(&dl_lock);
+    }
+    return true;
+}
+
+/* Under dl_lock: t stops counting as a possible light waiter. */
+static void light_uncount(crace_thread *t)
+{
+    if (t->dl_light_counted) {
+        t->dl_light_counted = false;
+        n_light_bound--;
+    }
+}
+
 void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
               const void *token, stack_id stack)
 {
     if (!crace_opts.detect_deadlocks || t->internal)
         return;
     t->in_shim++;
+    if (kind == WAIT_MUTEX && !with && !token && block_light(t, reason, obj, stack)) {
+        t->in_shim--;
+        if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
+            crace_signal_poll(t, 0);
+        return;
+    }
     crace_lock(&dl_lock);
     unlink_blocked(t);
+    light_uncount(t);
     if (kind == WAIT_THREAD) {
         /* A join of a thread that has ended returns at once, and a thread
          * joining itself gets EDEADLK at once. Checked under dl_lock,
@@ -532,25 +705,8 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
             return;
         }
     }
-    t->wait = (struct crace_wait){reason, kind, obj, with, token, stack, true};
-    t->bnext = blocked_head;
-    t->bprev = NULL;
-    if (blocked_head)
-        blocked_head->bprev = t;
-    blocked_head = t;
-    if (token) {
-        unsigned b = token_bucket(token);
-        t->tnext = token_table[b];
-        token_table[b] = t;
-    }
-    if (obj) {
-        unsigned b = obj_bucket(obj);
-        t->onext = obj_table[b];
-        __atomic_store_n(&obj_table[b], t, __ATOMIC_RELAXED); /* read unlocked by dl_wake */
-        n_blocked_on_objects++;
-    }
-    n_blocked++;
-    generation++;
+    t->wait = (struct crace_wait){reason, kind, obj, with, token, stack, false};
+    link_blocked(t);
     check(t);
     crace_unlock(&dl_lock);
     t->in_shim--;
@@ -562,7 +718,20 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
 
 void dl_unblock(crace_thread *t)
 {
-    if (!t->wait.blocked)
+    if (atomic_load_explicit(&t->dl_light, memory_order_relaxed) != LIGHT_NONE) {
+        int registered = LIGHT_REGISTERED;
+        if (atomic_compare_exchange_strong(&t->dl_light, &registered, LIGHT_NONE)) {
+            tid_mark(t, false);
+            return;
+        }
+        /* Absorbed: in the blocked list, which is dl_lock's. */
+        crace_lock(&dl_lock);
+        unlink_blocked(t);
+        atomic_store(&t->dl_light, LIGHT_NONE);
+        crace_unlock(&dl_lock);
+        return;
+    }
+    if (!__atomic_load_n(&t->wait.blocked, __ATOMIC_ACQUIRE))
         return; /* woken already: reading our own flag races only with a waker clearing it */
     crace_lock(&dl_lock);
     unlink_blocked(t);
@@ -613,16 +782,34 @@ void dl_wake_token(const void *token)
 void dl_thread_created(crace_thread *t)
 {
     crace_lock(&dl_lock);
+    if (!atomic_load_explicit(&tid_table, memory_order_relaxed))
+        atomic_store_explicit(&tid_table, crace_mmap(sizeof(uintptr_t) << TID_BITS), memory_order_release);
     t->counted_live = true;
     n_live++;
     generation++;
     crace_unlock(&dl_lock);
 }
 
+void dl_thread_tid(crace_thread *t)
+{
+    tid_mark(t, false);
+}
+
+/* Under dl_lock: t's id is free for another thread (it ends). */
+static void tid_forget(crace_thread *t)
+{
+    _Atomic uintptr_t *e = tid_entry(t->tid);
+    uintptr_t v = e ? atomic_load(e) : 0;
+    if ((v & ~TID_BLOCKED) == (uintptr_t)t)
+        atomic_compare_exchange_strong(e, &v, 0);
+    light_uncount(t);
+}
+
 void dl_thread_gone(crace_thread *t)
 {
     crace_lock(&dl_lock);
     unlink_blocked(t);
+    tid_forget(t);
     /* Its joiners may go on. Their registration checked t's state under
      * dl_lock; this catches one that registered before t was marked
      * finished but after the wake-up's unlocked look found nobody. */
@@ -645,6 +832,7 @@ void dl_thread_internal(crace_thread *t)
 {
     crace_lock(&dl_lock);
     unlink_blocked(t);
+    tid_forget(t);
     if (t->counted_live) {
         t->counted_live = false;
         n_live--;
@@ -678,9 +866,19 @@ void dl_fork(enum crace_fork_phase phase)
     memset(token_table, 0, sizeof(token_table));
     memset(obj_table, 0, sizeof(obj_table));
     n_blocked = 0;
+    n_light_bound = 0;
     n_blocked_on_objects = 0;
     n_live = 0;
+    /* The parent's threads are not the child's: their entries go (the
+     * pages fall back to zeros). */
+    _Atomic uintptr_t *tab = atomic_load(&tid_table);
+    if (tab)
+        syscall(SYS_madvise, (void *)tab, sizeof(uintptr_t) << TID_BITS, MADV_DONTNEED);
     if (self) {
+        tid_mark(self, false); /* its id is the child's (crace_thread_fork ran first) */
+        atomic_store(&self->dl_light, LIGHT_NONE);
+        if (self->dl_light_counted)
+            n_light_bound = 1;
         self->wait.blocked = false;
         self->bnext = self->bprev = self->tnext = self->onext = NULL;
         if (self->counted_live)
@@ -758,6 +956,7 @@ void dl_check_leaks(void)
         }
     } else {
         crace_lock(&dl_lock);
+        absorb_all();
         for (crace_thread *t = blocked_head; t && s.n < 256; t = t->bnext)
             if (t != s.self)
                 s.found[s.n++] = t;
@@ -771,6 +970,7 @@ void dl_check_leaks(void)
             s.found[k - 1] = x;
         }
     crace_lock(&dl_lock);
+    absorb_all(); /* a running one may be a light waiter: shown blocked */
     for (size_t i = 0; i < s.n; i++)
         render_and_emit(REPORT_GOROUTINE_LEAK, render_leak, s.found[i]);
     crace_unlock(&dl_lock);

@@ -57,6 +57,8 @@ void dl_wake_thread(pthread_t th);
 /* Live goroutines: a thread counts from its creation (it will run) to its
  * end. An internal thread (libgochan's timer) does not count. */
 void dl_thread_created(crace_thread *t);
+/* t's kernel thread id is known (t->tid): glibc's mutexes name holders by it. */
+void dl_thread_tid(crace_thread *t);
 void dl_thread_gone(crace_thread *t);
 void dl_thread_internal(crace_thread *t);
 

@@ -163,6 +163,7 @@ crace_thread *crace_thread_attach(void)
     crace_thread *t = thread_new(NULL, 0);
     crace_cur = t;
     t->tid = gettid();
+    dl_thread_tid(t);
     t->in_shim++;
     t->pthread = pthread_self();
     stack_bounds(t);
@@ -242,6 +243,7 @@ void crace_thread_start(crace_thread *t)
 {
     crace_cur = t;
     t->tid = gettid();
+    dl_thread_tid(t);
     t->in_shim++;
     crace_lock(&reg_lock);
     t->pthread = pthread_self();

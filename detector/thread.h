@@ -85,6 +85,8 @@ typedef struct crace_thread {
     struct crace_thread *tnext;         /* token hash chain */
     struct crace_thread *onext;         /* object hash chain */
     bool counted_live;                  /* counted in deadlock.c's live threads */
+    _Atomic int dl_light;               /* deadlock.c's registration without its lock: enum dl_light */
+    bool dl_light_counted;              /* counted in deadlock.c's n_light_bound */
     /* Once finished and not detached: its last clock, for its joiner, and
      * the link of the finished records published under its pthread_t
      * (newest first; more than one only while glibc has given the handle
