@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "fd_lifetime.h"
 #include "intercept.h"
 #include "sync.h"
 
@@ -135,9 +136,11 @@ static void check_iov(crace_thread *t, const struct iovec *iov, size_t cnt, size
     }
 }
 
-/* A writer: before the real call. */
-static void sent(crace_thread *t, int fd)
+/* A writer, called at pc: before the real call. Its use of the
+ * descriptor comes before the release, which covers it. */
+static void sent(crace_thread *t, int fd, uintptr_t pc)
 {
+    crace_fd_use(t, fd, pc);
     if (fd >= 0)
         fd_release(t, fd_key(fd));
 }
@@ -158,7 +161,7 @@ INTERCEPTOR(ssize_t, write, int fd, const void *buf, size_t n)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(write)(fd, buf, n);
-    sent(thr, fd);
+    sent(thr, fd, pc);
     ssize_t r = REAL(write)(fd, buf, n);
     if (r > 0)
         crace_check_range(thr, buf, (size_t)r, false, pc);
@@ -171,7 +174,7 @@ INTERCEPTOR(ssize_t, pwrite, int fd, const void *buf, size_t n, off_t off)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(pwrite)(fd, buf, n, off);
-    sent(thr, fd);
+    sent(thr, fd, pc);
     ssize_t r = REAL(pwrite)(fd, buf, n, off);
     if (r > 0)
         crace_check_range(thr, buf, (size_t)r, false, pc);
@@ -184,7 +187,7 @@ INTERCEPTOR(ssize_t, pwrite64, int fd, const void *buf, size_t n, off64_t off)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(pwrite64)(fd, buf, n, off);
-    sent(thr, fd);
+    sent(thr, fd, pc);
     ssize_t r = REAL(pwrite64)(fd, buf, n, off);
     if (r > 0)
         crace_check_range(thr, buf, (size_t)r, false, pc);
@@ -197,7 +200,7 @@ INTERCEPTOR(ssize_t, writev, int fd, const struct iovec *iov, int cnt)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(writev)(fd, iov, cnt);
-    sent(thr, fd);
+    sent(thr, fd, pc);
     ssize_t r = REAL(writev)(fd, iov, cnt);
     if (r > 0)
         check_iov(thr, iov, (size_t)cnt, (size_t)r, false, pc);
@@ -210,7 +213,7 @@ INTERCEPTOR(ssize_t, send, int fd, const void *buf, size_t n, int flags)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(send)(fd, buf, n, flags);
-    sent(thr, fd);
+    sent(thr, fd, pc);
     ssize_t r = REAL(send)(fd, buf, n, flags);
     if (r > 0)
         crace_check_range(thr, buf, (size_t)r, false, pc);
@@ -224,7 +227,7 @@ INTERCEPTOR(ssize_t, sendto, int fd, const void *buf, size_t n, int flags, const
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(sendto)(fd, buf, n, flags, addr, addrlen);
-    sent(thr, fd);
+    sent(thr, fd, pc);
     ssize_t r = REAL(sendto)(fd, buf, n, flags, addr, addrlen);
     if (r > 0) {
         crace_check_range(thr, buf, (size_t)r, false, pc);
@@ -239,7 +242,7 @@ INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(sendmsg)(fd, msg, flags);
-    sent(thr, fd);
+    sent(thr, fd, pc);
     ssize_t r = REAL(sendmsg)(fd, msg, flags);
     if (r >= 0) {
         crace_check_range(thr, msg, sizeof(*msg), false, pc);
@@ -253,11 +256,12 @@ INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags)
 INTERCEPTOR(int, eventfd_write, int fd, eventfd_t value)
 {
     INTERCEPTOR_ENTER(eventfd_write, fd, value);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(eventfd_write)(fd, value);
     /* glibc's eventfd_write calls write() inside libc, past the
      * interceptor above. */
-    sent(thr, fd);
+    sent(thr, fd, pc);
     return REAL(eventfd_write)(fd, value);
 }
 
@@ -278,6 +282,7 @@ INTERCEPTOR(ssize_t, read, int fd, void *buf, size_t n)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(read)(fd, buf, n);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(read)(fd, buf, n), pc);
 }
 
@@ -287,6 +292,7 @@ INTERCEPTOR(ssize_t, pread, int fd, void *buf, size_t n, off_t off)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(pread)(fd, buf, n, off);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(pread)(fd, buf, n, off), pc);
 }
 
@@ -296,6 +302,7 @@ INTERCEPTOR(ssize_t, pread64, int fd, void *buf, size_t n, off64_t off)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(pread64)(fd, buf, n, off);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(pread64)(fd, buf, n, off), pc);
 }
 
@@ -305,6 +312,7 @@ INTERCEPTOR(ssize_t, recv, int fd, void *buf, size_t n, int flags)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(recv)(fd, buf, n, flags);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(recv)(fd, buf, n, flags), pc);
 }
 
@@ -314,6 +322,7 @@ INTERCEPTOR(ssize_t, recvfrom, int fd, void *buf, size_t n, int flags, struct so
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(recvfrom)(fd, buf, n, flags, addr, addrlen);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(recvfrom)(fd, buf, n, flags, addr, addrlen), pc);
 }
 
@@ -323,6 +332,7 @@ INTERCEPTOR(ssize_t, readv, int fd, const struct iovec *iov, int cnt)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(readv)(fd, iov, cnt);
+    crace_fd_use(thr, fd, pc);
     ssize_t r = REAL(readv)(fd, iov, cnt);
     size_t total = 0;
     for (int i = 0; r == 0 && i < cnt; i++)
@@ -339,6 +349,7 @@ INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(recvmsg)(fd, msg, flags);
+    crace_fd_use(thr, fd, pc);
     ssize_t r = REAL(recvmsg)(fd, msg, flags);
     if (r >= 0) {
         size_t total = 0;
@@ -363,6 +374,7 @@ INTERCEPTOR(int, eventfd_read, int fd, eventfd_t *value)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(eventfd_read)(fd, value);
+    crace_fd_use(thr, fd, pc);
     /* Like eventfd_write: its read() happens inside libc. */
     int r = REAL(eventfd_read)(fd, value);
     if (r == 0) {
@@ -384,6 +396,7 @@ CRACE_EXPORT ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen)
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(read)(fd, buf, n);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(read)(fd, buf, n), pc);
 }
 
@@ -395,6 +408,7 @@ CRACE_EXPORT ssize_t __pread_chk(int fd, void *buf, size_t n, off_t off, size_t 
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(pread)(fd, buf, n, off);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(pread)(fd, buf, n, off), pc);
 }
 
@@ -406,6 +420,7 @@ CRACE_EXPORT ssize_t __pread64_chk(int fd, void *buf, size_t n, off64_t off, siz
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(pread64)(fd, buf, n, off);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(pread64)(fd, buf, n, off), pc);
 }
 
@@ -417,6 +432,7 @@ CRACE_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int 
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(recv)(fd, buf, n, flags);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(recv)(fd, buf, n, flags), pc);
 }
 
@@ -429,6 +445,7 @@ CRACE_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, 
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(recvfrom)(fd, buf, n, flags, addr, addrlen);
+    crace_fd_use(thr, fd, pc);
     return after_read(thr, fd, buf, n, REAL(recvfrom)(fd, buf, n, flags, addr, addrlen), pc);
 }
 
@@ -440,6 +457,8 @@ static void new_pair(crace_thread *t, int fds[2], uintptr_t pc)
     uintptr_t key = fd_fresh(t, fds[0]);
     fd_bind(fds[1], key);
     crace_check_range(t, fds, 2 * sizeof(fds[0]), true, pc);
+    crace_fd_created(t, fds[0], pc);
+    crace_fd_created(t, fds[1], pc);
 }
 
 INTERCEPTOR(int, pipe, int fds[2])
@@ -481,21 +500,26 @@ INTERCEPTOR(int, socketpair, int domain, int type, int protocol, int fds[2])
 INTERCEPTOR(int, eventfd, unsigned int initval, int flags)
 {
     INTERCEPTOR_ENTER(eventfd, initval, flags);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(eventfd)(initval, flags);
     int fd = REAL(eventfd)(initval, flags);
-    if (fd >= 0)
+    if (fd >= 0) {
         fd_fresh(thr, fd);
+        crace_fd_created(thr, fd, pc);
+    }
     return fd;
 }
 
 INTERCEPTOR(int, socket, int domain, int type, int protocol)
 {
     INTERCEPTOR_ENTER(socket, domain, type, protocol);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(socket)(domain, type, protocol);
     int fd = REAL(socket)(domain, type, protocol);
     fd_bind(fd, (uintptr_t)&socket_sync);
+    crace_fd_created(thr, fd, pc);
     return fd;
 }
 
@@ -505,6 +529,7 @@ INTERCEPTOR(int, connect, int fd, const struct sockaddr *addr, socklen_t addrlen
     uintptr_t pc = CALLER_PC();
     if (crace_pc_in_shim(pc))
         return REAL(connect)(fd, addr, addrlen);
+    crace_fd_use(thr, fd, pc);
     fd_release(thr, (uintptr_t)&connect_sync);
     int r = REAL(connect)(fd, addr, addrlen);
     if (r == 0 || errno == EINPROGRESS)
@@ -515,12 +540,15 @@ INTERCEPTOR(int, connect, int fd, const struct sockaddr *addr, socklen_t addrlen
 INTERCEPTOR(int, accept, int fd, struct sockaddr *addr, socklen_t *addrlen)
 {
     INTERCEPTOR_ENTER(accept, fd, addr, addrlen);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(accept)(fd, addr, addrlen);
+    crace_fd_use(thr, fd, pc);
     int c = REAL(accept)(fd, addr, addrlen);
     if (c >= 0) {
         fd_acquire(thr, (uintptr_t)&connect_sync);
         fd_bind(c, (uintptr_t)&socket_sync);
+        crace_fd_created(thr, c, pc);
     }
     return c;
 }
@@ -528,12 +556,15 @@ INTERCEPTOR(int, accept, int fd, struct sockaddr *addr, socklen_t *addrlen)
 INTERCEPTOR(int, accept4, int fd, struct sockaddr *addr, socklen_t *addrlen, int flags)
 {
     INTERCEPTOR_ENTER(accept4, fd, addr, addrlen, flags);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(accept4)(fd, addr, addrlen, flags);
+    crace_fd_use(thr, fd, pc);
     int c = REAL(accept4)(fd, addr, addrlen, flags);
     if (c >= 0) {
         fd_acquire(thr, (uintptr_t)&connect_sync);
         fd_bind(c, (uintptr_t)&socket_sync);
+        crace_fd_created(thr, c, pc);
     }
     return c;
 }
@@ -554,10 +585,12 @@ static bool open_has_mode(int flags)
         }                                          \
     } while (0)
 
-/* A new file descriptor: every regular file shares file_sync. */
-static int opened(int fd)
+/* A new file descriptor, opened at pc: every regular file shares
+ * file_sync. */
+static int opened(crace_thread *t, int fd, uintptr_t pc)
 {
     fd_bind(fd, (uintptr_t)&file_sync);
+    crace_fd_created(t, fd, pc);
     return fd;
 }
 
@@ -566,9 +599,10 @@ INTERCEPTOR(int, open, const char *path, int flags, ...)
     mode_t mode = 0;
     OPEN_MODE(flags, mode);
     INTERCEPTOR_ENTER(open, path, flags, mode);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(open)(path, flags, mode);
-    return opened(REAL(open)(path, flags, mode));
+    return opened(thr, REAL(open)(path, flags, mode), pc);
 }
 
 INTERCEPTOR(int, open64, const char *path, int flags, ...)
@@ -576,9 +610,10 @@ INTERCEPTOR(int, open64, const char *path, int flags, ...)
     mode_t mode = 0;
     OPEN_MODE(flags, mode);
     INTERCEPTOR_ENTER(open64, path, flags, mode);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(open64)(path, flags, mode);
-    return opened(REAL(open64)(path, flags, mode));
+    return opened(thr, REAL(open64)(path, flags, mode), pc);
 }
 
 INTERCEPTOR(int, openat, int dirfd, const char *path, int flags, ...)
@@ -586,9 +621,10 @@ INTERCEPTOR(int, openat, int dirfd, const char *path, int flags, ...)
     mode_t mode = 0;
     OPEN_MODE(flags, mode);
     INTERCEPTOR_ENTER(openat, dirfd, path, flags, mode);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(openat)(dirfd, path, flags, mode);
-    return opened(REAL(openat)(dirfd, path, flags, mode));
+    return opened(thr, REAL(openat)(dirfd, path, flags, mode), pc);
 }
 
 INTERCEPTOR(int, openat64, int dirfd, const char *path, int flags, ...)
@@ -596,59 +632,88 @@ INTERCEPTOR(int, openat64, int dirfd, const char *path, int flags, ...)
     mode_t mode = 0;
     OPEN_MODE(flags, mode);
     INTERCEPTOR_ENTER(openat64, dirfd, path, flags, mode);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(openat64)(dirfd, path, flags, mode);
-    return opened(REAL(openat64)(dirfd, path, flags, mode));
+    return opened(thr, REAL(openat64)(dirfd, path, flags, mode), pc);
 }
 
 INTERCEPTOR(int, creat, const char *path, mode_t mode)
 {
     INTERCEPTOR_ENTER(creat, path, mode);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(creat)(path, mode);
-    return opened(REAL(creat)(path, mode));
+    return opened(thr, REAL(creat)(path, mode), pc);
 }
 
 INTERCEPTOR(int, creat64, const char *path, mode_t mode)
 {
     INTERCEPTOR_ENTER(creat64, path, mode);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(creat64)(path, mode);
-    return opened(REAL(creat64)(path, mode));
+    return opened(thr, REAL(creat64)(path, mode), pc);
 }
 
 /* ---------------------------------------------------------------- dup, close */
 
-/* A duplicate reaches the same file, pipe or socket: the same object. */
-static int duplicated(int oldfd, int newfd)
+/* A duplicate reaches the same file, pipe or socket: the same object.
+ * Made at pc, onto a number given (dup2, dup3) or a new one; the
+ * original was used (crace_fd_use, before the call). */
+static int duplicated(crace_thread *t, int oldfd, int newfd, bool onto, uintptr_t pc)
 {
-    if (oldfd >= 0 && newfd >= 0 && newfd != oldfd)
+    if (oldfd >= 0 && newfd >= 0 && newfd != oldfd) {
         fd_bind(newfd, fd_key(oldfd));
+        if (onto)
+            crace_fd_replaced(t, newfd, pc);
+        else
+            crace_fd_created(t, newfd, pc);
+    }
     return newfd;
+}
+
+/* Before dup2 or dup3 of oldfd onto newfd: both are used. The call also
+ * closes an open newfd, but as a read, not a write (ThreadSanitizer's
+ * choice): the number keeps naming an open file throughout, and daemons
+ * put /dev/null in place of stdin or stdout, or a closed pipe in place of
+ * a socket they are about to close, while other threads use it. A close()
+ * racing with the dup2 is still reported. */
+static void duplicating_onto(crace_thread *t, int oldfd, int newfd, uintptr_t pc)
+{
+    crace_fd_use(t, oldfd, pc);
+    if (newfd != oldfd)
+        crace_fd_use(t, newfd, pc);
 }
 
 INTERCEPTOR(int, dup, int fd)
 {
     INTERCEPTOR_ENTER(dup, fd);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(dup)(fd);
-    return duplicated(fd, REAL(dup)(fd));
+    crace_fd_use(thr, fd, pc);
+    return duplicated(thr, fd, REAL(dup)(fd), false, pc);
 }
 
 INTERCEPTOR(int, dup2, int oldfd, int newfd)
 {
     INTERCEPTOR_ENTER(dup2, oldfd, newfd);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(dup2)(oldfd, newfd);
-    return duplicated(oldfd, REAL(dup2)(oldfd, newfd));
+    duplicating_onto(thr, oldfd, newfd, pc);
+    return duplicated(thr, oldfd, REAL(dup2)(oldfd, newfd), true, pc);
 }
 
 INTERCEPTOR(int, dup3, int oldfd, int newfd, int flags)
 {
     INTERCEPTOR_ENTER(dup3, oldfd, newfd, flags);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(dup3)(oldfd, newfd, flags);
-    return duplicated(oldfd, REAL(dup3)(oldfd, newfd, flags));
+    duplicating_onto(thr, oldfd, newfd, pc);
+    return duplicated(thr, oldfd, REAL(dup3)(oldfd, newfd, flags), true, pc);
 }
 
 /* fcntl's F_DUPFD and F_DUPFD_CLOEXEC are dups too. The third argument
@@ -662,9 +727,13 @@ INTERCEPTOR(int, dup3, int oldfd, int newfd, int flags)
         unsigned long arg = va_arg(ap, unsigned long);                     \
         va_end(ap);                                                        \
         INTERCEPTOR_ENTER(name, fd, cmd, arg);                             \
+        uintptr_t pc = CALLER_PC();                                        \
+        bool dup = (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && !crace_pc_in_shim(pc); \
+        if (dup)                                                           \
+            crace_fd_use(thr, fd, pc);                                     \
         int r = REAL(name)(fd, cmd, arg);                                  \
-        if ((cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) && !crace_pc_in_shim(CALLER_PC())) \
-            duplicated(fd, r);                                             \
+        if (dup)                                                           \
+            duplicated(thr, fd, r, false, pc);                             \
         return r;                                                          \
     }
 FCNTL_INTERCEPTOR(fcntl)
@@ -677,15 +746,24 @@ FCNTL_INTERCEPTOR(fcntl64)
 INTERCEPTOR(int, epoll_ctl, int epfd, int op, int fd, struct epoll_event *ev)
 {
     INTERCEPTOR_ENTER(epoll_ctl, epfd, op, fd, ev);
-    if ((op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) && epfd >= 0 && !crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(epoll_ctl)(epfd, op, fd, ev);
+    crace_fd_use(thr, epfd, pc);
+    crace_fd_use(thr, fd, pc);
+    if ((op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) && epfd >= 0)
         fd_release(thr, fd_key(epfd));
     return REAL(epoll_ctl)(epfd, op, fd, ev);
 }
 
 #define EPOLL_WAIT_INTERCEPTOR(name, ...)                                  \
     {                                                                      \
+        uintptr_t pc = CALLER_PC();                                        \
+        if (crace_pc_in_shim(pc))                                          \
+            return REAL(name)(__VA_ARGS__);                                \
+        crace_fd_use(thr, epfd, pc);                                       \
         int r = REAL(name)(__VA_ARGS__);                                   \
-        if (r > 0 && !crace_pc_in_shim(CALLER_PC()))                       \
+        if (r > 0)                                                         \
             fd_acquire(thr, fd_key(epfd));                                 \
         return r;                                                          \
     }
@@ -703,18 +781,24 @@ INTERCEPTOR(int, epoll_pwait, int epfd, struct epoll_event *events, int maxevent
     EPOLL_WAIT_INTERCEPTOR(epoll_pwait, epfd, events, maxevents, timeout, sigmask)
 }
 
-/* The mapping is dropped before the real close: once the number is free,
- * another thread's open() may get it and bind it. */
+/* The mapping is dropped, and the close checked as a write of the
+ * descriptor, before the real close: once the number is free, another
+ * thread's open() may get it and bind it. */
 INTERCEPTOR(int, close, int fd)
 {
     INTERCEPTOR_ENTER(close, fd);
-    if (crace_pc_in_shim(CALLER_PC()))
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
         return REAL(close)(fd);
     if (fd >= 0) {
+        crace_fd_end(thr, fd, pc);
         uintptr_t key = fd_key(fd);
         if (key != (uintptr_t)&file_sync && key != (uintptr_t)&socket_sync)
             fd_release(thr, key); /* end of stream (see the top) */
         fd_bind(fd, fd_own(fd));
     }
-    return REAL(close)(fd);
+    int r = REAL(close)(fd);
+    if (r == 0)
+        crace_fd_ended(fd);
+    return r;
 }

@@ -47,6 +47,7 @@
 #include "lock.h"
 #include "options.h"
 #include "fatal_signal.h"
+#include "fd_lifetime.h"
 #include "fork.h"
 #include "process_end.h"
 #include "report_json.h"
@@ -157,6 +158,19 @@ static void put_location(struct sbuf *b, const struct report_location *loc, stru
         sb_printf(b, "\nLocation is TLS of ");
         put_goroutine_name(b, loc->gid);
         sb_printf(b, ".\n");
+        return;
+    case LOC_FD:
+        sb_printf(b, "\nLocation is file descriptor %d", loc->fd);
+        if (!loc->gid) {
+            sb_printf(b, " (not seen created: inherited, or opened by code that is not instrumented).\n");
+            return;
+        }
+        sb_printf(b, " created by ");
+        put_goroutine_name(b, loc->gid);
+        sb_printf(b, " at:\n");
+        if (f)
+            finding_stack_depot(f, b, loc->gid, loc->stack);
+        stackfmt_depot(b, loc->stack, STACK_STYLE_REPORT);
         return;
     }
 }
@@ -315,7 +329,14 @@ void report_describe_location(struct report *r, uintptr_t addr)
     struct heap_block blk;
     uint64_t gid;
     crace_thread *t = crace_shim_enter();
-    if (heap_find(addr, &blk)) {
+    int fd;
+    if (crace_fd_describe(addr, &fd, &gid, &loc->stack)) {
+        loc->kind = LOC_FD;
+        loc->fd = fd;
+        loc->gid = gid;
+        loc->start = addr;
+        loc->size = 8;
+    } else if (heap_find(addr, &blk)) {
         loc->kind = LOC_HEAP;
         loc->start = blk.start;
         loc->size = blk.size;

@@ -50,6 +50,7 @@ enum report_location_kind {
     LOC_GLOBAL, /* global: name, start, size, module */
     LOC_STACK,  /* a goroutine's stack: gid */
     LOC_TLS,    /* a goroutine's thread-local storage: gid */
+    LOC_FD,     /* a file descriptor: fd, gid and stack = creation (gid 0: not seen) */
 };
 
 struct report_location {
@@ -59,6 +60,7 @@ struct report_location {
     uint64_t gid;
     stack_id stack;
     bool freed;
+    int fd;
     char name[128];
     char module[256];
 };

@@ -571,7 +571,7 @@ static void put_location(struct sbuf *b, const struct report *r)
     const struct report_location *l = &r->loc;
     static const char *const kinds[] = {
         [LOC_UNKNOWN] = "unknown", [LOC_HEAP] = "heap", [LOC_GLOBAL] = "global",
-        [LOC_STACK] = "stack",     [LOC_TLS] = "tls",
+        [LOC_STACK] = "stack",     [LOC_TLS] = "tls",    [LOC_FD] = "fd",
     };
     sb_printf(b, "{\"kind\":\"%s\",\"address\":", kinds[l->kind]);
     put_hex(b, l->start);
@@ -599,6 +599,13 @@ static void put_location(struct sbuf *b, const struct report *r)
     case LOC_TLS:
         put_raw(b, ",\"goroutine\":");
         put_gid(b, l->gid);
+        break;
+    case LOC_FD:
+        sb_printf(b, ",\"fd\":%d,\"goroutine\":", l->fd);
+        put_gid(b, l->gid);
+        pcs = l->gid ? finding_depot(l->stack, &n) : NULL;
+        put_raw(b, ",\"stack\":");
+        put_stack(b, pcs, pcs ? n : 0);
         break;
     }
     put_char(b, '}');

@@ -227,6 +227,16 @@ static void write_location_line(FILE *out, const struct json *loc)
     bool has_g = json_int(json_get(loc, "goroutine"), &g);
     bool heap = strcmp(kind, "heap") == 0;
     OUT("<p class=\"meta\">Location: ");
+    long long fd;
+    if (strcmp(kind, "fd") == 0 && json_int(json_get(loc, "fd"), &fd)) {
+        fprintf(out, "file descriptor %lld", fd);
+        if (has_g && g == 1)
+            OUT(" created by main goroutine");
+        else if (has_g)
+            fprintf(out, " created by goroutine %lld", g);
+        OUT("</p>\n");
+        return;
+    }
     if (heap)
         OUT("heap block");
     else if (strcmp(kind, "tls") == 0)

@@ -95,6 +95,8 @@ def pattern(text, marks, fname):
             out += r"0x[0-9a-f]+"
         elif tok == "OFF":
             out += r"\+0x[0-9a-f]+"
+        elif tok == "NUM":
+            out += r"[0-9]+"
         elif tok == "FILE":
             out += r"\S*" + re.escape(fname)
         elif tok.startswith("FILE:"):

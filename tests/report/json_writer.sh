@@ -28,6 +28,7 @@ trap 'exit 1' INT TERM
 # program  kind  (the kinds every record of the run must have, in order)
 cat >"$TMP/cases" <<'CASES'
 race_heap_block data_race
+race_fd_close data_race
 deadlock_abba deadlock
 deadlock_unbuffered_send deadlock
 leak_missed_receiver goroutine_leak
