@@ -188,6 +188,7 @@ INTERCEPTOR(int, mtx_unlock, mtx_t *m)
 INTERCEPTOR(int, cnd_init, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_init, c);
+    crace_pt_object(thr, (uintptr_t)c, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL(cnd_init)(c);
     if (r == thrd_success)
         crace_pt_sync_reset(thr, (uintptr_t)c, CALLER_PC());
@@ -197,6 +198,7 @@ INTERCEPTOR(int, cnd_init, cnd_t *c)
 INTERCEPTOR(void, cnd_destroy, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_destroy, c);
+    crace_pt_object(thr, (uintptr_t)c, PT_OBJ_WRITE, CALLER_PC());
     REAL(cnd_destroy)(c);
     crace_pt_sync_forget((uintptr_t)c);
 }
@@ -204,6 +206,7 @@ INTERCEPTOR(void, cnd_destroy, cnd_t *c)
 INTERCEPTOR(int, cnd_signal, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_signal, c);
+    crace_pt_object(thr, (uintptr_t)c, PT_OBJ_USE, CALLER_PC());
     crace_release(thr, (uintptr_t)c);
     dl_wake((uintptr_t)c);
     return REAL(cnd_signal)(c);
@@ -212,6 +215,7 @@ INTERCEPTOR(int, cnd_signal, cnd_t *c)
 INTERCEPTOR(int, cnd_broadcast, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_broadcast, c);
+    crace_pt_object(thr, (uintptr_t)c, PT_OBJ_USE, CALLER_PC());
     crace_release(thr, (uintptr_t)c);
     dl_wake((uintptr_t)c);
     return REAL(cnd_broadcast)(c);

@@ -93,10 +93,20 @@ void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc)
  * checked and recorded at its arrival (PT_OBJ_USE), which every departure
  * of the round follows.
  *
+ * A condition variable's init and destroy write it too, and a signal, a
+ * broadcast and the start of a wait use it (in the shadow: they are not
+ * exclusive). Not the end of a wait: POSIX lets a program destroy a
+ * condition variable as soon as no thread is blocked on it, before a
+ * woken waiter has returned; the use at the start comes before the wait
+ * releases its mutex, so whoever takes the mutex and then destroys it is
+ * ordered after it. A signal made after unlocking, by a thread the
+ * destroyer never waited for, is the race this finds (the signaller may
+ * touch freed memory). Semaphores are left out: a poster may still be
+ * inside sem_post when the waiter it woke destroys the semaphore, which
+ * glibc makes safe.
+ *
  * Only from instrumented code: a library crace does not see into may
- * order its uses in ways crace cannot see. Condition variables and
- * semaphores are left out: POSIX lets a program destroy one as soon as no
- * thread is blocked on it, before a woken waiter has returned.
+ * order its uses in ways crace cannot see.
  */
 void crace_pt_object(crace_thread *thr, uintptr_t obj, enum pt_object_op op, uintptr_t pc)
 {
@@ -296,6 +306,7 @@ bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const c
         glibc_mutex_owner((const void *)m) != thr->tid)
         blocks = false;
     stack_id stack = crace_current_stack(thr, pc);
+    crace_pt_object(thr, c, PT_OBJ_USE, pc);
     misuse_cond_wait_begin(thr, call, c, m, stack, pc);
     bool owned = crace_pt_mutex_pre_unlock(thr, m, PT_MUTEX, call, true, pc);
     dl_wake(m);
@@ -1019,6 +1030,7 @@ INTERCEPTOR(int, pthread_cond_init, pthread_cond_t *c, const pthread_condattr_t 
 {
     (void)REAL_COND(pthread_cond_init);
     INTERCEPTOR_ENTER(pthread_cond_init, c, attr);
+    crace_pt_object(thr, (uintptr_t)c, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL_COND(pthread_cond_init)(c, attr);
     if (r == 0)
         crace_pt_sync_reset(thr, (uintptr_t)c, CALLER_PC());
@@ -1029,6 +1041,7 @@ INTERCEPTOR(int, pthread_cond_destroy, pthread_cond_t *c)
 {
     (void)REAL_COND(pthread_cond_destroy);
     INTERCEPTOR_ENTER(pthread_cond_destroy, c);
+    crace_pt_object(thr, (uintptr_t)c, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL_COND(pthread_cond_destroy)(c);
     if (r == 0)
         crace_pt_sync_forget((uintptr_t)c);
@@ -1039,6 +1052,7 @@ INTERCEPTOR(int, pthread_cond_signal, pthread_cond_t *c)
 {
     (void)REAL_COND(pthread_cond_signal);
     INTERCEPTOR_ENTER(pthread_cond_signal, c);
+    crace_pt_object(thr, (uintptr_t)c, PT_OBJ_USE, CALLER_PC());
     crace_release(thr, (uintptr_t)c);
     dl_wake((uintptr_t)c);
     return REAL_COND(pthread_cond_signal)(c);
@@ -1048,6 +1062,7 @@ INTERCEPTOR(int, pthread_cond_broadcast, pthread_cond_t *c)
 {
     (void)REAL_COND(pthread_cond_broadcast);
     INTERCEPTOR_ENTER(pthread_cond_broadcast, c);
+    crace_pt_object(thr, (uintptr_t)c, PT_OBJ_USE, CALLER_PC());
     crace_release(thr, (uintptr_t)c);
     dl_wake((uintptr_t)c);
     return REAL_COND(pthread_cond_broadcast)(c);
