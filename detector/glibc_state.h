@@ -23,6 +23,13 @@ static inline bool glibc_mutex_held(const void *m)
     return __atomic_load_n(&((const pthread_mutex_t *)m)->__data.__lock, __ATOMIC_RELAXED) != 0;
 }
 
+/* Has the mutex been destroyed? glibc's pthread_mutex_destroy sets its
+ * kind to -1, which every later call rejects with EINVAL. */
+static inline bool glibc_mutex_destroyed(const void *m)
+{
+    return __atomic_load_n(&((const pthread_mutex_t *)m)->__data.__kind, __ATOMIC_RELAXED) == -1;
+}
+
 /* The kernel thread id of a mutex's owner (0: free, or between its lock
  * word and its owner field). */
 static inline pid_t glibc_mutex_owner(const void *m)

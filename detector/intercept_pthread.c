@@ -275,7 +275,9 @@ bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind
     } else {
         crace_release(thr, m);
     }
-    if (!owner)
+    /* Not for a destroyed mutex: its unlock fails as its lock did, and
+     * the lock is what crace_pt_mutex_rejected reports. */
+    if (!owner && !(kind == PT_MUTEX && glibc_mutex_destroyed((const void *)m)))
         misuse_unlock(thr, kind == PT_SPIN ? MISUSE_SPINLOCK : MISUSE_MUTEX, call, in_wait, m,
                       lock_holder(thr, m, kind), &info, pc);
     lo_released(thr, m);
@@ -354,6 +356,16 @@ bool crace_pt_mutex_checks_owner(const pthread_mutex_t *m)
 static bool mutex_held(int r)
 {
     return r == 0 || r == EOWNERDEAD;
+}
+
+/* A lock call (call, at pc) that returned r: glibc rejects a destroyed
+ * mutex with EINVAL, and the program, which rarely checks, goes on
+ * unprotected. (EINVAL has other causes: a bad timeout, a priority
+ * ceiling; only the destroyed mark is reported.) Instrumented code only. */
+void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call, int r, uintptr_t pc)
+{
+    if (CRACE_UNLIKELY(r == EINVAL) && glibc_mutex_destroyed(m) && crace_pc_instrumented(pc))
+        misuse_destroyed(thr, MISUSE_MUTEX, call, (uintptr_t)m, pc);
 }
 
 /* Thread ends. A thread's end is reached once by returning from its start
@@ -659,6 +671,7 @@ INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
     int r = REAL(pthread_mutex_trylock)(m);
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "pthread_mutex_trylock", r, CALLER_PC());
     return r;
 }
 
@@ -679,6 +692,7 @@ INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
     }
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack, CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "pthread_mutex_lock", r, CALLER_PC());
     return r;
 }
 
@@ -688,6 +702,7 @@ INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m, const struct times
     int r = REAL(pthread_mutex_timedlock)(m, abstime);
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "pthread_mutex_timedlock", r, CALLER_PC());
     return r;
 }
 
@@ -697,6 +712,7 @@ INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clockid,
     int r = REAL(pthread_mutex_clocklock)(m, clockid, abstime);
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "pthread_mutex_clocklock", r, CALLER_PC());
     return r;
 }
 

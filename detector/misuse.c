@@ -48,6 +48,7 @@
     X(UNLOCK_NOT_OWNER)  \
     X(DESTROY_LOCKED)    \
     X(COND_TWO_MUTEXES)  \
+    X(USE_DESTROYED)     \
     X(THREAD_GONE)
 
 enum misuse_kind {
@@ -154,6 +155,11 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
                   (unsigned long)m->mutex, gid);
         sb_printf(&msg, "%s on %s with a second mutex", m->call, noun);
         break;
+    case MISUSE_USE_DESTROYED:
+        sb_printf(b, "%s of destroyed %s 0x%012lx by goroutine %llu (it failed: nothing was locked):\n", m->call,
+                  noun, addr, gid);
+        sb_printf(&msg, "%s of destroyed %s", m->call, noun);
+        break;
     case MISUSE_THREAD_GONE:
         sb_printf(b, "%s of %s 0x%012lx, joined or detached already, by goroutine %llu:\n", m->call, noun, addr,
                   gid);
@@ -166,6 +172,7 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
 
     switch (m->kind) {
     case MISUSE_UNLOCK_UNLOCKED:
+    case MISUSE_USE_DESTROYED:
     case MISUSE_THREAD_GONE:
         break;
     case MISUSE_UNLOCK_NOT_OWNER:
@@ -301,6 +308,12 @@ void misuse_cond_wait_end(crace_thread *t, uintptr_t cond)
     if (s->cond.waiters > 0)
         s->cond.waiters--;
     sync_unlock(s);
+}
+
+void misuse_destroyed(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t addr, uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_USE_DESTROYED, .object = obj, .call = call, .addr = addr, .gid = t->gid};
+    emit(t, &m, pc);
 }
 
 void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc)

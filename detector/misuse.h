@@ -67,6 +67,11 @@ void misuse_cond_wait_begin(crace_thread *t, const char *call, uintptr_t cond, u
                             uintptr_t pc);
 void misuse_cond_wait_end(crace_thread *t, uintptr_t cond);
 
+/* t calls `call` at pc to lock addr, which was destroyed: the call
+ * failed (EINVAL) and locked nothing, so whatever it was to protect is
+ * not protected. */
+void misuse_destroyed(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t addr, uintptr_t pc);
+
 /* t calls `call` (a join or a detach) at pc on the thread handle th,
  * whose thread was joined or detached already: the handle may name
  * another thread by now, or nothing. */
