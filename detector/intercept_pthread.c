@@ -375,12 +375,26 @@ void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call,
  * state because after crace_thread_finish the engine may reuse that state. */
 static CRACE_TLS bool thread_finished;
 
+/* A lock t still holds as it ends: a robust mutex's next owner gets it
+ * with EOWNERDEAD, after the kernel has seen t die, so everything t did
+ * happens before (and another thread may unlock a normal mutex t left
+ * locked). t's clock goes into the lock's, as an unlock would put it. */
+static void release_at_exit(crace_thread *t, uintptr_t lock)
+{
+    sync_var *s = sync_lock(lock, false, 0);
+    if (!s)
+        return;
+    if (s->owner_gid == t->gid)
+        vc_join(&s->vc, &t->vc);
+    sync_unlock(s);
+}
+
 void crace_pt_thread_exit(crace_thread *t)
 {
     if (thread_finished)
         return;
     thread_finished = true;
-    lo_thread_exit(t);
+    lo_thread_exit(t, release_at_exit);
     crace_thread_finish(t);
 }
 

@@ -672,8 +672,10 @@ void lo_forget_range(uintptr_t addr, size_t size)
     crace_unlock(&lo_lock);
 }
 
-void lo_thread_exit(crace_thread *t)
+void lo_thread_exit(crace_thread *t, void (*still_held)(crace_thread *t, uintptr_t lock))
 {
+    for (uint32_t i = 0; i < t->n_held; i++)
+        still_held(t, t->held[i].addr);
     crace_free(t->held);
     crace_free(t->lo_cache);
     t->held = NULL;

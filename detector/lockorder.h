@@ -38,7 +38,8 @@ void lo_forget(uintptr_t lock);
  * sync_free_range). Scans the whole graph: call it only for memory that
  * held synchronisation objects. */
 void lo_forget_range(uintptr_t addr, size_t size);
-/* t ends: its held list and edge cache are freed. */
-void lo_thread_exit(crace_thread *t);
+/* t ends: still_held(t, lock) is called for each lock it still holds,
+ * then its held list and edge cache are freed. */
+void lo_thread_exit(crace_thread *t, void (*still_held)(crace_thread *t, uintptr_t lock));
 
 #endif /* CRACE_LOCKORDER_H */
