@@ -751,11 +751,35 @@ void dl_wake(uintptr_t obj)
     crace_thread *t = obj_table[obj_bucket(obj)];
     while (t) {
         crace_thread *next = t->onext;
-        if (t->wait.obj == obj)
+        /* Not a mutex's waiters: woken, one may lose the lock to another
+         * thread and sleep again inside the real call, and counted
+         * running it would hide every deadlock through it (five dining
+         * philosophers hung unreported). They stay counted until their
+         * lock call returns; the global check asks the mutex itself
+         * whether such a wait is real (wait_is_real). */
+        if (t->wait.obj == obj && t->wait.kind != WAIT_MUTEX)
             unlink_blocked(t);
         t = next;
     }
     crace_unlock(&dl_lock);
+}
+
+uint64_t dl_waiter_of(uintptr_t obj, stack_id *stack)
+{
+    uint64_t gid = 0;
+    *stack = 0;
+    if (__atomic_load_n(&n_blocked_on_objects, __ATOMIC_RELAXED) == 0)
+        return 0;
+    crace_lock(&dl_lock);
+    for (crace_thread *t = obj_table[obj_bucket(obj)]; t; t = t->onext) {
+        if (t->wait.obj == obj && t->wait.blocked) {
+            gid = t->gid;
+            *stack = t->wait.stack;
+            break;
+        }
+    }
+    crace_unlock(&dl_lock);
+    return gid;
 }
 
 void dl_wake_thread(pthread_t th)

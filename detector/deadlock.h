@@ -7,8 +7,10 @@
  * with dl_block / dl_unblock; a call that can wake others (unlock, post,
  * signal, thread exit, libgochan's ready) calls dl_wake. A woken thread
  * counts as running until it returns, even if it then sleeps again inside
- * the real call: crace may miss a deadlock there, never invent one. Waits
- * crace cannot see (read, poll, sleep) and timed waits count as running.
+ * the real call: crace may miss a deadlock there, never invent one. Not a
+ * mutex's waiter: it counts as blocked until its lock call returns, and
+ * the mutex itself says whether its wait is real. Waits crace cannot see
+ * (read, poll, sleep) and timed waits count as running.
  */
 #ifndef CRACE_DEADLOCK_H
 #define CRACE_DEADLOCK_H
@@ -48,6 +50,9 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
 void dl_unblock(crace_thread *t);
 /* Every thread blocked on obj may run now. */
 void dl_wake(uintptr_t obj);
+/* A goroutine counted blocked on obj (no wake-up has reached it since it
+ * began to wait): its number, and where it waits; 0 if none. */
+uint64_t dl_waiter_of(uintptr_t obj, stack_id *stack);
 /* The thread parked with token may run now (libgochan's ready). */
 void dl_wake_token(const void *token);
 /* The thread th may run now: it was cancelled, and a wait at a

@@ -203,7 +203,10 @@ INTERCEPTOR(void, cnd_destroy, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_destroy, c);
     crace_pt_object(thr, (uintptr_t)c, PT_OBJ_WRITE, CALLER_PC());
+    bool waits = crace_pt_cond_pre_destroy(thr, (uintptr_t)c, "cnd_destroy", CALLER_PC());
     REAL(cnd_destroy)(c);
+    if (waits)
+        dl_unblock(thr);
     crace_pt_sync_forget((uintptr_t)c);
 }
 

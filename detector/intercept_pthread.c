@@ -333,6 +333,24 @@ void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool b
         crace_pt_mutex_post_lock(thr, m, 0, crace_current_stack(thr, pc), pc);
 }
 
+/* Before the real destroy of the condition variable c (call, at pc): a
+ * goroutine still blocked on it (no signal or broadcast has reached it
+ * since its wait began) makes glibc's destroy wait for it to leave, most
+ * likely forever. A misuse; and the destroy is bracketed as a wait, so
+ * that the deadlock it may close is reported. True when bracketed: the
+ * caller calls dl_unblock after the real destroy. */
+bool crace_pt_cond_pre_destroy(crace_thread *thr, uintptr_t c, const char *call, uintptr_t pc)
+{
+    stack_id waiting_at;
+    uint64_t waiter = dl_waiter_of(c, &waiting_at);
+    if (!waiter)
+        return false;
+    if (crace_pc_instrumented(pc))
+        misuse_destroy_waited(thr, call, c, waiter, waiting_at, pc);
+    dl_block(thr, call, WAIT_COND, c, 0, NULL, crace_current_stack(thr, pc));
+    return true;
+}
+
 /* glibc's mutex kind word (set by pthread_mutex_init or a static
  * initialiser; later only elision hints change in it) and the bits of it
  * that make an unlock check the owner. The bit values are glibc's ABI
@@ -1072,7 +1090,10 @@ INTERCEPTOR(int, pthread_cond_destroy, pthread_cond_t *c)
     (void)REAL_COND(pthread_cond_destroy);
     INTERCEPTOR_ENTER(pthread_cond_destroy, c);
     crace_pt_object(thr, (uintptr_t)c, PT_OBJ_WRITE, CALLER_PC());
+    bool waits = crace_pt_cond_pre_destroy(thr, (uintptr_t)c, "pthread_cond_destroy", CALLER_PC());
     int r = REAL_COND(pthread_cond_destroy)(c);
+    if (waits)
+        dl_unblock(thr);
     if (r == 0)
         crace_pt_sync_forget((uintptr_t)c);
     return r;

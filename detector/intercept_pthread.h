@@ -27,6 +27,9 @@ void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, st
 /* After a lock call (call, at pc) on m returned r: a destroyed mutex's
  * rejection is reported (misuse_destroyed). */
 void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call, int r, uintptr_t pc);
+/* Before destroying a condition variable: reports one that a goroutine is
+ * blocked on and brackets the destroy as a wait (true: dl_unblock after). */
+bool crace_pt_cond_pre_destroy(crace_thread *thr, uintptr_t c, const char *call, uintptr_t pc);
 bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind, const char *call,
                                bool in_wait, uintptr_t pc);
 bool crace_pt_mutex_checks_owner(const pthread_mutex_t *m);

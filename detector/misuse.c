@@ -47,6 +47,7 @@
     X(UNLOCK_UNLOCKED)   \
     X(UNLOCK_NOT_OWNER)  \
     X(DESTROY_LOCKED)    \
+    X(DESTROY_WAITED)    \
     X(COND_TWO_MUTEXES)  \
     X(USE_DESTROYED)     \
     X(THREAD_GONE)
@@ -150,6 +151,11 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         sb_printf(b, "%s of locked %s 0x%012lx by goroutine %llu:\n", m->call, noun, addr, gid);
         sb_printf(&msg, "%s of locked %s", m->call, noun);
         break;
+    case MISUSE_DESTROY_WAITED:
+        sb_printf(b, "%s of %s 0x%012lx by goroutine %llu while goroutine %llu waits on it:\n", m->call, noun,
+                  addr, gid, (unsigned long long)m->other_gid);
+        sb_printf(&msg, "%s of %s waited on", m->call, noun);
+        break;
     case MISUSE_COND_TWO_MUTEXES:
         sb_printf(b, "%s on %s 0x%012lx with mutex 0x%012lx by goroutine %llu:\n", m->call, noun, addr,
                   (unsigned long)m->mutex, gid);
@@ -189,6 +195,12 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         } else {
             sb_printf(b, "\n%s 0x%012lx is held by another thread.\n", object_caps[m->object], addr);
         }
+        break;
+    case MISUSE_DESTROY_WAITED:
+        sb_printf(b, "\nGoroutine %llu waits on %s 0x%012lx at (glibc's destroy waits for it to leave):\n",
+                  (unsigned long long)m->other_gid, noun, addr);
+        finding_stack_depot(f, b, m->other_gid, m->other_stack);
+        stackfmt_depot(b, m->other_stack, STACK_STYLE_REPORT);
         break;
     case MISUSE_COND_TWO_MUTEXES:
         sb_printf(b, "\n%s 0x%012lx is in use with mutex 0x%012lx by goroutine %llu, waiting at:\n",
@@ -308,6 +320,19 @@ void misuse_cond_wait_end(crace_thread *t, uintptr_t cond)
     if (s->cond.waiters > 0)
         s->cond.waiters--;
     sync_unlock(s);
+}
+
+void misuse_destroy_waited(crace_thread *t, const char *call, uintptr_t cond, uint64_t waiter, stack_id stack,
+                           uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_DESTROY_WAITED, .object = MISUSE_COND, .call = call, .addr = cond,
+                       .gid = t->gid, .other_gid = waiter, .other_stack = stack};
+    sync_var *s = sync_lock(cond, false, 0);
+    if (s) {
+        m.creation = s->creation;
+        sync_unlock(s);
+    }
+    emit(t, &m, pc);
 }
 
 void misuse_destroyed(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t addr, uintptr_t pc)

@@ -67,6 +67,12 @@ void misuse_cond_wait_begin(crace_thread *t, const char *call, uintptr_t cond, u
                             uintptr_t pc);
 void misuse_cond_wait_end(crace_thread *t, uintptr_t cond);
 
+/* t calls `call` at pc to destroy the condition variable cond, which
+ * goroutine waiter (waiting at stack) is blocked on: glibc's destroy
+ * waits for it to leave. */
+void misuse_destroy_waited(crace_thread *t, const char *call, uintptr_t cond, uint64_t waiter, stack_id stack,
+                           uintptr_t pc);
+
 /* t calls `call` at pc to lock addr, which was destroyed: the call
  * failed (EINVAL) and locked nothing, so whatever it was to protect is
  * not protected. */
