@@ -149,6 +149,13 @@ static crace_thread *tid_blocked(pid_t tid)
     return v & TID_BLOCKED ? (crace_thread *)(v & ~TID_BLOCKED) : NULL;
 }
 
+/* Is t, counted blocked, in obj_table? Not a mutex's waiter: nothing
+ * wakes it but its own return (dl_wake). */
+static bool woken_by_object(const crace_thread *t)
+{
+    return t->wait.obj && t->wait.kind != WAIT_MUTEX;
+}
+
 /* Under dl_lock: t, its wait filled in, joins the blocked list. */
 static void link_blocked(crace_thread *t)
 {
@@ -163,7 +170,7 @@ static void link_blocked(crace_thread *t)
         t->tnext = token_table[b];
         token_table[b] = t;
     }
-    if (t->wait.obj) {
+    if (woken_by_object(t)) {
         unsigned b = obj_bucket(t->wait.obj);
         t->onext = obj_table[b];
         __atomic_store_n(&obj_table[b], t, __ATOMIC_RELAXED); /* read unlocked by dl_wake */
@@ -224,7 +231,7 @@ static void unlink_blocked(crace_thread *t)
             *pp = t->tnext;
         t->tnext = NULL;
     }
-    if (t->wait.obj) {
+    if (woken_by_object(t)) {
         crace_thread **pp = &obj_table[obj_bucket(t->wait.obj)];
         while (*pp && *pp != t)
             pp = &(*pp)->onext;
@@ -738,6 +745,12 @@ void dl_unblock(crace_thread *t)
     crace_unlock(&dl_lock);
 }
 
+/* A mutex's waiters are not in obj_table (woken_by_object): woken, one
+ * may lose the lock to another thread and sleep again inside the real
+ * call, and counted running it would hide every deadlock through it (five
+ * dining philosophers hung unreported). They stay counted until their
+ * lock call returns; the global check asks the mutex itself whether such
+ * a wait is real (wait_is_real). */
 void dl_wake(uintptr_t obj)
 {
     /* The common cases, nobody blocked on any object or none in obj's
@@ -751,13 +764,7 @@ void dl_wake(uintptr_t obj)
     crace_thread *t = obj_table[obj_bucket(obj)];
     while (t) {
         crace_thread *next = t->onext;
-        /* Not a mutex's waiters: woken, one may lose the lock to another
-         * thread and sleep again inside the real call, and counted
-         * running it would hide every deadlock through it (five dining
-         * philosophers hung unreported). They stay counted until their
-         * lock call returns; the global check asks the mutex itself
-         * whether such a wait is real (wait_is_real). */
-        if (t->wait.obj == obj && t->wait.kind != WAIT_MUTEX)
+        if (t->wait.obj == obj)
             unlink_blocked(t);
         t = next;
     }
