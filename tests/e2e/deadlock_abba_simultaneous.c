@@ -7,11 +7,10 @@
  * runs in a child process (its report ends it); the parent counts the
  * children that hang, and every child reports the cycle. */
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "lib/hang_watch.h"
 
 #define CHILDREN 30
 #define HANG_MS 20000
@@ -54,29 +53,11 @@ static void attempt(void)
     pthread_create(&t2, NULL, backward, NULL);
     pthread_join(t1, NULL);
     pthread_join(t2, NULL);
-    _exit(0);
 }
 
 int main(void)
 {
-    int hung = 0;
-    for (int c = 0; c < CHILDREN; c++) {
-        pid_t pid = fork();
-        if (pid == 0)
-            attempt();
-        int status, waited = 0;
-        while (waitpid(pid, &status, WNOHANG) == 0) {
-            if (waited >= HANG_MS) {
-                kill(pid, SIGKILL);
-                waitpid(pid, &status, 0);
-                hung++;
-                break;
-            }
-            struct timespec ts = {0, 10 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-            waited += 10;
-        }
-    }
+    int hung = children_hung(attempt, CHILDREN, HANG_MS);
     printf("abba: %d of %d children hung\n", hung, CHILDREN);
     return hung != 0;
 }

@@ -6,11 +6,10 @@
  * runs in a child process (its report ends it); the parent counts the
  * children that hang. */
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "lib/hang_watch.h"
 
 #define PHILOSOPHERS 5
 #define DINNERS 10
@@ -39,29 +38,11 @@ static void dinner(void)
         pthread_create(&t[i], NULL, dine, (void *)i);
     for (long i = 0; i < PHILOSOPHERS; i++)
         pthread_join(t[i], NULL);
-    _exit(0);
 }
 
 int main(void)
 {
-    int hung = 0;
-    for (int c = 0; c < DINNERS; c++) {
-        pid_t pid = fork();
-        if (pid == 0)
-            dinner();
-        int status, waited = 0;
-        while (waitpid(pid, &status, WNOHANG) == 0) {
-            if (waited >= HANG_MS) {
-                kill(pid, SIGKILL);
-                waitpid(pid, &status, 0);
-                hung++;
-                break;
-            }
-            struct timespec ts = {0, 10 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-            waited += 10;
-        }
-    }
+    int hung = children_hung(dinner, DINNERS, HANG_MS);
     printf("philosophers: %d of %d dinners hung\n", hung, DINNERS);
     return hung != 0;
 }

@@ -187,7 +187,8 @@ def main():
         sys.exit("usage: run.py [--dir DIR] BUILD_DIR CC [CC...]")
     build = os.path.abspath(args[0])
     only = os.environ.get("E2E_ONLY")
-    # tests/e2e/lib holds the sources of SHLIB libraries, not tests.
+    # tests/e2e/lib holds the sources of SHLIB libraries and headers the
+    # tests share, not tests.
     lib = os.path.join(HERE, "lib")
     tests = sorted(os.path.relpath(os.path.join(d, f), top) for d, _, files in os.walk(top)
                    if d != lib for f in files if f.endswith(".c") and (not only or only in f))
