@@ -65,6 +65,10 @@ static char fd_sync[FD_TABLE];                  /* per-descriptor objects: their
 static char file_sync, socket_sync, connect_sync; /* shared objects */
 /* fd % FD_TABLE -> its object's address; 0: its own fd_sync element. */
 static _Atomic uintptr_t fd_obj[FD_TABLE];
+/* fd % FD_TABLE -> the object of the first epoll set it was added to (0:
+ * none): data written to it is also handed to the epoll_wait that
+ * reports it, as ThreadSanitizer models it. Dropped at close. */
+static _Atomic uintptr_t fd_poll[FD_TABLE];
 
 /* ---------------------------------------------------------------- the table */
 
@@ -141,8 +145,12 @@ static void check_iov(crace_thread *t, const struct iovec *iov, size_t cnt, size
 static void sent(crace_thread *t, int fd, uintptr_t pc)
 {
     crace_fd_use(t, fd, pc);
-    if (fd >= 0)
-        fd_release(t, fd_key(fd));
+    if (fd < 0)
+        return;
+    fd_release(t, fd_key(fd));
+    uintptr_t poll = atomic_load_explicit(&fd_poll[fd_index(fd)], memory_order_relaxed);
+    if (poll)
+        fd_release(t, poll);
 }
 
 /* A reader, after the real call returned r for a request of n bytes:
@@ -742,7 +750,10 @@ FCNTL_INTERCEPTOR(fcntl64)
 /* epoll: adding or re-arming a descriptor in an epoll set happens before
  * the epoll_wait that reports it (ThreadSanitizer's model): a thread that
  * prepares data and then re-arms a one-shot descriptor hands the data to
- * the thread the wait wakes. One object per epoll descriptor. */
+ * the thread the wait wakes. One object per epoll descriptor, which a
+ * write to a descriptor in the set also releases (fd_poll): the wait that
+ * reports the data comes after the write, and after the writer's use of
+ * the descriptor, so the waiter may close it. */
 INTERCEPTOR(int, epoll_ctl, int epfd, int op, int fd, struct epoll_event *ev)
 {
     INTERCEPTOR_ENTER(epoll_ctl, epfd, op, fd, ev);
@@ -751,8 +762,12 @@ INTERCEPTOR(int, epoll_ctl, int epfd, int op, int fd, struct epoll_event *ev)
         return REAL(epoll_ctl)(epfd, op, fd, ev);
     crace_fd_use(thr, epfd, pc);
     crace_fd_use(thr, fd, pc);
-    if ((op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) && epfd >= 0)
+    if ((op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD) && epfd >= 0) {
         fd_release(thr, fd_key(epfd));
+        uintptr_t none = 0;
+        if (fd >= 0)
+            atomic_compare_exchange_strong(&fd_poll[fd_index(fd)], &none, fd_key(epfd));
+    }
     return REAL(epoll_ctl)(epfd, op, fd, ev);
 }
 
@@ -796,6 +811,7 @@ INTERCEPTOR(int, close, int fd)
         if (key != (uintptr_t)&file_sync && key != (uintptr_t)&socket_sync)
             fd_release(thr, key); /* end of stream (see the top) */
         fd_bind(fd, fd_own(fd));
+        atomic_store_explicit(&fd_poll[fd_index(fd)], 0, memory_order_relaxed);
     }
     int r = REAL(close)(fd);
     if (r == 0)
