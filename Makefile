@@ -145,7 +145,7 @@ unit-test: $(UNIT_TESTS)
 SAN_CC      ?= gcc
 SANITIZERS  := thread address
 ENGINE_SRC  := $(filter-out detector/intercept_% detector/tsan_%,$(wildcard detector/*.c)) runtime/src/symbolize.c
-SAN_TESTS   := vclock stackdepot history shadow sync options
+SAN_TESTS   := vclock stackdepot history shadow sync options heap
 SAN_BINS    := $(foreach s,$(SANITIZERS),$(foreach t,$(SAN_TESTS),$(TESTDIR)/san-$(s)/test_det_$(t)))
 
 define SAN_RULES

@@ -66,11 +66,19 @@
 #define HEAP_WORD_SPAN (64ull << HEAP_ALIGN_SHIFT) /* bytes of address space per bitmap word */
 #define HEAP_REGION_WORDS (HEAP_REGION_SIZE / HEAP_WORD_SPAN)
 
+/* Blocks freed last in a stripe, kept for reports: a race with a free is
+ * found when the memory is used after it, and the report then names the
+ * block it was ("Location is freed heap block"). Nothing but a report
+ * reads them, and it asks only when no live block holds the address. */
+#define HEAP_FREED 8u
+
 struct heap_stripe {
-    _Alignas(64) gc_lock_t lock; /* protects count, cap and slots */
+    _Alignas(64) gc_lock_t lock; /* protects count, cap, slots and freed */
     uint32_t count;              /* live entries; read unlocked only as an estimate */
     uint32_t cap;                /* 0 before first use, else a power of two */
     struct heap_block *slots;    /* slots[i].start == 0: empty */
+    uint32_t freed_next;         /* the oldest of freed, overwritten next */
+    struct heap_block freed[HEAP_FREED]; /* start == 0: empty */
 };
 
 static struct heap_stripe stripes[HEAP_STRIPES];
@@ -205,6 +213,8 @@ static bool forget(uintptr_t start, size_t *size)
     struct heap_block *b = stripe_find(s, start, h);
     if (b) {
         *size = b->size;
+        s->freed[s->freed_next] = *b;
+        s->freed_next = (s->freed_next + 1) % HEAP_FREED;
         stripe_erase(s, b);
     }
     crace_unlock(&s->lock);
@@ -371,6 +381,30 @@ bool heap_find(uintptr_t addr, struct heap_block *out)
         at = s - 1;
     }
     return false;
+}
+
+bool heap_find_freed(uintptr_t addr, struct heap_block *out)
+{
+    if (heap_busy)
+        return false;
+    bool found = false;
+    heap_busy++;
+    for (unsigned i = 0; i < HEAP_STRIPES; i++) {
+        struct heap_stripe *s = &stripes[i];
+        crace_lock(&s->lock);
+        for (unsigned k = 0; k < HEAP_FREED; k++) {
+            const struct heap_block *b = &s->freed[k];
+            /* The nearest start below addr: the block most likely to be
+             * the last one there when freed blocks overlap. */
+            if (b->start && addr - b->start < b->size && (!found || b->start > out->start)) {
+                *out = *b;
+                found = true;
+            }
+        }
+        crace_unlock(&s->lock);
+    }
+    heap_busy--;
+    return found;
 }
 
 /* ---------------------------------------------------------------- fork */

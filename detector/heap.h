@@ -26,5 +26,8 @@ void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack);
 bool heap_free(uintptr_t start, size_t *size);
 /* Finds the live block containing addr. */
 bool heap_find(uintptr_t addr, struct heap_block *out);
+/* A block freed lately (the last few per stripe) that held addr, for a
+ * report when heap_find found no live one. Scans every stripe. */
+bool heap_find_freed(uintptr_t addr, struct heap_block *out);
 
 #endif /* CRACE_HEAP_H */

@@ -336,7 +336,7 @@ void report_describe_location(struct report *r, uintptr_t addr)
         loc->gid = gid;
         loc->start = addr;
         loc->size = 8;
-    } else if (heap_find(addr, &blk)) {
+    } else if (heap_find(addr, &blk) || (loc->freed = heap_find_freed(addr, &blk))) {
         loc->kind = LOC_HEAP;
         loc->start = blk.start;
         loc->size = blk.size;

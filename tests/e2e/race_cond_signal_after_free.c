@@ -28,7 +28,7 @@ static void *worker(void *arg)
 
 int main(void)
 {
-    struct ctx *c = calloc(1, sizeof(*c));
+    struct ctx *c = calloc(1, sizeof(*c)); // LINE:alloc
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
     pthread_t t;
@@ -51,4 +51,7 @@ int main(void)
 // EXPECT: Previous write at {{ADDR}} by main goroutine:
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:free}} {{OFF}}
+// EXPECT: Location is freed heap block of size {{NUM}} at {{ADDR}} allocated by main goroutine:
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:alloc}} {{OFF}}
 // EXPECT-COUNT: 1 WARNING: DATA RACE
