@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 
 #include "access.h"
+#include "fork.h"
 #include "module.h"
 #include "shadow.h"
 
@@ -68,6 +69,16 @@ void crace_fd_created(crace_thread *t, int fd, uintptr_t pc)
 {
     crace_fd_ended(fd); /* whatever the number meant before is gone */
     crace_fd_replaced(t, fd, pc);
+}
+
+/* The child of a fork has a table of its own, a copy: what the parent's
+ * other threads did with their descriptors cannot meet what the child
+ * does with its copies (a child closing every inherited descriptor before
+ * exec would race with them all). The child's record starts empty. */
+void fd_lifetime_fork(enum crace_fork_phase phase)
+{
+    if (phase == CRACE_FORK_CHILD)
+        shadow_reset((uintptr_t)fd_mem, sizeof(fd_mem));
 }
 
 bool crace_fd_describe(uintptr_t addr, int *fd, uint64_t *gid, stack_id *stack)

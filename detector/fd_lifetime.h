@@ -7,15 +7,18 @@
  * A use (read, write, send, receive, connect, accept, epoll, a dup of it,
  * a dup2 onto it) reads the descriptor, and close() writes it.
  * A creation starts it afresh (its record is cleared, its creator noted
- * for the report), and so does a successful close once the number is
- * free again: a creation crace does not see (epoll_create, an fopen
- * inside libc) never meets a stale close. A creation is not a write: the
+ * for the report), and so does a close once checked, before the number
+ * is free: a creation crace does not see (epoll_create, an fopen inside
+ * libc) never meets a stale close. A creation is not a write: the
  * record of one whose close crace did not see (fclose of an fdopen) would
  * meet such an unseen creation. A dup2 onto a descriptor keeps its
- * record: its read races with a close() of the number. Descriptors at or above CRACE_FD_CHECKED are not
- * checked. Calls from code that is not instrumented are not checked
- * either (a library may order its uses in ways crace cannot see), but
- * their creations still clear the record.
+ * record: its read races with a close() of the number.
+ *
+ * Descriptors at or above CRACE_FD_CHECKED are not checked, and the child
+ * of a fork starts with no records (its table is a copy of its own).
+ * Calls from code that is not instrumented are not checked either (a
+ * library may order its uses in ways crace cannot see), but their
+ * creations still clear the record.
  */
 #ifndef CRACE_FD_LIFETIME_H
 #define CRACE_FD_LIFETIME_H
@@ -33,7 +36,8 @@
 void crace_fd_use(crace_thread *t, int fd, uintptr_t pc);
 /* Before close(fd). */
 void crace_fd_end(crace_thread *t, int fd, uintptr_t pc);
-/* After a successful close of fd. */
+/* After crace_fd_end, before the real close (the number is not free
+ * yet), and again after a successful one: the record starts afresh. */
 void crace_fd_ended(int fd);
 /* After a call that returned the new descriptor fd. */
 void crace_fd_created(crace_thread *t, int fd, uintptr_t pc);

@@ -44,7 +44,8 @@ enum crace_fork_phase { CRACE_FORK_PREPARE, CRACE_FORK_PARENT, CRACE_FORK_CHILD 
     X(module_fork)       /* module.c: rebuild_lock (then the loader's) */   \
     X(signal_fork)       /* intercept_signal.c: sig_lock (a leaf) */        \
     X(report_json_fork)  /* report_json.c: json_lock (a leaf) */            \
-    X(output_fork)       /* output.c: out_lock (a leaf) */
+    X(output_fork)       /* output.c: out_lock (a leaf) */                  \
+    X(fd_lifetime_fork)  /* fd_lifetime.c: no lock; the child's fresh table */
 
 #define CRACE_FORK_HOOK_DECL(name) void name(enum crace_fork_phase phase);
 CRACE_FORK_HOOKS(CRACE_FORK_HOOK_DECL)

@@ -806,7 +806,11 @@ INTERCEPTOR(int, close, int fd)
     if (crace_pc_in_shim(pc))
         return REAL(close)(fd);
     if (fd >= 0) {
+        /* Checked, then cleared before the number is free: another
+         * thread may get it from a creation crace does not see and use it
+         * at once. Cleared again after, of uses racing with the close. */
         crace_fd_end(thr, fd, pc);
+        crace_fd_ended(fd);
         uintptr_t key = fd_key(fd);
         if (key != (uintptr_t)&file_sync && key != (uintptr_t)&socket_sync)
             fd_release(thr, key); /* end of stream (see the top) */
