@@ -13,7 +13,6 @@
  * thrd_error; only thrd_success (and thrd_timedout for a condvar wait,
  * which returns with the mutex held) is an operation that happened.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -151,7 +150,7 @@ INTERCEPTOR(int, mtx_lock, mtx_t *m)
     }
     if (r == thrd_success)
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack, CALLER_PC());
-    crace_pt_mutex_rejected(thr, m, "mtx_lock", r == thrd_error ? EINVAL : 0, CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "mtx_lock", r == thrd_error, CALLER_PC());
     return r;
 }
 
@@ -161,7 +160,7 @@ INTERCEPTOR(int, mtx_trylock, mtx_t *m)
     int r = REAL(mtx_trylock)(m);
     if (r == thrd_success)
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
-    crace_pt_mutex_rejected(thr, m, "mtx_trylock", r == thrd_error ? EINVAL : 0, CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "mtx_trylock", r == thrd_error, CALLER_PC());
     return r;
 }
 
@@ -171,7 +170,7 @@ INTERCEPTOR(int, mtx_timedlock, mtx_t *m, const struct timespec *ts)
     int r = REAL(mtx_timedlock)(m, ts);
     if (r == thrd_success)
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
-    crace_pt_mutex_rejected(thr, m, "mtx_timedlock", r == thrd_error ? EINVAL : 0, CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "mtx_timedlock", r == thrd_error, CALLER_PC());
     return r;
 }
 

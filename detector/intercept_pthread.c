@@ -376,13 +376,13 @@ static bool mutex_held(int r)
     return r == 0 || r == EOWNERDEAD;
 }
 
-/* A lock call (call, at pc) that returned r: glibc rejects a destroyed
- * mutex with EINVAL, and the program, which rarely checks, goes on
- * unprotected. (EINVAL has other causes: a bad timeout, a priority
+/* A lock call (call, at pc) that failed: glibc rejects a destroyed mutex
+ * (EINVAL), and the program, which rarely checks, goes on unprotected.
+ * (A lock fails for other reasons too: a bad timeout, a priority
  * ceiling; only the destroyed mark is reported.) Instrumented code only. */
-void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call, int r, uintptr_t pc)
+void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call, bool failed, uintptr_t pc)
 {
-    if (CRACE_UNLIKELY(r == EINVAL) && glibc_mutex_destroyed(m) && crace_pc_instrumented(pc))
+    if (CRACE_UNLIKELY(failed) && glibc_mutex_destroyed(m) && crace_pc_instrumented(pc))
         misuse_destroyed(thr, MISUSE_MUTEX, call, (uintptr_t)m, pc);
 }
 
@@ -393,26 +393,16 @@ void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call,
  * state because after crace_thread_finish the engine may reuse that state. */
 static CRACE_TLS bool thread_finished;
 
-/* A lock t still holds as it ends: a robust mutex's next owner gets it
- * with EOWNERDEAD, after the kernel has seen t die, so everything t did
- * happens before (and another thread may unlock a normal mutex t left
- * locked). t's clock goes into the lock's, as an unlock would put it. */
-static void release_at_exit(crace_thread *t, uintptr_t lock)
-{
-    sync_var *s = sync_lock(lock, false, 0);
-    if (!s)
-        return;
-    if (s->owner_gid == t->gid)
-        vc_join(&s->vc, &t->vc);
-    sync_unlock(s);
-}
-
 void crace_pt_thread_exit(crace_thread *t)
 {
     if (thread_finished)
         return;
     thread_finished = true;
-    lo_thread_exit(t, release_at_exit);
+    /* The locks t still holds are released, as an unlock would: a robust
+     * mutex's next owner gets it with EOWNERDEAD, after the kernel has
+     * seen t die, so everything t did happens before (and another thread
+     * may unlock a normal mutex t left locked). */
+    lo_thread_exit(t, crace_release);
     crace_thread_finish(t);
 }
 
@@ -703,7 +693,7 @@ INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
     int r = REAL(pthread_mutex_trylock)(m);
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
-    crace_pt_mutex_rejected(thr, m, "pthread_mutex_trylock", r, CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "pthread_mutex_trylock", r == EINVAL, CALLER_PC());
     return r;
 }
 
@@ -724,7 +714,7 @@ INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
     }
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack, CALLER_PC());
-    crace_pt_mutex_rejected(thr, m, "pthread_mutex_lock", r, CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "pthread_mutex_lock", r == EINVAL, CALLER_PC());
     return r;
 }
 
@@ -734,7 +724,7 @@ INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m, const struct times
     int r = REAL(pthread_mutex_timedlock)(m, abstime);
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
-    crace_pt_mutex_rejected(thr, m, "pthread_mutex_timedlock", r, CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "pthread_mutex_timedlock", r == EINVAL, CALLER_PC());
     return r;
 }
 
@@ -744,7 +734,7 @@ INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clockid,
     int r = REAL(pthread_mutex_clocklock)(m, clockid, abstime);
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
-    crace_pt_mutex_rejected(thr, m, "pthread_mutex_clocklock", r, CALLER_PC());
+    crace_pt_mutex_rejected(thr, m, "pthread_mutex_clocklock", r == EINVAL, CALLER_PC());
     return r;
 }
 
