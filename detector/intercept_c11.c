@@ -143,6 +143,8 @@ INTERCEPTOR(int, mtx_lock, mtx_t *m)
     INTERCEPTOR_ENTER(mtx_lock, m);
     stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(mtx_trylock)(m);
+    for (long budget = crace_pt_lock_spin_budget(); r == thrd_busy && crace_pt_lock_spin(m, &budget);)
+        r = REAL(mtx_trylock)(m);
     if (r == thrd_busy) {
         crace_pt_block(thr, "mtx_lock", WAIT_MUTEX, (uintptr_t)m, stack);
         r = REAL(mtx_lock)(m);

@@ -89,6 +89,7 @@ static const struct option_check option_checks[] = {
     {OPTION_FIELD(exitcode), CHECK_RANGE, 0, 255, NULL, NULL},
     {OPTION_FIELD(history_size), CHECK_RANGE, 0, 7, NULL, NULL},
     {OPTION_FIELD(busy_select_threshold), CHECK_RANGE, 0, LONG_MAX, NULL, NULL},
+    {OPTION_FIELD(lock_spin), CHECK_RANGE, 0, 1000000, NULL, NULL},
     {OPTION_FIELD(report_format), CHECK_WORDS, 0, 0, report_formats, NULL},
     {OPTION_FIELD(leak_check), CHECK_WORDS, 0, 0, leak_checks, NULL},
     {OPTION_FIELD(log_path), CHECK_NONEMPTY, 0, 0, NULL, "stderr, stdout or a path prefix"},

@@ -97,6 +97,7 @@ static void test_defaults(void **state)
     assert_string_equal(opts.report_format, "text");
     assert_true(opts.report_atomic_races);
     assert_int_equal(opts.busy_select_threshold, 1000000);
+    assert_int_equal(opts.lock_spin, 1000);
     /* Before options_init, the global holds the defaults too. */
     assert_true(options_equal(&crace_opts, &opts));
 }
@@ -214,6 +215,10 @@ static void test_ranges(void **state)
     assert_int_equal(parse("exitcode=255"), 0);
     assert_parse_fails("exitcode=256", "bad value '256' for option 'exitcode': expected an integer in 0..255");
     assert_parse_fails("exitcode=-1", "bad value '-1' for option 'exitcode': expected an integer in 0..255");
+    assert_int_equal(parse("lock_spin=0"), 0);
+    assert_int_equal(opts.lock_spin, 0);
+    assert_parse_fails("lock_spin=1000001",
+                       "bad value '1000001' for option 'lock_spin': expected an integer in 0..1000000");
     assert_parse_fails("busy_select_threshold=-3",
                        "bad value '-3' for option 'busy_select_threshold': expected an integer >= 0");
     assert_int_equal(parse("report_format=text"), 0);
