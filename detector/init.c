@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "fatal_signal.h"
-#include "intercept_pthread.h"
 #include "options.h"
 #include "report_json.h"
 #include "shadow.h"
@@ -33,7 +32,6 @@ void crace_init(void)
     report_json_init();
     shadow_init();
     sync_init();
-    crace_pt_lock_spin_init();
     crace_inited = true;
     crace_thread_attach(); /* the main thread: goroutine 1 */
     /* Before the program can install handlers of its own. */

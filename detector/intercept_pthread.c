@@ -183,8 +183,11 @@ crace_thread *crace_pt_thread_target(crace_thread *thr, pthread_t th, const char
 #define LOCK_SPIN_MAX_GAP 128
 static long lock_spin_budget;
 
-void crace_pt_lock_spin_init(void)
+/* After the shim's own start (init.c's constructor, 101), which reads the
+ * options; 0 until then: a lock taken earlier blocks at once. */
+__attribute__((constructor(102))) static void lock_spin_init(void)
 {
+    crace_init();
     cpu_set_t cpus;
     long n = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : sysconf(_SC_NPROCESSORS_ONLN);
     lock_spin_budget = n > 1 ? crace_opts.lock_spin : 0;

@@ -35,7 +35,6 @@ bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind
 bool crace_pt_mutex_checks_owner(const pthread_mutex_t *m);
 /* The short spin of a lock call that found its mutex taken (intercept_pthread.c):
  * the budget (lock_spin, or 0 on one CPU) is set once at start-up. */
-void crace_pt_lock_spin_init(void);
 long crace_pt_lock_spin_budget(void);
 bool crace_pt_lock_spin(const void *m, long *budget);
 void crace_pt_pre_destroy(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind, const char *call, uintptr_t pc);
