@@ -349,7 +349,10 @@ static void gc_sym_push(struct gc_sym_work *w, const struct gc_frame *proto, con
 
 /* The compile unit containing addr by a walk over all of them: clang
  * writes no .debug_aranges, which is all elfutils 0.188's
- * dwfl_module_addrdie consults. */
+ * dwfl_module_addrdie consults; and in a module linking objects of both
+ * compilers, it may answer with a gcc unit whose range lies below addr
+ * (a clang program with crace's gcc-built fast path: every frame lost its
+ * line). */
 static Dwarf_Die *gc_sym_find_cu(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *bias)
 {
     Dwarf_Die *cu = NULL;
@@ -367,7 +370,7 @@ static bool gc_sym_dwarf(struct gc_sym_work *w, Dwfl_Module *mod, Dwarf_Addr add
 {
     Dwarf_Addr bias;
     Dwarf_Die *cudie = dwfl_module_addrdie(mod, addr, &bias);
-    if (cudie == NULL)
+    if (cudie == NULL || dwarf_haspc(cudie, addr - bias) != 1)
         cudie = gc_sym_find_cu(mod, addr, &bias);
     if (cudie == NULL)
         return false;
