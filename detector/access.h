@@ -123,15 +123,29 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * The fast path built into a program reads crace_cur, the three hot fields
  * of crace_thread, crace_shadow_dir and the cell encoding, and calls
  * crace_access_entry_slow: all exported by libcrace.so and by the stub
- * (which keeps crace_cur NULL). CRACE_FAST_ABI names that contract; the
+ * (which keeps crace_cur NULL). Function entry and exit (below) also use
+ * crace_busy, the thread's shadow stack and history ring (the fields
+ * crace_hist_put_inside reads) and crace_func_entry_slow/exit_slow. CRACE_FAST_ABI names that contract; the
  * archive refers to the symbol CRACE_FAST_ABI_SYMBOL, so a program built
  * with another version of crace fails to start with "undefined symbol:
  * crace_fast_abi_N" instead of misreading the shim's memory. Any change to
  * what the fast path reads bumps it.
  */
-#define CRACE_FAST_ABI 3
-#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_3
+#define CRACE_FAST_ABI 4
+#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_4
 extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
+
+/* May the fast path call out of the module it is linked into, for a
+ * thread the shim does not know (crace_cur NULL)? In a program's own copy
+ * (tsan_fast.c), only once the module's constructors have started: before
+ * that the dynamic loader may still be relocating it (it runs ifunc
+ * resolvers, instrumented like the rest, as it goes), and a call through
+ * the PLT would jump to an address not relocated yet. Such a call is let
+ * through unchecked, as the shim would (it is not initialised then). The
+ * shim's own copy can always call. */
+#ifndef CRACE_FAST_CAN_CALL
+#define CRACE_FAST_CAN_CALL true
+#endif
 
 /* What the fast path below does not settle, found out before the
  * granule: unknown thread, an ignored one, an access crossing a granule,
@@ -193,7 +207,58 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
             return;
         }
     }
-    crace_access_entry_slow(addr, size, is_write, is_atomic, pc);
+    if (CRACE_LIKELY(t != NULL || CRACE_FAST_CAN_CALL))
+        crace_access_entry_slow(addr, size, is_write, is_atomic, pc);
+}
+
+/* ---- function entry and exit, inlined into __tsan_func_entry/exit ---- */
+
+/* What the two below do not settle: a thread not known yet, an event that
+ * starts a history part (its snapshot), a shadow stack to grow. */
+CRACE_EXPORT void crace_func_entry_slow(uintptr_t pc);
+CRACE_EXPORT void crace_func_exit_slow(void);
+
+/* Every call of an instrumented function runs both, so the common case
+ * (a known thread, the event inside the current history part, room on
+ * the shadow stack) needs no call and no register saved. crace_busy is
+ * raised before the history's position is read: a signal handler's frames
+ * must not interleave with ours (its handler runs once crace_busy is back
+ * to 0). The event goes first: a part snapshot taken by it must show the
+ * stack as it was before the event, which the replay then applies. */
+static inline __attribute__((always_inline)) void crace_func_entry_inline(uintptr_t pc)
+{
+    crace_thread *t = crace_cur;
+    if (CRACE_LIKELY(t != NULL && t->depth != t->shcap)) {
+        crace_busy++;
+        if (CRACE_LIKELY(crace_hist_put_inside(t, ((uint64_t)pc << 3) | EV_FUNC_ENTRY))) {
+            t->shstack[t->depth++] = pc;
+            crace_busy--;
+            return;
+        }
+        crace_busy--;
+    }
+    if (CRACE_LIKELY(t != NULL || CRACE_FAST_CAN_CALL))
+        crace_func_entry_slow(pc);
+}
+
+/* A longjmp out of instrumented frames skips their exits; an exit
+ * without entry (a function entered before the thread was known) is
+ * ignored rather than underflowing. */
+static inline __attribute__((always_inline)) void crace_func_exit_inline(void)
+{
+    crace_thread *t = crace_cur;
+    if (CRACE_LIKELY(t != NULL)) {
+        crace_busy++;
+        if (CRACE_LIKELY(crace_hist_put_inside(t, EV_FUNC_EXIT))) {
+            if (t->depth > 0)
+                t->depth--;
+            crace_busy--;
+            return;
+        }
+        crace_busy--;
+    }
+    if (CRACE_LIKELY(t != NULL || CRACE_FAST_CAN_CALL))
+        crace_func_exit_slow();
 }
 
 #endif /* CRACE_ACCESS_H */

@@ -12,6 +12,8 @@ hist_t *hist_create(size_t size_words)
 {
     hist_t *h = crace_alloc(sizeof(*h));
     h->size_words = size_words;
+    h->ring_mask = size_words - 1;
+    h->part_mask = size_words / HIST_PARTS - 1;
     h->buf = crace_mmap(size_words * sizeof(uint64_t));
     atomic_store(&h->pos, 0);
     return h;

@@ -44,6 +44,10 @@ struct hist_part {
 typedef struct hist {
     uint64_t *buf;
     uint64_t size_words; /* a power of two, a multiple of HIST_PARTS */
+    /* size_words - 1 and size_words / HIST_PARTS - 1, kept for the writer,
+     * which masks a position with them at every event: a word position's
+     * index in buf, and 0 where a part starts. */
+    uint64_t ring_mask, part_mask;
     _Atomic uint64_t pos; /* words written so far (monotonic) */
     struct hist_part part[HIST_PARTS];
 } hist_t;

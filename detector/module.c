@@ -86,7 +86,11 @@ static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
     (void)size;
     struct collect *c = arg;
     const ElfW(Dyn) *dyn = dynamic_section(info);
-    bool instrumented = dyn && imports(info, dyn, "__tsan_func_entry");
+    /* Instrumented code calls __tsan_func_entry in every function; a
+     * module `crace cc` built has its own copy (libcrace_fast.a), which
+     * imports the shim's crace_func_entry_slow instead. */
+    bool instrumented =
+        dyn && (imports(info, dyn, "__tsan_func_entry") || imports(info, dyn, "crace_func_entry_slow"));
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))

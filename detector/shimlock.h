@@ -22,7 +22,9 @@
 #include "lock.h"
 #include "rt.h"
 
-extern CRACE_TLS int crace_busy;
+/* Exported: the function entry and exit fast path linked into
+ * instrumented programs raises it too (access.h, CRACE_FAST_ABI). */
+extern CRACE_EXPORT CRACE_TLS int crace_busy;
 
 static inline void crace_lock(gc_lock_t *l)
 {

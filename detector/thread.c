@@ -596,7 +596,7 @@ CRACE_NOINLINE void crace_hist_put_pair_slow(crace_thread *t, uint64_t w, uint64
 {
     hist_t *h = t->hist;
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
-    if (((pos + 1) & (h->size_words / HIST_PARTS - 1)) == 0)
+    if (((pos + 1) & h->part_mask) == 0)
         crace_hist_put_busy(t, 0); /* padding: the pair starts the next part */
     crace_hist_put_busy(t, w);
     crace_hist_put_busy(t, pc);

@@ -200,10 +200,24 @@ static inline void crace_hist_put_busy(crace_thread *t, uint64_t w)
 {
     hist_t *h = t->hist;
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
-    if (CRACE_UNLIKELY((pos & (h->size_words / HIST_PARTS - 1)) == 0))
+    if (CRACE_UNLIKELY((pos & h->part_mask) == 0))
         hist_new_part(h, t->shstack, t->depth, t->vc.clk[t->slot]);
-    h->buf[pos & (h->size_words - 1)] = w;
+    h->buf[pos & h->ring_mask] = w;
     atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
+}
+
+/* crace_hist_put_busy's common case alone, for a hot caller that keeps
+ * the rest (and the registers it needs) out of line: false, and nothing
+ * written, when w would start a part. */
+static inline bool crace_hist_put_inside(crace_thread *t, uint64_t w)
+{
+    hist_t *h = t->hist;
+    uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
+    if (CRACE_UNLIKELY((pos & h->part_mask) == 0))
+        return false;
+    h->buf[pos & h->ring_mask] = w;
+    atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
+    return true;
 }
 
 /* The same for a caller that has not. */
@@ -260,11 +274,11 @@ static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t
     crace_busy++;
     hist_t *h = t->hist;
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
-    uint64_t part_mask = h->size_words / HIST_PARTS - 1;
+    uint64_t part_mask = h->part_mask;
     if (CRACE_LIKELY((pos & part_mask) != 0 && ((pos + 1) & part_mask) != 0)) {
         /* Both words inside the current part: no snapshot to take, one
          * publication for the pair. */
-        uint64_t *buf = h->buf, ring_mask = h->size_words - 1;
+        uint64_t *buf = h->buf, ring_mask = h->ring_mask;
         buf[pos & ring_mask] = w;
         buf[(pos + 1) & ring_mask] = pc;
         atomic_store_explicit(&h->pos, pos + 2, memory_order_release);

@@ -43,34 +43,41 @@ CRACE_EXPORT void __tsan_write_range(void *addr, unsigned long size)
     range(addr, size, true, CALLER_PC());
 }
 
-CRACE_EXPORT void __tsan_func_entry(void *pc)
+/* Function entry and exit: the common case inline (access.h), the rest
+ * here; also called by the copies linked into instrumented programs. */
+CRACE_EXPORT void crace_func_entry_slow(uintptr_t pc)
 {
     crace_thread *t = crace_thr_hook();
     if (CRACE_UNLIKELY(!t))
         return;
-    /* The event first: a part snapshot taken by it must show the stack
-     * as it was before the event, which the replay then applies. */
-    crace_busy++; /* a signal handler's frames must not interleave with ours */
-    crace_hist_put_busy(t, ((uint64_t)(uintptr_t)pc << 3) | EV_FUNC_ENTRY);
+    crace_busy++;
+    crace_hist_put_busy(t, ((uint64_t)pc << 3) | EV_FUNC_ENTRY);
     if (CRACE_UNLIKELY(t->depth == t->shcap)) {
         t->shcap *= 2;
         t->shstack = crace_realloc(t->shstack, t->shcap * sizeof(uintptr_t));
     }
-    t->shstack[t->depth++] = (uintptr_t)pc;
+    t->shstack[t->depth++] = pc;
     crace_busy--;
 }
 
-CRACE_EXPORT void __tsan_func_exit(void)
+CRACE_EXPORT void crace_func_exit_slow(void)
 {
     crace_thread *t = crace_thr_hook();
     if (CRACE_UNLIKELY(!t))
         return;
-    /* A longjmp out of instrumented frames skips their exits; an exit
-     * without entry (a function entered before the thread was known) is
-     * ignored rather than underflowing. */
     crace_hist_put(t, EV_FUNC_EXIT);
     if (t->depth > 0)
         t->depth--;
+}
+
+CRACE_EXPORT void __tsan_func_entry(void *pc)
+{
+    crace_func_entry_inline((uintptr_t)pc);
+}
+
+CRACE_EXPORT void __tsan_func_exit(void)
+{
+    crace_func_exit_inline();
 }
 
 /* C++ vtable pointer accesses: a read, and a write that only counts when

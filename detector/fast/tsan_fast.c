@@ -3,9 +3,10 @@
  * cc` links into the programs and libraries it builds (access.h explains
  * why, and the contract with the shim it depends on).
  *
- * Hidden definitions of __tsan_readN/writeN and their unaligned and
- * volatile variants: each module calls its own copy directly. Under the
- * shim they check the shadow and settle the common case; anything else
+ * Hidden definitions of __tsan_readN/writeN, their unaligned and
+ * volatile variants, and __tsan_func_entry/exit: each module calls its own
+ * copy directly. Under the shim they check the shadow (or push and pop
+ * the shadow stack) and settle the common case; anything else
  * goes to the shim's crace_access_miss (granule found, no cell records the
  * access) or crace_access_entry_slow (the rest). Run natively, the stub's
  * crace_cur is NULL, so every access goes to the stub's (empty)
@@ -17,6 +18,17 @@
  * of address space in every program run natively). It is read only
  * once crace_cur is non-NULL, that is under the shim, which defines it. */
 #define CRACE_SHADOW_DIR_WEAK __attribute__((weak))
+
+/* Set by the module's first constructor: from then on it is relocated
+ * and the fast path may call the shim (access.h, CRACE_FAST_CAN_CALL). A
+ * static of the module, read without any relocation. */
+static int started;
+#define CRACE_FAST_CAN_CALL __atomic_load_n(&started, __ATOMIC_RELAXED)
+
+__attribute__((constructor(101))) static void fast_start(void)
+{
+    __atomic_store_n(&started, 1, __ATOMIC_RELAXED);
+}
 
 #include "access.h"
 #include "intercept.h"
@@ -32,6 +44,18 @@
     }
 TSAN_ACCESSES(TSAN_FAST_FN)
 #undef TSAN_FAST_FN
+
+FAST_ENTRY void __tsan_func_entry(void *pc);
+FAST_ENTRY void __tsan_func_entry(void *pc)
+{
+    crace_func_entry_inline((uintptr_t)pc);
+}
+
+FAST_ENTRY void __tsan_func_exit(void);
+FAST_ENTRY void __tsan_func_exit(void)
+{
+    crace_func_exit_inline();
+}
 
 /* The reference that ties this archive to the shim's version of the
  * contract: resolved when the program starts, or the loader stops it.

@@ -49,6 +49,15 @@ STUB_API void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write
     (void)pc;
 }
 
+STUB_API CRACE_TLS int crace_busy;
+
+STUB_API void crace_func_entry_slow(uintptr_t pc)
+{
+    (void)pc;
+}
+
+STUB_API void crace_func_exit_slow(void) {}
+
 /* Never called (crace_cur stays NULL), but the archive refers to it. */
 STUB_API void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
                                 uintptr_t pc)

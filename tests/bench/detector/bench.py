@@ -56,6 +56,7 @@ WORKLOADS = [
     ("atomics", 8000000, 200000, "2 threads, fetch_add / load-acquire / store-release"),
     ("condvar_pingpong", 40000, 2000, "2 threads hand a turn over with mutex+condvar"),
     ("thread_churn", 20000, 1000, "create+join threads, 8 alive at a time"),
+    ("calls", 50000, 1000, "2 threads, small functions called on private trees"),
 ]
 
 VARIANTS = ["native", "crace-gcc", "tsan-gcc", "crace-clang", "tsan-clang"]

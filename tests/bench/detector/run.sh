@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh BUILD_DIR: crace's detector against ThreadSanitizer on six small
+# run.sh BUILD_DIR: crace's detector against ThreadSanitizer on seven small
 # race-free workloads (the *.c files here), one table: slowdown over a
 # native build and peak RSS, medians of 5 runs, variants interleaved.
 #
@@ -45,7 +45,7 @@ unset CRACE_OPTIONS
 TSAN_OPTIONS=report_bugs=1
 export TSAN_OPTIONS
 
-workloads="private read_shared mutex atomics condvar_pingpong thread_churn"
+workloads="private read_shared mutex atomics condvar_pingpong thread_churn calls"
 flags="-std=c11 -D_GNU_SOURCE -O2 -g -pthread"
 tsan="-fsanitize=thread -fno-omit-frame-pointer"
 
