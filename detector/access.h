@@ -124,15 +124,16 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * of crace_thread, crace_shadow_dir and the cell encoding, and calls
  * crace_access_entry_slow: all exported by libcrace.so and by the stub
  * (which keeps crace_cur NULL). Function entry and exit (below) also use
- * crace_busy, the thread's shadow stack and history ring (the fields
- * crace_hist_put_inside reads) and crace_func_entry_slow/exit_slow. CRACE_FAST_ABI names that contract; the
+ * the thread's in_shim, shadow stack and history ring (the fields
+ * crace_hist_put_inside reads) and crace_func_entry_slow/exit_slow.
+ * CRACE_FAST_ABI names that contract; the
  * archive refers to the symbol CRACE_FAST_ABI_SYMBOL, so a program built
  * with another version of crace fails to start with "undefined symbol:
  * crace_fast_abi_N" instead of misreading the shim's memory. Any change to
  * what the fast path reads bumps it.
  */
-#define CRACE_FAST_ABI 4
-#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_4
+#define CRACE_FAST_ABI 5
+#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_5
 extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
 
 /* May the fast path call out of the module it is linked into, for a
@@ -220,22 +221,24 @@ CRACE_EXPORT void crace_func_exit_slow(void);
 
 /* Every call of an instrumented function runs both, so the common case
  * (a known thread, the event inside the current history part, room on
- * the shadow stack) needs no call and no register saved. crace_busy is
- * raised before the history's position is read: a signal handler's frames
- * must not interleave with ours (its handler runs once crace_busy is back
- * to 0). The event goes first: a part snapshot taken by it must show the
- * stack as it was before the event, which the replay then applies. */
+ * the shadow stack) needs no call and no register saved. The thread's
+ * in_shim is raised before the history's position is read: a signal
+ * handler's frames must not interleave with ours (intercept_signal.c runs
+ * it once in_shim is back to 0, as for crace_busy, which would cost a TLS
+ * lookup more; no interceptor runs in between). The event goes first: a
+ * part snapshot taken by it must show the stack as it was before the
+ * event, which the replay then applies. */
 static inline __attribute__((always_inline)) void crace_func_entry_inline(uintptr_t pc)
 {
     crace_thread *t = crace_cur;
     if (CRACE_LIKELY(t != NULL && t->depth != t->shcap)) {
-        crace_busy++;
+        t->in_shim++;
         if (CRACE_LIKELY(crace_hist_put_inside(t, ((uint64_t)pc << 3) | EV_FUNC_ENTRY))) {
             t->shstack[t->depth++] = pc;
-            crace_busy--;
+            t->in_shim--;
             return;
         }
-        crace_busy--;
+        t->in_shim--;
     }
     if (CRACE_LIKELY(t != NULL || CRACE_FAST_CAN_CALL))
         crace_func_entry_slow(pc);
@@ -248,14 +251,14 @@ static inline __attribute__((always_inline)) void crace_func_exit_inline(void)
 {
     crace_thread *t = crace_cur;
     if (CRACE_LIKELY(t != NULL)) {
-        crace_busy++;
+        t->in_shim++;
         if (CRACE_LIKELY(crace_hist_put_inside(t, EV_FUNC_EXIT))) {
             if (t->depth > 0)
                 t->depth--;
-            crace_busy--;
+            t->in_shim--;
             return;
         }
-        crace_busy--;
+        t->in_shim--;
     }
     if (CRACE_LIKELY(t != NULL || CRACE_FAST_CAN_CALL))
         crace_func_exit_slow();

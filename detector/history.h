@@ -41,6 +41,9 @@ struct hist_part {
     uintptr_t stack[HIST_SNAPSHOT_FRAMES];
 };
 
+/* buf, ring_mask, part_mask and pos are read by the function entry and
+ * exit fast path linked into instrumented programs: changing them changes
+ * CRACE_FAST_ABI (access.h). */
 typedef struct hist {
     uint64_t *buf;
     uint64_t size_words; /* a power of two, a multiple of HIST_PARTS */

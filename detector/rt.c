@@ -25,7 +25,7 @@
 #define RT_FREE __libc_free
 #endif
 
-CRACE_EXPORT CRACE_TLS int crace_busy;
+CRACE_TLS int crace_busy;
 
 void *crace_alloc(size_t size)
 {

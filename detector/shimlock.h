@@ -22,9 +22,7 @@
 #include "lock.h"
 #include "rt.h"
 
-/* Exported: the function entry and exit fast path linked into
- * instrumented programs raises it too (access.h, CRACE_FAST_ABI). */
-extern CRACE_EXPORT CRACE_TLS int crace_busy;
+extern CRACE_TLS int crace_busy;
 
 static inline void crace_lock(gc_lock_t *l)
 {

@@ -39,16 +39,18 @@ enum thread_state { THREAD_RUNNING, THREAD_FINISHED };
 
 typedef struct crace_thread {
     /* Hot: read by every instrumented access, also by the fast path
-     * linked into instrumented programs: moving epoch, ignore or
-     * own_cell, or changing their meaning, changes CRACE_FAST_ABI
-     * (access.h). */
+     * linked into instrumented programs: moving epoch, ignore,
+     * own_cell, in_shim, the history and shadow stack fields, or changing
+     * their meaning, changes CRACE_FAST_ABI (access.h). */
     uint64_t epoch;
     uint32_t slot;
     int ignore;        /* > 0: accesses are not checked (in the shim, in ignored code);
                           CRACE_IGNORE_SIGNAL: a deferred signal waits */
     uint32_t own_cell; /* byte offset from a granule's cell 0 to the cell this
                           thread's accesses go to first: crace_own_cell(slot) */
-    int in_shim;       /* > 0: inside the shim; interceptors pass straight through */
+    int in_shim;       /* > 0: inside the shim (or the fast path's function entry
+                          or exit); interceptors pass straight through, signal
+                          handlers wait */
     vclock_t vc;
     hist_t *hist;      /* the slot's ring */
     uint64_t used_clock; /* last clock written into a shadow cell */

@@ -49,8 +49,6 @@ STUB_API void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write
     (void)pc;
 }
 
-STUB_API CRACE_TLS int crace_busy;
-
 STUB_API void crace_func_entry_slow(uintptr_t pc)
 {
     (void)pc;
