@@ -198,14 +198,20 @@ uint64_t crace_stack_owner(uintptr_t addr);
 /* Appends an event word to t's history, snapshotting at part starts.
  * The caller has raised crace_busy: a signal handler's events must not
  * interleave with the ones it writes (a multi-word event, a stack push). */
+/* Stores w at pos, the writer's position, and publishes it. */
+static inline void crace_hist_store(hist_t *h, uint64_t pos, uint64_t w)
+{
+    h->buf[pos & h->ring_mask] = w;
+    atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
+}
+
 static inline void crace_hist_put_busy(crace_thread *t, uint64_t w)
 {
     hist_t *h = t->hist;
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
     if (CRACE_UNLIKELY((pos & h->part_mask) == 0))
         hist_new_part(h, t->shstack, t->depth, t->vc.clk[t->slot]);
-    h->buf[pos & h->ring_mask] = w;
-    atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
+    crace_hist_store(h, pos, w);
 }
 
 /* crace_hist_put_busy's common case alone, for a hot caller that keeps
@@ -217,8 +223,7 @@ static inline bool crace_hist_put_inside(crace_thread *t, uint64_t w)
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
     if (CRACE_UNLIKELY((pos & h->part_mask) == 0))
         return false;
-    h->buf[pos & h->ring_mask] = w;
-    atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
+    crace_hist_store(h, pos, w);
     return true;
 }
 

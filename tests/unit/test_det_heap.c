@@ -21,6 +21,14 @@ static uintptr_t at(size_t off)
     return (uintptr_t)arena + off;
 }
 
+static void assert_block(const struct heap_block *b, uintptr_t start, size_t size, uint64_t gid, stack_id stack)
+{
+    assert_int_equal(b->start, start);
+    assert_int_equal(b->size, size);
+    assert_int_equal(b->gid, gid);
+    assert_int_equal(b->stack, stack);
+}
+
 static void test_live_block_found_from_inside(void **state)
 {
     (void)state;
@@ -28,10 +36,7 @@ static void test_live_block_found_from_inside(void **state)
     heap_alloc(at(0x1000), 100, 7, 3);
     assert_true(heap_find(at(0x1000), &b));
     assert_true(heap_find(at(0x1000) + 99, &b));
-    assert_int_equal(b.start, at(0x1000));
-    assert_int_equal(b.size, 100);
-    assert_int_equal(b.gid, 7);
-    assert_int_equal(b.stack, 3);
+    assert_block(&b, at(0x1000), 100, 7, 3);
     assert_false(heap_find(at(0x1000) + 100, &b)); /* one past the end */
     size_t size = 0;
     assert_true(heap_free(at(0x1000), &size));
@@ -49,10 +54,7 @@ static void test_freed_block_named_until_reused(void **state)
     assert_false(heap_find_freed(at(0x2000) + 8, &b)); /* live: not a freed one */
     assert_true(heap_free(at(0x2000), &size));
     assert_true(heap_find_freed(at(0x2000) + 8, &b));
-    assert_int_equal(b.start, at(0x2000));
-    assert_int_equal(b.size, 64);
-    assert_int_equal(b.gid, 9);
-    assert_int_equal(b.stack, 5);
+    assert_block(&b, at(0x2000), 64, 9, 5);
     assert_false(heap_find_freed(at(0x2000) + 64, &b));
     /* Memory handed out again: the live block is what heap_find names. */
     heap_alloc(at(0x2000), 32, 11, 6);
