@@ -408,6 +408,10 @@ CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL = 1;
 CRACE_EXPORT void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
                                     uintptr_t pc)
 {
+    if (CRACE_UNLIKELY(t->ignore || sc_slot(cur) == SC_MAX_SLOTS - 1)) {
+        crace_access_entry_slow(addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
+        return;
+    }
     crace_busy++;
     crace_access_slow(t, g, addr, size, cur, pc, true);
     crace_busy--;

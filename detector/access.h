@@ -120,8 +120,8 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * the PLT of a preloaded library: a call into a shared library through
  * its PLT cost more than the whole check (docs/performance.md).
  *
- * The fast path built into a program reads crace_cur, the three hot fields
- * of crace_thread, crace_shadow_dir and the cell encoding, and calls
+ * The fast path built into a program reads crace_cur, the hot fields
+ * want and own_cell of crace_thread, crace_shadow_dir and the cell encoding, and calls
  * crace_access_entry_slow: all exported by libcrace.so and by the stub
  * (which keeps crace_cur NULL). Function entry and exit (below) also use
  * the thread's in_shim, shadow stack and history ring (the fields
@@ -132,8 +132,8 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * crace_fast_abi_N" instead of misreading the shim's memory. Any change to
  * what the fast path reads bumps it.
  */
-#define CRACE_FAST_ABI 5
-#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_5
+#define CRACE_FAST_ABI 6
+#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_6
 extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
 
 /* May the fast path call out of the module it is linked into, for a
@@ -153,11 +153,12 @@ extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
  * shadow not yet mapped. */
 CRACE_EXPORT void crace_access_entry_slow(uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
 
-/* The rest: t (neither ignoring nor with a signal deferred) found
- * granule g, and no inline cell records cur, the access of size bytes at
- * addr (within g). Everything the fast path found is passed on, so that
- * the slow path starts where it stopped: every access in a new epoch
- * (each one after a lock, say) comes here. */
+/* The rest: t found granule g, and no inline cell records cur, the access
+ * of size bytes at addr (within g). Everything the fast path found is
+ * passed on, so that the slow path starts where it stopped: every access
+ * in a new epoch (each one after a lock, say) comes here. A thread that
+ * ignores accesses or has a signal deferred (cur then holds
+ * CRACE_WANT_NONE's epoch) starts over in crace_access_entry_slow. */
 CRACE_EXPORT void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
                                     uintptr_t pc);
 
@@ -178,18 +179,18 @@ static const uint8_t CRACE_FILL[5][8] = {[1] = CRACE_FILL_ROW(1), [2] = CRACE_FI
 static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t addr, size_t size, bool is_write,
                                                                       bool is_atomic, uintptr_t pc)
 {
-    /* t->ignore is tested here although a covered access would change
-     * nothing: a signal deferred while the thread was inside the detector
-     * sets a bit of it, so that the next access reaches the slow path and
-     * runs the handler (a loop polling a flag the handler sets would
-     * otherwise spin forever on covered accesses). */
+    /* t->ignore is not tested: a covered access records nothing whether
+     * the thread ignores accesses or not, and crace_access_miss tests it.
+     * A signal deferred while the thread was inside the detector sets
+     * t->want to match no cell, so that the next access reaches the slow
+     * path and runs the handler. */
     crace_thread *t = crace_cur;
     /* One compare for both "shadowed" (no bit at or above
      * SHADOW_ADDR_BITS) and "within one granule": off is addr's offset in
      * its granule when both hold, and more than 8 otherwise. A 16-byte
      * access spans two granules (size is a constant: the test is free). */
     uint64_t off = addr & (~((1ull << SHADOW_ADDR_BITS) - 1) | 7);
-    if (CRACE_LIKELY(t != NULL && !t->ignore && size <= 8 && off <= 8 - size)) {
+    if (CRACE_LIKELY(t != NULL && size <= 8 && off <= 8 - size)) {
         shadow_granule *r =
             atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_relaxed);
         if (CRACE_LIKELY(r != NULL)) {
@@ -197,7 +198,7 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
             /* An aligned 8-byte access covers the whole granule: nothing
              * to fill. */
             uint64_t fill = size == 8 ? 0 : CRACE_FILL[size < 8 ? size : 0][off];
-            shadow_cell want = sc_make(t->epoch, 0xff, is_write, is_atomic);
+            shadow_cell want = sc_make(__atomic_load_n(&t->want, __ATOMIC_RELAXED), 0, is_write, is_atomic);
             _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
             if (CRACE_LIKELY(sc_covers_fast(atomic_load_explicit(own, memory_order_relaxed), want, fill, is_write)) ||
                 sc_covers_fast(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed), want, fill, is_write) ||

@@ -13,8 +13,9 @@
  * interrupted thread: inside the shim (in_shim) or busy with a detector
  * lock or one of its own structures (crace_busy, shimlock.h), the signal
  * is deferred: recorded as pending in the thread's signal context, and the
- * CRACE_IGNORE_SIGNAL bit of its ignore count makes its next instrumented
- * access take the slow path, which runs the handler. Interceptors and
+ * CRACE_IGNORE_SIGNAL bit of its ignore count, with the fast path's want
+ * set to match no cell, makes its next instrumented access take the slow
+ * path, which runs the handler. Interceptors and
  * dl_block, right before a blocking call, run it too (intercept_signal.h).
  * ThreadSanitizer defers every asynchronous signal until the next
  * interceptor; crace defers only those that interrupt the detector, so a
@@ -164,6 +165,8 @@ static void defer(crace_thread *t, int sig, const siginfo_t *info)
     ctx->info[sig] = *info;
     atomic_fetch_or(&ctx->pending, 1ull << (sig - 1));
     __atomic_fetch_or(&t->ignore, CRACE_IGNORE_SIGNAL, __ATOMIC_RELAXED);
+    /* After the bit: see crace_thread_set_epoch. */
+    __atomic_store_n(&t->want, CRACE_WANT_NONE, __ATOMIC_RELAXED);
 }
 
 static void wrapper(int sig, siginfo_t *info, void *uctx)
@@ -197,6 +200,7 @@ static void run_pending(crace_thread *t, uintptr_t at)
     if (!safe_point(t))
         return;
     __atomic_fetch_and(&t->ignore, ~CRACE_IGNORE_SIGNAL, __ATOMIC_RELAXED);
+    crace_thread_set_epoch(t, t->epoch);
     struct crace_sigctx *ctx = t->sigctx;
     if (!ctx)
         return;

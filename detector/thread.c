@@ -81,7 +81,8 @@ static uint32_t slot_take(const crace_thread *parent)
         prev = s;
         link = &slots[s].next_free;
     }
-    CHECK(n_slots < SC_MAX_SLOTS);
+    /* The last slot is never given: CRACE_WANT_NONE is its epoch. */
+    CHECK(n_slots < SC_MAX_SLOTS - 1);
     if (n_slots == cap_slots) {
         cap_slots = cap_slots ? cap_slots * 2 : 64;
         slots = crace_realloc(slots, cap_slots * sizeof(slots[0]));
@@ -126,7 +127,7 @@ static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
     if (parent)
         vc_copy(&t->vc, &parent->vc);
     vc_set(&t->vc, s, start);
-    t->epoch = sc_epoch(s, start);
+    crace_thread_set_epoch(t, sc_epoch(s, start));
     dl_thread_created(t);
     return t;
 }
@@ -489,7 +490,7 @@ void crace_thread_tick(crace_thread *t)
     uint64_t c = t->vc.clk[t->slot] + 1;
     CHECK(c <= SC_MAX_CLOCK);
     t->vc.clk[t->slot] = c;
-    t->epoch = sc_epoch(t->slot, c);
+    crace_thread_set_epoch(t, sc_epoch(t->slot, c));
     crace_hist_put(t, (c << 3) | EV_EPOCH);
 }
 

@@ -16,8 +16,9 @@
  * and are never reused.
  *
  * Invariants: vc.clk[slot] is the thread's current clock; epoch ==
- * sc_epoch(slot, vc.clk[slot]); only the thread itself touches its vc,
- * epoch, shadow stack and history.
+ * sc_epoch(slot, vc.clk[slot]); want == epoch | 0xff, or CRACE_WANT_NONE
+ * while a deferred signal waits (crace_thread_set_epoch); only the thread
+ * itself touches its vc, epoch, want, shadow stack and history.
  */
 #ifndef CRACE_THREAD_H
 #define CRACE_THREAD_H
@@ -43,9 +44,13 @@ typedef struct crace_thread {
      * own_cell, in_shim, the history and shadow stack fields, or changing
      * their meaning, changes CRACE_FAST_ABI (access.h). */
     uint64_t epoch;
+    uint64_t want;     /* what the fast path compares cells with: epoch with
+                          the whole mask byte, or CRACE_WANT_NONE (below) */
     uint32_t slot;
     int ignore;        /* > 0: accesses are not checked (in the shim, in ignored code);
-                          CRACE_IGNORE_SIGNAL: a deferred signal waits */
+                          CRACE_IGNORE_SIGNAL: a deferred signal waits. The fast
+                          path does not test it: a covered access records
+                          nothing, and a miss checks it (crace_access_miss) */
     uint32_t own_cell; /* byte offset from a granule's cell 0 to the cell this
                           thread's accesses go to first: crace_own_cell(slot) */
     int in_shim;       /* > 0: inside the shim (or the fast path's function entry
@@ -118,10 +123,30 @@ typedef struct crace_thread {
 } crace_thread;
 
 /* A bit of ignore, set with a signal deferred while the thread was inside
- * the detector: the hot path's one test of ignore then sends the next
- * access to the slow path, which runs the signal's handler first. Tests
- * of "is this thread ignoring accesses" use crace_ignoring. */
+ * the detector, together with want = CRACE_WANT_NONE: no cell matches
+ * that, so the next access goes to the slow path, which runs the signal's
+ * handler first (a loop polling a flag the handler sets must not spin on
+ * covered accesses forever). Tests of "is this thread ignoring accesses"
+ * use crace_ignoring. */
 #define CRACE_IGNORE_SIGNAL (1 << 30)
+
+/* The epoch of the slot no thread is given (thread.c reserves it), with
+ * the whole mask byte: no shadow cell ever has it. */
+#define CRACE_WANT_NONE (sc_epoch(SC_MAX_SLOTS - 1, 0) | 0xff)
+
+/* Sets t's epoch and the fast path's want with it. want is stored before
+ * the deferred-signal bit is read: a signal deferred at any point of this
+ * (its handler sets the bit, then want to CRACE_WANT_NONE, on this same
+ * thread) leaves want at CRACE_WANT_NONE. Also called with t's epoch
+ * unchanged, once the deferred signals have run. */
+static inline void crace_thread_set_epoch(struct crace_thread *t, uint64_t epoch)
+{
+    t->epoch = epoch;
+    __atomic_store_n(&t->want, epoch | 0xff, __ATOMIC_RELAXED);
+    atomic_signal_fence(memory_order_seq_cst);
+    if (__atomic_load_n(&t->ignore, __ATOMIC_RELAXED) & CRACE_IGNORE_SIGNAL)
+        __atomic_store_n(&t->want, CRACE_WANT_NONE, __ATOMIC_RELAXED);
+}
 
 static inline bool crace_ignoring(const struct crace_thread *t)
 {

@@ -23,7 +23,7 @@ static crace_thread *fake_thread(uint32_t slot, uint64_t clock)
     t->slot = slot;
     vc_init(&t->vc);
     vc_set(&t->vc, slot, clock);
-    t->epoch = sc_epoch(slot, clock);
+    crace_thread_set_epoch(t, sc_epoch(slot, clock));
     t->hist = hist_create(1024);
     return t;
 }
