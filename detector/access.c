@@ -527,6 +527,10 @@ static bool range_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_
         return false;
     unsigned mask = ((1u << size) - 1) << (addr & 7);
     shadow_cell cur = sc_make(t->epoch, mask, is_write, false);
+    /* The thread's own cell first, as the fast path does. */
+    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
+    if (sc_covers_same_epoch(atomic_load_explicit(own, memory_order_relaxed), cur))
+        return false;
     for (int i = 0; i < SHADOW_INLINE; i++)
         if (sc_covers_same_epoch(atomic_load_explicit(sg_cell(g, i), memory_order_relaxed), cur))
             return false;

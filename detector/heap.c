@@ -325,11 +325,14 @@ static void drop_stale_inside(uintptr_t start, size_t size)
 
 /* ---------------------------------------------------------------- API */
 
-void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack)
+void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack, shadow_cell written, uint32_t own_cell)
 {
     if (heap_busy)
         return; /* a signal handler interrupted this thread in the table */
-    shadow_reset(start, size);
+    if (written)
+        shadow_write_range(start, size, written, own_cell);
+    else
+        shadow_reset(start, size);
     drop_stale_inside(start, size);
 
     size_t max = atomic_load_explicit(&heap_max_size, memory_order_relaxed);

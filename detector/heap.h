@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shadow.h"
 #include "stackdepot.h"
 
 struct heap_block {
@@ -18,8 +19,11 @@ struct heap_block {
     stack_id stack;
 };
 
-/* Records a new block (after the real allocation) and resets its shadow. */
-void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack);
+/* Records a new block (after the real allocation) and sets its shadow:
+ * written == 0 forgets every access to it; otherwise written is the
+ * allocating thread's write of all of it (its epoch, mask 0xff), stored in
+ * the cell at own_cell (shadow_write_range). */
+void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack, shadow_cell written, uint32_t own_cell);
 /* Forgets the block at start; returns its size through *size. False when
  * start is not a known block (memory from before the shim, or a bad
  * free: the caller passes it through). */

@@ -17,7 +17,8 @@
  * has the memory back another thread may be handed the same address, and
  * its heap_alloc must not be undone by ours. The shadow is not reset at
  * free (a later unsynchronised use then races with the free's write); it
- * is reset when heap_alloc hands the memory out again.
+ * is set when heap_alloc hands the memory out again: forgotten, or the
+ * allocating thread's write (record).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -28,6 +29,7 @@
 #include "heap.h"
 #include "intercept.h"
 #include "lockorder.h"
+#include "module.h"
 #include "sync.h"
 
 /* The thread to record an allocation for, or NULL to pass it through. */
@@ -59,12 +61,30 @@ static void engine_leave(crace_thread *t, int saved_errno)
     errno = saved_errno;
 }
 
-/* Records p, a new block of size bytes, and returns it. */
+/* Records p, a new block of size bytes, and returns it. A block the
+ * program's own code allocates, up to HIST_MAX_ACCESS_SIZE bytes (one
+ * history event), counts as written by the allocating thread, as
+ * ThreadSanitizer counts it: another thread's use of it that does not
+ * happen after the allocation is reported (a pointer published without
+ * synchronisation, a stale pointer into memory handed out again), and
+ * the allocating thread's own first writes (initialising it, memset) and
+ * its free find their record already there instead of each storing one
+ * with a locked instruction per granule. A block allocated by
+ * uninstrumented code (a library's, whose writes to it crace does not
+ * see, nor the library's own hand-off of it to another thread) or a
+ * bigger one starts with no record at all. */
 static void *record(crace_thread *t, void *p, size_t size, uintptr_t pc)
 {
     if (t && p) {
+        shadow_cell written = 0;
+        if (size - 1 < HIST_MAX_ACCESS_SIZE && !crace_ignoring(t) && crace_pc_instrumented(pc))
+            written = sc_make(t->epoch, 0xff, true, false);
         int e = engine_enter(t);
-        heap_alloc((uintptr_t)p, size, t->gid, crace_current_stack(t, pc));
+        heap_alloc((uintptr_t)p, size, t->gid, crace_current_stack(t, pc), written, t->own_cell);
+        if (written) {
+            t->used_clock = sc_clock(written);
+            crace_hist_put_access(t, (uintptr_t)p, size, true, false, pc);
+        }
         engine_leave(t, e);
     }
     return p;
@@ -102,8 +122,8 @@ CRACE_EXPORT void *malloc(size_t size)
 
 CRACE_EXPORT void *calloc(size_t n, size_t size)
 {
-    /* Fresh memory has no accesses (heap_alloc resets its shadow): the
-     * zeroing is not recorded. An overflowing n * size fails inside. */
+    /* The zeroing is the allocation's write (record). An overflowing
+     * n * size fails inside. */
     void *p = __libc_calloc(n, size);
     size_t bytes = p ? n * size : 0;
     return record(alloc_thread(), p, bytes, CALLER_PC());
@@ -199,7 +219,7 @@ static void *realloc_block(void *p, size_t size, uintptr_t pc)
         /* Failed: the old block lives on (with a fresh shadow: its
          * history was given up with the release above). */
         int e = engine_enter(t);
-        heap_alloc(old.start, old.size, old.gid, old.stack);
+        heap_alloc(old.start, old.size, old.gid, old.stack, 0, 0);
         engine_leave(t, e);
     }
     return r;

@@ -61,18 +61,34 @@ void shadow_ovf_release(shadow_ovf *o)
     }
 }
 
-/* n cells of one plane. */
-static void clear_cells(_Atomic shadow_cell *cells, size_t n)
+/* Sets one cell to v. Only the last inline cell ever holds an overflow
+ * pointer: one found there is taken with an exchange and its blocks go
+ * back to the pool. Anything else is overwritten with a plain store (no
+ * locked instruction per granule of every block allocated): a record
+ * another thread stores meanwhile is forgotten with the rest, and an
+ * overflow pointer installed meanwhile, its block with it (a race on
+ * memory being handed out, rare, bounded by the racing accesses). */
+static inline void set_cell(_Atomic shadow_cell *p, shadow_cell v, bool last)
 {
-    for (size_t i = 0; i < n; i++) {
-        /* Reading an untouched shadow page maps the shared zero page;
-         * writing a zero to it would cost a page of memory. */
-        if (atomic_load_explicit(&cells[i], memory_order_relaxed) == 0)
-            continue;
-        shadow_cell c = atomic_exchange_explicit(&cells[i], 0, memory_order_relaxed);
-        if (sc_is_ovf(c))
-            shadow_ovf_release(sc_to_ovf(c));
+    shadow_cell old = atomic_load_explicit(p, memory_order_relaxed);
+    /* Equal: reading an untouched shadow page maps the shared zero page;
+     * writing a zero to it would cost a page of memory. */
+    if (old == v)
+        return;
+    if (last && sc_is_ovf(old)) {
+        old = atomic_exchange_explicit(p, v, memory_order_relaxed);
+        if (sc_is_ovf(old))
+            shadow_ovf_release(sc_to_ovf(old));
+        return;
     }
+    atomic_store_explicit(p, v, memory_order_relaxed);
+}
+
+/* n cells of plane k. */
+static void clear_cells(_Atomic shadow_cell *cells, size_t n, int k)
+{
+    for (size_t i = 0; i < n; i++)
+        set_cell(&cells[i], 0, k == SHADOW_OVF_SLOT);
 }
 
 void shadow_reset(uintptr_t addr, size_t size)
@@ -89,7 +105,7 @@ void shadow_reset(uintptr_t addr, size_t size)
         for (int k = 0; r && k < SHADOW_INLINE; k++) {
             _Atomic shadow_cell *cells = sg_cell(r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE), k);
             if (n * sizeof(shadow_cell) < SHADOW_RESET_MADVISE) {
-                clear_cells(cells, n);
+                clear_cells(cells, n, k);
                 continue;
             }
             /* Whole pages back to the kernel (they read as zero again);
@@ -98,11 +114,28 @@ void shadow_reset(uintptr_t addr, size_t size)
              * recycled: rare, and bounded by the data they described. */
             uintptr_t lo = ((uintptr_t)cells + 4095) & ~(uintptr_t)4095;
             uintptr_t hi = ((uintptr_t)(cells + n)) & ~(uintptr_t)4095;
-            clear_cells(cells, (lo - (uintptr_t)cells) / sizeof(shadow_cell));
+            clear_cells(cells, (lo - (uintptr_t)cells) / sizeof(shadow_cell), k);
             if (hi > lo)
                 madvise((void *)lo, hi - lo, MADV_DONTNEED);
-            clear_cells((_Atomic shadow_cell *)hi, ((uintptr_t)(cells + n) - hi) / sizeof(shadow_cell));
+            clear_cells((_Atomic shadow_cell *)hi, ((uintptr_t)(cells + n) - hi) / sizeof(shadow_cell), k);
         }
         addr = stop;
+    }
+}
+
+void shadow_write_range(uintptr_t addr, size_t size, shadow_cell cell, uint32_t own_cell)
+{
+    uintptr_t end = addr + size;
+    if (end > (1ull << SHADOW_ADDR_BITS))
+        end = 1ull << SHADOW_ADDR_BITS;
+    int own = (int)(own_cell / SHADOW_PLANE_BYTES);
+    while (addr < end) {
+        unsigned off = addr & 7;
+        size_t n = end - addr < SHADOW_GRANULE - off ? end - addr : SHADOW_GRANULE - off;
+        shadow_granule *g = shadow_get(addr);
+        shadow_cell c = (cell & ~(shadow_cell)0xff) | (((1u << n) - 1) << off);
+        for (int k = 0; k < SHADOW_INLINE; k++)
+            set_cell(sg_cell(g, k), k == own ? c : 0, k == SHADOW_OVF_SLOT);
+        addr += n;
     }
 }

@@ -133,6 +133,13 @@ void shadow_init(void);
  * block, a new thread's stack). Overflow blocks go back to the pool. */
 void shadow_reset(uintptr_t addr, size_t size);
 
+/* Forgets every access to [addr, addr + size) but one: cell, a write
+ * covering all of it, stored in the cell at own_cell (crace_own_cell) of
+ * each granule, its mask narrowed to the range's bytes there (a new heap
+ * block its allocating thread counts as written, heap.h). For small
+ * ranges: granule by granule, no page given back. */
+void shadow_write_range(uintptr_t addr, size_t size, shadow_cell cell, uint32_t own_cell);
+
 /* Overflow blocks come from a per-thread pool refilled from big mappings. */
 shadow_ovf *shadow_ovf_alloc(void);
 void shadow_ovf_release(shadow_ovf *o);

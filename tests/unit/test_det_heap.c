@@ -33,7 +33,7 @@ static void test_live_block_found_from_inside(void **state)
 {
     (void)state;
     struct heap_block b;
-    heap_alloc(at(0x1000), 100, 7, 3);
+    heap_alloc(at(0x1000), 100, 7, 3, 0, 0);
     assert_true(heap_find(at(0x1000), &b));
     assert_true(heap_find(at(0x1000) + 99, &b));
     assert_block(&b, at(0x1000), 100, 7, 3);
@@ -50,19 +50,19 @@ static void test_freed_block_named_until_reused(void **state)
     (void)state;
     struct heap_block b;
     size_t size;
-    heap_alloc(at(0x2000), 64, 9, 5);
+    heap_alloc(at(0x2000), 64, 9, 5, 0, 0);
     assert_false(heap_find_freed(at(0x2000) + 8, &b)); /* live: not a freed one */
     assert_true(heap_free(at(0x2000), &size));
     assert_true(heap_find_freed(at(0x2000) + 8, &b));
     assert_block(&b, at(0x2000), 64, 9, 5);
     assert_false(heap_find_freed(at(0x2000) + 64, &b));
     /* Memory handed out again: the live block is what heap_find names. */
-    heap_alloc(at(0x2000), 32, 11, 6);
+    heap_alloc(at(0x2000), 32, 11, 6, 0, 0);
     assert_true(heap_find(at(0x2000) + 8, &b));
     assert_int_equal(b.gid, 11);
     assert_true(heap_free(at(0x2000), &size));
     /* Two freed blocks hold the address: the later, nearer start wins. */
-    heap_alloc(at(0x2010), 16, 12, 7);
+    heap_alloc(at(0x2010), 16, 12, 7, 0, 0);
     assert_true(heap_free(at(0x2010), &size));
     assert_true(heap_find_freed(at(0x2018), &b));
     assert_int_equal(b.start, at(0x2010));
@@ -79,7 +79,7 @@ static void *churn(void *arg)
     size_t size;
     for (int round = 0; round < 2000; round++) {
         for (size_t i = 0; i < 16; i++)
-            heap_alloc(at(c->base + i * 256), 128, 1, 1);
+            heap_alloc(at(c->base + i * 256), 128, 1, 1, 0, 0);
         for (size_t i = 0; i < 16; i++) {
             if (!heap_find(at(c->base + i * 256) + 64, &b) || b.start != at(c->base + i * 256))
                 return (void *)1;

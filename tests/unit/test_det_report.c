@@ -418,7 +418,7 @@ static void test_describe_heap(void **state)
     int line;
     uintptr_t pc = racy_function(&line);
     stack_id stack = depot_put(&pc, 1);
-    heap_alloc((uintptr_t)block, sizeof(block), 7, stack);
+    heap_alloc((uintptr_t)block, sizeof(block), 7, stack, 0, 0);
     struct report r;
     memset(&r, 0, sizeof(r));
     report_describe_location(&r, (uintptr_t)&block[3] + 2);

@@ -464,6 +464,36 @@ static void test_big_reset_clears_every_plane(void **state)
     munmap(map, 3 * SHADOW_REGION_SIZE);
 }
 
+/* A heap block its allocating thread counts as written: every earlier
+ * record of its granules is forgotten (an overflow block with them), and
+ * the thread's write is in its own cell, with the block's bytes only in
+ * a granule it ends inside; the thread's own first write there is
+ * covered, and the bytes after the block keep no record. */
+static void test_write_range_replaces_every_record(void **state)
+{
+    (void)state;
+    uintptr_t a = (uintptr_t)&mem[1][256];
+    crace_thread *r[SHADOW_INLINE + 1];
+    for (int k = 0; k <= SHADOW_INLINE; k++) {
+        r[k] = fake_thread(720 + k);
+        crace_access(r[k], a, 8, false, false, 0x1);
+        crace_access(r[k], a + 8, 8, false, false, 0x1);
+    }
+    assert_int_equal(live_cells(a), SHADOW_INLINE + 1);
+
+    crace_thread *t = fake_thread(730);
+    shadow_cell w = sc_make(t->epoch, 0xff, true, false);
+    shadow_write_range(a, 13, w, t->own_cell);
+    assert_int_equal(live_cells(a), 1);
+    assert_int_equal(live_cells(a + 8), 1);
+    _Atomic shadow_cell *own0 = (_Atomic shadow_cell *)((char *)shadow_get(a) + t->own_cell);
+    _Atomic shadow_cell *own1 = (_Atomic shadow_cell *)((char *)shadow_get(a + 8) + t->own_cell);
+    assert_int_equal(atomic_load(own0), w);
+    assert_int_equal(atomic_load(own1), sc_make(t->epoch, 0x1f, true, false));
+    assert_true(sc_covers_same_epoch(atomic_load(own1), sc_make(t->epoch, 0x0f, true, false)));
+    assert_false(sc_covers_same_epoch(atomic_load(own1), sc_make(t->epoch, 0x20, true, false)));
+}
+
 /* The runner the access slow path calls for a deferred signal: counts
  * its calls and ends the deferral, as intercept_signal.c's does. */
 static int runner_calls;
@@ -530,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_reads_go_to_own_cell),
         cmocka_unit_test(test_shared_read_refreshed_in_overflow),
         cmocka_unit_test(test_big_reset_clears_every_plane),
+        cmocka_unit_test(test_write_range_replaces_every_record),
         cmocka_unit_test(test_deferred_signal_reaches_slow_path),
     };
     DET_RUN_TESTS_IN_CHILD(tests);
