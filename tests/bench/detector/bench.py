@@ -57,6 +57,7 @@ WORKLOADS = [
     ("condvar_pingpong", 40000, 2000, "2 threads hand a turn over with mutex+condvar"),
     ("thread_churn", 20000, 1000, "create+join threads, 8 alive at a time"),
     ("calls", 50000, 1000, "2 threads, small functions called on private trees"),
+    ("malloc", 2000000, 50000, "2 threads, malloc / memset / free of small blocks"),
 ]
 
 VARIANTS = ["native", "crace-gcc", "tsan-gcc", "crace-clang", "tsan-clang"]

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh BUILD_DIR: crace's detector against ThreadSanitizer on seven small
+# run.sh BUILD_DIR: crace's detector against ThreadSanitizer on eight small
 # race-free workloads (the *.c files here), one table: slowdown over a
 # native build and peak RSS, medians of 5 runs, variants interleaved.
 #
@@ -45,7 +45,7 @@ unset CRACE_OPTIONS
 TSAN_OPTIONS=report_bugs=1
 export TSAN_OPTIONS
 
-workloads="private read_shared mutex atomics condvar_pingpong thread_churn calls"
+workloads="private read_shared mutex atomics condvar_pingpong thread_churn calls malloc"
 flags="-std=c11 -D_GNU_SOURCE -O2 -g -pthread"
 tsan="-fsanitize=thread -fno-omit-frame-pointer"
 
