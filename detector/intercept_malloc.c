@@ -76,10 +76,13 @@ static void engine_leave(crace_thread *t, int saved_errno)
 static void *record(crace_thread *t, void *p, size_t size, uintptr_t pc)
 {
     if (t && p) {
-        shadow_cell written = 0;
-        if (size - 1 < HIST_MAX_ACCESS_SIZE && !crace_ignoring(t) && crace_pc_instrumented(pc))
-            written = sc_make(t->epoch, 0xff, true, false);
+        bool small = size - 1 < HIST_MAX_ACCESS_SIZE && !crace_ignoring(t);
+        /* Inside the shim: the module table may be rebuilt, which can
+         * allocate. */
         int e = engine_enter(t);
+        shadow_cell written = 0;
+        if (small && crace_pc_instrumented(pc))
+            written = sc_make(t->epoch, 0xff, true, false);
         heap_alloc((uintptr_t)p, size, t->gid, crace_current_stack(t, pc), written, t->own_cell);
         if (written) {
             t->used_clock = sc_clock(written);
