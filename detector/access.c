@@ -563,6 +563,54 @@ void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
         crace_report_race(t, addr, size, cur, racy, pc);
 }
 
+/* The first address of [addr, end) whose granule's record in the
+ * thread's own cell does not cover the access (as the fast path checks
+ * it: this epoch, these bytes, the kind); end when all do. Such granules
+ * need nothing, no record and no history event: a block filled and then
+ * freed, or a buffer copied into again, by one thread between two of its
+ * synchronisations. A region is looked up once, its cells walked in
+ * order. */
+static inline bool own_covers(const _Atomic shadow_cell *own, shadow_cell want, uint64_t fill, uint64_t read_free)
+{
+    return (((atomic_load_explicit(own, memory_order_relaxed) | fill) ^ want) & ~read_free) == 0;
+}
+
+static uintptr_t range_skip_covered(const crace_thread *t, uintptr_t addr, uintptr_t end, bool is_write)
+{
+    shadow_cell want = sc_make(__atomic_load_n(&t->want, __ATOMIC_RELAXED), 0, is_write, false);
+    const uint64_t read_free = is_write ? 0 : SC_WRITE_BIT;
+    while (addr < end && !(addr >> SHADOW_ADDR_BITS)) {
+        shadow_granule *r =
+            atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
+        if (!r)
+            return addr;
+        uintptr_t region_end = (addr | (SHADOW_REGION_SIZE - 1)) + 1;
+        uintptr_t stop = end < region_end ? end : region_end;
+        _Atomic shadow_cell *own =
+            (_Atomic shadow_cell *)((char *)(r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE)) + t->own_cell);
+        /* A partial granule, whole ones (nothing to fill), a partial one. */
+        unsigned off = addr & 7;
+        if (off) {
+            size_t n = stop - addr < SHADOW_GRANULE - off ? stop - addr : SHADOW_GRANULE - off;
+            if (!own_covers(own++, want, (uint8_t)~(((1u << n) - 1) << off), read_free))
+                return addr;
+            addr += n;
+        }
+        size_t full = (stop - addr) / SHADOW_GRANULE;
+        for (size_t i = 0; i < full; i++)
+            if (!own_covers(&own[i], want, 0, read_free))
+                return addr + i * SHADOW_GRANULE;
+        addr += full * SHADOW_GRANULE;
+        own += full;
+        if (addr < stop) {
+            if (!own_covers(own, want, (uint8_t)~((1u << (stop - addr)) - 1), read_free))
+                return addr;
+            addr = stop;
+        }
+    }
+    return addr < end ? addr : end;
+}
+
 /* A range logs one history event per chunk of HIST_MAX_ACCESS_SIZE bytes
  * that changed the shadow, not one per granule: a memcpy or a free of a
  * big block must not flush the whole ring. */
@@ -572,6 +620,7 @@ void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
         return;
     crace_busy++;
     uintptr_t end = addr + size;
+    addr = range_skip_covered(t, addr, end, is_write);
     while (addr < end) {
         uintptr_t chunk_end = end - addr > HIST_MAX_ACCESS_SIZE ? addr + HIST_MAX_ACCESS_SIZE : end;
         uintptr_t chunk = addr;

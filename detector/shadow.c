@@ -123,19 +123,44 @@ void shadow_reset(uintptr_t addr, size_t size)
     }
 }
 
+/* Granule i of the planes: c in the own plane, empty in the others. */
+static inline void write_granule(_Atomic shadow_cell *const planes[SHADOW_INLINE], size_t i, shadow_cell c, int own)
+{
+#pragma GCC unroll 3
+    for (int k = 0; k < SHADOW_INLINE; k++)
+        set_cell(&planes[k][i], k == own ? c : 0, k == SHADOW_OVF_SLOT);
+}
+
 void shadow_write_range(uintptr_t addr, size_t size, shadow_cell cell, uint32_t own_cell)
 {
     uintptr_t end = addr + size;
     if (end > (1ull << SHADOW_ADDR_BITS))
         end = 1ull << SHADOW_ADDR_BITS;
     int own = (int)(own_cell / SHADOW_PLANE_BYTES);
+    shadow_cell epoch = cell & ~(shadow_cell)0xff;
     while (addr < end) {
-        unsigned off = addr & 7;
-        size_t n = end - addr < SHADOW_GRANULE - off ? end - addr : SHADOW_GRANULE - off;
+        /* A region at a time: its granules' cells lie in order. A
+         * partial granule, whole ones, a partial one. */
+        uintptr_t region_end = (addr | (SHADOW_REGION_SIZE - 1)) + 1;
+        uintptr_t stop = end < region_end ? end : region_end;
         shadow_granule *g = shadow_get(addr);
-        shadow_cell c = (cell & ~(shadow_cell)0xff) | (((1u << n) - 1) << off);
+        _Atomic shadow_cell *planes[SHADOW_INLINE];
         for (int k = 0; k < SHADOW_INLINE; k++)
-            set_cell(sg_cell(g, k), k == own ? c : 0, k == SHADOW_OVF_SLOT);
-        addr += n;
+            planes[k] = sg_cell(g, k);
+        size_t i = 0;
+        unsigned off = addr & 7;
+        if (off) {
+            size_t n = stop - addr < SHADOW_GRANULE - off ? stop - addr : SHADOW_GRANULE - off;
+            write_granule(planes, i++, epoch | (((1u << n) - 1) << off), own);
+            addr += n;
+        }
+        size_t full = (stop - addr) / SHADOW_GRANULE;
+        for (size_t f = 0; f < full; f++)
+            write_granule(planes, i++, cell, own);
+        addr += full * SHADOW_GRANULE;
+        if (addr < stop) {
+            write_granule(planes, i, epoch | ((1u << (stop - addr)) - 1), own);
+            addr = stop;
+        }
     }
 }

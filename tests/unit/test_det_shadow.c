@@ -494,6 +494,39 @@ static void test_write_range_replaces_every_record(void **state)
     assert_false(sc_covers_same_epoch(atomic_load(own1), sc_make(t->epoch, 0x20, true, false)));
 }
 
+static crace_thread *range_writer;
+static uintptr_t range_start;
+
+static void write_range_again(void *arg)
+{
+    (void)arg;
+    crace_access_range(range_writer, range_start, 60, true, 0x7003);
+}
+
+/* A range whose first granules the thread's own records cover skips
+ * them and goes on with the rest: a granule another thread wrote
+ * (unordered: it keeps both records, the race is reported as any) and
+ * the fresh granules after it are recorded. */
+static void test_range_goes_on_past_covered_granules(void **state)
+{
+    (void)state;
+    uintptr_t a = (uintptr_t)&mem[2][256];
+    crace_thread *t = fake_thread(740), *u = fake_thread(741);
+    crace_access_range(t, a + 2, 30, true, 0x7001);
+    assert_int_equal(live_cells(a + 24), 1);
+    assert_int_equal(live_cells(a + 32), 0);
+    crace_access(u, a + 40, 8, true, false, 0x7002);
+    range_writer = t;
+    range_start = a + 2;
+    char *out = det_capture_stderr(write_range_again, NULL); /* t, [a + 2, a + 62) */
+    free(out);
+    for (uintptr_t g = a; g < a + 64; g += 8)
+        assert_int_equal(live_cells(g), g == a + 40 ? 2 : 1);
+    /* The last granule, partly written (bytes 0-5 of it): t's record. */
+    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)shadow_get(a + 56) + t->own_cell);
+    assert_int_equal(atomic_load(own), sc_make(t->epoch, 0x3f, true, false));
+}
+
 /* The runner the access slow path calls for a deferred signal: counts
  * its calls and ends the deferral, as intercept_signal.c's does. */
 static int runner_calls;
@@ -561,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_shared_read_refreshed_in_overflow),
         cmocka_unit_test(test_big_reset_clears_every_plane),
         cmocka_unit_test(test_write_range_replaces_every_record),
+        cmocka_unit_test(test_range_goes_on_past_covered_granules),
         cmocka_unit_test(test_deferred_signal_reaches_slow_path),
     };
     DET_RUN_TESTS_IN_CHILD(tests);
