@@ -132,8 +132,8 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * crace_fast_abi_N" instead of misreading the shim's memory. Any change to
  * what the fast path reads bumps it.
  */
-#define CRACE_FAST_ABI 6
-#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_6
+#define CRACE_FAST_ABI 7
+#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_7
 extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
 
 /* May the fast path call out of the module it is linked into, for a
@@ -232,10 +232,15 @@ CRACE_EXPORT void crace_func_exit_slow(void);
 static inline __attribute__((always_inline)) void crace_func_entry_inline(uintptr_t pc)
 {
     crace_thread *t = crace_cur;
-    if (CRACE_LIKELY(t != NULL && t->depth != t->shcap)) {
+    /* depth and shstack read once, before the event's store (which the
+     * compiler cannot tell apart from them). */
+    uint32_t depth;
+    if (CRACE_LIKELY(t != NULL && (depth = t->depth) != t->shcap)) {
+        uintptr_t *shstack = t->shstack;
         t->in_shim++;
         if (CRACE_LIKELY(crace_hist_put_inside(t, ((uint64_t)pc << 3) | EV_FUNC_ENTRY))) {
-            t->shstack[t->depth++] = pc;
+            shstack[depth] = pc;
+            t->depth = depth + 1;
             t->in_shim--;
             return;
         }

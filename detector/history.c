@@ -15,6 +15,7 @@ hist_t *hist_create(size_t size_words)
     h->ring_mask = size_words - 1;
     h->part_mask = size_words / HIST_PARTS - 1;
     h->buf = crace_mmap(size_words * sizeof(uint64_t));
+    h->lap = (uintptr_t)h->buf;
     atomic_store(&h->pos, 0);
     return h;
 }
@@ -30,6 +31,8 @@ void hist_destroy(hist_t *h)
 void hist_new_part(hist_t *h, const uintptr_t *stack, uint32_t depth, uint64_t clock)
 {
     uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
+    if ((pos & h->ring_mask) == 0)
+        h->lap = (uintptr_t)h->buf - pos * sizeof(uint64_t); /* a new lap */
     struct hist_part *p = &h->part[(pos / (h->size_words / HIST_PARTS)) % HIST_PARTS];
     /* Keep the outermost frames: a replay pushes and pops on top of them,
      * so a snapshot cut at the bottom would misplace every later frame. */

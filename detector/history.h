@@ -41,16 +41,21 @@ struct hist_part {
     uintptr_t stack[HIST_SNAPSHOT_FRAMES];
 };
 
-/* buf, ring_mask, part_mask and pos are read by the function entry and
- * exit fast path linked into instrumented programs: changing them changes
+/* lap, part_mask and pos are read by the function entry and exit fast
+ * path linked into instrumented programs: changing them changes
  * CRACE_FAST_ABI (access.h). */
 typedef struct hist {
     uint64_t *buf;
     uint64_t size_words; /* a power of two, a multiple of HIST_PARTS */
-    /* size_words - 1 and size_words / HIST_PARTS - 1, kept for the writer,
-     * which masks a position with them at every event: a word position's
-     * index in buf, and 0 where a part starts. */
+    /* size_words - 1 and size_words / HIST_PARTS - 1: a word position's
+     * index in buf, and 0 where a part starts (the writer tests every
+     * position with part_mask). */
     uint64_t ring_mask, part_mask;
+    /* The writer's: the address of buf[0] minus 8 times its position in
+     * the current lap of the ring, so that word pos lies at lap + 8 * pos
+     * (no mask, no load of buf). Set by hist_new_part where a lap starts,
+     * which is also a part start. */
+    uintptr_t lap;
     _Atomic uint64_t pos; /* words written so far (monotonic) */
     struct hist_part part[HIST_PARTS];
 } hist_t;

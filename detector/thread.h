@@ -226,7 +226,7 @@ uint64_t crace_stack_owner(uintptr_t addr);
 /* Stores w at pos, the writer's position, and publishes it. */
 static inline void crace_hist_store(hist_t *h, uint64_t pos, uint64_t w)
 {
-    h->buf[pos & h->ring_mask] = w;
+    *(uint64_t *)(h->lap + pos * sizeof(uint64_t)) = w;
     atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
 }
 
@@ -310,9 +310,9 @@ static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t
     if (CRACE_LIKELY((pos & part_mask) != 0 && ((pos + 1) & part_mask) != 0)) {
         /* Both words inside the current part: no snapshot to take, one
          * publication for the pair. */
-        uint64_t *buf = h->buf, ring_mask = h->ring_mask;
-        buf[pos & ring_mask] = w;
-        buf[(pos + 1) & ring_mask] = pc;
+        uint64_t *at = (uint64_t *)(h->lap + pos * sizeof(uint64_t));
+        at[0] = w;
+        at[1] = pc;
         atomic_store_explicit(&h->pos, pos + 2, memory_order_release);
     } else {
         crace_hist_put_pair_slow(t, w, pc);
