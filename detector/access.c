@@ -527,10 +527,6 @@ static bool range_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_
         return false;
     unsigned mask = ((1u << size) - 1) << (addr & 7);
     shadow_cell cur = sc_make(t->epoch, mask, is_write, false);
-    /* The thread's own cell first, as the fast path does. */
-    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
-    if (sc_covers_same_epoch(atomic_load_explicit(own, memory_order_relaxed), cur))
-        return false;
     for (int i = 0; i < SHADOW_INLINE; i++)
         if (sc_covers_same_epoch(atomic_load_explicit(sg_cell(g, i), memory_order_relaxed), cur))
             return false;
@@ -570,15 +566,9 @@ void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
  * freed, or a buffer copied into again, by one thread between two of its
  * synchronisations. A region is looked up once, its cells walked in
  * order. */
-static inline bool own_covers(const _Atomic shadow_cell *own, shadow_cell want, uint64_t fill, uint64_t read_free)
-{
-    return (((atomic_load_explicit(own, memory_order_relaxed) | fill) ^ want) & ~read_free) == 0;
-}
-
 static uintptr_t range_skip_covered(const crace_thread *t, uintptr_t addr, uintptr_t end, bool is_write)
 {
     shadow_cell want = sc_make(__atomic_load_n(&t->want, __ATOMIC_RELAXED), 0, is_write, false);
-    const uint64_t read_free = is_write ? 0 : SC_WRITE_BIT;
     while (addr < end && !(addr >> SHADOW_ADDR_BITS)) {
         shadow_granule *r =
             atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
@@ -592,18 +582,20 @@ static uintptr_t range_skip_covered(const crace_thread *t, uintptr_t addr, uintp
         unsigned off = addr & 7;
         if (off) {
             size_t n = stop - addr < SHADOW_GRANULE - off ? stop - addr : SHADOW_GRANULE - off;
-            if (!own_covers(own++, want, (uint8_t)~(((1u << n) - 1) << off), read_free))
+            if (!sc_covers_fast(atomic_load_explicit(own++, memory_order_relaxed), want,
+                                (uint8_t)~(((1u << n) - 1) << off), is_write))
                 return addr;
             addr += n;
         }
         size_t full = (stop - addr) / SHADOW_GRANULE;
         for (size_t i = 0; i < full; i++)
-            if (!own_covers(&own[i], want, 0, read_free))
+            if (!sc_covers_fast(atomic_load_explicit(&own[i], memory_order_relaxed), want, 0, is_write))
                 return addr + i * SHADOW_GRANULE;
         addr += full * SHADOW_GRANULE;
         own += full;
         if (addr < stop) {
-            if (!own_covers(own, want, (uint8_t)~((1u << (stop - addr)) - 1), read_free))
+            if (!sc_covers_fast(atomic_load_explicit(own, memory_order_relaxed), want,
+                                (uint8_t)~((1u << (stop - addr)) - 1), is_write))
                 return addr;
             addr = stop;
         }

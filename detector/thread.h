@@ -40,9 +40,9 @@ enum thread_state { THREAD_RUNNING, THREAD_FINISHED };
 
 typedef struct crace_thread {
     /* Hot: read by every instrumented access, also by the fast path
-     * linked into instrumented programs: moving epoch, ignore,
-     * own_cell, in_shim, the history and shadow stack fields, or changing
-     * their meaning, changes CRACE_FAST_ABI (access.h). */
+     * linked into instrumented programs: moving want, own_cell, in_shim,
+     * the history and shadow stack fields, or changing their meaning,
+     * changes CRACE_FAST_ABI (access.h). */
     uint64_t epoch;
     uint64_t want;     /* what the fast path compares cells with: epoch with
                           the whole mask byte, or CRACE_WANT_NONE (below) */
@@ -220,15 +220,16 @@ hist_t *crace_slot_hist(uint32_t slot);
  * goroutine N"); returns its gid or 0. */
 uint64_t crace_stack_owner(uintptr_t addr);
 
-/* Appends an event word to t's history, snapshotting at part starts.
- * The caller has raised crace_busy: a signal handler's events must not
- * interleave with the ones it writes (a multi-word event, a stack push). */
 /* Stores w at pos, the writer's position, and publishes it. */
 static inline void crace_hist_store(hist_t *h, uint64_t pos, uint64_t w)
 {
     *(uint64_t *)(h->lap + pos * sizeof(uint64_t)) = w;
     atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
 }
+
+/* Appends an event word to t's history, snapshotting at part starts.
+ * The caller has raised crace_busy: a signal handler's events must not
+ * interleave with the ones it writes (a multi-word event, a stack push). */
 
 static inline void crace_hist_put_busy(crace_thread *t, uint64_t w)
 {
