@@ -59,6 +59,8 @@ static CRACE_TLS struct {
 
 static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t granule, shadow_cell cur,
                         shadow_cell old, uintptr_t pc);
+static void freed_use(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
+                      uintptr_t pc);
 
 /* What a walk over a granule's cells found. */
 struct scan {
@@ -323,6 +325,14 @@ static bool refresh_shared_read(crace_thread *t, shadow_granule *g, shadow_cell 
 static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                                           shadow_cell cur, uintptr_t pc, bool log)
 {
+    /* Freed memory (shadow.h), before anything reads its marks as
+     * records. store_ordered never stores there: the mark in cell 0 is a
+     * plain write of every byte by a slot no thread's clock covers, which
+     * any access races with. The access is reported, not recorded. */
+    if (CRACE_UNLIKELY(sc_is_freed(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed)))) {
+        freed_use(t, g, addr, size, cur, pc);
+        return;
+    }
     if (!sc_is_write(cur) && sc_is_ovf(atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed)) &&
         refresh_shared_read(t, g, cur)) {
         t->used_clock = sc_clock(cur);
@@ -408,7 +418,7 @@ CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL = 1;
 CRACE_EXPORT void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
                                     uintptr_t pc)
 {
-    if (CRACE_UNLIKELY(t->ignore || sc_slot(cur) == SC_MAX_SLOTS - 1)) {
+    if (CRACE_UNLIKELY(t->ignore || sc_slot(cur) == SC_RESERVED_SLOT)) {
         crace_access_entry_slow(addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
         return;
     }
@@ -551,6 +561,12 @@ void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
         return;
     shadow_granule *g = r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
     shadow_cell cur = sc_make(t->epoch, ((1u << size) - 1) << (addr & 7), is_write, is_atomic);
+    if (CRACE_UNLIKELY(sc_is_freed(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed)))) {
+        crace_busy++;
+        freed_use(t, g, addr, size, cur, pc);
+        crace_busy--;
+        return;
+    }
     shadow_ovf *ovf = NULL;
     shadow_cell racy = racing_cell(t, cur, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES, &ovf);
     for (shadow_ovf *o = ovf; o && !racy; o = atomic_load_explicit(&o->next, memory_order_acquire))
@@ -701,27 +717,29 @@ static bool location_reported(uintptr_t addr)
     return false; /* table full: report (duplicates are still caught by pc pair) */
 }
 
-static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t granule, shadow_cell cur,
-                        shadow_cell old, uintptr_t pc)
+/* Has this thread met the pair of its pc and the other side's record
+ * before (reported, or found reported)? Remembers it. */
+static bool seen_before(uintptr_t pc, shadow_cell other)
 {
-    unsigned k = (unsigned)((pc ^ old ^ (old >> 29)) % SEEN_RACES);
-    if (seen[k].pc == pc && seen[k].other == old)
-        return;
+    unsigned k = (unsigned)((pc ^ other ^ (other >> 29)) % SEEN_RACES);
+    if (seen[k].pc == pc && seen[k].other == other)
+        return true;
     seen[k].pc = pc;
-    seen[k].other = old;
-    if (!crace_opts.report_atomic_races && (sc_is_atomic(cur) || sc_is_atomic(old)))
-        return;
-    /* The first byte both touch: races on other variables of the granule
-     * are other locations. */
-    unsigned both = sc_mask(old) & sc_mask(cur);
-    uintptr_t first = granule + (unsigned)__builtin_ctz(both ? both : sc_mask(old));
-    if (location_reported(first))
-        return;
+    seen[k].other = other;
+    return false;
+}
 
+/* Builds and emits a report of kind: cur, an access of size bytes at addr
+ * by t at pc, and old, the record it met in the granule at granule (first:
+ * the first byte both touch); is_free: old is the write of a free. */
+static void report_pair(crace_thread *t, enum report_kind kind, uintptr_t addr, size_t size, uintptr_t granule,
+                        uintptr_t first, shadow_cell cur, shadow_cell old, bool is_free, uintptr_t pc)
+{
+    unsigned both = sc_mask(old) & sc_mask(cur);
     t->in_shim++;
     t->ignore++;
     struct report *r = crace_alloc(sizeof(*r));
-    r->kind = REPORT_DATA_RACE;
+    r->kind = kind;
 
     struct report_access *a = &r->access[0];
     a->addr = addr;
@@ -737,6 +755,7 @@ static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t 
     b->size = (size_t)__builtin_popcount(sc_mask(old));
     b->is_write = sc_is_write(old);
     b->is_atomic = sc_is_atomic(old);
+    b->is_free = is_free;
     uint64_t gid = 0;
     stack_id creation = 0;
     bool finished = true;
@@ -759,4 +778,45 @@ static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t 
     crace_free(r);
     t->ignore--;
     t->in_shim--;
+}
+
+static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t granule, shadow_cell cur,
+                        shadow_cell old, uintptr_t pc)
+{
+    /* A freed mark is no record: met here only when a free marked the
+     * granule while this access was being checked. */
+    if (sc_is_freed(old) || seen_before(pc, old))
+        return;
+    if (!crace_opts.report_atomic_races && (sc_is_atomic(cur) || sc_is_atomic(old)))
+        return;
+    /* The first byte both touch: races on other variables of the granule
+     * are other locations. */
+    unsigned both = sc_mask(old) & sc_mask(cur);
+    uintptr_t first = granule + (unsigned)__builtin_ctz(both ? both : sc_mask(old));
+    if (location_reported(first))
+        return;
+    report_pair(t, REPORT_DATA_RACE, addr, size, granule, first, cur, old, false, pc);
+}
+
+/* The access cur, of size bytes at addr by t at pc, found the freed marks
+ * in its granule g (shadow.h). Ordered after the free, it is a heap use
+ * after free; not ordered, a race with the free (as with the free's write
+ * record beyond the marks). Not recorded: the marks stay for the next
+ * use. Reported once per code location and free for each thread (a loop
+ * over a freed array: once), and once per byte used (a use after free
+ * keyed apart from a race there). */
+static CRACE_NOINLINE void freed_use(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+                                     shadow_cell cur, uintptr_t pc)
+{
+    shadow_cell old = sc_freed_record(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed),
+                                      atomic_load_explicit(sg_cell(g, 1), memory_order_relaxed));
+    if (!old || seen_before(pc, old))
+        return;
+    bool ordered = sc_happens_before(old, t);
+    if (!ordered && !crace_opts.report_atomic_races && sc_is_atomic(cur))
+        return;
+    if (location_reported(ordered ? addr | (1ull << 63) : addr))
+        return;
+    report_pair(t, ordered ? REPORT_HEAP_USE_AFTER_FREE : REPORT_DATA_RACE, addr, size, addr & ~(uintptr_t)7,
+                addr, cur, old, true, pc);
 }

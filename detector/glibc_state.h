@@ -56,4 +56,13 @@ static inline unsigned glibc_sem_value(const void *sem)
 #endif
 }
 
+/* Did malloc give the block at p (a live block it returned) a mapping of
+ * its own? The size word of its chunk, just before p, has bit 1
+ * (IS_MMAPPED) set; such a chunk is unmapped when it is freed, and its
+ * addresses may come back as any mapping. */
+static inline bool glibc_chunk_mmapped(const void *p)
+{
+    return (((const size_t *)p)[-1] & 2) != 0;
+}
+
 #endif /* CRACE_GLIBC_STATE_H */

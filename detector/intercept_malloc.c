@@ -18,7 +18,11 @@
  * its heap_alloc must not be undone by ours. The shadow is not reset at
  * free (a later unsynchronised use then races with the free's write); it
  * is set when heap_alloc hands the memory out again: forgotten, or the
- * allocating thread's write (record).
+ * allocating thread's write (record). Its first bytes are marked freed
+ * (mark_freed), so that any later use of them is reported: a heap use after
+ * free when it is ordered after the free, a race with the free when not.
+ * Memory handed out without heap_alloc (passed through, below) keeps the
+ * free's write record instead of the marks.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -26,7 +30,9 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "glibc_state.h"
 #include "heap.h"
+#include "history.h"
 #include "intercept.h"
 #include "lockorder.h"
 #include "module.h"
@@ -89,6 +95,10 @@ static void *record(crace_thread *t, void *p, size_t size, uintptr_t pc)
             crace_hist_put_access(t, (uintptr_t)p, size, true, false, pc);
         }
         engine_leave(t, e);
+    } else if (p) {
+        /* Passed through: nothing sets the shadow, and a block freed
+         * there before may have left its marks (shadow_unmark_freed). */
+        shadow_unmark_freed((uintptr_t)p, size, true);
     }
     return p;
 }
@@ -99,9 +109,28 @@ static bool known_block(void *p, struct heap_block *b)
     return heap_find((uintptr_t)p, b) && b->start == (uintptr_t)p;
 }
 
+/* The first bytes of b, which t frees, are marked freed (shadow.h), and
+ * the free is logged as a write of them: the report of a later use
+ * restores its stack there (the range check logs only what changed the
+ * shadow). Not for a block glibc gave a mapping of its own: that goes
+ * back to the kernel at once, and its addresses may come back as a
+ * mapping crace does not see made, whose accesses must not meet the
+ * marks. In the shim. */
+static void mark_freed(crace_thread *t, const struct heap_block *b, uintptr_t pc)
+{
+    if (crace_ignoring(t) || glibc_chunk_mmapped((void *)b->start))
+        return;
+    size_t n = b->size < SHADOW_FREED_MAX ? b->size : SHADOW_FREED_MAX;
+    uint64_t clock = sc_clock(t->epoch);
+    shadow_mark_freed(b->start, n, t->slot, clock);
+    t->used_clock = clock;
+    crace_hist_put_access(t, b->start, n, true, false, pc);
+}
+
 /* The program gives the block b back: a write of all of it by t (unless t
- * is NULL: inside the shim, only the bookkeeping), then it and the sync
- * objects inside it are forgotten. Before the real free or realloc. */
+ * is NULL: inside the shim, only the bookkeeping), then its first bytes
+ * are marked freed, and it and the sync objects inside it are forgotten.
+ * Before the real free or realloc. */
 static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t pc)
 {
     if (t && b->size)
@@ -109,6 +138,8 @@ static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t
     crace_thread *self = t ? t : crace_cur;
     if (self)
         self->in_shim++;
+    if (t && b->size)
+        mark_freed(t, b, pc);
     size_t size;
     if (heap_free(b->start, &size) && sync_free_range(b->start, size))
         lo_forget_range(b->start, size); /* mutexes freed without destroy */
@@ -243,8 +274,14 @@ CRACE_EXPORT void *reallocarray(void *p, size_t n, size_t size)
     return realloc_block(p, bytes, CALLER_PC());
 }
 
-/* The real answer: blocks carry no redzones, so nothing to adjust. */
+/* The real answer: blocks carry no redzones, so nothing to adjust. The
+ * slack past the size asked for is the program's to use too (glibc's
+ * manual says so), and heap_alloc set the shadow of the size asked for
+ * only: a bigger block freed there before may have left its marks. */
 INTERCEPTOR(size_t, malloc_usable_size, void *p)
 {
-    return REAL(malloc_usable_size)(p);
+    size_t n = REAL(malloc_usable_size)(p);
+    if (p && n)
+        shadow_unmark_freed((uintptr_t)p, n, false);
+    return n;
 }

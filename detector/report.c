@@ -101,13 +101,18 @@ static const char *const access_titles[2][2][2] = {
     {{"Previous read", "Previous write"}, {"Previous atomic read", "Previous atomic write"}},
 };
 
-/* A free() is shown as the write of the block it is (Go has no free); its
- * stack begins at free's caller. */
-static void put_access(struct sbuf *b, const struct report_access *a, bool previous, struct crace_finding *f)
+/* A free() racing with an access is shown as the write of the block it is
+ * (Go has no free, and tools reading Go's races read ours); in a use after
+ * free, which Go has no report for, as the free it is. Its stack begins at
+ * free's caller. */
+static void put_access(struct sbuf *b, const struct report_access *a, bool previous, bool free_titled,
+                       struct crace_finding *f)
 {
     bool write = a->is_write || a->is_free;
-    sb_printf(b, "%s at 0x%012lx by ", access_titles[previous][a->is_atomic][write],
-              (unsigned long)a->addr);
+    const char *title = access_titles[previous][a->is_atomic][write];
+    if (a->is_free && free_titled)
+        title = previous ? "Previous free" : "Free";
+    sb_printf(b, "%s at 0x%012lx by ", title, (unsigned long)a->addr);
     put_goroutine_name(b, a->gid);
     sb_printf(b, ":\n");
     put_stack(b, &a->stack, f, a->gid);
@@ -221,11 +226,11 @@ static size_t render_text(const struct report *r, char *buf, size_t cap, struct 
      * is lost; other findings show those they carry. */
     bool first = true;
     for (int i = 0; i < 2; i++) {
-        if (r->kind != REPORT_DATA_RACE && !access_present(&r->access[i]))
+        if (!report_kind_is_access_pair(r->kind) && !access_present(&r->access[i]))
             continue;
         if (!first)
             sb_printf(&b, "\n");
-        put_access(&b, &r->access[i], i == 1, f);
+        put_access(&b, &r->access[i], i == 1, r->kind == REPORT_HEAP_USE_AFTER_FREE, f);
         first = false;
     }
     put_location(&b, &r->loc, f);
@@ -483,9 +488,13 @@ static void race_summary(const struct report *r, struct crace_finding *f)
             snprintf(who[i], sizeof(who[i]), "unknown goroutine");
     }
     const struct report_access *a = r->access;
-    snprintf(f->message, sizeof(f->message), "Data race between %s at %s (%s) and %s at %s (%s)",
-             a[0].is_free ? "free" : what[a[0].is_atomic][a[0].is_write], at[0], who[0],
-             a[1].is_free ? "free" : what[a[1].is_atomic][a[1].is_write], at[1], who[1]);
+    if (r->kind == REPORT_HEAP_USE_AFTER_FREE)
+        snprintf(f->message, sizeof(f->message), "Heap use after free: %s at %s (%s) of memory freed at %s (%s)",
+                 what[a[0].is_atomic][a[0].is_write], at[0], who[0], at[1], who[1]);
+    else
+        snprintf(f->message, sizeof(f->message), "Data race between %s at %s (%s) and %s at %s (%s)",
+                 a[0].is_free ? "free" : what[a[0].is_atomic][a[0].is_write], at[0], who[0],
+                 a[1].is_free ? "free" : what[a[1].is_atomic][a[1].is_write], at[1], who[1]);
 }
 
 bool report_emit(const struct report *r)
@@ -513,7 +522,7 @@ bool report_emit(const struct report *r)
     if (f) {
         crace_thread *t = crace_shim_enter();
         f->race = r;
-        f->key_keep_dups = r->kind == REPORT_DATA_RACE;
+        f->key_keep_dups = report_kind_is_access_pair(r->kind);
         race_summary(r, f);
         /* The goroutines of the accesses, with their creation where the
          * text printed it (render_text added those). */

@@ -14,6 +14,7 @@
 /* X(name, json name, title after "WARNING: ") */
 #define REPORT_KINDS(X)                                              \
     X(DATA_RACE, "data_race", "DATA RACE")                          \
+    X(HEAP_USE_AFTER_FREE, "heap_use_after_free", "HEAP USE AFTER FREE") \
     X(POTENTIAL_DEADLOCK, "potential_deadlock", "POTENTIAL DEADLOCK") \
     X(DEADLOCK, "deadlock", "DEADLOCK")                             \
     X(GOROUTINE_LEAK, "goroutine_leak", "GOROUTINE LEAK")           \
@@ -27,6 +28,13 @@ enum report_kind {
 #undef REPORT_X
     REPORT_KIND_COUNT
 };
+
+/* Kinds made of two accesses to one place (a data race, a use after
+ * free): accesses and a location in every format. */
+static inline bool report_kind_is_access_pair(enum report_kind k)
+{
+    return k == REPORT_DATA_RACE || k == REPORT_HEAP_USE_AFTER_FREE;
+}
 
 struct report_stack {
     uintptr_t pcs[STACK_MAX_FRAMES]; /* return addresses, innermost first */

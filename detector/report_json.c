@@ -682,9 +682,9 @@ size_t report_json_render(const struct crace_finding *f, const char *text, size_
     put_char(&b, ',');
     put_goroutines(&b, f);
     put_char(&b, ',');
-    put_accesses(&b, f->kind == REPORT_DATA_RACE ? f->race : NULL);
+    put_accesses(&b, report_kind_is_access_pair(f->kind) ? f->race : NULL);
     put_char(&b, ',');
-    put_location(&b, f->kind == REPORT_DATA_RACE ? f->race : NULL);
+    put_location(&b, report_kind_is_access_pair(f->kind) ? f->race : NULL);
     put_char(&b, ',');
     put_stacks(&b, f);
     put_extras(&b, f);

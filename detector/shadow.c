@@ -273,3 +273,39 @@ void shadow_write_range(uintptr_t addr, size_t size, shadow_cell cell, uint32_t 
         }
     }
 }
+
+_Static_assert(SHADOW_INLINE == 3 && SHADOW_OVF_SLOT == 2, "freed marks: cells 0 and 1, the overflow cell empty");
+
+void shadow_mark_freed(uintptr_t addr, size_t size, uint32_t slot, uint64_t clock)
+{
+    uintptr_t end = shadowed_end(addr, size);
+    shadow_granule *g;
+    size_t n;
+    for (addr &= ~(uintptr_t)(SHADOW_GRANULE - 1); addr < end;) {
+        addr = region_run(addr, end, true, &g, &n);
+        /* Cell 1 before cell 0: a thread that finds the mark in cell 0
+         * reads cell 1 after it (sc_freed_record checks both). */
+        clear_cells(sg_cell(g, SHADOW_OVF_SLOT), n, SHADOW_OVF_SLOT);
+        fill_cells(sg_cell(g, 1), n, sc_freed_by(slot));
+        fill_cells(sg_cell(g, 0), n, sc_freed_when(clock));
+    }
+}
+
+void shadow_unmark_freed(uintptr_t addr, size_t size, bool keep_free)
+{
+    uintptr_t end = shadowed_end(addr, size);
+    shadow_granule *g;
+    size_t n;
+    for (addr &= ~(uintptr_t)(SHADOW_GRANULE - 1); addr < end;) {
+        addr = region_run(addr, end, false, &g, &n);
+        _Atomic shadow_cell *when = g ? sg_cell(g, 0) : NULL, *by = g ? sg_cell(g, 1) : NULL;
+        for (size_t i = 0; g && i < n; i++) {
+            shadow_cell w = atomic_load_explicit(&when[i], memory_order_relaxed);
+            if (!sc_is_freed(w))
+                continue;
+            shadow_cell rec = keep_free ? sc_freed_record(w, atomic_load_explicit(&by[i], memory_order_relaxed)) : 0;
+            atomic_store_explicit(&when[i], rec, memory_order_relaxed);
+            atomic_store_explicit(&by[i], 0, memory_order_relaxed);
+        }
+    }
+}

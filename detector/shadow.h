@@ -59,6 +59,55 @@ static inline shadow_cell sc_make(uint64_t epoch, unsigned mask, bool write, boo
     return epoch | mask | (write ? SC_WRITE_BIT : 0) | (atomic ? SC_ATOMIC_BIT : 0);
 }
 
+/* The slot no thread is given (thread.c reserves it). A cell with it is
+ * not an access record: it is one of the marks of freed memory below, or
+ * (in a thread's want, never in a cell) CRACE_WANT_NONE. */
+#define SC_RESERVED_SLOT (SC_MAX_SLOTS - 1)
+
+/*
+ * Freed memory. The first SHADOW_FREED_MAX bytes of a heap block the
+ * program frees hold, in each granule, two marks instead of access
+ * records: in cell 0 the free's clock, in cell 1 the freeing thread's
+ * slot plus 1, both in the reserved slot (cell 2 empty). No access is
+ * covered by them (no thread's epoch has the reserved slot, and
+ * CRACE_WANT_NONE's clock 0 is no clock: clocks start at 1), so every
+ * access to the granule reaches the slow path, which finds the marks
+ * before it reads any cell as a record: a use of the block after the
+ * free, whether ordered after it (a heap use after free) or not (a race
+ * with the free). The marks stay until the memory is handed out again
+ * (heap_alloc) or forgotten (shadow_reset, shadow_unmark_freed). The
+ * rest of a bigger block keeps the free's write record (as
+ * ThreadSanitizer, which marks the first kilobyte).
+ */
+#define SHADOW_FREED_MAX 4095u /* one history event (HIST_MAX_ACCESS_SIZE) */
+
+static inline shadow_cell sc_freed_when(uint64_t clock)
+{
+    return sc_make(sc_epoch(SC_RESERVED_SLOT, clock), 0xff, true, false);
+}
+
+static inline shadow_cell sc_freed_by(uint32_t slot)
+{
+    return sc_make(sc_epoch(SC_RESERVED_SLOT, (uint64_t)slot + 1), 0xff, true, true);
+}
+
+/* Is c, a granule's cell 0, the mark of freed memory? (Only cell 0 is
+ * tested: an overflow pointer, possible in the last cell, may have any
+ * bits where the slot lies.) */
+static inline bool sc_is_freed(shadow_cell c) { return sc_slot(c) == SC_RESERVED_SLOT; }
+
+/* The free's write record (its slot and clock, the whole granule) from a
+ * granule's cells 0 and 1; 0 when they are not a pair of freed marks (a
+ * free or an allocation writing them at this moment). */
+static inline shadow_cell sc_freed_record(shadow_cell when, shadow_cell by)
+{
+    const uint64_t kind = 0xff | SC_WRITE_BIT | SC_ATOMIC_BIT;
+    if (!sc_is_freed(when) || (when & kind) != (0xff | SC_WRITE_BIT) || !sc_is_freed(by) ||
+        (by & kind) != kind || sc_clock(by) == 0 || sc_clock(by) > SC_RESERVED_SLOT)
+        return 0;
+    return sc_make(sc_epoch((uint32_t)sc_clock(by) - 1, sc_clock(when)), 0xff, true, false);
+}
+
 #define SHADOW_GRANULE 8u
 #define SHADOW_INLINE 3
 #define SHADOW_OVF_SLOT (SHADOW_INLINE - 1)
@@ -139,6 +188,21 @@ void shadow_reset(uintptr_t addr, size_t size);
  * block its allocating thread counts as written, heap.h). For small
  * ranges: granule by granule, no page given back. */
 void shadow_write_range(uintptr_t addr, size_t size, shadow_cell cell, uint32_t own_cell);
+
+/* Marks the granules of [addr, addr + size) freed by slot at clock
+ * (sc_freed_when, sc_freed_by; a partial last granule whole). */
+void shadow_mark_freed(uintptr_t addr, size_t size, uint32_t slot, uint64_t clock);
+
+/* Drops the freed marks in [addr, addr + size), leaving every access
+ * record; with keep_free, each granule keeps the free's write record
+ * instead (a later use that the free does not happen before still races
+ * with it). For memory handed out without heap_alloc setting its shadow:
+ * the slack malloc_usable_size reveals (a part of a live block: nothing
+ * kept), a block allocated while the thread is inside the shim (keep_free:
+ * it may be the program's, from a finished thread's TLS destructor, or
+ * the shim's own libraries', which only a report's symbolisation makes
+ * take freed memory). Maps no shadow. */
+void shadow_unmark_freed(uintptr_t addr, size_t size, bool keep_free);
 
 /* Overflow blocks come from a per-thread pool refilled from big mappings. */
 shadow_ovf *shadow_ovf_alloc(void);

@@ -57,6 +57,7 @@ static unsigned types_covering(enum report_kind k)
 {
     switch (k) {
     case REPORT_DATA_RACE:
+    case REPORT_HEAP_USE_AFTER_FREE: /* a race: rules, as ThreadSanitizer's */
         return TYPE_BIT(SUPP_RACE) | TYPE_BIT(SUPP_CALLED_FROM_LIB);
     case REPORT_POTENTIAL_DEADLOCK:
     case REPORT_DEADLOCK:
@@ -395,7 +396,7 @@ static struct rule *search(const struct crace_finding *f, unsigned types)
                 gc_symbolize(st->pcs[k], true, search_frame, &s);
     }
     const struct report *r = f->race;
-    if (!s.hit && f->kind == REPORT_DATA_RACE && r && r->loc.kind == LOC_GLOBAL && r->loc.name[0])
+    if (!s.hit && report_kind_is_access_pair(f->kind) && r && r->loc.kind == LOC_GLOBAL && r->loc.name[0])
         for (size_t i = 0; i < n_rules && !s.hit; i++)
             if (rules[i].type == SUPP_RACE && suppress_match(rules[i].pattern, r->loc.name))
                 s.hit = &rules[i];

@@ -81,8 +81,9 @@ static uint32_t slot_take(const crace_thread *parent)
         prev = s;
         link = &slots[s].next_free;
     }
-    /* The last slot is never given: CRACE_WANT_NONE is its epoch. */
-    CHECK(n_slots < SC_MAX_SLOTS - 1);
+    /* The last slot is never given: it marks freed memory in the shadow,
+     * and CRACE_WANT_NONE is its epoch (shadow.h). */
+    CHECK(n_slots < SC_RESERVED_SLOT);
     if (n_slots == cap_slots) {
         cap_slots = cap_slots ? cap_slots * 2 : 64;
         slots = crace_realloc(slots, cap_slots * sizeof(slots[0]));

@@ -130,9 +130,10 @@ typedef struct crace_thread {
  * use crace_ignoring. */
 #define CRACE_IGNORE_SIGNAL (1 << 30)
 
-/* The epoch of the slot no thread is given (thread.c reserves it), with
- * the whole mask byte: no shadow cell ever has it. */
-#define CRACE_WANT_NONE (sc_epoch(SC_MAX_SLOTS - 1, 0) | 0xff)
+/* The epoch of the slot no thread is given (thread.c reserves it) at
+ * clock 0, with the whole mask byte: no shadow cell ever has it (freed
+ * marks have that slot, never clock 0). */
+#define CRACE_WANT_NONE (sc_epoch(SC_RESERVED_SLOT, 0) | 0xff)
 
 /* Sets t's epoch and the fast path's want with it. want is stored before
  * the deferred-signal bit is read: a signal deferred at any point of this

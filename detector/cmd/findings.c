@@ -45,6 +45,7 @@ const char *finding_kind_level(enum report_kind k)
 {
     switch (k) {
     case REPORT_DATA_RACE:
+    case REPORT_HEAP_USE_AFTER_FREE:
     case REPORT_DEADLOCK:
     case REPORT_PANIC: /* it ended the program, as a deadlock does */
         return "error";

@@ -294,7 +294,7 @@ static void write_finding(FILE *out, struct sources *ss, const struct finding *f
 
     const struct json *stacks = json_get(r, "stacks");
     size_t n = json_len(stacks);
-    if (f->kind == REPORT_DATA_RACE && n > 2) {
+    if (report_kind_is_access_pair(f->kind) && n > 2) {
         write_stacks(out, ss, stacks, 0, 2);
         fprintf(out, "<details><summary>Location and goroutines (%zu more stack%s)</summary>\n",
                 n - 2, n - 2 == 1 ? "" : "s");

@@ -38,6 +38,10 @@ static const char *kind_description(enum report_kind k)
         return "Two goroutines (threads) accessed the same memory, at least one of them writing, "
                "and nothing ordered the accesses: no lock, channel, join or atomic made one happen "
                "before the other.";
+    case REPORT_HEAP_USE_AFTER_FREE:
+        return "A heap block was used after it was freed: by the goroutine that freed it, or by "
+               "one that the free happens before (a lock, a join, a channel ordered them), so the "
+               "memory may belong to another block already.";
     case REPORT_POTENTIAL_DEADLOCK:
         return "Two locks were taken in opposite orders by different goroutines. This run got "
                "lucky; another interleaving deadlocks.";
@@ -130,6 +134,8 @@ static char *access_words(const struct json *acc)
     bool atomic = json_is(json_get(acc, "atomic"), JSON_TRUE);
     long long g = 0;
     json_int(json_get(acc, "goroutine"), &g);
+    if (json_is(json_get(acc, "free"), JSON_TRUE))
+        return crace_xasprintf("%s by goroutine %lld", previous ? "Previous free" : "Free", g);
     return crace_xasprintf("%s%s%s by goroutine %lld", previous ? "Previous " : "",
                            atomic ? (previous ? "atomic " : "Atomic ") : "",
                            write ? (previous || atomic ? "write" : "Write")
@@ -230,7 +236,7 @@ static void write_related(FILE *out, const struct finding *f, struct titled_stac
 {
     int id = 1;
     bool open = false;
-    if (f->kind == REPORT_DATA_RACE) {
+    if (report_kind_is_access_pair(f->kind)) {
         const struct json *prev = record_access(f->record, "previous");
         const struct json *fr = stack_primary_frame(json_get(prev, "stack"));
         if (fr) {
@@ -357,7 +363,7 @@ static void write_result(FILE *out, const struct finding *f, const struct rules 
     const struct json *primary = record_primary_frame(f->record);
     if (primary) {
         const struct json *cur = record_access(f->record, "current");
-        char *words = f->kind == REPORT_DATA_RACE && cur ? access_words(cur) : NULL;
+        char *words = report_kind_is_access_pair(f->kind) && cur ? access_words(cur) : NULL;
         write_location(out, primary, -1, words);
         free(words);
     } else {

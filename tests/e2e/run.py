@@ -25,8 +25,8 @@ for files kept beside the tests, e.g.
     // ENV: CRACE_OPTIONS=suppressions='{{SRCDIR}}/supp/race.supp'
 Only *.c files are tests: such data files may live in subdirectories.
 
-A test named race_*.c, deadlock_*.c, leak_*.c or misuse_*.c must produce a
-report, norace_*.c must not: the runner
+A test named race_*.c, uaf_*.c, deadlock_*.c, leak_*.c or misuse_*.c must
+produce a report, norace_*.c must not: the runner
 checks that the file's directives agree with its name, so a forgotten
 EXPECT can't turn a race test into one that always passes. Under --dir
 (samples/, named <topic>_<variant>.c) the exit status decides instead: a
@@ -120,7 +120,7 @@ def check(path, build, cc, suite="e2e"):
     if d["exit"] is None:
         return ["no EXPECT-EXIT directive"]
     by_name = suite == "e2e"
-    finding = name.startswith(("race_", "deadlock_", "leak_", "misuse_")) if by_name else d["exit"] != 0
+    finding = name.startswith(("race_", "uaf_", "deadlock_", "leak_", "misuse_")) if by_name else d["exit"] != 0
     silent = name.startswith("norace_") if by_name else d["exit"] == 0
     if finding and not any("WARNING:" in e or "fatal error" in e or "panic:" in e for e in d["expect"]):
         return ["finding test without an EXPECT of a WARNING, fatal error or panic line"]

@@ -209,7 +209,7 @@ def sarif(schema_path, out, n, relpath=None):
     for r in results:
         if r["ruleId"] not in rules or rules[r["ruleIndex"]] != r["ruleId"]:
             fail("result's rule %s/%d not among the rules" % (r["ruleId"], r["ruleIndex"]))
-        if r["level"] != ("error" if r["ruleId"] in ("data_race", "deadlock", "panic") else "warning"):
+        if r["level"] != ("error" if r["ruleId"] in ("data_race", "heap_use_after_free", "deadlock", "panic") else "warning"):
             fail("%s: level %s" % (r["ruleId"], r["level"]))
         if len(r["locations"]) != 1 or "crace/v1" not in r["partialFingerprints"]:
             fail("%s: one location and a fingerprint expected" % r["ruleId"])

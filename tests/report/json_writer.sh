@@ -29,6 +29,7 @@ trap 'exit 1' INT TERM
 cat >"$TMP/cases" <<'CASES'
 race_heap_block data_race
 race_fd_close data_race
+uaf_ordered_by_mutex heap_use_after_free
 deadlock_abba deadlock
 deadlock_unbuffered_send deadlock
 leak_missed_receiver goroutine_leak

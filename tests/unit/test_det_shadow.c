@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -529,6 +531,101 @@ static void test_range_goes_on_past_covered_granules(void **state)
     assert_int_equal(atomic_load(own), sc_make(t->epoch, 0x3f, true, false));
 }
 
+/* Uses of freed memory, made in a child: a report's tables (pairs of code
+ * locations reported, locations, each thread's last pairs) stay the
+ * parent's, where the fake threads' reports, whose stacks are all unwound
+ * from the same place in the engine, would be one pair reported once. */
+struct freed_use {
+    crace_thread *t;
+    uintptr_t at, pc;
+};
+
+static void use_freed(void *arg)
+{
+    for (const struct freed_use *u = arg; u->t; u++)
+        crace_access(u->t, u->at, 4, false, false, u->pc);
+}
+
+/* Runs the uses (ended by a null thread) in a child: 10 times the heap
+ * uses after free it reported plus the data races, each report checked
+ * to be the kind's (99 when one is not). */
+static int reports_of(const struct freed_use *uses)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        uint64_t uaf = report_count(REPORT_HEAP_USE_AFTER_FREE), race = report_count(REPORT_DATA_RACE);
+        char *out = det_capture_stderr(use_freed, (void *)uses);
+        uaf = report_count(REPORT_HEAP_USE_AFTER_FREE) - uaf;
+        race = report_count(REPORT_DATA_RACE) - race;
+        bool ok = uaf < 10 && race < 10;
+        if (uaf)
+            ok = ok && strstr(out, "WARNING: HEAP USE AFTER FREE\nRead at") && strstr(out, "\nPrevious free at");
+        if (race)
+            ok = ok && strstr(out, "WARNING: DATA RACE\nRead at") && strstr(out, "\nPrevious write at");
+        if (!uaf && !race)
+            ok = ok && out[0] == '\0';
+        _exit(ok ? (int)(10 * uaf + race) : 99);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+/* Freed memory's marks (shadow.h): the free's slot and clock, read back
+ * as its write record; no access is ever covered by them, the freeing
+ * thread's own included, so each use reaches the slow path: a use
+ * ordered after the free is a heap use after free, one not ordered a race
+ * with the free. A use is not recorded: the marks stay.
+ * shadow_unmark_freed drops the marks and nothing else, or leaves the
+ * free's write record in their place. */
+static void test_freed_marks_report_every_use(void **state)
+{
+    (void)state;
+    uintptr_t a = (uintptr_t)&mem[1][384];
+    crace_thread *t = fake_thread(750), *u = fake_thread(751), *v = fake_thread(752);
+    crace_access(t, a, 8, true, false, 0x8001);
+    crace_access(v, a + 32, 8, true, false, 0x8002); /* past the block */
+    shadow_mark_freed(a, 20, t->slot, sc_clock(t->epoch));
+    shadow_cell free_write = sc_make(t->epoch, 0xff, true, false);
+    for (uintptr_t g = a; g < a + 24; g += 8) {
+        shadow_cell when = atomic_load(sg_cell(shadow_get(g), 0)), by = atomic_load(sg_cell(shadow_get(g), 1));
+        assert_true(sc_is_freed(when));
+        assert_int_equal(sc_freed_record(when, by), free_write);
+        assert_int_equal(atomic_load(sg_cell(shadow_get(g), 2)), 0);
+        const uint64_t wants[] = {t->want, u->want, CRACE_WANT_NONE};
+        for (size_t w = 0; w < 3; w++)
+            for (int kind = 0; kind < 4; kind++) {
+                shadow_cell want = sc_make(wants[w], 0, kind & 1, kind & 2);
+                assert_false(sc_covers_fast(when, want, 0, kind & 1));
+                assert_false(sc_covers_fast(by, want, 0, kind & 1));
+            }
+    }
+    assert_int_equal(cell_of(a + 32, v->slot), sc_make(v->epoch, 0xff, true, false));
+    assert_int_equal(sc_freed_record(0, 0), 0);
+
+    /* The freeing thread, twice (one report: the same code). */
+    assert_int_equal(reports_of((struct freed_use[]){{t, a + 8, 0x8010}, {t, a + 16, 0x8010}, {0}}), 10);
+    assert_int_equal(reports_of((struct freed_use[]){{u, a, 0x8020}, {0}}), 1); /* not after the free */
+    assert_int_equal(reports_of((struct freed_use[]){{v, a + 32, 0x8021}, {0}}), 0); /* past the block */
+    assert_true(sc_is_freed(atomic_load(sg_cell(shadow_get(a + 8), 0))));
+    learn(u, t);
+    assert_int_equal(reports_of((struct freed_use[]){{u, a + 8, 0x8030}, {0}}), 10);
+
+    shadow_unmark_freed(a + 16, 4, true);
+    assert_int_equal(live_cells(a + 16), 1);
+    assert_int_equal(cell_of(a + 16, t->slot), free_write);
+    assert_true(sc_is_freed(atomic_load(sg_cell(shadow_get(a + 8), 0))));
+    shadow_unmark_freed(a, 24, false);
+    for (uintptr_t g = a; g < a + 16; g += 8)
+        assert_int_equal(live_cells(g), 0);
+    assert_int_equal(cell_of(a + 16, t->slot), free_write); /* a record, not a mark: kept */
+    assert_int_equal(cell_of(a + 32, v->slot), sc_make(v->epoch, 0xff, true, false));
+    crace_access(u, a, 4, false, false, 0x8040);
+    assert_int_equal(cell_of(a, u->slot), sc_make(u->epoch, 0x0f, false, false));
+}
+
 /* The runner the access slow path calls for a deferred signal: counts
  * its calls and ends the deferral, as intercept_signal.c's does. */
 static int runner_calls;
@@ -582,6 +679,8 @@ static void test_deferred_signal_reaches_slow_path(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        /* First: its children must not inherit the reports of others. */
+        cmocka_unit_test(test_freed_marks_report_every_use),
         cmocka_unit_test(test_cell_encoding_roundtrip),
         cmocka_unit_test(test_same_thread_keeps_one_cell),
         cmocka_unit_test(test_read_shared_is_never_evicted),

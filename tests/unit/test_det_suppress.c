@@ -363,7 +363,7 @@ static void test_kinds(void **state)
         const char *type;
         bool covers[REPORT_KIND_COUNT];
     } cases[] = {
-        {"race", {[REPORT_DATA_RACE] = true}},
+        {"race", {[REPORT_DATA_RACE] = true, [REPORT_HEAP_USE_AFTER_FREE] = true}},
         {"deadlock", {[REPORT_DEADLOCK] = true, [REPORT_POTENTIAL_DEADLOCK] = true}},
         {"leak", {[REPORT_GOROUTINE_LEAK] = true}},
         {"misuse", {[REPORT_MISUSE] = true, [REPORT_BUSY_SELECT] = true}},
