@@ -36,6 +36,7 @@
 #include "deadlock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -952,6 +953,84 @@ static void render_leak(struct sbuf *b, void *arg, struct crace_finding *f)
     sb_printf(b, "==================\n");
 }
 
+/* Goroutines that finished and that nobody joined or detached, made at
+ * one place (one creation stack): the first of them, and how many. */
+struct unjoined_group {
+    const struct crace_unjoined *first;
+    size_t n;
+    uint64_t more[8]; /* the next ones' numbers, as many as fit */
+};
+
+static void render_unjoined(struct sbuf *b, void *arg, struct crace_finding *f)
+{
+    const struct unjoined_group *u = arg;
+    const struct crace_unjoined *t = u->first;
+    struct finding_goroutine *g = finding_goroutine(f, t->gid, "finished");
+    g->created_by = t->parent_gid;
+    g->created_at = finding_depot(t->creation, &g->n_created_at);
+    sb_printf(b, "==================\nWARNING: GOROUTINE LEAK\n");
+    sb_printf(b, "Goroutine %llu finished, but nobody joined or detached its thread (pthread_join,\n"
+                 "pthread_detach): its stack stays allocated until the process ends.\n",
+              (unsigned long long)t->gid);
+    if (u->n > 1) {
+        sb_printf(b, "And %zu more goroutines created at the same place, finished and never joined:",
+                  u->n - 1);
+        size_t shown = u->n - 1 < sizeof(u->more) / sizeof(u->more[0]) ? u->n - 1
+                                                                          : sizeof(u->more) / sizeof(u->more[0]);
+        for (size_t i = 0; i < shown; i++)
+            sb_printf(b, " %llu%s", (unsigned long long)u->more[i], i + 1 < shown ? "," : "");
+        sb_printf(b, "%s\n", shown < u->n - 1 ? ", ..." : "");
+    }
+    sb_printf(b, "\nGoroutine %llu (finished) created at:\n", (unsigned long long)t->gid);
+    finding_stack_depot(f, b, t->parent_gid, t->creation);
+    char cat[256], ckey[512], full[600];
+    finding_where(g->created_at, g->n_created_at, true, cat, sizeof(cat), ckey, sizeof(ckey));
+    snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: finished, never joined or detached (%zu created at %s)",
+             (unsigned long long)t->gid, u->n, cat);
+    snprintf(full, sizeof(full), "never joined|%s", ckey);
+    finding_key(f, full);
+    stackfmt_depot(b, t->creation, STACK_STYLE_REPORT);
+    sb_printf(b, "==================\n");
+}
+
+static int by_gid(const void *a, const void *b)
+{
+    uint64_t x = ((const struct crace_unjoined *)a)->gid, y = ((const struct crace_unjoined *)b)->gid;
+    return (x > y) - (x < y);
+}
+
+/* Threads that finished and were never joined or detached, one report
+ * per place they were made at, in creation order (leak_check=running).
+ * ThreadSanitizer reports these by default; here they are opt-in: a
+ * program whose main ends with pthread_exit, leaving its finished
+ * workers to the process's end, is a common and harmless pattern. */
+static void report_unjoined(void)
+{
+    enum { MAX = 4096 };
+    struct crace_unjoined *all = crace_alloc(MAX * sizeof(*all));
+    size_t n = crace_thread_unjoined(all, MAX);
+    if (n > MAX)
+        n = MAX;
+    qsort(all, n, sizeof(*all), by_gid);
+    bool *done = crace_alloc(n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        struct unjoined_group u = {&all[i], 0, {0}};
+        for (size_t k = i; k < n; k++) {
+            if (done[k] || all[k].creation != all[i].creation)
+                continue;
+            done[k] = true;
+            if (u.n > 0 && u.n - 1 < sizeof(u.more) / sizeof(u.more[0]))
+                u.more[u.n - 1] = all[k].gid;
+            u.n++;
+        }
+        render_and_emit(REPORT_GOROUTINE_LEAK, render_unjoined, &u);
+    }
+    crace_free(done);
+    crace_free(all);
+}
+
 #define LEAK_GRACE_MS 200
 
 struct leak_scan {
@@ -1005,4 +1084,6 @@ void dl_check_leaks(void)
     for (size_t i = 0; i < s.n; i++)
         render_and_emit(REPORT_GOROUTINE_LEAK, render_leak, s.found[i]);
     crace_unlock(&dl_lock);
+    if (mode[0] == 'r')
+        report_unjoined();
 }

@@ -261,6 +261,71 @@ void crace_thread_start(crace_thread *t)
 static void free_record(void *p);
 
 /*
+ * Finished threads nobody joined or detached yet, linked by unext and
+ * uprev: a record goes on the list before its joiner or detacher can
+ * find it (crace_thread_finish) and off it as it is taken (joined,
+ * detached, or its handle's object dropped). Kept only for the leak check
+ * that reports them (leak_check=running). unjoined_lock protects the list
+ * and each record's unext, uprev and unjoined (which is set before the
+ * record is published, so a taker may read it unlocked); a leaf lock,
+ * taken under a sync object's lock, nothing taken under it.
+ */
+static gc_lock_t unjoined_lock = GC_LOCK_INIT;
+static crace_thread *unjoined;
+
+static void unjoined_add(crace_thread *t)
+{
+    const char *mode = crace_opts.leak_check;
+    if (!crace_opts.detect_deadlocks || !mode || mode[0] != 'r')
+        return;
+    crace_lock(&unjoined_lock);
+    t->uprev = NULL;
+    t->unext = unjoined;
+    if (unjoined)
+        unjoined->uprev = t;
+    unjoined = t;
+    t->unjoined = true;
+    crace_unlock(&unjoined_lock);
+}
+
+static void unjoined_remove(crace_thread *t)
+{
+    if (!t->unjoined)
+        return;
+    crace_lock(&unjoined_lock);
+    if (t->unjoined) {
+        if (t->uprev)
+            t->uprev->unext = t->unext;
+        else
+            unjoined = t->unext;
+        if (t->unext)
+            t->unext->uprev = t->uprev;
+        t->unext = t->uprev = NULL;
+        t->unjoined = false;
+    }
+    crace_unlock(&unjoined_lock);
+}
+
+size_t crace_thread_unjoined(struct crace_unjoined *out, size_t max)
+{
+    size_t n = 0;
+    crace_lock(&unjoined_lock);
+    /* The list is newest first. */
+    crace_thread *last = unjoined;
+    while (last && last->unext)
+        last = last->unext;
+    for (crace_thread *t = last; t; t = t->uprev) {
+        if (t->gid <= 1 || t->internal)
+            continue;
+        if (n < max)
+            out[n] = (struct crace_unjoined){t->gid, t->parent_gid, t->creation_stack};
+        n++;
+    }
+    crace_unlock(&unjoined_lock);
+    return n;
+}
+
+/*
  * Finished detached threads. Their records cannot go when they finish:
  * the thread still runs its TLS destructors and libc's exit path, which
  * call into the shim with crace_cur pointing at the record. Once the
@@ -316,6 +381,7 @@ static void free_records_void(void *p)
 {
     for (crace_thread *t = p, *next; t; t = next) {
         next = t->fnext;
+        unjoined_remove(t);
         free_record(t);
     }
 }
@@ -331,6 +397,7 @@ void crace_thread_finish(crace_thread *t)
      * not copied: with 10,000 threads a clock is 80 KB. */
     uint64_t final = t->vc.clk[t->slot];
     if (!t->detached) {
+        unjoined_add(t);
         vc_move(&t->final_vc, &t->vc);
         /* The joiner frees the record (see crace_thread_joined). Pushed,
          * not put: a record still there is an earlier thread's with the
@@ -453,6 +520,7 @@ void crace_thread_joined(crace_thread *joiner, pthread_t th, crace_thread *targe
      * reuses handles, so there are at most as many as threads ever alive
      * at once. */
     if (taken) {
+        unjoined_remove(target);
         vc_join(&joiner->vc, &target->final_vc);
         free_record(target);
     }
@@ -479,6 +547,7 @@ void crace_thread_detached(pthread_t th)
         sync_unlock(s); /* the object stays: see crace_thread_joined */
     }
     if (finished) {
+        unjoined_remove(finished);
         crace_lock(&reg_lock);
         crace_thread *gone = graveyard_add(finished);
         crace_unlock(&reg_lock);
@@ -574,8 +643,13 @@ uint64_t crace_stack_owner(uintptr_t addr)
 void crace_thread_fork(enum crace_fork_phase phase)
 {
     crace_fork_lock(&reg_lock, phase);
+    crace_fork_lock(&unjoined_lock, phase);
     if (phase != CRACE_FORK_CHILD)
         return;
+    /* The parent's finished threads are not the child's to join. */
+    for (crace_thread *t = unjoined; t; t = t->unext)
+        t->unjoined = false;
+    unjoined = NULL;
     crace_thread *self = crace_cur;
     for (crace_thread *t = all_threads, *next; t; t = next) {
         next = t->next;

@@ -101,6 +101,11 @@ typedef struct crace_thread {
      * from the real join, took its record). */
     vclock_t final_vc;
     struct crace_thread *fnext;
+    /* Also, until it is joined or detached: on the list of such records
+     * (thread.c's unjoined list, under its lock), for the leak check at
+     * exit. */
+    struct crace_thread *unext, *uprev;
+    bool unjoined;
     pid_t tid;                          /* the kernel's thread id (glibc locks name owners by it) */
 
     /* Locks held, oldest first, and the lock-order edges this thread knows
@@ -202,6 +207,18 @@ crace_thread *crace_thread_joinable(pthread_t th, bool *spent);
  * record is freed. */
 void crace_thread_joined(crace_thread *joiner, pthread_t th, crace_thread *target);
 void crace_thread_detached(pthread_t th);
+
+/* A thread that finished and that nobody joined or detached: its stack
+ * and glibc's record of it stay allocated until somebody does. */
+struct crace_unjoined {
+    uint64_t gid, parent_gid;
+    stack_id creation;
+};
+
+/* Copies up to max of them into out (in the order they finished);
+ * returns how many there are. Goroutine 1 and the detector's own threads
+ * are left out. */
+size_t crace_thread_unjoined(struct crace_unjoined *out, size_t max);
 
 /* Advances t's clock after a release, logging the new epoch. */
 void crace_thread_tick(crace_thread *t);
