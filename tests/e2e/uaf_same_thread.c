@@ -1,6 +1,7 @@
 /* One thread frees a block in one function and writes it in another:
  * nothing races (one thread), but the write uses freed memory, a heap
- * use after free. The free's stack is restored from the history. */
+ * use after free. The free's stack is restored from the history. (Past
+ * the first 16 bytes, where glibc keeps a freed chunk's links.) */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,7 +12,7 @@ __attribute__((noinline)) static void release(int *p)
 
 __attribute__((noinline)) static void touch(volatile int *p)
 {
-    p[3] = 42; // LINE:use
+    p[10] = 42; // LINE:use
 }
 
 int main(void)
