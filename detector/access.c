@@ -551,22 +551,33 @@ void crace_report_race(crace_thread *t, uintptr_t addr, size_t size, shadow_cell
     crace_busy--;
 }
 
+/* The granule of an access of size bytes at addr (within one granule),
+ * when its shadow is mapped: memory without has no record. */
+static shadow_granule *granule_if_mapped(uintptr_t addr, size_t size)
+{
+    if ((addr & 7) + size > 8 || addr >> SHADOW_ADDR_BITS)
+        return NULL;
+    shadow_granule *r = atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
+    return r ? r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE) : NULL;
+}
+
+bool crace_access_freed(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+{
+    shadow_granule *g = crace_ignoring(t) ? NULL : granule_if_mapped(addr, size);
+    if (CRACE_LIKELY(!g || !sc_is_freed(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed))))
+        return false;
+    crace_busy++;
+    freed_use(t, g, addr, size, sc_make(t->epoch, ((1u << size) - 1) << (addr & 7), is_write, is_atomic), pc);
+    crace_busy--;
+    return true;
+}
+
 void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
 {
-    if (crace_ignoring(t) || (addr & 7) + size > 8 || addr >> SHADOW_ADDR_BITS)
+    shadow_granule *g = crace_ignoring(t) ? NULL : granule_if_mapped(addr, size);
+    if (!g || crace_access_freed(t, addr, size, is_write, is_atomic, pc))
         return;
-    /* Memory without shadow has no record to race with. */
-    shadow_granule *r = atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_acquire);
-    if (!r)
-        return;
-    shadow_granule *g = r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
     shadow_cell cur = sc_make(t->epoch, ((1u << size) - 1) << (addr & 7), is_write, is_atomic);
-    if (CRACE_UNLIKELY(sc_is_freed(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed)))) {
-        crace_busy++;
-        freed_use(t, g, addr, size, cur, pc);
-        crace_busy--;
-        return;
-    }
     shadow_ovf *ovf = NULL;
     shadow_cell racy = racing_cell(t, cur, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES, &ovf);
     for (shadow_ovf *o = ovf; o && !racy; o = atomic_load_explicit(&o->next, memory_order_acquire))

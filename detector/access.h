@@ -28,6 +28,13 @@ void crace_access_atomic(crace_thread *t, uintptr_t addr, size_t size, bool is_w
  * order it and recorded after (crace_pt_object_use). */
 void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
 
+/* Reports a use of size bytes at addr (within one granule) by t at pc
+ * when the memory is freed (its granule holds the freed marks, shadow.h):
+ * a heap use after free, or a race with the free; true when it is. For
+ * uses the shadow does not otherwise see: a lock's use lives in its sync
+ * object (intercept_pthread.c). */
+bool crace_access_freed(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
+
 /* Reports the race of cur, an access of size bytes at addr by t at pc,
  * with old, a record kept elsewhere than the shadow (a synchronisation
  * object's last use) whose history event t's slot or another logged. */

@@ -21,8 +21,8 @@
  * allocating thread's write (record). Its first bytes are marked freed
  * (mark_freed), so that any later use of them is reported: a heap use after
  * free when it is ordered after the free, a race with the free when not.
- * Memory handed out without heap_alloc (passed through, below) keeps the
- * free's write record instead of the marks.
+ * Memory handed out to a finished thread without heap_alloc (passed
+ * through, below) keeps the free's write record instead of the marks.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -96,9 +96,16 @@ static void *record(crace_thread *t, void *p, size_t size, uintptr_t pc)
         }
         engine_leave(t, e);
     } else if (p) {
-        /* Passed through: nothing sets the shadow, and a block freed
-         * there before may have left its marks (shadow_unmark_freed). */
-        shadow_unmark_freed((uintptr_t)p, size, true);
+        /* Passed through, inside the shim: nothing sets the shadow. The
+         * only program code that allocates there is a finished thread's
+         * (its TLS destructors): its block may be one freed before, whose
+         * marks must go (they become the free's write record). A block
+         * the shim's own libraries get (libdw, while a report is printed)
+         * keeps them: nothing reads it through the shadow, and a later
+         * use of the freed block by the program is still seen. */
+        crace_thread *self = crace_cur;
+        if (self && atomic_load_explicit(&self->state, memory_order_relaxed) == THREAD_FINISHED)
+            shadow_unmark_freed((uintptr_t)p, size, true);
     }
     return p;
 }

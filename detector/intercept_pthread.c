@@ -240,8 +240,11 @@ static bool mutex_would_block_forever(crace_thread *thr, pthread_mutex_t *m)
  * time other threads wait for it) does not include a stack capture. */
 void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack, uintptr_t pc)
 {
-    /* The object's memory, as crace_pt_object explains: the lock's use. */
+    /* The object's memory, as crace_pt_object explains: the lock's use,
+     * which the shadow sees only if the memory was freed. */
     shadow_cell use = crace_pc_instrumented(pc) && !crace_ignoring(thr) ? object_cell(thr, m, true) : 0;
+    if (use)
+        crace_access_freed(thr, m, 1, true, true, pc);
     /* The acquire and the owner bookkeeping under one lookup. */
     sync_var *s = sync_lock(m, true, stack);
     shadow_cell racy = use && s->init_cell && !sc_happens_before(s->init_cell, thr) ? s->init_cell : 0;

@@ -198,10 +198,9 @@ void shadow_mark_freed(uintptr_t addr, size_t size, uint32_t slot, uint64_t cloc
  * instead (a later use that the free does not happen before still races
  * with it). For memory handed out without heap_alloc setting its shadow:
  * the slack malloc_usable_size reveals (a part of a live block: nothing
- * kept), a block allocated while the thread is inside the shim (keep_free:
- * it may be the program's, from a finished thread's TLS destructor, or
- * the shim's own libraries', which only a report's symbolisation makes
- * take freed memory). Maps no shadow. */
+ * kept), a block a finished thread allocates (its TLS destructors run
+ * inside the shim, which passes their allocations through: keep_free).
+ * Maps no shadow. */
 void shadow_unmark_freed(uintptr_t addr, size_t size, bool keep_free);
 
 /* Overflow blocks come from a per-thread pool refilled from big mappings. */
