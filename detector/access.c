@@ -10,6 +10,7 @@
 #include "module.h"
 #include "options.h"
 #include "report.h"
+#include "suppress.h"
 #include "symbolize.h"
 
 /* Can cell old be dropped once cur (which happens after it) is recorded?
@@ -804,7 +805,7 @@ static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t 
      * are other locations. */
     unsigned both = sc_mask(old) & sc_mask(cur);
     uintptr_t first = granule + (unsigned)__builtin_ctz(both ? both : sc_mask(old));
-    if (location_reported(first))
+    if (suppress_benign(first) || location_reported(first))
         return;
     report_pair(t, REPORT_DATA_RACE, addr, size, granule, first, cur, old, false, pc);
 }

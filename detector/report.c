@@ -645,9 +645,9 @@ int report_exit_status(int status)
     return status == 0 && report_total() > 0 ? (int)crace_opts.exitcode : status;
 }
 
-/* Across fork (fork.h): dwfl_lock, then dedup_lock (dwfl_lock is held
- * while libdw allocates, so it comes before the heap table's locks;
- * dedup_lock is a leaf). The child reports its own findings only: counts
+/* Across fork (fork.h): dwfl_lock, then dedup_lock, then suppress.c's
+ * benign_lock (dwfl_lock is held while libdw allocates, so it comes before
+ * the heap table's locks; the other two are leaves). The child reports its own findings only: counts
  * start again at 0, while the pairs the parent reported stay known (the
  * child would find the same ones in memory it inherited). */
 void report_fork(enum crace_fork_phase phase)
@@ -655,8 +655,10 @@ void report_fork(enum crace_fork_phase phase)
     if (phase == CRACE_FORK_PREPARE) {
         crace_fork_lock(&dwfl_lock, phase);
         crace_fork_lock(&dedup_lock, phase);
+        suppress_fork(phase);
         return;
     }
+    suppress_fork(phase);
     crace_fork_lock(&dedup_lock, phase);
     crace_fork_lock(&dwfl_lock, phase);
     if (phase == CRACE_FORK_CHILD) {

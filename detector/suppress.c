@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "options.h"
 #include "rt.h"
 #include "symbolize.h"
@@ -441,4 +442,44 @@ void suppress_foreach(void (*fn)(const char *file, unsigned line, const char *ru
     for (size_t i = 0; i < n_rules; i++)
         fn(rules_file, rules[i].line, rules[i].text,
            atomic_load_explicit(&rules[i].hits, memory_order_relaxed), arg);
+}
+
+/* ---------------------------------------------------------------- benign races */
+
+/* The ranges annotated benign, in the order given. benign_lock protects
+ * them; a leaf lock, taken at an annotation and when a race is about to be
+ * reported, nothing else held or taken under it. */
+struct benign_range {
+    uintptr_t lo, hi;
+};
+static gc_lock_t benign_lock = GC_LOCK_INIT;
+static struct benign_range *benign;
+static size_t n_benign, benign_cap;
+
+void suppress_benign_add(uintptr_t addr, size_t size)
+{
+    if (size == 0)
+        return;
+    gc_lock(&benign_lock);
+    if (n_benign == benign_cap) {
+        benign_cap = benign_cap ? benign_cap * 2 : 16;
+        benign = crace_realloc(benign, benign_cap * sizeof(*benign));
+    }
+    benign[n_benign++] = (struct benign_range){addr, addr + size};
+    gc_unlock(&benign_lock);
+}
+
+bool suppress_benign(uintptr_t addr)
+{
+    bool found = false;
+    gc_lock(&benign_lock);
+    for (size_t i = 0; i < n_benign && !found; i++)
+        found = addr >= benign[i].lo && addr < benign[i].hi;
+    gc_unlock(&benign_lock);
+    return found;
+}
+
+void suppress_fork(enum crace_fork_phase phase)
+{
+    crace_fork_lock(&benign_lock, phase);
 }

@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fork.h"
 #include "report.h"
 
 /* Reads the rules of the file at path. A relative path not found in the
@@ -69,6 +70,14 @@ void suppress_reset_counts(void);
  * there, its text ("race:worker", white space removed) and its hits. */
 void suppress_foreach(void (*fn)(const char *file, unsigned line, const char *rule, uint64_t hits, void *arg),
                       void *arg);
+
+/* Memory the program says it races on by design (AnnotateBenignRaceSized,
+ * tsan_annotate.c): a race whose first common byte lies in
+ * [addr, addr + size) is not reported, nor counted as suppressed. */
+void suppress_benign_add(uintptr_t addr, size_t size);
+bool suppress_benign(uintptr_t addr);
+/* Across fork: the lock of that list (report_fork calls it). */
+void suppress_fork(enum crace_fork_phase phase);
 
 /* True when pattern matches s (the syntax above). For tests. */
 bool suppress_match(const char *pattern, const char *s);

@@ -22,7 +22,9 @@
 #include <string.h>
 
 #include "../access.h"
+#include "../invisible_barrier.h"
 #include "../tsan_abi.inc"
+#include "../tsan_annotate.h"
 
 /* Built with -fvisibility=hidden or not, these must be exported. */
 #define STUB_API __attribute__((visibility("default")))
@@ -192,4 +194,68 @@ STUB_API void __tsan_atomic_signal_fence(int mo)
 {
     (void)mo;
     __atomic_signal_fence(STUB_MO);
+}
+
+/* ------------------------------------------------ ThreadSanitizer's own interface */
+
+/* tsan_annotate.h: what only observes does nothing; the barrier of
+ * ThreadSanitizer's test.h must still hold its threads. */
+
+STUB_API void __tsan_testonly_barrier_init(unsigned *barrier, unsigned count)
+{
+    invisible_barrier_init(barrier, count);
+}
+
+STUB_API void __tsan_testonly_barrier_wait(unsigned *barrier)
+{
+    invisible_barrier_wait(barrier);
+}
+
+STUB_API unsigned long __tsan_testonly_shadow_stack_current_size(void) { return 0; }
+STUB_API void __tsan_acquire(void *addr) { (void)addr; }
+STUB_API void __tsan_release(void *addr) { (void)addr; }
+STUB_API void AnnotateHappensBefore(const char *file, int line, const volatile void *addr)
+{
+    (void)file, (void)line, (void)addr;
+}
+STUB_API void AnnotateHappensAfter(const char *file, int line, const volatile void *addr)
+{
+    (void)file, (void)line, (void)addr;
+}
+STUB_API void AnnotateRWLockCreate(const char *file, int line, const volatile void *lock)
+{
+    (void)file, (void)line, (void)lock;
+}
+STUB_API void AnnotateRWLockCreateStatic(const char *file, int line, const volatile void *lock)
+{
+    (void)file, (void)line, (void)lock;
+}
+STUB_API void AnnotateRWLockDestroy(const char *file, int line, const volatile void *lock)
+{
+    (void)file, (void)line, (void)lock;
+}
+STUB_API void AnnotateRWLockAcquired(const char *file, int line, const volatile void *lock, long is_w)
+{
+    (void)file, (void)line, (void)lock, (void)is_w;
+}
+STUB_API void AnnotateRWLockReleased(const char *file, int line, const volatile void *lock, long is_w)
+{
+    (void)file, (void)line, (void)lock, (void)is_w;
+}
+STUB_API void AnnotateBenignRaceSized(const char *file, int line, const volatile void *mem, unsigned long size,
+                                      const char *desc)
+{
+    (void)file, (void)line, (void)mem, (void)size, (void)desc;
+}
+STUB_API void AnnotateBenignRace(const char *file, int line, const volatile void *mem, const char *desc)
+{
+    (void)file, (void)line, (void)mem, (void)desc;
+}
+STUB_API void AnnotateIgnoreReadsBegin(const char *file, int line) { (void)file, (void)line; }
+STUB_API void AnnotateIgnoreReadsEnd(const char *file, int line) { (void)file, (void)line; }
+STUB_API void AnnotateIgnoreWritesBegin(const char *file, int line) { (void)file, (void)line; }
+STUB_API void AnnotateIgnoreWritesEnd(const char *file, int line) { (void)file, (void)line; }
+STUB_API void AnnotateThreadName(const char *file, int line, const char *name)
+{
+    (void)file, (void)line, (void)name;
 }

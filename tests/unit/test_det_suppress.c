@@ -546,6 +546,26 @@ static void test_summary(void **state)
     free(out);
 }
 
+/* Memory annotated benign (AnnotateBenignRaceSized): an address inside
+ * a range is benign, the byte past its end is not, and ranges add up. */
+static void test_benign_ranges(void **state)
+{
+    (void)state;
+    static char mem[64];
+    uintptr_t a = (uintptr_t)mem;
+    assert_false(suppress_benign(a + 8));
+    suppress_benign_add(a + 8, 4);
+    suppress_benign_add(a + 40, 0); /* empty: nothing */
+    assert_false(suppress_benign(a + 7));
+    assert_true(suppress_benign(a + 8));
+    assert_true(suppress_benign(a + 11));
+    assert_false(suppress_benign(a + 12));
+    assert_false(suppress_benign(a + 40));
+    suppress_benign_add(a + 32, 8);
+    assert_true(suppress_benign(a + 39));
+    assert_true(suppress_benign(a + 9));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +584,7 @@ int main(void)
         cmocka_unit_test_setup(test_emit_suppressed, setup),
         cmocka_unit_test_setup(test_emit_race_suppressed, setup),
         cmocka_unit_test_setup(test_summary, setup),
+        cmocka_unit_test(test_benign_ranges),
     };
     DET_RUN_TESTS_IN_CHILD(tests);
 }

@@ -1,0 +1,38 @@
+/*
+ * tsan_annotate.h: ThreadSanitizer's interface beyond the compiler ABI
+ * that crace gives programs and tests written for it: defined by the
+ * shim (tsan_annotate.c) and, as no-ops, by the stub (stub/stub.c), both
+ * checked against these declarations.
+ */
+#ifndef CRACE_TSAN_ANNOTATE_H
+#define CRACE_TSAN_ANNOTATE_H
+
+#include "rt.h"
+
+/* test.h of ThreadSanitizer's suite. */
+CRACE_EXPORT void __tsan_testonly_barrier_init(unsigned *barrier, unsigned count);
+CRACE_EXPORT void __tsan_testonly_barrier_wait(unsigned *barrier);
+CRACE_EXPORT unsigned long __tsan_testonly_shadow_stack_current_size(void);
+
+/* <sanitizer/tsan_interface.h> */
+CRACE_EXPORT void __tsan_acquire(void *addr);
+CRACE_EXPORT void __tsan_release(void *addr);
+
+/* The dynamic annotations (Valgrind's names). */
+CRACE_EXPORT void AnnotateHappensBefore(const char *file, int line, const volatile void *addr);
+CRACE_EXPORT void AnnotateHappensAfter(const char *file, int line, const volatile void *addr);
+CRACE_EXPORT void AnnotateRWLockCreate(const char *file, int line, const volatile void *lock);
+CRACE_EXPORT void AnnotateRWLockCreateStatic(const char *file, int line, const volatile void *lock);
+CRACE_EXPORT void AnnotateRWLockDestroy(const char *file, int line, const volatile void *lock);
+CRACE_EXPORT void AnnotateRWLockAcquired(const char *file, int line, const volatile void *lock, long is_w);
+CRACE_EXPORT void AnnotateRWLockReleased(const char *file, int line, const volatile void *lock, long is_w);
+CRACE_EXPORT void AnnotateBenignRaceSized(const char *file, int line, const volatile void *mem, unsigned long size,
+                                          const char *desc);
+CRACE_EXPORT void AnnotateBenignRace(const char *file, int line, const volatile void *mem, const char *desc);
+CRACE_EXPORT void AnnotateIgnoreReadsBegin(const char *file, int line);
+CRACE_EXPORT void AnnotateIgnoreReadsEnd(const char *file, int line);
+CRACE_EXPORT void AnnotateIgnoreWritesBegin(const char *file, int line);
+CRACE_EXPORT void AnnotateIgnoreWritesEnd(const char *file, int line);
+CRACE_EXPORT void AnnotateThreadName(const char *file, int line, const char *name);
+
+#endif /* CRACE_TSAN_ANNOTATE_H */
