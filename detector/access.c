@@ -562,29 +562,48 @@ static shadow_granule *granule_if_mapped(uintptr_t addr, size_t size)
     return r ? r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE) : NULL;
 }
 
-bool crace_access_freed(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+/* cur, an access of size bytes at addr by t at pc, in granule g: when g
+ * holds the freed marks, the use of freed memory is reported and true
+ * returned. */
+static bool report_if_freed(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
+                            uintptr_t pc)
 {
-    shadow_granule *g = crace_ignoring(t) ? NULL : granule_if_mapped(addr, size);
-    if (CRACE_LIKELY(!g || !sc_is_freed(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed))))
+    if (CRACE_LIKELY(!sc_is_freed(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed))))
         return false;
     crace_busy++;
-    freed_use(t, g, addr, size, sc_make(t->epoch, ((1u << size) - 1) << (addr & 7), is_write, is_atomic), pc);
+    freed_use(t, g, addr, size, cur, pc);
     crace_busy--;
     return true;
 }
 
-void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+bool crace_access_freed(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
 {
     shadow_granule *g = crace_ignoring(t) ? NULL : granule_if_mapped(addr, size);
-    if (!g || crace_access_freed(t, addr, size, is_write, is_atomic, pc))
+    return g && report_if_freed(t, g, addr, size,
+                                sc_make(t->epoch, ((1u << size) - 1) << (addr & 7), is_write, is_atomic), pc);
+}
+
+/* crace_access_check once the thread is known to check. */
+static void check_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+{
+    shadow_granule *g = granule_if_mapped(addr, size);
+    if (!g)
         return;
     shadow_cell cur = sc_make(t->epoch, ((1u << size) - 1) << (addr & 7), is_write, is_atomic);
+    if (report_if_freed(t, g, addr, size, cur, pc))
+        return;
     shadow_ovf *ovf = NULL;
     shadow_cell racy = racing_cell(t, cur, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES, &ovf);
     for (shadow_ovf *o = ovf; o && !racy; o = atomic_load_explicit(&o->next, memory_order_acquire))
         racy = racing_cell(t, cur, o->cell, SHADOW_OVF_CELLS, 1, &ovf);
     if (CRACE_UNLIKELY(racy))
         crace_report_race(t, addr, size, cur, racy, pc);
+}
+
+void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
+{
+    if (!crace_ignoring(t))
+        check_granule(t, addr, size, is_write, is_atomic, pc);
 }
 
 /* The first address of [addr, end) whose granule's record in the
@@ -653,6 +672,21 @@ void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
         }
         if (changed)
             crace_hist_put_access(t, chunk, chunk_end - chunk, is_write, false, pc);
+    }
+    crace_busy--;
+}
+
+void crace_access_range_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
+{
+    if (crace_ignoring(t))
+        return;
+    crace_busy++;
+    uintptr_t end = addr + size;
+    for (addr = range_skip_covered(t, addr, end, is_write); addr < end;) {
+        size_t in_granule = SHADOW_GRANULE - (addr & 7);
+        size_t n = end - addr < in_granule ? end - addr : in_granule;
+        check_granule(t, addr, n, is_write, false, pc);
+        addr += n;
     }
     crace_busy--;
 }

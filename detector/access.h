@@ -43,6 +43,10 @@ void crace_report_race(crace_thread *t, uintptr_t addr, size_t size, shadow_cell
 /* The same for a range of any length (memcpy, read_range, free). */
 void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
 
+/* The same for a range that is checked but not recorded: memory whose
+ * records are about to be replaced (a free marks a block freed). */
+void crace_access_range_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
+
 /* A range read or written by an intercepted libc function on the
  * program's behalf (memcpy, read, write...): checked inside the shim, with
  * errno kept as it was (the program may read it after a call that

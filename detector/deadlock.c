@@ -921,6 +921,22 @@ void dl_fork(enum crace_fork_phase phase)
 
 /* ---------------------------------------------------------------- leaks */
 
+/* A leak's last paragraph: where goroutine gid (state, its record g in f)
+ * was created, by parent; and f's key, head then where it was created
+ * (one part: the order matters). */
+static void put_leak_creation(struct sbuf *b, struct crace_finding *f, const struct finding_goroutine *g,
+                              uint64_t gid, const char *state, uint64_t parent, stack_id creation, const char *head)
+{
+    sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)gid, state);
+    finding_stack_depot(f, b, parent, creation);
+    char cat[256], ckey[512], full[1100];
+    finding_where(g->created_at, g->n_created_at, true, cat, sizeof(cat), ckey, sizeof(ckey));
+    snprintf(full, sizeof(full), "%s|%s", head, ckey);
+    finding_key(f, full);
+    stackfmt_depot(b, creation, STACK_STYLE_REPORT);
+    sb_printf(b, "==================\n");
+}
+
 static void render_leak(struct sbuf *b, void *arg, struct crace_finding *f)
 {
     const crace_thread *t = arg;
@@ -941,16 +957,8 @@ static void render_leak(struct sbuf *b, void *arg, struct crace_finding *f)
         snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: still running at exit",
                  (unsigned long long)t->gid);
     }
-    sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)t->gid,
-              t->wait.blocked ? "blocked" : "running");
-    finding_stack_depot(f, b, t->parent_gid, t->creation_stack);
-    char cat[256], ckey[512], full[1100];
-    finding_where(g->created_at, g->n_created_at, true, cat, sizeof(cat), ckey, sizeof(ckey));
-    /* One part: the order matters ("where it blocks|where it was made"). */
-    snprintf(full, sizeof(full), "%s|%s", key, ckey);
-    finding_key(f, full);
-    stackfmt_depot(b, t->creation_stack, STACK_STYLE_REPORT);
-    sb_printf(b, "==================\n");
+    put_leak_creation(b, f, g, t->gid, t->wait.blocked ? "blocked" : "running", t->parent_gid, t->creation_stack,
+                      key);
 }
 
 /* Goroutines that finished and that nobody joined or detached, made at
@@ -981,16 +989,12 @@ static void render_unjoined(struct sbuf *b, void *arg, struct crace_finding *f)
             sb_printf(b, " %llu%s", (unsigned long long)u->more[i], i + 1 < shown ? "," : "");
         sb_printf(b, "%s\n", shown < u->n - 1 ? ", ..." : "");
     }
-    sb_printf(b, "\nGoroutine %llu (finished) created at:\n", (unsigned long long)t->gid);
-    finding_stack_depot(f, b, t->parent_gid, t->creation);
-    char cat[256], ckey[512], full[600];
+    char cat[256], ckey[512];
     finding_where(g->created_at, g->n_created_at, true, cat, sizeof(cat), ckey, sizeof(ckey));
-    snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: finished, never joined or detached (%zu created at %s)",
+    snprintf(f->message, sizeof(f->message),
+             "Goroutine %llu leaked: finished, never joined or detached (%zu created at %s)",
              (unsigned long long)t->gid, u->n, cat);
-    snprintf(full, sizeof(full), "never joined|%s", ckey);
-    finding_key(f, full);
-    stackfmt_depot(b, t->creation, STACK_STYLE_REPORT);
-    sb_printf(b, "==================\n");
+    put_leak_creation(b, f, g, t->gid, "finished", t->parent_gid, t->creation, "never joined");
 }
 
 static int by_gid(const void *a, const void *b)

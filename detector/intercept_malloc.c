@@ -116,18 +116,22 @@ static bool known_block(void *p, struct heap_block *b)
     return heap_find((uintptr_t)p, b) && b->start == (uintptr_t)p;
 }
 
-/* The first bytes of b, which t frees, are marked freed (shadow.h), and
- * the free is logged as a write of them: the report of a later use
- * restores its stack there (the range check logs only what changed the
- * shadow). Not for a block glibc gave a mapping of its own: that goes
- * back to the kernel at once, and its addresses may come back as a
- * mapping crace does not see made, whose accesses must not meet the
- * marks. In the shim. */
-static void mark_freed(crace_thread *t, const struct heap_block *b, uintptr_t pc)
+/* How many of b's first bytes t's free marks freed (shadow.h). None for a
+ * block glibc gave a mapping of its own: that goes back to the kernel at
+ * once, and its addresses may come back as a mapping crace does not see
+ * made, whose accesses must not meet the marks. */
+static size_t freed_marked(crace_thread *t, const struct heap_block *b)
 {
-    if (crace_ignoring(t) || glibc_chunk_mmapped((void *)b->start))
-        return;
-    size_t n = b->size < SHADOW_FREED_MAX ? b->size : SHADOW_FREED_MAX;
+    if (!t || crace_ignoring(t) || glibc_chunk_mmapped((void *)b->start))
+        return 0;
+    return b->size < SHADOW_FREED_MAX ? b->size : SHADOW_FREED_MAX;
+}
+
+/* The first n bytes of b are marked freed by t, and the free is logged as
+ * a write of them: the report of a later use restores its stack there.
+ * In the shim. */
+static void mark_freed(crace_thread *t, const struct heap_block *b, size_t n, uintptr_t pc)
+{
     uint64_t clock = sc_clock(t->epoch);
     shadow_mark_freed(b->start, n, t->slot, clock);
     t->used_clock = clock;
@@ -137,16 +141,20 @@ static void mark_freed(crace_thread *t, const struct heap_block *b, uintptr_t pc
 /* The program gives the block b back: a write of all of it by t (unless t
  * is NULL: inside the shim, only the bookkeeping), then its first bytes
  * are marked freed, and it and the sync objects inside it are forgotten.
- * Before the real free or realloc. */
+ * Before the real free or realloc. The marked bytes are checked, not
+ * recorded: the marks take their records' place. */
 static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t pc)
 {
-    if (t && b->size)
-        crace_access_range(t, b->start, b->size, true, pc);
+    size_t marked = freed_marked(t, b);
+    if (marked)
+        crace_access_range_check(t, b->start, marked, true, pc);
+    if (t && b->size > marked)
+        crace_access_range(t, b->start + marked, b->size - marked, true, pc);
     crace_thread *self = t ? t : crace_cur;
     if (self)
         self->in_shim++;
-    if (t && b->size)
-        mark_freed(t, b, pc);
+    if (marked)
+        mark_freed(t, b, marked, pc);
     size_t size;
     if (heap_free(b->start, &size) && sync_free_range(b->start, size))
         lo_forget_range(b->start, size); /* mutexes freed without destroy */
