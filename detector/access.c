@@ -122,6 +122,33 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_
     }
 }
 
+/* n cells, stride apart: drops those that wide, a record just widened
+ * in place (the merge of store_cell or store_ordered), subsumes now and
+ * did not before, as the scan would have had wide been the access. A
+ * thread that reads (or writes) both halves of a word in every epoch
+ * widens a new record each time: without this, each epoch's record stayed
+ * beside the next one's, one more cell per epoch, and every access
+ * scanned them all. */
+static void drop_cells(const crace_thread *t, _Atomic shadow_cell *keep, shadow_cell wide,
+                       _Atomic shadow_cell *cells, int n, size_t stride)
+{
+    for (int i = 0; i < n; i++) {
+        _Atomic shadow_cell *p = &cells[(size_t)i * stride];
+        shadow_cell c = atomic_load_explicit(p, memory_order_relaxed);
+        if (c == 0 || p == keep || sc_is_ovf(c) || !sc_happens_before(c, t))
+            continue;
+        if (sc_subsumes(wide, c) && !sc_spare(wide, c, t->slot))
+            atomic_compare_exchange_strong(p, &c, 0);
+    }
+}
+
+static void drop_subsumed(shadow_granule *g, const struct scan *sc, shadow_cell wide)
+{
+    drop_cells(sc->t, sc->merge, wide, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES);
+    for (shadow_ovf *o = sc->ovf; o; o = atomic_load_explicit(&o->next, memory_order_acquire))
+        drop_cells(sc->t, sc->merge, wide, o->cell, SHADOW_OVF_CELLS, 1);
+}
+
 /* Records cur in the granule where the scan found room. Concurrent
  * updates of one granule happen only between racing (or read-sharing)
  * threads: every change is a compare-and-swap against the value the scan
@@ -136,7 +163,8 @@ static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
         atomic_compare_exchange_strong(sc->replace, &was, cur);
     } else if (sc->merge) {
         shadow_cell was = sc->merge_was;
-        atomic_compare_exchange_strong(sc->merge, &was, was | sc_mask(cur));
+        if (atomic_compare_exchange_strong(sc->merge, &was, was | sc_mask(cur)))
+            drop_subsumed(g, sc, was | sc_mask(cur));
     } else if (sc->empty) {
         shadow_cell zero = 0;
         atomic_compare_exchange_strong(sc->empty, &zero, cur);
@@ -189,6 +217,7 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
     uint32_t known = t->vc.size, self = t->slot;
     shadow_cell v[SHADOW_INLINE];
     unsigned subsumed = 0; /* bit i: cell i is dropped once cur is stored */
+    unsigned ordered = 0;  /* bit i: cell i happens before cur */
     int merge = -1, empty = -1, spare = -1;
 #pragma GCC unroll 3
     for (int i = 0; i < SHADOW_INLINE; i++) {
@@ -209,6 +238,7 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
                 return false;
             continue;
         }
+        ordered |= 1u << i;
         if (sc_subsumes(cur, c)) {
             if (!sc_spare(cur, c, self))
                 subsumed |= 1u << i;
@@ -230,8 +260,18 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
         }
         return true;
     }
-    if (merge >= 0)
-        return atomic_compare_exchange_strong(sg_cell(g, merge), &v[merge], v[merge] | sc_mask(cur));
+    if (merge >= 0) {
+        shadow_cell wide = v[merge] | sc_mask(cur);
+        if (!atomic_compare_exchange_strong(sg_cell(g, merge), &v[merge], wide))
+            return false;
+        /* What the widened record subsumes now, as store_cell's merge. */
+        for (ordered &= ~(1u << merge); ordered; ordered &= ordered - 1) {
+            int i = __builtin_ctz(ordered);
+            if (sc_subsumes(wide, v[i]) && !sc_spare(wide, v[i], self))
+                atomic_compare_exchange_strong(sg_cell(g, i), &v[i], 0);
+        }
+        return true;
+    }
     if (empty < 0) {
         if (spare < 0)
             return false;

@@ -284,8 +284,9 @@ static void test_ordered_readers_leave_each_others_cells(void **state)
 
 /* Byte by byte in one epoch (a struct filled field by field after a lock):
  * the writes widen one record instead of taking a cell each (eight would
- * need an overflow block). The earlier whole-word write stays beside it:
- * no single byte write covered it. */
+ * need an overflow block). The earlier whole-word write, which happens
+ * before them all, stays beside it until the record covers its bytes,
+ * then goes: every access that races with it races with b's too. */
 static void test_same_epoch_bytes_widen_one_record(void **state)
 {
     (void)state;
@@ -294,9 +295,12 @@ static void test_same_epoch_bytes_widen_one_record(void **state)
     crace_thread *a = fake_thread(930), *b = fake_thread(931);
     vc_set(&b->vc, a->slot, 1);
     crace_access(a, w, 8, true, false, 0x1);
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 7; i++)
         crace_access(b, w + (uintptr_t)i, 1, true, false, 0x10 + (uintptr_t)i);
     assert_int_equal(live_cells(w), 2);
+    assert_true(sc_is_write(cell_of(w, a->slot)));
+    crace_access(b, w + 7, 1, true, false, 0x17);
+    assert_int_equal(live_cells(w), 1);
     shadow_granule *g = shadow_get(w);
     unsigned b_records = 0;
     for (int i = 0; i < SHADOW_INLINE; i++) {
@@ -531,9 +535,9 @@ static void test_range_goes_on_past_covered_granules(void **state)
     assert_int_equal(atomic_load(own), sc_make(t->epoch, 0x3f, true, false));
 }
 
-/* Uses of freed memory, made in a child: a report's tables (pairs of code
- * locations reported, locations, each thread's last pairs) stay the
- * parent's, where the fake threads' reports, whose stacks are all unwound
+/* Reads (most of them uses of freed memory), made in a child: a report's
+ * tables (pairs of code locations reported, locations, each thread's last
+ * pairs) stay the parent's, where the fake threads' reports, whose stacks are all unwound
  * from the same place in the engine, would be one pair reported once. */
 struct freed_use {
     crace_thread *t;
@@ -571,6 +575,46 @@ static int reports_of(const struct freed_use *uses)
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     return WEXITSTATUS(status);
+}
+
+/* A thread that reads both halves of a word in every epoch (two adjacent
+ * ints, a loop bound and a count, read after each barrier or lock): the
+ * first read of an epoch takes a record of its own, the second widens it
+ * to the whole word, and that drops the previous epoch's whole-word
+ * record. Before, each epoch left one more record behind, and every
+ * access scanned them all (quadratic in the number of epochs). Also with
+ * other readers' records in an overflow block (the general path), and
+ * for writes. */
+static void test_widened_record_drops_older_ones(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char word[8], shared[8], written[8];
+    uintptr_t w = (uintptr_t)word, sh = (uintptr_t)shared, wr = (uintptr_t)written;
+    crace_thread *a = fake_thread(1100);
+    crace_thread *r[4];
+    for (uint32_t i = 0; i < 4; i++) {
+        r[i] = fake_thread(1101 + i);
+        crace_access(r[i], sh, 8, false, false, 0x20 + i);
+    }
+    assert_true(sc_is_ovf(atomic_load(sg_cell(shadow_get(sh), SHADOW_OVF_SLOT))));
+    for (uint64_t epoch = 2; epoch < 40; epoch++) {
+        crace_access(a, w + 4, 4, false, false, 0x1);
+        crace_access(a, w, 4, false, false, 0x2);
+        crace_access(a, sh + 4, 4, false, false, 0x3);
+        crace_access(a, sh, 4, false, false, 0x4);
+        crace_access(a, wr, 4, true, false, 0x5);
+        crace_access(a, wr + 4, 4, true, false, 0x6);
+        assert_in_range(live_cells(w), 1, 2);
+        assert_in_range(live_cells(sh), 5, 6);
+        assert_in_range(live_cells(wr), 1, 2);
+        set_epoch(a, epoch);
+    }
+    /* What is left still races: another thread's read of one half of
+     * the written word, ordered after none of a's writes, is reported. */
+    assert_int_equal(sc_mask(cell_of(w, a->slot)), 0xff);
+    assert_int_equal(sc_mask(cell_of(wr, a->slot)), 0xff);
+    crace_thread *x = fake_thread(1110);
+    assert_int_equal(reports_of((struct freed_use[]){{x, wr + 4, 0x7}, {0}}), 1);
 }
 
 /* Freed memory's marks (shadow.h): the free's slot and clock, read back
@@ -689,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_single_record_replaced_only_when_ordered),
         cmocka_unit_test(test_ordered_read_keeps_the_write),
         cmocka_unit_test(test_same_epoch_bytes_widen_one_record),
+        cmocka_unit_test(test_widened_record_drops_older_ones),
         cmocka_unit_test(test_concurrent_readers_replace_their_own),
         cmocka_unit_test(test_ordered_readers_leave_each_others_cells),
         cmocka_unit_test(test_reads_go_to_own_cell),
