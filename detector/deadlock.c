@@ -547,6 +547,8 @@ static bool mutex_owned_before(const crace_thread *t)
 
 static bool wait_is_real(const crace_thread *t)
 {
+    if (t->wait.over && t->wait.over(t->wait.obj, t->wait.with))
+        return false;
     switch ((enum wait_object)t->wait.kind) {
     case WAIT_MUTEX:
         if (!glibc_mutex_held((const void *)t->wait.obj) || released_by_cond_wait(t->wait.obj))
@@ -666,7 +668,7 @@ static bool block_light(crace_thread *t, const char *reason, uintptr_t obj, stac
         t->dl_light_counted = true;
         n_light_bound++;
     }
-    t->wait = (struct crace_wait){reason, WAIT_MUTEX, obj, 0, NULL, stack, false};
+    t->wait = (struct crace_wait){reason, WAIT_MUTEX, obj, 0, NULL, NULL, stack, false};
     atomic_exchange(&t->dl_light, LIGHT_REGISTERED); /* not a store: tid_mark says why */
     tid_mark(t, true);
     pid_t holder = glibc_mutex_owner((const void *)obj);
@@ -690,10 +692,16 @@ static void light_uncount(crace_thread *t)
 void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
               const void *token, stack_id stack)
 {
+    dl_block_unless(t, reason, kind, obj, with, token, NULL, stack);
+}
+
+void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
+                     const void *token, bool (*over)(uintptr_t obj, uintptr_t with), stack_id stack)
+{
     if (!crace_opts.detect_deadlocks || t->internal)
         return;
     t->in_shim++;
-    if (kind == WAIT_MUTEX && !with && !token && block_light(t, reason, obj, stack)) {
+    if (kind == WAIT_MUTEX && !with && !token && !over && block_light(t, reason, obj, stack)) {
         t->in_shim--;
         if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
             crace_signal_poll(t, 0);
@@ -713,9 +721,15 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
             return;
         }
     }
-    t->wait = (struct crace_wait){reason, kind, obj, with, token, stack, false};
+    t->wait = (struct crace_wait){reason, kind, obj, with, token, over, stack, false};
     link_blocked(t);
-    check(t);
+    /* Asked after the link: a wake-up that over() does not see yet (it
+     * takes the lock over()'s state is kept under after over() has)
+     * finds t linked, even by dl_wake's path without dl_lock. */
+    if (over && over(obj, with))
+        unlink_blocked(t);
+    else
+        check(t);
     crace_unlock(&dl_lock);
     t->in_shim--;
     /* The real blocking call comes next: a signal deferred meanwhile may

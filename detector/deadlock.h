@@ -46,6 +46,14 @@ enum wait_object {
  * report a deadlock and end the program. */
 void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
               const void *token, stack_id stack);
+/* As dl_block, for a wait that may end before t registers it, no
+ * wake-up left to reach it: a barrier round whose last arrival came (and
+ * called dl_wake) between t's own arrival and this call. over(obj, with)
+ * tells whether the wait is over; it is called under dl_lock and may take
+ * sync locks (dl_lock comes first), and the wake-up must follow, in the
+ * order of the lock over() reads under, the change that makes it true. */
+void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
+                     const void *token, bool (*over)(uintptr_t obj, uintptr_t with), stack_id stack);
 /* t runs again (its blocking call returned). */
 void dl_unblock(crace_thread *t);
 /* Every thread blocked on obj may run now. */

@@ -1225,25 +1225,44 @@ struct barrier_rounds {
     uint64_t arrivals; /* ever, under the sync_var's lock */
 };
 
-/* The clock of the round the caller arrives in; *waits tells whether the
- * caller will wait (it is not the round's last arrival). Unknown for a
- * barrier never seen at init: then false, so it is never taken for
- * blocked. */
-static uintptr_t barrier_arrive(pthread_barrier_t *b, bool *waits)
+/* The clock of the round the caller arrives in; *round is the round's
+ * number plus one when the caller will wait (it is not the round's last
+ * arrival), else 0. Unknown for a barrier never seen at init: then 0, so
+ * it is never taken for blocked. */
+static uintptr_t barrier_arrive(pthread_barrier_t *b, uint64_t *round)
 {
     uintptr_t key = (uintptr_t)b;
-    *waits = false;
+    *round = 0;
     sync_var *s = sync_lock((uintptr_t)b, false, 0);
     if (s) {
         struct barrier_rounds *br = s->ext;
         if (br) {
             uint64_t n = br->arrivals++;
             key = BARRIER_ROUND(b, n / br->count);
-            *waits = (n + 1) % br->count != 0;
+            if ((n + 1) % br->count != 0)
+                *round = n / br->count + 1;
         }
         sync_unlock(s);
     }
     return key;
+}
+
+/* Has the round a waiter arrived in (its number plus one) had all its
+ * arrivals? Its last one may come between the waiter's arrival and its
+ * dl_block, and call dl_wake before there is a waiter to wake; a waiter
+ * that went on to count itself blocked would stay so, and, with the
+ * others waiting in the next round for it, make them all look asleep. A
+ * destroyed barrier ends every wait on it. Under dl_lock. */
+static bool barrier_round_over(uintptr_t b, uintptr_t round)
+{
+    bool over = true;
+    sync_var *s = sync_lock(b, false, 0);
+    if (s) {
+        struct barrier_rounds *br = s->ext;
+        over = !br || br->arrivals >= round * br->count;
+        sync_unlock(s);
+    }
+    return over;
 }
 
 static void barrier_forget(pthread_barrier_t *b)
@@ -1287,19 +1306,20 @@ INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b)
      * the thread that returns PTHREAD_BARRIER_SERIAL_THREAD may destroy
      * the barrier while the others are still on their way out. */
     crace_pt_object(thr, (uintptr_t)b, PT_OBJ_USE, CALLER_PC());
-    bool waits;
-    uintptr_t round = barrier_arrive(b, &waits);
-    crace_release(thr, round);
+    uint64_t round;
+    uintptr_t key = barrier_arrive(b, &round);
+    crace_release(thr, key);
     /* The last arrival frees the others and does not wait itself. */
-    if (waits)
-        crace_pt_block(thr, "pthread_barrier_wait", WAIT_BARRIER, (uintptr_t)b, crace_current_stack(thr, CALLER_PC()));
+    if (round)
+        dl_block_unless(thr, "pthread_barrier_wait", WAIT_BARRIER, (uintptr_t)b, round, NULL, barrier_round_over,
+                        crace_current_stack(thr, CALLER_PC()));
     else
         dl_wake((uintptr_t)b);
     int r = REAL(pthread_barrier_wait)(b);
-    if (waits)
+    if (round)
         dl_unblock(thr);
     if (r == 0 || r == PTHREAD_BARRIER_SERIAL_THREAD)
-        crace_acquire(thr, round);
+        crace_acquire(thr, key);
     return r;
 }
 

@@ -85,6 +85,10 @@ typedef struct crace_thread {
         uintptr_t obj;          /* the object waited on */
         uintptr_t with;         /* the mutex a condvar wait releases */
         const void *token;      /* libgochan's waiter record, or NULL */
+        /* Whether the wait is over though no wake-up reached it (a
+         * barrier round completed before its waiter registered), or
+         * NULL; called under deadlock.c's dl_lock. */
+        bool (*over)(uintptr_t obj, uintptr_t with);
         stack_id stack;         /* where it blocked */
         bool blocked;           /* counted as blocked forever */
     } wait;
