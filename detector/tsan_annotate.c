@@ -8,15 +8,16 @@
  * stub defines the same names as no-ops (the barrier works there too).
  *
  * Not here: the annotations that ignore synchronisation
- * (AnnotateIgnoreSyncBegin/End) and the custom mutex interface
- * (__tsan_mutex_*), which crace does not model; a program using them
- * fails to link rather than run with a meaning crace does not give it.
+ * (AnnotateIgnoreSyncBegin/End), which crace does not model; a program
+ * using them fails to link rather than run with a meaning crace does not
+ * give it.
  */
 #include <stdint.h>
 
 #include "access.h"
 #include "intercept.h"
 #include "invisible_barrier.h"
+#include "lockorder.h"
 #include "suppress.h"
 #include "sync.h"
 #include "tsan_annotate.h"
@@ -79,17 +80,86 @@ CRACE_EXPORT void AnnotateHappensAfter(const char *file, int line, const volatil
     sync_on((uintptr_t)addr, false);
 }
 
-/* A lock the detector does not see (a spin lock of the program's own):
- * its acquisition acquires what its releases released. */
-CRACE_EXPORT void AnnotateRWLockCreate(const char *file, int line, const volatile void *lock)
+/* ---------------------------------------------------------------- locks of the program's own */
+
+/*
+ * A lock the detector does not see (a spin lock on an atomic flag, a
+ * futex), described by AnnotateRWLock* or by the custom mutex interface,
+ * gets the model of a pthread rwlock (intercept_pthread.c): a writer's
+ * unlock releases into the lock's clock, which every locker acquires; a
+ * reader's releases into a second clock, which only writers acquire, so
+ * readers stay unordered with one another (a write made under a read lock
+ * races with the other readers). The second clock hangs off the lock's
+ * sync object (ext), not at an address of its own: a lock may be a single
+ * byte (an atomic_flag), the next byte another lock. The lock-order graph
+ * sees these locks like any other. Not modelled: an owner (no misuse
+ * reports) and blocking (crace cannot see such a lock wait, so it counts
+ * as running for the deadlock detector).
+ */
+
+static void readers_clock_free(void *vc)
 {
-    (void)file, (void)line;
+    vc_destroy(vc);
+    crace_free(vc);
+}
+
+/* t holds lock now (for writing unless read; by a try-lock if try). */
+static void own_lock_acquired(crace_thread *t, uintptr_t lock, bool read, bool try, uintptr_t pc)
+{
+    if (!t || t->in_shim)
+        return;
+    t->in_shim++;
+    stack_id stack = crace_current_stack(t, pc);
+    sync_var *s = sync_lock(lock, true, stack);
+    vc_join(&t->vc, &s->vc);
+    if (!read && s->ext)
+        vc_join(&t->vc, s->ext);
+    sync_unlock(s);
+    lo_acquired(t, lock, stack, (read ? LO_READ : 0) | (try ? LO_TRY : 0));
+    t->in_shim--;
+}
+
+/* t is about to release lock (held for reading if read). Whether t held
+ * it, as the lock-order graph knew. */
+static bool own_lock_releasing(crace_thread *t, uintptr_t lock, bool read)
+{
+    if (!t || t->in_shim)
+        return false;
+    t->in_shim++;
+    sync_var *s = sync_lock(lock, true, 0);
+    if (!read) {
+        vc_join(&s->vc, &t->vc);
+    } else {
+        if (!s->ext) {
+            vclock_t *vc = crace_alloc(sizeof(*vc));
+            vc_init(vc);
+            s->ext = vc;
+            s->ext_free = readers_clock_free;
+        }
+        vc_join(s->ext, &t->vc);
+    }
+    sync_unlock(s);
+    crace_thread_tick(t);
+    bool held = lo_released(t, lock);
+    t->in_shim--;
+    return held;
+}
+
+/* A new lock at lock: what the memory held before is forgotten. */
+static void own_lock_forget(uintptr_t lock)
+{
     crace_thread *t = crace_thr();
     if (t) {
         t->in_shim++;
-        sync_free((uintptr_t)lock);
+        sync_free(lock);
         t->in_shim--;
     }
+}
+
+CRACE_EXPORT void AnnotateRWLockCreate(const char *file, int line, const volatile void *lock)
+{
+    (void)file, (void)line;
+    own_lock_forget((uintptr_t)lock);
 }
 
 CRACE_EXPORT void AnnotateRWLockCreateStatic(const char *file, int line, const volatile void *lock)
@@ -104,14 +174,122 @@ CRACE_EXPORT void AnnotateRWLockDestroy(const char *file, int line, const volati
 
 CRACE_EXPORT void AnnotateRWLockAcquired(const char *file, int line, const volatile void *lock, long is_w)
 {
-    (void)file, (void)line, (void)is_w;
-    sync_on((uintptr_t)lock, false);
+    (void)file, (void)line;
+    own_lock_acquired(crace_thr(), (uintptr_t)lock, !is_w, false, CALLER_PC());
 }
 
 CRACE_EXPORT void AnnotateRWLockReleased(const char *file, int line, const volatile void *lock, long is_w)
 {
-    (void)file, (void)line, (void)is_w;
-    sync_on((uintptr_t)lock, true);
+    (void)file, (void)line;
+    own_lock_releasing(crace_thr(), (uintptr_t)lock, !is_w);
+}
+
+/*
+ * The custom mutex interface of <sanitizer/tsan_interface.h>. Between a
+ * pre and its post the lock's own code runs: its accesses and its atomics'
+ * synchronisation are ignored (the ignore count), as ThreadSanitizer
+ * ignores them; the post_lock's acquire and the pre_unlock's release say
+ * what it does. Divert brackets the program's code that such a region
+ * calls (a wait callback): checked again. A failed try-lock acquires
+ * nothing. A recursive unlock (__tsan_mutex_recursive_unlock) releases
+ * every level and returns their number, which the post_lock of the lock
+ * that takes them back passes as its recursion.
+ */
+enum {
+    TSAN_MUTEX_LINKER_INIT = 1 << 0,
+    TSAN_MUTEX_READ_LOCK = 1 << 3,
+    TSAN_MUTEX_TRY_LOCK = 1 << 4,
+    TSAN_MUTEX_TRY_LOCK_FAILED = 1 << 5,
+    TSAN_MUTEX_RECURSIVE_LOCK = 1 << 6,
+    TSAN_MUTEX_RECURSIVE_UNLOCK = 1 << 7,
+};
+
+static void ignore_begin(void)
+{
+    crace_thread *t = crace_thr();
+    if (t)
+        t->ignore++;
+}
+
+static void ignore_end(void)
+{
+    crace_thread *t = crace_thr();
+    if (crace_ignoring(t))
+        t->ignore--;
+}
+
+CRACE_EXPORT void __tsan_mutex_create(void *addr, unsigned flags)
+{
+    if (!(flags & TSAN_MUTEX_LINKER_INIT))
+        own_lock_forget((uintptr_t)addr);
+}
+
+CRACE_EXPORT void __tsan_mutex_destroy(void *addr, unsigned flags)
+{
+    (void)flags;
+    own_lock_forget((uintptr_t)addr);
+}
+
+CRACE_EXPORT void __tsan_mutex_pre_lock(void *addr, unsigned flags)
+{
+    (void)addr, (void)flags;
+    ignore_begin();
+}
+
+CRACE_EXPORT void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion)
+{
+    ignore_end();
+    if (flags & TSAN_MUTEX_TRY_LOCK_FAILED)
+        return;
+    crace_thread *t = crace_thr();
+    int levels = (flags & TSAN_MUTEX_RECURSIVE_LOCK) && recursion > 1 ? recursion : 1;
+    for (int i = 0; i < levels; i++)
+        own_lock_acquired(t, (uintptr_t)addr, flags & TSAN_MUTEX_READ_LOCK, flags & TSAN_MUTEX_TRY_LOCK,
+                          CALLER_PC());
+}
+
+CRACE_EXPORT int __tsan_mutex_pre_unlock(void *addr, unsigned flags)
+{
+    crace_thread *t = crace_thr();
+    bool read = flags & TSAN_MUTEX_READ_LOCK;
+    int levels = 1;
+    if (flags & TSAN_MUTEX_RECURSIVE_UNLOCK)
+        while (own_lock_releasing(t, (uintptr_t)addr, read) && lo_holds(t, (uintptr_t)addr))
+            levels++;
+    else
+        own_lock_releasing(t, (uintptr_t)addr, read);
+    ignore_begin();
+    return (flags & TSAN_MUTEX_RECURSIVE_UNLOCK) ? levels : 0;
+}
+
+CRACE_EXPORT void __tsan_mutex_post_unlock(void *addr, unsigned flags)
+{
+    (void)addr, (void)flags;
+    ignore_end();
+}
+
+CRACE_EXPORT void __tsan_mutex_pre_signal(void *addr, unsigned flags)
+{
+    (void)addr, (void)flags;
+    ignore_begin();
+}
+
+CRACE_EXPORT void __tsan_mutex_post_signal(void *addr, unsigned flags)
+{
+    (void)addr, (void)flags;
+    ignore_end();
+}
+
+CRACE_EXPORT void __tsan_mutex_pre_divert(void *addr, unsigned flags)
+{
+    (void)addr, (void)flags;
+    ignore_end();
+}
+
+CRACE_EXPORT void __tsan_mutex_post_divert(void *addr, unsigned flags)
+{
+    (void)addr, (void)flags;
+    ignore_begin();
 }
 
 /* ---------------------------------------------------------------- what not to check */

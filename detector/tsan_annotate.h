@@ -17,6 +17,16 @@ CRACE_EXPORT unsigned long __tsan_testonly_shadow_stack_current_size(void);
 /* <sanitizer/tsan_interface.h> */
 CRACE_EXPORT void __tsan_acquire(void *addr);
 CRACE_EXPORT void __tsan_release(void *addr);
+CRACE_EXPORT void __tsan_mutex_create(void *addr, unsigned flags);
+CRACE_EXPORT void __tsan_mutex_destroy(void *addr, unsigned flags);
+CRACE_EXPORT void __tsan_mutex_pre_lock(void *addr, unsigned flags);
+CRACE_EXPORT void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion);
+CRACE_EXPORT int __tsan_mutex_pre_unlock(void *addr, unsigned flags);
+CRACE_EXPORT void __tsan_mutex_post_unlock(void *addr, unsigned flags);
+CRACE_EXPORT void __tsan_mutex_pre_signal(void *addr, unsigned flags);
+CRACE_EXPORT void __tsan_mutex_post_signal(void *addr, unsigned flags);
+CRACE_EXPORT void __tsan_mutex_pre_divert(void *addr, unsigned flags);
+CRACE_EXPORT void __tsan_mutex_post_divert(void *addr, unsigned flags);
 
 /* The dynamic annotations (Valgrind's names). */
 CRACE_EXPORT void AnnotateHappensBefore(const char *file, int line, const volatile void *addr);

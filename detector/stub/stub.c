@@ -214,6 +214,23 @@ STUB_API void __tsan_testonly_barrier_wait(unsigned *barrier)
 STUB_API unsigned long __tsan_testonly_shadow_stack_current_size(void) { return 0; }
 STUB_API void __tsan_acquire(void *addr) { (void)addr; }
 STUB_API void __tsan_release(void *addr) { (void)addr; }
+STUB_API void __tsan_mutex_create(void *addr, unsigned flags) { (void)addr, (void)flags; }
+STUB_API void __tsan_mutex_destroy(void *addr, unsigned flags) { (void)addr, (void)flags; }
+STUB_API void __tsan_mutex_pre_lock(void *addr, unsigned flags) { (void)addr, (void)flags; }
+STUB_API void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion)
+{
+    (void)addr, (void)flags, (void)recursion;
+}
+STUB_API int __tsan_mutex_pre_unlock(void *addr, unsigned flags)
+{
+    (void)addr, (void)flags;
+    return 0;
+}
+STUB_API void __tsan_mutex_post_unlock(void *addr, unsigned flags) { (void)addr, (void)flags; }
+STUB_API void __tsan_mutex_pre_signal(void *addr, unsigned flags) { (void)addr, (void)flags; }
+STUB_API void __tsan_mutex_post_signal(void *addr, unsigned flags) { (void)addr, (void)flags; }
+STUB_API void __tsan_mutex_pre_divert(void *addr, unsigned flags) { (void)addr, (void)flags; }
+STUB_API void __tsan_mutex_post_divert(void *addr, unsigned flags) { (void)addr, (void)flags; }
 STUB_API void AnnotateHappensBefore(const char *file, int line, const volatile void *addr)
 {
     (void)file, (void)line, (void)addr;
