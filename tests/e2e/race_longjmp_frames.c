@@ -1,0 +1,84 @@
+/* Both threads leave instrumented frames by longjmp (and siglongjmp)
+ * many times before they race: the frames a jump leaves get no
+ * __tsan_func_exit, and must not stay on the stacks crace keeps, or the
+ * report's stacks would be full of stale jump_down() frames, for the
+ * current access (the shadow stack) and for the previous one (replayed
+ * from the history). The sleep orders the two writes in time. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static jmp_buf env;
+static sigjmp_buf sigenv;
+int shared;
+
+__attribute__((noinline)) static void jump_down(int depth, int sig)
+{
+    if (depth == 0) {
+        if (sig)
+            siglongjmp(sigenv, 1);
+        longjmp(env, 1);
+    }
+    jump_down(depth - 1, sig);
+}
+
+__attribute__((noinline)) static int jump_around(int sig)
+{
+    int jumps = 0;
+    for (int i = 0; i < 1000; i++) {
+        if (sig ? !sigsetjmp(sigenv, 1) : !setjmp(env))
+            jump_down(i % 8, sig);
+        else
+            jumps++;
+    }
+    return jumps;
+}
+
+__attribute__((noinline)) static void store(int v)
+{
+    shared = v; // LINE:store
+}
+
+static void *worker(void *arg)
+{
+    (void)arg;
+    usleep(100 * 1000);
+    store(jump_around(0));   // LINE:worker_store
+    return NULL;
+}
+
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL); // LINE:create
+    store(jump_around(1));   // LINE:main_store
+    pthread_join(t, NULL);
+    printf("shared=%d\n", shared);
+    return 0;
+}
+
+// EXPECT-EXIT: 66
+// EXPECT: shared=1000
+// EXPECT: ==================
+// EXPECT: WARNING: DATA RACE
+// EXPECT: Write at {{ADDR}} by goroutine 2:
+// EXPECT:   store()
+// EXPECT:       {{FILE}}:{{LINE:store}} {{OFF}}
+// EXPECT:   worker()
+// EXPECT:       {{FILE}}:{{LINE:worker_store}} {{OFF}}
+// EXPECT:
+// EXPECT: Previous write at {{ADDR}} by main goroutine:
+// EXPECT:   store()
+// EXPECT:       {{FILE}}:{{LINE:store}} {{OFF}}
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:main_store}} {{OFF}}
+// EXPECT:
+// EXPECT: Location is global 'shared' of size 4 at {{ADDR}} (race_longjmp_frames+{{ADDR}})
+// EXPECT:
+// EXPECT: Goroutine 2 (running) created at:
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:create}} {{OFF}}
+// EXPECT: ==================
+// EXPECT-COUNT: 1 WARNING: DATA RACE
