@@ -1,0 +1,490 @@
+/*
+ * intercept_stdio.c: the program's memory that stdio and the printf
+ * family read and write on its behalf, as range accesses at the caller's
+ * pc (as intercept_libc.c does for mem* and str*, and as
+ * ThreadSanitizer's common interceptors do): libc is not instrumented, so
+ * a thread formatting into a buffer another one reads, or printing a
+ * string another one writes, raced unseen.
+ *
+ *  - The printf family reads each %s argument (up to its precision, or
+ *    its terminator) and writes through %n; sprintf and snprintf write
+ *    the bytes they produced into their buffer, terminator included.
+ *  - fwrite, fputs and puts read what they output; fread and fgets write
+ *    what they got; getline and getdelim write the line and the two
+ *    out-parameters.
+ *
+ * The arguments are walked after the real call, with a copy of its
+ * va_list, by a parser of glibc's conversions. It gives up (and checks
+ * nothing more of that call) at what it does not know: positional
+ * arguments (%1$s), or a conversion a program registered itself, since
+ * taking the next argument with the wrong type could read a pointer that
+ * is not one. scanf's destinations are not checked.
+ *
+ * Calls from the shim's own code (its reports are formatted with
+ * snprintf) and from inside it pass through unchecked.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "rt.h"
+
+/* Exported before <stdio.h>, which may define these two as inline
+ * functions when optimising: an attribute must come before the first
+ * definition. */
+struct _IO_FILE;
+CRACE_EXPORT int vprintf(const char *fmt, va_list ap);
+CRACE_EXPORT ssize_t getline(char **line, size_t *cap, struct _IO_FILE *f);
+
+#include <stdio.h>
+#include <string.h>
+
+#include "access.h"
+#include "intercept.h"
+
+/* glibc's _FORTIFY_SOURCE entry points, declared by its headers only
+ * under _FORTIFY_SOURCE. */
+int __vprintf_chk(int flag, const char *fmt, va_list ap);
+int __vfprintf_chk(FILE *f, int flag, const char *fmt, va_list ap);
+int __vdprintf_chk(int fd, int flag, const char *fmt, va_list ap);
+int __vsprintf_chk(char *s, int flag, size_t slen, const char *fmt, va_list ap);
+int __vsnprintf_chk(char *s, size_t n, int flag, size_t slen, const char *fmt, va_list ap);
+int __vasprintf_chk(char **s, int flag, const char *fmt, va_list ap);
+int __printf_chk(int flag, const char *fmt, ...);
+int __fprintf_chk(FILE *f, int flag, const char *fmt, ...);
+int __dprintf_chk(int fd, int flag, const char *fmt, ...);
+int __sprintf_chk(char *s, int flag, size_t slen, const char *fmt, ...);
+int __snprintf_chk(char *s, size_t n, int flag, size_t slen, const char *fmt, ...);
+int __asprintf_chk(char **s, int flag, const char *fmt, ...);
+size_t __fread_chk(void *p, size_t plen, size_t size, size_t n, FILE *f);
+char *__fgets_chk(char *s, size_t size, int n, FILE *f);
+
+/* The thread to check a call from pc for, or NULL to pass it through. */
+static crace_thread *stdio_enter(uintptr_t pc)
+{
+    if (CRACE_UNLIKELY(!crace_inited))
+        return NULL;
+    crace_thread *t = crace_cur;
+    if (t && (t->in_shim || crace_ignoring(t)))
+        return NULL;
+    if (crace_pc_in_shim(pc))
+        return NULL;
+    return t ? t : crace_thread_attach();
+}
+
+/* The string at s as a conversion with precision prec (< 0: none) reads
+ * it: up to the terminator, which is read too, or prec bytes. */
+static void check_string_arg(crace_thread *t, const char *s, int prec, uintptr_t pc)
+{
+    if (!s)
+        return; /* printed as "(null)" */
+    size_t n = prec < 0 ? strlen(s) + 1 : strnlen(s, (size_t)prec);
+    if (prec >= 0 && n < (size_t)prec)
+        n++; /* the terminator came first */
+    crace_check_range(t, s, n, false, pc);
+}
+
+enum arg_size { SZ_INT, SZ_CHAR, SZ_SHORT, SZ_LONG, SZ_LLONG, SZ_SIZE, SZ_PTRDIFF, SZ_INTMAX, SZ_LDOUBLE };
+
+/* fmt's arguments, from ap (a copy the caller owns): %s read, %n
+ * written. */
+static void check_printf_args(crace_thread *t, const char *fmt, va_list ap, uintptr_t pc)
+{
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%')
+            continue;
+        p++;
+        if (*p == '%')
+            continue;
+        const char *q = p;
+        while (isdigit((unsigned char)*q))
+            q++;
+        if (*q == '$')
+            return; /* positional: the order of the arguments is not the text's */
+        while (*p == '-' || *p == '+' || *p == ' ' || *p == '#' || *p == '0' || *p == '\'' || *p == 'I')
+            p++;
+        if (*p == '*') {
+            (void)va_arg(ap, int);
+            p++;
+        } else {
+            while (isdigit((unsigned char)*p))
+                p++;
+        }
+        int prec = -1;
+        if (*p == '.') {
+            p++;
+            if (*p == '*') {
+                prec = va_arg(ap, int);
+                p++;
+            } else {
+                prec = 0;
+                while (isdigit((unsigned char)*p))
+                    prec = prec * 10 + (*p++ - '0');
+            }
+        }
+        enum arg_size sz = SZ_INT;
+        switch (*p) {
+        case 'h':
+            sz = p[1] == 'h' ? SZ_CHAR : SZ_SHORT;
+            p += p[1] == 'h' ? 2 : 1;
+            break;
+        case 'l':
+            sz = p[1] == 'l' ? SZ_LLONG : SZ_LONG;
+            p += p[1] == 'l' ? 2 : 1;
+            break;
+        case 'q':
+        case 'L':
+            sz = *p == 'L' ? SZ_LDOUBLE : SZ_LLONG;
+            p++;
+            break;
+        case 'j':
+            sz = SZ_INTMAX;
+            p++;
+            break;
+        case 'z':
+            sz = SZ_SIZE;
+            p++;
+            break;
+        case 't':
+            sz = SZ_PTRDIFF;
+            p++;
+            break;
+        default:
+            break;
+        }
+        switch (*p) {
+        case 'd':
+        case 'i':
+        case 'o':
+        case 'u':
+        case 'x':
+        case 'X':
+            if (sz == SZ_LLONG || sz == SZ_LDOUBLE || sz == SZ_INTMAX)
+                (void)va_arg(ap, long long);
+            else if (sz == SZ_LONG || sz == SZ_SIZE || sz == SZ_PTRDIFF)
+                (void)va_arg(ap, long);
+            else
+                (void)va_arg(ap, int);
+            break;
+        case 'c':
+        case 'C':
+            (void)va_arg(ap, int); /* char and wint_t alike are promoted */
+            break;
+        case 'e':
+        case 'E':
+        case 'f':
+        case 'F':
+        case 'g':
+        case 'G':
+        case 'a':
+        case 'A':
+            if (sz == SZ_LDOUBLE)
+                (void)va_arg(ap, long double);
+            else
+                (void)va_arg(ap, double);
+            break;
+        case 's':
+            if (sz == SZ_LONG)
+                (void)va_arg(ap, const void *); /* wide: not checked */
+            else
+                check_string_arg(t, va_arg(ap, const char *), prec, pc);
+            break;
+        case 'S':
+        case 'p':
+            (void)va_arg(ap, const void *);
+            break;
+        case 'n': {
+            void *dst = va_arg(ap, void *);
+            size_t n = sz == SZ_CHAR    ? 1
+                       : sz == SZ_SHORT ? sizeof(short)
+                       : sz == SZ_INT   ? sizeof(int)
+                                        : sizeof(long long);
+            crace_check_range(t, dst, n, true, pc);
+            break;
+        }
+        case 'm':
+            break; /* glibc: strerror(errno), no argument */
+        default:
+            return; /* not a conversion this parser knows */
+        }
+    }
+}
+
+/* After a printf-family call that returned r with fmt and the arguments
+ * in ap: what it read, and what it wrote into dst (capacity cap: at most
+ * cap - 1 characters and the terminator; SIZE_MAX when unbounded). */
+static void printf_done(crace_thread *t, const char *fmt, va_list ap, char *dst, size_t cap, int r, uintptr_t pc)
+{
+    if (r < 0)
+        return;
+    if (dst && cap > 0)
+        crace_check_range(t, dst, ((size_t)r < cap - 1 ? (size_t)r : cap - 1) + 1, true, pc);
+    if (fmt)
+        check_printf_args(t, fmt, ap, pc);
+}
+
+/* The body of a v-variant interceptor: the real call with ap, then the
+ * checks with a copy of it made before. */
+#define VPRINTF_BODY(name, fmt, ap, dst, cap, ...)       \
+    uintptr_t pc_ = CALLER_PC();                         \
+    crace_thread *t_ = stdio_enter(pc_);                 \
+    if (!t_)                                             \
+        return REAL(name)(__VA_ARGS__);                  \
+    va_list copy_;                                       \
+    va_copy(copy_, ap);                                  \
+    int r_ = REAL(name)(__VA_ARGS__);                    \
+    printf_done(t_, fmt, copy_, dst, cap, r_, pc_);      \
+    va_end(copy_);                                       \
+    return r_
+
+/* The body of a variadic interceptor: its arguments to the v-variant's
+ * real function, then the checks. */
+#define PRINTF_BODY(vname, last, fmt, dst, cap, ...) \
+    uintptr_t pc_ = CALLER_PC();                     \
+    va_list ap;                                      \
+    va_start(ap, last);                              \
+    crace_thread *t_ = stdio_enter(pc_);             \
+    va_list copy_;                                   \
+    if (t_)                                          \
+        va_copy(copy_, ap);                          \
+    int r_ = REAL(vname)(__VA_ARGS__);               \
+    va_end(ap);                                      \
+    if (t_) {                                        \
+        printf_done(t_, fmt, copy_, dst, cap, r_, pc_); \
+        va_end(copy_);                               \
+    }                                                \
+    return r_
+
+/* ---------------------------------------------------------------- the v-variants */
+
+INTERCEPTOR(int, vprintf, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(vprintf, fmt, ap, NULL, 0, fmt, ap);
+}
+
+INTERCEPTOR(int, vfprintf, FILE *f, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(vfprintf, fmt, ap, NULL, 0, f, fmt, ap);
+}
+
+INTERCEPTOR(int, vdprintf, int fd, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(vdprintf, fmt, ap, NULL, 0, fd, fmt, ap);
+}
+
+INTERCEPTOR(int, vsprintf, char *s, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(vsprintf, fmt, ap, s, SIZE_MAX, s, fmt, ap);
+}
+
+INTERCEPTOR(int, vsnprintf, char *s, size_t n, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(vsnprintf, fmt, ap, s, n, s, n, fmt, ap);
+}
+
+INTERCEPTOR(int, vasprintf, char **s, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(vasprintf, fmt, ap, NULL, 0, s, fmt, ap);
+}
+
+/* _FORTIFY_SOURCE's, which check their flag and sizes and then do the same. */
+INTERCEPTOR(int, __vprintf_chk, int flag, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(__vprintf_chk, fmt, ap, NULL, 0, flag, fmt, ap);
+}
+
+INTERCEPTOR(int, __vfprintf_chk, FILE *f, int flag, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(__vfprintf_chk, fmt, ap, NULL, 0, f, flag, fmt, ap);
+}
+
+INTERCEPTOR(int, __vdprintf_chk, int fd, int flag, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(__vdprintf_chk, fmt, ap, NULL, 0, fd, flag, fmt, ap);
+}
+
+INTERCEPTOR(int, __vsprintf_chk, char *s, int flag, size_t slen, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(__vsprintf_chk, fmt, ap, s, SIZE_MAX, s, flag, slen, fmt, ap);
+}
+
+INTERCEPTOR(int, __vsnprintf_chk, char *s, size_t n, int flag, size_t slen, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(__vsnprintf_chk, fmt, ap, s, n, s, n, flag, slen, fmt, ap);
+}
+
+INTERCEPTOR(int, __vasprintf_chk, char **s, int flag, const char *fmt, va_list ap)
+{
+    VPRINTF_BODY(__vasprintf_chk, fmt, ap, NULL, 0, s, flag, fmt, ap);
+}
+
+/* ---------------------------------------------------------------- the variadic ones
+ * (defined by name: their own real functions are never called) */
+
+CRACE_EXPORT int printf(const char *fmt, ...)
+{
+    PRINTF_BODY(vprintf, fmt, fmt, NULL, 0, fmt, ap);
+}
+
+CRACE_EXPORT int fprintf(FILE *f, const char *fmt, ...)
+{
+    PRINTF_BODY(vfprintf, fmt, fmt, NULL, 0, f, fmt, ap);
+}
+
+CRACE_EXPORT int dprintf(int fd, const char *fmt, ...)
+{
+    PRINTF_BODY(vdprintf, fmt, fmt, NULL, 0, fd, fmt, ap);
+}
+
+CRACE_EXPORT int sprintf(char *s, const char *fmt, ...)
+{
+    PRINTF_BODY(vsprintf, fmt, fmt, s, SIZE_MAX, s, fmt, ap);
+}
+
+CRACE_EXPORT int snprintf(char *s, size_t n, const char *fmt, ...)
+{
+    PRINTF_BODY(vsnprintf, fmt, fmt, s, n, s, n, fmt, ap);
+}
+
+CRACE_EXPORT int asprintf(char **s, const char *fmt, ...)
+{
+    PRINTF_BODY(vasprintf, fmt, fmt, NULL, 0, s, fmt, ap);
+}
+
+CRACE_EXPORT int __printf_chk(int flag, const char *fmt, ...)
+{
+    PRINTF_BODY(__vprintf_chk, fmt, fmt, NULL, 0, flag, fmt, ap);
+}
+
+CRACE_EXPORT int __fprintf_chk(FILE *f, int flag, const char *fmt, ...)
+{
+    PRINTF_BODY(__vfprintf_chk, fmt, fmt, NULL, 0, f, flag, fmt, ap);
+}
+
+CRACE_EXPORT int __dprintf_chk(int fd, int flag, const char *fmt, ...)
+{
+    PRINTF_BODY(__vdprintf_chk, fmt, fmt, NULL, 0, fd, flag, fmt, ap);
+}
+
+CRACE_EXPORT int __sprintf_chk(char *s, int flag, size_t slen, const char *fmt, ...)
+{
+    PRINTF_BODY(__vsprintf_chk, fmt, fmt, s, SIZE_MAX, s, flag, slen, fmt, ap);
+}
+
+CRACE_EXPORT int __snprintf_chk(char *s, size_t n, int flag, size_t slen, const char *fmt, ...)
+{
+    PRINTF_BODY(__vsnprintf_chk, fmt, fmt, s, n, s, n, flag, slen, fmt, ap);
+}
+
+CRACE_EXPORT int __asprintf_chk(char **s, int flag, const char *fmt, ...)
+{
+    PRINTF_BODY(__vasprintf_chk, fmt, fmt, NULL, 0, s, flag, fmt, ap);
+}
+
+/* ---------------------------------------------------------------- streams */
+
+INTERCEPTOR(size_t, fwrite, const void *p, size_t size, size_t n, FILE *f)
+{
+    uintptr_t pc = CALLER_PC();
+    size_t r = REAL(fwrite)(p, size, n, f);
+    crace_thread *t = stdio_enter(pc);
+    if (t)
+        crace_check_range(t, p, r * size, false, pc);
+    return r;
+}
+
+INTERCEPTOR(size_t, fread, void *p, size_t size, size_t n, FILE *f)
+{
+    uintptr_t pc = CALLER_PC();
+    size_t r = REAL(fread)(p, size, n, f);
+    crace_thread *t = stdio_enter(pc);
+    if (t)
+        crace_check_range(t, p, r * size, true, pc);
+    return r;
+}
+
+INTERCEPTOR(size_t, __fread_chk, void *p, size_t plen, size_t size, size_t n, FILE *f)
+{
+    uintptr_t pc = CALLER_PC();
+    size_t r = REAL(__fread_chk)(p, plen, size, n, f);
+    crace_thread *t = stdio_enter(pc);
+    if (t)
+        crace_check_range(t, p, r * size, true, pc);
+    return r;
+}
+
+INTERCEPTOR(int, fputs, const char *s, FILE *f)
+{
+    uintptr_t pc = CALLER_PC();
+    int r = REAL(fputs)(s, f);
+    crace_thread *t = stdio_enter(pc);
+    if (t)
+        crace_check_range(t, s, strlen(s) + 1, false, pc);
+    return r;
+}
+
+INTERCEPTOR(int, puts, const char *s)
+{
+    uintptr_t pc = CALLER_PC();
+    int r = REAL(puts)(s);
+    crace_thread *t = stdio_enter(pc);
+    if (t)
+        crace_check_range(t, s, strlen(s) + 1, false, pc);
+    return r;
+}
+
+static char *fgets_done(char *r, uintptr_t pc)
+{
+    crace_thread *t = r ? stdio_enter(pc) : NULL;
+    if (t)
+        crace_check_range(t, r, strlen(r) + 1, true, pc);
+    return r;
+}
+
+INTERCEPTOR(char *, fgets, char *s, int n, FILE *f)
+{
+    return fgets_done(REAL(fgets)(s, n, f), CALLER_PC());
+}
+
+INTERCEPTOR(char *, __fgets_chk, char *s, size_t size, int n, FILE *f)
+{
+    return fgets_done(REAL(__fgets_chk)(s, size, n, f), CALLER_PC());
+}
+
+static ssize_t getdelim_done(char **line, size_t *cap, ssize_t r, uintptr_t pc)
+{
+    crace_thread *t = stdio_enter(pc);
+    if (t) {
+        crace_check_range(t, line, sizeof(*line), true, pc);
+        crace_check_range(t, cap, sizeof(*cap), true, pc);
+        if (r > 0)
+            crace_check_range(t, *line, (size_t)r + 1, true, pc);
+    }
+    return r;
+}
+
+INTERCEPTOR(ssize_t, getline, char **line, size_t *cap, FILE *f)
+{
+    return getdelim_done(line, cap, REAL(getline)(line, cap, f), CALLER_PC());
+}
+
+INTERCEPTOR(ssize_t, getdelim, char **line, size_t *cap, int delim, FILE *f)
+{
+    return getdelim_done(line, cap, REAL(getdelim)(line, cap, delim, f), CALLER_PC());
+}
+
+/* The real functions, found before the program runs: the shim formats its
+ * own reports with vsnprintf, which binds to the definition here, and
+ * must not look the real one up (dlsym takes the loader's lock) while it
+ * holds an engine lock. */
+__attribute__((constructor(101))) static void stdio_resolve(void)
+{
+    (void)REAL(vprintf), (void)REAL(vfprintf), (void)REAL(vdprintf), (void)REAL(vsprintf);
+    (void)REAL(vsnprintf), (void)REAL(vasprintf), (void)REAL(__vprintf_chk), (void)REAL(__vfprintf_chk);
+    (void)REAL(__vdprintf_chk), (void)REAL(__vsprintf_chk), (void)REAL(__vsnprintf_chk);
+    (void)REAL(__vasprintf_chk), (void)REAL(fwrite), (void)REAL(fread), (void)REAL(__fread_chk);
+    (void)REAL(fputs), (void)REAL(puts), (void)REAL(fgets), (void)REAL(__fgets_chk), (void)REAL(getline);
+    (void)REAL(getdelim);
+}
