@@ -24,6 +24,18 @@
  * looking for H): lockdep's "validate each chain once". The cache is
  * invalidated (lo_gen) only when an edge leaves the graph.
  *
+ * The search is skipped when it cannot succeed. While the graph has no
+ * cycle, its nodes keep a topological order (ord: every edge goes from a
+ * lower ord to a higher one), maintained as Pearce and Kelly's dynamic
+ * topological sort does: a new edge H -> M with ord(H) < ord(M) closes no
+ * cycle and costs nothing more; otherwise only the nodes whose ord lies
+ * between the two are searched, and reordered when no cycle is found.
+ * Programs that take many locks in one consistent order (accounts locked
+ * by number) add edges by the hundred thousand: the search from M over
+ * all it reaches made each new edge cost the size of the graph. Once an
+ * edge closes a cycle there is no order to keep (ord_valid falls, until
+ * the graph is empty again): every new edge is searched, as before.
+ *
  * Trylocks and recursive re-locks add no edges: neither can block. A lock
  * taken by a trylock is held all the same, and locks taken while holding
  * it make edges from it (as lockdep and ThreadSanitizer do). Timed locks
@@ -49,8 +61,9 @@
  */
 #include "lockorder.h"
 
-#include <stdio.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fork.h"
@@ -94,6 +107,7 @@ struct lo_node {
     uint32_t n_out, cap_out, n_in, cap_in;
     uint64_t visit;          /* number of the last search that reached it */
     struct lo_edge *via;     /* the edge that search reached it by */
+    uint64_t ord;            /* its place in the topological order (ord_valid) */
 };
 
 struct lo_edge {
@@ -125,6 +139,11 @@ static uint64_t edge_seq;
 static uint64_t search_no;
 static struct lo_node **queue; /* the search's, n_nodes long */
 static size_t queue_cap;
+/* The topological order: true while the graph has no cycle and every
+ * edge goes from a lower ord to a higher one. next_ord is above every
+ * node's ord. */
+static bool ord_valid = true;
+static uint64_t next_ord;
 
 /* Cycles already reported, by their sorted edges. */
 struct lo_reported {
@@ -228,6 +247,7 @@ static struct lo_node *node_get(uintptr_t addr)
         return n;
     n = crace_alloc(sizeof(*n));
     n->addr = addr;
+    n->ord = next_ord++; /* no edges yet: last is as good as any place */
     table_insert(&node_table, n, true);
     atomic_store_explicit(&n_nodes_pub, node_table.n, memory_order_relaxed);
     return n;
@@ -237,6 +257,8 @@ static void node_delete(struct lo_node *n)
 {
     table_remove(&node_table, n, true);
     atomic_store_explicit(&n_nodes_pub, node_table.n, memory_order_relaxed);
+    if (node_table.n == 0)
+        ord_valid = true; /* an empty graph has no cycle (an edge's removal keeps the order) */
     crace_free(n->out);
     crace_free(n->in);
     crace_free(n);
@@ -299,13 +321,11 @@ static void edge_delete(struct lo_edge *e, const struct lo_node *keep)
 
 /* Breadth-first from start along out-edges; true when goal is reached,
  * the path then read backwards through the nodes' via. */
+static void queue_reserve(void);
+
 static bool search(struct lo_node *start, struct lo_node *goal)
 {
-    if (queue_cap < node_table.n) {
-        queue_cap = 2 * node_table.n;
-        crace_free(queue);
-        queue = crace_alloc(queue_cap * sizeof(*queue));
-    }
+    queue_reserve();
     search_no++;
     size_t head = 0, tail = 0;
     start->visit = search_no;
@@ -364,10 +384,99 @@ static bool already_reported(struct lo_edge *const *edge, size_t n)
     return false;
 }
 
-/* Edge e just entered the graph (or grew stronger): the cycle it closes,
- * as report data, or NULL. Under lo_lock. */
-static struct lo_cycle *cycle_through(struct lo_edge *e)
+/* The search queue, with room for every node. */
+static void queue_reserve(void)
 {
+    if (queue_cap < node_table.n) {
+        queue_cap = 2 * node_table.n;
+        crace_free(queue);
+        queue = crace_alloc(queue_cap * sizeof(*queue));
+    }
+}
+
+/* From start along out-edges (forward) or in-edges, to the
+ * nodes whose ord is below bound (forward) or above it, each marked with
+ * this search's number and appended to queue from *n on. True when goal
+ * is reached (forward only). */
+static bool ord_region(struct lo_node *start, uint64_t bound, bool forward, const struct lo_node *goal, size_t *n)
+{
+    size_t next = *n;
+    start->visit = search_no;
+    queue[(*n)++] = start;
+    while (next < *n) {
+        struct lo_node *v = queue[next++];
+        uint32_t deg = forward ? v->n_out : v->n_in;
+        for (uint32_t i = 0; i < deg; i++) {
+            struct lo_node *w = forward ? v->out[i]->to : v->in[i]->from;
+            if (w == goal)
+                return true;
+            if (w->visit == search_no || (forward ? w->ord >= bound : w->ord <= bound))
+                continue;
+            w->visit = search_no;
+            queue[(*n)++] = w;
+        }
+    }
+    return false;
+}
+
+static int ord_cmp(const void *a, const void *b)
+{
+    uint64_t x = (*(struct lo_node *const *)a)->ord, y = (*(struct lo_node *const *)b)->ord;
+    return x < y ? -1 : x > y;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Edge e (new: ord_valid holds for every other edge) may close a cycle
+ * only when e->to comes before e->from. Then the nodes e->to reaches
+ * below e->from's ord (F) and those that reach e->from above e->to's (B)
+ * are found; e->from among F is a cycle (false: the order is given up).
+ * Otherwise B's nodes take the lowest of their joint ords, in their old
+ * order, and F's the rest: e goes forward, and every other edge still
+ * does. True when e closes no cycle. Under lo_lock. */
+static bool ord_insert(struct lo_edge *e)
+{
+    struct lo_node *x = e->from, *y = e->to;
+    if (x->ord < y->ord)
+        return true;
+    queue_reserve();
+    search_no++;
+    size_t nf = 0;
+    if (ord_region(y, x->ord, true, x, &nf))
+        return false;
+    size_t nb = nf;
+    ord_region(x, y->ord, false, NULL, &nb);
+    struct lo_node **f = queue, **b = queue + nf;
+    size_t n = nb, n_b = nb - nf;
+    qsort(f, nf, sizeof(*f), ord_cmp);
+    qsort(b, n_b, sizeof(*b), ord_cmp);
+    uint64_t *pool = crace_alloc(n * sizeof(*pool));
+    for (size_t i = 0; i < n; i++)
+        pool[i] = queue[i]->ord;
+    qsort(pool, n, sizeof(*pool), u64_cmp);
+    for (size_t i = 0; i < n_b; i++)
+        b[i]->ord = pool[i];
+    for (size_t i = 0; i < nf; i++)
+        f[i]->ord = pool[n_b + i];
+    crace_free(pool);
+    return true;
+}
+
+/* Edge e just entered the graph (new, or grew stronger): the cycle it
+ * closes, as report data, or NULL. Under lo_lock. */
+static struct lo_cycle *cycle_through(struct lo_edge *e, bool is_new)
+{
+    if (ord_valid) {
+        /* No cycle in the graph before e: a stronger e closes none, and a
+         * new one only when the order cannot take it. */
+        if (!is_new || ord_insert(e))
+            return NULL;
+        ord_valid = false;
+    }
     if (!search(e->to, e->from))
         return NULL;
     size_t n = 1;
@@ -413,6 +522,7 @@ static struct lo_cycle *edge_add(crace_thread *t, const struct lo_held *h, uintp
         *now = e->modes;
         return NULL;
     }
+    bool is_new = !e;
     if (e)
         e->modes &= modes; /* stronger on at least one side */
     else {
@@ -424,7 +534,7 @@ static struct lo_cycle *edge_add(crace_thread *t, const struct lo_held *h, uintp
     e->from_stack = h->stack;
     e->to_stack = stack;
     *now = e->modes;
-    return cycle_through(e);
+    return cycle_through(e, is_new);
 }
 
 /* ---------------------------------------------------------------- report */

@@ -44,6 +44,83 @@ static void nest(crace_thread *t, uintptr_t a, uintptr_t b, unsigned flags_b)
     assert_true(lo_released(t, a));
 }
 
+/* Many locks taken two at a time in one hidden order (a random
+ * permutation of them), the pairs in random order: the graph's
+ * topological order must be rebuilt again and again as edges arrive
+ * against it, and no cycle is reported. Then an edge from a lock to one
+ * that reaches it (by a reference computation of the graph's reachability)
+ * closes a cycle, reported at once. Sixty graphs, each forgotten after:
+ * the test runs first, so the graph is empty at each start and its order
+ * is kept (lockorder.c's ord_valid) until the cycle. */
+enum { ORD_LOCKS = 60, ORD_EDGES = 400, ORD_ROUNDS = 60 };
+static char ord_locks[ORD_LOCKS * 8];
+#define ORD_LOCK(i) ((uintptr_t)&ord_locks[(i) * 8])
+static bool ord_reach[ORD_LOCKS][ORD_LOCKS];
+
+static uint32_t ord_rand(uint32_t *seed)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
+}
+
+struct ord_edge {
+    crace_thread *t;
+    unsigned from, to;
+};
+
+static void ord_nest(void *arg)
+{
+    const struct ord_edge *e = arg;
+    nest(e->t, ORD_LOCK(e->from), ORD_LOCK(e->to), 0);
+}
+
+static void test_consistent_order_then_one_cycle(void **state)
+{
+    (void)state;
+    crace_thread *t = crace_thr();
+    for (uint32_t round = 0; round < ORD_ROUNDS; round++) {
+        uint32_t seed = 7 + round;
+        unsigned rank[ORD_LOCKS];
+        for (unsigned i = 0; i < ORD_LOCKS; i++)
+            rank[i] = i;
+        for (unsigned i = ORD_LOCKS - 1; i > 0; i--) {
+            unsigned j = ord_rand(&seed) % (i + 1), tmp = rank[i];
+            rank[i] = rank[j];
+            rank[j] = tmp;
+        }
+        memset(ord_reach, 0, sizeof(ord_reach));
+        uint64_t before = potential();
+        for (unsigned k = 0; k < ORD_EDGES; k++) {
+            unsigned a = ord_rand(&seed) % ORD_LOCKS, b = ord_rand(&seed) % ORD_LOCKS;
+            if (a == b)
+                continue;
+            if (rank[a] > rank[b]) {
+                unsigned tmp = a;
+                a = b;
+                b = tmp;
+            }
+            nest(t, ORD_LOCK(a), ORD_LOCK(b), 0);
+            ord_reach[a][b] = true;
+        }
+        assert_int_equal(potential(), before);
+        for (unsigned k = 0; k < ORD_LOCKS; k++)
+            for (unsigned i = 0; i < ORD_LOCKS; i++)
+                if (ord_reach[i][k])
+                    for (unsigned j = 0; j < ORD_LOCKS; j++)
+                        ord_reach[i][j] |= ord_reach[k][j];
+        unsigned u = 0, v = 0;
+        for (unsigned tries = 0; !ord_reach[v][u] || ord_reach[u][v]; tries++) {
+            assert_true(tries < 100000);
+            u = ord_rand(&seed) % ORD_LOCKS;
+            v = ord_rand(&seed) % ORD_LOCKS;
+        }
+        struct ord_edge e = {t, u, v}; /* v reaches u: u -> v closes a cycle */
+        free(det_capture_stderr(ord_nest, &e));
+        assert_int_equal(potential(), before + 1);
+        lo_forget_range(ORD_LOCK(0), sizeof(ord_locks));
+    }
+}
+
 static void test_held_list_recursion_and_release(void **state)
 {
     (void)state;
@@ -211,6 +288,7 @@ static void test_report_layout(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_consistent_order_then_one_cycle),
         cmocka_unit_test(test_held_list_recursion_and_release),
         cmocka_unit_test(test_many_locks_held),
         cmocka_unit_test(test_inversion_reported_once),
