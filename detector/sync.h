@@ -6,9 +6,10 @@
  *
  * A hash table of SYNC_BUCKETS chains. Each object has its own lock,
  * which guards every field but addr and next; sync_lock finds an object
- * without a lock and takes only the object's. A bucket's lock orders the
- * changes of its chain (creation, forgetting). Lock order: a bucket lock,
- * then an object lock of its chain; an object lock is a leaf: nothing
+ * without a lock and takes only the object's. A bucket's lock (one of
+ * SYNC_STRIPES, each shared by many buckets) orders the changes of its
+ * chain (creation, forgetting). Lock order: a bucket lock, then an object
+ * lock of its chain; an object lock is a leaf: nothing
  * else is taken while it is held, and nothing calls back into the
  * program.
  *

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 
 #include <cmocka.h>
 
@@ -81,6 +82,49 @@ static void test_free_and_free_range(void **state)
             sync_unlock(s);
         }
     }
+}
+
+/* Many objects (an array of atomic counters, one lock per page of a
+ * table): each is found again as the one for its address, those in a
+ * forgotten range are gone and the others stay. Two layouts: packed (a
+ * page's granules share a stretch of consecutive buckets) and one per
+ * page (pages whose stretches collide share buckets). */
+#define MANY 40000
+static void test_many_objects(void **state)
+{
+    (void)state;
+    /* A low slot: each object's clock is as long as the releaser's. */
+    crace_thread *me = fake_thread(5, 1);
+    size_t len = (size_t)MANY * 4096;
+    char *base = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    assert_true(base != MAP_FAILED);
+    const size_t strides[] = {8, 4096};
+    for (size_t k = 0; k < 2; k++) {
+        uintptr_t a0 = (uintptr_t)base;
+        size_t stride = strides[k];
+        for (size_t i = 0; i < MANY; i++)
+            crace_release(me, a0 + i * stride);
+        for (size_t i = 0; i < MANY; i++) {
+            sync_var *s = sync_lock(a0 + i * stride, false, 0);
+            assert_non_null(s);
+            assert_int_equal(atomic_load(&s->addr), a0 + i * stride);
+            sync_unlock(s);
+        }
+        /* The first half forgotten by range, the second object by object. */
+        assert_true(sync_free_range(a0, MANY / 2 * stride));
+        for (size_t i = 0; i < MANY; i++) {
+            sync_var *s = sync_lock(a0 + i * stride, false, 0);
+            if (i < MANY / 2) {
+                assert_null(s);
+            } else {
+                assert_non_null(s);
+                sync_unlock(s);
+                sync_free(a0 + i * stride);
+            }
+        }
+        assert_false(sync_free_range(a0, len));
+    }
+    munmap(base, len);
 }
 
 #define THREADS 4
@@ -180,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_release_then_acquire_orders),
         cmocka_unit_test(test_release_store_replaces),
         cmocka_unit_test(test_free_and_free_range),
+        cmocka_unit_test(test_many_objects),
         cmocka_unit_test(test_concurrent_use),
         cmocka_unit_test(test_lookup_races_with_forgetting),
     };
