@@ -551,6 +551,13 @@ bool gc_frame_is_hidden(const struct gc_frame *frame)
      * linked with libgochan.a shows them: they are its own code then.) */
     if (gc_module_is(frame->module, "libcrace") || gc_module_is(frame->module, "libgochan"))
         return true;
+    /* And libstdc++'s, as libc's thread start and malloc are: a thread's
+     * stack begins at its body (not at std::thread's start routine), an
+     * allocation's at the new expression (not in operator new), a
+     * thread's creation at the std::thread constructor (not in
+     * _M_start_thread), a copy libstdc++ makes at the program's call. */
+    if (gc_module_is(frame->module, "libstdc++"))
+        return true;
     static const char *const names[] = {
         "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main",
         "_start", "start_thread", "clone", "clone3", "__clone", "__clone3",

@@ -23,7 +23,8 @@ leading spaces count (report frames are indented). In ENV values, {{SRCDIR}}
 is the directory of the test's source (programs run in the build directory),
 for files kept beside the tests, e.g.
     // ENV: CRACE_OPTIONS=suppressions='{{SRCDIR}}/supp/race.supp'
-Only *.c files are tests: such data files may live in subdirectories.
+Only *.c and *.cpp files are tests (a .cpp one is built by the C++ driver of
+the same compiler, g++ or clang++): such data files may live in subdirectories.
 
 A test named race_*.c, uaf_*.c, deadlock_*.c, leak_*.c or misuse_*.c must
 produce a report, norace_*.c must not: the runner
@@ -114,7 +115,7 @@ def pattern(text, marks, fname):
 
 
 def check(path, build, cc, suite="e2e"):
-    name = os.path.basename(path)[:-2]
+    name = os.path.splitext(os.path.basename(path))[0]
     d, marks = directives(path)
     problems = []
     if d["exit"] is None:
@@ -130,9 +131,14 @@ def check(path, build, cc, suite="e2e"):
     os.makedirs(outdir, exist_ok=True)
     exe = os.path.join(outdir, name)
     crace = os.path.join(build, "bin", "crace")
+    std = "-std=gnu11"
+    if path.endswith(".cpp"):
+        # C++ tests: the same compiler's C++ driver.
+        cc = {"gcc": "g++", "clang": "clang++"}.get(os.path.basename(cc), cc)
+        std = "-std=gnu++17"
     env = dict(os.environ, CRACE_CC=cc)
     env.pop("CRACE_OPTIONS", None)
-    cmd = [crace, "cc", "-std=gnu11", "-O1", "-g", "-pthread", "-I" + os.path.join(ROOT, "runtime", "include")]
+    cmd = [crace, "cc", std, "-O1", "-g", "-pthread", "-I" + os.path.join(ROOT, "runtime", "include")]
     cmd += d["cflags"] + ["-o", exe, path, "-L" + os.path.join(build, "lib"),
                           "-Wl,-rpath," + os.path.abspath(os.path.join(build, "lib")), "-lgochan"]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -191,7 +197,7 @@ def main():
     # tests share, not tests.
     lib = os.path.join(HERE, "lib")
     tests = sorted(os.path.relpath(os.path.join(d, f), top) for d, _, files in os.walk(top)
-                   if d != lib for f in files if f.endswith(".c") and (not only or only in f))
+                   if d != lib for f in files if f.endswith((".c", ".cpp")) and (not only or only in f))
     passed = failed = 0
     for cc in args[1:]:
         for t in tests:
