@@ -58,6 +58,8 @@ WORKLOADS = [
     ("thread_churn", 20000, 1000, "create+join threads, 8 alive at a time"),
     ("calls", 50000, 1000, "2 threads, small functions called on private trees"),
     ("malloc", 2000000, 50000, "2 threads, malloc / memset / free of small blocks"),
+    ("lock_order", 50000, 2000, "4 threads, random pairs of 1,024 mutexes nested in index order"),
+    ("atomic_array", 1000000, 20000, "2 threads, 8 passes of fetch_add over SIZE atomic counters"),
 ]
 
 VARIANTS = ["native", "crace-gcc", "tsan-gcc", "crace-clang", "tsan-clang"]

@@ -45,7 +45,7 @@ unset CRACE_OPTIONS
 TSAN_OPTIONS=report_bugs=1
 export TSAN_OPTIONS
 
-workloads="private read_shared mutex atomics condvar_pingpong thread_churn calls malloc"
+workloads="private read_shared mutex atomics condvar_pingpong thread_churn calls malloc lock_order atomic_array"
 flags="-std=c11 -D_GNU_SOURCE -O2 -g -pthread"
 tsan="-fsanitize=thread -fno-omit-frame-pointer"
 
