@@ -68,4 +68,21 @@ static inline void *crace_resolve(void **slot, const char *name, const char *ver
  * own behalf (compiler-generated memcpy included), never checked. */
 bool crace_pc_in_shim(uintptr_t pc);
 
+/* For the interceptors of libc functions that read or write the program's
+ * memory on its behalf (intercept_libc.c, intercept_stdio.c): the thread
+ * to check a call from pc for, or NULL to pass the call through (the
+ * shim not ready, the thread inside it or ignoring accesses, a call from
+ * the shim's own code). */
+static inline crace_thread *crace_libc_caller(uintptr_t pc)
+{
+    if (CRACE_UNLIKELY(!crace_inited))
+        return NULL;
+    crace_thread *t = crace_cur;
+    if (t && (t->in_shim || crace_ignoring(t)))
+        return NULL;
+    if (crace_pc_in_shim(pc))
+        return NULL;
+    return t ? t : crace_thread_attach();
+}
+
 #endif /* CRACE_INTERCEPT_H */

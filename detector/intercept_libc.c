@@ -309,15 +309,9 @@ static void libc_resolve(crace_thread *t);
 /* The thread to check a call from pc for, or NULL to pass it through. */
 static crace_thread *libc_enter(uintptr_t pc)
 {
-    if (CRACE_UNLIKELY(!crace_inited))
-        return NULL;
-    crace_thread *t = crace_cur;
-    if (t && (t->in_shim || crace_ignoring(t)))
-        return NULL;
-    if (crace_pc_in_shim(pc))
-        return NULL;
+    crace_thread *t = crace_libc_caller(pc);
     if (!t)
-        t = crace_thread_attach();
+        return NULL;
     if (CRACE_UNLIKELY(atomic_load_explicit(&libc_state, memory_order_acquire) != LIBC_RESOLVED))
         libc_resolve(t);
     return t;

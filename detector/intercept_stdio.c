@@ -61,19 +61,6 @@ int __asprintf_chk(char **s, int flag, const char *fmt, ...);
 size_t __fread_chk(void *p, size_t plen, size_t size, size_t n, FILE *f);
 char *__fgets_chk(char *s, size_t size, int n, FILE *f);
 
-/* The thread to check a call from pc for, or NULL to pass it through. */
-static crace_thread *stdio_enter(uintptr_t pc)
-{
-    if (CRACE_UNLIKELY(!crace_inited))
-        return NULL;
-    crace_thread *t = crace_cur;
-    if (t && (t->in_shim || crace_ignoring(t)))
-        return NULL;
-    if (crace_pc_in_shim(pc))
-        return NULL;
-    return t ? t : crace_thread_attach();
-}
-
 /* The string at s as a conversion with precision prec (< 0: none) reads
  * it: up to the terminator, which is read too, or prec bytes. */
 static void check_string_arg(crace_thread *t, const char *s, int prec, uintptr_t pc)
@@ -227,34 +214,34 @@ static void printf_done(crace_thread *t, const char *fmt, va_list ap, char *dst,
 
 /* The body of a v-variant interceptor: the real call with ap, then the
  * checks with a copy of it made before. */
-#define VPRINTF_BODY(name, fmt, ap, dst, cap, ...)       \
-    uintptr_t pc_ = CALLER_PC();                         \
-    crace_thread *t_ = stdio_enter(pc_);                 \
-    if (!t_)                                             \
-        return REAL(name)(__VA_ARGS__);                  \
-    va_list copy_;                                       \
-    va_copy(copy_, ap);                                  \
-    int r_ = REAL(name)(__VA_ARGS__);                    \
-    printf_done(t_, fmt, copy_, dst, cap, r_, pc_);      \
-    va_end(copy_);                                       \
+#define VPRINTF_BODY(name, fmt, ap, dst, cap, ...)  \
+    uintptr_t pc_ = CALLER_PC();                    \
+    crace_thread *t_ = crace_libc_caller(pc_);      \
+    if (!t_)                                        \
+        return REAL(name)(__VA_ARGS__);             \
+    va_list copy_;                                  \
+    va_copy(copy_, ap);                             \
+    int r_ = REAL(name)(__VA_ARGS__);               \
+    printf_done(t_, fmt, copy_, dst, cap, r_, pc_); \
+    va_end(copy_);                                  \
     return r_
 
 /* The body of a variadic interceptor: its arguments to the v-variant's
  * real function, then the checks. */
-#define PRINTF_BODY(vname, last, fmt, dst, cap, ...) \
-    uintptr_t pc_ = CALLER_PC();                     \
-    va_list ap;                                      \
-    va_start(ap, last);                              \
-    crace_thread *t_ = stdio_enter(pc_);             \
-    va_list copy_;                                   \
-    if (t_)                                          \
-        va_copy(copy_, ap);                          \
-    int r_ = REAL(vname)(__VA_ARGS__);               \
-    va_end(ap);                                      \
-    if (t_) {                                        \
+#define PRINTF_BODY(vname, last, fmt, dst, cap, ...)    \
+    uintptr_t pc_ = CALLER_PC();                        \
+    va_list ap;                                         \
+    va_start(ap, last);                                 \
+    crace_thread *t_ = crace_libc_caller(pc_);          \
+    va_list copy_;                                      \
+    if (t_)                                             \
+        va_copy(copy_, ap);                             \
+    int r_ = REAL(vname)(__VA_ARGS__);                  \
+    va_end(ap);                                         \
+    if (t_) {                                           \
         printf_done(t_, fmt, copy_, dst, cap, r_, pc_); \
-        va_end(copy_);                               \
-    }                                                \
+        va_end(copy_);                                  \
+    }                                                   \
     return r_
 
 /* ---------------------------------------------------------------- the v-variants */
@@ -389,7 +376,7 @@ INTERCEPTOR(size_t, fwrite, const void *p, size_t size, size_t n, FILE *f)
 {
     uintptr_t pc = CALLER_PC();
     size_t r = REAL(fwrite)(p, size, n, f);
-    crace_thread *t = stdio_enter(pc);
+    crace_thread *t = crace_libc_caller(pc);
     if (t)
         crace_check_range(t, p, r * size, false, pc);
     return r;
@@ -399,7 +386,7 @@ INTERCEPTOR(size_t, fread, void *p, size_t size, size_t n, FILE *f)
 {
     uintptr_t pc = CALLER_PC();
     size_t r = REAL(fread)(p, size, n, f);
-    crace_thread *t = stdio_enter(pc);
+    crace_thread *t = crace_libc_caller(pc);
     if (t)
         crace_check_range(t, p, r * size, true, pc);
     return r;
@@ -409,7 +396,7 @@ INTERCEPTOR(size_t, __fread_chk, void *p, size_t plen, size_t size, size_t n, FI
 {
     uintptr_t pc = CALLER_PC();
     size_t r = REAL(__fread_chk)(p, plen, size, n, f);
-    crace_thread *t = stdio_enter(pc);
+    crace_thread *t = crace_libc_caller(pc);
     if (t)
         crace_check_range(t, p, r * size, true, pc);
     return r;
@@ -419,7 +406,7 @@ INTERCEPTOR(int, fputs, const char *s, FILE *f)
 {
     uintptr_t pc = CALLER_PC();
     int r = REAL(fputs)(s, f);
-    crace_thread *t = stdio_enter(pc);
+    crace_thread *t = crace_libc_caller(pc);
     if (t)
         crace_check_range(t, s, strlen(s) + 1, false, pc);
     return r;
@@ -429,7 +416,7 @@ INTERCEPTOR(int, puts, const char *s)
 {
     uintptr_t pc = CALLER_PC();
     int r = REAL(puts)(s);
-    crace_thread *t = stdio_enter(pc);
+    crace_thread *t = crace_libc_caller(pc);
     if (t)
         crace_check_range(t, s, strlen(s) + 1, false, pc);
     return r;
@@ -437,7 +424,7 @@ INTERCEPTOR(int, puts, const char *s)
 
 static char *fgets_done(char *r, uintptr_t pc)
 {
-    crace_thread *t = r ? stdio_enter(pc) : NULL;
+    crace_thread *t = r ? crace_libc_caller(pc) : NULL;
     if (t)
         crace_check_range(t, r, strlen(r) + 1, true, pc);
     return r;
@@ -455,7 +442,7 @@ INTERCEPTOR(char *, __fgets_chk, char *s, size_t size, int n, FILE *f)
 
 static ssize_t getdelim_done(char **line, size_t *cap, ssize_t r, uintptr_t pc)
 {
-    crace_thread *t = stdio_enter(pc);
+    crace_thread *t = crace_libc_caller(pc);
     if (t) {
         crace_check_range(t, line, sizeof(*line), true, pc);
         crace_check_range(t, cap, sizeof(*cap), true, pc);
