@@ -59,12 +59,17 @@ static void leave_frames(crace_thread *t, uintptr_t sp)
     if (unw_getcontext(&uc) == 0 && unw_init_local(&c, &uc) == 0) {
         /* After each step: the return address of the frame just left,
          * and that frame's canonical frame address (its caller's stack
-         * pointer at the call). A frame whose CFA is above sp survives. */
+         * pointer at the call). A frame whose CFA is above sp survives.
+         * A frame a signal interrupted gives the interrupted instruction
+         * instead, which its handler's stack has as a frame of its own,
+         * one byte on (intercept_signal.c's interrupted_at): a jump out of
+         * a handler (siglongjmp from SIGSEGV) leaves that one too. */
         while (t->depth > 0 && unw_step(&c) > 0) {
             unw_word_t ip, cfa;
             if (unw_get_reg(&c, UNW_REG_IP, &ip) || unw_get_reg(&c, UNW_REG_SP, &cfa) || cfa > sp)
                 break;
-            if (t->shstack[t->depth - 1] == ip) {
+            uintptr_t top = t->shstack[t->depth - 1];
+            if (top == ip || top == ip + 1) {
                 crace_hist_put(t, EV_FUNC_EXIT);
                 t->depth--;
             }

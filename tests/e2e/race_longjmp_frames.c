@@ -1,4 +1,5 @@
-/* Both threads leave instrumented frames by longjmp (and siglongjmp)
+/* Both threads leave instrumented frames by longjmp, siglongjmp, and
+ * siglongjmp out of a SIGSEGV handler (a probe of memory that faults),
  * many times before they race: the frames a jump leaves get no
  * __tsan_func_exit, and must not stay on the stacks crace keeps, or the
  * report's stacks would be full of stale jump_down() frames, for the
@@ -6,30 +7,41 @@
  * from the history). The sleep orders the two writes in time. */
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
+
+enum how { LONGJMP, SIGLONGJMP, FAULT };
 
 static jmp_buf env;
 static sigjmp_buf sigenv;
 int shared;
 
-__attribute__((noinline)) static void jump_down(int depth, int sig)
+static void on_fault(int sig)
+{
+    (void)sig;
+    siglongjmp(sigenv, 1);
+}
+
+__attribute__((noinline)) static int jump_down(int depth, enum how how)
 {
     if (depth == 0) {
-        if (sig)
+        if (how == FAULT)
+            return *(volatile int *)16;
+        if (how == SIGLONGJMP)
             siglongjmp(sigenv, 1);
         longjmp(env, 1);
     }
-    jump_down(depth - 1, sig);
+    return jump_down(depth - 1, how) + 1;
 }
 
-__attribute__((noinline)) static int jump_around(int sig)
+__attribute__((noinline)) static int jump_around(enum how how)
 {
     int jumps = 0;
     for (int i = 0; i < 1000; i++) {
-        if (sig ? !sigsetjmp(sigenv, 1) : !setjmp(env))
-            jump_down(i % 8, sig);
+        if (how == LONGJMP ? !setjmp(env) : !sigsetjmp(sigenv, 1))
+            jump_down(i % 8, how);
         else
             jumps++;
     }
@@ -45,15 +57,18 @@ static void *worker(void *arg)
 {
     (void)arg;
     usleep(100 * 1000);
-    store(jump_around(0));   // LINE:worker_store
+    store(jump_around(LONGJMP)); // LINE:worker_store
     return NULL;
 }
 
 int main(void)
 {
+    struct sigaction sa = {.sa_handler = on_fault};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
     pthread_t t;
     pthread_create(&t, NULL, worker, NULL); // LINE:create
-    store(jump_around(1));   // LINE:main_store
+    store(jump_around(SIGLONGJMP) + jump_around(FAULT)); // LINE:main_store
     pthread_join(t, NULL);
     printf("shared=%d\n", shared);
     return 0;
