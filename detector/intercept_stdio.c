@@ -9,16 +9,20 @@
  *  - The printf family reads each %s argument (up to its precision, or
  *    its terminator) and writes through %n; sprintf and snprintf write
  *    the bytes they produced into their buffer, terminator included.
+ *  - The scanf family writes each destination it assigned (the return
+ *    value counts them): an integer or floating-point variable by its
+ *    size, a %c field by its width, a %s or %[ string to its terminator.
+ *    sscanf's input is not checked (it reads only what it matched).
  *  - fwrite, fputs and puts read what they output; fread and fgets write
  *    what they got; getline and getdelim write the line and the two
  *    out-parameters.
  *
  * The arguments are walked after the real call, with a copy of its
- * va_list, by a parser of glibc's conversions. It gives up (and checks
- * nothing more of that call) at what it does not know: positional
+ * va_list, by parsers of glibc's conversions. They give up (and check
+ * nothing more of that call) at what they do not know: positional
  * arguments (%1$s), or a conversion a program registered itself, since
  * taking the next argument with the wrong type could read a pointer that
- * is not one. scanf's destinations are not checked.
+ * is not one.
  *
  * Calls from the shim's own code (its reports are formatted with
  * snprintf) and from inside it pass through unchecked.
@@ -370,6 +374,187 @@ CRACE_EXPORT int __asprintf_chk(char **s, int flag, const char *fmt, ...)
     PRINTF_BODY(__vasprintf_chk, fmt, fmt, NULL, 0, s, flag, fmt, ap);
 }
 
+/* ---------------------------------------------------------------- the scanf family */
+
+/* The bytes an integer conversion with length sz stores. */
+static size_t int_size(enum arg_size sz)
+{
+    switch (sz) {
+    case SZ_CHAR:
+        return 1;
+    case SZ_SHORT:
+        return sizeof(short);
+    case SZ_INT:
+        return sizeof(int);
+    default:
+        return sizeof(long long);
+    }
+}
+
+/* fmt's destinations, from ap (a copy the caller owns), of a call that
+ * assigned `assigned` of them: each one assigned written. */
+static void check_scanf_args(crace_thread *t, const char *fmt, va_list ap, int assigned, uintptr_t pc)
+{
+    int done = 0;
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%')
+            continue;
+        p++;
+        if (*p == '%')
+            continue;
+        bool suppress = *p == '*';
+        if (suppress)
+            p++;
+        size_t width = 0;
+        while (isdigit((unsigned char)*p))
+            width = width * 10 + (size_t)(*p++ - '0');
+        if (*p == '$')
+            return; /* positional */
+        bool alloc = *p == 'm'; /* glibc: the string is malloc'd, its pointer stored */
+        if (alloc)
+            p++;
+        enum arg_size sz = SZ_INT;
+        switch (*p) {
+        case 'h':
+            sz = p[1] == 'h' ? SZ_CHAR : SZ_SHORT;
+            p += p[1] == 'h' ? 2 : 1;
+            break;
+        case 'l':
+            sz = p[1] == 'l' ? SZ_LLONG : SZ_LONG;
+            p += p[1] == 'l' ? 2 : 1;
+            break;
+        case 'q':
+        case 'L':
+            sz = *p == 'L' ? SZ_LDOUBLE : SZ_LLONG;
+            p++;
+            break;
+        case 'j':
+        case 'z':
+        case 't':
+            sz = SZ_LLONG;
+            p++;
+            break;
+        default:
+            break;
+        }
+        char conv = *p;
+        if (conv == '[') { /* the set: ']' first is a member, then up to the next */
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            while (*p && *p != ']')
+                p++;
+            if (!*p)
+                return;
+        }
+        if (!strchr("diouxXnaeEfFgGcsSCp[", conv) || conv == '\0')
+            return; /* not a conversion this parser knows */
+        if (suppress)
+            continue;
+        void *dst = va_arg(ap, void *);
+        if (conv == 'n') {
+            if (done == assigned)
+                crace_check_range(t, dst, int_size(sz), true, pc);
+            continue;
+        }
+        if (done >= assigned)
+            return; /* the call stopped before this one */
+        done++;
+        size_t n;
+        if (alloc) {
+            n = sizeof(char *);
+        } else if (strchr("diouxX", conv)) {
+            n = int_size(sz);
+        } else if (strchr("aeEfFgG", conv)) {
+            n = sz == SZ_LDOUBLE ? sizeof(long double) : sz == SZ_LONG ? sizeof(double) : sizeof(float);
+        } else if (conv == 'p') {
+            n = sizeof(void *);
+        } else if (conv == 'c' || conv == 'C') {
+            n = (width ? width : 1) * (conv == 'C' || sz == SZ_LONG ? sizeof(wchar_t) : 1);
+        } else if (conv == 'S' || sz == SZ_LONG) {
+            continue; /* a wide string: not checked */
+        } else {
+            n = strlen(dst) + 1; /* %s, %[ */
+        }
+        crace_check_range(t, dst, n, true, pc);
+    }
+}
+
+/* The body of a scanf-family interceptor taking a va_list. */
+#define VSCANF_BODY(name, fmt, ap, ...)                         \
+    uintptr_t pc_ = CALLER_PC();                                \
+    crace_thread *t_ = crace_libc_caller(pc_);                  \
+    if (!t_)                                                    \
+        return REAL(name)(__VA_ARGS__);                         \
+    va_list copy_;                                              \
+    va_copy(copy_, ap);                                         \
+    int r_ = REAL(name)(__VA_ARGS__);                           \
+    if (r_ > 0)                                                 \
+        check_scanf_args(t_, fmt, copy_, r_, pc_);              \
+    va_end(copy_);                                              \
+    return r_
+
+/* The body of a variadic one: its arguments to a v-variant's real function. */
+#define SCANF_BODY(vname, fmt, ...)                             \
+    uintptr_t pc_ = CALLER_PC();                                \
+    va_list ap;                                                 \
+    va_start(ap, fmt);                                          \
+    crace_thread *t_ = crace_libc_caller(pc_);                  \
+    va_list copy_;                                              \
+    if (t_)                                                     \
+        va_copy(copy_, ap);                                     \
+    int r_ = REAL(vname)(__VA_ARGS__);                          \
+    va_end(ap);                                                 \
+    if (t_) {                                                   \
+        if (r_ > 0)                                             \
+            check_scanf_args(t_, fmt, copy_, r_, pc_);          \
+        va_end(copy_);                                          \
+    }                                                           \
+    return r_
+
+/* C99's, which <stdio.h> makes every scanf call of a program built in
+ * C99 mode or later (the compilers' default) go to. The old names, left
+ * to programs built as C89 with _GNU_SOURCE, are not intercepted: this
+ * file's own <stdio.h> turns them into these. */
+int __isoc99_vscanf(const char *fmt, va_list ap);
+int __isoc99_vfscanf(FILE *f, const char *fmt, va_list ap);
+int __isoc99_vsscanf(const char *s, const char *fmt, va_list ap);
+int __isoc99_scanf(const char *fmt, ...);
+int __isoc99_fscanf(FILE *f, const char *fmt, ...);
+int __isoc99_sscanf(const char *s, const char *fmt, ...);
+
+INTERCEPTOR(int, __isoc99_vscanf, const char *fmt, va_list ap)
+{
+    VSCANF_BODY(__isoc99_vscanf, fmt, ap, fmt, ap);
+}
+
+INTERCEPTOR(int, __isoc99_vfscanf, FILE *f, const char *fmt, va_list ap)
+{
+    VSCANF_BODY(__isoc99_vfscanf, fmt, ap, f, fmt, ap);
+}
+
+INTERCEPTOR(int, __isoc99_vsscanf, const char *s, const char *fmt, va_list ap)
+{
+    VSCANF_BODY(__isoc99_vsscanf, fmt, ap, s, fmt, ap);
+}
+
+CRACE_EXPORT int __isoc99_scanf(const char *fmt, ...)
+{
+    SCANF_BODY(__isoc99_vscanf, fmt, fmt, ap);
+}
+
+CRACE_EXPORT int __isoc99_fscanf(FILE *f, const char *fmt, ...)
+{
+    SCANF_BODY(__isoc99_vfscanf, fmt, f, fmt, ap);
+}
+
+CRACE_EXPORT int __isoc99_sscanf(const char *s, const char *fmt, ...)
+{
+    SCANF_BODY(__isoc99_vsscanf, fmt, s, fmt, ap);
+}
+
 /* ---------------------------------------------------------------- streams */
 
 INTERCEPTOR(size_t, fwrite, const void *p, size_t size, size_t n, FILE *f)
@@ -473,5 +658,5 @@ __attribute__((constructor(101))) static void stdio_resolve(void)
     (void)REAL(__vdprintf_chk), (void)REAL(__vsprintf_chk), (void)REAL(__vsnprintf_chk);
     (void)REAL(__vasprintf_chk), (void)REAL(fwrite), (void)REAL(fread), (void)REAL(__fread_chk);
     (void)REAL(fputs), (void)REAL(puts), (void)REAL(fgets), (void)REAL(__fgets_chk), (void)REAL(getline);
-    (void)REAL(getdelim);
+    (void)REAL(getdelim), (void)REAL(__isoc99_vscanf), (void)REAL(__isoc99_vfscanf), (void)REAL(__isoc99_vsscanf);
 }
