@@ -558,6 +558,19 @@ bool gc_frame_is_hidden(const struct gc_frame *frame)
      * _M_start_thread), a copy libstdc++ makes at the program's call. */
     if (gc_module_is(frame->module, "libstdc++"))
         return true;
+    /* std::thread's and std::invoke's templates, instantiated in the
+     * program from libstdc++'s headers: the calls between a thread's
+     * start and its body (_M_run, _M_invoke, __invoke...), and the
+     * std::thread constructor under a creation. They only forward. */
+    if (frame->file != NULL) {
+        static const char *const forwarders[] = {"/bits/std_thread.h", "/bits/invoke.h"};
+        size_t len = strlen(frame->file);
+        for (size_t i = 0; i < sizeof(forwarders) / sizeof(forwarders[0]); i++) {
+            size_t n = strlen(forwarders[i]);
+            if (len >= n && strcmp(frame->file + len - n, forwarders[i]) == 0)
+                return true;
+        }
+    }
     static const char *const names[] = {
         "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main",
         "_start", "start_thread", "clone", "clone3", "__clone", "__clone3",

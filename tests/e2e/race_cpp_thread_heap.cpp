@@ -1,8 +1,9 @@
 // C++: two std::threads update an object made by new, without a lock.
 // The stacks begin at the thread bodies and at the new expression: the
 // frames of libstdc++ itself (std::thread's start routine, operator new)
-// are left out, as libc's thread start and malloc are. The sleep orders
-// the two writes in time (it creates no happens-before).
+// are left out, as libc's thread start and malloc are, and so are the
+// std::thread and std::invoke templates that only forward to the body.
+// The sleep orders the two writes in time (it creates no happens-before).
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -31,15 +32,19 @@ int main()
 // EXPECT: Write at {{ADDR}} by goroutine 3:
 // EXPECT:   operator()()
 // EXPECT:       {{FILE}}:{{LINE:t2}} {{OFF}}
+// EXPECT:
 // EXPECT: Previous write at {{ADDR}} by goroutine 2:
 // EXPECT:   operator()()
 // EXPECT:       {{FILE}}:{{LINE:t1}} {{OFF}}
+// EXPECT:
 // EXPECT: Location is heap block of size 8 at {{ADDR}} allocated by main goroutine:
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:new}} {{OFF}}
+// EXPECT:
 // EXPECT: Goroutine 3 (running) created at:
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:t2}} {{OFF}}
+// EXPECT:
 // EXPECT: Goroutine 2 (finished) created at:
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:t1}} {{OFF}}
@@ -48,3 +53,5 @@ int main()
 // EXPECT-NOT: _Znwm
 // EXPECT-NOT: ??()
 // EXPECT-NOT: libstdc++
+// EXPECT-NOT: invoke
+// EXPECT-NOT: std_thread.h
