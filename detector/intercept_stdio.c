@@ -79,6 +79,44 @@ static void check_string_arg(crace_thread *t, const char *s, int prec, uintptr_t
 
 enum arg_size { SZ_INT, SZ_CHAR, SZ_SHORT, SZ_LONG, SZ_LLONG, SZ_SIZE, SZ_PTRDIFF, SZ_INTMAX, SZ_LDOUBLE };
 
+/* The length modifier at *p, if any (skipped). */
+static enum arg_size parse_length(const char **p)
+{
+    const char *c = *p;
+    enum arg_size sz = SZ_INT;
+    switch (*c) {
+    case 'h':
+        sz = c[1] == 'h' ? SZ_CHAR : SZ_SHORT;
+        c += c[1] == 'h' ? 2 : 1;
+        break;
+    case 'l':
+        sz = c[1] == 'l' ? SZ_LLONG : SZ_LONG;
+        c += c[1] == 'l' ? 2 : 1;
+        break;
+    case 'q':
+    case 'L':
+        sz = *c == 'L' ? SZ_LDOUBLE : SZ_LLONG;
+        c++;
+        break;
+    case 'j':
+        sz = SZ_INTMAX;
+        c++;
+        break;
+    case 'z':
+        sz = SZ_SIZE;
+        c++;
+        break;
+    case 't':
+        sz = SZ_PTRDIFF;
+        c++;
+        break;
+    default:
+        break;
+    }
+    *p = c;
+    return sz;
+}
+
 /* fmt's arguments, from ap (a copy the caller owns): %s read, %n
  * written. */
 static void check_printf_args(crace_thread *t, const char *fmt, va_list ap, uintptr_t pc)
@@ -115,36 +153,7 @@ static void check_printf_args(crace_thread *t, const char *fmt, va_list ap, uint
                     prec = prec * 10 + (*p++ - '0');
             }
         }
-        enum arg_size sz = SZ_INT;
-        switch (*p) {
-        case 'h':
-            sz = p[1] == 'h' ? SZ_CHAR : SZ_SHORT;
-            p += p[1] == 'h' ? 2 : 1;
-            break;
-        case 'l':
-            sz = p[1] == 'l' ? SZ_LLONG : SZ_LONG;
-            p += p[1] == 'l' ? 2 : 1;
-            break;
-        case 'q':
-        case 'L':
-            sz = *p == 'L' ? SZ_LDOUBLE : SZ_LLONG;
-            p++;
-            break;
-        case 'j':
-            sz = SZ_INTMAX;
-            p++;
-            break;
-        case 'z':
-            sz = SZ_SIZE;
-            p++;
-            break;
-        case 't':
-            sz = SZ_PTRDIFF;
-            p++;
-            break;
-        default:
-            break;
-        }
+        enum arg_size sz = parse_length(&p);
         switch (*p) {
         case 'd':
         case 'i':
@@ -216,99 +225,106 @@ static void printf_done(crace_thread *t, const char *fmt, va_list ap, char *dst,
         check_printf_args(t, fmt, ap, pc);
 }
 
-/* The body of a v-variant interceptor: the real call with ap, then the
- * checks with a copy of it made before. */
-#define VPRINTF_BODY(name, fmt, ap, dst, cap, ...)  \
-    uintptr_t pc_ = CALLER_PC();                    \
-    crace_thread *t_ = crace_libc_caller(pc_);      \
-    if (!t_)                                        \
-        return REAL(name)(__VA_ARGS__);             \
-    va_list copy_;                                  \
-    va_copy(copy_, ap);                             \
-    int r_ = REAL(name)(__VA_ARGS__);               \
-    printf_done(t_, fmt, copy_, dst, cap, r_, pc_); \
-    va_end(copy_);                                  \
+/* The body of an interceptor taking a va_list: the real call with ap,
+ * then `check`, which sees the thread (t_), a copy of ap made before the
+ * call (copy_), the result (r_) and the caller's pc (pc_). */
+#define VA_LIST_BODY(name, ap, check, ...)        \
+    uintptr_t pc_ = CALLER_PC();                  \
+    crace_thread *t_ = crace_libc_caller(pc_);    \
+    if (!t_)                                      \
+        return REAL(name)(__VA_ARGS__);           \
+    va_list copy_;                                \
+    va_copy(copy_, ap);                           \
+    int r_ = REAL(name)(__VA_ARGS__);             \
+    check;                                        \
+    va_end(copy_);                                \
     return r_
 
-/* The body of a variadic interceptor: its arguments to the v-variant's
- * real function, then the checks. */
-#define PRINTF_BODY(vname, last, fmt, dst, cap, ...)    \
-    uintptr_t pc_ = CALLER_PC();                        \
-    va_list ap;                                         \
-    va_start(ap, last);                                 \
-    crace_thread *t_ = crace_libc_caller(pc_);          \
-    va_list copy_;                                      \
-    if (t_)                                             \
-        va_copy(copy_, ap);                             \
-    int r_ = REAL(vname)(__VA_ARGS__);                  \
-    va_end(ap);                                         \
-    if (t_) {                                           \
-        printf_done(t_, fmt, copy_, dst, cap, r_, pc_); \
-        va_end(copy_);                                  \
-    }                                                   \
+/* The body of a variadic interceptor (last: its last named parameter):
+ * its arguments, as ap, to the real vname, then `check`, as above. */
+#define VARIADIC_BODY(vname, last, check, ...)    \
+    uintptr_t pc_ = CALLER_PC();                  \
+    va_list ap;                                   \
+    va_start(ap, last);                           \
+    crace_thread *t_ = crace_libc_caller(pc_);    \
+    va_list copy_;                                \
+    if (t_)                                       \
+        va_copy(copy_, ap);                       \
+    int r_ = REAL(vname)(__VA_ARGS__);            \
+    va_end(ap);                                   \
+    if (t_) {                                     \
+        check;                                    \
+        va_end(copy_);                            \
+    }                                             \
     return r_
+
+/* The checks of a printf-family call (what it wrote into dst, of
+ * capacity cap) and of a scanf-family one, inside the bodies above, whose
+ * format parameter is fmt. */
+#define PRINTF_CHECK(dst, cap) printf_done(t_, fmt, copy_, dst, cap, r_, pc_)
+#define SCANF_CHECK scanf_done(t_, fmt, copy_, r_, pc_)
 
 /* ---------------------------------------------------------------- the v-variants */
 
 INTERCEPTOR(int, vprintf, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(vprintf, fmt, ap, NULL, 0, fmt, ap);
+    VA_LIST_BODY(vprintf, ap, PRINTF_CHECK(NULL, 0), fmt, ap);
 }
 
 INTERCEPTOR(int, vfprintf, FILE *f, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(vfprintf, fmt, ap, NULL, 0, f, fmt, ap);
+    VA_LIST_BODY(vfprintf, ap, PRINTF_CHECK(NULL, 0), f, fmt, ap);
 }
 
 INTERCEPTOR(int, vdprintf, int fd, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(vdprintf, fmt, ap, NULL, 0, fd, fmt, ap);
+    VA_LIST_BODY(vdprintf, ap, PRINTF_CHECK(NULL, 0), fd, fmt, ap);
 }
 
 INTERCEPTOR(int, vsprintf, char *s, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(vsprintf, fmt, ap, s, SIZE_MAX, s, fmt, ap);
+    VA_LIST_BODY(vsprintf, ap, PRINTF_CHECK(s, SIZE_MAX), s, fmt, ap);
 }
 
 INTERCEPTOR(int, vsnprintf, char *s, size_t n, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(vsnprintf, fmt, ap, s, n, s, n, fmt, ap);
+    VA_LIST_BODY(vsnprintf, ap, PRINTF_CHECK(s, n), s, n, fmt, ap);
 }
 
 INTERCEPTOR(int, vasprintf, char **s, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(vasprintf, fmt, ap, NULL, 0, s, fmt, ap);
+    VA_LIST_BODY(vasprintf, ap, PRINTF_CHECK(NULL, 0), s, fmt, ap);
 }
 
 /* _FORTIFY_SOURCE's, which check their flag and sizes and then do the same. */
 INTERCEPTOR(int, __vprintf_chk, int flag, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(__vprintf_chk, fmt, ap, NULL, 0, flag, fmt, ap);
+    VA_LIST_BODY(__vprintf_chk, ap, PRINTF_CHECK(NULL, 0), flag, fmt, ap);
 }
 
 INTERCEPTOR(int, __vfprintf_chk, FILE *f, int flag, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(__vfprintf_chk, fmt, ap, NULL, 0, f, flag, fmt, ap);
+    VA_LIST_BODY(__vfprintf_chk, ap, PRINTF_CHECK(NULL, 0), f, flag, fmt, ap);
 }
 
 INTERCEPTOR(int, __vdprintf_chk, int fd, int flag, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(__vdprintf_chk, fmt, ap, NULL, 0, fd, flag, fmt, ap);
+    VA_LIST_BODY(__vdprintf_chk, ap, PRINTF_CHECK(NULL, 0), fd, flag, fmt, ap);
 }
 
 INTERCEPTOR(int, __vsprintf_chk, char *s, int flag, size_t slen, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(__vsprintf_chk, fmt, ap, s, SIZE_MAX, s, flag, slen, fmt, ap);
+    VA_LIST_BODY(__vsprintf_chk, ap, PRINTF_CHECK(s, SIZE_MAX), s, flag, slen, fmt, ap);
 }
 
 INTERCEPTOR(int, __vsnprintf_chk, char *s, size_t n, int flag, size_t slen, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(__vsnprintf_chk, fmt, ap, s, n, s, n, flag, slen, fmt, ap);
+    VA_LIST_BODY(__vsnprintf_chk, ap, PRINTF_CHECK(s, n), s, n, flag, slen, fmt, ap);
 }
 
 INTERCEPTOR(int, __vasprintf_chk, char **s, int flag, const char *fmt, va_list ap)
 {
-    VPRINTF_BODY(__vasprintf_chk, fmt, ap, NULL, 0, s, flag, fmt, ap);
+    VA_LIST_BODY(__vasprintf_chk, ap, PRINTF_CHECK(NULL, 0), s, flag, fmt, ap);
 }
 
 /* ---------------------------------------------------------------- the variadic ones
@@ -316,62 +332,62 @@ INTERCEPTOR(int, __vasprintf_chk, char **s, int flag, const char *fmt, va_list a
 
 CRACE_EXPORT int printf(const char *fmt, ...)
 {
-    PRINTF_BODY(vprintf, fmt, fmt, NULL, 0, fmt, ap);
+    VARIADIC_BODY(vprintf, fmt, PRINTF_CHECK(NULL, 0), fmt, ap);
 }
 
 CRACE_EXPORT int fprintf(FILE *f, const char *fmt, ...)
 {
-    PRINTF_BODY(vfprintf, fmt, fmt, NULL, 0, f, fmt, ap);
+    VARIADIC_BODY(vfprintf, fmt, PRINTF_CHECK(NULL, 0), f, fmt, ap);
 }
 
 CRACE_EXPORT int dprintf(int fd, const char *fmt, ...)
 {
-    PRINTF_BODY(vdprintf, fmt, fmt, NULL, 0, fd, fmt, ap);
+    VARIADIC_BODY(vdprintf, fmt, PRINTF_CHECK(NULL, 0), fd, fmt, ap);
 }
 
 CRACE_EXPORT int sprintf(char *s, const char *fmt, ...)
 {
-    PRINTF_BODY(vsprintf, fmt, fmt, s, SIZE_MAX, s, fmt, ap);
+    VARIADIC_BODY(vsprintf, fmt, PRINTF_CHECK(s, SIZE_MAX), s, fmt, ap);
 }
 
 CRACE_EXPORT int snprintf(char *s, size_t n, const char *fmt, ...)
 {
-    PRINTF_BODY(vsnprintf, fmt, fmt, s, n, s, n, fmt, ap);
+    VARIADIC_BODY(vsnprintf, fmt, PRINTF_CHECK(s, n), s, n, fmt, ap);
 }
 
 CRACE_EXPORT int asprintf(char **s, const char *fmt, ...)
 {
-    PRINTF_BODY(vasprintf, fmt, fmt, NULL, 0, s, fmt, ap);
+    VARIADIC_BODY(vasprintf, fmt, PRINTF_CHECK(NULL, 0), s, fmt, ap);
 }
 
 CRACE_EXPORT int __printf_chk(int flag, const char *fmt, ...)
 {
-    PRINTF_BODY(__vprintf_chk, fmt, fmt, NULL, 0, flag, fmt, ap);
+    VARIADIC_BODY(__vprintf_chk, fmt, PRINTF_CHECK(NULL, 0), flag, fmt, ap);
 }
 
 CRACE_EXPORT int __fprintf_chk(FILE *f, int flag, const char *fmt, ...)
 {
-    PRINTF_BODY(__vfprintf_chk, fmt, fmt, NULL, 0, f, flag, fmt, ap);
+    VARIADIC_BODY(__vfprintf_chk, fmt, PRINTF_CHECK(NULL, 0), f, flag, fmt, ap);
 }
 
 CRACE_EXPORT int __dprintf_chk(int fd, int flag, const char *fmt, ...)
 {
-    PRINTF_BODY(__vdprintf_chk, fmt, fmt, NULL, 0, fd, flag, fmt, ap);
+    VARIADIC_BODY(__vdprintf_chk, fmt, PRINTF_CHECK(NULL, 0), fd, flag, fmt, ap);
 }
 
 CRACE_EXPORT int __sprintf_chk(char *s, int flag, size_t slen, const char *fmt, ...)
 {
-    PRINTF_BODY(__vsprintf_chk, fmt, fmt, s, SIZE_MAX, s, flag, slen, fmt, ap);
+    VARIADIC_BODY(__vsprintf_chk, fmt, PRINTF_CHECK(s, SIZE_MAX), s, flag, slen, fmt, ap);
 }
 
 CRACE_EXPORT int __snprintf_chk(char *s, size_t n, int flag, size_t slen, const char *fmt, ...)
 {
-    PRINTF_BODY(__vsnprintf_chk, fmt, fmt, s, n, s, n, flag, slen, fmt, ap);
+    VARIADIC_BODY(__vsnprintf_chk, fmt, PRINTF_CHECK(s, n), s, n, flag, slen, fmt, ap);
 }
 
 CRACE_EXPORT int __asprintf_chk(char **s, int flag, const char *fmt, ...)
 {
-    PRINTF_BODY(__vasprintf_chk, fmt, fmt, NULL, 0, s, flag, fmt, ap);
+    VARIADIC_BODY(__vasprintf_chk, fmt, PRINTF_CHECK(NULL, 0), s, flag, fmt, ap);
 }
 
 /* ---------------------------------------------------------------- the scanf family */
@@ -413,30 +429,7 @@ static void check_scanf_args(crace_thread *t, const char *fmt, va_list ap, int a
         bool alloc = *p == 'm'; /* glibc: the string is malloc'd, its pointer stored */
         if (alloc)
             p++;
-        enum arg_size sz = SZ_INT;
-        switch (*p) {
-        case 'h':
-            sz = p[1] == 'h' ? SZ_CHAR : SZ_SHORT;
-            p += p[1] == 'h' ? 2 : 1;
-            break;
-        case 'l':
-            sz = p[1] == 'l' ? SZ_LLONG : SZ_LONG;
-            p += p[1] == 'l' ? 2 : 1;
-            break;
-        case 'q':
-        case 'L':
-            sz = *p == 'L' ? SZ_LDOUBLE : SZ_LLONG;
-            p++;
-            break;
-        case 'j':
-        case 'z':
-        case 't':
-            sz = SZ_LLONG;
-            p++;
-            break;
-        default:
-            break;
-        }
+        enum arg_size sz = parse_length(&p);
         char conv = *p;
         if (conv == '[') { /* the set: ']' first is a member, then up to the next */
             p++;
@@ -482,37 +475,13 @@ static void check_scanf_args(crace_thread *t, const char *fmt, va_list ap, int a
     }
 }
 
-/* The body of a scanf-family interceptor taking a va_list. */
-#define VSCANF_BODY(name, fmt, ap, ...)                         \
-    uintptr_t pc_ = CALLER_PC();                                \
-    crace_thread *t_ = crace_libc_caller(pc_);                  \
-    if (!t_)                                                    \
-        return REAL(name)(__VA_ARGS__);                         \
-    va_list copy_;                                              \
-    va_copy(copy_, ap);                                         \
-    int r_ = REAL(name)(__VA_ARGS__);                           \
-    if (r_ > 0)                                                 \
-        check_scanf_args(t_, fmt, copy_, r_, pc_);              \
-    va_end(copy_);                                              \
-    return r_
-
-/* The body of a variadic one: its arguments to a v-variant's real function. */
-#define SCANF_BODY(vname, fmt, ...)                             \
-    uintptr_t pc_ = CALLER_PC();                                \
-    va_list ap;                                                 \
-    va_start(ap, fmt);                                          \
-    crace_thread *t_ = crace_libc_caller(pc_);                  \
-    va_list copy_;                                              \
-    if (t_)                                                     \
-        va_copy(copy_, ap);                                     \
-    int r_ = REAL(vname)(__VA_ARGS__);                          \
-    va_end(ap);                                                 \
-    if (t_) {                                                   \
-        if (r_ > 0)                                             \
-            check_scanf_args(t_, fmt, copy_, r_, pc_);          \
-        va_end(copy_);                                          \
-    }                                                           \
-    return r_
+/* After a scanf-family call that returned r with fmt and the
+ * destinations in ap. */
+static void scanf_done(crace_thread *t, const char *fmt, va_list ap, int r, uintptr_t pc)
+{
+    if (r > 0)
+        check_scanf_args(t, fmt, ap, r, pc);
+}
 
 /* C99's, which <stdio.h> makes every scanf call of a program built in
  * C99 mode or later (the compilers' default) go to. The old names, left
@@ -527,32 +496,32 @@ int __isoc99_sscanf(const char *s, const char *fmt, ...);
 
 INTERCEPTOR(int, __isoc99_vscanf, const char *fmt, va_list ap)
 {
-    VSCANF_BODY(__isoc99_vscanf, fmt, ap, fmt, ap);
+    VA_LIST_BODY(__isoc99_vscanf, ap, SCANF_CHECK, fmt, ap);
 }
 
 INTERCEPTOR(int, __isoc99_vfscanf, FILE *f, const char *fmt, va_list ap)
 {
-    VSCANF_BODY(__isoc99_vfscanf, fmt, ap, f, fmt, ap);
+    VA_LIST_BODY(__isoc99_vfscanf, ap, SCANF_CHECK, f, fmt, ap);
 }
 
 INTERCEPTOR(int, __isoc99_vsscanf, const char *s, const char *fmt, va_list ap)
 {
-    VSCANF_BODY(__isoc99_vsscanf, fmt, ap, s, fmt, ap);
+    VA_LIST_BODY(__isoc99_vsscanf, ap, SCANF_CHECK, s, fmt, ap);
 }
 
 CRACE_EXPORT int __isoc99_scanf(const char *fmt, ...)
 {
-    SCANF_BODY(__isoc99_vscanf, fmt, fmt, ap);
+    VARIADIC_BODY(__isoc99_vscanf, fmt, SCANF_CHECK, fmt, ap);
 }
 
 CRACE_EXPORT int __isoc99_fscanf(FILE *f, const char *fmt, ...)
 {
-    SCANF_BODY(__isoc99_vfscanf, fmt, f, fmt, ap);
+    VARIADIC_BODY(__isoc99_vfscanf, fmt, SCANF_CHECK, f, fmt, ap);
 }
 
 CRACE_EXPORT int __isoc99_sscanf(const char *s, const char *fmt, ...)
 {
-    SCANF_BODY(__isoc99_vsscanf, fmt, s, fmt, ap);
+    VARIADIC_BODY(__isoc99_vsscanf, fmt, SCANF_CHECK, s, fmt, ap);
 }
 
 /* ---------------------------------------------------------------- streams */
