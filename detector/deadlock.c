@@ -174,6 +174,9 @@ static void link_blocked(crace_thread *t)
     if (woken_by_object(t)) {
         unsigned b = obj_bucket(t->wait.obj);
         t->onext = obj_table[b];
+        t->oprev = NULL;
+        if (t->onext)
+            t->onext->oprev = t;
         __atomic_store_n(&obj_table[b], t, __ATOMIC_RELAXED); /* read unlocked by dl_wake */
         n_blocked_on_objects++;
     }
@@ -233,12 +236,13 @@ static void unlink_blocked(crace_thread *t)
         t->tnext = NULL;
     }
     if (woken_by_object(t)) {
-        crace_thread **pp = &obj_table[obj_bucket(t->wait.obj)];
-        while (*pp && *pp != t)
-            pp = &(*pp)->onext;
-        if (*pp)
-            __atomic_store_n(pp, t->onext, __ATOMIC_RELAXED);
-        t->onext = NULL;
+        if (t->oprev)
+            t->oprev->onext = t->onext;
+        else
+            __atomic_store_n(&obj_table[obj_bucket(t->wait.obj)], t->onext, __ATOMIC_RELAXED);
+        if (t->onext)
+            t->onext->oprev = t->oprev;
+        t->onext = t->oprev = NULL;
         n_blocked_on_objects--;
     }
     n_blocked--;
@@ -931,7 +935,7 @@ void dl_fork(enum crace_fork_phase phase)
         if (self->dl_light_counted)
             n_light_bound = 1;
         self->wait.blocked = false;
-        self->bnext = self->bprev = self->tnext = self->onext = NULL;
+        self->bnext = self->bprev = self->tnext = self->onext = self->oprev = NULL;
         if (self->counted_live)
             n_live = 1;
     }

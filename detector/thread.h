@@ -94,7 +94,9 @@ typedef struct crace_thread {
     } wait;
     struct crace_thread *bnext, *bprev; /* blocked list */
     struct crace_thread *tnext;         /* token hash chain */
-    struct crace_thread *onext;         /* object hash chain */
+    struct crace_thread *onext, *oprev; /* object hash chain (doubly linked: 1,000
+                                           goroutines blocked on one channel share
+                                           a bucket, and each wake-up unlinks one) */
     bool counted_live;                  /* counted in deadlock.c's live threads */
     _Atomic int dl_light;               /* deadlock.c's registration without its lock: enum dl_light */
     bool dl_light_counted;              /* counted in deadlock.c's n_light_bound */
