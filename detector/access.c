@@ -716,6 +716,21 @@ void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
     crace_busy--;
 }
 
+void crace_access_range_touched(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
+{
+    enum { RUN = 64 * SHADOW_GRANULE }; /* shadow_next_recorded's */
+    uintptr_t end = addr + size;
+    for (uintptr_t at = shadow_next_recorded(addr, end); at < end; at = shadow_next_recorded(at, end)) {
+        if (at < addr)
+            at = addr; /* the granule holding addr */
+        uintptr_t stop = (at | (RUN - 1)) + 1;
+        if (stop > end)
+            stop = end;
+        crace_access_range(t, at, stop - at, is_write, pc);
+        at = stop;
+    }
+}
+
 void crace_access_range_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
 {
     if (crace_ignoring(t))

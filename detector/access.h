@@ -46,6 +46,12 @@ void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
 /* The same for a range that is checked but not recorded: memory whose
  * records are about to be replaced (a free marks a block freed). */
 void crace_access_range_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
+/* As crace_access_range, where the shadow holds some record only: a
+ * free of a big block that was mostly never touched (a 1 GiB buffer of
+ * which a few pages were used) checks and records what was touched, and
+ * does not map and write the shadow of the rest, as ThreadSanitizer's
+ * free does not either (it looks at a block's first kilobyte). */
+void crace_access_range_touched(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
 
 /* A range read or written by an intercepted libc function on the
  * program's behalf (memcpy, read, write...): checked inside the shim, with

@@ -149,7 +149,7 @@ static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t
     if (marked)
         crace_access_range_check(t, b->start, marked, true, pc);
     if (t && b->size > marked)
-        crace_access_range(t, b->start + marked, b->size - marked, true, pc);
+        crace_access_range_touched(t, b->start + marked, b->size - marked, true, pc);
     crace_thread *self = t ? t : crace_cur;
     if (self)
         self->in_shim++;
@@ -263,7 +263,7 @@ static void *realloc_block(void *p, size_t size, uintptr_t pc)
         record(t, r, size, pc);
         size_t kept = known && old.size < size ? old.size : size;
         if (t && known && kept)
-            crace_access_range(t, (uintptr_t)r, kept, true, pc);
+            crace_access_range_touched(t, (uintptr_t)r, kept, true, pc);
     } else if (known && size != 0 && t) {
         /* Failed: the old block lives on (with a fresh shadow: its
          * history was given up with the release above). */

@@ -216,6 +216,47 @@ static inline uintptr_t shadowed_end(uintptr_t addr, size_t size)
     return end > (1ull << SHADOW_ADDR_BITS) ? 1ull << SHADOW_ADDR_BITS : end;
 }
 
+/* Pages of one plane of a region's cells. */
+#define PLANE_PAGES (SHADOW_PLANE_BYTES / 4096)
+
+uintptr_t shadow_next_recorded(uintptr_t addr, uintptr_t end)
+{
+    enum { RUN = 64 }; /* granules looked at together: 512 bytes of a plane */
+    uintptr_t stop;
+    for (addr &= ~(uintptr_t)(SHADOW_GRANULE - 1); (addr = shadow_next_mapped(addr, end, &stop)) < end;
+         addr = stop) {
+        shadow_granule *g = shadow_get(addr);
+        size_t n = (stop - addr + SHADOW_GRANULE - 1) / SHADOW_GRANULE;
+        /* Which pages of each plane hold anything at all: one never
+         * written since it was mapped or last reset is not resident, and
+         * reading it would only fault a page of zeros in (a free of a big
+         * block mostly never touched read megabytes of them). A page the
+         * kernel swapped out looks the same: its records are passed over
+         * (a race with this free missed, never one made up). */
+        unsigned char resident[SHADOW_INLINE][PLANE_PAGES];
+        uintptr_t base[SHADOW_INLINE];
+        for (int p = 0; p < SHADOW_INLINE; p++) {
+            uintptr_t lo = (uintptr_t)sg_cell(g, p), hi = (uintptr_t)(sg_cell(g, p) + n);
+            base[p] = lo & ~(uintptr_t)4095;
+            size_t len = ((hi + 4095) & ~(uintptr_t)4095) - base[p];
+            if (mincore((void *)base[p], len, resident[p]) != 0)
+                memset(resident[p], 1, len / 4096); /* unknown: look at every cell */
+        }
+        for (size_t i = 0; i < n; i += RUN) {
+            size_t k = n - i < RUN ? n - i : RUN;
+            for (int p = 0; p < SHADOW_INLINE; p++) {
+                _Atomic shadow_cell *c = sg_cell(g + i, p);
+                /* The run's first and last cells: it may straddle two pages. */
+                bool held = (resident[p][((uintptr_t)c - base[p]) / 4096] |
+                             resident[p][((uintptr_t)(c + k - 1) - base[p]) / 4096]) & 1;
+                if (held && any_cells(c, k))
+                    return addr + i * SHADOW_GRANULE;
+            }
+        }
+    }
+    return end;
+}
+
 void shadow_reset(uintptr_t addr, size_t size)
 {
     uintptr_t end = shadowed_end(addr, size);

@@ -176,6 +176,27 @@ static inline shadow_granule *shadow_get(uintptr_t addr)
     return r + ((addr & (SHADOW_REGION_SIZE - 1)) / SHADOW_GRANULE);
 }
 
+/* The part of [addr, end) from the first shadow region already mapped
+ * (memory some access was recorded in): its start, and in *stop the end
+ * of that region or end; addr == end when none is. */
+static inline uintptr_t shadow_next_mapped(uintptr_t addr, uintptr_t end, uintptr_t *stop)
+{
+    while (addr < end && !(addr >> SHADOW_ADDR_BITS) &&
+           !atomic_load_explicit(&crace_shadow_dir[addr >> SHADOW_REGION_SHIFT], memory_order_relaxed))
+        addr = (addr | (SHADOW_REGION_SIZE - 1)) + 1;
+    if (addr >= end || (addr >> SHADOW_ADDR_BITS))
+        return *stop = end;
+    uintptr_t region_end = (addr | (SHADOW_REGION_SIZE - 1)) + 1;
+    *stop = region_end < end ? region_end : end;
+    return addr;
+}
+
+/* Where in [addr, end) the first run of granules holding some record
+ * begins (a run is looked at 64 granules at a time, so this may be up to
+ * 63 granules before the record), or end: memory never accessed since
+ * its shadow was last reset is passed over, unmapped regions whole. */
+uintptr_t shadow_next_recorded(uintptr_t addr, uintptr_t end);
+
 void shadow_init(void);
 
 /* Forgets every access to [addr, addr + size) (fresh memory: a new heap
