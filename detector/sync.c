@@ -31,12 +31,14 @@ static sync_var *_Atomic heads[SYNC_BUCKETS];
 
 /* Objects of one 8-byte granule share a bucket, so forgetting a range
  * visits one bucket per granule; the granules of one 4 KiB page have
- * consecutive buckets, whose heads share a page of the table (a hash of
- * the page picks where they start). */
+ * consecutive buckets (wrapping), whose heads share a page or two of the
+ * table. A hash of the page picks the first, anywhere: objects at the
+ * same offset of many pages (each thread's descriptor at the top of its
+ * stack, a lock heading each page-sized record) land apart. */
 static inline uint32_t bucket_of(uintptr_t addr)
 {
     uint64_t page = (uint64_t)(addr >> 12) * 0x9e3779b97f4a7c15ull;
-    return (uint32_t)(((page >> 40) << 9) | ((addr >> 3) & 511)) & (SYNC_BUCKETS - 1);
+    return (uint32_t)((page >> 40) + ((addr >> 3) & 511)) & (SYNC_BUCKETS - 1);
 }
 
 static inline gc_lock_t *bucket_lock(uint32_t b)
