@@ -718,16 +718,13 @@ void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
 
 void crace_access_range_touched(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
 {
-    enum { RUN = 64 * SHADOW_GRANULE }; /* shadow_next_recorded's */
-    uintptr_t end = addr + size;
-    for (uintptr_t at = shadow_next_recorded(addr, end); at < end; at = shadow_next_recorded(at, end)) {
+    uintptr_t end = addr + size, stop;
+    for (uintptr_t at = shadow_next_recorded(addr, end, &stop); at < end; at = shadow_next_recorded(stop, end, &stop)) {
         if (at < addr)
             at = addr; /* the granule holding addr */
-        uintptr_t stop = (at | (RUN - 1)) + 1;
         if (stop > end)
             stop = end;
         crace_access_range(t, at, stop - at, is_write, pc);
-        at = stop;
     }
 }
 

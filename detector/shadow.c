@@ -219,7 +219,7 @@ static inline uintptr_t shadowed_end(uintptr_t addr, size_t size)
 /* Pages of one plane of a region's cells. */
 #define PLANE_PAGES (SHADOW_PLANE_BYTES / 4096)
 
-uintptr_t shadow_next_recorded(uintptr_t addr, uintptr_t end)
+uintptr_t shadow_next_recorded(uintptr_t addr, uintptr_t end, uintptr_t *run_end)
 {
     enum { RUN = 64 }; /* granules looked at together: 512 bytes of a plane */
     uintptr_t stop;
@@ -242,19 +242,30 @@ uintptr_t shadow_next_recorded(uintptr_t addr, uintptr_t end)
             if (mincore((void *)base[p], len, resident[p]) != 0)
                 memset(resident[p], 1, len / 4096); /* unknown: look at every cell */
         }
+        size_t first = n;
         for (size_t i = 0; i < n; i += RUN) {
             size_t k = n - i < RUN ? n - i : RUN;
-            for (int p = 0; p < SHADOW_INLINE; p++) {
+            bool held = false;
+            for (int p = 0; p < SHADOW_INLINE && !held; p++) {
                 _Atomic shadow_cell *c = sg_cell(g + i, p);
                 /* The run's first and last cells: it may straddle two pages. */
-                bool held = (resident[p][((uintptr_t)c - base[p]) / 4096] |
-                             resident[p][((uintptr_t)(c + k - 1) - base[p]) / 4096]) & 1;
-                if (held && any_cells(c, k))
-                    return addr + i * SHADOW_GRANULE;
+                held = ((resident[p][((uintptr_t)c - base[p]) / 4096] |
+                         resident[p][((uintptr_t)(c + k - 1) - base[p]) / 4096]) & 1) &&
+                       any_cells(c, k);
+            }
+            if (held && first == n) {
+                first = i;
+            } else if (!held && first != n) {
+                *run_end = addr + i * SHADOW_GRANULE;
+                return addr + first * SHADOW_GRANULE;
             }
         }
+        if (first != n) {
+            *run_end = stop;
+            return addr + first * SHADOW_GRANULE;
+        }
     }
-    return end;
+    return *run_end = end;
 }
 
 void shadow_reset(uintptr_t addr, size_t size)

@@ -191,11 +191,12 @@ static inline uintptr_t shadow_next_mapped(uintptr_t addr, uintptr_t end, uintpt
     return addr;
 }
 
-/* Where in [addr, end) the first run of granules holding some record
- * begins (a run is looked at 64 granules at a time, so this may be up to
- * 63 granules before the record), or end: memory never accessed since
- * its shadow was last reset is passed over, unmapped regions whole. */
-uintptr_t shadow_next_recorded(uintptr_t addr, uintptr_t end);
+/* Where in [addr, end) the first stretch of granules holding records
+ * begins, or end, and in *run_end where it ends (within one region):
+ * memory never accessed since its shadow was last reset is passed over,
+ * unmapped regions whole. Granules are looked at 64 at a time, so the
+ * stretch may begin or end up to 63 granules away from a record. */
+uintptr_t shadow_next_recorded(uintptr_t addr, uintptr_t end, uintptr_t *run_end);
 
 void shadow_init(void);
 
