@@ -28,7 +28,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 
-#include "history.h"
+#include "access.h"
 #include "intercept.h"
 
 /* The stack pointer env restores; 0 when unknown. */
@@ -69,10 +69,8 @@ static void leave_frames(crace_thread *t, uintptr_t sp)
             if (unw_get_reg(&c, UNW_REG_IP, &ip) || unw_get_reg(&c, UNW_REG_SP, &cfa) || cfa > sp)
                 break;
             uintptr_t top = t->shstack[t->depth - 1];
-            if (top == ip || top == ip + 1) {
-                crace_hist_put(t, EV_FUNC_EXIT);
-                t->depth--;
-            }
+            if (top == ip || top == ip + 1)
+                crace_func_exit_slow(); /* the frame's missing __tsan_func_exit */
         }
     }
     t->in_shim--;

@@ -117,6 +117,21 @@ static enum arg_size parse_length(const char **p)
     return sz;
 }
 
+/* The bytes an integer conversion with length sz stores. */
+static size_t int_size(enum arg_size sz)
+{
+    switch (sz) {
+    case SZ_CHAR:
+        return 1;
+    case SZ_SHORT:
+        return sizeof(short);
+    case SZ_INT:
+        return sizeof(int);
+    default:
+        return sizeof(long long);
+    }
+}
+
 /* fmt's arguments, from ap (a copy the caller owns): %s read, %n
  * written. */
 static void check_printf_args(crace_thread *t, const char *fmt, va_list ap, uintptr_t pc)
@@ -195,15 +210,9 @@ static void check_printf_args(crace_thread *t, const char *fmt, va_list ap, uint
         case 'p':
             (void)va_arg(ap, const void *);
             break;
-        case 'n': {
-            void *dst = va_arg(ap, void *);
-            size_t n = sz == SZ_CHAR    ? 1
-                       : sz == SZ_SHORT ? sizeof(short)
-                       : sz == SZ_INT   ? sizeof(int)
-                                        : sizeof(long long);
-            crace_check_range(t, dst, n, true, pc);
+        case 'n':
+            crace_check_range(t, va_arg(ap, void *), int_size(sz), true, pc);
             break;
-        }
         case 'm':
             break; /* glibc: strerror(errno), no argument */
         default:
@@ -391,21 +400,6 @@ CRACE_EXPORT int __asprintf_chk(char **s, int flag, const char *fmt, ...)
 }
 
 /* ---------------------------------------------------------------- the scanf family */
-
-/* The bytes an integer conversion with length sz stores. */
-static size_t int_size(enum arg_size sz)
-{
-    switch (sz) {
-    case SZ_CHAR:
-        return 1;
-    case SZ_SHORT:
-        return sizeof(short);
-    case SZ_INT:
-        return sizeof(int);
-    default:
-        return sizeof(long long);
-    }
-}
 
 /* fmt's destinations, from ap (a copy the caller owns), of a call that
  * assigned `assigned` of them: each one assigned written. */

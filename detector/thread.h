@@ -178,6 +178,22 @@ static inline crace_thread *crace_thr(void)
     return t;
 }
 
+/* The program's own brackets of code not to check (ThreadSanitizer's
+ * __tsan_ignore_thread_begin/end, the dynamic annotations, the inside of
+ * a custom mutex): one count per thread; an end without its begin does
+ * nothing. */
+static inline void crace_ignore_begin(void)
+{
+    crace_thr()->ignore++;
+}
+
+static inline void crace_ignore_end(void)
+{
+    crace_thread *t = crace_thr();
+    if (crace_ignoring(t))
+        t->ignore--;
+}
+
 /* The same for the compiler ABI's hooks, which instrumented code may call
  * before the shim is initialised, even before libc can be called: an
  * ifunc resolver (a target_clones function's) runs while the dynamic

@@ -204,20 +204,6 @@ enum {
     TSAN_MUTEX_RECURSIVE_UNLOCK = 1 << 7,
 };
 
-static void ignore_begin(void)
-{
-    crace_thread *t = crace_thr();
-    if (t)
-        t->ignore++;
-}
-
-static void ignore_end(void)
-{
-    crace_thread *t = crace_thr();
-    if (crace_ignoring(t))
-        t->ignore--;
-}
-
 CRACE_EXPORT void __tsan_mutex_create(void *addr, unsigned flags)
 {
     if (!(flags & TSAN_MUTEX_LINKER_INIT))
@@ -233,12 +219,12 @@ CRACE_EXPORT void __tsan_mutex_destroy(void *addr, unsigned flags)
 CRACE_EXPORT void __tsan_mutex_pre_lock(void *addr, unsigned flags)
 {
     (void)addr, (void)flags;
-    ignore_begin();
+    crace_ignore_begin();
 }
 
 CRACE_EXPORT void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursion)
 {
-    ignore_end();
+    crace_ignore_end();
     if (flags & TSAN_MUTEX_TRY_LOCK_FAILED)
         return;
     crace_thread *t = crace_thr();
@@ -251,45 +237,43 @@ CRACE_EXPORT void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursi
 CRACE_EXPORT int __tsan_mutex_pre_unlock(void *addr, unsigned flags)
 {
     crace_thread *t = crace_thr();
-    bool read = flags & TSAN_MUTEX_READ_LOCK;
     int levels = 1;
-    if (flags & TSAN_MUTEX_RECURSIVE_UNLOCK)
-        while (own_lock_releasing(t, (uintptr_t)addr, read) && lo_holds(t, (uintptr_t)addr))
-            levels++;
-    else
-        own_lock_releasing(t, (uintptr_t)addr, read);
-    ignore_begin();
+    if (own_lock_releasing(t, (uintptr_t)addr, flags & TSAN_MUTEX_READ_LOCK) &&
+        (flags & TSAN_MUTEX_RECURSIVE_UNLOCK))
+        for (; lo_released(t, (uintptr_t)addr); levels++) /* the other levels: one release is enough */
+            ;
+    crace_ignore_begin();
     return (flags & TSAN_MUTEX_RECURSIVE_UNLOCK) ? levels : 0;
 }
 
 CRACE_EXPORT void __tsan_mutex_post_unlock(void *addr, unsigned flags)
 {
     (void)addr, (void)flags;
-    ignore_end();
+    crace_ignore_end();
 }
 
 CRACE_EXPORT void __tsan_mutex_pre_signal(void *addr, unsigned flags)
 {
     (void)addr, (void)flags;
-    ignore_begin();
+    crace_ignore_begin();
 }
 
 CRACE_EXPORT void __tsan_mutex_post_signal(void *addr, unsigned flags)
 {
     (void)addr, (void)flags;
-    ignore_end();
+    crace_ignore_end();
 }
 
 CRACE_EXPORT void __tsan_mutex_pre_divert(void *addr, unsigned flags)
 {
     (void)addr, (void)flags;
-    ignore_end();
+    crace_ignore_end();
 }
 
 CRACE_EXPORT void __tsan_mutex_post_divert(void *addr, unsigned flags)
 {
     (void)addr, (void)flags;
-    ignore_begin();
+    crace_ignore_begin();
 }
 
 /* ---------------------------------------------------------------- what not to check */
@@ -312,15 +296,13 @@ CRACE_EXPORT void AnnotateBenignRace(const char *file, int line, const volatile 
 CRACE_EXPORT void AnnotateIgnoreReadsBegin(const char *file, int line)
 {
     (void)file, (void)line;
-    crace_thr()->ignore++;
+    crace_ignore_begin();
 }
 
 CRACE_EXPORT void AnnotateIgnoreReadsEnd(const char *file, int line)
 {
     (void)file, (void)line;
-    crace_thread *t = crace_thr();
-    if (crace_ignoring(t))
-        t->ignore--;
+    crace_ignore_end();
 }
 
 CRACE_EXPORT void AnnotateIgnoreWritesBegin(const char *file, int line)

@@ -95,12 +95,10 @@ CRACE_EXPORT void __tsan_vptr_update(void **vptr_p, void *new_val)
 
 CRACE_EXPORT void __tsan_ignore_thread_begin(void)
 {
-    crace_thr()->ignore++;
+    crace_ignore_begin();
 }
 
 CRACE_EXPORT void __tsan_ignore_thread_end(void)
 {
-    crace_thread *t = crace_thr();
-    if (crace_ignoring(t))
-        t->ignore--;
+    crace_ignore_end();
 }
