@@ -17,10 +17,13 @@
  * Many chains, few locks: a program with millions of atomic variables or
  * mutexes (an array of atomic counters) has millions of objects, and
  * with 16,384 chains each lookup walked hundreds (4 million atomics: 93 s,
- * clang's ThreadSanitizer 4.5 s); the locks stay few because a fork takes
- * them all. The heads take 2 MiB of address space, touched only where
- * objects are: a page's granules have consecutive buckets (bucket_of). */
-#define SYNC_BUCKETS (1u << 18)
+ * clang's ThreadSanitizer 4.5 s), and with 262,144 the objects of other
+ * pages' granules still cost a cache miss or two per lookup among a
+ * million (an array of atomic counters: 10 % of its time). The locks stay
+ * few because a fork takes them all. The heads take 8 MiB of address
+ * space, touched only where objects are: a page's granules have
+ * consecutive buckets (bucket_of). */
+#define SYNC_BUCKETS (1u << 20)
 #define SYNC_STRIPES (1u << 14)
 
 static struct {

@@ -104,15 +104,9 @@ static inline bool mo_needs_lock(int mo)
     return mo != TSAN_MO_RELAXED || atomic_load_explicit(&fences_used, memory_order_relaxed);
 }
 
-/* What an operation's first half checks in the shadow: a read, a write,
- * or nothing yet (a compare-exchange: whether it wrote is known only
- * after it, and cas_end checks it then). */
-enum atomic_check { CHECK_NONE, CHECK_READ, CHECK_WRITE };
-
-/* The thread (NULL when it ignores accesses) under crace_busy, the shadow
- * check, then the object locked when the operation changes clocks. */
-static inline struct atomic_op atomic_begin(uintptr_t a, unsigned size, enum atomic_check check, bool lock,
-                                            bool create, uintptr_t pc)
+/* The thread (NULL when it ignores accesses) under crace_busy, then the
+ * object locked when the operation changes clocks. */
+static inline struct atomic_op atomic_begin(bool lock, uintptr_t a, bool create, uintptr_t pc)
 {
     struct atomic_op op = {atomic_thr(pc), NULL};
     if (crace_ignoring(op.t)) {
@@ -120,8 +114,6 @@ static inline struct atomic_op atomic_begin(uintptr_t a, unsigned size, enum ato
         return op;
     }
     crace_busy++;
-    if (check != CHECK_NONE)
-        crace_access_atomic(op.t, a, size, check == CHECK_WRITE, pc);
     if (lock)
         op.s = sync_lock(a, create, 0);
     return op;
@@ -197,31 +189,38 @@ static inline bool atomic_clocks(struct atomic_op op, enum atomic_kind kind, int
     return released;
 }
 
-static inline void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo)
+/*
+ * The second half: the clock operations, the object let go, then the
+ * operation's own check in the shadow (an atomic read or write of size
+ * bytes at a) in the epoch it ran in, and the end of that epoch if it
+ * released. The check comes after an acquire, which orders the operation
+ * after what the releasing thread did before (C11 5.1.2.4): a plain write
+ * of the variable (clang's atomic_init), then a release store of it, does
+ * not race with another thread's acquire load that reads what the store
+ * wrote; nor do two threads' RMWs of one variable leave a record each,
+ * unordered, where the later one replaces the earlier (an array of
+ * counters, two to a granule, each updated by two threads, overflowed
+ * every granule). Outside the object's lock, which a report must not be
+ * made under.
+ */
+static inline __attribute__((always_inline)) void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo,
+                                                             uintptr_t a, unsigned size, uintptr_t pc)
 {
     if (!op.t)
         return;
-    if (atomic_clocks(op, kind, mo))
+    bool released = atomic_clocks(op, kind, mo);
+    crace_access_atomic(op.t, a, size, kind != OP_LOAD, pc);
+    if (released)
         crace_thread_tick(op.t);
     crace_busy--;
 }
 
 /* A compare-exchange's end: one that failed only read (C11 7.17.7.4), so
- * it is checked as an atomic read, and cannot race with a plain read. The
- * check comes after the clock operations (the acquire a successful one
- * made orders it after what the releasing thread did before, as C11
- * says) and in the epoch the operation ran in, before a release ends it;
- * outside the object's lock, which a report must not be made under. */
+ * it is checked as an atomic read, and cannot race with a plain read. */
 static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintptr_t a, unsigned size,
                            uintptr_t pc)
 {
-    if (!op.t)
-        return;
-    bool released = atomic_clocks(op, ok ? OP_RMW : OP_LOAD, ok ? mo : fmo);
-    crace_access_atomic(op.t, a, size, ok, pc);
-    if (released)
-        crace_thread_tick(op.t);
-    crace_busy--;
+    atomic_end(op, ok ? OP_RMW : OP_LOAD, ok ? mo : fmo, a, size, pc);
 }
 
 /* The builtins need a constant order; the ABI passes a variable one.
@@ -241,29 +240,28 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
     {                                                                                          \
         T v = LOAD_MO(a, mo);                                                                  \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_READ, mo_needs_lock(mo), false, \
-                                           CALLER_PC());                                       \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, false, CALLER_PC()); \
         if (op.s)                                                                              \
             v = LOAD_MO(a, mo);                                                                \
-        atomic_end(op, OP_LOAD, mo);                                                           \
+        atomic_end(op, OP_LOAD, mo, (uintptr_t)a, bits / 8, CALLER_PC());                     \
         return v;                                                                              \
     }                                                                                          \
     CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_WRITE, mo_needs_lock(mo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, true, CALLER_PC()); \
         if (mo == TSAN_MO_RELAXED)                                                             \
             __atomic_store_n(a, v, __ATOMIC_RELAXED);                                          \
         else if (mo == TSAN_MO_RELEASE)                                                        \
             __atomic_store_n(a, v, __ATOMIC_RELEASE);                                          \
         else                                                                                   \
             __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                          \
-        atomic_end(op, OP_STORE, mo);                                                          \
+        atomic_end(op, OP_STORE, mo, (uintptr_t)a, bits / 8, CALLER_PC());                    \
     }                                                                                          \
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_strong(volatile T *a, T *e, T d, int mo, \
                                                                    int fmo)                    \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_NONE,                 \
-                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
+                                           CALLER_PC());                                       \
         bool ok = __atomic_compare_exchange_n(a, e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
         return ok;                                                                             \
@@ -271,16 +269,16 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_weak(volatile T *a, T *e, T d, int mo, \
                                                                  int fmo)                      \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_NONE,                 \
-                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
+                                           CALLER_PC());                                       \
         bool ok = __atomic_compare_exchange_n(a, e, d, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
         return ok;                                                                             \
     }                                                                                          \
     CRACE_EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a, T e, T d, int mo, int fmo) \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_NONE,                 \
-                                           mo_needs_lock(mo) || mo_needs_lock(fmo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
+                                           CALLER_PC());                                       \
         T old = e;                                                                             \
         bool ok = __atomic_compare_exchange_n(a, &old, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
@@ -290,9 +288,9 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
 #define RMW_FN(bits, T, name, builtin)                                                         \
     CRACE_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo)                    \
     {                                                                                          \
-        struct atomic_op op = atomic_begin((uintptr_t)a, bits / 8, CHECK_WRITE, mo_needs_lock(mo), true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, true, CALLER_PC()); \
         T old = builtin(a, v, __ATOMIC_SEQ_CST);                                               \
-        atomic_end(op, OP_RMW, mo);                                                            \
+        atomic_end(op, OP_RMW, mo, (uintptr_t)a, bits / 8, CALLER_PC());                      \
         return old;                                                                            \
     }
 
