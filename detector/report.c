@@ -40,6 +40,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -290,6 +291,32 @@ static void copy_string(char *dst, size_t cap, const char *src)
     dst[n] = '\0';
 }
 
+/* A global's symbol as C++ code spells it: `counter()::c` for
+ * _ZZL7countervE1c, with the suffix a compiler gives a part of a split
+ * variable (`.0`) dropped. The demangler is libstdc++'s, looked up in the
+ * process: a program with mangled names has it loaded, a C program keeps
+ * its names as they are. */
+static void global_name(char *dst, size_t cap, const char *sym)
+{
+    copy_string(dst, cap, sym);
+    if (strncmp(sym, "_Z", 2) != 0)
+        return;
+    char *(*demangle)(const char *, char *, size_t *, int *) =
+        (char *(*)(const char *, char *, size_t *, int *))dlsym(RTLD_DEFAULT, "__cxa_demangle");
+    if (!demangle)
+        return;
+    char base[256];
+    copy_string(base, sizeof(base), sym);
+    char *dot = strchr(base, '.');
+    if (dot)
+        *dot = '\0';
+    int status = -1;
+    char *plain = demangle(base, NULL, NULL, &status);
+    if (status == 0 && plain)
+        copy_string(dst, cap, plain);
+    free(plain);
+}
+
 static bool find_global(uintptr_t addr, struct report_location *loc)
 {
     bool found = false;
@@ -316,7 +343,7 @@ static bool find_global(uintptr_t addr, struct report_location *loc)
             loc->kind = LOC_GLOBAL;
             loc->start = addr - off;
             loc->size = sym.st_size;
-            copy_string(loc->name, sizeof(loc->name), name);
+            global_name(loc->name, sizeof(loc->name), name);
             copy_string(loc->module, sizeof(loc->module), module ? module : "");
             found = true;
         }
