@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fatal_signal.h"
+#include "openmp.h"
 #include "options.h"
 #include "report_json.h"
 #include "shadow.h"
@@ -30,6 +31,7 @@ void crace_init(void)
         _exit(1);
     output_init();
     report_json_init();
+    crace_openmp_init();
     shadow_init();
     sync_init();
     crace_inited = true;

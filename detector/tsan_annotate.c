@@ -19,6 +19,7 @@
 #include "invisible_barrier.h"
 #include "lockorder.h"
 #include "suppress.h"
+#include "shadow.h"
 #include "sync.h"
 #include "tsan_annotate.h"
 
@@ -313,6 +314,28 @@ CRACE_EXPORT void AnnotateIgnoreWritesBegin(const char *file, int line)
 CRACE_EXPORT void AnnotateIgnoreWritesEnd(const char *file, int line)
 {
     AnnotateIgnoreReadsEnd(file, line);
+}
+
+/* The memory [mem, mem + size) begins a new life: what was recorded of
+ * it is forgotten, as for a block just allocated. */
+CRACE_EXPORT void AnnotateNewMemory(const char *file, int line, const volatile void *mem, unsigned long size)
+{
+    (void)file, (void)line;
+    crace_thread *t = crace_thr();
+    if (!t || t->in_shim)
+        return;
+    t->in_shim++;
+    shadow_reset((uintptr_t)mem, size);
+    t->in_shim--;
+}
+
+/* Whether the program runs under a detector of the annotations: 0, as
+ * ThreadSanitizer answers. Tools that drive the annotations look it up to
+ * know that someone implements them (the OpenMP runtime's, below); the
+ * stub leaves it undefined, so that run natively they stay off. */
+CRACE_EXPORT int RunningOnValgrind(void)
+{
+    return 0;
 }
 
 /* Reports name goroutines by number. */

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "cmd.h"
 
@@ -224,6 +225,7 @@ struct cc_cmd {
     const char *output;      /* -o's value, or NULL */
     bool verbose;            /* CRACE_CC_VERBOSE: print each command */
     bool is_gcc;             /* compiler_is_gcc */
+    bool has_openmp;         /* -fopenmp */
     char *tmpdir;            /* for a split build's objects, or NULL */
 };
 
@@ -424,6 +426,8 @@ static void note_option(struct cc_cmd *c, struct cc_item *it, const char **lang)
     case CC_BOTH:
         if (enables_debug_info(arg))
             c->has_debug = true;
+        if (strcmp(arg, "-fopenmp") == 0)
+            c->has_openmp = true;
         if (strncmp(arg, "-gsplit-dwarf", strlen("-gsplit-dwarf")) == 0)
             c->has_split_dwarf = true;
         break;
@@ -680,6 +684,72 @@ static const char *without_thread(struct cc_cmd *c, const char *arg)
     return w == out + prefix ? NULL : out;
 }
 
+/* The first line the compiler prints for arg (-print-file-name=...),
+ * malloc'd, or NULL when it cannot be run or prints nothing. */
+static char *compiler_output(const struct cc_cmd *c, const char *arg)
+{
+    int fds[2];
+    if (pipe(fds) != 0)
+        return NULL;
+    crace_argv cmd = {0};
+    push_compiler(c, &cmd);
+    crace_argv_push(&cmd, arg);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execvp(cmd.v[0], cmd.v);
+        _exit(127);
+    }
+    close(fds[1]);
+    crace_argv_free(&cmd);
+    char buf[4096];
+    size_t len = 0;
+    ssize_t n;
+    while (len < sizeof(buf) - 1 && ((n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0 || (n < 0 && errno == EINTR)))
+        len += n > 0 ? (size_t)n : 0;
+    close(fds[0]);
+    int status;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return NULL;
+    buf[len] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return buf[0] ? crace_xstrdup(buf) : NULL;
+}
+
+/*
+ * A program gcc builds with -fopenmp calls GCC's OpenMP runtime (GOMP_*),
+ * whose synchronisation the detector cannot see (detector/openmp.c). LLVM's
+ * runtime implements the same entry points and tells a tool about each
+ * synchronisation: linked ahead of libgomp (which gcc's driver adds at the
+ * end), it is the one the program's calls reach. Pushes it, with an rpath
+ * to its directory; warns when it is not installed.
+ */
+static void push_openmp_runtime(struct cc_cmd *c, crace_argv *cmd)
+{
+    char *path = compiler_output(c, "-print-file-name=libomp.so.5");
+    if (!path || path[0] != '/' || access(path, R_OK) != 0) {
+        fprintf(stderr, "crace cc: warning: -fopenmp with gcc, but LLVM's OpenMP runtime libomp.so.5 is not "
+                        "installed (Debian package libomp5-14): the program will use GCC's runtime, whose "
+                        "synchronisation crace cannot see, and its OpenMP code may be reported racy\n");
+        free(path);
+        return;
+    }
+    /* The installed file, not the compiler's view of it ("gcc/x/12/../../.."). */
+    char *real = realpath(path, NULL);
+    free(path);
+    if (!real)
+        return;
+    path = owned(c, real);
+    char *dir = owned(c, crace_xstrdup(path));
+    *strrchr(dir, '/') = '\0';
+    const char *args[] = {"-Xlinker", "--push-state", "-Xlinker", "--no-as-needed", path, "-Xlinker",
+                          "--pop-state", "-Xlinker", "-rpath", "-Xlinker", dir};
+    for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+        crace_argv_push(cmd, args[i]);
+}
+
 /*
  * The link command: the user's arguments with sources replaced by their
  * objects (split) and the tsan runtime kept out, then the stub and an rpath
@@ -736,6 +806,8 @@ static int run_link(struct cc_cmd *c, bool split)
         for (int j = 0; j < it->count; j++)
             crace_argv_push(&cmd, c->args.v[it->first + j]);
     }
+    if (c->has_openmp && c->is_gcc && !c->partial)
+        push_openmp_runtime(c, &cmd);
     if (fast) {
         /* After the user's objects, so that their __tsan_readN/writeN
          * calls pull the fast path in (access.h); hidden, so each program

@@ -558,6 +558,11 @@ bool gc_frame_is_hidden(const struct gc_frame *frame)
      * _M_start_thread), a copy libstdc++ makes at the program's call. */
     if (gc_module_is(frame->module, "libstdc++"))
         return true;
+    /* And the OpenMP runtimes', for the same reasons: a parallel region's
+     * body begins at the outlined function, and its threads were created
+     * at the program's parallel construct. */
+    if (gc_module_is(frame->module, "libomp") || gc_module_is(frame->module, "libgomp"))
+        return true;
     /* std::thread's and std::invoke's templates, instantiated in the
      * program from libstdc++'s headers: the calls between a thread's
      * start and its body (_M_run, _M_invoke, __invoke...), and the
