@@ -51,11 +51,20 @@ static bool sc_races(shadow_cell cur, shadow_cell old)
 
 /* Races already reported by this thread, keyed by its pc and the other
  * side's cell: a racy loop reports once instead of rebuilding the same
- * report at every iteration. */
+ * report at every iteration. The same pair at another address is looked
+ * at again a few times (SEEN_ADDRS): the other side's record does not say
+ * where it was made, and two statements a compiler merged into one
+ * instruction can race with two other statements of one epoch (an atomic
+ * add and an atomic store of two variables, each raced with by one plain
+ * read), whose reports differ by their previous stacks; a loop over an
+ * array builds that many reports and then stops. */
 #define SEEN_RACES 64
+#define SEEN_ADDRS 8
 static CRACE_TLS struct {
     uintptr_t pc;
     shadow_cell other;
+    uintptr_t addr;  /* the last address the pair was met at */
+    unsigned addrs;  /* distinct addresses met, up to SEEN_ADDRS */
 } seen[SEEN_RACES];
 
 static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t granule, shadow_cell cur,
@@ -834,14 +843,22 @@ static bool location_reported(uintptr_t addr)
 }
 
 /* Has this thread met the pair of its pc and the other side's record
- * before (reported, or found reported)? Remembers it. */
-static bool seen_before(uintptr_t pc, shadow_cell other)
+ * before (reported, or found reported), at addr or at SEEN_ADDRS other
+ * addresses? Remembers it. */
+static bool seen_before(uintptr_t pc, shadow_cell other, uintptr_t addr)
 {
     unsigned k = (unsigned)((pc ^ other ^ (other >> 29)) % SEEN_RACES);
-    if (seen[k].pc == pc && seen[k].other == other)
-        return true;
+    if (seen[k].pc == pc && seen[k].other == other) {
+        if (seen[k].addr == addr || seen[k].addrs >= SEEN_ADDRS)
+            return true;
+        seen[k].addr = addr;
+        seen[k].addrs++;
+        return false;
+    }
     seen[k].pc = pc;
     seen[k].other = other;
+    seen[k].addr = addr;
+    seen[k].addrs = 1;
     return false;
 }
 
@@ -901,7 +918,7 @@ static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t 
 {
     /* A freed mark is no record: met here only when a free marked the
      * granule while this access was being checked. */
-    if (sc_is_freed(old) || seen_before(pc, old))
+    if (sc_is_freed(old) || seen_before(pc, old, addr))
         return;
     if (!crace_opts.report_atomic_races && (sc_is_atomic(cur) || sc_is_atomic(old)))
         return;
@@ -926,7 +943,7 @@ static CRACE_NOINLINE void freed_use(crace_thread *t, shadow_granule *g, uintptr
 {
     shadow_cell old = sc_freed_record(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed),
                                       atomic_load_explicit(sg_cell(g, 1), memory_order_relaxed));
-    if (!old || seen_before(pc, old))
+    if (!old || seen_before(pc, old, addr))
         return;
     bool ordered = sc_happens_before(old, t);
     if (!ordered && !crace_opts.report_atomic_races && sc_is_atomic(cur))

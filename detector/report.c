@@ -386,9 +386,9 @@ void report_describe_location(struct report *r, uintptr_t addr)
 /* ---------------------------------------------------------------- emit */
 
 /*
- * Reported pairs of code locations: the innermost source line of each
- * access (innermost_location), smaller first (the same two statements
- * racing in either order are one finding), and the kind. An
+ * Reported pairs of code locations: the source lines of each access's
+ * stack (stack_location), smaller first (the same two stacks racing in
+ * either order are one finding), and the kind. An
  * open-addressing set; dedup_lock protects dedup_*, and nothing else is
  * locked or called while it is held.
  */
@@ -434,36 +434,46 @@ static void dedup_grow(void)
     dedup_cap = cap;
 }
 
-static int innermost_line(const struct gc_frame *f, void *arg)
+/* Folds one frame's file and line (its pc when it has none) into *arg. */
+static int fold_line(const struct gc_frame *f, void *arg)
 {
-    uintptr_t *key = arg;
+    uint64_t *h = arg, x;
     if (f->file && f->line > 0) {
-        uint64_t h = 1469598103934665603ull;
+        x = 1469598103934665603ull;
         for (const char *c = f->file; *c; c++)
-            h = (h ^ (unsigned char)*c) * 1099511628211ull;
-        *key = (uintptr_t)((h ^ (uint64_t)f->line * 0x9e3779b97f4a7c15ull) | 1);
+            x = (x ^ (unsigned char)*c) * 1099511628211ull;
+        x ^= (uint64_t)f->line * 0x9e3779b97f4a7c15ull;
+    } else {
+        x = (uint64_t)f->pc * 0xc2b2ae3d27d4eb4full;
     }
-    return 1; /* the innermost frame only */
+    *h = (*h ^ x) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
+    return 0; /* every frame, the inlined ones too */
 }
 
-/* An access's code location: the file and line of its innermost frame
+/* An access's code location: the source lines of its whole stack
  * (inlined frames included), hashed, so that the copies of one statement
- * an unrolled or duplicated loop made count as one; its pc when it has
- * no line; 0 when its stack is unknown. */
-static uintptr_t innermost_location(const struct report_access *a)
+ * an unrolled or duplicated loop made count as one, and one statement
+ * reached through other calls is another location (as ThreadSanitizer
+ * and Go tell reports apart: by their stacks); 0 when its stack is
+ * unknown. */
+static uintptr_t stack_location(const struct report_access *a)
 {
     if (a->stack.restore_failed || a->stack.n == 0)
         return 0;
-    uintptr_t key = a->stack.pcs[0];
-    gc_symbolize(a->stack.pcs[0], true, innermost_line, &key);
-    return key;
+    uint64_t h = 0;
+    for (size_t i = 0; i < a->stack.n && i < STACK_MAX_FRAMES; i++) {
+        uint64_t before = h;
+        if (gc_symbolize(a->stack.pcs[i], true, fold_line, &h) < 0 || h == before)
+            h = (h ^ a->stack.pcs[i]) * 0x100000001b3ull;
+    }
+    return (uintptr_t)(h | 1);
 }
 
 /* True the first time the pair of code locations of r is seen. A finding
  * without any code location cannot be compared and is always new. */
 static bool dedup_first(const struct report *r)
 {
-    uintptr_t a = innermost_location(&r->access[0]), b = innermost_location(&r->access[1]);
+    uintptr_t a = stack_location(&r->access[0]), b = stack_location(&r->access[1]);
     uintptr_t lo = a < b ? a : b, hi = a < b ? b : a;
     if (!lo && !hi)
         return true;
