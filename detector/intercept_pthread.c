@@ -248,7 +248,8 @@ void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, st
     /* The acquire and the owner bookkeeping under one lookup. */
     sync_var *s = sync_lock(m, true, stack);
     shadow_cell racy = use && s->init_cell && !sc_happens_before(s->init_cell, thr) ? s->init_cell : 0;
-    vc_join(&thr->vc, &s->vc);
+    if (!thr->ignore_sync)
+        vc_join(&thr->vc, &s->vc);
     if (use)
         s->use_cell = use;
     if (s->owner_gid == thr->gid && s->recursion > 0) {
@@ -326,7 +327,8 @@ bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind
             s->recursion = 0;
         }
         /* The release under the same lookup. */
-        vc_join(&s->vc, &thr->vc);
+        if (!thr->ignore_sync)
+            vc_join(&s->vc, &thr->vc);
         sync_unlock(s);
         crace_thread_tick(thr);
     } else {

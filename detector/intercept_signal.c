@@ -122,6 +122,12 @@ static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, voi
         user_act[sig].sa_flags &= ~SA_SIGINFO;
     }
     bool frame = t && acquire && at;
+    /* A handler synchronises whatever the code it interrupted ignores
+     * (AnnotateIgnoreSyncBegin), as under ThreadSanitizer: it may hand
+     * its work on with a release of its own. */
+    uint32_t ignore_sync = t ? t->ignore_sync : 0;
+    if (t)
+        t->ignore_sync = 0;
     if (t && acquire)
         crace_acquire(t, (uintptr_t)&sig_clock[sig]);
     if (frame)
@@ -132,6 +138,8 @@ static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, voi
         act.sa_handler(sig);
     if (frame)
         __tsan_func_exit();
+    if (t)
+        t->ignore_sync = ignore_sync;
 }
 
 /* Where the program was when the signal interrupted it, as a call site

@@ -736,6 +736,15 @@ bool lo_holds(const crace_thread *t, uintptr_t lock)
     return false;
 }
 
+bool lo_last_held(const crace_thread *t, uintptr_t *lock, stack_id *stack)
+{
+    if (t->n_held == 0)
+        return false;
+    *lock = t->held[t->n_held - 1].addr;
+    *stack = t->held[t->n_held - 1].stack;
+    return true;
+}
+
 /* Removes n and its edges; the search cache of every thread goes stale.
  * Under lo_lock. */
 static void node_forget(struct lo_node *n)

@@ -50,7 +50,8 @@
     X(DESTROY_WAITED)    \
     X(COND_TWO_MUTEXES)  \
     X(USE_DESTROYED)     \
-    X(THREAD_GONE)
+    X(THREAD_GONE)       \
+    X(HELD)
 
 enum misuse_kind {
 #define MISUSE_X(name) MISUSE_##name,
@@ -171,6 +172,10 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
                   gid);
         sb_printf(&msg, "%s of a %s joined or detached already", m->call, noun);
         break;
+    case MISUSE_HELD:
+        sb_printf(b, "%s by goroutine %llu, which holds %s 0x%012lx:\n", m->call, gid, noun, addr);
+        sb_printf(&msg, "%s with a %s held", m->call, noun);
+        break;
     }
     sb_printf(&msg, " at %s (%s)", at, finding_gname(m->gid, who, sizeof(who)));
     finding_stack_depot(f, b, m->gid, m->stack);
@@ -183,6 +188,7 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         break;
     case MISUSE_UNLOCK_NOT_OWNER:
     case MISUSE_DESTROY_LOCKED:
+    case MISUSE_HELD:
         if (m->other_gid && m->other_stack) {
             sb_printf(b, "\n%s 0x%012lx is held by goroutine %llu, locked at:\n", object_caps[m->object], addr,
                       (unsigned long long)m->other_gid);
@@ -258,6 +264,18 @@ void misuse_unlock(crace_thread *t, enum misuse_object obj, const char *call, bo
             m.other_stack = info->lock_stack;
         }
         break;
+    }
+    emit(t, &m, pc);
+}
+
+void misuse_held(crace_thread *t, const char *call, uintptr_t lock, stack_id lock_stack, uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_HELD, .object = MISUSE_MUTEX, .call = call, .addr = lock, .gid = t->gid,
+                       .other_gid = t->gid, .other_stack = lock_stack};
+    sync_var *s = sync_lock(lock, false, 0);
+    if (s) {
+        m.creation = s->creation;
+        sync_unlock(s);
     }
     emit(t, &m, pc);
 }

@@ -312,6 +312,8 @@ bool sync_free_range(uintptr_t addr, size_t size)
 
 void crace_acquire(crace_thread *t, uintptr_t addr)
 {
+    if (t->ignore_sync)
+        return;
     sync_var *s = sync_lock(addr, false, 0);
     if (!s)
         return; /* nothing was ever released there */
@@ -321,6 +323,8 @@ void crace_acquire(crace_thread *t, uintptr_t addr)
 
 void crace_release(crace_thread *t, uintptr_t addr)
 {
+    if (t->ignore_sync)
+        return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_join(&s->vc, &t->vc);
     sync_unlock(s);
@@ -329,6 +333,8 @@ void crace_release(crace_thread *t, uintptr_t addr)
 
 void crace_release_store(crace_thread *t, uintptr_t addr)
 {
+    if (t->ignore_sync)
+        return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_copy(&s->vc, &t->vc);
     sync_unlock(s);
@@ -337,6 +343,8 @@ void crace_release_store(crace_thread *t, uintptr_t addr)
 
 void crace_acq_rel(crace_thread *t, uintptr_t addr)
 {
+    if (t->ignore_sync)
+        return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_join_both(&t->vc, &s->vc);
     sync_unlock(s);

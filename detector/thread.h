@@ -114,6 +114,12 @@ typedef struct crace_thread {
     bool unjoined;
     pid_t tid;                          /* the kernel's thread id (glibc locks name owners by it) */
 
+    /* Inside AnnotateIgnoreSyncBegin/End brackets (their depth): the
+     * thread's synchronisation orders nothing, as ThreadSanitizer's
+     * (locks, atomics, annotations, semaphores and the like neither
+     * acquire nor release). Only the thread itself touches it. */
+    uint32_t ignore_sync;
+
     /* Locks held, oldest first, and the lock-order edges this thread knows
      * are in the graph (lockorder.c). Only the thread itself touches them. */
     struct lo_held *held;

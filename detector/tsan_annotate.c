@@ -18,6 +18,7 @@
 #include "intercept.h"
 #include "invisible_barrier.h"
 #include "lockorder.h"
+#include "misuse.h"
 #include "suppress.h"
 #include "shadow.h"
 #include "sync.h"
@@ -112,9 +113,11 @@ static void own_lock_acquired(crace_thread *t, uintptr_t lock, bool read, bool t
     t->in_shim++;
     stack_id stack = crace_current_stack(t, pc);
     sync_var *s = sync_lock(lock, true, stack);
-    vc_join(&t->vc, &s->vc);
-    if (!read && s->ext)
-        vc_join(&t->vc, s->ext);
+    if (!t->ignore_sync) {
+        vc_join(&t->vc, &s->vc);
+        if (!read && s->ext)
+            vc_join(&t->vc, s->ext);
+    }
     sync_unlock(s);
     lo_acquired(t, lock, stack, (read ? LO_READ : 0) | (try ? LO_TRY : 0));
     t->in_shim--;
@@ -128,7 +131,9 @@ static bool own_lock_releasing(crace_thread *t, uintptr_t lock, bool read)
         return false;
     t->in_shim++;
     sync_var *s = sync_lock(lock, true, 0);
-    if (!read) {
+    if (t->ignore_sync) {
+        /* nothing released */
+    } else if (!read) {
         vc_join(&s->vc, &t->vc);
     } else {
         if (!s->ext) {
@@ -290,6 +295,42 @@ CRACE_EXPORT void AnnotateBenignRaceSized(const char *file, int line, const vola
 CRACE_EXPORT void AnnotateBenignRace(const char *file, int line, const volatile void *mem, const char *desc)
 {
     AnnotateBenignRaceSized(file, line, mem, 1, desc);
+}
+
+/* WebKit's name for AnnotateBenignRaceSized. */
+CRACE_EXPORT void WTFAnnotateBenignRaceSized(const char *file, int line, const volatile void *mem,
+                                             unsigned long size, const char *desc)
+{
+    AnnotateBenignRaceSized(file, line, mem, size, desc);
+}
+
+/* The thread's synchronisation between the two orders nothing (thread.h,
+ * ignore_sync): data a lock there protects is reported racing. */
+CRACE_EXPORT void AnnotateIgnoreSyncBegin(const char *file, int line)
+{
+    (void)file, (void)line;
+    crace_thread *t = crace_thr();
+    if (t)
+        t->ignore_sync++;
+}
+
+CRACE_EXPORT void AnnotateIgnoreSyncEnd(const char *file, int line)
+{
+    (void)file, (void)line;
+    crace_thread *t = crace_thr();
+    if (t && t->ignore_sync)
+        t->ignore_sync--;
+}
+
+/* The program asserts that the calling thread holds no lock: a misuse
+ * report (MISUSE OF MUTEX) names the one it took last, when it holds any. */
+CRACE_EXPORT void __tsan_check_no_mutexes_held(void)
+{
+    crace_thread *t = crace_thr();
+    uintptr_t lock;
+    stack_id stack;
+    if (t && !t->in_shim && lo_last_held(t, &lock, &stack))
+        misuse_held(t, "__tsan_check_no_mutexes_held", lock, stack, CALLER_PC());
 }
 
 /* crace cannot tell a thread's reads from its writes apart here: either

@@ -44,5 +44,11 @@ CRACE_EXPORT void AnnotateIgnoreReadsEnd(const char *file, int line);
 CRACE_EXPORT void AnnotateIgnoreWritesBegin(const char *file, int line);
 CRACE_EXPORT void AnnotateIgnoreWritesEnd(const char *file, int line);
 CRACE_EXPORT void AnnotateThreadName(const char *file, int line, const char *name);
+CRACE_EXPORT void AnnotateNewMemory(const char *file, int line, const volatile void *mem, unsigned long size);
+CRACE_EXPORT void AnnotateIgnoreSyncBegin(const char *file, int line);
+CRACE_EXPORT void AnnotateIgnoreSyncEnd(const char *file, int line);
+CRACE_EXPORT void WTFAnnotateBenignRaceSized(const char *file, int line, const volatile void *mem,
+                                             unsigned long size, const char *desc);
+CRACE_EXPORT void __tsan_check_no_mutexes_held(void);
 
 #endif /* CRACE_TSAN_ANNOTATE_H */

@@ -177,7 +177,9 @@ enum atomic_kind { OP_LOAD, OP_STORE, OP_RMW };
 static inline bool atomic_clocks(struct atomic_op op, enum atomic_kind kind, int mo)
 {
     bool released = false;
-    if (op.s) {
+    if (op.s && op.t->ignore_sync) {
+        sync_unlock(op.s);
+    } else if (op.s) {
         if (kind == OP_LOAD)
             clocks_load(op.t, op.s, mo);
         else if (kind == OP_STORE)

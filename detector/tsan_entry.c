@@ -43,6 +43,43 @@ CRACE_EXPORT void __tsan_write_range(void *addr, unsigned long size)
     range(addr, size, true, CALLER_PC());
 }
 
+/* The caller's pc stands for the return address of an instrumented call
+ * (symbolized at pc - 1, as a return address is). */
+#define TSAN_PC_ACCESS_FN(name, size, is_write)                                     \
+    CRACE_EXPORT void __tsan_##name(void *addr, void *pc)                           \
+    {                                                                               \
+        crace_access_inline((uintptr_t)addr, size, is_write, false, (uintptr_t)pc); \
+    }
+TSAN_PC_ACCESSES(TSAN_PC_ACCESS_FN)
+#undef TSAN_PC_ACCESS_FN
+
+CRACE_EXPORT void __tsan_read_range_pc(void *addr, unsigned long size, void *pc)
+{
+    range(addr, size, false, (uintptr_t)pc);
+}
+
+CRACE_EXPORT void __tsan_write_range_pc(void *addr, unsigned long size, void *pc)
+{
+    range(addr, size, true, (uintptr_t)pc);
+}
+
+/* Memory copies of unaligned data: the real access, and its check. */
+#define UNALIGNED_FN(bits, T)                                                            \
+    CRACE_EXPORT T __sanitizer_unaligned_load##bits(const void *p)                       \
+    {                                                                                    \
+        crace_access_inline((uintptr_t)p, bits / 8, false, false, CALLER_PC());          \
+        T v;                                                                             \
+        __builtin_memcpy(&v, p, sizeof(v));                                              \
+        return v;                                                                        \
+    }                                                                                    \
+    CRACE_EXPORT void __sanitizer_unaligned_store##bits(void *p, T v)                    \
+    {                                                                                    \
+        crace_access_inline((uintptr_t)p, bits / 8, true, false, CALLER_PC());           \
+        __builtin_memcpy(p, &v, sizeof(v));                                              \
+    }
+SANITIZER_UNALIGNED(UNALIGNED_FN)
+#undef UNALIGNED_FN
+
 /* Function entry and exit: the common case inline (access.h), the rest
  * here; also called by the copies linked into instrumented programs. */
 CRACE_EXPORT void crace_func_entry_slow(uintptr_t pc)

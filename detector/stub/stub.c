@@ -89,6 +89,32 @@ STUB_API void __tsan_write_range(void *addr, unsigned long size)
     (void)size;
 }
 
+#define STUB_PC_ACCESS(name, size, is_write) \
+    STUB_API void __tsan_##name(void *addr, void *pc) { (void)addr, (void)pc; }
+TSAN_PC_ACCESSES(STUB_PC_ACCESS)
+#undef STUB_PC_ACCESS
+
+STUB_API void __tsan_read_range_pc(void *addr, unsigned long size, void *pc)
+{
+    (void)addr, (void)size, (void)pc;
+}
+
+STUB_API void __tsan_write_range_pc(void *addr, unsigned long size, void *pc)
+{
+    (void)addr, (void)size, (void)pc;
+}
+
+#define STUB_UNALIGNED(bits, T)                                      \
+    STUB_API T __sanitizer_unaligned_load##bits(const void *p)       \
+    {                                                                \
+        T v;                                                         \
+        memcpy(&v, p, sizeof(v));                                    \
+        return v;                                                    \
+    }                                                                \
+    STUB_API void __sanitizer_unaligned_store##bits(void *p, T v) { memcpy(p, &v, sizeof(v)); }
+SANITIZER_UNALIGNED(STUB_UNALIGNED)
+#undef STUB_UNALIGNED
+
 /* ------------------------------------------------ shadow call stack, C++ */
 
 STUB_API void __tsan_func_entry(void *call_pc) { (void)call_pc; }
@@ -276,3 +302,15 @@ STUB_API void AnnotateThreadName(const char *file, int line, const char *name)
 {
     (void)file, (void)line, (void)name;
 }
+STUB_API void AnnotateNewMemory(const char *file, int line, const volatile void *mem, unsigned long size)
+{
+    (void)file, (void)line, (void)mem, (void)size;
+}
+STUB_API void AnnotateIgnoreSyncBegin(const char *file, int line) { (void)file, (void)line; }
+STUB_API void AnnotateIgnoreSyncEnd(const char *file, int line) { (void)file, (void)line; }
+STUB_API void WTFAnnotateBenignRaceSized(const char *file, int line, const volatile void *mem, unsigned long size,
+                                         const char *desc)
+{
+    (void)file, (void)line, (void)mem, (void)size, (void)desc;
+}
+STUB_API void __tsan_check_no_mutexes_held(void) {}
