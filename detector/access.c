@@ -81,6 +81,7 @@ struct scan {
     shadow_cell racy;
     shadow_ovf *ovf; /* the last inline cell points to this chain */
     bool covered;    /* a cell records cur already (same epoch, its bytes, same or stronger kind) */
+    _Atomic shadow_cell *covered_at;
 };
 
 /* n cells, stride apart (an overflow block's are adjacent, a granule's
@@ -106,6 +107,7 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_
         }
         if (sc_covers_same_epoch(c, cur)) {
             sc->covered = true;
+            sc->covered_at = p;
             continue;
         }
         uint32_t s = sc_slot(c);
@@ -164,28 +166,32 @@ static void drop_subsumed(shadow_granule *g, const struct scan *sc, shadow_cell 
  * saw, so another thread's change in between (a cell turned into an
  * overflow pointer, say) is never overwritten or mangled; the losing
  * update loses that one record. */
-static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
+static _Atomic shadow_cell *store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
 {
     shadow_cell cur = sc->cur;
     if (sc->replace) {
         shadow_cell was = sc->replace_was;
-        atomic_compare_exchange_strong(sc->replace, &was, cur);
+        return atomic_compare_exchange_strong(sc->replace, &was, cur) ? sc->replace : NULL;
     } else if (sc->merge) {
         shadow_cell was = sc->merge_was;
-        if (atomic_compare_exchange_strong(sc->merge, &was, was | sc_mask(cur)))
-            drop_subsumed(g, sc, was | sc_mask(cur));
+        if (!atomic_compare_exchange_strong(sc->merge, &was, was | sc_mask(cur)))
+            return NULL;
+        drop_subsumed(g, sc, was | sc_mask(cur));
+        return sc->merge;
     } else if (sc->empty) {
         shadow_cell zero = 0;
-        atomic_compare_exchange_strong(sc->empty, &zero, cur);
+        return atomic_compare_exchange_strong(sc->empty, &zero, cur) ? sc->empty : NULL;
     } else if (sc->spare) {
         shadow_cell was = sc->spare_was;
-        atomic_compare_exchange_strong(sc->spare, &was, cur);
+        return atomic_compare_exchange_strong(sc->spare, &was, cur) ? sc->spare : NULL;
     } else if (last) {
         shadow_ovf *o = shadow_ovf_alloc();
         atomic_store_explicit(&o->cell[0], cur, memory_order_relaxed);
         shadow_ovf *none = NULL;
-        if (!atomic_compare_exchange_strong(&last->next, &none, o))
-            shadow_ovf_release(o);
+        if (atomic_compare_exchange_strong(&last->next, &none, o))
+            return &o->cell[0];
+        shadow_ovf_release(o);
+        return NULL;
     } else {
         /* Every inline cell holds a live access: move the last one into
          * a new overflow block and point that cell at it. */
@@ -194,9 +200,27 @@ static void store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
         shadow_ovf *o = shadow_ovf_alloc();
         atomic_store_explicit(&o->cell[0], moved, memory_order_relaxed);
         atomic_store_explicit(&o->cell[1], cur, memory_order_relaxed);
-        if (!atomic_compare_exchange_strong(last_inline, &moved, sc_from_ovf(o)))
-            shadow_ovf_release(o);
+        if (atomic_compare_exchange_strong(last_inline, &moved, sc_from_ovf(o)))
+            return &o->cell[1];
+        shadow_ovf_release(o);
+        return NULL;
     }
+}
+
+/* t's hint for granule g (thread.h, ovf_hints). */
+static inline struct crace_ovf_hint *ovf_hint(crace_thread *t, const shadow_granule *g)
+{
+    size_t n = sizeof(t->ovf_hints) / sizeof(t->ovf_hints[0]);
+    return &t->ovf_hints[((uintptr_t)g / sizeof(*g)) % n];
+}
+
+/* Remembers cell, where t's record of g now is, while g has the chain
+ * head; nothing without a chain (the fast path looks at inline cells). */
+static inline void ovf_hint_set(crace_thread *t, const shadow_granule *g, shadow_cell head,
+                                _Atomic shadow_cell *cell)
+{
+    if (cell && sc_is_ovf(head))
+        *ovf_hint(t, g) = (struct crace_ovf_hint){g, head, cell};
 }
 
 /*
@@ -355,7 +379,7 @@ static inline __attribute__((always_inline)) bool refresh_cells(struct refresh *
     return true;
 }
 
-static bool refresh_shared_read(crace_thread *t, shadow_granule *g, shadow_cell cur)
+static bool refresh_shared_read(crace_thread *t, shadow_granule *g, shadow_cell cur, shadow_cell head)
 {
     struct refresh r = {.cur = cur, .t = t, .self = t->slot};
     if (!refresh_cells(&r, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES))
@@ -363,7 +387,10 @@ static bool refresh_shared_read(crace_thread *t, shadow_granule *g, shadow_cell 
     for (shadow_ovf *o = r.ovf; o; o = atomic_load_explicit(&o->next, memory_order_acquire))
         if (!refresh_cells(&r, o->cell, SHADOW_OVF_CELLS, 1))
             return false;
-    return r.replace && atomic_compare_exchange_strong(r.replace, &r.replace_was, cur);
+    if (!r.replace || !atomic_compare_exchange_strong(r.replace, &r.replace_was, cur))
+        return false;
+    ovf_hint_set(t, g, head, r.replace);
+    return true;
 }
 
 /* Everything store_ordered leaves: a record that may race with this
@@ -383,8 +410,16 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
         freed_use(t, g, addr, size, cur, pc);
         return;
     }
-    if (!sc_is_write(cur) && sc_is_ovf(atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed)) &&
-        refresh_shared_read(t, g, cur)) {
+    shadow_cell head = atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed);
+    if (sc_is_ovf(head)) {
+        /* Read-shared data: this thread's record of this epoch, where it
+         * was last seen, settles the access without walking the chain. */
+        const struct crace_ovf_hint *h = ovf_hint(t, g);
+        if (h->g == g && h->head == head &&
+            sc_covers_same_epoch(atomic_load_explicit(h->cell, memory_order_relaxed), cur))
+            return;
+    }
+    if (!sc_is_write(cur) && sc_is_ovf(head) && refresh_shared_read(t, g, cur, head)) {
         t->used_clock = sc_clock(cur);
         if (log)
             crace_hist_put_access(t, addr, size, false, sc_is_atomic(cur), pc);
@@ -402,9 +437,12 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
         scan_cells(&sc, o->cell, SHADOW_OVF_CELLS, 1);
         last = o;
     }
-    if (sc.covered)
+    if (sc.covered) {
+        ovf_hint_set(t, g, head, sc.covered_at);
         return;
-    store_cell(g, &sc, last);
+    }
+    _Atomic shadow_cell *stored = store_cell(g, &sc, last);
+    ovf_hint_set(t, g, atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed), stored);
     t->used_clock = sc_clock(cur);
     if (log)
         crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);

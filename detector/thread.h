@@ -114,6 +114,17 @@ typedef struct crace_thread {
     bool unjoined;
     pid_t tid;                          /* the kernel's thread id (glibc locks name owners by it) */
 
+    /* Where this thread's record of a granule with an overflow chain
+     * (read-shared data) was last stored or found, with the chain's head
+     * then: a read that record covers is settled without walking the
+     * chain (access.c, access_general), a walk of one cell per reader.
+     * Direct-mapped by granule. Only the thread itself touches them. */
+    struct crace_ovf_hint {
+        const shadow_granule *g;
+        shadow_cell head;            /* the granule's overflow pointer */
+        _Atomic shadow_cell *cell;
+    } ovf_hints[8];
+
     /* Inside AnnotateIgnoreSyncBegin/End brackets (their depth): the
      * thread's synchronisation orders nothing, as ThreadSanitizer's
      * (locks, atomics, annotations, semaphores and the like neither

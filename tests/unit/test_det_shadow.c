@@ -385,6 +385,16 @@ static void read_racy_word(void *arg)
     crace_access(racy_reader, racy_word, 8, false, false, 0x10);
 }
 
+/* The cell t's hint for granule g names, or NULL (thread.h, ovf_hints). */
+static _Atomic shadow_cell *hinted_cell(const crace_thread *t, shadow_granule *g)
+{
+    size_t n = sizeof(t->ovf_hints) / sizeof(t->ovf_hints[0]);
+    for (size_t i = 0; i < n; i++)
+        if (t->ovf_hints[i].g == g && t->ovf_hints[i].head == atomic_load(sg_cell(g, SHADOW_OVF_SLOT)))
+            return t->ovf_hints[i].cell;
+    return NULL;
+}
+
 /* A word main wrote and four threads read in every epoch (a loop bound):
  * five records, so an overflow block. Each new read replaces the
  * reader's own earlier one wherever it lies and adds nothing. Then a
@@ -412,6 +422,14 @@ static void test_shared_read_refreshed_in_overflow(void **state)
             set_epoch(r[i], epoch);
             crace_access(r[i], w, 8, false, false, 0x10 + i);
             assert_int_equal(record_of(w, r[i]->slot), sc_make(r[i]->epoch, 0xff, false, false));
+            assert_int_equal(live_cells(w), READERS + 1);
+            /* Where the record is, for the thread's next reads of this
+             * epoch: they are settled there, without the chain's walk. */
+            _Atomic shadow_cell *hint = hinted_cell(r[i], shadow_get(w));
+            assert_non_null(hint);
+            assert_int_equal(atomic_load(hint), sc_make(r[i]->epoch, 0xff, false, false));
+            crace_access(r[i], w, 8, false, false, 0x30 + i);
+            assert_int_equal(atomic_load(hint), sc_make(r[i]->epoch, 0xff, false, false));
             assert_int_equal(live_cells(w), READERS + 1);
         }
     }
