@@ -1,6 +1,7 @@
 /*
  * intercept_mmap.c: memory mappings that come and go (mmap, munmap,
- * mremap, and the libraries dlclose unloads). A range that is unmapped,
+ * mremap, and the libraries dlclose unloads, and the loader's names of
+ * them that dl_iterate_phdr hands out). A range that is unmapped,
  * or mapped afresh, holds nothing of its past: its shadow and its sync
  * objects are forgotten, so that accesses made to a previous mapping at
  * the same address (another library loaded where a closed one was, a
@@ -15,6 +16,7 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <stdarg.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "intercept.h"
@@ -152,4 +154,38 @@ INTERCEPTOR(int, dlclose, void *handle)
     crace_free(before.v);
     crace_free(after.v);
     return r;
+}
+
+/* ------------------------------------------------ dl_iterate_phdr */
+
+/* The loader allocates a library's name (dlpi_name) at dlopen and frees
+ * it at dlclose, under a lock of its own that crace does not see: a
+ * callback's read of a name, then another thread's dlclose, raced. As
+ * ThreadSanitizer does, the name's shadow is forgotten around each call
+ * of the callback (and after it, in case it changed the pointer). */
+struct phdr_call {
+    int (*cb)(struct dl_phdr_info *, size_t, void *);
+    void *data;
+};
+
+static void forget_name(const struct dl_phdr_info *info)
+{
+    if (info && info->dlpi_name)
+        shadow_reset((uintptr_t)info->dlpi_name, strlen(info->dlpi_name) + 1);
+}
+
+static int phdr_callback(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    const struct phdr_call *c = arg;
+    forget_name(info);
+    int r = c->cb(info, size, c->data);
+    forget_name(info);
+    return r;
+}
+
+INTERCEPTOR(int, dl_iterate_phdr, int (*cb)(struct dl_phdr_info *, size_t, void *), void *data)
+{
+    INTERCEPTOR_ENTER(dl_iterate_phdr, cb, data);
+    struct phdr_call c = {cb, data};
+    return REAL(dl_iterate_phdr)(phdr_callback, &c);
 }
