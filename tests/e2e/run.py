@@ -37,16 +37,19 @@ a finding.
 Usage: run.py [--dir DIR] BUILD_DIR CC [CC...]   (prints one line per test
 and compiler, then "N passed, N failed"). --dir runs the *.c files under
 DIR, recursively, instead of tests/e2e's, building them into
-BUILD_DIR/<DIR's name>/<CC>/.
+BUILD_DIR/<DIR's name>/<CC>/. E2E_ONLY=SUBSTR runs the tests whose path
+contains it; E2E_TIMEOUT=SECONDS (120) bounds each run, after which the run's
+whole process group is killed.
 """
 import os
 import re
+import signal
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-TIMEOUT = 120
+TIMEOUT = int(os.environ.get("E2E_TIMEOUT", "120"))
 
 
 def directives(path):
@@ -152,11 +155,17 @@ def check(path, build, cc, suite="e2e"):
         if r.returncode != 0:
             return ["compile of %s failed:\n" % src + r.stdout + r.stderr]
     env.update(d["env"])
+    # A session of its own: on a timeout the whole group goes, the program
+    # crace run started included (killing crace alone left it spinning).
+    p = subprocess.Popen([crace, "run", exe] + d["args"], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, cwd=outdir, start_new_session=True)
     try:
-        r = subprocess.run([crace, "run", exe] + d["args"], env=env, capture_output=True, text=True,
-                           timeout=TIMEOUT, cwd=outdir)
+        stdout, stderr = p.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
         return ["timed out after %d s" % TIMEOUT]
+    r = subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr)
     out = r.stdout + r.stderr
     lines = out.split("\n")
     if r.returncode != d["exit"]:
