@@ -105,8 +105,15 @@ static inline bool mo_needs_lock(int mo)
 }
 
 /* The thread (NULL when it ignores accesses) under crace_busy, then the
- * object locked when the operation changes clocks. */
-static inline struct atomic_op atomic_begin(bool lock, uintptr_t a, bool create, uintptr_t pc)
+ * object locked when the operation changes clocks. early: the size of a
+ * write to check in the shadow first, before the real operation (0: the
+ * check comes at the end, atomic_end). A write that acquires nothing is
+ * checked first: its record must be in place before another thread can
+ * see its value, or a thread that sees it (a relaxed load) and frees the
+ * memory would find no record, and the free's marks would bury the late
+ * one (ThreadSanitizer's atomic_free3 test missed the race in one run of
+ * three). */
+static inline struct atomic_op atomic_begin(bool lock, uintptr_t a, bool create, uintptr_t pc, unsigned early)
 {
     struct atomic_op op = {atomic_thr(pc), NULL};
     if (crace_ignoring(op.t)) {
@@ -114,6 +121,8 @@ static inline struct atomic_op atomic_begin(bool lock, uintptr_t a, bool create,
         return op;
     }
     crace_busy++;
+    if (early)
+        crace_access_atomic(op.t, a, early, true, pc);
     if (lock)
         op.s = sync_lock(a, create, 0);
     return op;
@@ -194,8 +203,9 @@ static inline bool atomic_clocks(struct atomic_op op, enum atomic_kind kind, int
 /*
  * The second half: the clock operations, the object let go, then the
  * operation's own check in the shadow (an atomic read or write of size
- * bytes at a) in the epoch it ran in, and the end of that epoch if it
- * released. The check comes after an acquire, which orders the operation
+ * bytes at a; none when size is 0: atomic_begin made it) in the epoch it
+ * ran in, and the end of that epoch if it released. A check that is not
+ * made first comes after an acquire, which orders the operation
  * after what the releasing thread did before (C11 5.1.2.4): a plain write
  * of the variable (clang's atomic_init), then a release store of it, does
  * not race with another thread's acquire load that reads what the store
@@ -211,7 +221,8 @@ static inline __attribute__((always_inline)) void atomic_end(struct atomic_op op
     if (!op.t)
         return;
     bool released = atomic_clocks(op, kind, mo);
-    crace_access_atomic(op.t, a, size, kind != OP_LOAD, pc);
+    if (size)
+        crace_access_atomic(op.t, a, size, kind != OP_LOAD, pc);
     if (released)
         crace_thread_tick(op.t);
     crace_busy--;
@@ -242,7 +253,7 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
     {                                                                                          \
         T v = LOAD_MO(a, mo);                                                                  \
-        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, false, CALLER_PC()); \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, false, CALLER_PC(), 0); \
         if (op.s)                                                                              \
             v = LOAD_MO(a, mo);                                                                \
         atomic_end(op, OP_LOAD, mo, (uintptr_t)a, bits / 8, CALLER_PC());                     \
@@ -250,20 +261,20 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     }                                                                                          \
     CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
     {                                                                                          \
-        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, true, CALLER_PC()); \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, true, CALLER_PC(), bits / 8); \
         if (mo == TSAN_MO_RELAXED)                                                             \
             __atomic_store_n(a, v, __ATOMIC_RELAXED);                                          \
         else if (mo == TSAN_MO_RELEASE)                                                        \
             __atomic_store_n(a, v, __ATOMIC_RELEASE);                                          \
         else                                                                                   \
             __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                          \
-        atomic_end(op, OP_STORE, mo, (uintptr_t)a, bits / 8, CALLER_PC());                    \
+        atomic_end(op, OP_STORE, mo, (uintptr_t)a, 0, CALLER_PC());                            \
     }                                                                                          \
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_strong(volatile T *a, T *e, T d, int mo, \
                                                                    int fmo)                    \
     {                                                                                          \
         struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
-                                           CALLER_PC());                                       \
+                                           CALLER_PC(), 0);                                    \
         bool ok = __atomic_compare_exchange_n(a, e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
         return ok;                                                                             \
@@ -272,7 +283,7 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
                                                                  int fmo)                      \
     {                                                                                          \
         struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
-                                           CALLER_PC());                                       \
+                                           CALLER_PC(), 0);                                    \
         bool ok = __atomic_compare_exchange_n(a, e, d, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
         return ok;                                                                             \
@@ -280,7 +291,7 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     CRACE_EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a, T e, T d, int mo, int fmo) \
     {                                                                                          \
         struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
-                                           CALLER_PC());                                       \
+                                           CALLER_PC(), 0);                                    \
         T old = e;                                                                             \
         bool ok = __atomic_compare_exchange_n(a, &old, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
         cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
@@ -290,9 +301,10 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
 #define RMW_FN(bits, T, name, builtin)                                                         \
     CRACE_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo)                    \
     {                                                                                          \
-        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, true, CALLER_PC()); \
+        unsigned early = mo_acquires(mo) ? 0 : bits / 8;                                       \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, true, CALLER_PC(), early); \
         T old = builtin(a, v, __ATOMIC_SEQ_CST);                                               \
-        atomic_end(op, OP_RMW, mo, (uintptr_t)a, bits / 8, CALLER_PC());                      \
+        atomic_end(op, OP_RMW, mo, (uintptr_t)a, early ? 0 : bits / 8, CALLER_PC());          \
         return old;                                                                            \
     }
 
