@@ -723,9 +723,25 @@ static inline bool from_unwinder(crace_thread *thr, uintptr_t pc)
     return pc < hi && pc >= atomic_load_explicit(&unwinder_lo, memory_order_relaxed);
 }
 
+/* Before the real init of the mutex at m: initialising a mutex a thread
+ * holds is a misuse, as destroying it is (its holder's unlock then acts
+ * on a fresh mutex). Only a mutex crace saw locked and not unlocked, and
+ * whose lock word still says held: memory never initialised may hold
+ * anything. */
+static void mutex_pre_init(crace_thread *thr, uintptr_t m, uintptr_t pc)
+{
+    sync_var *s = sync_lock(m, false, 0);
+    bool held = s && s->owner_gid && s->recursion > 0;
+    if (s)
+        sync_unlock(s);
+    if (held)
+        misuse_destroy(thr, MISUSE_MUTEX, "pthread_mutex_init", m, lock_holder(thr, m, PT_MUTEX), pc);
+}
+
 INTERCEPTOR(int, pthread_mutex_init, pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 {
     INTERCEPTOR_ENTER(pthread_mutex_init, m, attr);
+    mutex_pre_init(thr, (uintptr_t)m, CALLER_PC());
     crace_pt_object(thr, (uintptr_t)m, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL(pthread_mutex_init)(m, attr);
     if (r == 0)

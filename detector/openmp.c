@@ -65,7 +65,7 @@ void crace_openmp_init(void)
     if (gomp && strstr(gomp, "libgomp")) {
         crace_printf("crace: warning: this program's OpenMP runtime is GCC's (%s), whose synchronisation "
                      "the detector cannot see: reports on data shared by OpenMP threads may be false. Link "
-                     "it with `crace cc` (which adds LLVM's libomp, Debian package libomp5-14) or build it "
+                     "it with `crace cc` (which adds LLVM's libomp, Debian package libomp-14-dev) or build it "
                      "with clang\n",
                      gomp);
         return;
@@ -84,9 +84,9 @@ void crace_openmp_init(void)
         *slash = '\0';
     snprintf(tool, sizeof(tool), "%s/libarcher.so", dir);
     if (access(tool, R_OK) != 0) {
-        crace_printf("crace: warning: LLVM's OpenMP runtime %s is here without its tool %s: the detector "
-                     "cannot see OpenMP's synchronisation, and reports on data shared by OpenMP threads may "
-                     "be false\n",
+        crace_printf("crace: warning: LLVM's OpenMP runtime %s is here without its tool %s (Debian package "
+                     "libomp-14-dev): the detector cannot see OpenMP's synchronisation, and reports on data "
+                     "shared by OpenMP threads may be false\n",
                      kmp, tool);
         return;
     }

@@ -731,7 +731,7 @@ static void push_openmp_runtime(struct cc_cmd *c, crace_argv *cmd)
     char *path = compiler_output(c, "-print-file-name=libomp.so.5");
     if (!path || path[0] != '/' || access(path, R_OK) != 0) {
         fprintf(stderr, "crace cc: warning: -fopenmp with gcc, but LLVM's OpenMP runtime libomp.so.5 is not "
-                        "installed (Debian package libomp5-14): the program will use GCC's runtime, whose "
+                        "installed (Debian package libomp-14-dev): the program will use GCC's runtime, whose "
                         "synchronisation crace cannot see, and its OpenMP code may be reported racy\n");
         free(path);
         return;
