@@ -784,17 +784,12 @@ void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
 void crace_access_range_touched(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
 {
     uintptr_t end = addr + size, stop;
-    /* Each search starts at the granule holding its start: once a
-     * stretch reaches end, a search from there would find end's own
-     * granule again (a block ending inside a granule), forever. */
     for (uintptr_t at = shadow_next_recorded(addr, end, &stop); at < end; at = shadow_next_recorded(stop, end, &stop)) {
         if (at < addr)
             at = addr; /* the granule holding addr */
         if (stop > end)
             stop = end;
         crace_access_range(t, at, stop - at, is_write, pc);
-        if (stop == end)
-            break;
     }
 }
 

@@ -117,6 +117,22 @@ static enum arg_size parse_length(const char **p)
     return sz;
 }
 
+/* The first conversion of a format at or after p: the character after
+ * its '%' ("%%" is none); NULL at the end (a lone '%' last included). */
+static const char *next_conversion(const char *p)
+{
+    for (; *p; p++) {
+        if (*p != '%')
+            continue;
+        if (p[1] == '\0')
+            return NULL;
+        if (p[1] != '%')
+            return p + 1;
+        p++;
+    }
+    return NULL;
+}
+
 /* The bytes an integer conversion with length sz stores. */
 static size_t int_size(enum arg_size sz)
 {
@@ -136,12 +152,7 @@ static size_t int_size(enum arg_size sz)
  * written. */
 static void check_printf_args(crace_thread *t, const char *fmt, va_list ap, uintptr_t pc)
 {
-    for (const char *p = fmt; *p; p++) {
-        if (*p != '%')
-            continue;
-        p++;
-        if (*p == '%')
-            continue;
+    for (const char *p = fmt; (p = next_conversion(p)); p++) {
         const char *q = p;
         while (isdigit((unsigned char)*q))
             q++;
@@ -406,12 +417,7 @@ CRACE_EXPORT int __asprintf_chk(char **s, int flag, const char *fmt, ...)
 static void check_scanf_args(crace_thread *t, const char *fmt, va_list ap, int assigned, uintptr_t pc)
 {
     int done = 0;
-    for (const char *p = fmt; *p; p++) {
-        if (*p != '%')
-            continue;
-        p++;
-        if (*p == '%')
-            continue;
+    for (const char *p = fmt; (p = next_conversion(p)); p++) {
         bool suppress = *p == '*';
         if (suppress)
             p++;

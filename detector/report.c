@@ -461,11 +461,8 @@ static uintptr_t stack_location(const struct report_access *a)
     if (a->stack.restore_failed || a->stack.n == 0)
         return 0;
     uint64_t h = 0;
-    for (size_t i = 0; i < a->stack.n && i < STACK_MAX_FRAMES; i++) {
-        uint64_t before = h;
-        if (gc_symbolize(a->stack.pcs[i], true, fold_line, &h) < 0 || h == before)
-            h = (h ^ a->stack.pcs[i]) * 0x100000001b3ull;
-    }
+    for (size_t i = 0; i < a->stack.n && i < STACK_MAX_FRAMES; i++)
+        gc_symbolize(a->stack.pcs[i], true, fold_line, &h);
     return (uintptr_t)(h | 1);
 }
 

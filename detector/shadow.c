@@ -223,6 +223,10 @@ uintptr_t shadow_next_recorded(uintptr_t addr, uintptr_t end, uintptr_t *run_end
 {
     enum { RUN = 64 }; /* granules looked at together: 512 bytes of a plane */
     uintptr_t stop;
+    /* Nothing left: aligned down, an end inside a granule would find that
+     * granule again, and a caller going on from each run_end never stop. */
+    if (addr >= end)
+        return *run_end = end;
     for (addr &= ~(uintptr_t)(SHADOW_GRANULE - 1); (addr = shadow_next_mapped(addr, end, &stop)) < end;
          addr = stop) {
         shadow_granule *g = shadow_get(addr);

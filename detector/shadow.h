@@ -192,7 +192,8 @@ static inline uintptr_t shadow_next_mapped(uintptr_t addr, uintptr_t end, uintpt
 }
 
 /* Where in [addr, end) the first stretch of granules holding records
- * begins, or end, and in *run_end where it ends (within one region):
+ * begins, or end (at once when addr >= end), and in *run_end where it
+ * ends (within one region):
  * memory never accessed since its shadow was last reset is passed over,
  * unmapped regions whole. Granules are looked at 64 at a time, so the
  * stretch may begin or end up to 63 granules away from a record. */

@@ -131,11 +131,9 @@ static bool own_lock_releasing(crace_thread *t, uintptr_t lock, bool read)
         return false;
     t->in_shim++;
     sync_var *s = sync_lock(lock, true, 0);
-    if (t->ignore_sync) {
-        /* nothing released */
-    } else if (!read) {
+    if (!read && !t->ignore_sync) {
         vc_join(&s->vc, &t->vc);
-    } else {
+    } else if (!t->ignore_sync) {
         if (!s->ext) {
             vclock_t *vc = crace_alloc(sizeof(*vc));
             vc_init(vc);
@@ -372,7 +370,7 @@ CRACE_EXPORT void AnnotateNewMemory(const char *file, int line, const volatile v
 
 /* Whether the program runs under a detector of the annotations: 0, as
  * ThreadSanitizer answers. Tools that drive the annotations look it up to
- * know that someone implements them (the OpenMP runtime's, below); the
+ * know that someone implements them (LLVM's OpenMP tool: openmp.c); the
  * stub leaves it undefined, so that run natively they stay off. */
 CRACE_EXPORT int RunningOnValgrind(void)
 {
