@@ -18,7 +18,7 @@
  *    it, since live blocks never overlap. Bits are set and cleared with
  *    atomic or/and; no lock.
  *
- * Costs (n live blocks): heap_alloc and heap_free are O(1) expected (one
+ * Costs (n live blocks): heap_alloc and heap_take are O(1) expected (one
  * stripe lock, one atomic bit update; plus the engine's shadow_reset in
  * heap_alloc and a scan of the block's own bitmap words, size / 1 KiB
  * word reads, to drop stale starts inside it). Growing or shrinking a
@@ -30,7 +30,7 @@
  * the same bounded scan, so describing a report's location stays cheap.
  *
  * Invariants: a start is in the bitmap only while (or just before or
- * after, during heap_alloc and heap_free) it is in its stripe; the
+ * after, during heap_alloc and heap_take) it is in its stripe; the
  * bitmap only holds starts that are HEAP_ALIGN-aligned below 2^47 (every
  * block glibc returns is 16-byte aligned on x86-64 and aarch64; others
  * are still found by their exact start). Entries may go stale when a free
@@ -94,6 +94,10 @@ static _Atomic(heap_word *) *_Atomic heap_dir;
 /* Set while this thread is inside the table: a signal handler that
  * interrupts it and frees must not wait for the stripe lock it holds. */
 static CRACE_TLS int heap_busy;
+
+/* The block this thread is freeing (heap_take), start 0 when none: out
+ * of the table already, still live to its own reports (heap_find). */
+static CRACE_TLS struct heap_block leaving;
 
 /* ---------------------------------------------------------------- hash */
 
@@ -203,8 +207,9 @@ static bool lookup(uintptr_t start, struct heap_block *out)
     return b != NULL;
 }
 
-/* Removes the block starting exactly at start; its size in *size. */
-static bool forget(uintptr_t start, size_t *size)
+/* Removes the block starting exactly at start, copied out to *out (when
+ * not NULL): one lock for the lookup and the removal. */
+static bool forget(uintptr_t start, struct heap_block *out)
 {
     uint64_t h = heap_hash(start);
     struct heap_stripe *s = stripe_of(h);
@@ -212,7 +217,8 @@ static bool forget(uintptr_t start, size_t *size)
     crace_lock(&s->lock);
     struct heap_block *b = stripe_find(s, start, h);
     if (b) {
-        *size = b->size;
+        if (out)
+            *out = *b;
         s->freed[s->freed_next] = *b;
         s->freed_next = (s->freed_next + 1) % HEAP_FREED;
         stripe_erase(s, b);
@@ -316,8 +322,7 @@ static void drop_stale_inside(uintptr_t start, size_t size)
     uintptr_t at = size - 1 > UINTPTR_MAX - start ? UINTPTR_MAX : start + size - 1;
     uintptr_t s;
     while ((s = start_at_or_below(at, lo)) != 0) {
-        size_t ignored;
-        forget(s, &ignored);
+        forget(s, NULL);
         start_mark(s, false);
         at = s - 1;
     }
@@ -353,20 +358,28 @@ void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack, shad
     start_mark(start, true);
 }
 
-bool heap_free(uintptr_t start, size_t *size)
+bool heap_take(uintptr_t start, struct heap_block *out)
 {
-    if (heap_busy)
-        return false;
-    if (!forget(start, size))
+    if (heap_busy || !forget(start, out))
         return false;
     start_mark(start, false);
+    leaving = *out;
     return true;
+}
+
+void heap_take_done(void)
+{
+    leaving.start = 0;
 }
 
 bool heap_find(uintptr_t addr, struct heap_block *out)
 {
     if (heap_busy)
         return false;
+    if (leaving.start && addr - leaving.start < leaving.size) {
+        *out = leaving;
+        return true;
+    }
     if (lookup(addr, out))
         return true;
     size_t max = atomic_load_explicit(&heap_max_size, memory_order_relaxed);

@@ -12,8 +12,9 @@
  * such blocks, like any pointer the table does not know, are later freed
  * silently.
  *
- * Order matters at free: the write is checked and the block forgotten
- * (heap_free, sync_free_range) before the real free, because once glibc
+ * Order matters at free: the block is taken out of the table (heap_take,
+ * its lookup and removal under one lock), the write checked and the sync
+ * objects inside forgotten (sync_free_range) before the real free, because once glibc
  * has the memory back another thread may be handed the same address, and
  * its heap_alloc must not be undone by ours. The shadow is not reset at
  * free (a later unsynchronised use then races with the free's write); it
@@ -110,12 +111,6 @@ static void *record(crace_thread *t, void *p, size_t size, uintptr_t pc)
     return p;
 }
 
-/* The known block starting at p, or false. */
-static bool known_block(void *p, struct heap_block *b)
-{
-    return heap_find((uintptr_t)p, b) && b->start == (uintptr_t)p;
-}
-
 /* How many of b's first bytes t's free marks freed (shadow.h). None for a
  * block glibc gave a mapping of its own: that goes back to the kernel at
  * once, and its addresses may come back as a mapping crace does not see
@@ -138,11 +133,12 @@ static void mark_freed(crace_thread *t, const struct heap_block *b, size_t n, ui
     crace_hist_put_access(t, b->start, n, true, false, pc);
 }
 
-/* The program gives the block b back: a write of all of it by t (unless t
- * is NULL: inside the shim, only the bookkeeping), then its first bytes
- * are marked freed, and it and the sync objects inside it are forgotten.
- * Before the real free or realloc. The marked bytes are checked, not
- * recorded: the marks take their records' place. */
+/* The program gives the block b back (taken out of the table already,
+ * heap_take): a write of all of it by t (unless t is NULL: inside the
+ * shim, only the bookkeeping), then its first bytes are marked freed, and
+ * the sync objects inside it are forgotten. Before the real free or
+ * realloc. The marked bytes are checked, not recorded: the marks take
+ * their records' place. */
 static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t pc)
 {
     size_t marked = freed_marked(t, b);
@@ -155,9 +151,9 @@ static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t
         self->in_shim++;
     if (marked)
         mark_freed(t, b, marked, pc);
-    size_t size;
-    if (heap_free(b->start, &size) && sync_free_range(b->start, size))
-        lo_forget_range(b->start, size); /* mutexes freed without destroy */
+    if (sync_free_range(b->start, b->size))
+        lo_forget_range(b->start, b->size); /* mutexes freed without destroy */
+    heap_take_done();
     if (self)
         self->in_shim--;
 }
@@ -234,9 +230,10 @@ CRACE_EXPORT void free(void *p)
      * errno, and a lock's futex wait or a report may. */
     if (CRACE_LIKELY(p != NULL && crace_inited)) {
         int e = errno;
+        crace_thread *t = alloc_thread();
         struct heap_block b;
-        if (known_block(p, &b))
-            release_block(alloc_thread(), &b, CALLER_PC());
+        if (heap_take((uintptr_t)p, &b))
+            release_block(t, &b, CALLER_PC());
         errno = e;
     }
     __libc_free(p);
@@ -255,7 +252,7 @@ static void *realloc_block(void *p, size_t size, uintptr_t pc)
     if (!p)
         return record(t, __libc_malloc(size), size, pc);
     struct heap_block old;
-    bool known = crace_inited && known_block(p, &old);
+    bool known = crace_inited && heap_take((uintptr_t)p, &old);
     if (known)
         release_block(t, &old, pc);
     void *r = __libc_realloc(p, size);

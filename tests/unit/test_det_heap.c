@@ -29,6 +29,13 @@ static void assert_block(const struct heap_block *b, uintptr_t start, size_t siz
     assert_int_equal(b->stack, stack);
 }
 
+static void *find_0x1010(void *arg)
+{
+    (void)arg;
+    struct heap_block b;
+    return heap_find(at(0x1010), &b) ? (void *)1 : NULL;
+}
+
 static void test_live_block_found_from_inside(void **state)
 {
     (void)state;
@@ -38,11 +45,32 @@ static void test_live_block_found_from_inside(void **state)
     assert_true(heap_find(at(0x1000) + 99, &b));
     assert_block(&b, at(0x1000), 100, 7, 3);
     assert_false(heap_find(at(0x1000) + 100, &b)); /* one past the end */
-    size_t size = 0;
-    assert_true(heap_free(at(0x1000), &size));
-    assert_int_equal(size, 100);
+    struct heap_block taken;
+    assert_true(heap_take(at(0x1000), &taken));
+    assert_block(&taken, at(0x1000), 100, 7, 3);
+    /* Being freed: still the taking thread's live block (its free's own
+     * report), no other thread's. */
+    assert_true(heap_find(at(0x1000) + 10, &b));
+    assert_block(&b, at(0x1000), 100, 7, 3);
+    void *seen;
+    pthread_t other;
+    assert_int_equal(pthread_create(&other, NULL, find_0x1010, NULL), 0);
+    pthread_join(other, &seen);
+    assert_null(seen);
+    heap_take_done();
     assert_false(heap_find(at(0x1000) + 10, &b));
-    assert_false(heap_free(at(0x1000), &size)); /* twice: not known any more */
+    assert_false(heap_take(at(0x1000), &taken)); /* twice: not known any more */
+}
+
+/* heap_take and heap_take_done, the block's size in *size. */
+static bool take(uintptr_t start, size_t *size)
+{
+    struct heap_block b;
+    if (!heap_take(start, &b))
+        return false;
+    heap_take_done();
+    *size = b.size;
+    return true;
 }
 
 static void test_freed_block_named_until_reused(void **state)
@@ -52,7 +80,7 @@ static void test_freed_block_named_until_reused(void **state)
     size_t size;
     heap_alloc(at(0x2000), 64, 9, 5, 0, 0);
     assert_false(heap_find_freed(at(0x2000) + 8, &b)); /* live: not a freed one */
-    assert_true(heap_free(at(0x2000), &size));
+    assert_true(take(at(0x2000), &size));
     assert_true(heap_find_freed(at(0x2000) + 8, &b));
     assert_block(&b, at(0x2000), 64, 9, 5);
     assert_false(heap_find_freed(at(0x2000) + 64, &b));
@@ -60,10 +88,10 @@ static void test_freed_block_named_until_reused(void **state)
     heap_alloc(at(0x2000), 32, 11, 6, 0, 0);
     assert_true(heap_find(at(0x2000) + 8, &b));
     assert_int_equal(b.gid, 11);
-    assert_true(heap_free(at(0x2000), &size));
+    assert_true(take(at(0x2000), &size));
     /* Two freed blocks hold the address: the later, nearer start wins. */
     heap_alloc(at(0x2010), 16, 12, 7, 0, 0);
-    assert_true(heap_free(at(0x2010), &size));
+    assert_true(take(at(0x2010), &size));
     assert_true(heap_find_freed(at(0x2018), &b));
     assert_int_equal(b.start, at(0x2010));
 }
@@ -83,7 +111,7 @@ static void *churn(void *arg)
         for (size_t i = 0; i < 16; i++) {
             if (!heap_find(at(c->base + i * 256) + 64, &b) || b.start != at(c->base + i * 256))
                 return (void *)1;
-            if (!heap_free(at(c->base + i * 256), &size) || size != 128)
+            if (!take(at(c->base + i * 256), &size) || size != 128)
                 return (void *)1;
         }
         (void)heap_find_freed(at(c->base) + 8, &b);

@@ -422,8 +422,9 @@ static void test_describe_heap(void **state)
     struct report r;
     memset(&r, 0, sizeof(r));
     report_describe_location(&r, (uintptr_t)&block[3] + 2);
-    size_t size;
-    assert_true(heap_free((uintptr_t)block, &size));
+    struct heap_block taken;
+    assert_true(heap_take((uintptr_t)block, &taken));
+    heap_take_done();
     assert_int_equal(r.loc.kind, LOC_HEAP);
     assert_int_equal(r.loc.start, (uintptr_t)block);
     assert_int_equal(r.loc.size, sizeof(block));
