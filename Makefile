@@ -76,8 +76,32 @@ CMD_SRC   := $(wildcard detector/cmd/*.c) detector/options.c
 CMD_OBJ   := $(CMD_SRC:%.c=$(OBJDIR)/%.o)
 CRACE     := $(BINDIR)/crace
 
+# The gcc plugin crace cc loads into gcc (detector/gcc_plugin/): built for
+# the gcc on PATH, with its plugin headers (gcc-N-plugin-dev), into a
+# directory named by that gcc's exact version, which is how crace cc finds
+# the plugin for the gcc it runs. Without the headers it is left out (gcc
+# builds then check each read a statement also writes). The stamp is
+# remade when the plugin's source changes; the version is asked at build
+# time, since a fresh machine gets gcc from .ci/install-deps.
+GCC_PLUGIN_DIR := $(LIBDIR)/crace-gcc-plugin
+GCC_PLUGIN_SRC := detector/gcc_plugin/read_before_write.cc
+GCC_PLUGIN_OK  := $(GCC_PLUGIN_DIR)/.built
+
+$(GCC_PLUGIN_OK): $(GCC_PLUGIN_SRC) | $(DEPS_OK)
+	@mkdir -p $(GCC_PLUGIN_DIR)
+	@inc=$$(gcc -print-file-name=plugin)/include; v=$$(gcc -dumpfullversion); \
+	if [ -f "$$inc/gcc-plugin.h" ] && [ -n "$$v" ]; then \
+	    mkdir -p $(GCC_PLUGIN_DIR)/$$v && \
+	    echo "g++ -shared -o $(GCC_PLUGIN_DIR)/$$v/read_before_write.so $<" && \
+	    g++ -std=gnu++17 $(OPT) -fPIC -shared -fno-rtti -Wall -Wextra -Werror -I"$$inc" \
+	        -o $(GCC_PLUGIN_DIR)/$$v/read_before_write.so $< || exit 1; \
+	else \
+	    echo "crace: gcc's plugin headers are not installed (gcc-N-plugin-dev): no gcc plugin"; \
+	fi
+	@touch $@
+
 .PHONY: detector
-detector: $(DET_SO) $(STUB_SO) $(FAST_A) $(CRACE)
+detector: $(DET_SO) $(STUB_SO) $(FAST_A) $(CRACE) $(GCC_PLUGIN_OK)
 
 $(OBJDIR)/det/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -289,6 +313,11 @@ install: all
 	install -m 755 $(CRACE) $(DESTDIR)$(PREFIX)/bin/
 	install -m 755 $(RT_SO) $(DET_SO) $(STUB_SO) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 $(RT_A) $(FAST_A) $(DESTDIR)$(PREFIX)/lib/
+	for d in $(GCC_PLUGIN_DIR)/*/; do \
+	    [ -d "$$d" ] || continue; v=$$(basename "$$d"); \
+	    install -d $(DESTDIR)$(PREFIX)/lib/crace-gcc-plugin/$$v && \
+	    install -m 755 "$$d"/*.so $(DESTDIR)$(PREFIX)/lib/crace-gcc-plugin/$$v/ || exit 1; \
+	done
 	install -m 644 runtime/include/gochan.h runtime/include/gochan_hooks.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(LIBDIR)/pkgconfig/gochan.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/crace/

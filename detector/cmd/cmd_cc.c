@@ -226,6 +226,7 @@ struct cc_cmd {
     bool verbose;            /* CRACE_CC_VERBOSE: print each command */
     bool is_gcc;             /* compiler_is_gcc */
     bool has_openmp;         /* -fopenmp */
+    char *gcc_plugin;        /* "-fplugin=..." for this gcc, or NULL (find_gcc_plugin) */
     char *tmpdir;            /* for a split build's objects, or NULL */
 };
 
@@ -602,6 +603,8 @@ static void push_instrumentation(const struct cc_cmd *c, crace_argv *out)
      * warning would stop a -Werror build. */
     if (c->is_gcc)
         crace_argv_push(out, "-Wno-tsan");
+    if (c->gcc_plugin)
+        crace_argv_push(out, c->gcc_plugin);
     /* Reports need file:line. */
     if (!c->has_debug)
         crace_argv_push(out, "-g");
@@ -716,6 +719,33 @@ static char *compiler_output(const struct cc_cmd *c, const char *arg)
     buf[len] = '\0';
     buf[strcspn(buf, "\n")] = '\0';
     return buf[0] ? crace_xstrdup(buf) : NULL;
+}
+
+/*
+ * The -fplugin= argument that loads crace's gcc plugin (it drops the read
+ * check of a statement that also writes what it read, as clang does:
+ * detector/gcc_plugin/), or NULL. A plugin runs only in the gcc it was
+ * built for, so it is looked for under the exact version this gcc reports;
+ * none there (another gcc, or no plugin headers when crace was built)
+ * leaves gcc's instrumentation as it is: slower, never less checked.
+ */
+static char *find_gcc_plugin(struct cc_cmd *c)
+{
+    const char *libdir = crace_libdir();
+    char *version = libdir ? compiler_output(c, "-dumpfullversion") : NULL;
+    if (!version || strchr(version, '/')) {
+        free(version);
+        return NULL;
+    }
+    size_t len = strlen(libdir) + strlen(version) + 64;
+    char *arg = crace_xmalloc(len);
+    snprintf(arg, len, "-fplugin=%s/crace-gcc-plugin/%s/read_before_write.so", libdir, version);
+    free(version);
+    if (access(arg + strlen("-fplugin="), R_OK) != 0) {
+        free(arg);
+        return NULL;
+    }
+    return owned(c, arg);
 }
 
 /*
@@ -980,7 +1010,10 @@ void cmd_cc_help(void)
           "arguments, and adds:\n"
           "  compiling: -fsanitize=thread -fno-omit-frame-pointer -fno-plt, and -g unless a -g\n"
           "             option is given (reports need file:line); with gcc, -Wno-tsan\n"
-          "             (crace supports the atomic_thread_fence gcc warns about);\n"
+          "             (crace supports the atomic_thread_fence gcc warns about), and\n"
+          "             crace's gcc plugin when one was built for this gcc (it drops\n"
+          "             the read check of a statement that then writes the same place,\n"
+          "             as clang does);\n"
           "  linking:   " CRACE_FAST_NAME " (the detector's memory-access fast path,\n"
           "             called directly by the instrumentation), " CRACE_STUB_NAME "\n"
           "             (no-op instrumentation hooks) and an rpath to it, instead of\n"
@@ -1025,6 +1058,8 @@ int cmd_cc(int argc, char **argv)
 
     expand_args(&c, argc - 1, argv + 1, 0);
     parse(&c);
+    if (c.is_gcc && c.nsources)
+        c.gcc_plugin = find_gcc_plugin(&c);
 
     if (c.ninputs == 0)
         status = run_unsplit(&c, false); /* --version, -dumpmachine, ... */
