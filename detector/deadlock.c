@@ -46,12 +46,15 @@
 
 #include "fork.h"
 #include "glibc_state.h"
+#include "intercept.h"
 #include "intercept_signal.h"
 #include "lock.h"
+#include "module.h"
 #include "shimlock.h"
 #include "options.h"
 #include "report.h"
 #include "report_json.h"
+#include "stackdepot.h"
 #include "stackfmt.h"
 #include "sync.h"
 #include "textbuf.h"
@@ -1058,6 +1061,38 @@ static void report_unjoined(void)
     crace_free(all);
 }
 
+/* The first frame of stack outside the shim (where the program, or a
+ * library, called an interceptor), or 0. */
+static uintptr_t caller_of(stack_id stack)
+{
+    size_t n = 0;
+    const uintptr_t *pcs = depot_get(stack, &n);
+    for (size_t i = 0; pcs && i < n; i++)
+        if (!crace_pc_in_shim(pcs[i]))
+            return pcs[i];
+    return 0;
+}
+
+/*
+ * A worker a library keeps for itself, parked in the library at exit: a
+ * thread started by a call from an uninstrumented shared library and
+ * blocked in a pthread call made by such code. An OpenMP runtime's pool is
+ * one (libomp parks its workers on a condition variable once they have
+ * waited KMP_BLOCKTIME, 200 ms, for work), any thread pool inside a
+ * library another: the program has no handle on such a thread and never
+ * ends it, so it is no leak of the program's. Not the program's own
+ * threads (created by its code, instrumented or not: the main program is
+ * never a library here), nor libgochan's goroutines blocked in channel
+ * and WaitGroup operations.
+ */
+static bool parked_by_library(const crace_thread *t)
+{
+    if (!t->wait.blocked || t->wait.kind == WAIT_CHAN || t->wait.kind == WAIT_WAITGROUP)
+        return false;
+    uintptr_t created = caller_of(t->creation_stack), at = caller_of(t->wait.stack);
+    return created && at && crace_pc_in_library(created) && crace_pc_in_library(at);
+}
+
 #define LEAK_GRACE_MS 200
 
 struct leak_scan {
@@ -1099,6 +1134,13 @@ void dl_check_leaks(void)
                 s.found[s.n++] = t;
         crace_unlock(&dl_lock);
     }
+    /* Outside dl_lock: looking up a module may take the loader's lock,
+     * which a thread inside dlopen holds while its constructors lock. */
+    size_t kept = 0;
+    for (size_t i = 0; i < s.n; i++)
+        if (!parked_by_library(s.found[i]))
+            s.found[kept++] = s.found[i];
+    s.n = kept;
     /* In creation order, as a reader expects. */
     for (size_t i = 1; i < s.n; i++)
         for (size_t k = i; k > 0 && s.found[k - 1]->gid > s.found[k]->gid; k--) {

@@ -242,7 +242,8 @@ void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, st
 {
     /* The object's memory, as crace_pt_object explains: the lock's use,
      * which the shadow sees only if the memory was freed. */
-    shadow_cell use = crace_pc_instrumented(pc) && !crace_ignoring(thr) ? object_cell(thr, m, true) : 0;
+    bool instrumented = crace_pc_instrumented(pc);
+    shadow_cell use = instrumented && !crace_ignoring(thr) ? object_cell(thr, m, true) : 0;
     if (use)
         crace_access_freed(thr, m, 1, true, true, pc);
     /* The acquire and the owner bookkeeping under one lookup. */
@@ -264,6 +265,16 @@ void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, st
         crace_hist_put_access(thr, m, 1, true, true, pc); /* for a later report's stack */
     if (CRACE_UNLIKELY(racy))
         crace_report_race(thr, m, 1, use, racy, pc);
+    /* LLVM's OpenMP tool shadows each OpenMP lock and critical section
+     * with a mutex of its own, locked inside the tool once the runtime
+     * has granted the lock: held (its owner is known), but adding no
+     * lock-order edge. Its order would be the OpenMP locks' order, seen
+     * late and with the tool's frames for the program's, and an OpenMP
+     * program nesting two locks one way, then after a barrier the other,
+     * was reported to deadlock; ThreadSanitizer with the same tool looks
+     * at none of it (it ignores uninstrumented modules). */
+    if (crace_pc_in_openmp_tool(pc))
+        flags |= LO_TRY;
     lo_acquired(thr, m, stack, flags);
 }
 

@@ -14,11 +14,14 @@
 struct module_range {
     uintptr_t lo, hi; /* executable segment */
     bool instrumented;
+    bool program; /* the main program's (dl_iterate_phdr lists it first) */
+    bool openmp_tool; /* LLVM's OpenMP tool, libarcher (openmp.c) */
 };
 
 /* An immutable snapshot, replaced whole when a module appears. Old
  * snapshots are kept (a reader may still hold one): a few per dlopen. */
 struct module_table {
+    uintptr_t tool_lo, tool_hi; /* the OpenMP tool's code, or 0, 0 */
     size_t n;
     struct module_range r[];
 };
@@ -71,6 +74,7 @@ static bool imports(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn, const
 struct collect {
     struct module_range *r;
     size_t n, cap;
+    size_t modules; /* visited so far */
 };
 
 static const ElfW(Dyn) *dynamic_section(const struct dl_phdr_info *info)
@@ -91,6 +95,8 @@ static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
      * imports the shim's crace_func_entry_slow instead. */
     bool instrumented =
         dyn && (imports(info, dyn, "__tsan_func_entry") || imports(info, dyn, "crace_func_entry_slow"));
+    const char *base = strrchr(info->dlpi_name, '/');
+    bool tool = strncmp(base ? base + 1 : info->dlpi_name, "libarcher", 9) == 0;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
@@ -100,8 +106,9 @@ static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
             c->r = crace_realloc(c->r, c->cap * sizeof(c->r[0]));
         }
         uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-        c->r[c->n++] = (struct module_range){lo, lo + ph->p_memsz, instrumented};
+        c->r[c->n++] = (struct module_range){lo, lo + ph->p_memsz, instrumented, c->modules == 0, tool};
     }
+    c->modules++;
     return 0;
 }
 
@@ -113,6 +120,15 @@ static struct module_table *rebuild(void)
     t->n = c.n;
     if (c.n)
         memcpy(t->r, c.r, c.n * sizeof(c.r[0]));
+    t->tool_lo = t->tool_hi = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        if (!c.r[i].openmp_tool)
+            continue;
+        if (!t->tool_hi || c.r[i].lo < t->tool_lo)
+            t->tool_lo = c.r[i].lo;
+        if (c.r[i].hi > t->tool_hi)
+            t->tool_hi = c.r[i].hi;
+    }
     crace_free(c.r);
     return t;
 }
@@ -125,7 +141,8 @@ static const struct module_range *find(const struct module_table *t, uintptr_t p
     return NULL;
 }
 
-bool crace_pc_instrumented(uintptr_t pc)
+/* The module holding pc, looking again when it is not in the table. */
+static const struct module_range *module_of(uintptr_t pc)
 {
     const struct module_range *m = find(atomic_load_explicit(&table, memory_order_acquire), pc);
     if (!m) {
@@ -138,7 +155,25 @@ bool crace_pc_instrumented(uintptr_t pc)
         }
         crace_unlock(&rebuild_lock);
     }
+    return m;
+}
+
+bool crace_pc_instrumented(uintptr_t pc)
+{
+    const struct module_range *m = module_of(pc);
     return m && m->instrumented;
+}
+
+bool crace_pc_in_openmp_tool(uintptr_t pc)
+{
+    const struct module_table *t = atomic_load_explicit(&table, memory_order_acquire);
+    return t && pc - t->tool_lo < t->tool_hi - t->tool_lo;
+}
+
+bool crace_pc_in_library(uintptr_t pc)
+{
+    const struct module_range *m = module_of(pc);
+    return m && !m->instrumented && !m->program;
 }
 
 struct import_query {

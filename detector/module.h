@@ -20,6 +20,18 @@
  * triggers a new look) count as uninstrumented. Lock-free. */
 bool crace_pc_instrumented(uintptr_t pc);
 
+/* True when pc lies in a shared library without the instrumentation
+ * (libomp, libstdc++, a library built without crace cc): not the main
+ * program, whatever its build. Looks again for an unknown module, as
+ * crace_pc_instrumented does. */
+bool crace_pc_in_library(uintptr_t pc);
+
+/* True when pc lies in LLVM's OpenMP tool (libarcher, openmp.c), which
+ * imports __tsan_func_entry (crace_pc_instrumented holds for it). A
+ * compare with the table as it is, no new look: for a pc that
+ * crace_pc_instrumented has just been asked about. */
+bool crace_pc_in_openmp_tool(uintptr_t pc);
+
 /* True when the module holding pc imports the symbol name (a PLT or GOT
  * relocation names it): what the module's code may call. A module whose
  * base address is *looked (the last one asked about) is not looked at
