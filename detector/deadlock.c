@@ -46,7 +46,6 @@
 
 #include "fork.h"
 #include "glibc_state.h"
-#include "intercept.h"
 #include "intercept_signal.h"
 #include "lock.h"
 #include "module.h"
@@ -1068,7 +1067,7 @@ static uintptr_t caller_of(stack_id stack)
     size_t n = 0;
     const uintptr_t *pcs = depot_get(stack, &n);
     for (size_t i = 0; pcs && i < n; i++)
-        if (!crace_pc_in_shim(pcs[i]))
+        if (!crace_pc_same_module(pcs[i], (uintptr_t)caller_of))
             return pcs[i];
     return 0;
 }

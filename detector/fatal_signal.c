@@ -9,7 +9,8 @@
  * program keeps that default, the shim installs a handler of its own that
  * waits until no finding is being written (up to WAIT_MS), then restores
  * the default action and raises the signal again: the process dies of it
- * as before (same status, same core dump), after the record. A signal
+ * as before (same status, same core dump), after the record. A fault
+ * also prints where it happened first (crash.c). A signal
  * that arrives on the thread writing a finding waits for that thread to
  * finish it (fatal_signal_end_write). A fault raised by the kernel (a
  * SIGSEGV at an instruction) is never held: the handler restores the
@@ -28,8 +29,10 @@
 #include <stdatomic.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
+#include "crash.h"
 #include "intercept.h"
 #include "rt.h"
 
@@ -57,6 +60,18 @@ bool fatal_signal_guarded(int sig)
     }
 }
 
+uintptr_t crace_ucontext_ip(const void *uctx)
+{
+    const ucontext_t *uc = uctx;
+    uintptr_t ip = 0;
+#if defined(__x86_64__)
+    ip = uc ? (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] : 0;
+#elif defined(__aarch64__)
+    ip = uc ? (uintptr_t)uc->uc_mcontext.pc : 0;
+#endif
+    return ip;
+}
+
 /* A fault the kernel raised at the instruction that was running. */
 static bool from_kernel_fault(int sig, const siginfo_t *info)
 {
@@ -81,7 +96,6 @@ static void die_of(int sig, bool fault)
 
 static void on_fatal(int sig, siginfo_t *info, void *uctx)
 {
-    (void)uctx;
     int saved = errno;
     bool fault = from_kernel_fault(sig, info);
     if (writing_here && !fault) {
@@ -94,6 +108,8 @@ static void on_fatal(int sig, siginfo_t *info, void *uctx)
         struct timespec ts = {0, 1000 * 1000};
         syscall(SYS_nanosleep, &ts, NULL);
     }
+    if (fault)
+        crace_crash_report(sig, info, uctx);
     die_of(sig, fault);
     errno = saved;
 }

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Installs the shim's handler for each terminating signal still at its
  * default action. At start-up, before the program runs. */
@@ -21,5 +22,9 @@ void fatal_signal_end_write(void);
 bool fatal_signal_guarded(int sig);
 void fatal_signal_action(struct sigaction *act);
 bool fatal_signal_is_ours(const struct sigaction *act);
+
+/* The instruction a signal interrupted, from its handler's context
+ * argument; 0 when unknown. */
+uintptr_t crace_ucontext_ip(const void *uctx);
 
 #endif /* CRACE_FATAL_SIGNAL_H */

@@ -149,13 +149,7 @@ static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, voi
  * this thread. 0 when neither is known. */
 static uintptr_t interrupted_at(const crace_thread *t, const void *uctx)
 {
-    const ucontext_t *uc = uctx;
-    uintptr_t ip = 0;
-#if defined(__x86_64__)
-    ip = uc ? (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] : 0;
-#elif defined(__aarch64__)
-    ip = uc ? (uintptr_t)uc->uc_mcontext.pc : 0;
-#endif
+    uintptr_t ip = crace_ucontext_ip(uctx);
     if (ip && !crace_pc_in_shim(ip) && crace_pc_instrumented(ip))
         return ip + 1;
     return t->signal_pc;

@@ -164,6 +164,12 @@ bool crace_pc_instrumented(uintptr_t pc)
     return m && m->instrumented;
 }
 
+bool crace_pc_same_module(uintptr_t a, uintptr_t b)
+{
+    const struct module_range *m = module_of(a);
+    return m && b >= m->lo && b < m->hi;
+}
+
 bool crace_pc_in_openmp_tool(uintptr_t pc)
 {
     const struct module_table *t = atomic_load_explicit(&table, memory_order_acquire);

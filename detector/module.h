@@ -26,6 +26,10 @@ bool crace_pc_instrumented(uintptr_t pc);
  * crace_pc_instrumented does. */
 bool crace_pc_in_library(uintptr_t pc);
 
+/* True when code addresses a and b lie in one executable segment of one
+ * module. */
+bool crace_pc_same_module(uintptr_t a, uintptr_t b);
+
 /* True when pc lies in LLVM's OpenMP tool (libarcher, openmp.c), which
  * imports __tsan_func_entry (crace_pc_instrumented holds for it). A
  * compare with the table as it is, no new look: for a pc that

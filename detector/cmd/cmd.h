@@ -60,14 +60,15 @@ const char *crace_self_exe(void);
 /*
  * Runs argv[0], searched in PATH as execvp(3) does, and waits for it.
  * Returns its status as a shell reports it: the exit status, or 128+N
- * when signal N killed it. Returns -1 with errno set when it could not be
+ * when signal N killed it (N in *signal too, when signal is not NULL; 0
+ * when it exited). Returns -1 with errno set when it could not be
  * started (ENOENT: not found; EACCES: not executable).
  *
  * Signals that someone sends to crace itself with kill(2) (timeout(1), a
  * CI runner) are passed on to the child; terminal signals are not, since
  * the child, in the same foreground process group, gets those anyway.
  */
-int crace_spawn(char *const argv[]);
+int crace_spawn(char *const argv[], int *signal);
 
 /* The whole file at path, NUL-terminated, its length in *len (when len is
  * not NULL); NULL with errno set when it cannot be read. The caller frees

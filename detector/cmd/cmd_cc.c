@@ -638,7 +638,7 @@ static int run(const struct cc_cmd *c, crace_argv *cmd)
             fprintf(stderr, " %s", cmd->v[i]);
         fputc('\n', stderr);
     }
-    int status = crace_spawn(cmd->v);
+    int status = crace_spawn(cmd->v, NULL);
     if (status >= 0)
         return status;
     if (errno == ENOENT)

@@ -481,9 +481,9 @@ static bool choose_reports(const struct run_flags *flags, const struct crace_opt
 
 /* Runs argv; false after saying why it could not be started. *status is
  * its status as a shell reports it (127 or 126 when it did not start). */
-static bool run_command(char **argv, int *status)
+static bool run_command(char **argv, int *status, int *signal)
 {
-    *status = crace_spawn(argv);
+    *status = crace_spawn(argv, signal);
     if (*status >= 0)
         return true;
     if (errno == ENOENT) {
@@ -540,7 +540,8 @@ int cmd_run(int argc, char **argv)
 
     /* A command that could not be started left nothing to sum up; one
      * that ran and exited 127 itself (a script's missing command) did. */
-    if (run_command(argv + prog, &status)) {
+    if (run_command(argv + prog, &status, &in.signal)) {
+        in.command = argv[prog];
         in.dir = dir;
         in.run_id = run_id;
         in.shown_dir = shown;

@@ -154,8 +154,10 @@ static int shell_status(int wstatus)
     return WEXITSTATUS(wstatus);
 }
 
-int crace_spawn(char *const argv[])
+int crace_spawn(char *const argv[], int *signal)
 {
+    if (signal)
+        *signal = 0;
     /* The child reports a failed exec through this pipe; a successful exec
      * closes it (O_CLOEXEC), so an empty read means the program runs. */
     int errpipe[2];
@@ -215,8 +217,11 @@ int crace_spawn(char *const argv[])
 
         if (n == (ssize_t)sizeof child_err)
             err = child_err;
-        else if (w == pid)
+        else if (w == pid) {
             status = shell_status(wstatus);
+            if (signal && WIFSIGNALED(wstatus))
+                *signal = WTERMSIG(wstatus);
+        }
         else
             err = errno;
     }

@@ -116,6 +116,12 @@ static bool read_run(struct run_totals *t, const char *dir, const char *run_id)
 
 static void print_summary(const struct run_totals *t, const struct run_summary_input *in)
 {
+    /* The shell that started crace sees crace's status, not the signal:
+     * it would not say "Segmentation fault", so this does (and after a
+     * finding the status is 66: the crash would go unmentioned). */
+    if (in->signal)
+        fprintf(stderr, "crace: %s was killed by signal %d (SIG%s: %s)\n", in->command, in->signal,
+                sigabbrev_np(in->signal) ? sigabbrev_np(in->signal) : "?", strsignal(in->signal));
     /* COMMAND failed before anything started under the detector (a bad
      * detector option, which the detector named): nothing to sum up. */
     if (t->processes == 0 && in->status != 0)

@@ -12,7 +12,9 @@ struct run_summary_input {
     const char *dir;    /* the report directory, absolute */
     const char *run_id; /* this run's files: dir/RUN_ID.PID.jsonl and .process.json */
     const char *shown_dir; /* dir as the user should type it in the summary */
+    const char *command; /* COMMAND as given */
     int status;         /* COMMAND's status, as a shell reports it */
+    int signal;         /* the signal that killed COMMAND, or 0 */
     long exitcode;      /* the status for "something was found" (exitcode option) */
     bool quiet;         /* no summary, only the status */
 };

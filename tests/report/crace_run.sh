@@ -102,6 +102,18 @@ check "exit: 1 for an unknown option, naming it" \
 run badvalue --out "$TMP/badvalue" --history-size=99 "$B/clean_test"
 check "exit: 1 for a bad detector option value, stopped before main, named" \
     sh -c "[ $rc -eq 1 ] && grep -q \"bad value '99' for option 'history_size'\" '$TMP/badvalue.err' && [ ! -s '$TMP/badvalue.out' ]"
+build crash_test "$HERE/src/crash.c"
+run crash --out "$TMP/crash" "$B/crash_test"
+check "crash: the command's status (139) when it is killed by SIGSEGV and nothing is found" \
+    status 139 $rc "$TMP/crash.err"
+check "crash: the summary says which signal killed the command" \
+    has "$TMP/crash.err" "crace: $B/crash_test was killed by signal 11 (SIGSEGV: Segmentation fault)"
+check "crash: the fault, as Go prints it" sh -c "grep -q '^panic: runtime error: invalid memory address or nil pointer dereference\$' '$TMP/crash.err' && grep -q '^\[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x[0-9a-f]*\]\$' '$TMP/crash.err'"
+check "crash: the crashed goroutine's stack, from the faulting line" \
+    sh -c "grep -A4 '^goroutine 2 \[running\]:\$' '$TMP/crash.err' | tr '\n' ' ' | grep -q 'fetch() .*src/crash.c:22 .*reader() .*src/crash.c:28' || { cat '$TMP/crash.err'; exit 1; }"
+run crashrace --out "$TMP/crashrace" "$B/crash_test" race
+check "crash: 66 when something was found before the crash, the crash still said" \
+    sh -c "[ $rc -eq 66 ] && grep -q 'WARNING: DATA RACE' '$TMP/crashrace.err' && grep -q '^panic: runtime error' '$TMP/crashrace.err' && grep -q 'was killed by signal 11' '$TMP/crashrace.err'"
 run missing --out "$TMP/missing" "$TMP/no-such-program"
 check "exit: 127 when the command is not found" status 127 $rc "$TMP/missing.err"
 if printf 'int main(void){return 0;}\n' >"$TMP/static.c" &&

@@ -1,0 +1,158 @@
+/*
+ * crash.c: a program that crashes under the detector says where.
+ *
+ * A fault in the program (a SIGSEGV, SIGBUS, SIGFPE or SIGILL the kernel
+ * raised at an instruction, with no handler of the program's) used to end
+ * the process as natively, with nothing on stderr: the shell's "Segmentation
+ * fault" is lost under `crace run`, and after a finding the run's status is
+ * 66, so nothing said that the program crashed at all. fatal_signal.c calls
+ * crace_crash_report first, which prints what Go prints for a fault:
+ *
+ *   panic: runtime error: invalid memory address or nil pointer dereference
+ *   [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x55d0c3a8a1b9]
+ *
+ *   goroutine 1 [running]:
+ *   main()
+ *           prog.c:12 +0x2b
+ *
+ * and the process then dies of the signal as before (same status, same
+ * core dump).
+ *
+ * The stack is the faulting instruction, then the shadow call stack when
+ * the fault is in instrumented code, else the frames libunwind finds from
+ * the signal frame. Naming them takes libdw, which allocates, inside a
+ * signal handler, in a process that may have crashed holding any lock,
+ * malloc's among them. So a child process does it: a copy of the crashed
+ * one made with the raw fork system call (no atfork handlers), whose
+ * thread is the crashed thread, prints and exits; a child stuck on a lock
+ * the copy holds is killed after CHILD_WAIT_MS and the crash keeps only
+ * its first line. Only the first thread to fault prints.
+ */
+#include "crash.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fatal_signal.h"
+#include "module.h"
+#include "options.h"
+#include "symbolize.h"
+#include "thread.h"
+
+enum { CHILD_WAIT_MS = 5000, CRASH_MAX_FRAMES = 64 };
+
+static _Atomic int crashed;
+
+/* What Go says of the fault, and the signal's name and description. */
+static const char *fault_text(int sig, int code, const char **name, const char **what)
+{
+    switch (sig) {
+    case SIGSEGV:
+        *name = "SIGSEGV";
+        *what = "segmentation violation";
+        return "invalid memory address or nil pointer dereference";
+    case SIGBUS:
+        *name = "SIGBUS";
+        *what = "bus error";
+        return "invalid memory address or nil pointer dereference";
+    case SIGFPE:
+        *name = "SIGFPE";
+        *what = "floating-point exception";
+        return code == FPE_INTDIV ? "integer divide by zero"
+               : code == FPE_INTOVF ? "integer overflow"
+                                    : "floating-point exception";
+    default:
+        *name = "SIGILL";
+        *what = "illegal instruction";
+        return "illegal instruction";
+    }
+}
+
+/* The crashed thread's frames, innermost first: ip (the faulting
+ * instruction, + 1 so that it reads as the return addresses after it),
+ * then its callers. */
+static size_t crash_frames(uintptr_t ip, uintptr_t *pcs, size_t max)
+{
+    crace_thread *t = crace_cur;
+    size_t n = 0;
+    if (t && t->depth > 0 && crace_pc_instrumented(ip)) {
+        pcs[n++] = ip + 1;
+        for (uint32_t k = t->depth; k > 0 && n < max; k--)
+            pcs[n++] = t->shstack[k - 1];
+        return n;
+    }
+    /* From here: the handler's frames, the signal frame, then the
+     * faulting one, which libunwind reports at ip itself. */
+    uintptr_t all[CRASH_MAX_FRAMES * 2];
+    size_t got = gc_unwind(all, sizeof(all) / sizeof(all[0]), 0), i = 0;
+    while (i < got && all[i] != ip)
+        i++;
+    if (i == got)
+        return 0;
+    pcs[n++] = ip + 1;
+    for (i++; i < got && n < max; i++)
+        pcs[n++] = all[i];
+    return n;
+}
+
+static void put(const char *s)
+{
+    size_t len = strlen(s);
+    while (len > 0) {
+        ssize_t w = write(STDERR_FILENO, s, len);
+        if (w <= 0)
+            return;
+        s += w;
+        len -= (size_t)w;
+    }
+}
+
+/* In the child: the goroutine's stack. */
+static void print_stack(uintptr_t ip)
+{
+    uintptr_t pcs[CRASH_MAX_FRAMES];
+    size_t n = crash_frames(ip, pcs, CRASH_MAX_FRAMES);
+    crace_thread *t = crace_cur;
+    char head[64];
+    snprintf(head, sizeof(head), "\ngoroutine %llu [running]:\n", (unsigned long long)(t ? t->gid : 0));
+    put(head);
+    if (n)
+        gc_print_stack(STDERR_FILENO, pcs, n, crace_opts.strip_path_prefix);
+    else
+        put("[failed to restore the stack]\n");
+}
+
+void crace_crash_report(int sig, const siginfo_t *info, const void *uctx)
+{
+    if (atomic_exchange(&crashed, 1))
+        return;
+    uintptr_t ip = crace_ucontext_ip(uctx);
+    const char *name, *what;
+    const char *text = fault_text(sig, info->si_code, &name, &what);
+    char head[256];
+    snprintf(head, sizeof(head), "panic: runtime error: %s\n[signal %s: %s code=0x%x addr=0x%lx pc=0x%lx]\n",
+             text, name, what, (unsigned)info->si_code, (unsigned long)(uintptr_t)info->si_addr, (unsigned long)ip);
+    put(head);
+    pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+    if (child == 0) {
+        print_stack(ip);
+        syscall(SYS_exit_group, 0);
+    }
+    if (child < 0)
+        return;
+    int status;
+    for (int ms = 0; ms < CHILD_WAIT_MS; ms += 10) {
+        if (waitpid(child, &status, WNOHANG) == child)
+            return;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        syscall(SYS_nanosleep, &ts, NULL);
+    }
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+}

@@ -1,0 +1,46 @@
+/* A program that crashes: `crash` dereferences a null pointer in a
+ * worker thread; `crash race` first has two threads race on a counter.
+ * crace run must say where it crashed and that it was killed, findings or
+ * not (tests/report/crace_run.sh). */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int counter;
+static int *volatile missing;
+
+static void *bump(void *arg)
+{
+    (void)arg;
+    counter++;
+    return NULL;
+}
+
+__attribute__((noinline)) static int fetch(void)
+{
+    return *missing; /* the crash */
+}
+
+static void *reader(void *arg)
+{
+    (void)arg;
+    printf("value %d\n", fetch());
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    pthread_t a, b;
+    if (argc > 1 && strcmp(argv[1], "race") == 0) {
+        pthread_create(&a, NULL, bump, NULL);
+        usleep(50 * 1000);
+        pthread_create(&b, NULL, bump, NULL);
+        pthread_join(a, NULL);
+        pthread_join(b, NULL);
+    }
+    fflush(stdout);
+    pthread_create(&a, NULL, reader, NULL);
+    pthread_join(a, NULL);
+    return 0;
+}
