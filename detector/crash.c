@@ -103,14 +103,7 @@ static size_t crash_frames(uintptr_t ip, uintptr_t *pcs, size_t max)
 
 static void put(const char *s)
 {
-    size_t len = strlen(s);
-    while (len > 0) {
-        ssize_t w = write(STDERR_FILENO, s, len);
-        if (w <= 0)
-            return;
-        s += w;
-        len -= (size_t)w;
-    }
+    output_write_fd(STDERR_FILENO, s, strlen(s));
 }
 
 /* In the child: the goroutine's stack. */
