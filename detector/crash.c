@@ -16,7 +16,8 @@
  *           prog.c:12 +0x2b
  *
  * and the process then dies of the signal as before (same status, same
- * core dump).
+ * core dump). An abort the process makes itself (abort(), a failed
+ * assert) prints Go's "SIGABRT: abort" and the stack from the abort.
  *
  * The stack is the faulting instruction, then the shadow call stack when
  * the fault is in instrumented code, else the frames libunwind finds from
@@ -75,8 +76,9 @@ static const char *fault_text(int sig, int code, const char **name, const char *
 }
 
 /* The crashed thread's frames, innermost first: ip (the faulting
- * instruction, + 1 so that it reads as the return addresses after it),
- * then its callers. */
+ * instruction, + 1 so that it reads as the return addresses after it;
+ * for an abort, the C library's instruction that sent it), then its
+ * callers. */
 static size_t crash_frames(uintptr_t ip, uintptr_t *pcs, size_t max)
 {
     crace_thread *t = crace_cur;
@@ -126,11 +128,18 @@ void crace_crash_report(int sig, const siginfo_t *info, const void *uctx)
     if (atomic_exchange(&crashed, 1))
         return;
     uintptr_t ip = crace_ucontext_ip(uctx);
-    const char *name, *what;
-    const char *text = fault_text(sig, info->si_code, &name, &what);
     char head[256];
-    snprintf(head, sizeof(head), "panic: runtime error: %s\n[signal %s: %s code=0x%x addr=0x%lx pc=0x%lx]\n",
-             text, name, what, (unsigned)info->si_code, (unsigned long)(uintptr_t)info->si_addr, (unsigned long)ip);
+    if (sig == SIGABRT) {
+        /* Go's words for an abort; the program's own message (a failed
+         * assert's) came before. */
+        snprintf(head, sizeof(head), "SIGABRT: abort\nPC=0x%lx sigcode=%d\n", (unsigned long)ip, info->si_code);
+    } else {
+        const char *name, *what;
+        const char *text = fault_text(sig, info->si_code, &name, &what);
+        snprintf(head, sizeof(head), "panic: runtime error: %s\n[signal %s: %s code=0x%x addr=0x%lx pc=0x%lx]\n",
+                 text, name, what, (unsigned)info->si_code, (unsigned long)(uintptr_t)info->si_addr,
+                 (unsigned long)ip);
+    }
     put(head);
     pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
     if (child == 0) {

@@ -8,10 +8,10 @@
 #include <signal.h>
 
 /* A fault the kernel raised in the program (sig with info, at uctx's
- * instruction), which will end the process: prints the fault and the
- * faulting goroutine's stack on stderr, as Go does. Called from the
- * signal handler (fatal_signal.c) before the process dies of it; only the
- * first call prints. */
+ * instruction), or an abort it made itself (SIGABRT), which will end the
+ * process: prints the fault and the goroutine's stack on stderr, as Go
+ * does. Called from the signal handler (fatal_signal.c) before the
+ * process dies of it; only the first call prints. */
 void crace_crash_report(int sig, const siginfo_t *info, const void *uctx);
 
 #endif /* CRACE_CRASH_H */

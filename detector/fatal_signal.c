@@ -9,8 +9,9 @@
  * program keeps that default, the shim installs a handler of its own that
  * waits until no finding is being written (up to WAIT_MS), then restores
  * the default action and raises the signal again: the process dies of it
- * as before (same status, same core dump), after the record. A fault
- * also prints where it happened first (crash.c). A signal
+ * as before (same status, same core dump), after the record. A fault,
+ * and an abort the process made itself, also print where they happened
+ * first (crash.c). A signal
  * that arrives on the thread writing a finding waits for that thread to
  * finish it (fatal_signal_end_write). A fault raised by the kernel (a
  * SIGSEGV at an instruction) is never held: the handler restores the
@@ -94,6 +95,13 @@ static void die_of(int sig, bool fault)
     syscall(SYS_tgkill, getpid(), gettid(), sig);
 }
 
+/* The process aborted itself (abort(), a failed assert): SIGABRT sent
+ * with tgkill by a thread of its own. */
+static bool self_abort(int sig, const siginfo_t *info)
+{
+    return sig == SIGABRT && info && info->si_code == SI_TKILL && info->si_pid == getpid();
+}
+
 static void on_fatal(int sig, siginfo_t *info, void *uctx)
 {
     int saved = errno;
@@ -108,7 +116,7 @@ static void on_fatal(int sig, siginfo_t *info, void *uctx)
         struct timespec ts = {0, 1000 * 1000};
         syscall(SYS_nanosleep, &ts, NULL);
     }
-    if (fault)
+    if (fault || self_abort(sig, info))
         crace_crash_report(sig, info, uctx);
     die_of(sig, fault);
     errno = saved;

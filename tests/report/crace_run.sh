@@ -110,10 +110,15 @@ check "crash: the summary says which signal killed the command" \
     has "$TMP/crash.err" "crace: $B/crash_test was killed by signal 11 (SIGSEGV: Segmentation fault)"
 check "crash: the fault, as Go prints it" sh -c "grep -q '^panic: runtime error: invalid memory address or nil pointer dereference\$' '$TMP/crash.err' && grep -q '^\[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x[0-9a-f]*\]\$' '$TMP/crash.err'"
 check "crash: the crashed goroutine's stack, from the faulting line" \
-    sh -c "grep -A4 '^goroutine 2 \[running\]:\$' '$TMP/crash.err' | tr '\n' ' ' | grep -q 'fetch() .*src/crash.c:22 .*reader() .*src/crash.c:28' || { cat '$TMP/crash.err'; exit 1; }"
+    sh -c "grep -A4 '^goroutine 2 \[running\]:\$' '$TMP/crash.err' | tr '\n' ' ' | grep -q 'fetch() .*src/crash.c:25 .*reader() .*src/crash.c:31' || { cat '$TMP/crash.err'; exit 1; }"
 run crashrace --out "$TMP/crashrace" "$B/crash_test" race
 check "crash: 66 when something was found before the crash, the crash still said" \
     sh -c "[ $rc -eq 66 ] && grep -q 'WARNING: DATA RACE' '$TMP/crashrace.err' && grep -q '^panic: runtime error' '$TMP/crashrace.err' && grep -q 'was killed by signal 11' '$TMP/crashrace.err'"
+run crashabort --out "$TMP/crashabort" "$B/crash_test" abort
+check "crash: a failed assert: the command's status (134), the summary names SIGABRT" \
+    sh -c "[ $rc -eq 134 ] && grep -q 'was killed by signal 6 (SIGABRT: Aborted)' '$TMP/crashabort.err' || { cat '$TMP/crashabort.err'; exit 1; }"
+check "crash: a failed assert: Go's SIGABRT lines, the stack down to the assert's line" \
+    sh -c "grep -q '^SIGABRT: abort\$' '$TMP/crashabort.err' && grep -A30 '^goroutine 2 \[running\]:\$' '$TMP/crashabort.err' | tr '\n' ' ' | grep -q 'check() .*src/crash.c:37 .*checker() .*src/crash.c:43' || { cat '$TMP/crashabort.err'; exit 1; }"
 run missing --out "$TMP/missing" "$TMP/no-such-program"
 check "exit: 127 when the command is not found" status 127 $rc "$TMP/missing.err"
 if printf 'int main(void){return 0;}\n' >"$TMP/static.c" &&

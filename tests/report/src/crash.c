@@ -1,8 +1,11 @@
 /* A program that crashes: `crash` dereferences a null pointer in a
- * worker thread; `crash race` first has two threads race on a counter.
+ * worker thread; `crash race` first has two threads race on a counter;
+ * `crash abort` fails an assert in a worker instead.
  * crace run must say where it crashed and that it was killed, findings or
  * not (tests/report/crace_run.sh). */
+#include <assert.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +32,18 @@ static void *reader(void *arg)
     return NULL;
 }
 
+__attribute__((noinline)) static void check(int v)
+{
+    assert(v == 1); /* the abort */
+}
+
+static void *checker(void *arg)
+{
+    (void)arg;
+    check(2);
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     pthread_t a, b;
@@ -40,7 +55,8 @@ int main(int argc, char **argv)
         pthread_join(b, NULL);
     }
     fflush(stdout);
-    pthread_create(&a, NULL, reader, NULL);
+    bool aborts = argc > 1 && strcmp(argv[1], "abort") == 0;
+    pthread_create(&a, NULL, aborts ? checker : reader, NULL);
     pthread_join(a, NULL);
     return 0;
 }
