@@ -55,7 +55,18 @@ struct chan_info {
 struct wg_info {
     stack_id zero_at;
     uint64_t zero_gid;
+    bool added; /* an Add has raised the counter since the WaitGroup was made */
 };
+
+/* The WaitGroup's record in s, made on first use. Under s's lock. */
+static struct wg_info *wg_info_of(sync_var *s)
+{
+    if (!s->ext) {
+        s->ext = crace_alloc(sizeof(struct wg_info));
+        s->ext_free = crace_free;
+    }
+    return s->ext;
+}
 
 static void chan_info_free(void *p)
 {
@@ -163,9 +174,21 @@ static void h_chan_handoff(const chan_t *c, const void *waiter)
     leave(t);
 }
 
+/* Go's racereadpc(c) at the start of a send, and racewritepc(c) in
+ * close: the channel's first byte stands for it. */
+static void h_chan_send_begin(const chan_t *c)
+{
+    crace_thread *t = enter();
+    if (!crace_ignoring(t))
+        crace_access(t, (uintptr_t)c, 1, false, false, program_pc());
+    leave(t);
+}
+
 static void h_chan_close(const chan_t *c)
 {
     crace_thread *t = enter();
+    if (!crace_ignoring(t))
+        crace_access(t, (uintptr_t)c, 1, true, false, program_pc());
     stack_id closed_at = crace_current_stack(t, program_pc());
     struct chan_info *ci = chan_info(c, 0);
     vc_join(&ci->close, &t->vc);
@@ -248,15 +271,16 @@ static void h_wg_add(const waitgroup_t *wg, int delta, int64_t counter)
         crace_access(t, (uintptr_t)wg, 1, false, false, program_pc());
     if (delta < 0)
         crace_release(t, (uintptr_t)wg);
+    if (delta > 0 && counter == delta) {
+        sync_var *s = sync_lock((uintptr_t)wg, true, 0);
+        wg_info_of(s)->added = true;
+        sync_unlock(s);
+    }
     /* Once per round, not per Done: one unwind. */
     if (delta < 0 && counter == 0) {
         stack_id at = crace_current_stack(t, program_pc());
         sync_var *s = sync_lock((uintptr_t)wg, true, 0);
-        if (!s->ext) {
-            s->ext = crace_alloc(sizeof(struct wg_info));
-            s->ext_free = crace_free;
-        }
-        struct wg_info *wi = s->ext;
+        struct wg_info *wi = wg_info_of(s);
         wi->zero_at = at;
         wi->zero_gid = t->gid;
         sync_unlock(s);
@@ -264,11 +288,27 @@ static void h_wg_add(const waitgroup_t *wg, int delta, int64_t counter)
     leave(t);
 }
 
-static void h_wg_wait_begin(const waitgroup_t *wg)
+/*
+ * Go's rule, and one more. The first waiter of a round writes the
+ * WaitGroup (an Add from zero that nothing orders with it races with
+ * that). A Wait that finds the counter zero writes nothing in Go; here,
+ * on a WaitGroup that no Add has raised yet, it writes atomically: Go's
+ * classic bug, the Add inside the goroutine, made after a Wait that
+ * returned at once, races with it, while Waits, all atomic there, do not
+ * race with one another (Go's TestNoRaceWaitGroupMultipleWait).
+ */
+static void h_wg_wait_begin(const waitgroup_t *wg, bool at_zero)
 {
     crace_thread *t = enter();
-    if (!crace_ignoring(t))
-        crace_access(t, (uintptr_t)wg, 1, true, false, program_pc());
+    bool fresh = false;
+    if (at_zero) {
+        sync_var *s = sync_lock((uintptr_t)wg, false, 0);
+        fresh = !s || !s->ext || !((struct wg_info *)s->ext)->added;
+        if (s)
+            sync_unlock(s);
+    }
+    if (!crace_ignoring(t) && (!at_zero || fresh))
+        crace_access(t, (uintptr_t)wg, 1, true, at_zero, program_pc());
     leave(t);
 }
 
@@ -313,7 +353,7 @@ static void put_chan_history(struct sbuf *b, const void *c, struct crace_finding
 
 static void put_wg_history(struct sbuf *b, const void *wg, struct crace_finding *f)
 {
-    struct wg_info wi = {0, 0};
+    struct wg_info wi = {0, 0, false};
     sync_var *s = sync_lock((uintptr_t)wg, false, 0);
     if (s) {
         if (s->ext)
@@ -595,6 +635,7 @@ static const struct gochan_hooks hooks = {
     .chan_handoff = h_chan_handoff,
     .chan_close = h_chan_close,
     .chan_recv_closed = h_chan_recv_closed,
+    .chan_send_begin = h_chan_send_begin,
     .block = h_block,
     .ready = h_ready,
     .resume = h_resume,

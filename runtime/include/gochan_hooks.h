@@ -32,7 +32,7 @@
 extern "C" {
 #endif
 
-#define GOCHAN_HOOKS_VERSION 1u
+#define GOCHAN_HOOKS_VERSION 2u
 
 /* Why a goroutine blocks: Go's wait reasons, as printed in its goroutine
  * dumps. X(name, text). */
@@ -93,6 +93,13 @@ struct gochan_hooks {
     void (*chan_close)(const chan_t *c);
     void (*chan_recv_closed)(const chan_t *c);
 
+    /* The caller is about to send on c, which is not NULL (chan_send,
+     * chan_try_send, and each send case of a select, once, before any
+     * case runs); no lock held. Go's chansend reads the channel before it
+     * looks whether c is closed, and closechan writes it: a send and a
+     * close that nothing orders race. */
+    void (*chan_send_begin)(const chan_t *c);
+
     /* The caller is about to park on obj (a chan_t, waitgroup_t, or NULL
      * for nil channels and empty selects) for reason. timed: a timer will
      * wake it even if nobody else does. Called before the waiter becomes
@@ -106,8 +113,15 @@ struct gochan_hooks {
     /* waitgroup_add changed the counter by delta to counter (before any
      * waiter is woken). */
     void (*wg_add)(const waitgroup_t *wg, int delta, int64_t counter);
-    /* waitgroup_wait is called (before blocking) and returns. */
-    void (*wg_wait_begin)(const waitgroup_t *wg);
+    /* wg_wait_begin, under the WaitGroup's lock: a Wait finds the counter
+     * zero and returns at once (at_zero), or is the first waiter of a
+     * round, about to block (the counter is not zero and no one else
+     * waits yet); not called for a round's later waiters. Go models the
+     * first waiter's Wait as a write of the WaitGroup, which races with an
+     * Add raising the counter from zero that nothing orders with it, and
+     * the other Waits as nothing, so that Waits never race with one
+     * another. wg_wait_end: waitgroup_wait returns (every call). */
+    void (*wg_wait_begin)(const waitgroup_t *wg, bool at_zero);
     void (*wg_wait_end)(const waitgroup_t *wg);
 
     /* A non-blocking select or try operation found nothing ready. */

@@ -134,6 +134,7 @@ static bool gc_chansend(struct chan *c, const void *ep, bool block)
         }
         gc_park_forever(GOCHAN_WAIT_CHAN_SEND_NIL);
     }
+    GC_HOOK(chan_send_begin, c);
     bool may_wait = block && c->dataqsiz >= GC_CHAN_DRAIN_MIN_CAP;
     for (;;) {
         gc_chan_lock(c);

@@ -97,14 +97,16 @@ GC_API void waitgroup_done(waitgroup_t *wg)
 
 GC_API void waitgroup_wait(waitgroup_t *wg)
 {
-    GC_HOOK(wg_wait_begin, wg);
     struct gc_wg_bucket *b = gc_wg_bucket(wg);
     gc_lock(&b->lock);
     if (wg->counter_ == 0) {
+        GC_HOOK(wg_wait_begin, wg, true);
         gc_unlock(&b->lock);
         GC_HOOK(wg_wait_end, wg);
         return;
     }
+    if (wg->waiters_ == 0)
+        GC_HOOK(wg_wait_begin, wg, false); /* the round's first waiter (see the hook) */
     struct gc_g *g = gc_getg();
     GC_HOOK(block, g, GOCHAN_WAIT_WAITGROUP, wg, false);
     struct gc_wg_waiter w = {.wg = wg, .g = g, .next = b->waiters};

@@ -5,7 +5,10 @@
  * planned, but a second producer, started to add a retry, still sends on
  * it. A send on a closed channel panics in Go ("send on closed channel"),
  * and in libgochan, with the sender's stack; the program exits with
- * status 2. Under crace the panic also says where the channel was closed.
+ * status 2. Under crace the panic also says where the channel was closed,
+ * and, as Go's race detector does, a data race comes first: the send
+ * (which reads the channel) and the close (which writes it) are not
+ * ordered.
  *
  * The fix: close a channel only when every sender is done with it: here,
  * wait for the producers (the waitgroup_wait) before the close, not
@@ -47,6 +50,13 @@ int main(void)
 // EXPECT: job 1
 // EXPECT: job 2
 // EXPECT: job 3
+// EXPECT: WARNING: DATA RACE
+// EXPECT: Read at {{ADDR}} by goroutine 2:
+// EXPECT:   retry_producer()
+// EXPECT:       {{FILE}}:{{LINE:send}} {{OFF}}
+// EXPECT: Previous write at {{ADDR}} by main goroutine:
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:close}} {{OFF}}
 // EXPECT: panic: send on closed channel
 // EXPECT:
 // EXPECT: goroutine 2 [running]:
@@ -60,4 +70,4 @@ int main(void)
 // EXPECT: main()
 // EXPECT: 	{{FILE}}:{{LINE:make}} {{OFF}}
 // EXPECT-NOT: job 99
-// EXPECT-NOT: WARNING
+// EXPECT-COUNT: 1 WARNING: DATA RACE

@@ -7,8 +7,10 @@
  * results the goroutines have not written yet: it prints zeros. Go's rule
  * is that an Add raising the counter from zero must happen before the
  * Wait; here nothing orders them, and crace reports it as a race on the
- * WaitGroup (as Go's race detector does), then the race on the results
- * that follows from it.
+ * WaitGroup (the Wait that returned at once, on a WaitGroup no Add had
+ * raised yet, is an atomic write of it; Go's race detector sees the race
+ * only when the Wait blocks first), then the race on the results that
+ * follows from it.
  *
  * The fix (waitgroup_fixed.c): call waitgroup_add before go().
  */
@@ -55,7 +57,7 @@ int main(void)
 // EXPECT:   worker()
 // EXPECT:       {{FILE}}:{{LINE:add}} {{OFF}}
 // EXPECT:
-// EXPECT: Previous write at {{ADDR}} by main goroutine:
+// EXPECT: Previous atomic write at {{ADDR}} by main goroutine:
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:wait}} {{OFF}}
 // EXPECT:

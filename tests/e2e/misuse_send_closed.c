@@ -1,8 +1,10 @@
 /* main closes the results channel too early; a worker's send then
  * panics: Go's message, then where the channel was closed and made. The
- * data race found before the panic is summed up before the exit. The
- * worker waits for the close through a relaxed atomic flag: ordered in
- * time, but no happens-before edge, so the race stays. */
+ * data races found before the panic are summed up before the exit: one on
+ * done_flag, and the send against the close (a send reads the channel, a
+ * close writes it, as in Go). The worker waits for the close through a
+ * relaxed atomic flag: ordered in time, but no happens-before edge, so
+ * both races stay. */
 #include <unistd.h>
 
 #include <gochan.h>
@@ -34,6 +36,16 @@ int main(void)
 
 // EXPECT-EXIT: 66
 // EXPECT: WARNING: DATA RACE
+// EXPECT: WARNING: DATA RACE
+// EXPECT: Read at {{ADDR}} by goroutine 2:
+// EXPECT:   worker()
+// EXPECT:       {{FILE}}:{{LINE:send}} {{OFF}}
+// EXPECT: Previous write at {{ADDR}} by main goroutine:
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:close}} {{OFF}}
+// EXPECT: Location is heap block of size {{NUM}} at {{ADDR}} allocated by main goroutine:
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:make}} {{OFF}}
 // EXPECT: panic: send on closed channel
 // EXPECT:
 // EXPECT: goroutine 2 [running]:
@@ -46,4 +58,4 @@ int main(void)
 // EXPECT: channel {{ADDR}} created at:
 // EXPECT: main()
 // EXPECT: 	{{FILE}}:{{LINE:make}} {{OFF}}
-// EXPECT: Found 1 data race(s)
+// EXPECT: Found 2 data race(s)

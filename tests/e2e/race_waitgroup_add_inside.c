@@ -1,6 +1,10 @@
 /* The classic bug: waitgroup_add inside the goroutine. Nothing orders the
  * Add after the Wait has started, so Wait may return before the work is
- * counted. Reported as a race on the WaitGroup, as Go's detector does. */
+ * counted: here it does, finding the counter zero. Go's detector sees
+ * this race only when the Wait blocks first (its first waiter writes the
+ * WaitGroup); crace also counts a Wait that returns at once on a WaitGroup
+ * no Add has raised yet, as an atomic write (so that such Waits do not
+ * race with one another), which the Add's read races with. */
 #include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -36,6 +40,6 @@ int main(void)
 // EXPECT: Read at {{ADDR}} by goroutine 2:
 // EXPECT:   worker()
 // EXPECT:       {{FILE}}:{{LINE:add}} {{OFF}}
-// EXPECT: Previous write at {{ADDR}} by main goroutine:
+// EXPECT: Previous atomic write at {{ADDR}} by main goroutine:
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:wait}} {{OFF}}
