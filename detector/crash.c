@@ -86,7 +86,8 @@ static size_t crash_frames(uintptr_t ip, uintptr_t *pcs, size_t max)
     if (t && t->depth > 0 && crace_pc_instrumented(ip)) {
         pcs[n++] = ip + 1;
         for (uint32_t k = t->depth; k > 0 && n < max; k--)
-            pcs[n++] = t->shstack[k - 1];
+            if (t->shstack[k - 1]) /* a thread's first entry may have no caller */
+                pcs[n++] = t->shstack[k - 1];
         return n;
     }
     /* From here: the handler's frames, the signal frame, then the
