@@ -11,9 +11,11 @@
  *   panic: runtime error: invalid memory address or nil pointer dereference
  *   [signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x55d0c3a8a1b9]
  *
- *   goroutine 1 [running]:
- *   main()
+ *   goroutine 2 [running]:
+ *   fetch()
  *           prog.c:12 +0x2b
+ *   created by main in goroutine 1
+ *           prog.c:30 +0x4c
  *
  * and the process then dies of the signal as before (same status, same
  * core dump). An abort the process makes itself (abort(), a failed
@@ -43,6 +45,7 @@
 #include "fatal_signal.h"
 #include "module.h"
 #include "options.h"
+#include "stackdepot.h"
 #include "symbolize.h"
 #include "thread.h"
 
@@ -109,6 +112,49 @@ static void put(const char *s)
     output_write_fd(STDERR_FILENO, s, strlen(s));
 }
 
+/* The first frame of a creation stack that is the program's (go()'s and
+ * pthread_create's own frames are hidden), as Go's "created by" names
+ * it. Its strings live until the process exits (symbolize.h). */
+struct creation_site {
+    bool found;
+    struct gc_frame frame;
+};
+
+static int creation_frame(const struct gc_frame *f, void *arg)
+{
+    struct creation_site *c = arg;
+    if (c->found || gc_frame_is_hidden(f))
+        return 0;
+    c->found = true;
+    c->frame = *f;
+    return 1;
+}
+
+/* Go's "created by FUNCTION in goroutine N" and where, under the stack
+ * of any goroutine but the main one. */
+static void print_creation(const crace_thread *t)
+{
+    size_t n = 0;
+    const uintptr_t *pcs = t->gid != 1 ? depot_get(t->creation_stack, &n) : NULL;
+    struct creation_site c = {.found = false};
+    for (size_t i = 0; pcs && i < n && !c.found; i++)
+        gc_symbolize(pcs[i], true, creation_frame, &c);
+    if (!c.found)
+        return;
+    const struct gc_frame *f = &c.frame;
+    const char *file = f->file, *strip = crace_opts.strip_path_prefix;
+    size_t sl = strip ? strlen(strip) : 0;
+    if (file && sl && strncmp(file, strip, sl) == 0)
+        file += sl;
+    char line[2048];
+    int len = snprintf(line, sizeof(line), "created by %s in goroutine %llu\n", f->function ? f->function : "??",
+                       (unsigned long long)t->parent_gid);
+    if (file && len > 0 && (size_t)len < sizeof(line))
+        snprintf(line + len, sizeof(line) - (size_t)len, "\t%s:%d +0x%lx\n", file, f->line,
+                 (unsigned long)f->func_offset);
+    put(line);
+}
+
 /* In the child: the goroutine's stack. */
 static void print_stack(uintptr_t ip)
 {
@@ -122,6 +168,8 @@ static void print_stack(uintptr_t ip)
         gc_print_stack(STDERR_FILENO, pcs, n, crace_opts.strip_path_prefix);
     else
         put("[failed to restore the stack]\n");
+    if (t)
+        print_creation(t);
 }
 
 void crace_crash_report(int sig, const siginfo_t *info, const void *uctx)

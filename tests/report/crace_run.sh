@@ -109,8 +109,8 @@ check "crash: the command's status (139) when it is killed by SIGSEGV and nothin
 check "crash: the summary says which signal killed the command" \
     has "$TMP/crash.err" "crace: $B/crash_test was killed by signal 11 (SIGSEGV: Segmentation fault)"
 check "crash: the fault, as Go prints it" sh -c "grep -q '^panic: runtime error: invalid memory address or nil pointer dereference\$' '$TMP/crash.err' && grep -q '^\[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x[0-9a-f]*\]\$' '$TMP/crash.err'"
-check "crash: the crashed goroutine's stack, from the faulting line" \
-    sh -c "grep -A4 '^goroutine 2 \[running\]:\$' '$TMP/crash.err' | tr '\n' ' ' | grep -q 'fetch() .*src/crash.c:25 .*reader() .*src/crash.c:31' || { cat '$TMP/crash.err'; exit 1; }"
+check "crash: the crashed goroutine's stack, from the faulting line, then where it was created" \
+    sh -c "grep -A6 '^goroutine 2 \[running\]:\$' '$TMP/crash.err' | tr '\n' ' ' | grep -q 'fetch() .*src/crash.c:25 .*reader() .*src/crash.c:31 .*created by main in goroutine 1 .*src/crash.c:59 ' || { cat '$TMP/crash.err'; exit 1; }"
 run crashrace --out "$TMP/crashrace" "$B/crash_test" race
 check "crash: 66 when something was found before the crash, the crash still said" \
     sh -c "[ $rc -eq 66 ] && grep -q 'WARNING: DATA RACE' '$TMP/crashrace.err' && grep -q '^panic: runtime error' '$TMP/crashrace.err' && grep -q 'was killed by signal 11' '$TMP/crashrace.err'"
