@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "fatal_signal.h"
+#include "access.h"
 #include "module.h"
 #include "options.h"
 #include "stackdepot.h"
@@ -85,18 +86,12 @@ static const char *fault_text(int sig, int code, const char **name, const char *
 static size_t crash_frames(uintptr_t ip, uintptr_t *pcs, size_t max)
 {
     crace_thread *t = crace_cur;
-    size_t n = 0;
-    if (t && t->depth > 0 && crace_pc_instrumented(ip)) {
-        pcs[n++] = ip + 1;
-        for (uint32_t k = t->depth; k > 0 && n < max; k--)
-            if (t->shstack[k - 1]) /* a thread's first entry may have no caller */
-                pcs[n++] = t->shstack[k - 1];
-        return n;
-    }
+    if (t && t->depth > 0 && crace_pc_instrumented(ip))
+        return crace_current_pcs(t, ip + 1, pcs, max);
     /* From here: the handler's frames, the signal frame, then the
      * faulting one, which libunwind reports at ip itself. */
     uintptr_t all[CRASH_MAX_FRAMES * 2];
-    size_t got = gc_unwind(all, sizeof(all) / sizeof(all[0]), 0), i = 0;
+    size_t n = 0, got = gc_unwind(all, sizeof(all) / sizeof(all[0]), 0), i = 0;
     while (i < got && all[i] != ip)
         i++;
     if (i == got)
@@ -142,10 +137,7 @@ static void print_creation(const crace_thread *t)
     if (!c.found)
         return;
     const struct gc_frame *f = &c.frame;
-    const char *file = f->file, *strip = crace_opts.strip_path_prefix;
-    size_t sl = strip ? strlen(strip) : 0;
-    if (file && sl && strncmp(file, strip, sl) == 0)
-        file += sl;
+    const char *file = f->file ? gc_strip_path(f->file, crace_opts.strip_path_prefix) : NULL;
     char line[2048];
     int len = snprintf(line, sizeof(line), "created by %s in goroutine %llu\n", f->function ? f->function : "??",
                        (unsigned long long)t->parent_gid);

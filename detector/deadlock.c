@@ -1067,7 +1067,7 @@ static uintptr_t caller_of(stack_id stack)
     size_t n = 0;
     const uintptr_t *pcs = depot_get(stack, &n);
     for (size_t i = 0; pcs && i < n; i++)
-        if (!crace_pc_same_module(pcs[i], (uintptr_t)caller_of))
+        if (!crace_pc_in_shim(pcs[i]))
             return pcs[i];
     return 0;
 }

@@ -29,6 +29,7 @@
 #define CRACE_INTERCEPT_H
 
 #include "intercept_signal.h"
+#include "module.h"
 #include "rt.h"
 #include "thread.h"
 
@@ -64,9 +65,7 @@ static inline void *crace_resolve(void **slot, const char *name, const char *ver
 
 #define CALLER_PC() ((uintptr_t)__builtin_return_address(0))
 
-/* True when pc lies in the shim's own code: a call the shim makes on its
- * own behalf (compiler-generated memcpy included), never checked. */
-bool crace_pc_in_shim(uintptr_t pc);
+/* crace_pc_in_shim: module.h. */
 
 /* For the interceptors of libc functions that read or write the program's
  * memory on its behalf (intercept_libc.c, intercept_stdio.c): the thread

@@ -35,9 +35,7 @@
  */
 #undef _FORTIFY_SOURCE /* the fortified inline wrappers would clash with these definitions */
 
-#include <elf.h>
 #include <errno.h>
-#include <link.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
@@ -47,48 +45,6 @@
 
 /* glibc's report of a failed _FORTIFY_SOURCE check; does not return. */
 void __chk_fail(void) __attribute__((noreturn));
-
-/* ---------------------------------------------------------------- the shim's own code */
-
-/* The ELF header of libcrace.so itself, placed by the linker. */
-extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
-
-/* The shim's executable segment, from its program headers (no libc call:
- * this runs before anything is initialised). hi == 0: not computed yet. */
-static _Atomic uintptr_t shim_text_lo, shim_text_hi;
-
-static void shim_text_init(void)
-{
-    const ElfW(Ehdr) *eh = &__ehdr_start;
-    const ElfW(Phdr) *ph = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
-    uintptr_t bias = (uintptr_t)eh;
-    for (unsigned i = 0; i < eh->e_phnum; i++)
-        if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
-            bias = (uintptr_t)eh - ph[i].p_vaddr;
-    uintptr_t lo = UINTPTR_MAX, hi = 0;
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_X))
-            continue;
-        uintptr_t start = bias + ph[i].p_vaddr;
-        if (start < lo)
-            lo = start;
-        if (start + ph[i].p_memsz > hi)
-            hi = start + ph[i].p_memsz;
-    }
-    atomic_store_explicit(&shim_text_lo, lo, memory_order_relaxed);
-    atomic_store_explicit(&shim_text_hi, hi, memory_order_release);
-}
-
-/* See intercept.h. */
-bool crace_pc_in_shim(uintptr_t pc)
-{
-    uintptr_t hi = atomic_load_explicit(&shim_text_hi, memory_order_acquire);
-    if (CRACE_UNLIKELY(hi == 0)) {
-        shim_text_init();
-        hi = atomic_load_explicit(&shim_text_hi, memory_order_acquire);
-    }
-    return pc < hi && pc >= atomic_load_explicit(&shim_text_lo, memory_order_relaxed);
-}
 
 /* ---------------------------------------------------------------- early versions */
 

@@ -26,9 +26,11 @@ bool crace_pc_instrumented(uintptr_t pc);
  * crace_pc_instrumented does. */
 bool crace_pc_in_library(uintptr_t pc);
 
-/* True when code addresses a and b lie in one executable segment of one
- * module. */
-bool crace_pc_same_module(uintptr_t a, uintptr_t b);
+/* True when pc lies in the shim's own code: a call the shim makes on its
+ * own behalf (compiler-generated memcpy included), never checked. From
+ * the shim's program headers, not the table: usable before anything is
+ * initialised. */
+bool crace_pc_in_shim(uintptr_t pc);
 
 /* True when pc lies in LLVM's OpenMP tool (libarcher, openmp.c), which
  * imports __tsan_func_entry (crace_pc_instrumented holds for it). A

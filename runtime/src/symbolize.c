@@ -595,7 +595,7 @@ struct gc_print_state {
     const char *strip;
 };
 
-static const char *gc_strip(const char *file, const char *strip)
+const char *gc_strip_path(const char *file, const char *strip)
 {
     if (strip == NULL || *strip == '\0')
         return file;
@@ -619,11 +619,11 @@ static int gc_print_frame(const struct gc_frame *f, void *arg)
     int len;
     const char *fn = f->function != NULL ? f->function : "??";
     if (f->file != NULL && f->inlined)
-        len = snprintf(buf, sizeof(buf), "%s(...)\n\t%s:%d\n", fn, gc_strip(f->file, st->strip),
+        len = snprintf(buf, sizeof(buf), "%s(...)\n\t%s:%d\n", fn, gc_strip_path(f->file, st->strip),
                        f->line);
     else if (f->file != NULL)
         len = snprintf(buf, sizeof(buf), "%s()\n\t%s:%d +0x%lx\n", fn,
-                       gc_strip(f->file, st->strip), f->line, (unsigned long)f->func_offset);
+                       gc_strip_path(f->file, st->strip), f->line, (unsigned long)f->func_offset);
     else
         len = snprintf(buf, sizeof(buf), "%s()\n\t%s +0x%lx\n", fn,
                        f->module != NULL ? f->module : "??", (unsigned long)f->func_offset);
@@ -636,7 +636,8 @@ void gc_print_stack(int fd, const uintptr_t *pcs, size_t n, const char *strip)
 {
     struct gc_print_state st = {.fd = fd, .strip = strip};
     for (size_t i = 0; i < n; i++)
-        gc_symbolize(pcs[i], true, gc_print_frame, &st);
+        if (pcs[i]) /* no frame (a shadow-stack entry made with no caller) */
+            gc_symbolize(pcs[i], true, gc_print_frame, &st);
 }
 
 void gc_symbolize_fork_lock(void)

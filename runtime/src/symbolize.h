@@ -58,6 +58,11 @@ bool gc_frame_is_hidden(const struct gc_frame *frame);
  * removed from file names (NULL for none). */
 void gc_print_stack(int fd, const uintptr_t *pcs, size_t n, const char *strip);
 
+/* file without the prefix strip (and the slashes after it), as
+ * gc_print_stack shows it; file itself when it does not start with strip
+ * or strip is NULL or empty. */
+const char *gc_strip_path(const char *file, const char *strip);
+
 /* Reports every module the dynamic loader has loaded to dwfl (between
  * dwfl_report_begin and dwfl_report_end), at the loader's own addresses
  * and by the path the process maps it from. For any Dwfl that describes
