@@ -737,15 +737,11 @@ static char *find_gcc_plugin(struct cc_cmd *c)
         free(version);
         return NULL;
     }
-    size_t len = strlen(libdir) + strlen(version) + 64;
-    char *arg = crace_xmalloc(len);
-    snprintf(arg, len, "-fplugin=%s/crace-gcc-plugin/%s/read_before_write.so", libdir, version);
+    char *path = crace_xasprintf("%s/crace-gcc-plugin/%s/read_before_write.so", libdir, version);
     free(version);
-    if (access(arg + strlen("-fplugin="), R_OK) != 0) {
-        free(arg);
-        return NULL;
-    }
-    return owned(c, arg);
+    char *arg = access(path, R_OK) == 0 ? owned(c, crace_xasprintf("-fplugin=%s", path)) : NULL;
+    free(path);
+    return arg;
 }
 
 /*
