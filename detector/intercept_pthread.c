@@ -752,6 +752,8 @@ static void mutex_pre_init(crace_thread *thr, uintptr_t m, uintptr_t pc)
 INTERCEPTOR(int, pthread_mutex_init, pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 {
     INTERCEPTOR_ENTER(pthread_mutex_init, m, attr);
+    if (from_unwinder(thr, CALLER_PC()))
+        return REAL(pthread_mutex_init)(m, attr);
     mutex_pre_init(thr, (uintptr_t)m, CALLER_PC());
     crace_pt_object(thr, (uintptr_t)m, PT_OBJ_WRITE, CALLER_PC());
     int r = REAL(pthread_mutex_init)(m, attr);
@@ -763,6 +765,8 @@ INTERCEPTOR(int, pthread_mutex_init, pthread_mutex_t *m, const pthread_mutexattr
 INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_destroy, m);
+    if (from_unwinder(thr, CALLER_PC()))
+        return REAL(pthread_mutex_destroy)(m);
     crace_pt_object(thr, (uintptr_t)m, PT_OBJ_WRITE, CALLER_PC());
     crace_pt_pre_destroy(thr, (uintptr_t)m, PT_MUTEX, "pthread_mutex_destroy", CALLER_PC());
     int r = REAL(pthread_mutex_destroy)(m);
