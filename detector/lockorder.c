@@ -52,6 +52,20 @@
  * where a queued writer makes readers wait. When the same pair of locks is
  * seen in several modes, the edge keeps the strongest of each side.
  *
+ * Gate locks. Two threads that nest A and B in opposite orders cannot
+ * deadlock when both do it while holding a third lock G: whichever holds
+ * G first takes both, and the other waits at G. Each edge keeps its
+ * guard, the locks held in every acquisition that made or renewed it
+ * besides its from lock (up to LO_GUARDS of them, outermost first: a
+ * subset of the true intersection, so a cycle is only ever kept, never
+ * wrongly dropped). A cycle two of whose edges share a guard lock, held
+ * exclusively by at least one of them, cannot happen and is not
+ * reported (iGoodLock's condition, Joshi et al., PLDI 2009). A renewal
+ * without some guard lock narrows the guard and searches again for the
+ * cycle the edge may now close: a gate taken on one path only hides
+ * nothing. Threads check a renewal against the guard cached with the edge
+ * and take lo_lock only when they hold less.
+ *
  * lo_lock protects the graph (both hash tables, the nodes' edge arrays),
  * the reported cycles, lo_gen's changes and the search state. Order: a
  * leaf. Callers take it with no other shim lock held (after the sync
@@ -88,13 +102,25 @@ struct lo_held {
  * for reading. Fewer bits is stronger. */
 enum { MODE_FROM_READ = 1, MODE_TO_READ = 2 };
 
+/* An edge's guard (see the top of the file): locks held in every
+ * acquisition of the edge besides its from lock; bit i of read set when
+ * lock[i] was held for reading in some of them. */
+enum { LO_GUARDS = 3 };
+struct lo_guard {
+    uintptr_t lock[LO_GUARDS];
+    uint8_t n;
+    uint8_t read;
+};
+
 /* The thread's cache of edges known to be in the graph, with at least
- * the given strength, as of generation gen of the graph (0: empty). */
+ * the given strength and at most the given guard, as of generation gen
+ * of the graph (0: empty). */
 enum { LO_CACHE_SIZE = 256 };
 struct lo_cache_entry {
     uintptr_t from, to;
     uint32_t gen;
     uint8_t modes;
+    struct lo_guard guard;
 };
 
 struct lo_edge;
@@ -119,6 +145,7 @@ struct lo_edge {
     stack_id from_stack;   /* where it took from */
     stack_id to_stack;     /* where it then took to */
     uint8_t modes;
+    struct lo_guard guard;
 };
 
 /* A chained hash table that doubles when it averages two per bucket. */
@@ -317,6 +344,70 @@ static void edge_delete(struct lo_edge *e, const struct lo_node *keep)
     crace_free(e);
 }
 
+/* ---------------------------------------------------------------- guards */
+
+/* Where t holds lock besides h (an entry of t->held), or NULL. */
+static const struct lo_held *held_other(const crace_thread *t, const struct lo_held *h, uintptr_t lock)
+{
+    for (uint32_t i = 0; i < t->n_held; i++)
+        if (&t->held[i] != h && t->held[i].addr == lock)
+            return &t->held[i];
+    return NULL;
+}
+
+/* The guard of an edge from h made now: the other locks t holds,
+ * outermost first. */
+static struct lo_guard guard_now(const crace_thread *t, const struct lo_held *h)
+{
+    struct lo_guard g = {{0}, 0, 0};
+    for (uint32_t i = 0; i < t->n_held && g.n < LO_GUARDS; i++) {
+        if (&t->held[i] == h)
+            continue;
+        if (t->held[i].read)
+            g.read |= (uint8_t)(1u << g.n);
+        g.lock[g.n++] = t->held[i].addr;
+    }
+    return g;
+}
+
+/* Whether an acquisition from h by t now leaves guard g as it is: t holds
+ * each of its locks, exclusively where g says so. */
+static bool guard_kept(const struct lo_guard *g, const crace_thread *t, const struct lo_held *h)
+{
+    for (uint8_t i = 0; i < g->n; i++) {
+        const struct lo_held *o = held_other(t, h, g->lock[i]);
+        if (!o || (o->read && !(g->read & (1u << i))))
+            return false;
+    }
+    return true;
+}
+
+/* g narrowed to what an acquisition from h by t now holds too. */
+static void guard_narrow(struct lo_guard *g, const crace_thread *t, const struct lo_held *h)
+{
+    struct lo_guard out = {{0}, 0, 0};
+    for (uint8_t i = 0; i < g->n; i++) {
+        const struct lo_held *o = held_other(t, h, g->lock[i]);
+        if (!o)
+            continue;
+        if (o->read || (g->read & (1u << i)))
+            out.read |= (uint8_t)(1u << out.n);
+        out.lock[out.n++] = g->lock[i];
+    }
+    *g = out;
+}
+
+/* Whether two edges' guards keep their acquisitions apart: a lock in
+ * both, not held for reading by both. */
+static bool guards_exclude(const struct lo_guard *a, const struct lo_guard *b)
+{
+    for (uint8_t i = 0; i < a->n; i++)
+        for (uint8_t j = 0; j < b->n; j++)
+            if (a->lock[i] == b->lock[j] && !((a->read >> i) & (b->read >> j) & 1))
+                return true;
+    return false;
+}
+
 /* ---------------------------------------------------------------- cycles */
 
 /* Breadth-first from start along out-edges; true when goal is reached,
@@ -490,9 +581,13 @@ static struct lo_cycle *cycle_through(struct lo_edge *e, bool is_new)
         edge[--k] = v->via;
     struct lo_cycle *c = NULL;
     bool blocks = true;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if ((edge[i]->modes & MODE_TO_READ) && (edge[(i + 1) % n]->modes & MODE_FROM_READ))
             blocks = false; /* two readers meet at that lock */
+        for (size_t j = i + 1; j < n && blocks; j++)
+            if (guards_exclude(&edge[i]->guard, &edge[j]->guard))
+                blocks = false; /* a gate lock keeps them apart */
+    }
     if (blocks && !already_reported(edge, n)) {
         /* Told from the edge that entered the graph first. */
         size_t first = 0;
@@ -512,28 +607,32 @@ static struct lo_cycle *cycle_through(struct lo_edge *e, bool is_new)
 }
 
 /* t took lock (stack, read) while holding h: makes sure the edge is in
- * the graph, at least as strong. The cycle it closes, or NULL. Under
- * lo_lock. */
+ * the graph, at least as strong and with at most the guard t holds now
+ * (cached as *ce). The cycle it closes, or NULL. Under lo_lock. */
 static struct lo_cycle *edge_add(crace_thread *t, const struct lo_held *h, uintptr_t lock, stack_id stack,
-                                 uint8_t modes, uint8_t *now)
+                                 uint8_t modes, struct lo_cache_entry *ce)
 {
     struct lo_edge *e = edge_find(h->addr, lock);
-    if (e && (e->modes & ~modes) == 0) {
-        *now = e->modes;
-        return NULL;
-    }
-    bool is_new = !e;
-    if (e)
-        e->modes &= modes; /* stronger on at least one side */
-    else {
+    bool is_new = !e, stronger = e && (e->modes & ~modes) != 0;
+    bool narrower = e && !guard_kept(&e->guard, t, h);
+    if (is_new) {
         e = edge_new(node_get(h->addr), node_get(lock));
         e->modes = modes;
+        e->guard = guard_now(t, h);
+    } else {
+        e->modes &= modes;
+        guard_narrow(&e->guard, t, h);
     }
+    ce->modes = e->modes;
+    ce->guard = e->guard;
+    if (!is_new && !stronger && !narrower)
+        return NULL;
+    /* Told with this acquisition: the one that made the edge a deadlock
+     * if it is one now. */
     e->gid = t->gid;
     e->creation = t->creation_stack;
     e->from_stack = h->stack;
     e->to_stack = stack;
-    *now = e->modes;
     return cycle_through(e, is_new);
 }
 
@@ -620,10 +719,13 @@ static struct lo_cache_entry *cache_slot(crace_thread *t, uintptr_t from, uintpt
     return &t->lo_cache[mix(from, to) & (LO_CACHE_SIZE - 1)];
 }
 
-static bool cache_has(const struct lo_cache_entry *ce, uintptr_t from, uintptr_t to, uint8_t modes,
-                      uint32_t gen)
+/* Whether the acquisition from h of to by t (modes) is an edge already
+ * in the graph, as strong, with a guard t holds all of. */
+static bool cache_has(const struct lo_cache_entry *ce, const crace_thread *t, const struct lo_held *h,
+                      uintptr_t to, uint8_t modes, uint32_t gen)
 {
-    return ce->gen == gen && ce->from == from && ce->to == to && (ce->modes & ~modes) == 0;
+    return ce->gen == gen && ce->from == h->addr && ce->to == to && (ce->modes & ~modes) == 0 &&
+           (ce->guard.n == 0 || guard_kept(&ce->guard, t, h));
 }
 
 /* t takes lock while holding t->held[0 .. n_held): the edges from each.
@@ -637,7 +739,7 @@ static void add_edges(crace_thread *t, uintptr_t lock, stack_id stack, bool read
     for (; i < t->n_held; i++) {
         const struct lo_held *h = &t->held[i];
         uint8_t modes = (h->read ? MODE_FROM_READ : 0) | (read ? MODE_TO_READ : 0);
-        if (!cache_has(cache_slot(t, h->addr, lock), h->addr, lock, modes, gen))
+        if (!cache_has(cache_slot(t, h->addr, lock), t, h, lock, modes, gen))
             break;
     }
     if (i == t->n_held)
@@ -652,11 +754,10 @@ static void add_edges(crace_thread *t, uintptr_t lock, stack_id stack, bool read
         const struct lo_held *h = &t->held[i];
         uint8_t modes = (h->read ? MODE_FROM_READ : 0) | (read ? MODE_TO_READ : 0);
         struct lo_cache_entry *ce = cache_slot(t, h->addr, lock);
-        if (cache_has(ce, h->addr, lock, modes, gen))
+        if (cache_has(ce, t, h, lock, modes, gen))
             continue;
-        uint8_t now;
-        struct lo_cycle *c = edge_add(t, h, lock, stack, modes, &now);
-        *ce = (struct lo_cache_entry){h->addr, lock, gen, now};
+        *ce = (struct lo_cache_entry){.from = h->addr, .to = lock, .gen = gen};
+        struct lo_cycle *c = edge_add(t, h, lock, stack, modes, ce);
         if (c) {
             found = crace_realloc(found, (n_found + 1) * sizeof(*found));
             found[n_found++] = c;

@@ -1,7 +1,7 @@
 /* Unit tests of detector/lockorder.c: the held list (recursion, any
  * number of locks), edges only from blocking acquisitions, a cycle
  * reported once when its last edge enters the graph, reader-reader links
- * that cannot block, forgotten locks, and the report's layout.
+ * that cannot block, gate locks, forgotten locks, and the report's layout.
  *
  * The program links the whole detector, which is active in it: the tests
  * run in a forked child, where the findings stay, so that this process
@@ -258,6 +258,61 @@ static void test_forget_drops_edges(void **state)
     assert_int_equal(potential(), before + 1);
 }
 
+/* t takes a then b while holding gates[0 .. n) (read-locked where
+ * read_mask's bit is set), then releases everything. */
+static void nest_gated(crace_thread *t, const uintptr_t *gates, unsigned n, unsigned read_mask, uintptr_t a,
+                       uintptr_t b)
+{
+    for (unsigned i = 0; i < n; i++)
+        lo_acquired(t, gates[i], 0, (read_mask >> i) & 1 ? LO_READ : 0);
+    nest(t, a, b, 0);
+    for (unsigned i = n; i > 0; i--)
+        assert_true(lo_released(t, gates[i - 1]));
+}
+
+static void test_gate_locks(void **state)
+{
+    (void)state;
+    crace_thread *t = crace_thr();
+    uint64_t before = potential();
+    const uintptr_t g[] = {LOCK(70)};
+    /* A and B nested both ways, always under G: no deadlock possible. */
+    nest_gated(t, g, 1, 0, LOCK(71), LOCK(72));
+    nest_gated(t, g, 1, 0, LOCK(72), LOCK(71));
+    nest_gated(t, g, 1, 0, LOCK(71), LOCK(72));
+    assert_int_equal(potential(), before);
+    /* Once without G: that acquisition can meet the other, reported. */
+    nest(t, LOCK(71), LOCK(72), 0);
+    assert_int_equal(potential(), before + 1);
+
+    /* More gates than an edge keeps: the outermost ones are enough. */
+    const uintptr_t many[] = {LOCK(73), LOCK(74), LOCK(75), LOCK(76)};
+    nest_gated(t, many, 4, 0, LOCK(77), LOCK(78));
+    nest_gated(t, many, 4, 0, LOCK(78), LOCK(77));
+    assert_int_equal(potential(), before + 1);
+    /* The same gates but the first: the edges still share two. */
+    nest_gated(t, many + 1, 3, 0, LOCK(78), LOCK(77));
+    assert_int_equal(potential(), before + 1);
+
+    /* A read-locked gate excludes a writer, not another reader. The edge
+     * C -> D made under a write-locked gate, renewed under a read-locked
+     * one: its guard weakens (the thread's cache must not hide that). */
+    const uintptr_t r[] = {LOCK(80)};
+    nest_gated(t, r, 1, 0, LOCK(81), LOCK(82));
+    nest_gated(t, r, 1, 1, LOCK(82), LOCK(81));
+    assert_int_equal(potential(), before + 1);
+    nest_gated(t, r, 1, 1, LOCK(81), LOCK(82));
+    assert_int_equal(potential(), before + 2);
+
+    /* A cycle of three, two of whose edges share a gate: those two
+     * acquisitions cannot be waiting at once. */
+    const uintptr_t h[] = {LOCK(83)};
+    nest_gated(t, h, 1, 0, LOCK(84), LOCK(85));
+    nest(t, LOCK(85), LOCK(86), 0);
+    nest_gated(t, h, 1, 0, LOCK(86), LOCK(84));
+    assert_int_equal(potential(), before + 2);
+}
+
 static void abba(void *arg)
 {
     crace_thread *t = arg;
@@ -296,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_trylock_adds_no_edge),
         cmocka_unit_test(test_readers_do_not_block_readers),
         cmocka_unit_test(test_forget_drops_edges),
+        cmocka_unit_test(test_gate_locks),
         cmocka_unit_test(test_report_layout),
     };
     DET_RUN_TESTS_IN_CHILD(tests);
