@@ -485,6 +485,7 @@ static void h_panic(enum gochan_panic_kind kind, const void *obj, const char *ms
             put_wg_history(&b, obj, f);
             break;
         case GOCHAN_PANIC_CLOSE_NIL:
+        case GOCHAN_PANIC_USE_FREED: /* what the shim knew of it went with the free */
         case GOCHAN_PANIC_USER:
         case GOCHAN_PANIC_COUNT:
             break;

@@ -77,7 +77,9 @@ size_t chan_cap(chan_t *c);
 
 /* Frees c and any values still buffered. NULL is ignored. Panics with
  * "free of channel with blocked goroutines" when a goroutine is blocked on
- * c. The caller must make sure no goroutine uses c afterwards. */
+ * c. The caller must make sure no goroutine uses c afterwards: an
+ * operation on a freed channel (a second chan_free included) panics with
+ * "use of freed channel" as long as its memory has not been reused. */
 void chan_free(chan_t *c);
 
 /* Returns a channel of capacity 1 that receives one int64_t, the

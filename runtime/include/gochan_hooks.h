@@ -59,7 +59,8 @@ enum gochan_wait_reason {
     X(SEND_CLOSED, "send on closed channel")                         \
     X(WG_NEGATIVE, "sync: negative WaitGroup counter")              \
     X(FREE_BLOCKED, "free of channel with blocked goroutines")       \
-    X(USER, "")
+    X(USER, "")                                                      \
+    X(USE_FREED, "use of freed channel")
 
 enum gochan_panic_kind {
 #define GOCHAN_X(name, text) GOCHAN_PANIC_##name,

@@ -84,6 +84,7 @@ GC_API chan_t *chan_make(size_t elem_size, size_t cap)
         return NULL;
     }
     gc_zero(c, sizeof(*c));
+    c->live = GC_CHAN_LIVE;
     c->dataqsiz = cap;
     c->elemsize = elem_size;
     c->buf = (unsigned char *)c + head;
@@ -135,6 +136,7 @@ static bool gc_chansend(struct chan *c, const void *ep, bool block)
         gc_park_forever(GOCHAN_WAIT_CHAN_SEND_NIL);
     }
     GC_HOOK(chan_send_begin, c);
+    gc_chan_check(c);
     bool may_wait = block && c->dataqsiz >= GC_CHAN_DRAIN_MIN_CAP;
     for (;;) {
         gc_chan_lock(c);
@@ -184,6 +186,7 @@ static int gc_chanrecv(struct chan *c, void *ep, bool block)
         }
         gc_park_forever(GOCHAN_WAIT_CHAN_RECV_NIL);
     }
+    gc_chan_check(c);
     gc_chan_lock(c);
     if (c->closed && gc_chan_qcount(c) == 0) {
         GC_HOOK(chan_recv_closed, c);
@@ -243,6 +246,7 @@ GC_API void chan_close(chan_t *c)
 {
     if (c == NULL)
         gc_panic(GOCHAN_PANIC_CLOSE_NIL, NULL);
+    gc_chan_check(c);
     gc_chan_lock(c);
     if (c->closed) {
         gc_unlock(&c->lock);
@@ -281,23 +285,36 @@ GC_API void chan_close(chan_t *c)
 
 GC_API size_t chan_len(chan_t *c)
 {
-    return c == NULL ? 0 : gc_chan_qcount(c);
+    if (c == NULL)
+        return 0;
+    gc_chan_check(c);
+    return gc_chan_qcount(c);
 }
 
 GC_API size_t chan_cap(chan_t *c)
 {
-    return c == NULL ? 0 : c->dataqsiz;
+    if (c == NULL)
+        return 0;
+    gc_chan_check(c);
+    return c->dataqsiz;
+}
+
+void gc_chan_freed(const struct chan *c)
+{
+    gc_panic(GOCHAN_PANIC_USE_FREED, c);
 }
 
 GC_API void chan_free(chan_t *c)
 {
     if (c == NULL)
         return;
+    gc_chan_check(c); /* freed twice */
     gc_chan_lock(c);
     if (c->recvq.first != NULL || c->sendq.first != NULL) {
         gc_unlock(&c->lock);
         gc_panic(GOCHAN_PANIC_FREE_BLOCKED, c);
     }
+    __atomic_store_n(&c->live, 0, __ATOMIC_RELAXED);
     struct gc_timer *t = c->timer;
     c->timer = NULL;
     gc_unlock(&c->lock);

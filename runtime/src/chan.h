@@ -72,6 +72,12 @@ struct chan {
     gc_lock_t lock;           /* protects every mutable field below */
     bool closed;              /* stored atomically: read without the lock by gc_chan_wait_drain */
     uint8_t timer_kind;       /* enum gc_chan_timer; cleared when the timer fires or c closes */
+    /* GC_CHAN_LIVE from chan_make until chan_free clears it: every
+     * operation checks it before the lock, so that a channel used after
+     * its free panics instead of waiting for ever on a lock word the
+     * allocator has written over. Best effort (once the memory is reused
+     * it holds anything), and cheap: it shares the lock's line. */
+    uint16_t live;
     /* Written under lock; also read without it (chan_len, a sender
      * waiting for the buffer to drain), hence atomic (relaxed: only a
      * snapshot or a hint there). */
@@ -85,6 +91,17 @@ struct chan {
     unsigned char *buf;       /* dataqsiz slots of elemsize bytes, immutable pointer */
     struct gc_timer *timer;   /* chan_after's timer; under lock, freed by chan_free */
 };
+
+#define GC_CHAN_LIVE 0xc4a7u
+
+__attribute__((noreturn)) void gc_chan_freed(const struct chan *c);
+
+/* Panics unless c is a channel chan_free has not freed (see live). */
+static inline void gc_chan_check(const struct chan *c)
+{
+    if (GC_UNLIKELY(__atomic_load_n(&c->live, __ATOMIC_RELAXED) != GC_CHAN_LIVE))
+        gc_chan_freed(c);
+}
 
 /* ------------------------------------------------------------------ */
 /* The channel lock                                                     */

@@ -283,6 +283,7 @@ GC_API int chan_select(chan_case *cases, size_t n, bool nonblocking)
             continue;
         if (cases[i].dir == CHAN_DIR_SEND)
             GC_HOOK(chan_send_begin, cases[i].c);
+        gc_chan_check(cases[i].c);
         if (obj == NULL)
             obj = cases[i].c;
         uint32_t j = gc_rand_n(g, (uint32_t)norder + 1);

@@ -197,6 +197,51 @@ static void trigger_free_blocked_select(void)
     trigger_free_blocked(blocked_select_sender_fn);
 }
 
+/* A freed channel, used: each operation panics instead of locking
+ * memory the allocator has written over (a second free included). The
+ * channel is freed again by nobody: the trigger runs in a child. */
+static chan_t *freed_chan(size_t cap)
+{
+    chan_t *c = chan_make(sizeof(int), cap);
+    assert_non_null(c);
+    chan_free(c);
+    return c;
+}
+
+NOINLINE static void trigger_send_freed(void)
+{
+    int v = 1;
+    chan_send(freed_chan(0), &v);
+    KEEP_FRAME();
+}
+
+NOINLINE static void trigger_try_recv_freed(void)
+{
+    int v;
+    chan_try_recv(freed_chan(4), &v);
+    KEEP_FRAME();
+}
+
+NOINLINE static void trigger_close_freed(void)
+{
+    chan_close(freed_chan(1));
+    KEEP_FRAME();
+}
+
+NOINLINE static void trigger_select_freed(void)
+{
+    int v;
+    chan_case cases[] = {CHAN_RECV_CASE(freed_chan(0), &v)};
+    chan_select(cases, 1, true);
+    KEEP_FRAME();
+}
+
+NOINLINE static void trigger_free_freed(void)
+{
+    chan_free(freed_chan(2));
+    KEEP_FRAME();
+}
+
 NOINLINE static void trigger_custom(void)
 {
     gochan_panic("custom %d", 42);
@@ -380,6 +425,16 @@ static void test_panic_free_with_blocked(void **state)
                 "free_blocked_chan");
 }
 
+static void test_panic_use_of_freed(void **state)
+{
+    (void)state;
+    check_panic(trigger_send_freed, "use of freed channel", 1, "trigger_send_freed");
+    check_panic(trigger_try_recv_freed, "use of freed channel", 1, "trigger_try_recv_freed");
+    check_panic(trigger_close_freed, "use of freed channel", 1, "trigger_close_freed");
+    check_panic(trigger_select_freed, "use of freed channel", 1, "trigger_select_freed");
+    check_panic(trigger_free_freed, "use of freed channel", 1, "trigger_free_freed");
+}
+
 static void test_panic_custom(void **state)
 {
     (void)state;
@@ -418,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_panic_send_on_closed_while_blocked),
         cmocka_unit_test(test_panic_negative_waitgroup),
         cmocka_unit_test(test_panic_free_with_blocked),
+        cmocka_unit_test(test_panic_use_of_freed),
         cmocka_unit_test(test_panic_custom),
         cmocka_unit_test(test_panic_while_main_exits),
     };
