@@ -114,9 +114,21 @@ static uint64_t heap_hash(uintptr_t start)
     return x;
 }
 
-static struct heap_stripe *stripe_of(uint64_t h)
+/* Stripes come in HEAP_GROUPS groups: a block's group is picked by the
+ * 64 MiB window of address space it starts in, its stripe within the
+ * group by its hash. glibc gives each thread's arena heaps of their own,
+ * 64 MiB-aligned, so threads that allocate and free their own blocks
+ * mostly keep to different stripes: the lock and slot lines stay in one
+ * core's cache instead of moving between cores at every malloc and free
+ * (which took a third of the table's time with two such threads). */
+#define HEAP_GROUPS 16u
+#define HEAP_GROUP_STRIPES (HEAP_STRIPES / HEAP_GROUPS)
+
+static struct heap_stripe *stripe_of(uintptr_t start, uint64_t h)
 {
-    return &stripes[h % HEAP_STRIPES];
+    uint64_t window = (uint64_t)(start >> 26) * 0x9e3779b97f4a7c15ull;
+    uint32_t group = (uint32_t)(window >> 60) % HEAP_GROUPS;
+    return &stripes[group * HEAP_GROUP_STRIPES + h % HEAP_GROUP_STRIPES];
 }
 
 static uint32_t home_of(const struct heap_stripe *s, uint64_t h)
@@ -196,7 +208,7 @@ static void stripe_erase(struct heap_stripe *s, struct heap_block *slot)
 static bool lookup(uintptr_t start, struct heap_block *out)
 {
     uint64_t h = heap_hash(start);
-    struct heap_stripe *s = stripe_of(h);
+    struct heap_stripe *s = stripe_of(start, h);
     heap_busy++;
     crace_lock(&s->lock);
     struct heap_block *b = stripe_find(s, start, h);
@@ -212,7 +224,7 @@ static bool lookup(uintptr_t start, struct heap_block *out)
 static bool forget(uintptr_t start, struct heap_block *out)
 {
     uint64_t h = heap_hash(start);
-    struct heap_stripe *s = stripe_of(h);
+    struct heap_stripe *s = stripe_of(start, h);
     heap_busy++;
     crace_lock(&s->lock);
     struct heap_block *b = stripe_find(s, start, h);
@@ -345,7 +357,7 @@ void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack, shad
         ;
 
     struct heap_block b = {.start = start, .size = size, .gid = gid, .stack = stack};
-    struct heap_stripe *s = stripe_of(heap_hash(start));
+    struct heap_stripe *s = stripe_of(start, heap_hash(start));
     heap_busy++;
     crace_lock(&s->lock);
     if (s->cap == 0)
