@@ -112,6 +112,12 @@ static void gc_ctx_cancel(struct context *x, int err, bool remove)
 {
     gc_lock(&x->lock);
     if (atomic_load_explicit(&x->err, memory_order_relaxed) != 0) {
+        /* Cancelled already (by another goroutine, a deadline, a
+         * parent): as in Go, where cancel takes the context's mutex, the
+         * first cancellation happens before this one. Without it the
+         * common `cancel after the deadline passed` then frees the done
+         * channel unordered with the timer thread's close of it. */
+        GC_HOOK(chan_recv_closed, x->done);
         gc_unlock(&x->lock);
         return;
     }
@@ -149,6 +155,13 @@ static void gc_ctx_unref(struct context *ctx)
             gc_timer_sync(&ctx->timer);
         }
         gc_ctx_detach(ctx);
+        /* Nothing can cancel it now. The last reference may be dropped
+         * (context_drop) by a goroutine that never looked at the
+         * cancellation: the free of the done channel comes after its close
+         * all the same (the reference count orders them, out of the
+         * detector's sight). */
+        if (atomic_load_explicit(&ctx->err, memory_order_acquire) != 0)
+            GC_HOOK(chan_recv_closed, ctx->done);
         chan_free(ctx->done); /* closed by the cancel that preceded the last release */
         free(ctx);
         ctx = parent;
