@@ -46,9 +46,10 @@ static int c11_trampoline(void *p)
     crace_thread *child = cs->child;
     crace_free(cs);
     crace_thread_start(child);
+    crace_pt_finish_after_tls();
 
     /* The handler also runs on thrd_exit, pthread_exit and cancellation,
-     * which unwind past the code below. */
+     * which unwind past the code below (see thread_trampoline). */
     int ret;
     pthread_cleanup_push(crace_pt_thread_cleanup, child);
     ret = fn(arg);

@@ -460,12 +460,59 @@ void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call,
  * routine, by pthread_exit (which unwinds through the start routine's
  * cleanup handler too) or by cancellation; the flag makes the second
  * arrival a no-op. It is thread-local rather than a look at the thread's
- * state because after crace_thread_finish the engine may reuse that state. */
-static CRACE_TLS bool thread_finished;
+ * state because after crace_thread_finish the engine may reuse that state.
+ *
+ * A thread the shim started ends later than all three, after its TLS
+ * destructors (pthread_key_create's, tss_create's, C++ thread_local
+ * objects'), whose accesses are the thread's as much as any: a
+ * destructor that flushes per-thread counters into shared data races
+ * with the threads that read it unordered, and happens before the join.
+ * It ends in the destructor of finish_key, which glibc runs in each of
+ * its PTHREAD_DESTRUCTOR_ITERATIONS rounds while the key holds a value:
+ * the value counts the rounds down and the last one ends the thread, as
+ * ThreadSanitizer does. finish_armed says the key is set, so the earlier
+ * arrivals pass. */
+static CRACE_TLS bool thread_finished, finish_armed;
+static pthread_key_t finish_key;
+/* 0: not made yet, 1: being made, 2: made, 3: none (no key left). */
+static _Atomic int finish_key_state;
+
+static void finish_at_last_round(void *rounds)
+{
+    uintptr_t left = (uintptr_t)rounds;
+    if (left > 1 && pthread_setspecific(finish_key, (void *)(left - 1)) == 0)
+        return;
+    finish_armed = false;
+    crace_thread *t = crace_cur;
+    if (t)
+        crace_pt_thread_exit(t);
+}
+
+/* Made by the first thread to start, the others waiting the instant it
+ * takes. */
+static bool finish_key_ready(void)
+{
+    int state = atomic_load_explicit(&finish_key_state, memory_order_acquire);
+    if (state == 0 && atomic_compare_exchange_strong(&finish_key_state, &state, 1)) {
+        state = pthread_key_create(&finish_key, finish_at_last_round) == 0 ? 2 : 3;
+        atomic_store_explicit(&finish_key_state, state, memory_order_release);
+    }
+    while (state == 1) {
+        gc_cpu_relax();
+        state = atomic_load_explicit(&finish_key_state, memory_order_acquire);
+    }
+    return state == 2;
+}
+
+void crace_pt_finish_after_tls(void)
+{
+    finish_armed = finish_key_ready() &&
+                   pthread_setspecific(finish_key, (void *)(uintptr_t)PTHREAD_DESTRUCTOR_ITERATIONS) == 0;
+}
 
 void crace_pt_thread_exit(crace_thread *t)
 {
-    if (thread_finished)
+    if (thread_finished || finish_armed)
         return;
     thread_finished = true;
     /* The locks t still holds are released, as an unlock would: a robust
@@ -539,13 +586,15 @@ static void *thread_trampoline(void *p)
     sigset_t sigmask = ts->sigmask;
     crace_free(ts);
     crace_thread_start(child);
+    crace_pt_finish_after_tls();
     /* Signals were blocked from before the thread existed: a handler that
      * ran before crace_thread_start would have run as an unknown thread,
      * unordered after its creation. */
     pthread_sigmask(SIG_SETMASK, &sigmask, NULL);
 
     /* The handler also runs when the thread calls pthread_exit or is
-     * cancelled, which unwind past the code below. */
+     * cancelled, which unwind past the code below: it ends the thread
+     * only when finish_key could not be set. */
     void *ret;
     pthread_cleanup_push(crace_pt_thread_cleanup, child);
     ret = fn(arg);
@@ -593,8 +642,8 @@ INTERCEPTOR(int, pthread_create, pthread_t *th, const pthread_attr_t *attr, void
 /* pthread_exit cannot use INTERCEPTOR_ENTER: it is noreturn, and the
  * guard's pass-through is a return statement. The same guard, then. It
  * finishes threads that did not start in thread_trampoline (main, threads
- * from before the shim); for the others the cleanup handler would, and the
- * flag in crace_pt_thread_exit makes that a no-op. */
+ * from before the shim); the others end after their TLS destructors, and
+ * the flags in crace_pt_thread_exit make this a no-op for them. */
 INTERCEPTOR(void, pthread_exit, void *retval)
 {
     crace_thread *thr = crace_inited ? crace_cur : NULL;

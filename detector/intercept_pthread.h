@@ -44,6 +44,9 @@ void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool b
                              uintptr_t pc);
 void crace_pt_thread_exit(crace_thread *t);
 void crace_pt_thread_cleanup(void *t);
+/* A thread the shim started, starting: it will end after its TLS
+ * destructors (intercept_pthread.c). */
+void crace_pt_finish_after_tls(void);
 /* intercept_exit.c: the main thread ended with pthread_exit (or
  * thrd_exit) while others run. */
 void crace_exit_main_ended(void);

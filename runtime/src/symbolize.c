@@ -579,6 +579,9 @@ bool gc_frame_is_hidden(const struct gc_frame *frame)
     static const char *const names[] = {
         "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main",
         "_start", "start_thread", "clone", "clone3", "__clone", "__clone3",
+        /* libc's thread exit, which runs TLS destructors (pthread keys',
+         * C++ thread_local objects'): a destructor's stack begins at it */
+        "__nptl_deallocate_tsd", "__call_tls_dtors",
         "gc_go_start", /* libgochan's goroutine trampoline (go.c) */
     };
     if (frame->function == NULL)
