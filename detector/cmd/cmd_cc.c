@@ -598,11 +598,25 @@ static void push_instrumentation(const struct cc_cmd *c, crace_argv *out)
     crace_argv_push(out, "-fno-builtin-memcpy");
     crace_argv_push(out, "-fno-builtin-memmove");
     crace_argv_push(out, "-fno-builtin-memset");
-    /* gcc warns that -fsanitize=thread does not support
-     * atomic_thread_fence (libtsan ignores fences): crace does, and the
-     * warning would stop a -Werror build. */
-    if (c->is_gcc)
+    if (c->is_gcc) {
+        /* gcc also expands string functions inline after its
+         * instrumentation: a strcpy or strcat of a literal into a buffer
+         * becomes plain stores, a short memcmp or strcmp plain loads, and
+         * races on them went unseen (clang instruments what it expands).
+         * strlen stays a builtin: its folding of a literal is a constant,
+         * and reads only that literal. */
+        static const char *const string_builtins[] = {
+            "-fno-builtin-strcpy",  "-fno-builtin-stpcpy", "-fno-builtin-strncpy", "-fno-builtin-stpncpy",
+            "-fno-builtin-strcat",  "-fno-builtin-strncat", "-fno-builtin-memcmp", "-fno-builtin-bcmp",
+            "-fno-builtin-strcmp",  "-fno-builtin-strncmp", "-fno-builtin-mempcpy",
+        };
+        for (size_t i = 0; i < sizeof(string_builtins) / sizeof(string_builtins[0]); i++)
+            crace_argv_push(out, string_builtins[i]);
+        /* gcc warns that -fsanitize=thread does not support
+         * atomic_thread_fence (libtsan ignores fences): crace does, and
+         * the warning would stop a -Werror build. */
         crace_argv_push(out, "-Wno-tsan");
+    }
     if (c->gcc_plugin)
         crace_argv_push(out, c->gcc_plugin);
     /* Reports need file:line. */
