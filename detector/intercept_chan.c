@@ -236,7 +236,7 @@ static void h_block(const void *waiter, enum gochan_wait_reason reason, const vo
     crace_release_store(t, (uintptr_t)waiter);
     /* A timed wait (a chan_after or deadline case) ends by itself. */
     if (!timed && reason < GOCHAN_WAIT_COUNT)
-        dl_block(t, wait_reasons[reason], wait_object_of(reason), (uintptr_t)obj, 0, waiter,
+        dl_block(t, wait_reasons[reason], obj ? wait_object_of(reason) : WAIT_NONE, (uintptr_t)obj, 0, waiter,
                  crace_current_stack(t, program_pc()));
     leave(t);
 }

@@ -269,7 +269,7 @@ static void usage(FILE *f)
           f);
     for (int i = 0; i < N_COMMANDS; i++)
         fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].summary);
-    fputs("  help   show this help; `crace help <command>` shows one command's\n"
+    fputs("  help   show this help; `crace help <command>` shows one command's help\n"
           "\n"
           "Options:\n"
           "  --help     show this help\n"
@@ -277,8 +277,8 @@ static void usage(FILE *f)
           "\n"
           "Typical use:\n"
           "  crace cc -o t t.c     build with instrumentation; ./t still runs natively\n"
-          "  crace run ./t         run under the detector: exit 66 on findings,\n"
-          "                        2 on a fatal deadlock\n"
+          "  crace run ./t         run under the detector: exit 66 on findings (a\n"
+          "                        deadlock or panic too), else the program's status\n"
           "  CC='crace cc' make    build a whole project the same way\n",
           f);
 }

@@ -297,7 +297,16 @@ GC_API int chan_select(chan_case *cases, size_t n, bool nonblocking)
             gc_hook_poll_empty();
             return -1;
         }
-        gc_park_forever(GOCHAN_WAIT_SELECT_NO_CASES);
+        /* Go's wait reasons: "select (no cases)" for select {} alone; a
+         * select whose cases are all on nil channels waits in "select",
+         * but with a single case, which Go's compiler makes the plain
+         * operation, in that operation's. */
+        enum gochan_wait_reason reason = GOCHAN_WAIT_SELECT;
+        if (n == 0)
+            reason = GOCHAN_WAIT_SELECT_NO_CASES;
+        else if (n == 1)
+            reason = cases[0].dir == CHAN_DIR_SEND ? GOCHAN_WAIT_CHAN_SEND_NIL : GOCHAN_WAIT_CHAN_RECV_NIL;
+        gc_park_forever(reason);
     }
     struct gc_select_result r = gc_select_fast(cases, pollorder, norder);
     if (r.casi < 0) {
