@@ -542,6 +542,24 @@ static bool gc_module_is(const char *module, const char *name)
     return strncmp(base, name, n) == 0 && (base[n] == '\0' || base[n] == '.');
 }
 
+/* Whether path (NULL: no) ends with one of the n suffixes. A file named
+ * relative to its compilation directory ("detector/access.h") matches a
+ * suffix that starts with a slash ("/detector/access.h") too. */
+static bool path_ends_with_any(const char *path, const char *const *suffixes, size_t n)
+{
+    if (path == NULL)
+        return false;
+    size_t len = strlen(path);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(suffixes[i]);
+        if (len >= k && strcmp(path + len - k, suffixes[i]) == 0)
+            return true;
+        if (suffixes[i][0] == '/' && len == k - 1 && strcmp(path, suffixes[i] + 1) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool gc_frame_is_hidden(const struct gc_frame *frame)
 {
     /* The race detector's own frames (its main wrapper, interceptors),
@@ -567,15 +585,21 @@ bool gc_frame_is_hidden(const struct gc_frame *frame)
      * program from libstdc++'s headers: the calls between a thread's
      * start and its body (_M_run, _M_invoke, __invoke...), and the
      * std::thread constructor under a creation. They only forward. */
-    if (frame->file != NULL) {
-        static const char *const forwarders[] = {"/bits/std_thread.h", "/bits/invoke.h"};
-        size_t len = strlen(frame->file);
-        for (size_t i = 0; i < sizeof(forwarders) / sizeof(forwarders[0]); i++) {
-            size_t n = strlen(forwarders[i]);
-            if (len >= n && strcmp(frame->file + len - n, forwarders[i]) == 0)
-                return true;
-        }
-    }
+    static const char *const forwarders[] = {"/bits/std_thread.h", "/bits/invoke.h"};
+    if (path_ends_with_any(frame->file, forwarders, sizeof(forwarders) / sizeof(forwarders[0])))
+        return true;
+    /* The detector's fast path, linked into instrumented programs
+     * (libcrace_fast.a): a signal handler's stack may begin inside it,
+     * where the signal interrupted an access check. The entry points are
+     * all __tsan_*, and what they inline is the detector's (crace_*,
+     * and the access.h, shadow.h and history.h helpers). */
+    if (frame->function != NULL &&
+        (strncmp(frame->function, "__tsan_", 7) == 0 || strncmp(frame->function, "crace_", 6) == 0))
+        return true;
+    static const char *const fast_path[] = {"/detector/access.h", "/detector/shadow.h", "/detector/history.h",
+                                            "/detector/fast/tsan_fast.c"};
+    if (path_ends_with_any(frame->file, fast_path, sizeof(fast_path) / sizeof(fast_path[0])))
+        return true;
     static const char *const names[] = {
         "__libc_start_main", "__libc_start_main_impl", "__libc_start_call_main",
         "_start", "start_thread", "clone", "clone3", "__clone", "__clone3",
