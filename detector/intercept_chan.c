@@ -482,6 +482,7 @@ static void h_panic(enum gochan_panic_kind kind, const void *obj, const char *ms
             put_chan_history(&b, obj, f);
             break;
         case GOCHAN_PANIC_WG_NEGATIVE:
+        case GOCHAN_PANIC_WG_REUSED:
             put_wg_history(&b, obj, f);
             break;
         case GOCHAN_PANIC_CLOSE_NIL:

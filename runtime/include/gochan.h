@@ -161,7 +161,9 @@ void waitgroup_add(waitgroup_t *wg, int delta);
 /* waitgroup_add(wg, -1). */
 void waitgroup_done(waitgroup_t *wg);
 
-/* Blocks until the counter is zero. Returns at once when it is. */
+/* Blocks until the counter is zero. Returns at once when it is. Panics
+ * with "sync: WaitGroup is reused before previous Wait has returned" when
+ * it wakes to find the counter raised again already. */
 void waitgroup_wait(waitgroup_t *wg);
 
 /* ------------------------------------------------------------------ */

@@ -60,7 +60,8 @@ enum gochan_wait_reason {
     X(WG_NEGATIVE, "sync: negative WaitGroup counter")              \
     X(FREE_BLOCKED, "free of channel with blocked goroutines")       \
     X(USER, "")                                                      \
-    X(USE_FREED, "use of freed channel")
+    X(USE_FREED, "use of freed channel")                             \
+    X(WG_REUSED, "sync: WaitGroup is reused before previous Wait has returned")
 
 enum gochan_panic_kind {
 #define GOCHAN_X(name, text) GOCHAN_PANIC_##name,

@@ -329,32 +329,31 @@ static void run_child(void (*trigger)(void), struct child_result *r)
     assert_int_equal(waitpid(pid, &r->status, 0), pid);
 }
 
-/* goroutine: 0 for "any number but 1", else the number expected. */
-static void check_panic(void (*trigger)(void), const char *msg, uint64_t goroutine,
-                        const char *function)
+/* r is a child's panic: status 2, the message, the goroutine's number
+ * (goroutine: 0 for "any number but 1"), and its stack naming function. */
+static void check_panic_result(const struct child_result *r, const char *msg, uint64_t goroutine,
+                               const char *function)
 {
-    static struct child_result r;
-    run_child(trigger, &r);
-    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 2) {
-        if (WIFSIGNALED(r.status))
-            fail_msg("expected exit status 2, got signal %d; stderr:\n%s", WTERMSIG(r.status),
-                     r.err);
-        fail_msg("expected exit status 2, got %d; stderr:\n%s", WEXITSTATUS(r.status), r.err);
+    if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != 2) {
+        if (WIFSIGNALED(r->status))
+            fail_msg("expected exit status 2, got signal %d; stderr:\n%s", WTERMSIG(r->status),
+                     r->err);
+        fail_msg("expected exit status 2, got %d; stderr:\n%s", WEXITSTATUS(r->status), r->err);
     }
 
     char head[512];
     int n = snprintf(head, sizeof head, "panic: %s\n\ngoroutine ", msg);
-    if (strncmp(r.err, head, (size_t)n) != 0)
-        fail_msg("stderr does not start with \"panic: %s\\n\\ngoroutine \":\n%s", msg, r.err);
+    if (strncmp(r->err, head, (size_t)n) != 0)
+        fail_msg("stderr does not start with \"panic: %s\\n\\ngoroutine \":\n%s", msg, r->err);
     char *end = NULL;
     errno = 0;
-    unsigned long long id = strtoull(r.err + n, &end, 10);
-    if (end == r.err + n || errno != 0 || strncmp(end, " [running]:\n", 12) != 0)
-        fail_msg("no \"goroutine N [running]:\" line:\n%s", r.err);
+    unsigned long long id = strtoull(r->err + n, &end, 10);
+    if (end == r->err + n || errno != 0 || strncmp(end, " [running]:\n", 12) != 0)
+        fail_msg("no \"goroutine N [running]:\" line:\n%s", r->err);
     if (goroutine == 0 ? id <= 1 : id != goroutine)
         fail_msg("panic reported for goroutine %llu, expected %s%llu:\n%s", id,
                  goroutine == 0 ? "other than " : "", (unsigned long long)(goroutine ? goroutine : 1),
-                 r.err);
+                 r->err);
 
     /* The stack names the function that triggered the panic, with this
      * file as its location, in Go's two-line layout. */
@@ -363,11 +362,20 @@ static void check_panic(void (*trigger)(void), const char *msg, uint64_t gorouti
     snprintf(frame, sizeof frame, "%s(", function);
     const char *f = strstr(stack, frame);
     if (!f)
-        fail_msg("stack does not name %s():\n%s", function, r.err);
+        fail_msg("stack does not name %s():\n%s", function, r->err);
     const char *loc = strchr(f, '\n');
     if (!loc || loc[1] != '\t' || !strstr(loc, "test_runtime_panic.c:"))
         fail_msg("%s() is not followed by its location in test_runtime_panic.c:\n%s", function,
-                 r.err);
+                 r->err);
+}
+
+/* The panic of trigger, run in a child. */
+static void check_panic(void (*trigger)(void), const char *msg, uint64_t goroutine,
+                        const char *function)
+{
+    static struct child_result r;
+    run_child(trigger, &r);
+    check_panic_result(&r, msg, goroutine, function);
 }
 
 /* ------------------------------------------------------------------ */
@@ -435,6 +443,49 @@ static void test_panic_use_of_freed(void **state)
     check_panic(trigger_free_freed, "use of freed channel", 1, "trigger_free_freed");
 }
 
+/* Reused before the previous Wait returned: the waiter, woken by the
+ * Done, finds the counter raised again by an Add made at once. Whether
+ * the Add wins depends on timing, as in Go, where the waiter panics then:
+ * it must in some of a few dozen tries, and always with Go's message, in
+ * the waiter. */
+static waitgroup_t reused_wg = WAITGROUP_INIT;
+
+NOINLINE static void reused_waiter_fn(void *arg)
+{
+    (void)arg;
+    waitgroup_wait(&reused_wg);
+    KEEP_FRAME();
+    for (;;)
+        pause(); /* no panic this time: main ends the child */
+}
+
+NOINLINE static void trigger_wg_reused(void)
+{
+    waitgroup_add(&reused_wg, 1);
+    if (go(reused_waiter_fn, NULL) != 0)
+        _exit(98);
+    sleep_ns(BLOCK_NS);
+    waitgroup_done(&reused_wg);
+    waitgroup_add(&reused_wg, 1);
+    sleep_ns(BLOCK_NS);
+    _exit(97); /* the waiter returned before the Add */
+}
+
+static void test_panic_waitgroup_reused(void **state)
+{
+    (void)state;
+    static struct child_result r;
+    for (int i = 0; i < 40; i++) {
+        run_child(trigger_wg_reused, &r);
+        if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 97)
+            continue;
+        check_panic_result(&r, "sync: WaitGroup is reused before previous Wait has returned", 0,
+                           "reused_waiter_fn");
+        return;
+    }
+    fail_msg("the waiter never saw the WaitGroup reused in 40 tries");
+}
+
 static void test_panic_custom(void **state)
 {
     (void)state;
@@ -474,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_panic_negative_waitgroup),
         cmocka_unit_test(test_panic_free_with_blocked),
         cmocka_unit_test(test_panic_use_of_freed),
+        cmocka_unit_test(test_panic_waitgroup_reused),
         cmocka_unit_test(test_panic_custom),
         cmocka_unit_test(test_panic_while_main_exits),
     };
