@@ -360,6 +360,7 @@ void report_describe_location(struct report *r, uintptr_t addr)
     loc->kind = LOC_UNKNOWN;
     struct heap_block blk;
     uint64_t gid;
+    bool tls;
     crace_thread *t = crace_shim_enter();
     int fd;
     if (crace_fd_describe(addr, &fd, &gid, &loc->stack)) {
@@ -374,8 +375,8 @@ void report_describe_location(struct report *r, uintptr_t addr)
         loc->size = blk.size;
         loc->gid = blk.gid;
         loc->stack = blk.stack;
-    } else if ((gid = crace_stack_owner(addr)) != 0) {
-        loc->kind = LOC_STACK;
+    } else if ((gid = crace_stack_owner(addr, &tls)) != 0) {
+        loc->kind = tls ? LOC_TLS : LOC_STACK;
         loc->gid = gid;
     } else {
         find_global(addr, loc);

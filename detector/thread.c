@@ -1,7 +1,10 @@
 /* thread.c: the thread registry, slots and goroutine numbers (thread.h). */
 #include "thread.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <stdint.h>
+#include <link.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -140,6 +143,70 @@ static void hist_begin(crace_thread *t)
     crace_hist_put(t, ((uint64_t)t->vc.clk[t->slot] << 3) | EV_EPOCH);
 }
 
+/* glibc's size of the static TLS block, the thread's control block
+ * included (ld.so, GLIBC_PRIVATE: looked up, not linked); 0 when not
+ * known. */
+typedef void (*tls_static_info_fn)(size_t *size, size_t *align);
+
+static size_t tls_static_size(void)
+{
+    static _Atomic size_t size = SIZE_MAX;
+    size_t n = atomic_load_explicit(&size, memory_order_relaxed);
+    if (n == SIZE_MAX) {
+        tls_static_info_fn fn = (tls_static_info_fn)dlsym(RTLD_DEFAULT, "_dl_get_tls_static_info");
+        size_t align = 0;
+        n = 0;
+        if (fn)
+            fn(&n, &align);
+        atomic_store_explicit(&size, n, memory_order_relaxed);
+    }
+    return n;
+}
+
+/* The main thread's static TLS: its modules' blocks, as the loader
+ * reports them to the calling thread. */
+static int main_tls_block(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    crace_thread *t = arg;
+    if (!info->dlpi_tls_data)
+        return 0;
+    for (unsigned i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_TLS)
+            continue;
+        uintptr_t lo = (uintptr_t)info->dlpi_tls_data, hi = lo + ph->p_memsz;
+        if (!t->tls_hi || lo < t->tls_lo)
+            t->tls_lo = lo;
+        if (hi > t->tls_hi)
+            t->tls_hi = hi;
+    }
+    return 0;
+}
+
+/* t's static TLS (for "Location is TLS of"), x86-64's layout: the blocks
+ * sit below the thread pointer, and a thread glibc made has them at the
+ * top of its stack's mapping, under its control block, with the stack
+ * right below. The main thread's are elsewhere: asked of the loader. */
+static void tls_bounds(crace_thread *t, bool is_main)
+{
+#if defined(__x86_64__)
+    if (is_main) {
+        dl_iterate_phdr(main_tls_block, t);
+        return;
+    }
+    size_t size = tls_static_size();
+    uintptr_t tp = (uintptr_t)pthread_self();
+    if (size && t->stack_hi > tp && t->stack_hi - size < tp) {
+        t->tls_lo = t->stack_hi - size;
+        t->tls_hi = tp;
+    }
+#else
+    (void)t;
+    (void)is_main;
+#endif
+}
+
 static void stack_bounds(crace_thread *t)
 {
     pthread_attr_t attr;
@@ -169,6 +236,7 @@ crace_thread *crace_thread_attach(void)
     t->in_shim++;
     t->pthread = pthread_self();
     stack_bounds(t);
+    tls_bounds(t, t->tid == getpid());
     t->in_shim--;
     hist_begin(t);
     return t;
@@ -251,6 +319,7 @@ void crace_thread_start(crace_thread *t)
     t->pthread = pthread_self();
     crace_unlock(&reg_lock);
     stack_bounds(t);
+    tls_bounds(t, false);
     /* A cached stack may hold a dead thread's accesses: fresh memory. */
     if (t->stack_hi)
         shadow_reset(t->stack_lo, t->stack_hi - t->stack_lo);
@@ -617,13 +686,20 @@ void crace_thread_foreach(void (*fn)(crace_thread *t, void *arg), void *arg)
     crace_unlock(&reg_lock);
 }
 
-uint64_t crace_stack_owner(uintptr_t addr)
+uint64_t crace_stack_owner(uintptr_t addr, bool *tls)
 {
     uint64_t gid = 0;
+    *tls = false;
     crace_lock(&reg_lock);
-    for (crace_thread *t = all_threads; t; t = t->next)
+    for (crace_thread *t = all_threads; t; t = t->next) {
+        if (addr >= t->tls_lo && addr < t->tls_hi) {
+            gid = t->gid;
+            *tls = true;
+            break;
+        }
         if (addr >= t->stack_lo && addr < t->stack_hi)
             gid = t->gid;
+    }
     crace_unlock(&reg_lock);
     return gid;
 }

@@ -75,6 +75,7 @@ typedef struct crace_thread {
     bool detached;
     bool internal;              /* libgochan's timer thread: not a goroutine */
     uintptr_t stack_lo, stack_hi;
+    uintptr_t tls_lo, tls_hi;   /* its static TLS (inside the stack's mapping but the main thread's) */
     struct crace_thread *next, *prev; /* all-threads list, under the registry lock */
     bool listed;                      /* on that list */
 
@@ -273,9 +274,9 @@ void crace_thread_foreach(void (*fn)(crace_thread *t, void *arg), void *arg);
 bool crace_slot_owner(uint32_t slot, uint64_t clock, uint64_t *gid, stack_id *creation, bool *finished);
 /* The history ring of slot (NULL if none). */
 hist_t *crace_slot_hist(uint32_t slot);
-/* Finds the thread whose stack contains addr (for "Location is stack of
- * goroutine N"); returns its gid or 0. */
-uint64_t crace_stack_owner(uintptr_t addr);
+/* Finds the thread whose stack or static TLS (then *tls) contains addr
+ * (for "Location is stack of goroutine N", "TLS of"); its gid or 0. */
+uint64_t crace_stack_owner(uintptr_t addr, bool *tls);
 
 /* Stores w at pos, the writer's position, and publishes it. */
 static inline void crace_hist_store(hist_t *h, uint64_t pos, uint64_t w)
