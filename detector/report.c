@@ -468,20 +468,25 @@ static uintptr_t stack_location(const struct report_access *a)
 }
 
 /* True the first time the pair of code locations of r is seen. A finding
- * without any code location cannot be compared and is always new. */
+ * without any code location cannot be compared and is always new. A race
+ * with a free is another finding than a race of the same two lines on
+ * other memory (`q = p; ... q[1]` against `p = realloc(p, n)`: the
+ * pointer, and the block realloc freed under q), as ThreadSanitizer
+ * tells a use after free from a race. */
 static bool dedup_first(const struct report *r)
 {
     uintptr_t a = stack_location(&r->access[0]), b = stack_location(&r->access[1]);
     uintptr_t lo = a < b ? a : b, hi = a < b ? b : a;
     if (!lo && !hi)
         return true;
+    uint32_t kind = (uint32_t)r->kind | (r->access[0].is_free || r->access[1].is_free ? 1u << 16 : 0);
     bool first = false;
     gc_lock(&dedup_lock);
     if (2 * (dedup_used + 1) > dedup_cap)
         dedup_grow();
-    struct dedup_entry *e = dedup_slot(dedup_table, dedup_cap, lo, hi, (uint32_t)r->kind);
+    struct dedup_entry *e = dedup_slot(dedup_table, dedup_cap, lo, hi, kind);
     if (!e->used) {
-        *e = (struct dedup_entry){lo, hi, (uint32_t)r->kind, true};
+        *e = (struct dedup_entry){lo, hi, kind, true};
         dedup_used++;
         first = true;
     }
