@@ -125,9 +125,7 @@ static int creation_frame(const struct gc_frame *f, void *arg)
     return 1;
 }
 
-/* Go's "created by FUNCTION in goroutine N" and where, under the stack
- * of any goroutine but the main one. */
-static void print_creation(const crace_thread *t)
+void crace_print_creation(const crace_thread *t)
 {
     size_t n = 0;
     const uintptr_t *pcs = t->gid != 1 ? depot_get(t->creation_stack, &n) : NULL;
@@ -161,7 +159,7 @@ static void print_stack(uintptr_t ip)
     else
         put("[failed to restore the stack]\n");
     if (t)
-        print_creation(t);
+        crace_print_creation(t);
 }
 
 void crace_crash_report(int sig, const siginfo_t *info, const void *uctx)

@@ -14,4 +14,10 @@
  * process dies of it; only the first call prints. */
 void crace_crash_report(int sig, const siginfo_t *info, const void *uctx);
 
+struct crace_thread;
+/* Go's "created by FUNCTION in goroutine N" and its file:line, on stderr,
+ * for any goroutine but the main one: the last lines of a goroutine's
+ * stack in a crash or a panic. */
+void crace_print_creation(const struct crace_thread *t);
+
 #endif /* CRACE_CRASH_H */

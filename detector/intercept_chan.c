@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "access.h"
+#include "crash.h"
 #include "deadlock.h"
 #include "fork.h"
 #include "gochan_hooks.h"
@@ -470,6 +471,8 @@ static void h_panic(enum gochan_panic_kind kind, const void *obj, const char *ms
     uintptr_t pcs[STACK_MAX_FRAMES];
     size_t n = gc_unwind(pcs, STACK_MAX_FRAMES, 0);
     size_t skip = skip_runtime(pcs, n);
+    /* Under the stack libgochan printed, as Go ends a goroutine's. */
+    crace_print_creation(t);
     enum { CAP = 16 * 1024 };
     struct sbuf b = {crace_alloc(CAP), CAP, 0};
     struct crace_finding *f = crace_alloc(sizeof(*f));

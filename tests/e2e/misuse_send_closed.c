@@ -26,7 +26,7 @@ static void worker(void *arg)
 int main(void)
 {
     results = chan_make(sizeof(int), 1); // LINE:make
-    go(worker, NULL);
+    go(worker, NULL); // LINE:go
     done_flag = 2;
     chan_close(results); // LINE:close
     __atomic_store_n(&closed, 1, __ATOMIC_RELAXED);
@@ -51,6 +51,8 @@ int main(void)
 // EXPECT: goroutine 2 [running]:
 // EXPECT: worker()
 // EXPECT: 	{{FILE}}:{{LINE:send}} {{OFF}}
+// EXPECT: created by main in goroutine 1
+// EXPECT: 	{{FILE}}:{{LINE:go}} {{OFF}}
 // EXPECT:
 // EXPECT: channel {{ADDR}} was closed by goroutine 1 at:
 // EXPECT: main()
