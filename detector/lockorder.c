@@ -145,7 +145,12 @@ struct lo_edge {
     stack_id from_stack;   /* where it took from */
     stack_id to_stack;     /* where it then took to */
     uint8_t modes;
-    struct lo_guard guard;
+    /* Its guard (struct lo_guard's n and read, then its locks): as many
+     * slots as it had when made, since a guard only ever narrows. Most
+     * edges have none, and cost nothing for it (the graph holds tens of
+     * thousands of edges in a program that locks many mutexes). */
+    uint8_t n_guard, guard_read;
+    uintptr_t guard[];
 };
 
 /* A chained hash table that doubles when it averages two per bucket. */
@@ -319,9 +324,12 @@ static void edges_drop(struct lo_edge **arr, uint32_t *n, const struct lo_edge *
     arr[i] = arr[--*n];
 }
 
-static struct lo_edge *edge_new(struct lo_node *from, struct lo_node *to)
+static void edge_set_guard(struct lo_edge *e, const struct lo_guard *g);
+
+static struct lo_edge *edge_new(struct lo_node *from, struct lo_node *to, const struct lo_guard *g)
 {
-    struct lo_edge *e = crace_alloc(sizeof(*e));
+    struct lo_edge *e = crace_alloc(sizeof(*e) + g->n * sizeof(e->guard[0]));
+    edge_set_guard(e, g);
     e->from = from;
     e->to = to;
     e->seq = ++edge_seq;
@@ -395,6 +403,23 @@ static void guard_narrow(struct lo_guard *g, const crace_thread *t, const struct
         out.lock[out.n++] = g->lock[i];
     }
     *g = out;
+}
+
+/* An edge's guard, and its change (g no larger than the edge's). */
+static struct lo_guard edge_guard(const struct lo_edge *e)
+{
+    struct lo_guard g = {{0}, e->n_guard, e->guard_read};
+    for (uint8_t i = 0; i < e->n_guard; i++)
+        g.lock[i] = e->guard[i];
+    return g;
+}
+
+static void edge_set_guard(struct lo_edge *e, const struct lo_guard *g)
+{
+    e->n_guard = g->n;
+    e->guard_read = g->read;
+    for (uint8_t i = 0; i < g->n; i++)
+        e->guard[i] = g->lock[i];
 }
 
 /* Whether two edges' guards keep their acquisitions apart: a lock in
@@ -585,8 +610,11 @@ static struct lo_cycle *cycle_through(struct lo_edge *e, bool is_new)
         if ((edge[i]->modes & MODE_TO_READ) && (edge[(i + 1) % n]->modes & MODE_FROM_READ))
             blocks = false; /* two readers meet at that lock */
         for (size_t j = i + 1; j < n && blocks; j++)
-            if (guards_exclude(&edge[i]->guard, &edge[j]->guard))
-                blocks = false; /* a gate lock keeps them apart */
+            if (edge[i]->n_guard && edge[j]->n_guard) {
+                struct lo_guard gi = edge_guard(edge[i]), gj = edge_guard(edge[j]);
+                if (guards_exclude(&gi, &gj))
+                    blocks = false; /* a gate lock keeps them apart */
+            }
     }
     if (blocks && !already_reported(edge, n)) {
         /* Told from the edge that entered the graph first. */
@@ -613,18 +641,23 @@ static struct lo_cycle *edge_add(crace_thread *t, const struct lo_held *h, uintp
                                  uint8_t modes, struct lo_cache_entry *ce)
 {
     struct lo_edge *e = edge_find(h->addr, lock);
-    bool is_new = !e, stronger = e && (e->modes & ~modes) != 0;
-    bool narrower = e && !guard_kept(&e->guard, t, h);
+    bool is_new = !e, stronger = e && (e->modes & ~modes) != 0, narrower = false;
+    struct lo_guard g;
     if (is_new) {
-        e = edge_new(node_get(h->addr), node_get(lock));
+        g = guard_now(t, h);
+        e = edge_new(node_get(h->addr), node_get(lock), &g);
         e->modes = modes;
-        e->guard = guard_now(t, h);
     } else {
         e->modes &= modes;
-        guard_narrow(&e->guard, t, h);
+        g = edge_guard(e);
+        narrower = !guard_kept(&g, t, h);
+        if (narrower) {
+            guard_narrow(&g, t, h);
+            edge_set_guard(e, &g);
+        }
     }
     ce->modes = e->modes;
-    ce->guard = e->guard;
+    ce->guard = g;
     if (!is_new && !stronger && !narrower)
         return NULL;
     /* Told with this acquisition: the one that made the edge a deadlock
