@@ -474,8 +474,7 @@ void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call,
  * arrivals pass. */
 static CRACE_TLS bool thread_finished, finish_armed;
 static pthread_key_t finish_key;
-/* 0: not made yet, 1: being made, 2: made, 3: none (no key left). */
-static _Atomic int finish_key_state;
+static bool finish_key_made;
 
 static void finish_at_last_round(void *rounds)
 {
@@ -488,25 +487,17 @@ static void finish_at_last_round(void *rounds)
         crace_pt_thread_exit(t);
 }
 
-/* Made by the first thread to start, the others waiting the instant it
- * takes. */
-static bool finish_key_ready(void)
+/* Made when the shim is loaded, before the program can start a thread (a
+ * thread started earlier, or with no key left, ends at its return, by
+ * the cleanup handler, as before). */
+__attribute__((constructor)) static void finish_key_init(void)
 {
-    int state = atomic_load_explicit(&finish_key_state, memory_order_acquire);
-    if (state == 0 && atomic_compare_exchange_strong(&finish_key_state, &state, 1)) {
-        state = pthread_key_create(&finish_key, finish_at_last_round) == 0 ? 2 : 3;
-        atomic_store_explicit(&finish_key_state, state, memory_order_release);
-    }
-    while (state == 1) {
-        gc_cpu_relax();
-        state = atomic_load_explicit(&finish_key_state, memory_order_acquire);
-    }
-    return state == 2;
+    finish_key_made = pthread_key_create(&finish_key, finish_at_last_round) == 0;
 }
 
 void crace_pt_finish_after_tls(void)
 {
-    finish_armed = finish_key_ready() &&
+    finish_armed = finish_key_made &&
                    pthread_setspecific(finish_key, (void *)(uintptr_t)PTHREAD_DESTRUCTOR_ITERATIONS) == 0;
 }
 

@@ -299,11 +299,6 @@ GC_API size_t chan_cap(chan_t *c)
     return c->dataqsiz;
 }
 
-void gc_chan_freed(const struct chan *c)
-{
-    gc_panic(GOCHAN_PANIC_USE_FREED, c);
-}
-
 GC_API void chan_free(chan_t *c)
 {
     if (c == NULL)

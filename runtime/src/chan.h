@@ -94,13 +94,11 @@ struct chan {
 
 #define GC_CHAN_LIVE 0xc4a7u
 
-__attribute__((noreturn)) void gc_chan_freed(const struct chan *c);
-
 /* Panics unless c is a channel chan_free has not freed (see live). */
 static inline void gc_chan_check(const struct chan *c)
 {
     if (GC_UNLIKELY(__atomic_load_n(&c->live, __ATOMIC_RELAXED) != GC_CHAN_LIVE))
-        gc_chan_freed(c);
+        gc_panic(GOCHAN_PANIC_USE_FREED, c);
 }
 
 /* ------------------------------------------------------------------ */

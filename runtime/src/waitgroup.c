@@ -118,17 +118,15 @@ GC_API void waitgroup_wait(waitgroup_t *wg)
     /* WaitGroup waits tend to be long: no spinning, straight to sleep. */
     while (atomic_load_explicit(gc_wg_seq(wg), memory_order_acquire) == seq)
         gc_futex_wait(gc_wg_seq(wg), seq, NULL);
-    /* Wait for the releaser to leave gc_wg_release (see there). */
-    gc_lock(&b->lock);
-    gc_unlock(&b->lock);
-    GC_HOOK(resume, g);
-    /* As Go's Wait: a waiter that wakes to find the WaitGroup in use
-     * again (an Add made before every Wait of the last round returned)
-     * panics, as the program cannot tell which round it waited for. It
-     * depends on timing, as in Go: on how soon the waiter runs again. */
+    /* Wait for the releaser to leave gc_wg_release (see there). As Go's
+     * Wait, a waiter that then finds the WaitGroup in use again (an Add
+     * made before every Wait of the last round returned) panics: the
+     * program cannot tell which round it waited for. It depends on
+     * timing, as in Go: on how soon the waiter runs again. */
     gc_lock(&b->lock);
     bool reused = wg->counter_ != 0 || wg->waiters_ != 0;
     gc_unlock(&b->lock);
+    GC_HOOK(resume, g);
     if (reused)
         gc_panic(GOCHAN_PANIC_WG_REUSED, wg);
     GC_HOOK(wg_wait_end, wg);
