@@ -141,16 +141,17 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * want and own_cell of crace_thread, crace_shadow_dir and the cell encoding, and calls
  * crace_access_entry_slow: all exported by libcrace.so and by the stub
  * (which keeps crace_cur NULL). Function entry and exit (below) also use
- * the thread's in_shim, shadow stack and history ring (the fields
- * crace_hist_put_inside reads) and crace_func_entry_slow/exit_slow.
+ * the thread's shadow stack and history ring (the fields
+ * crace_hist_put_inside reads), crace_func_entry_slow/exit_slow and
+ * crace_hist_text_add.
  * CRACE_FAST_ABI names that contract; the
  * archive refers to the symbol CRACE_FAST_ABI_SYMBOL, so a program built
  * with another version of crace fails to start with "undefined symbol:
  * crace_fast_abi_N" instead of misreading the shim's memory. Any change to
  * what the fast path reads bumps it.
  */
-#define CRACE_FAST_ABI 7
-#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_7
+#define CRACE_FAST_ABI 8
+#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_8
 extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
 
 /* May the fast path call out of the module it is linked into, for a
@@ -239,13 +240,30 @@ CRACE_EXPORT void crace_func_exit_slow(void);
 
 /* Every call of an instrumented function runs both, so the common case
  * (a known thread, the event inside the current history part, room on
- * the shadow stack) needs no call and no register saved. The thread's
- * in_shim is raised before the history's position is read: a signal
- * handler's frames must not interleave with ours (intercept_signal.c runs
- * it once in_shim is back to 0, as for crace_busy, which would cost a TLS
- * lookup more; no interceptor runs in between). The event goes first: a
- * part snapshot taken by it must show the stack as it was before the
- * event, which the replay then applies. */
+ * the shadow stack) needs no call and no register saved, and no store
+ * but the event, the position and the stack's.
+ *
+ * A signal handler's events must not interleave with ours: a handler run
+ * between the read of the history's position and the store of the next
+ * one would have its events overwritten, and if they started a lap of
+ * the ring, this event would land before the ring (the lap base moved).
+ * Rather than raise in_shim around these few instructions at every call,
+ * both functions live in the section crace_hist_text, whose bounds each
+ * module gives the shim (crace_hist_text_add): a signal whose interrupted
+ * pc lies there waits, as one inside the shim does (intercept_signal.c).
+ * The event goes first: a part snapshot taken by it must show the stack
+ * as it was before the event, which the replay then applies. */
+#define CRACE_HIST_TEXT_FN __attribute__((section("crace_hist_text"), noinline))
+
+/* The bounds of this module's crace_hist_text, from the linker. */
+extern const char __start_crace_hist_text[] __attribute__((visibility("hidden")));
+extern const char __stop_crace_hist_text[] __attribute__((visibility("hidden")));
+
+/* Given by each module with the fast path when it starts (tsan_fast.c),
+ * and by the shim for its own copy: code a signal handler must not
+ * interrupt. */
+CRACE_EXPORT void crace_hist_text_add(uintptr_t lo, uintptr_t hi);
+
 static inline __attribute__((always_inline)) void crace_func_entry_inline(uintptr_t pc)
 {
     crace_thread *t = crace_cur;
@@ -254,14 +272,11 @@ static inline __attribute__((always_inline)) void crace_func_entry_inline(uintpt
     uint32_t depth;
     if (CRACE_LIKELY(t != NULL && (depth = t->depth) != t->shcap)) {
         uintptr_t *shstack = t->shstack;
-        t->in_shim++;
         if (CRACE_LIKELY(crace_hist_put_inside(t, ((uint64_t)pc << 3) | EV_FUNC_ENTRY))) {
             shstack[depth] = pc;
             t->depth = depth + 1;
-            t->in_shim--;
             return;
         }
-        t->in_shim--;
     }
     if (CRACE_LIKELY(t != NULL || CRACE_FAST_CAN_CALL))
         crace_func_entry_slow(pc);
@@ -273,15 +288,10 @@ static inline __attribute__((always_inline)) void crace_func_entry_inline(uintpt
 static inline __attribute__((always_inline)) void crace_func_exit_inline(void)
 {
     crace_thread *t = crace_cur;
-    if (CRACE_LIKELY(t != NULL)) {
-        t->in_shim++;
-        if (CRACE_LIKELY(crace_hist_put_inside(t, EV_FUNC_EXIT))) {
-            if (t->depth > 0)
-                t->depth--;
-            t->in_shim--;
-            return;
-        }
-        t->in_shim--;
+    if (CRACE_LIKELY(t != NULL && crace_hist_put_inside(t, EV_FUNC_EXIT))) {
+        uint32_t depth = t->depth;
+        t->depth = depth - (depth != 0);
+        return;
     }
     if (CRACE_LIKELY(t != NULL || CRACE_FAST_CAN_CALL))
         crace_func_exit_slow();

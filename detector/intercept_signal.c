@@ -175,9 +175,12 @@ static void wrapper(int sig, siginfo_t *info, void *uctx)
 {
     int saved = errno;
     crace_thread *t = crace_cur;
-    if (t && !synchronous(sig, info) && !safe_point(t))
+    /* The fast path's function entry and exit raise no in_shim: where
+     * they were interrupted is what says (access.h). */
+    bool safe = t && safe_point(t) && !crace_pc_in_hist_text(crace_ucontext_ip(uctx));
+    if (t && !synchronous(sig, info) && !safe)
         defer(t, sig, info);
-    else if (t && safe_point(t))
+    else if (safe)
         deliver(t, true, sig, info, uctx, interrupted_at(t, uctx));
     else
         deliver(t, false, sig, info, uctx, 0);

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "access.h"
 #include "fork.h"
 #include "lock.h"
 #include "shimlock.h"
@@ -254,4 +255,56 @@ bool crace_pc_in_shim(uintptr_t pc)
         hi = atomic_load_explicit(&shim_text_hi, memory_order_acquire);
     }
     return pc < hi && pc >= atomic_load_explicit(&shim_text_lo, memory_order_relaxed);
+}
+
+/* The function entry and exit code of every module with the fast path
+ * (crace_hist_text_add), the shim's own apart. Entries are only added,
+ * lock-free (the adder is a module's constructor, which may run under the
+ * loader's lock): a reader sees an entry once its hi is stored. A module
+ * unloaded and loaded again at the same place is found, not added again.
+ * Past HIST_TEXT_MAX, every pc counts as inside, so that signals wait for
+ * the next check (late, never wrong). */
+#define HIST_TEXT_MAX 256
+static struct {
+    _Atomic uintptr_t lo, hi;
+} hist_text[HIST_TEXT_MAX];
+static _Atomic unsigned n_hist_text; /* entries taken, some maybe not filled yet */
+static _Atomic bool hist_text_full;
+
+static unsigned hist_text_count(void)
+{
+    unsigned n = atomic_load_explicit(&n_hist_text, memory_order_acquire);
+    return n < HIST_TEXT_MAX ? n : HIST_TEXT_MAX;
+}
+
+CRACE_EXPORT void crace_hist_text_add(uintptr_t lo, uintptr_t hi)
+{
+    if (lo >= hi)
+        return;
+    unsigned n = hist_text_count();
+    for (unsigned i = 0; i < n; i++)
+        if (atomic_load_explicit(&hist_text[i].hi, memory_order_acquire) == hi &&
+            atomic_load_explicit(&hist_text[i].lo, memory_order_relaxed) == lo)
+            return;
+    unsigned i = atomic_fetch_add(&n_hist_text, 1);
+    if (i >= HIST_TEXT_MAX) {
+        atomic_store(&hist_text_full, true);
+        return;
+    }
+    atomic_store_explicit(&hist_text[i].lo, lo, memory_order_relaxed);
+    atomic_store_explicit(&hist_text[i].hi, hi, memory_order_release);
+}
+
+bool crace_pc_in_hist_text(uintptr_t pc)
+{
+    if (pc >= (uintptr_t)__start_crace_hist_text && pc < (uintptr_t)__stop_crace_hist_text)
+        return true;
+    if (atomic_load_explicit(&hist_text_full, memory_order_relaxed))
+        return true;
+    unsigned n = hist_text_count();
+    for (unsigned i = 0; i < n; i++)
+        if (pc < atomic_load_explicit(&hist_text[i].hi, memory_order_acquire) &&
+            pc >= atomic_load_explicit(&hist_text[i].lo, memory_order_relaxed))
+            return true;
+    return false;
 }

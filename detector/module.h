@@ -32,6 +32,12 @@ bool crace_pc_in_library(uintptr_t pc);
  * initialised. */
 bool crace_pc_in_shim(uintptr_t pc);
 
+/* True when pc lies in a copy of the fast path's function entry or exit
+ * (the shim's, or one a module gave with crace_hist_text_add): a signal
+ * handler run there would interleave its history with theirs (access.h).
+ * Lock-free and async-signal-safe. */
+bool crace_pc_in_hist_text(uintptr_t pc);
+
 /* True when pc lies in LLVM's OpenMP tool (libarcher, openmp.c), which
  * imports __tsan_func_entry (crace_pc_instrumented holds for it). A
  * compare with the table as it is, no new look: for a pc that

@@ -53,9 +53,9 @@ typedef struct crace_thread {
                           nothing, and a miss checks it (crace_access_miss) */
     uint32_t own_cell; /* byte offset from a granule's cell 0 to the cell this
                           thread's accesses go to first: crace_own_cell(slot) */
-    int in_shim;       /* > 0: inside the shim (or the fast path's function entry
-                          or exit); interceptors pass straight through, signal
-                          handlers wait */
+    int in_shim;       /* > 0: inside the shim; interceptors pass straight
+                          through, signal handlers wait (the fast path's
+                          function entry and exit do not raise it: access.h) */
     vclock_t vc;
     hist_t *hist;      /* the slot's ring */
     uint64_t used_clock; /* last clock written into a shadow cell */

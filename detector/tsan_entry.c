@@ -107,12 +107,12 @@ CRACE_EXPORT void crace_func_exit_slow(void)
         t->depth--;
 }
 
-CRACE_EXPORT void __tsan_func_entry(void *pc)
+CRACE_EXPORT CRACE_HIST_TEXT_FN void __tsan_func_entry(void *pc)
 {
     crace_func_entry_inline((uintptr_t)pc);
 }
 
-CRACE_EXPORT void __tsan_func_exit(void)
+CRACE_EXPORT CRACE_HIST_TEXT_FN void __tsan_func_exit(void)
 {
     crace_func_exit_inline();
 }

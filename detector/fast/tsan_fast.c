@@ -33,11 +33,15 @@ static int started;
  * crace_cur stays NULL: started stays 0, and every access, entry and
  * exit returns after that one test instead of calling the stub's empty
  * functions through the PLT (a call-heavy program ran 4-7x slower than
- * uninstrumented for those calls alone). */
+ * uninstrumented for those calls alone). Under the shim, the module
+ * also gives it the bounds of its function entry and exit, which a
+ * signal handler must not interrupt (access.h). */
 __attribute__((constructor(101))) static void fast_start(void)
 {
-    if (crace_shadow_dir != NULL)
+    if (crace_shadow_dir != NULL) {
+        crace_hist_text_add((uintptr_t)__start_crace_hist_text, (uintptr_t)__stop_crace_hist_text);
         __atomic_store_n(&started, 1, __ATOMIC_RELAXED);
+    }
 }
 
 #define FAST_ENTRY __attribute__((visibility("hidden")))
@@ -52,13 +56,13 @@ TSAN_ACCESSES(TSAN_FAST_FN)
 #undef TSAN_FAST_FN
 
 FAST_ENTRY void __tsan_func_entry(void *pc);
-FAST_ENTRY void __tsan_func_entry(void *pc)
+FAST_ENTRY CRACE_HIST_TEXT_FN void __tsan_func_entry(void *pc)
 {
     crace_func_entry_inline((uintptr_t)pc);
 }
 
 FAST_ENTRY void __tsan_func_exit(void);
-FAST_ENTRY void __tsan_func_exit(void)
+FAST_ENTRY CRACE_HIST_TEXT_FN void __tsan_func_exit(void)
 {
     crace_func_exit_inline();
 }

@@ -58,6 +58,12 @@ STUB_API void crace_func_entry_slow(uintptr_t pc)
 
 STUB_API void crace_func_exit_slow(void) {}
 
+STUB_API void crace_hist_text_add(uintptr_t lo, uintptr_t hi)
+{
+    (void)lo;
+    (void)hi;
+}
+
 /* Never called (crace_cur stays NULL), but the archive refers to it. */
 STUB_API void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
                                 uintptr_t pc)
