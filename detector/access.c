@@ -932,13 +932,11 @@ static void report_pair(crace_thread *t, enum report_kind kind, uintptr_t addr, 
     bool finished = true;
     bool known = crace_slot_owner(sc_slot(old), sc_clock(old), &gid, &creation, &finished);
     b->gid = gid;
-    hist_t *h = crace_slot_hist(sc_slot(old));
-    if (h)
-        /* The bytes both touch, not the whole record: a thread's accesses
-         * in one epoch to other bytes of the granule widen its record, and
-         * the last of them need not be the one that races. */
-        b->stack.n = hist_restore(h, sc_clock(old), granule, both ? both : sc_mask(old), b->is_write,
-                                  b->is_atomic, b->stack.pcs, STACK_MAX_FRAMES);
+    /* The bytes both touch, not the whole record: a thread's accesses in
+     * one epoch to other bytes of the granule widen its record, and the
+     * last of them need not be the one that races. */
+    b->stack.n = crace_slot_restore(sc_slot(old), sc_clock(old), granule, both ? both : sc_mask(old), b->is_write,
+                                    b->is_atomic, b->stack.pcs, STACK_MAX_FRAMES);
     b->stack.restore_failed = b->stack.n == 0;
 
     fill_goroutine(&r->goroutine[0], t->gid, false, true, t->creation_stack);

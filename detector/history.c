@@ -28,11 +28,11 @@ void hist_destroy(hist_t *h)
     crace_free(h);
 }
 
-void hist_new_part(hist_t *h, const uintptr_t *stack, uint32_t depth, uint64_t clock)
+void hist_new_part(hist_t *h, uint64_t pos, uintptr_t *lap, const uintptr_t *stack, uint32_t depth,
+                   uint64_t clock)
 {
-    uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
     if ((pos & h->ring_mask) == 0)
-        h->lap = (uintptr_t)h->buf - pos * sizeof(uint64_t); /* a new lap */
+        *lap = (uintptr_t)h->buf - pos * sizeof(uint64_t); /* a new lap */
     struct hist_part *p = &h->part[(pos / (h->size_words / HIST_PARTS)) % HIST_PARTS];
     /* Keep the outermost frames: a replay pushes and pops on top of them,
      * so a snapshot cut at the bottom would misplace every later frame. */
@@ -54,10 +54,10 @@ static unsigned granule_mask(uintptr_t g, uintptr_t addr, size_t size)
     return ((1u << (hi - lo)) - 1) << (lo - g);
 }
 
-size_t hist_restore(hist_t *h, uint64_t clock, uintptr_t granule_addr, unsigned mask,
-                    bool is_write, bool is_atomic, uintptr_t *out, size_t max)
+size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock, uintptr_t granule_addr,
+                    unsigned mask, bool is_write, bool is_atomic, uintptr_t *out, size_t max)
 {
-    uint64_t end = atomic_load_explicit(&h->pos, memory_order_acquire);
+    uint64_t end = atomic_load_explicit(pos, memory_order_acquire);
     uint64_t size = h->size_words, partw = size / HIST_PARTS;
     uint64_t lo = end > size ? end - size : 0;
     uint64_t start = (lo + partw - 1) / partw * partw;
@@ -119,7 +119,7 @@ size_t hist_restore(hist_t *h, uint64_t clock, uintptr_t granule_addr, unsigned 
     /* Everything read is valid only if the writer has not wrapped onto it
      * meanwhile. */
     crace_free(stack);
-    uint64_t now = atomic_load_explicit(&h->pos, memory_order_acquire);
+    uint64_t now = atomic_load_explicit(pos, memory_order_acquire);
     if (now > start + size)
         return 0;
     return found;

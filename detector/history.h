@@ -41,9 +41,12 @@ struct hist_part {
     uintptr_t stack[HIST_SNAPSHOT_FRAMES];
 };
 
-/* lap, part_mask and pos are read by the function entry and exit fast
- * path linked into instrumented programs: changing them changes
- * CRACE_FAST_ABI (access.h). */
+/* While a thread owns the slot, the writer's end of the ring (the next
+ * word's position, the lap base, part_mask) lives in its thread record,
+ * beside the shadow stack that function entry and exit also touch
+ * (thread.h, crace_hist_adopt): the fast path linked into instrumented
+ * programs reads it there without a load of the ring. pos and lap here
+ * are the ring's end while the slot has no owner. */
 typedef struct hist {
     uint64_t *buf;
     uint64_t size_words; /* a power of two, a multiple of HIST_PARTS */
@@ -51,9 +54,9 @@ typedef struct hist {
      * index in buf, and 0 where a part starts (the writer tests every
      * position with part_mask). */
     uint64_t ring_mask, part_mask;
-    /* The writer's: the address of buf[0] minus 8 times its position in
-     * the current lap of the ring, so that word pos lies at lap + 8 * pos
-     * (no mask, no load of buf). Set by hist_new_part where a lap starts,
+    /* The address of buf[0] minus 8 times the position where the current
+     * lap of the ring started, so that word pos lies at lap + 8 * pos (no
+     * mask, no load of buf). Moved by hist_new_part where a lap starts,
      * which is also a part start. */
     uintptr_t lap;
     _Atomic uint64_t pos; /* words written so far (monotonic) */
@@ -63,14 +66,17 @@ typedef struct hist {
 hist_t *hist_create(size_t size_words);
 void hist_destroy(hist_t *h);
 
-/* Called by the owner when pos enters a new part: stores the snapshot. */
-void hist_new_part(hist_t *h, const uintptr_t *stack, uint32_t depth, uint64_t clock);
+/* Called by the owner when its position pos enters a new part: stores
+ * the snapshot, and moves *lap where a lap starts. */
+void hist_new_part(hist_t *h, uint64_t pos, uintptr_t *lap, const uintptr_t *stack, uint32_t depth,
+                   uint64_t clock);
 
 /* Restores the call stack (innermost first, beginning with the access pc)
  * at the last recorded access of clock that wrote (or read) bytes of mask
- * in the granule at granule_addr. Returns the number of frames, 0 when the
- * events have been overwritten. */
-size_t hist_restore(hist_t *h, uint64_t clock, uintptr_t granule_addr, unsigned mask,
+ * in the granule at granule_addr. pos is where the writer publishes its
+ * position: h->pos, or its owner's (thread.h). Returns the number of
+ * frames, 0 when the events have been overwritten. */
+size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock, uintptr_t granule_addr, unsigned mask,
                     bool is_write, bool is_atomic, uintptr_t *out, size_t max);
 
 #endif /* CRACE_HISTORY_H */

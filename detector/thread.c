@@ -113,7 +113,7 @@ static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
     si->owner = t;
     t->slot = s;
     t->own_cell = crace_own_cell(s);
-    t->hist = si->hist;
+    crace_hist_adopt(t, si->hist);
     t->gid = next_gid++;
     t->parent_gid = parent ? parent->gid : 0;
     uint64_t start = si->final_clock + 1;
@@ -242,22 +242,6 @@ crace_thread *crace_thread_attach(void)
     return t;
 }
 
-/* Where finished threads write what they still log (see finish). Racy
- * writes by several finishing threads are harmless: nobody reads it. */
-static hist_t *sink_hist(void)
-{
-    static _Atomic(hist_t *) sink;
-    hist_t *h = atomic_load(&sink);
-    if (!h) {
-        hist_t *mine = hist_create(1024);
-        if (atomic_compare_exchange_strong(&sink, &h, mine))
-            h = mine;
-        else
-            hist_destroy(mine);
-    }
-    return h;
-}
-
 crace_thread *crace_thread_prepare(crace_thread *parent, stack_id creation)
 {
     crace_thread *t = thread_new(parent, creation);
@@ -285,6 +269,7 @@ static void unlink_thread(crace_thread *t)
 static void slot_release(crace_thread *t, uint64_t final)
 {
     struct slot_info *si = &slots[t->slot];
+    crace_hist_give_back(t);
     si->owner = NULL;
     si->final_clock = final;
     si->needed_clock = t->used_clock;
@@ -490,14 +475,13 @@ void crace_thread_finish(crace_thread *t)
     free_records(gone);
     /* From here on the thread (TLS destructors, libc's exit path) is no
      * longer checked, and its slot may already belong to someone else: it
-     * keeps only a one-entry clock and writes its remaining function
-     * entries and exits into a shared sink ring nobody reads. */
+     * keeps only a one-entry clock and its shadow stack; it gave its
+     * history ring back with the slot. */
     t->ignore++;
     vc_destroy(&t->vc);
     t->slot = 0;
     t->own_cell = crace_own_cell(0);
     vc_set(&t->vc, 0, final);
-    t->hist = sink_hist();
 }
 
 void crace_thread_created(crace_thread *child, pthread_t th)
@@ -659,12 +643,20 @@ bool crace_slot_owner(uint32_t slot, uint64_t clock, uint64_t *gid, stack_id *cr
     return ok;
 }
 
-hist_t *crace_slot_hist(uint32_t slot)
+size_t crace_slot_restore(uint32_t slot, uint64_t clock, uintptr_t granule_addr, unsigned mask, bool is_write,
+                          bool is_atomic, uintptr_t *out, size_t max)
 {
+    size_t n = 0;
+    /* Held throughout: an owner gives its end of the ring back (and its
+     * record may go) only under reg_lock. */
     crace_lock(&reg_lock);
-    hist_t *h = slot < n_slots ? slots[slot].hist : NULL;
+    if (slot < n_slots) {
+        struct slot_info *si = &slots[slot];
+        const _Atomic uint64_t *pos = si->owner ? &si->owner->hist_pos : &si->hist->pos;
+        n = hist_restore(si->hist, pos, clock, granule_addr, mask, is_write, is_atomic, out, max);
+    }
     crace_unlock(&reg_lock);
-    return h;
+    return n;
 }
 
 crace_thread *crace_thread_by_pthread(pthread_t th)
@@ -734,6 +726,7 @@ void crace_thread_fork(enum crace_fork_phase phase)
         unlink_thread(t);
         struct slot_info *si = &slots[t->slot];
         if (si->owner == t) {
+            crace_hist_give_back(t);
             si->owner = NULL;
             si->owners[si->owners_head].finished = true;
         }
@@ -746,9 +739,10 @@ void crace_thread_fork(enum crace_fork_phase phase)
 
 CRACE_NOINLINE void crace_hist_put_pair_slow(crace_thread *t, uint64_t w, uint64_t pc)
 {
-    hist_t *h = t->hist;
-    uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
-    if (((pos + 1) & h->part_mask) == 0)
+    if (!t->hist)
+        return;
+    uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
+    if (((pos + 1) & t->hist_part_mask) == 0)
         crace_hist_put_busy(t, 0); /* padding: the pair starts the next part */
     crace_hist_put_busy(t, w);
     crace_hist_put_busy(t, pc);

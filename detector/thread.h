@@ -57,7 +57,7 @@ typedef struct crace_thread {
                           through, signal handlers wait (the fast path's
                           function entry and exit do not raise it: access.h) */
     vclock_t vc;
-    hist_t *hist;      /* the slot's ring */
+    hist_t *hist;      /* the slot's ring; NULL once the thread finished */
     uint64_t used_clock; /* last clock written into a shadow cell */
 
     /* Shadow call stack from __tsan_func_entry/exit: call-site pcs,
@@ -65,6 +65,14 @@ typedef struct crace_thread {
     uintptr_t *shstack;
     uint32_t depth;
     uint32_t shcap;
+    /* The writer's end of hist while the thread owns the slot (history.h):
+     * the next word's position (readers find it through the slot:
+     * crace_slot_restore), the lap base, the ring's part_mask (0 without
+     * a ring: every event takes the slow path, which drops it). Beside the
+     * shadow stack: function entry and exit touch one cache line. */
+    _Atomic uint64_t hist_pos;
+    uintptr_t hist_lap;
+    uint64_t hist_part_mask;
 
     /* Cold. */
     uint64_t gid;
@@ -272,30 +280,56 @@ void crace_thread_foreach(void (*fn)(crace_thread *t, void *arg), void *arg);
 /* Goroutine info for reports about slot at clock: gid and creation stack
  * of whoever owned the slot then. False when that is no longer known. */
 bool crace_slot_owner(uint32_t slot, uint64_t clock, uint64_t *gid, stack_id *creation, bool *finished);
-/* The history ring of slot (NULL if none). */
-hist_t *crace_slot_hist(uint32_t slot);
+/* hist_restore on slot's ring, with its owner (if any) kept from giving
+ * it up meanwhile; 0 frames when the slot has no ring. */
+size_t crace_slot_restore(uint32_t slot, uint64_t clock, uintptr_t granule_addr, unsigned mask, bool is_write,
+                          bool is_atomic, uintptr_t *out, size_t max);
 /* Finds the thread whose stack or static TLS (then *tls) contains addr
  * (for "Location is stack of goroutine N", "TLS of"); its gid or 0. */
 uint64_t crace_stack_owner(uintptr_t addr, bool *tls);
 
-/* Stores w at pos, the writer's position, and publishes it. */
-static inline void crace_hist_store(hist_t *h, uint64_t pos, uint64_t w)
+/* t takes h's writer's end, or gives it back (and logs no more: every
+ * event then takes the slow path, which drops it). Under thread.c's
+ * reg_lock, which readers hold (crace_slot_restore). */
+static inline void crace_hist_adopt(struct crace_thread *t, hist_t *h)
 {
-    *(uint64_t *)(h->lap + pos * sizeof(uint64_t)) = w;
-    atomic_store_explicit(&h->pos, pos + 1, memory_order_release);
+    t->hist = h;
+    atomic_store_explicit(&t->hist_pos, atomic_load_explicit(&h->pos, memory_order_relaxed), memory_order_relaxed);
+    t->hist_lap = h->lap;
+    t->hist_part_mask = h->part_mask;
+}
+
+static inline void crace_hist_give_back(struct crace_thread *t)
+{
+    hist_t *h = t->hist;
+    if (!h)
+        return;
+    h->lap = t->hist_lap;
+    atomic_store_explicit(&h->pos, atomic_load_explicit(&t->hist_pos, memory_order_relaxed), memory_order_release);
+    t->hist = NULL;
+    t->hist_part_mask = 0;
+}
+
+/* Stores w at pos, the writer's position, and publishes it. */
+static inline void crace_hist_store(crace_thread *t, uint64_t pos, uint64_t w)
+{
+    *(uint64_t *)(t->hist_lap + pos * sizeof(uint64_t)) = w;
+    atomic_store_explicit(&t->hist_pos, pos + 1, memory_order_release);
 }
 
 /* Appends an event word to t's history, snapshotting at part starts.
  * The caller has raised crace_busy: a signal handler's events must not
- * interleave with the ones it writes (a multi-word event, a stack push). */
-
+ * interleave with the ones it writes (a multi-word event, a stack push).
+ * A finished thread has no ring: nothing is written. */
 static inline void crace_hist_put_busy(crace_thread *t, uint64_t w)
 {
-    hist_t *h = t->hist;
-    uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
-    if (CRACE_UNLIKELY((pos & h->part_mask) == 0))
-        hist_new_part(h, t->shstack, t->depth, t->vc.clk[t->slot]);
-    crace_hist_store(h, pos, w);
+    uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
+    if (CRACE_UNLIKELY((pos & t->hist_part_mask) == 0)) {
+        if (!t->hist)
+            return;
+        hist_new_part(t->hist, pos, &t->hist_lap, t->shstack, t->depth, t->vc.clk[t->slot]);
+    }
+    crace_hist_store(t, pos, w);
 }
 
 /* crace_hist_put_busy's common case alone, for a hot caller that keeps
@@ -303,11 +337,10 @@ static inline void crace_hist_put_busy(crace_thread *t, uint64_t w)
  * written, when w would start a part. */
 static inline bool crace_hist_put_inside(crace_thread *t, uint64_t w)
 {
-    hist_t *h = t->hist;
-    uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
-    if (CRACE_UNLIKELY((pos & h->part_mask) == 0))
+    uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
+    if (CRACE_UNLIKELY((pos & t->hist_part_mask) == 0))
         return false;
-    crace_hist_store(h, pos, w);
+    crace_hist_store(t, pos, w);
     return true;
 }
 
@@ -363,16 +396,15 @@ static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t
     uint64_t w = ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) | (is_write ? 8u : 0u) |
                  EV_ACCESS;
     crace_busy++;
-    hist_t *h = t->hist;
-    uint64_t pos = atomic_load_explicit(&h->pos, memory_order_relaxed);
-    uint64_t part_mask = h->part_mask;
+    uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
+    uint64_t part_mask = t->hist_part_mask;
     if (CRACE_LIKELY((pos & part_mask) != 0 && ((pos + 1) & part_mask) != 0)) {
         /* Both words inside the current part: no snapshot to take, one
          * publication for the pair. */
-        uint64_t *at = (uint64_t *)(h->lap + pos * sizeof(uint64_t));
+        uint64_t *at = (uint64_t *)(t->hist_lap + pos * sizeof(uint64_t));
         at[0] = w;
         at[1] = pc;
-        atomic_store_explicit(&h->pos, pos + 2, memory_order_release);
+        atomic_store_explicit(&t->hist_pos, pos + 2, memory_order_release);
     } else {
         crace_hist_put_pair_slow(t, w, pc);
     }

@@ -21,7 +21,7 @@ static crace_thread *fake_thread(uint64_t clock)
     vc_set(&t->vc, 0, clock);
     t->shcap = 64;
     t->shstack = crace_alloc(t->shcap * sizeof(uintptr_t));
-    t->hist = hist_create(RING_WORDS);
+    crace_hist_adopt(t, hist_create(RING_WORDS));
     return t;
 }
 
@@ -56,13 +56,13 @@ static void test_restores_stack_of_access(void **state)
     leave(t);
 
     uintptr_t out[8];
-    size_t n = hist_restore(t->hist, 5, 0x7000, 0x0f, true, false, out, 8);
+    size_t n = hist_restore(t->hist, &t->hist_pos, 5, 0x7000, 0x0f, true, false, out, 8);
     assert_int_equal(n, 3);
     assert_int_equal(out[0], 0x2042); /* the access itself */
     assert_int_equal(out[1], 0x2000); /* innermost call site */
     assert_int_equal(out[2], 0x1000);
 
-    n = hist_restore(t->hist, 5, 0x7000, 0x0f, false, false, out, 8);
+    n = hist_restore(t->hist, &t->hist_pos, 5, 0x7000, 0x0f, false, false, out, 8);
     assert_int_equal(n, 2);
     assert_int_equal(out[0], 0x1042);
 }
@@ -77,15 +77,15 @@ static void test_matches_epoch_bytes_and_kind(void **state)
     crace_hist_put_access(t, 0x7000, 1, true, false, 0x2222); /* byte 0 at clock 2 */
     crace_hist_put_access(t, 0x7000, 1, true, true, 0x3333);  /* atomic, clock 2 */
     uintptr_t out[8];
-    assert_int_equal(hist_restore(t->hist, 1, 0x7000, 0x30, true, false, out, 8), 2);
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x7000, 0x30, true, false, out, 8), 2);
     assert_int_equal(out[0], 0x1111);
-    assert_int_equal(hist_restore(t->hist, 2, 0x7000, 0x01, true, false, out, 8), 2);
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 2, 0x7000, 0x01, true, false, out, 8), 2);
     assert_int_equal(out[0], 0x2222);
-    assert_int_equal(hist_restore(t->hist, 2, 0x7000, 0x01, true, true, out, 8), 2);
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 2, 0x7000, 0x01, true, true, out, 8), 2);
     assert_int_equal(out[0], 0x3333);
     /* No access of clock 1 touched byte 0; none of clock 3 exists. */
-    assert_int_equal(hist_restore(t->hist, 1, 0x7000, 0x01, true, false, out, 8), 0);
-    assert_int_equal(hist_restore(t->hist, 3, 0x7000, 0x01, true, false, out, 8), 0);
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x7000, 0x01, true, false, out, 8), 0);
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 3, 0x7000, 0x01, true, false, out, 8), 0);
 }
 
 static void test_snapshot_carries_stack_across_parts(void **state)
@@ -102,7 +102,7 @@ static void test_snapshot_carries_stack_across_parts(void **state)
     }
     crace_hist_put_access(t, 0x8000, 8, true, false, 0xb0b0);
     uintptr_t out[8];
-    size_t n = hist_restore(t->hist, 1, 0x8000, 0xff, true, false, out, 8);
+    size_t n = hist_restore(t->hist, &t->hist_pos, 1, 0x8000, 0xff, true, false, out, 8);
     assert_int_equal(n, 3);
     assert_int_equal(out[0], 0xb0b0);
     assert_int_equal(out[1], 0xb000);
@@ -120,7 +120,44 @@ static void test_overwritten_access_is_not_guessed(void **state)
         leave(t);
     }
     uintptr_t out[8];
-    assert_int_equal(hist_restore(t->hist, 1, 0x9000, 0x0f, true, false, out, 8), 0);
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x9000, 0x0f, true, false, out, 8), 0);
+}
+
+/* A slot's ring outlives its writer: the owner gives its end back when
+ * it finishes, the next owner goes on from there, and a report reads the
+ * ring through whoever writes it now (thread.c, crace_slot_restore). */
+static void test_ring_passes_to_next_owner(void **state)
+{
+    (void)state;
+    crace_thread *first = fake_thread(1);
+    hist_t *h = first->hist;
+    enter(first, 0xa000);
+    crace_hist_put_access(first, 0x6000, 4, true, false, 0xa0a0);
+    uint64_t end = atomic_load(&first->hist_pos);
+    crace_hist_give_back(first);
+    assert_null(first->hist);
+    assert_int_equal(atomic_load(&h->pos), end);
+    /* Gone from the ring's owner, nothing more is logged. */
+    crace_hist_put(first, EV_FUNC_EXIT);
+    assert_int_equal(atomic_load(&h->pos), end);
+    uintptr_t out[8];
+    assert_int_equal(hist_restore(h, &h->pos, 1, 0x6000, 0x0f, true, false, out, 8), 2);
+    assert_int_equal(out[0], 0xa0a0);
+
+    crace_thread *next = fake_thread(2);
+    hist_destroy(next->hist);
+    crace_hist_adopt(next, h);
+    crace_hist_put(next, EV_RESET); /* as thread.c's hist_begin */
+    crace_hist_put(next, (2 << 3) | EV_EPOCH);
+    enter(next, 0xb000);
+    crace_hist_put_access(next, 0x6000, 4, true, false, 0xb0b0);
+    assert_true(atomic_load(&next->hist_pos) > end);
+    assert_int_equal(hist_restore(h, &next->hist_pos, 1, 0x6000, 0x0f, true, false, out, 8), 2);
+    assert_int_equal(out[0], 0xa0a0);
+    assert_int_equal(out[1], 0xa000);
+    assert_int_equal(hist_restore(h, &next->hist_pos, 2, 0x6000, 0x0f, true, false, out, 8), 2);
+    assert_int_equal(out[0], 0xb0b0);
+    assert_int_equal(out[1], 0xb000);
 }
 
 int main(void)
@@ -130,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_matches_epoch_bytes_and_kind),
         cmocka_unit_test(test_snapshot_carries_stack_across_parts),
         cmocka_unit_test(test_overwritten_access_is_not_guessed),
+        cmocka_unit_test(test_ring_passes_to_next_owner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
