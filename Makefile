@@ -84,17 +84,18 @@ CRACE     := $(BINDIR)/crace
 # remade when the plugin's source changes; the version is asked at build
 # time, since a fresh machine gets gcc from .ci/install-deps.
 GCC_PLUGIN_DIR := $(LIBDIR)/crace-gcc-plugin
-GCC_PLUGIN_SRC := detector/gcc_plugin/read_before_write.cc
+GCC_PLUGIN_SRC := $(wildcard detector/gcc_plugin/*.cc)
+GCC_PLUGIN_HDR := $(wildcard detector/gcc_plugin/*.h)
 GCC_PLUGIN_OK  := $(GCC_PLUGIN_DIR)/.built
 
-$(GCC_PLUGIN_OK): $(GCC_PLUGIN_SRC) | $(DEPS_OK)
+$(GCC_PLUGIN_OK): $(GCC_PLUGIN_SRC) $(GCC_PLUGIN_HDR) | $(DEPS_OK)
 	@mkdir -p $(GCC_PLUGIN_DIR)
 	@inc=$$(gcc -print-file-name=plugin)/include; v=$$(gcc -dumpfullversion); \
 	if [ -f "$$inc/gcc-plugin.h" ] && [ -n "$$v" ]; then \
 	    mkdir -p $(GCC_PLUGIN_DIR)/$$v && \
-	    echo "g++ -shared -o $(GCC_PLUGIN_DIR)/$$v/read_before_write.so $<" && \
+	    echo "g++ -shared -o $(GCC_PLUGIN_DIR)/$$v/crace_gcc_plugin.so $(GCC_PLUGIN_SRC)" && \
 	    g++ -std=gnu++17 $(OPT) -fPIC -shared -fno-rtti -Wall -Wextra -Werror -I"$$inc" \
-	        -o $(GCC_PLUGIN_DIR)/$$v/read_before_write.so $< || exit 1; \
+	        -o $(GCC_PLUGIN_DIR)/$$v/crace_gcc_plugin.so $(GCC_PLUGIN_SRC) || exit 1; \
 	else \
 	    echo "crace: gcc's plugin headers are not installed (gcc-N-plugin-dev): no gcc plugin"; \
 	fi

@@ -737,8 +737,9 @@ static char *compiler_output(const struct cc_cmd *c, const char *arg)
 
 /*
  * The -fplugin= argument that loads crace's gcc plugin (it drops the read
- * check of a statement that also writes what it read, as clang does:
- * detector/gcc_plugin/), or NULL. A plugin runs only in the gcc it was
+ * check of a statement that also writes what it read, and the function
+ * entry and exit of a path that returns at once, as clang's build makes
+ * them: detector/gcc_plugin/), or NULL. A plugin runs only in the gcc it was
  * built for, so it is looked for under the exact version this gcc reports;
  * none there (another gcc, or no plugin headers when crace was built)
  * leaves gcc's instrumentation as it is: slower, never less checked.
@@ -751,7 +752,7 @@ static char *find_gcc_plugin(struct cc_cmd *c)
         free(version);
         return NULL;
     }
-    char *path = crace_xasprintf("%s/crace-gcc-plugin/%s/read_before_write.so", libdir, version);
+    char *path = crace_xasprintf("%s/crace-gcc-plugin/%s/crace_gcc_plugin.so", libdir, version);
     free(version);
     char *arg = access(path, R_OK) == 0 ? owned(c, crace_xasprintf("-fplugin=%s", path)) : NULL;
     free(path);

@@ -1,6 +1,6 @@
 /*
- * read_before_write.cc: a gcc plugin that `crace cc` loads into gcc to drop
- * the read check of an access that the same code then writes.
+ * read_before_write.cc: the plugin's pass (plugin.cc) that drops the read
+ * check of an access that the same code then writes.
  *
  * gcc's -fsanitize=thread instruments `p->n++` as __tsan_read8(&p->n)
  * followed by __tsan_write8(&p->n); clang's instrumentation emits the write
@@ -20,13 +20,8 @@
  * at"), with the same line, as clang reports it. Any other call (another
  * function, an atomic, the program's own) ends the window, as in clang's
  * pass.
- *
- * The plugin is built for one gcc version (the headers it is compiled
- * against); `crace cc` passes it only to a gcc of that exact version
- * (cmd_cc.c).
  */
-#include "gcc-plugin.h"
-#include "plugin-version.h"
+#include "passes.h"
 
 #include "context.h"
 #include "tree.h"
@@ -37,8 +32,6 @@
 #include "gimple-iterator.h"
 #include "ssa.h"
 #include "tree-ssa.h"
-
-int plugin_is_GPL_compatible;
 
 namespace {
 
@@ -173,20 +166,7 @@ class read_before_write : public gimple_opt_pass {
 
 } // namespace
 
-int plugin_init(struct plugin_name_args *info, struct plugin_gcc_version *version)
+gimple_opt_pass *make_read_before_write(gcc::context *ctx)
 {
-    if (!plugin_default_version_check(version, &gcc_version)) {
-        fprintf(stderr, "crace: %s was built for gcc %s, not this gcc (%s); rebuild crace\n",
-                info->full_name, gcc_version.basever, version->basever);
-        return 1;
-    }
-    struct register_pass_info pass;
-    pass.pass = new read_before_write(g);
-    pass.reference_pass_name = "tsan";
-    pass.ref_pass_instance_number = 1;
-    pass.pos_op = PASS_POS_INSERT_AFTER;
-    register_callback(info->base_name, PLUGIN_PASS_MANAGER_SETUP, NULL, &pass);
-    static struct plugin_info about = {"1", "drops the tsan read check of an access the same code then writes"};
-    register_callback(info->base_name, PLUGIN_INFO, NULL, &about);
-    return 0;
+    return new read_before_write(ctx);
 }
