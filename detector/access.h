@@ -255,9 +255,11 @@ CRACE_EXPORT void crace_func_exit_slow(void);
  * as it was before the event, which the replay then applies. */
 #define CRACE_HIST_TEXT_FN __attribute__((section("crace_hist_text"), noinline))
 
-/* The bounds of this module's crace_hist_text, from the linker. */
-extern const char __start_crace_hist_text[] __attribute__((visibility("hidden")));
-extern const char __stop_crace_hist_text[] __attribute__((visibility("hidden")));
+/* The bounds of this module's crace_hist_text, from the linker; weak: a
+ * program without the section (the engine's unit tests) sees an empty
+ * one at 0. */
+extern const char __start_crace_hist_text[] __attribute__((weak, visibility("hidden")));
+extern const char __stop_crace_hist_text[] __attribute__((weak, visibility("hidden")));
 
 /* Given by each module with the fast path when it starts (tsan_fast.c),
  * and by the shim for its own copy: code a signal handler must not
