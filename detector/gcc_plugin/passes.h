@@ -8,14 +8,18 @@
 #include "gcc-plugin.h"
 
 #include "context.h"
+#include "function.h"
 #include "tree-pass.h"
+
+/* Each runs on one function (in SSA form, with its CFG) and returns the
+ * TODO flags its changes need. */
 
 /* read_before_write.cc: drops the read check of an access the same code
  * then writes. */
-gimple_opt_pass *make_read_before_write(gcc::context *ctx);
+unsigned read_before_write(function *fn);
 
 /* skip_early_return.cc: keeps the function entry and exit calls off a
  * path from a function's start straight to its return. */
-gimple_opt_pass *make_skip_early_return(gcc::context *ctx);
+unsigned skip_early_return(function *fn);
 
 #endif

@@ -139,34 +139,12 @@ unsigned drop_reads(basic_block bb)
     return dropped;
 }
 
-const pass_data read_before_write_data = {
-    GIMPLE_PASS,
-    "crace_rbw", /* name, in -fdump-tree-all output */
-    OPTGROUP_NONE,
-    TV_NONE,
-    PROP_ssa | PROP_cfg, /* properties required */
-    0,                   /* provided */
-    0,                   /* destroyed */
-    0,                   /* todo at start */
-    0,                   /* todo at finish */
-};
-
-class read_before_write : public gimple_opt_pass {
-  public:
-    explicit read_before_write(gcc::context *ctx) : gimple_opt_pass(read_before_write_data, ctx) {}
-
-    unsigned int execute(function *fn) final override
-    {
-        basic_block bb;
-        FOR_EACH_BB_FN (bb, fn)
-            drop_reads(bb);
-        return 0;
-    }
-};
-
 } // namespace
 
-gimple_opt_pass *make_read_before_write(gcc::context *ctx)
+unsigned read_before_write(function *fn)
 {
-    return new read_before_write(ctx);
+    basic_block bb;
+    FOR_EACH_BB_FN (bb, fn)
+        drop_reads(bb);
+    return 0;
 }

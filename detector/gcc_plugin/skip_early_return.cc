@@ -197,7 +197,9 @@ void return_on_edge(function *fn, edge e, greturn *ret)
     make_edge(own, EXIT_BLOCK_PTR_FOR_FN(fn), 0);
 }
 
-unsigned skip(function *fn)
+} // namespace
+
+unsigned skip_early_return(function *fn)
 {
     basic_block entry_bb = ENTRY_BLOCK_PTR_FOR_FN(fn);
     if (!single_succ_p(entry_bb))
@@ -241,33 +243,4 @@ unsigned skip(function *fn)
         loops_state_set(LOOPS_NEED_FIXUP);
     mark_virtual_operands_for_renaming(fn);
     return TODO_update_ssa_only_virtuals | TODO_cleanup_cfg;
-}
-
-const pass_data skip_early_return_data = {
-    GIMPLE_PASS,
-    "crace_ser", /* name, in -fdump-tree-all output */
-    OPTGROUP_NONE,
-    TV_NONE,
-    PROP_ssa | PROP_cfg, /* properties required */
-    0,                   /* provided */
-    0,                   /* destroyed */
-    0,                   /* todo at start */
-    0,                   /* todo at finish */
-};
-
-class skip_early_return : public gimple_opt_pass {
-  public:
-    explicit skip_early_return(gcc::context *ctx) : gimple_opt_pass(skip_early_return_data, ctx) {}
-
-    unsigned int execute(function *fn) final override
-    {
-        return skip(fn);
-    }
-};
-
-} // namespace
-
-gimple_opt_pass *make_skip_early_return(gcc::context *ctx)
-{
-    return new skip_early_return(ctx);
 }
