@@ -42,6 +42,11 @@ typedef struct sync_var {
     vclock_t vc;                   /* released clocks */
     crace_clock_t vc_inline[SYNC_VC_INLINE]; /* vc's storage while it fits */
     stack_id creation;     /* where it was first seen */
+    /* An atomic variable's release sequences (tsan_atomic.c): the
+     * goroutine (gid, low 32 bits) whose release heads the one vc holds,
+     * SYNC_RELSEQ_NONE, or SYNC_RELSEQ_SEVERAL when release RMWs of
+     * several joined theirs. */
+    uint32_t relseq_head;
     uint64_t creator_gid;
     /* Mutex bookkeeping (deadlock and misuse reports). */
     uint64_t owner_gid;    /* 0 when not held exclusively */
@@ -64,6 +69,9 @@ typedef struct sync_var {
         uint32_t waiters;
     } cond;
 } sync_var;
+
+#define SYNC_RELSEQ_NONE 0u
+#define SYNC_RELSEQ_SEVERAL UINT32_MAX
 
 void sync_init(void);
 

@@ -6,10 +6,13 @@
  *  - acquire loads (and seq_cst, consume) acquire the object's clock;
  *  - release stores replace it (a new release sequence); release RMWs
  *    join into it, and relaxed RMWs leave it alone, so a release sequence
- *    continues through them;
+ *    continues through them; a relaxed store by a thread other than the
+ *    one whose release heads the sequence ends it (C11 5.1.2.4: only the
+ *    head's own stores and RMWs continue one);
  *  - fences: a relaxed store after a release fence carries the clock the
- *    thread had at that fence; a relaxed load gathers the object's clock,
- *    which the next acquire fence takes. ThreadSanitizer ignores fences;
+ *    thread had at that fence; a relaxed load, or the read of an RMW that
+ *    does not acquire, gathers the object's clock, which the next acquire
+ *    fence takes. ThreadSanitizer ignores fences;
  *    crace does not.
  */
 #include <stdint.h>
@@ -98,7 +101,10 @@ struct atomic_op {
 
 /* Whether an operation with order mo changes clocks, and so takes the
  * object's lock: any but a relaxed one, and once the program used a
- * fence, relaxed ones too (they gather and publish the fences' clocks). */
+ * fence, relaxed ones too (they gather and publish the fences' clocks).
+ * A relaxed store looks for the object in every case, to end its release
+ * sequence (clocks_store), but creates none: without one there is no
+ * sequence to end. */
 static inline bool mo_needs_lock(int mo)
 {
     return mo != TSAN_MO_RELAXED || atomic_load_explicit(&fences_used, memory_order_relaxed);
@@ -139,42 +145,77 @@ static void clocks_load(crace_thread *t, sync_var *s, int mo)
         vc_join(&fence_state()->acquire, &s->vc);
 }
 
+/* The thread's name as a release sequence's head (sync.h). */
+static inline uint32_t relseq_id(const crace_thread *t)
+{
+    uint32_t id = (uint32_t)t->gid;
+    return id == SYNC_RELSEQ_NONE || id == SYNC_RELSEQ_SEVERAL ? 1 : id;
+}
+
+/* s's release sequences go on with t's release joined in. */
+static void relseq_join(sync_var *s, const crace_thread *t)
+{
+    uint32_t id = relseq_id(t);
+    if (s->relseq_head == SYNC_RELSEQ_NONE)
+        s->relseq_head = id;
+    else if (s->relseq_head != id)
+        s->relseq_head = SYNC_RELSEQ_SEVERAL;
+}
+
 /* A store: a release replaces the object's clock (a new release
  * sequence); a relaxed store after a release fence carries that fence's
- * clock. True when the thread released (its epoch ends). */
+ * clock (the sequence its store would head were it a release). Any other
+ * relaxed store ends the release sequence unless its own thread heads
+ * it: the object's clock is dropped. With several heads (release RMWs of
+ * several threads) the store's own sequence, if any, goes on, and the
+ * clock, which joins them all, is kept: synchronisation kept that C11
+ * would not give hides a race, never makes one up. True when the thread
+ * released (its epoch ends). */
 static bool clocks_store(crace_thread *t, sync_var *s, int mo)
 {
     if (mo_releases(mo)) {
         vc_copy(&s->vc, &t->vc);
+        s->relseq_head = relseq_id(t);
         return true;
     }
     struct fence_state *f = fences;
-    if (f && f->has_release)
+    if (f && f->has_release) {
         vc_copy(&s->vc, &f->release);
+        s->relseq_head = relseq_id(t);
+    } else if (s->relseq_head != relseq_id(t) && s->relseq_head != SYNC_RELSEQ_SEVERAL) {
+        vc_clear(&s->vc);
+        s->relseq_head = SYNC_RELSEQ_NONE;
+    }
     return false;
 }
 
 /* A read-modify-write: acquires and releases as its order says; a release
  * joins (the release sequence goes on through other threads' RMWs), and a
- * relaxed RMW leaves the clock alone except for fences. */
+ * relaxed RMW leaves the clock alone except for fences. An RMW that does
+ * not acquire gathers the clock it read for a later acquire fence, as a
+ * relaxed load does (C11 7.17.4: the fence synchronises with the release
+ * whatever the order of the operation that read). */
 static bool clocks_rmw(crace_thread *t, sync_var *s, int mo)
 {
     if (mo_acquires(mo) && mo_releases(mo)) {
         vc_join_both(&t->vc, &s->vc);
+        relseq_join(s, t);
         return true;
     }
+    bool fenced = atomic_load_explicit(&fences_used, memory_order_relaxed);
     if (mo_acquires(mo))
         vc_join(&t->vc, &s->vc);
+    else if (fenced)
+        vc_join(&fence_state()->acquire, &s->vc);
     if (mo_releases(mo)) {
         vc_join(&s->vc, &t->vc);
+        relseq_join(s, t);
         return true;
     }
-    if (atomic_load_explicit(&fences_used, memory_order_relaxed)) {
-        if (!mo_acquires(mo))
-            vc_join(&fence_state()->acquire, &s->vc);
-        struct fence_state *f = fences;
-        if (f && f->has_release)
-            vc_join(&s->vc, &f->release);
+    struct fence_state *f = fenced ? fences : NULL;
+    if (f && f->has_release) {
+        vc_join(&s->vc, &f->release);
+        relseq_join(s, t);
     }
     return false;
 }
@@ -261,7 +302,7 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     }                                                                                          \
     CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
     {                                                                                          \
-        struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, true, CALLER_PC(), bits / 8); \
+        struct atomic_op op = atomic_begin(true, (uintptr_t)a, mo_needs_lock(mo), CALLER_PC(), bits / 8); \
         if (mo == TSAN_MO_RELAXED)                                                             \
             __atomic_store_n(a, v, __ATOMIC_RELAXED);                                          \
         else if (mo == TSAN_MO_RELEASE)                                                        \
