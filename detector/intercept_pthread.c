@@ -339,7 +339,7 @@ bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind
         }
         /* The release under the same lookup. */
         if (!thr->ignore_sync)
-            vc_join(&s->vc, &thr->vc);
+            sync_release_locked(s, &thr->vc);
         sync_unlock(s);
         crace_thread_tick(thr);
     } else {

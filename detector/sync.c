@@ -327,7 +327,7 @@ void crace_release(crace_thread *t, uintptr_t addr)
     if (t->ignore_sync)
         return;
     sync_var *s = sync_lock(addr, true, 0);
-    vc_join(&s->vc, &t->vc);
+    sync_release_locked(s, &t->vc);
     sync_unlock(s);
     crace_thread_tick(t);
 }
@@ -338,6 +338,7 @@ void crace_release_store(crace_thread *t, uintptr_t addr)
         return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_copy(&s->vc, &t->vc);
+    s->relseq_head = SYNC_RELSEQ_SEVERAL;
     sync_unlock(s);
     crace_thread_tick(t);
 }
@@ -348,6 +349,7 @@ void crace_acq_rel(crace_thread *t, uintptr_t addr)
         return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_join_both(&t->vc, &s->vc);
+    s->relseq_head = SYNC_RELSEQ_SEVERAL;
     sync_unlock(s);
     crace_thread_tick(t);
 }

@@ -45,7 +45,8 @@ typedef struct sync_var {
     /* An atomic variable's release sequences (tsan_atomic.c): the
      * goroutine (gid, low 32 bits) whose release heads the one vc holds,
      * SYNC_RELSEQ_NONE, or SYNC_RELSEQ_SEVERAL when release RMWs of
-     * several joined theirs. */
+     * several joined theirs, or a release other than an atomic's did
+     * (an annotation's, crace_release): a relaxed store then keeps vc. */
     uint32_t relseq_head;
     uint64_t creator_gid;
     /* Mutex bookkeeping (deadlock and misuse reports). */
@@ -72,6 +73,15 @@ typedef struct sync_var {
 
 #define SYNC_RELSEQ_NONE 0u
 #define SYNC_RELSEQ_SEVERAL UINT32_MAX
+
+/* A release into s (locked) that is no atomic operation's (an unlock,
+ * an annotation): vc joins s's clock, which a relaxed store must then
+ * not drop as the end of a release sequence (relseq_head). */
+static inline void sync_release_locked(sync_var *s, const vclock_t *vc)
+{
+    vc_join(&s->vc, vc);
+    s->relseq_head = SYNC_RELSEQ_SEVERAL;
+}
 
 void sync_init(void);
 

@@ -132,7 +132,7 @@ static bool own_lock_releasing(crace_thread *t, uintptr_t lock, bool read)
     t->in_shim++;
     sync_var *s = sync_lock(lock, true, 0);
     if (!read && !t->ignore_sync) {
-        vc_join(&s->vc, &t->vc);
+        sync_release_locked(s, &t->vc);
     } else if (!t->ignore_sync) {
         if (!s->ext) {
             vclock_t *vc = crace_alloc(sizeof(*vc));

@@ -167,8 +167,9 @@ static void relseq_join(sync_var *s, const crace_thread *t)
  * clock (the sequence its store would head were it a release). Any other
  * relaxed store ends the release sequence unless its own thread heads
  * it: the object's clock is dropped. With several heads (release RMWs of
- * several threads) the store's own sequence, if any, goes on, and the
- * clock, which joins them all, is kept: synchronisation kept that C11
+ * several threads, or a release that was no atomic's: sync.h) the
+ * store's own sequence, if any, goes on, and the clock, which joins them
+ * all, is kept: synchronisation kept that C11
  * would not give hides a race, never makes one up. True when the thread
  * released (its epoch ends). */
 static bool clocks_store(crace_thread *t, sync_var *s, int mo)
@@ -182,7 +183,8 @@ static bool clocks_store(crace_thread *t, sync_var *s, int mo)
     if (f && f->has_release) {
         vc_copy(&s->vc, &f->release);
         s->relseq_head = relseq_id(t);
-    } else if (s->relseq_head != relseq_id(t) && s->relseq_head != SYNC_RELSEQ_SEVERAL) {
+    } else if (s->relseq_head != relseq_id(t) && s->relseq_head != SYNC_RELSEQ_SEVERAL &&
+               s->relseq_head != SYNC_RELSEQ_NONE) {
         vc_clear(&s->vc);
         s->relseq_head = SYNC_RELSEQ_NONE;
     }
