@@ -317,6 +317,29 @@ static void global_name(char *dst, size_t cap, const char *sym)
     free(plain);
 }
 
+/* The sized object symbol of module m that holds addr, for when the one
+ * libdw found has no size: a marker the linker or crt files put at the
+ * same address (__TMC_END__ shares its address with the first variable
+ * of a clang-built program's .bss, and libdw returns either). NULL if
+ * none. Linear, at report time only. */
+static const char *sized_object_at(Dwfl_Module *m, uintptr_t addr, GElf_Sym *sym, GElf_Off *off)
+{
+    int n = dwfl_module_getsymtab(m);
+    for (int i = 1; i < n; i++) {
+        GElf_Sym s;
+        GElf_Addr value;
+        const char *name = dwfl_module_getsym_info(m, i, &s, &value, NULL, NULL, NULL);
+        int type = GELF_ST_TYPE(s.st_info);
+        if (name && (type == STT_OBJECT || type == STT_COMMON) && s.st_size > 0 && addr >= value &&
+            addr - value < s.st_size) {
+            *sym = s;
+            *off = addr - value;
+            return name;
+        }
+    }
+    return NULL;
+}
+
 static bool find_global(uintptr_t addr, struct report_location *loc)
 {
     bool found = false;
@@ -336,6 +359,11 @@ static bool find_global(uintptr_t addr, struct report_location *loc)
         Elf *elf;
         Dwarf_Addr bias;
         const char *name = dwfl_module_addrinfo(m, addr, &off, &sym, &shndx, &elf, &bias);
+        if (name && sym.st_size == 0) {
+            const char *sized = sized_object_at(m, addr, &sym, &off);
+            if (sized)
+                name = sized;
+        }
         int type = name ? GELF_ST_TYPE(sym.st_info) : STT_NOTYPE;
         bool inside = off < sym.st_size || (sym.st_size == 0 && off == 0);
         if (name && (type == STT_OBJECT || type == STT_COMMON) && inside) {
