@@ -202,7 +202,7 @@ static sync_var *create_locked(uint32_t b, uintptr_t addr, stack_id creation)
         crace_lock(&s->lock);
         vc_init_in(&s->vc, s->vc_inline, SYNC_VC_INLINE);
         s->creation = creation;
-        s->relseq_head = SYNC_RELSEQ_NONE;
+        __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
         crace_thread *t = crace_cur;
         s->creator_gid = t ? t->gid : 0;
         s->owner_gid = 0;
@@ -239,6 +239,11 @@ sync_var *sync_lock(uintptr_t addr, bool create, stack_id creation)
         if (s && !fork_waits(s, b))
             return s;
     }
+}
+
+sync_var *sync_peek(uintptr_t addr)
+{
+    return find(bucket_of(addr), addr);
 }
 
 void sync_unlock(sync_var *s)
@@ -338,7 +343,7 @@ void crace_release_store(crace_thread *t, uintptr_t addr)
         return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_copy(&s->vc, &t->vc);
-    s->relseq_head = SYNC_RELSEQ_SEVERAL;
+    __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
     sync_unlock(s);
     crace_thread_tick(t);
 }
@@ -349,7 +354,7 @@ void crace_acq_rel(crace_thread *t, uintptr_t addr)
         return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_join_both(&t->vc, &s->vc);
-    s->relseq_head = SYNC_RELSEQ_SEVERAL;
+    __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
     sync_unlock(s);
     crace_thread_tick(t);
 }

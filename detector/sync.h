@@ -46,7 +46,8 @@ typedef struct sync_var {
      * goroutine (gid, low 32 bits) whose release heads the one vc holds,
      * SYNC_RELSEQ_NONE, or SYNC_RELSEQ_SEVERAL when release RMWs of
      * several joined theirs, or a release other than an atomic's did
-     * (an annotation's, crace_release): a relaxed store then keeps vc. */
+     * (an annotation's, crace_release): a relaxed store then keeps vc.
+     * Changed under lock, read without it as a hint (sync_peek): atomic. */
     uint32_t relseq_head;
     uint64_t creator_gid;
     /* Mutex bookkeeping (deadlock and misuse reports). */
@@ -80,7 +81,7 @@ typedef struct sync_var {
 static inline void sync_release_locked(sync_var *s, const vclock_t *vc)
 {
     vc_join(&s->vc, vc);
-    s->relseq_head = SYNC_RELSEQ_SEVERAL;
+    __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
 }
 
 void sync_init(void);
@@ -89,6 +90,10 @@ void sync_init(void);
  * creation) when absent and create is set; NULL (and nothing locked) when
  * absent otherwise. */
 sync_var *sync_lock(uintptr_t addr, bool create, stack_id creation);
+/* The object at addr, not locked, or NULL: its fields may be read (the
+ * memory is type-stable) but are only a hint, as the object may change,
+ * or be forgotten and reused for another address, at any moment. */
+sync_var *sync_peek(uintptr_t addr);
 void sync_unlock(sync_var *s);
 /* Forgets the object at addr (destroyed, or its memory freed). Takes its
  * lock: never called with an object lock held. */

@@ -102,12 +102,33 @@ struct atomic_op {
 /* Whether an operation with order mo changes clocks, and so takes the
  * object's lock: any but a relaxed one, and once the program used a
  * fence, relaxed ones too (they gather and publish the fences' clocks).
- * A relaxed store looks for the object in every case, to end its release
- * sequence (clocks_store), but creates none: without one there is no
- * sequence to end. */
+ */
 static inline bool mo_needs_lock(int mo)
 {
     return mo != TSAN_MO_RELAXED || atomic_load_explicit(&fences_used, memory_order_relaxed);
+}
+
+/* The thread's name as a release sequence's head (sync.h). */
+static inline uint32_t relseq_id(const crace_thread *t)
+{
+    uint32_t id = (uint32_t)t->gid;
+    return id == SYNC_RELSEQ_NONE || id == SYNC_RELSEQ_SEVERAL ? 1 : id;
+}
+
+/* Whether a relaxed store to a takes the object's lock though it orders
+ * nothing: when it may end another goroutine's release sequence
+ * (clocks_store), that is when the object exists and one goroutine but
+ * the storing one heads its sequence. Read without the lock: a stale
+ * answer keeps a clock C11 would drop, which can hide a race but not
+ * make one up. Creates no object: without one there is no sequence. */
+static inline bool store_ends_sequence(uintptr_t a)
+{
+    crace_thread *t = crace_cur;
+    sync_var *s = t ? sync_peek(a) : NULL;
+    if (!s)
+        return false;
+    uint32_t head = __atomic_load_n(&s->relseq_head, __ATOMIC_RELAXED);
+    return head != SYNC_RELSEQ_NONE && head != SYNC_RELSEQ_SEVERAL && head != relseq_id(t);
 }
 
 /* The thread (NULL when it ignores accesses) under crace_busy, then the
@@ -145,21 +166,14 @@ static void clocks_load(crace_thread *t, sync_var *s, int mo)
         vc_join(&fence_state()->acquire, &s->vc);
 }
 
-/* The thread's name as a release sequence's head (sync.h). */
-static inline uint32_t relseq_id(const crace_thread *t)
-{
-    uint32_t id = (uint32_t)t->gid;
-    return id == SYNC_RELSEQ_NONE || id == SYNC_RELSEQ_SEVERAL ? 1 : id;
-}
-
 /* s's release sequences go on with t's release joined in. */
 static void relseq_join(sync_var *s, const crace_thread *t)
 {
     uint32_t id = relseq_id(t);
     if (s->relseq_head == SYNC_RELSEQ_NONE)
-        s->relseq_head = id;
+        __atomic_store_n(&s->relseq_head, id, __ATOMIC_RELAXED);
     else if (s->relseq_head != id)
-        s->relseq_head = SYNC_RELSEQ_SEVERAL;
+        __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
 }
 
 /* A store: a release replaces the object's clock (a new release
@@ -176,17 +190,17 @@ static bool clocks_store(crace_thread *t, sync_var *s, int mo)
 {
     if (mo_releases(mo)) {
         vc_copy(&s->vc, &t->vc);
-        s->relseq_head = relseq_id(t);
+        __atomic_store_n(&s->relseq_head, relseq_id(t), __ATOMIC_RELAXED);
         return true;
     }
     struct fence_state *f = fences;
     if (f && f->has_release) {
         vc_copy(&s->vc, &f->release);
-        s->relseq_head = relseq_id(t);
+        __atomic_store_n(&s->relseq_head, relseq_id(t), __ATOMIC_RELAXED);
     } else if (s->relseq_head != relseq_id(t) && s->relseq_head != SYNC_RELSEQ_SEVERAL &&
                s->relseq_head != SYNC_RELSEQ_NONE) {
         vc_clear(&s->vc);
-        s->relseq_head = SYNC_RELSEQ_NONE;
+        __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
     }
     return false;
 }
@@ -304,7 +318,8 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
     }                                                                                          \
     CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
     {                                                                                          \
-        struct atomic_op op = atomic_begin(true, (uintptr_t)a, mo_needs_lock(mo), CALLER_PC(), bits / 8); \
+        bool lock = mo_needs_lock(mo) || store_ends_sequence((uintptr_t)a);                   \
+        struct atomic_op op = atomic_begin(lock, (uintptr_t)a, mo_needs_lock(mo), CALLER_PC(), bits / 8); \
         if (mo == TSAN_MO_RELAXED)                                                             \
             __atomic_store_n(a, v, __ATOMIC_RELAXED);                                          \
         else if (mo == TSAN_MO_RELEASE)                                                        \
