@@ -101,8 +101,7 @@ struct atomic_op {
 
 /* Whether an operation with order mo changes clocks, and so takes the
  * object's lock: any but a relaxed one, and once the program used a
- * fence, relaxed ones too (they gather and publish the fences' clocks).
- */
+ * fence, relaxed ones too (they gather and publish the fences' clocks). */
 static inline bool mo_needs_lock(int mo)
 {
     return mo != TSAN_MO_RELAXED || atomic_load_explicit(&fences_used, memory_order_relaxed);
@@ -183,9 +182,9 @@ static void relseq_join(sync_var *s, const crace_thread *t)
  * it: the object's clock is dropped. With several heads (release RMWs of
  * several threads, or a release that was no atomic's: sync.h) the
  * store's own sequence, if any, goes on, and the clock, which joins them
- * all, is kept: synchronisation kept that C11
- * would not give hides a race, never makes one up. True when the thread
- * released (its epoch ends). */
+ * all, is kept: synchronisation kept that C11 would not give hides a
+ * race, never makes one up. True when the thread released (its epoch
+ * ends). */
 static bool clocks_store(crace_thread *t, sync_var *s, int mo)
 {
     if (mo_releases(mo)) {
