@@ -343,7 +343,7 @@ void crace_release_store(crace_thread *t, uintptr_t addr)
         return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_copy(&s->vc, &t->vc);
-    __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
+    sync_released_elsewhere(s);
     sync_unlock(s);
     crace_thread_tick(t);
 }
@@ -354,7 +354,7 @@ void crace_acq_rel(crace_thread *t, uintptr_t addr)
         return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_join_both(&t->vc, &s->vc);
-    __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
+    sync_released_elsewhere(s);
     sync_unlock(s);
     crace_thread_tick(t);
 }

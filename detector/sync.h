@@ -75,13 +75,19 @@ typedef struct sync_var {
 #define SYNC_RELSEQ_NONE 0u
 #define SYNC_RELSEQ_SEVERAL UINT32_MAX
 
-/* A release into s (locked) that is no atomic operation's (an unlock,
- * an annotation): vc joins s's clock, which a relaxed store must then
- * not drop as the end of a release sequence (relseq_head). */
+/* s (locked) took a release that is no atomic operation's (an unlock, an
+ * annotation): a relaxed store must not drop s's clock as the end of a
+ * release sequence (relseq_head). */
+static inline void sync_released_elsewhere(sync_var *s)
+{
+    __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
+}
+
+/* Such a release of vc into s (locked). */
 static inline void sync_release_locked(sync_var *s, const vclock_t *vc)
 {
     vc_join(&s->vc, vc);
-    __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
+    sync_released_elsewhere(s);
 }
 
 void sync_init(void);
