@@ -244,11 +244,10 @@ static inline void ovf_hint_set(crace_thread *t, const shadow_granule *g, shadow
  * accesses through the general scan. The two must stay in step. When it
  * gives up, the general path reads the inline cells again.
  */
-static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
+static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur, shadow_cell v[SHADOW_INLINE])
 {
     const crace_clock_t *clk = t->vc.clk;
     uint32_t known = t->vc.size, self = t->slot;
-    shadow_cell v[SHADOW_INLINE];
     unsigned subsumed = 0; /* bit i: cell i is dropped once cur is stored */
     unsigned ordered = 0;  /* bit i: cell i happens before cur */
     int merge = -1, empty = -1, spare = -1;
@@ -289,7 +288,8 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
          * and one that changed meanwhile is left alone. */
         for (subsumed &= subsumed - 1; subsumed; subsumed &= subsumed - 1) {
             i = __builtin_ctz(subsumed);
-            atomic_compare_exchange_strong(sg_cell(g, i), &v[i], 0);
+            shadow_cell was = v[i]; /* v[i] stays what was seen, for the recheck */
+            atomic_compare_exchange_strong(sg_cell(g, i), &was, 0);
         }
         return true;
     }
@@ -300,8 +300,9 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur)
         /* What the widened record subsumes now, as store_cell's merge. */
         for (ordered &= ~(1u << merge); ordered; ordered &= ordered - 1) {
             int i = __builtin_ctz(ordered);
-            if (sc_subsumes(wide, v[i]) && !sc_spare(wide, v[i], self))
-                atomic_compare_exchange_strong(sg_cell(g, i), &v[i], 0);
+            shadow_cell was = v[i];
+            if (sc_subsumes(wide, was) && !sc_spare(wide, was, self))
+                atomic_compare_exchange_strong(sg_cell(g, i), &was, 0);
         }
         return true;
     }
@@ -451,14 +452,13 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
 }
 
 /* The first of n cells, stride apart, that cur races with; 0 if none.
- * *ovf gets the overflow chain when one of them points to it. The loads
- * are sequentially consistent for recheck_after_store. */
+ * *ovf gets the overflow chain when one of them points to it. */
 static inline __attribute__((always_inline)) shadow_cell racing_cell(const crace_thread *t, shadow_cell cur,
                                                                       _Atomic shadow_cell *cells, int n,
                                                                       size_t stride, shadow_ovf **ovf)
 {
     for (int i = 0; i < n; i++) {
-        shadow_cell c = atomic_load_explicit(&cells[(size_t)i * stride], memory_order_seq_cst);
+        shadow_cell c = atomic_load_explicit(&cells[(size_t)i * stride], memory_order_relaxed);
         if (c == 0)
             continue;
         if (sc_is_ovf(c)) {
@@ -471,32 +471,105 @@ static inline __attribute__((always_inline)) shadow_cell racing_cell(const crace
     return 0;
 }
 
-/* After store_ordered stored cur: another thread may have stored into
- * another cell of the granule at the same moment, each having seen the
- * granule without the other's record (two threads' first writes to a
- * word, started together). Each looks again once its own store is in:
- * the compare-and-swap and the loads after it are sequentially
- * consistent, so at least one of the two sees the other's record. */
-static inline void recheck_after_store(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
-                                       shadow_cell cur, uintptr_t pc)
+/* After refresh_own or store_ordered stored cur: another thread may have
+ * stored into another cell of the granule at the same moment, each
+ * having seen the granule without the other's record (two threads' first
+ * writes to a word, started together). Each looks again once its own
+ * store is in: the compare-and-swap and the loads after it are
+ * sequentially consistent, so at least one of the two sees the other's
+ * record. Only cells that changed since seen[] was read need a look: an
+ * unchanged one holds the record already checked. */
+static inline __attribute__((always_inline)) void recheck_after_store(crace_thread *t, shadow_granule *g,
+                                                                      uintptr_t addr, size_t size, shadow_cell cur,
+                                                                      uintptr_t pc,
+                                                                      const shadow_cell seen[SHADOW_INLINE])
 {
-    shadow_ovf *ovf = NULL; /* records moved to one meanwhile are not looked at */
-    shadow_cell c = racing_cell(t, cur, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES, &ovf);
-    if (CRACE_UNLIKELY(c))
-        report_race(t, addr, size, addr & ~(uintptr_t)7, cur, c, pc);
+#pragma GCC unroll 3
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell c = atomic_load_explicit(sg_cell(g, i), memory_order_seq_cst);
+        /* Records moved to an overflow block meanwhile are not looked at. */
+        if (CRACE_LIKELY(c == seen[i]) || c == cur || c == 0 || sc_is_ovf(c))
+            continue;
+        if (!sc_happens_before(c, t) && sc_races(cur, c)) {
+            report_race(t, addr, size, addr & ~(uintptr_t)7, cur, c, pc);
+            return;
+        }
+    }
+}
+
+/*
+ * The commonest miss: the thread's own cell holds its record of the same
+ * bytes and kind from an earlier epoch (a pointer or a loop bound read
+ * again after each lock or atomic, a counter written again under its
+ * lock). cur replaces it exactly, so the other inline cells need only
+ * the race test: a record that may race sends the access to
+ * store_ordered, as does an overflow block, and so does any record
+ * store_ordered would drop: another of the thread's own, which cur may
+ * subsume, or another thread's that cur, a write, subsumes (a later
+ * report then names the latest write, not an older access it covers).
+ * Other threads' reads stay beside a read, as store_ordered leaves them.
+ * About a third of store_ordered's instructions for such an access.
+ * False, with nothing changed: not this case, or the compare-and-swap
+ * lost to another thread's store. v gets the cells as seen.
+ */
+static inline __attribute__((always_inline)) bool refresh_own(crace_thread *t, shadow_granule *g, shadow_cell cur,
+                                                             shadow_cell v[SHADOW_INLINE])
+{
+    /* Everything but the clock: slot, atomicity, write, bytes. */
+    const uint64_t same = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | SC_ATOMIC_BIT | SC_WRITE_BIT | 0xff;
+    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
+    shadow_cell old = atomic_load_explicit(own, memory_order_relaxed);
+    if ((old ^ cur) & same)
+        return false;
+    uint32_t self = t->slot;
+#pragma GCC unroll 3
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        _Atomic shadow_cell *p = sg_cell(g, i);
+        if (p == own) {
+            v[i] = old;
+            continue;
+        }
+        /* An empty cell races with nothing: it has no bytes. */
+        shadow_cell c = v[i] = atomic_load_explicit(p, memory_order_relaxed);
+        if ((i == SHADOW_OVF_SLOT && sc_is_ovf(c)) ||
+            (c != 0 && (sc_slot(c) == self || (sc_is_write(cur) && sc_subsumes(cur, c)))) ||
+            (sc_races(cur, c) && !sc_happens_before(c, t)))
+            return false;
+    }
+    return atomic_compare_exchange_strong(own, &old, cur);
+}
+
+/* What follows a store of cur by refresh_own or store_ordered. */
+static inline __attribute__((always_inline)) void after_store(crace_thread *t, shadow_granule *g, uintptr_t addr,
+                                                              size_t size, shadow_cell cur, uintptr_t pc, bool log,
+                                                              const shadow_cell seen[SHADOW_INLINE])
+{
+    t->used_clock = sc_clock(cur);
+    if (log)
+        crace_hist_put_pair(t, crace_hist_cell_word(addr, size, cur), pc);
+    recheck_after_store(t, g, addr, size, cur, pc, seen);
+}
+
+/* crace_access_slow past refresh_own: kept out of line, so that the
+ * common case saves no more registers than it uses. */
+static CRACE_NOINLINE void access_store(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+                                        shadow_cell cur, uintptr_t pc, bool log)
+{
+    shadow_cell seen[SHADOW_INLINE];
+    if (!store_ordered(t, g, cur, seen))
+        access_general(t, g, addr, size, cur, pc, log);
+    else
+        after_store(t, g, addr, size, cur, pc, log, seen);
 }
 
 void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                        shadow_cell cur, uintptr_t pc, bool log)
 {
-    if (!store_ordered(t, g, cur)) {
-        access_general(t, g, addr, size, cur, pc, log);
-        return;
-    }
-    t->used_clock = sc_clock(cur);
-    if (log)
-        crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
-    recheck_after_store(t, g, addr, size, cur, pc);
+    shadow_cell seen[SHADOW_INLINE];
+    if (CRACE_LIKELY(refresh_own(t, g, cur, seen)))
+        after_store(t, g, addr, size, cur, pc, log, seen);
+    else
+        access_store(t, g, addr, size, cur, pc, log);
 }
 
 CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL = 1;

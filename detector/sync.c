@@ -246,11 +246,6 @@ sync_var *sync_peek(uintptr_t addr)
     return find(bucket_of(addr), addr);
 }
 
-void sync_unlock(sync_var *s)
-{
-    crace_unlock(&s->lock);
-}
-
 /* Forgets the objects of bucket b in [lo, hi); returns whether any was.
  * Each is unlinked under its own lock too, so whoever holds it finishes
  * first, and its next stays as it was: a walk standing on it goes on

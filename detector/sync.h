@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "lock.h"
+#include "shimlock.h"
 #include "stackdepot.h"
 #include "thread.h"
 #include "vclock.h"
@@ -37,18 +38,19 @@
 typedef struct sync_var {
     /* The first cache line: what every operation on the object uses. */
     gc_lock_t lock;
-    _Atomic uintptr_t addr;        /* 0 once forgotten; changed under lock */
-    struct sync_var *_Atomic next; /* bucket chain; changed under the bucket lock */
-    vclock_t vc;                   /* released clocks */
-    crace_clock_t vc_inline[SYNC_VC_INLINE]; /* vc's storage while it fits */
-    stack_id creation;     /* where it was first seen */
     /* An atomic variable's release sequences (tsan_atomic.c): the
      * goroutine (gid, low 32 bits) whose release heads the one vc holds,
      * SYNC_RELSEQ_NONE, or SYNC_RELSEQ_SEVERAL when release RMWs of
      * several joined theirs, or a release other than an atomic's did
      * (an annotation's, crace_release): a relaxed store then keeps vc.
-     * Changed under lock, read without it as a hint (sync_peek): atomic. */
+     * Changed under lock, read without it as a hint (sync_peek): atomic.
+     * Beside the lock, in its padding: every release reads it. */
     uint32_t relseq_head;
+    _Atomic uintptr_t addr;        /* 0 once forgotten; changed under lock */
+    struct sync_var *_Atomic next; /* bucket chain; changed under the bucket lock */
+    vclock_t vc;                   /* released clocks */
+    crace_clock_t vc_inline[SYNC_VC_INLINE]; /* vc's storage while it fits */
+    stack_id creation;     /* where it was first seen */
     uint64_t creator_gid;
     /* Mutex bookkeeping (deadlock and misuse reports). */
     uint64_t owner_gid;    /* 0 when not held exclusively */
@@ -100,7 +102,10 @@ sync_var *sync_lock(uintptr_t addr, bool create, stack_id creation);
  * memory is type-stable) but are only a hint, as the object may change,
  * or be forgotten and reused for another address, at any moment. */
 sync_var *sync_peek(uintptr_t addr);
-void sync_unlock(sync_var *s);
+static inline void sync_unlock(sync_var *s)
+{
+    crace_unlock(&s->lock);
+}
 /* Forgets the object at addr (destroyed, or its memory freed). Takes its
  * lock: never called with an object lock held. */
 void sync_free(uintptr_t addr);

@@ -352,7 +352,6 @@ static inline void crace_hist_put(crace_thread *t, uint64_t w)
     crace_busy--;
 }
 
-/* Appends an access event (two words, never straddling a part start). */
 /* Threads spread their records over a granule's inline cells by slot,
  * so that data several threads read (each with a cell of its own) is
  * found at the first cell each of them looks at, as private data is. */
@@ -388,13 +387,10 @@ static inline void crace_shim_leave(crace_thread *t)
  * one (thread.c). */
 void crace_hist_put_pair_slow(crace_thread *t, uint64_t w, uint64_t pc);
 
-static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write,
-                                         bool is_atomic, uintptr_t pc)
+/* Appends the two words of an access event, w and the pc (under
+ * crace_busy of its own). */
+static inline __attribute__((always_inline)) void crace_hist_put_pair(crace_thread *t, uint64_t w, uint64_t pc)
 {
-    if (size > HIST_MAX_ACCESS_SIZE)
-        size = HIST_MAX_ACCESS_SIZE;
-    uint64_t w = ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) | (is_write ? 8u : 0u) |
-                 EV_ACCESS;
     crace_busy++;
     uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
     uint64_t part_mask = t->hist_part_mask;
@@ -409,6 +405,29 @@ static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t
         crace_hist_put_pair_slow(t, w, pc);
     }
     crace_busy--;
+}
+
+/* An access event's first word (history.h); size is capped. */
+static inline uint64_t crace_hist_access_word(uintptr_t addr, size_t size, bool is_write, bool is_atomic)
+{
+    if (size > HIST_MAX_ACCESS_SIZE)
+        size = HIST_MAX_ACCESS_SIZE;
+    return ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) | (is_write ? 8u : 0u) | EV_ACCESS;
+}
+
+/* The same for an access the shadow records as cell cur, of at most 8
+ * bytes: its write and atomic bits moved into place, no branch. */
+_Static_assert(SC_WRITE_BIT >> 5 == 8 && SC_ATOMIC_BIT >> 5 == 16, "a cell's kind bits are an event's, shifted");
+static inline uint64_t crace_hist_cell_word(uintptr_t addr, size_t size, shadow_cell cur)
+{
+    return ((uint64_t)addr << 17) | ((uint64_t)size << 5) | ((cur >> 5) & 24) | EV_ACCESS;
+}
+
+/* Appends an access event (two words, never straddling a part start). */
+static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write,
+                                         bool is_atomic, uintptr_t pc)
+{
+    crace_hist_put_pair(t, crace_hist_access_word(addr, size, is_write, is_atomic), pc);
 }
 
 #endif /* CRACE_THREAD_H */

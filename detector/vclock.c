@@ -41,10 +41,8 @@ void vc_clear(vclock_t *vc)
  * 16,384 entries each. */
 #define VC_STEP 1024u
 
-static void vc_reserve(vclock_t *vc, uint32_t size)
+static CRACE_NOINLINE void vc_grow(vclock_t *vc, uint32_t size)
 {
-    if (size <= vc->cap)
-        return;
     uint32_t cap = vc->cap ? vc->cap : 8;
     while (cap < size)
         cap = cap < VC_STEP ? cap * 2 : cap + VC_STEP;
@@ -58,6 +56,14 @@ static void vc_reserve(vclock_t *vc, uint32_t size)
     }
     gc_zero(vc->clk + vc->cap, (cap - vc->cap) * sizeof(vc->clk[0]));
     vc->cap = cap;
+}
+
+/* The check inline: every join and copy makes it, and the clock has
+ * room nearly always. */
+static inline void vc_reserve(vclock_t *vc, uint32_t size)
+{
+    if (CRACE_UNLIKELY(size > vc->cap))
+        vc_grow(vc, size);
 }
 
 void vc_set(vclock_t *vc, uint32_t slot, crace_clock_t c)
