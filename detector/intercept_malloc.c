@@ -122,15 +122,31 @@ static size_t freed_marked(crace_thread *t, const struct heap_block *b)
     return b->size < SHADOW_FREED_MAX ? b->size : SHADOW_FREED_MAX;
 }
 
-/* The first n bytes of b are marked freed by t, and the free is logged as
- * a write of them: the report of a later use restores its stack there.
- * In the shim. */
-static void mark_freed(crace_thread *t, const struct heap_block *b, size_t n, uintptr_t pc)
+/* The first n bytes of b are marked freed by t (but the first done,
+ * marked already: mark_covered), and the free is logged as a write of
+ * them: the report of a later use restores its stack there. In the
+ * shim. */
+static void mark_freed(crace_thread *t, const struct heap_block *b, size_t n, size_t done, uintptr_t pc)
 {
     uint64_t clock = sc_clock(t->epoch);
-    shadow_mark_freed(b->start, n, t->slot, clock);
+    if (done < n)
+        shadow_mark_freed(b->start + done, n - done, t->slot, clock);
     t->used_clock = clock;
     crace_hist_put_access(t, b->start, n, true, false, pc);
+}
+
+/* The check and the marks of b's first n bytes in one pass, for as long
+ * as t's own write of this epoch covers them (a block its thread
+ * allocated, filled and frees with no release between): such granules
+ * have nothing to check. Returns the bytes done; the rest takes the
+ * general check, then the marks. */
+static size_t mark_covered(crace_thread *t, const struct heap_block *b, size_t n)
+{
+    crace_busy++;
+    shadow_cell want = sc_make(__atomic_load_n(&t->want, __ATOMIC_RELAXED), 0, true, false);
+    size_t done = shadow_mark_freed_covered(b->start, n, t->slot, sc_clock(t->epoch), t->own_cell, want);
+    crace_busy--;
+    return done;
 }
 
 /* The program gives the block b back (taken out of the table already,
@@ -141,16 +157,22 @@ static void mark_freed(crace_thread *t, const struct heap_block *b, size_t n, ui
  * their records' place. */
 static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t pc)
 {
-    size_t marked = freed_marked(t, b);
-    if (marked)
-        crace_access_range_check(t, b->start, marked, true, pc);
+    size_t marked = freed_marked(t, b), done = 0;
+    if (marked) {
+        /* Where the block goes on past the marked bytes, their partial
+         * last granule (marked whole) waits until the rest of the block
+         * is checked. */
+        done = mark_covered(t, b, b->size > marked ? marked & ~(size_t)(SHADOW_GRANULE - 1) : marked);
+        if (done < marked)
+            crace_access_range_check(t, b->start + done, marked - done, true, pc);
+    }
     if (t && b->size > marked)
         crace_access_range_touched(t, b->start + marked, b->size - marked, true, pc);
     crace_thread *self = t ? t : crace_cur;
     if (self)
         self->in_shim++;
     if (marked)
-        mark_freed(t, b, marked, pc);
+        mark_freed(t, b, marked, done, pc);
     if (sync_free_range(b->start, b->size))
         lo_forget_range(b->start, b->size); /* mutexes freed without destroy */
     heap_take_done();

@@ -216,6 +216,17 @@ void shadow_write_range(uintptr_t addr, size_t size, shadow_cell cell, uint32_t 
  * (sc_freed_when, sc_freed_by; a partial last granule whole). */
 void shadow_mark_freed(uintptr_t addr, size_t size, uint32_t slot, uint64_t clock);
 
+/* The same for the granules from addr (granule-aligned) on, in one pass
+ * that stops at the first granule whose cell at own_cell (crace_own_cell)
+ * is not want, the freeing thread's write of its current epoch over the
+ * whole granule (as far as the range goes), as sc_covers_fast tests: a
+ * free of a block its own thread allocated and filled since its last
+ * release, whose check against the shadow finds nothing to look at
+ * (crace_access_range_check would skip those granules). Returns the bytes
+ * marked (whole granules, or all of size), 0 for an unaligned addr. */
+size_t shadow_mark_freed_covered(uintptr_t addr, size_t size, uint32_t slot, uint64_t clock, uint32_t own_cell,
+                                 shadow_cell want);
+
 /* Drops the freed marks in [addr, addr + size), leaving every access
  * record; with keep_free, each granule keeps the free's write record
  * instead (a later use that the free does not happen before still races

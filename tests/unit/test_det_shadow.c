@@ -518,6 +518,86 @@ static void test_write_range_replaces_every_record(void **state)
     assert_false(sc_covers_same_epoch(atomic_load(own1), sc_make(t->epoch, 0x20, true, false)));
 }
 
+/* Memory for the tests of runs longer than shadow.c's granule-by-granule
+ * ones (SMALL_RUN granules): 128 granules. */
+static _Alignas(8) unsigned char wide[1024];
+
+/* shadow_write_range from an offset inside a granule to one inside
+ * another (or the same one), for each plane a thread's own cell can be
+ * in, over a short run (set granule by granule) and a long one (plane by
+ * plane): the whole granules hold the record alone, the first and the
+ * last one the record of the range's bytes alone, and the granules on
+ * either side keep what they had. */
+static void test_write_range_partial_granules_every_plane(void **state)
+{
+    (void)state;
+    uintptr_t a = (uintptr_t)&wide[16];
+    const size_t lens[] = {3, 21, 901}; /* within one granule, short, long */
+    for (int k = 0; k < SHADOW_INLINE; k++) {
+        for (size_t l = 0; l < 3; l++) {
+            size_t len = lens[l];
+            crace_thread *u = fake_thread(780 + 3 * (uint32_t)k + (uint32_t)l);
+            crace_thread *t = fake_thread(762 + 3 * (uint32_t)l + (uint32_t)k);
+            assert_int_equal(t->own_cell / SHADOW_PLANE_BYTES, (uint32_t)k);
+            uintptr_t lo = a - 8, hi = (a + 3 + len + 7 + 8) & ~(uintptr_t)7;
+            for (uintptr_t g = lo; g < hi; g += 8)
+                crace_access(u, g, 8, false, false, 0x1);
+            shadow_cell w = sc_make(t->epoch, 0xff, true, false);
+            shadow_write_range(a + 3, len, w, t->own_cell);
+            uintptr_t end = a + 3 + len;
+            for (uintptr_t g = a; g < end; g += 8) {
+                unsigned mask = 0xff;
+                if (g == a)
+                    mask &= 0xf8;
+                if (g + 8 > end)
+                    mask &= (1u << (end & 7)) - 1;
+                _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)shadow_get(g) + t->own_cell);
+                assert_int_equal(live_cells(g), 1);
+                assert_int_equal(atomic_load(own), sc_make(t->epoch, mask, true, false));
+            }
+            assert_int_equal(cell_of(lo, u->slot), sc_make(u->epoch, 0xff, false, false));
+            assert_int_equal(cell_of(hi - 8, u->slot), sc_make(u->epoch, 0xff, false, false));
+            shadow_reset(lo, hi - lo);
+        }
+    }
+}
+
+/* A free of a block its thread wrote in this epoch checks and marks it
+ * in one pass (shadow_mark_freed_covered) up to the first granule that
+ * holds something else: there it stops, and that granule is left as it
+ * was for the general check. The partial last granule counts as covered
+ * by a record of the range's bytes. Another epoch, or an address inside
+ * a granule, marks nothing. */
+static void test_mark_freed_covered_stops_at_other_record(void **state)
+{
+    (void)state;
+    uintptr_t a = (uintptr_t)&wide[512], b = a + 128;
+    crace_thread *t = fake_thread(790), *u = fake_thread(791);
+    shadow_cell w = sc_make(t->epoch, 0xff, true, false);
+    shadow_cell want = sc_make(t->want, 0, true, false);
+    uint64_t clock = sc_clock(t->epoch);
+    shadow_write_range(a, 45, w, t->own_cell);
+    shadow_write_range(a + 24, 8, sc_make(u->epoch, 0xff, true, false), u->own_cell);
+    assert_int_equal(shadow_mark_freed_covered(a, 45, t->slot, clock, t->own_cell, want), 24);
+    for (uintptr_t g = a; g < a + 24; g += 8) {
+        shadow_granule *sg = shadow_get(g);
+        assert_int_equal(sc_freed_record(atomic_load(sg_cell(sg, 0)), atomic_load(sg_cell(sg, 1))), w);
+        assert_int_equal(atomic_load(sg_cell(sg, 2)), 0);
+    }
+    assert_int_equal(cell_of(a + 24, u->slot), sc_make(u->epoch, 0xff, true, false));
+    assert_int_equal(cell_of(a + 32, t->slot), w);
+
+    shadow_write_range(b, 45, w, t->own_cell);
+    assert_int_equal(shadow_mark_freed_covered(b + 1, 44, t->slot, clock, t->own_cell, want), 0);
+    assert_int_equal(shadow_mark_freed_covered(b, 45, t->slot, clock, t->own_cell, sc_make(u->want, 0, true, false)),
+                     0);
+    assert_int_equal(cell_of(b, t->slot), w);
+    assert_int_equal(shadow_mark_freed_covered(b, 45, t->slot, clock, t->own_cell, want), 45);
+    for (uintptr_t g = b; g < b + 48; g += 8)
+        assert_true(sc_is_freed(atomic_load(sg_cell(shadow_get(g), 0))));
+    assert_int_equal(live_cells(b + 48), 0);
+}
+
 static crace_thread *range_writer;
 static uintptr_t range_start;
 
@@ -814,6 +894,8 @@ int main(void)
         cmocka_unit_test(test_shared_read_refreshed_in_overflow),
         cmocka_unit_test(test_big_reset_clears_every_plane),
         cmocka_unit_test(test_write_range_replaces_every_record),
+        cmocka_unit_test(test_write_range_partial_granules_every_plane),
+        cmocka_unit_test(test_mark_freed_covered_stops_at_other_record),
         cmocka_unit_test(test_range_goes_on_past_covered_granules),
         cmocka_unit_test(test_atomic_rmws_stay_inline),
         cmocka_unit_test(test_deferred_signal_reaches_slow_path),
