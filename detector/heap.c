@@ -151,11 +151,11 @@ static struct heap_block *stripe_find(struct heap_stripe *s, uintptr_t start, ui
     }
 }
 
-/* Stores b, replacing a (stale) entry with the same start. There is a
- * free slot. Under s->lock. */
-static void stripe_put(struct heap_stripe *s, const struct heap_block *b)
+/* Stores b, whose start hashes to h, replacing a (stale) entry with the
+ * same start. There is a free slot. Under s->lock. */
+static void stripe_put(struct heap_stripe *s, const struct heap_block *b, uint64_t h)
 {
-    for (uint32_t i = home_of(s, heap_hash(b->start));; i = (i + 1) & (s->cap - 1)) {
+    for (uint32_t i = home_of(s, h);; i = (i + 1) & (s->cap - 1)) {
         struct heap_block *slot = &s->slots[i];
         if (slot->start == b->start) {
             *slot = *b;
@@ -179,7 +179,7 @@ static void stripe_resize(struct heap_stripe *s, uint32_t cap)
     s->count = 0;
     for (uint32_t i = 0; i < old_cap; i++)
         if (old[i].start)
-            stripe_put(s, &old[i]);
+            stripe_put(s, &old[i], heap_hash(old[i].start));
     crace_free(old);
 }
 
@@ -331,6 +331,16 @@ static void drop_stale_inside(uintptr_t start, size_t size)
 {
     if (size <= HEAP_ALIGN || !start_tracked(start))
         return;
+    /* The common case first: a block within one bitmap word, whose bits
+     * past its start are clear. */
+    uint64_t bit = (start & (HEAP_REGION_SIZE - 1)) >> HEAP_ALIGN_SHIFT;
+    uint64_t last = bit + ((size - 1) >> HEAP_ALIGN_SHIFT);
+    if (last / 64 == bit / 64) {
+        heap_word *w = region_words(start, false);
+        uint64_t inside = ((2ull << (last % 64)) - 1) & ~((2ull << (bit % 64)) - 1);
+        if (!w || !(atomic_load_explicit(&w[bit / 64], memory_order_relaxed) & inside))
+            return;
+    }
     uintptr_t lo = start + 1;
     uintptr_t at = size - 1 > UINTPTR_MAX - start ? UINTPTR_MAX : start + size - 1;
     uintptr_t s;
@@ -358,14 +368,15 @@ void heap_alloc(uintptr_t start, size_t size, uint64_t gid, stack_id stack, shad
         ;
 
     struct heap_block b = {.start = start, .size = size, .gid = gid, .stack = stack};
-    struct heap_stripe *s = stripe_of(start, heap_hash(start));
+    uint64_t h = heap_hash(start);
+    struct heap_stripe *s = stripe_of(start, h);
     heap_busy++;
     crace_lock(&s->lock);
     if (s->cap == 0)
         stripe_resize(s, HEAP_MIN_CAP);
     else if ((s->count + 1) * 4u > s->cap * 3u)
         stripe_resize(s, s->cap * 2);
-    stripe_put(s, &b);
+    stripe_put(s, &b, h);
     crace_unlock(&s->lock);
     heap_busy--;
     start_mark(start, true);

@@ -142,21 +142,26 @@ static const struct module_range *find(const struct module_table *t, uintptr_t p
     return NULL;
 }
 
+/* module_of's look again, under rebuild_lock: out of line, so that the
+ * common case (every malloc asks about its caller) saves no registers. */
+static CRACE_NOINLINE const struct module_range *module_of_rebuilt(uintptr_t pc)
+{
+    crace_lock(&rebuild_lock);
+    const struct module_range *m = find(atomic_load_explicit(&table, memory_order_relaxed), pc);
+    if (!m) {
+        struct module_table *t = rebuild();
+        atomic_store_explicit(&table, t, memory_order_release);
+        m = find(t, pc);
+    }
+    crace_unlock(&rebuild_lock);
+    return m;
+}
+
 /* The module holding pc, looking again when it is not in the table. */
-static const struct module_range *module_of(uintptr_t pc)
+static inline const struct module_range *module_of(uintptr_t pc)
 {
     const struct module_range *m = find(atomic_load_explicit(&table, memory_order_acquire), pc);
-    if (!m) {
-        crace_lock(&rebuild_lock);
-        m = find(atomic_load_explicit(&table, memory_order_relaxed), pc);
-        if (!m) {
-            struct module_table *t = rebuild();
-            atomic_store_explicit(&table, t, memory_order_release);
-            m = find(t, pc);
-        }
-        crace_unlock(&rebuild_lock);
-    }
-    return m;
+    return m ? m : module_of_rebuilt(pc);
 }
 
 bool crace_pc_instrumented(uintptr_t pc)

@@ -135,11 +135,45 @@ static void test_threads_at_once(void **state)
     }
 }
 
+/* A free the table did not see (made from a signal handler while the
+ * thread was in the table) leaves a stale start behind; a new block over
+ * that memory drops it, so that an address inside the new block is
+ * named by the new block. For a block within one bitmap word (1 KiB of
+ * address space) and for one across two, the stale start near either end. */
+static void test_stale_starts_inside_new_block_dropped(void **state)
+{
+    (void)state;
+    /* new block's offset, size, and a stale start inside it */
+    const size_t cases[][3] = {
+        {0x20000, 128, 0x20000 + 16},  {0x20400, 128, 0x20400 + 112},
+        {0x203c0, 128, 0x203c0 + 16},  {0x207c0, 128, 0x207c0 + 112},
+        {0x20c00, 4096, 0x20c00 + 2048},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uintptr_t start = at(cases[i][0]), stale = at(cases[i][2]);
+        size_t size = cases[i][1];
+        struct heap_block b;
+        heap_alloc(stale, 16, 9, 4, 0, 0);
+        assert_true(heap_find(stale, &b));
+        assert_block(&b, stale, 16, 9, 4);
+        heap_alloc(start, size, 10, 5, 0, 0);
+        assert_true(heap_find(stale, &b));
+        assert_block(&b, start, size, 10, 5);
+        assert_true(heap_find(stale + 8, &b));
+        assert_block(&b, start, size, 10, 5);
+        size_t got;
+        assert_true(take(start, &got));
+        assert_int_equal(got, size);
+        assert_false(heap_find(stale, &b));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_block_found_from_inside),
         cmocka_unit_test(test_freed_block_named_until_reused),
+        cmocka_unit_test(test_stale_starts_inside_new_block_dropped),
         cmocka_unit_test(test_threads_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
