@@ -546,7 +546,7 @@ static inline __attribute__((always_inline)) void after_store(crace_thread *t, s
 {
     t->used_clock = sc_clock(cur);
     if (log)
-        crace_hist_put_pair(t, crace_hist_cell_word(addr, size, cur), pc);
+        crace_hist_put_cell_access(t, addr, size, cur, pc);
     recheck_after_store(t, g, addr, size, cur, pc, seen);
 }
 

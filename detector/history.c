@@ -72,6 +72,7 @@ size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock
     uint32_t depth = p->depth;
     gc_copy(stack, p->stack, depth * sizeof(stack[0]));
     uint64_t cur_clock = p->clock;
+    uintptr_t pc_base = 0; /* the last access event's pc: EV_ACCESS_NEAR counts from it */
     size_t found = 0;
 
     for (uint64_t i = start; i < end; i++) {
@@ -92,13 +93,26 @@ size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock
         case EV_RESET:
             depth = 0;
             break;
-        case EV_ACCESS: {
-            if (i + 1 >= end)
-                break;
-            uintptr_t pc = (uintptr_t)h->buf[(i + 1) & (size - 1)];
-            i++;
+        case EV_ACCESS:
+        case EV_ACCESS_NEAR: {
+            uintptr_t pc;
+            size_t sz;
+            if ((w & 7) == EV_ACCESS) {
+                if (i + 1 >= end)
+                    break;
+                pc = (uintptr_t)h->buf[(i + 1) & (size - 1)];
+                i++;
+                sz = (w >> 5) & 0xfff;
+            } else {
+                if (!pc_base)
+                    break; /* not written so: each part's first access event is long */
+                /* The delta's sign bit extended. */
+                uint64_t d = (w >> 8) & ((1u << HIST_NEAR_BITS) - 1);
+                pc = pc_base + (uintptr_t)(d ^ HIST_NEAR_SPAN) - HIST_NEAR_SPAN;
+                sz = ((w >> 5) & 7) + 1;
+            }
+            pc_base = pc;
             uintptr_t addr = (uintptr_t)(w >> 17);
-            size_t sz = (w >> 5) & 0xfff;
             bool wr = (w >> 3) & 1, at = (w >> 4) & 1;
             if (cur_clock != clock || wr != is_write || at != is_atomic)
                 break;

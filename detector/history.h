@@ -27,7 +27,17 @@ enum hist_event {
     EV_ACCESS = 3,     /* word: addr << 17 | size << 5 | atomic << 4 | write << 3 | type; next word: pc */
     EV_EPOCH = 4,      /* word: clock << 3 | type */
     EV_RESET = 5,      /* word: type; a new owner of the slot starts with an empty stack */
+    /* An access of at most 8 bytes whose pc lies within HIST_NEAR_SPAN
+     * bytes either side of the pc of the access event before it in the
+     * same part (the same loop, the same function): one word, addr << 17 |
+     * (pc delta, HIST_NEAR_BITS, two's complement) << 8 | (size - 1) << 5 |
+     * atomic << 4 | write << 3 | type. The first access event of each
+     * part is an EV_ACCESS, so a replay from any part start knows every
+     * pc. Half the words for the accesses of a loop: twice the history. */
+    EV_ACCESS_NEAR = 6,
 };
+#define HIST_NEAR_BITS 9
+#define HIST_NEAR_SPAN (1 << (HIST_NEAR_BITS - 1))
 /* Word 0 is padding: a two-word event never straddles a part start. */
 
 #define HIST_PARTS 8

@@ -73,6 +73,10 @@ typedef struct crace_thread {
     _Atomic uint64_t hist_pos;
     uintptr_t hist_lap;
     uint64_t hist_part_mask;
+    /* The pc of the last access event written in the current part, 0
+     * when none (set to 0 where a part starts): the next access event
+     * near it takes one word (EV_ACCESS_NEAR). Not read by the fast path. */
+    uintptr_t hist_pc_base;
 
     /* Cold. */
     uint64_t gid;
@@ -328,6 +332,7 @@ static inline void crace_hist_put_busy(crace_thread *t, uint64_t w)
         if (!t->hist)
             return;
         hist_new_part(t->hist, pos, &t->hist_lap, t->shstack, t->depth, t->vc.clk[t->slot]);
+        t->hist_pc_base = 0; /* a replay from here knows no earlier pc */
     }
     crace_hist_store(t, pos, w);
 }
@@ -387,47 +392,58 @@ static inline void crace_shim_leave(crace_thread *t)
  * one (thread.c). */
 void crace_hist_put_pair_slow(crace_thread *t, uint64_t w, uint64_t pc);
 
-/* Appends the two words of an access event, w and the pc (under
- * crace_busy of its own). */
-static inline __attribute__((always_inline)) void crace_hist_put_pair(crace_thread *t, uint64_t w, uint64_t pc)
+/* Appends an access event of size bytes at addr by pc; kind: 8 for a
+ * write, | 16 for an atomic access (history.h). One word (EV_ACCESS_NEAR)
+ * when the access is at most 8 bytes and pc lies near the thread's
+ * previous access event in this part, else two (EV_ACCESS, then the
+ * pc), never straddling a part start. Under crace_busy of its own. */
+static inline __attribute__((always_inline)) void crace_hist_put_access_kind(crace_thread *t, uintptr_t addr,
+                                                                             size_t size, unsigned kind,
+                                                                             uintptr_t pc)
 {
     crace_busy++;
     uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
     uint64_t part_mask = t->hist_part_mask;
-    if (CRACE_LIKELY((pos & part_mask) != 0 && ((pos + 1) & part_mask) != 0)) {
-        /* Both words inside the current part: no snapshot to take, one
-         * publication for the pair. */
-        uint64_t *at = (uint64_t *)(t->hist_lap + pos * sizeof(uint64_t));
-        at[0] = w;
-        at[1] = pc;
-        atomic_store_explicit(&t->hist_pos, pos + 2, memory_order_release);
+    uint64_t delta = (uint64_t)pc - t->hist_pc_base + HIST_NEAR_SPAN;
+    /* A base of 0 (none in this part) is never near a real pc. */
+    if (CRACE_LIKELY(delta < 2 * HIST_NEAR_SPAN && size <= 8 && (pos & part_mask) != 0)) {
+        uint64_t w = ((uint64_t)addr << 17) | ((delta - HIST_NEAR_SPAN) & ((1u << HIST_NEAR_BITS) - 1)) << 8 |
+                     (uint64_t)(size - 1) << 5 | kind | EV_ACCESS_NEAR;
+        crace_hist_store(t, pos, w);
     } else {
-        crace_hist_put_pair_slow(t, w, pc);
+        if (size > HIST_MAX_ACCESS_SIZE)
+            size = HIST_MAX_ACCESS_SIZE;
+        uint64_t w = ((uint64_t)addr << 17) | ((uint64_t)size << 5) | kind | EV_ACCESS;
+        if (CRACE_LIKELY((pos & part_mask) != 0 && ((pos + 1) & part_mask) != 0)) {
+            /* Both words inside the current part: no snapshot to take,
+             * one publication for the pair. */
+            uint64_t *at = (uint64_t *)(t->hist_lap + pos * sizeof(uint64_t));
+            at[0] = w;
+            at[1] = pc;
+            atomic_store_explicit(&t->hist_pos, pos + 2, memory_order_release);
+        } else {
+            crace_hist_put_pair_slow(t, w, pc);
+        }
     }
+    t->hist_pc_base = pc;
     crace_busy--;
 }
 
-/* An access event's first word (history.h); size is capped. */
-static inline uint64_t crace_hist_access_word(uintptr_t addr, size_t size, bool is_write, bool is_atomic)
-{
-    if (size > HIST_MAX_ACCESS_SIZE)
-        size = HIST_MAX_ACCESS_SIZE;
-    return ((uint64_t)addr << 17) | ((uint64_t)size << 5) | (is_atomic ? 16u : 0u) | (is_write ? 8u : 0u) | EV_ACCESS;
-}
-
 /* The same for an access the shadow records as cell cur, of at most 8
- * bytes: its write and atomic bits moved into place, no branch. */
+ * bytes: its write and atomic bits are the kind, moved into place. */
 _Static_assert(SC_WRITE_BIT >> 5 == 8 && SC_ATOMIC_BIT >> 5 == 16, "a cell's kind bits are an event's, shifted");
-static inline uint64_t crace_hist_cell_word(uintptr_t addr, size_t size, shadow_cell cur)
+static inline __attribute__((always_inline)) void crace_hist_put_cell_access(crace_thread *t, uintptr_t addr,
+                                                                             size_t size, shadow_cell cur,
+                                                                             uintptr_t pc)
 {
-    return ((uint64_t)addr << 17) | ((uint64_t)size << 5) | ((cur >> 5) & 24) | EV_ACCESS;
+    crace_hist_put_access_kind(t, addr, size, (unsigned)(cur >> 5) & 24, pc);
 }
 
-/* Appends an access event (two words, never straddling a part start). */
+/* Appends an access event. */
 static inline void crace_hist_put_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write,
                                          bool is_atomic, uintptr_t pc)
 {
-    crace_hist_put_pair(t, crace_hist_access_word(addr, size, is_write, is_atomic), pc);
+    crace_hist_put_access_kind(t, addr, size, (is_atomic ? 16u : 0u) | (is_write ? 8u : 0u), pc);
 }
 
 #endif /* CRACE_THREAD_H */

@@ -160,6 +160,111 @@ static void test_ring_passes_to_next_owner(void **state)
     assert_int_equal(out[1], 0xb000);
 }
 
+/* Accesses near the one before them take one word each (EV_ACCESS_NEAR),
+ * up to 256 bytes of pc below it and 255 above; further, bigger than 8
+ * bytes, or first in the ring, two. Each is restored with its own pc,
+ * size and kind. */
+static void test_near_accesses_take_one_word(void **state)
+{
+    (void)state;
+    crace_thread *t = fake_thread(1);
+    enter(t, 0x1000);
+    struct {
+        uintptr_t addr, pc;
+        size_t size;
+        bool write, atomic;
+        unsigned words;
+    } ev[] = {
+        {0x5000, 0x400000, 4, true, false, 2},  /* the first: two words */
+        {0x5008, 0x400000 + 255, 8, false, false, 1},
+        {0x5010, 0x400000 - 1, 3, true, true, 1},
+        {0x5018, 0x400000 - 257, 1, true, false, 1}, /* 256 below the one before */
+        {0x5020, 0x400000, 2, false, true, 2},       /* 257 above: too far */
+        {0x5028, 0x400010, 16, true, false, 2},      /* too big */
+        {0x5040, 0x400020, 7, false, false, 1},
+    };
+    size_t n = sizeof(ev) / sizeof(ev[0]);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t before = atomic_load(&t->hist_pos);
+        crace_hist_put_access(t, ev[i].addr, ev[i].size, ev[i].write, ev[i].atomic, ev[i].pc);
+        assert_int_equal(atomic_load(&t->hist_pos) - before, ev[i].words);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uintptr_t out[8];
+        unsigned mask = ev[i].size >= 8 ? 0xff : (1u << ev[i].size) - 1;
+        assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, ev[i].addr, mask, ev[i].write, ev[i].atomic, out, 8),
+                         2);
+        assert_int_equal(out[0], ev[i].pc);
+        assert_int_equal(out[1], 0x1000);
+        /* The byte past a short access is not its own. */
+        if (ev[i].size < 8)
+            assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, ev[i].addr, 1u << ev[i].size, ev[i].write,
+                                          ev[i].atomic, out, 8),
+                             0);
+    }
+}
+
+/* A replay starts at the oldest part still whole, where it knows no pc
+ * from before: the first access event of each part is a long one, even
+ * right after a near one, so an access near one in an overwritten part
+ * is restored with its own pc. */
+static void test_near_access_restored_after_its_base_is_overwritten(void **state)
+{
+    (void)state;
+    crace_thread *t = fake_thread(1);
+    enter(t, 0x1000);
+    uintptr_t pc = 0x400000;
+    /* Fill the ring several times over with one-word events, each pc a
+     * little above the one before (a walk through one function's code),
+     * with calls between them, so that parts begin at every kind of
+     * event. */
+    for (unsigned i = 0; i < RING_WORDS * 3; i++, pc += 8) {
+        crace_hist_put_access(t, 0x5000 + 8 * (i % 64), 8, true, false, pc);
+        for (unsigned k = 0; k < i % 3; k++) {
+            enter(t, 0x2000);
+            leave(t);
+        }
+    }
+    crace_hist_put_access(t, 0x9000, 4, false, false, pc + 100);
+    uintptr_t out[8];
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x9000, 0x0f, false, false, out, 8), 2);
+    assert_int_equal(out[0], pc + 100);
+    /* The last write to 0x5000's granule, from the same walk. */
+    unsigned last = RING_WORDS * 3 - 64;
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x5000, 0xff, true, false, out, 8), 2);
+    assert_int_equal(out[0], 0x400000 + 8 * (uintptr_t)last);
+}
+
+/* The same where it matters most: a part that begins with a call, and
+ * an access right after it whose pc is near the last one of the part
+ * before, which then is overwritten. The replay starts at that call:
+ * the access must be a long event for its pc to be known. */
+static void test_first_access_of_oldest_part_restored(void **state)
+{
+    (void)state;
+    const uint64_t part = RING_WORDS / HIST_PARTS;
+    crace_thread *t = fake_thread(1);
+    enter(t, 0x1000);
+    crace_hist_put_access(t, 0x5000, 8, true, false, 0x400000);
+    while ((atomic_load(&t->hist_pos) + 1) % part != 0)
+        crace_hist_put_access(t, 0x5008, 8, true, false, 0x400008);
+    crace_hist_put_access(t, 0x5008, 8, true, false, 0x400010); /* the part's last word */
+    uint64_t begin = atomic_load(&t->hist_pos);
+    assert_int_equal(begin % part, 0);
+    enter(t, 0x2000); /* begins the next part */
+    crace_hist_put_access(t, 0x9000, 4, true, false, 0x400020);
+    /* Until the ring's oldest whole part is the one holding 0x9000. */
+    while (atomic_load(&t->hist_pos) < begin + RING_WORDS - part / 2) {
+        enter(t, 0x3000);
+        leave(t);
+    }
+    uintptr_t out[8];
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x9000, 0x0f, true, false, out, 8), 3);
+    assert_int_equal(out[0], 0x400020);
+    assert_int_equal(out[1], 0x2000);
+    assert_int_equal(out[2], 0x1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +273,9 @@ int main(void)
         cmocka_unit_test(test_snapshot_carries_stack_across_parts),
         cmocka_unit_test(test_overwritten_access_is_not_guessed),
         cmocka_unit_test(test_ring_passes_to_next_owner),
+        cmocka_unit_test(test_near_accesses_take_one_word),
+        cmocka_unit_test(test_near_access_restored_after_its_base_is_overwritten),
+        cmocka_unit_test(test_first_access_of_oldest_part_restored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
