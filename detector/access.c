@@ -280,13 +280,20 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur, s
             merge = i; /* same epoch and kind, other bytes */
         }
     }
+    int own = (int)(t->own_cell / SHADOW_PLANE_BYTES);
     if (subsumed) {
-        int i = __builtin_ctz(subsumed);
+        /* Into the thread's own cell when it is free or among those cur
+         * replaces, where the thread's next accesses look first: a block
+         * one thread filled and another then updates (a tree main built,
+         * walked by a worker) would otherwise keep the worker's records
+         * in the filler's cell, a second line of shadow for every access. */
+        int i = v[own] == 0 || (subsumed >> own & 1) ? own : __builtin_ctz(subsumed);
         if (!atomic_compare_exchange_strong(sg_cell(g, i), &v[i], cur))
             return false;
+        subsumed &= ~(1u << i);
         /* The others are covered by cur now: dropping one loses nothing,
          * and one that changed meanwhile is left alone. */
-        for (subsumed &= subsumed - 1; subsumed; subsumed &= subsumed - 1) {
+        for (; subsumed; subsumed &= subsumed - 1) {
             i = __builtin_ctz(subsumed);
             shadow_cell was = v[i]; /* v[i] stays what was seen, for the recheck */
             atomic_compare_exchange_strong(sg_cell(g, i), &was, 0);
@@ -313,7 +320,6 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur, s
     }
     /* The thread's own cell when free: its next accesses look there first
      * (crace_own_cell). */
-    int own = (int)(t->own_cell / SHADOW_PLANE_BYTES);
     if (v[own] == 0)
         empty = own;
     shadow_cell zero = 0;

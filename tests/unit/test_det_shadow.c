@@ -518,6 +518,25 @@ static void test_write_range_replaces_every_record(void **state)
     assert_false(sc_covers_same_epoch(atomic_load(own1), sc_make(t->epoch, 0x20, true, false)));
 }
 
+/* A write that replaces another thread's record it happens after (a
+ * block main filled, then updated by a worker) goes to the writer's own
+ * cell, which the fast path reads first, and the replaced record is
+ * dropped: the worker's later accesses touch one plane. */
+static void test_write_after_other_goes_to_own_cell(void **state)
+{
+    (void)state;
+    uintptr_t a = (uintptr_t)&mem[3][0];
+    crace_thread *m = fake_thread(795), *w = fake_thread(796);
+    assert_true(m->own_cell != w->own_cell);
+    crace_access(m, a, 8, true, false, 0x1);
+    learn(w, m);
+    crace_access(w, a, 8, true, false, 0x2);
+    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)shadow_get(a) + w->own_cell);
+    assert_int_equal(atomic_load(own), sc_make(w->epoch, 0xff, true, false));
+    assert_int_equal(live_cells(a), 1);
+    assert_int_equal(cell_of(a, m->slot), 0);
+}
+
 /* Memory for the tests of runs longer than shadow.c's granule-by-granule
  * ones (SMALL_RUN granules): 128 granules. */
 static _Alignas(8) unsigned char wide[1024];
@@ -894,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_shared_read_refreshed_in_overflow),
         cmocka_unit_test(test_big_reset_clears_every_plane),
         cmocka_unit_test(test_write_range_replaces_every_record),
+        cmocka_unit_test(test_write_after_other_goes_to_own_cell),
         cmocka_unit_test(test_write_range_partial_granules_every_plane),
         cmocka_unit_test(test_mark_freed_covered_stops_at_other_record),
         cmocka_unit_test(test_range_goes_on_past_covered_granules),
