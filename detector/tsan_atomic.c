@@ -165,6 +165,17 @@ static void clocks_load(crace_thread *t, sync_var *s, int mo)
         vc_join(&fence_state()->acquire, &s->vc);
 }
 
+/* s's release sequence is headed by t from now on (a release store).
+ * Written only when it changes: a variable one thread keeps storing to
+ * (its progress, a flag) keeps the object's second cache line clean in
+ * the other threads' caches, which read it (store_ends_sequence). */
+static void relseq_head_by(sync_var *s, const crace_thread *t)
+{
+    uint32_t id = relseq_id(t);
+    if (s->relseq_head != id)
+        __atomic_store_n(&s->relseq_head, id, __ATOMIC_RELAXED);
+}
+
 /* s's release sequences go on with t's release joined in. */
 static void relseq_join(sync_var *s, const crace_thread *t)
 {
@@ -189,13 +200,13 @@ static bool clocks_store(crace_thread *t, sync_var *s, int mo)
 {
     if (mo_releases(mo)) {
         vc_copy(&s->vc, &t->vc);
-        __atomic_store_n(&s->relseq_head, relseq_id(t), __ATOMIC_RELAXED);
+        relseq_head_by(s, t);
         return true;
     }
     struct fence_state *f = fences;
     if (f && f->has_release) {
         vc_copy(&s->vc, &f->release);
-        __atomic_store_n(&s->relseq_head, relseq_id(t), __ATOMIC_RELAXED);
+        relseq_head_by(s, t);
     } else if (s->relseq_head != relseq_id(t) && s->relseq_head != SYNC_RELSEQ_SEVERAL &&
                s->relseq_head != SYNC_RELSEQ_NONE) {
         vc_clear(&s->vc);
