@@ -1,9 +1,9 @@
-/* A producer fills 18,000 slots through a small function, then main
+/* A producer fills 9,000 slots through a small function, then main
  * overwrites the first slot without synchronising with it. The first
- * slot's write lies 18,000 loop turns back in the producer's history
- * (a call, its one write and its return each turn): it is restored with
- * its stack, as ThreadSanitizer restores it, because the default history
- * (512 KiB) holds that many turns and a write near the one before it in
+ * slot's write lies 9,000 loop turns back in the producer's history (a
+ * call, its one write and its return each turn): it is restored with its
+ * stack, as ThreadSanitizer restores it, because the default history
+ * (256 KiB) holds that many turns once a write near the one before it in
  * the same function takes one 8-byte event instead of two. */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define SLOTS 18000
+#define SLOTS 9000
 
 static int *slots;
 static atomic_int done, reported;
@@ -49,7 +49,7 @@ int main(void)
 }
 
 // EXPECT-EXIT: 66
-// EXPECT: last=18000 first=-1
+// EXPECT: last=9000 first=-1
 // EXPECT: ==================
 // EXPECT: WARNING: DATA RACE
 // EXPECT: Write at {{ADDR}} by main goroutine:
@@ -60,7 +60,7 @@ int main(void)
 // EXPECT:       {{FILE}}:{{LINE:put}} {{OFF}}
 // EXPECT:   producer()
 // EXPECT:       {{FILE}}:{{LINE:loop}} {{OFF}}
-// EXPECT: Location is heap block of size 72000 at {{ADDR}} allocated by main goroutine:
+// EXPECT: Location is heap block of size 36000 at {{ADDR}} allocated by main goroutine:
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:alloc}} {{OFF}}
 // EXPECT: Goroutine 2 (running) created at:

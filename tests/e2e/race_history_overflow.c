@@ -1,5 +1,5 @@
 /* Thread A writes x, then makes so many function calls and accesses that
- * its history (512 KiB by default) wraps around: the previous access is
+ * its history (256 KiB by default) wraps around: the previous access is
  * reported, but its stack is honestly "[failed to restore the stack]".
  * A tells main it is done through a relaxed atomic: no happens-before. */
 #include <pthread.h>

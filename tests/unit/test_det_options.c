@@ -91,7 +91,7 @@ static void test_defaults(void **state)
     (void)state;
     assert_int_equal(opts.exitcode, 66);
     assert_false(opts.halt_on_error);
-    assert_int_equal(opts.history_size, 4);
+    assert_int_equal(opts.history_size, 3);
     assert_string_equal(opts.strip_path_prefix, "");
     assert_string_equal(opts.log_path, "stderr");
     assert_string_equal(opts.report_format, "text");
@@ -310,7 +310,7 @@ static void init_and_check(void)
 {
     options_init();
     bool ok = crace_opts.exitcode == 7 && crace_opts.halt_on_error &&
-              strcmp(crace_opts.log_path, "/tmp/x y") == 0 && crace_opts.history_size == 4;
+              strcmp(crace_opts.log_path, "/tmp/x y") == 0 && crace_opts.history_size == 3;
     _exit(ok ? 0 : 10);
 }
 
@@ -372,7 +372,7 @@ static void test_help_lists_every_option(void **state)
     assert_non_null(strstr(out, "  report_format (string: text; default: text)\n"));
     assert_non_null(strstr(out, "  report_atomic_races (bool: 0, 1, true, false, yes, no; default: true)\n"));
     assert_non_null(strstr(out, "  busy_select_threshold (int: >= 0; default: 1000000)\n"));
-    assert_non_null(strstr(out, "  history_size (int: 0..7; default: 4)\n"));
+    assert_non_null(strstr(out, "  history_size (int: 0..7; default: 3)\n"));
     for (size_t i = 0; i < N_OPTIONS; i++) {
         char line[128];
         snprintf(line, sizeof(line), "\n  %s (", option_names[i]);
