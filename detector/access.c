@@ -230,7 +230,9 @@ static inline void ovf_hint_set(crace_thread *t, const shadow_granule *g, shadow
  * last holders' of a lock, data written before the thread started) or
  * cannot race with it (another thread's concurrent read of data this
  * access only reads). Nothing can race then. The access replaces the
- * ordered records it subsumes, or widens one of its own epoch and kind,
+ * ordered records it subsumes (stored in its own cell when that is free
+ * or among them; the general path keeps the first replaced record's
+ * cell), or widens one of its own epoch and kind,
  * or takes an empty cell (its own first), or else another thread's read
  * it subsumes but leaves alone while there is room (sc_spare); a granule
  * with no room left, a record this access may race with and a concurrent
@@ -514,9 +516,10 @@ static inline __attribute__((always_inline)) void recheck_after_store(crace_thre
  * subsume, or another thread's that cur, a write, subsumes (a later
  * report then names the latest write, not an older access it covers).
  * Other threads' reads stay beside a read, as store_ordered leaves them.
- * About a third of store_ordered's instructions for such an access.
- * False, with nothing changed: not this case, or the compare-and-swap
- * lost to another thread's store. v gets the cells as seen.
+ * A read of a pointer in every epoch: about 130 instructions for the
+ * slow path, against 220 through store_ordered and its recheck. False,
+ * with nothing changed: not this case, or the compare-and-swap lost to
+ * another thread's store. v gets the cells as seen.
  */
 static inline __attribute__((always_inline)) bool refresh_own(crace_thread *t, shadow_granule *g, shadow_cell cur,
                                                              shadow_cell v[SHADOW_INLINE])

@@ -405,8 +405,9 @@ static inline __attribute__((always_inline)) void crace_hist_put_access_kind(cra
     uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
     uint64_t part_mask = t->hist_part_mask;
     uint64_t delta = (uint64_t)pc - t->hist_pc_base + HIST_NEAR_SPAN;
-    /* A base of 0 (none in this part) is never near a real pc. */
-    if (CRACE_LIKELY(delta < 2 * HIST_NEAR_SPAN && size <= 8 && (pos & part_mask) != 0)) {
+    /* A base of 0 (none in this part) is never near a real pc; sizes 1
+     * to 8 fit the short form. */
+    if (CRACE_LIKELY(delta < 2 * HIST_NEAR_SPAN && size - 1 < 8 && (pos & part_mask) != 0)) {
         uint64_t w = ((uint64_t)addr << 17) | ((delta - HIST_NEAR_SPAN) & ((1u << HIST_NEAR_BITS) - 1)) << 8 |
                      (uint64_t)(size - 1) << 5 | kind | EV_ACCESS_NEAR;
         crace_hist_store(t, pos, w);
