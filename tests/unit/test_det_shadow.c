@@ -453,6 +453,42 @@ static void test_shared_read_refreshed_in_overflow(void **state)
     free(out);
 }
 
+/* The same with room inline: a word main wrote and one thread reads in
+ * every epoch. Each read replaces the reader's record in its own cell
+ * (refresh_own) and adds nothing. Then half the word written by a thread
+ * the reader does not hear from: the reader's next read in a new epoch
+ * finds its own earlier record to replace, yet races with that write, and
+ * is reported. */
+static void test_own_record_refreshed_inline(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char word[8];
+    uintptr_t w = (uintptr_t)word;
+    crace_thread *m = fake_thread(985), *r = fake_thread(986), *x = fake_thread(987);
+    crace_access(m, w, 8, true, false, 0x1);
+    learn(r, m);
+    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)shadow_get(w) + r->own_cell);
+    for (uint64_t epoch = 1; epoch < 5; epoch++) {
+        set_epoch(r, epoch);
+        crace_access(r, w, 8, false, false, 0x40);
+        assert_int_equal(atomic_load(own), sc_make(r->epoch, 0xff, false, false));
+        assert_int_equal(live_cells(w), 2);
+    }
+    learn(x, m);
+    learn(x, r);
+    crace_access(x, w + 4, 4, true, false, 0x41);
+    assert_int_equal(live_cells(w), 3);
+    uint64_t before = report_count(REPORT_DATA_RACE);
+    set_epoch(r, 5);
+    racy_reader = r;
+    racy_word = w;
+    char *out = det_capture_stderr(read_racy_word, NULL);
+    assert_int_equal(report_count(REPORT_DATA_RACE), before + 1);
+    assert_non_null(strstr(out, "WARNING: DATA RACE\nRead at"));
+    assert_non_null(strstr(out, "Previous write at"));
+    free(out);
+}
+
 /* A reset of a range big enough to give whole shadow pages back, across
  * a region boundary: every cell of every granule inside is forgotten, in
  * each plane, and the granules just outside keep theirs. */
@@ -911,6 +947,7 @@ int main(void)
         cmocka_unit_test(test_ordered_readers_leave_each_others_cells),
         cmocka_unit_test(test_reads_go_to_own_cell),
         cmocka_unit_test(test_shared_read_refreshed_in_overflow),
+        cmocka_unit_test(test_own_record_refreshed_inline),
         cmocka_unit_test(test_big_reset_clears_every_plane),
         cmocka_unit_test(test_write_range_replaces_every_record),
         cmocka_unit_test(test_write_after_other_goes_to_own_cell),
