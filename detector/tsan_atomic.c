@@ -114,6 +114,13 @@ static inline uint32_t relseq_id(const crace_thread *t)
     return id == SYNC_RELSEQ_NONE || id == SYNC_RELSEQ_SEVERAL ? 1 : id;
 }
 
+/* Whether a relaxed store by t ends the release sequence headed by head
+ * (sync.h): one goroutine heads it, and not t. */
+static inline bool relseq_ended_by(uint32_t head, const crace_thread *t)
+{
+    return head != SYNC_RELSEQ_NONE && head != SYNC_RELSEQ_SEVERAL && head != relseq_id(t);
+}
+
 /* Whether a relaxed store to a takes the object's lock though it orders
  * nothing: when it may end another goroutine's release sequence
  * (clocks_store), that is when the object exists and one goroutine but
@@ -126,8 +133,7 @@ static inline bool store_ends_sequence(uintptr_t a)
     sync_var *s = t ? sync_peek(a) : NULL;
     if (!s)
         return false;
-    uint32_t head = __atomic_load_n(&s->relseq_head, __ATOMIC_RELAXED);
-    return head != SYNC_RELSEQ_NONE && head != SYNC_RELSEQ_SEVERAL && head != relseq_id(t);
+    return relseq_ended_by(__atomic_load_n(&s->relseq_head, __ATOMIC_RELAXED), t);
 }
 
 /* The thread (NULL when it ignores accesses) under crace_busy, then the
@@ -207,8 +213,7 @@ static bool clocks_store(crace_thread *t, sync_var *s, int mo)
     if (f && f->has_release) {
         vc_copy(&s->vc, &f->release);
         relseq_head_by(s, t);
-    } else if (s->relseq_head != relseq_id(t) && s->relseq_head != SYNC_RELSEQ_SEVERAL &&
-               s->relseq_head != SYNC_RELSEQ_NONE) {
+    } else if (relseq_ended_by(s->relseq_head, t)) {
         vc_clear(&s->vc);
         __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
     }
