@@ -49,6 +49,17 @@ static bool sc_races(shadow_cell cur, shadow_cell old)
     return !(sc_is_atomic(old) && sc_is_atomic(cur));
 }
 
+/* Does cur, a plain access by thread self now recorded, leave c in need
+ * of the recheck mark (SC_RECHECK_BIT, shadow.h): another thread's atomic
+ * record, not marked yet, of bytes cur touches, one of the two a write?
+ * Its owner's next atomic access of those bytes would otherwise replace
+ * it without meeting cur (atomic_in_place). */
+static inline bool sc_needs_recheck(shadow_cell cur, shadow_cell c, uint32_t self)
+{
+    return (c & (SC_ATOMIC_BIT | SC_RECHECK_BIT)) == SC_ATOMIC_BIT && !sc_is_atomic(cur) &&
+           (sc_mask(c) & sc_mask(cur)) && (sc_is_write(c) || sc_is_write(cur)) && sc_slot(c) != self;
+}
+
 /* Races already reported by this thread, keyed by its pc and the other
  * side's cell: a racy loop reports once instead of rebuilding the same
  * report at every iteration. The same pair at another address is looked
@@ -82,6 +93,7 @@ struct scan {
     shadow_ovf *ovf; /* the last inline cell points to this chain */
     bool covered;    /* a cell records cur already (same epoch, its bytes, same or stronger kind) */
     _Atomic shadow_cell *covered_at;
+    bool atomics;    /* an atomic record was met (mark_after_plain) */
 };
 
 /* n cells, stride apart (an overflow block's are adjacent, a granule's
@@ -105,6 +117,7 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_
             sc->ovf = sc_to_ovf(c);
             continue;
         }
+        sc->atomics |= sc_is_atomic(c);
         if (sc_covers_same_epoch(c, cur)) {
             sc->covered = true;
             sc->covered_at = p;
@@ -328,6 +341,126 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur, s
     return atomic_compare_exchange_strong(sg_cell(g, empty), &zero, cur);
 }
 
+/* The first of n cells, stride apart, that cur races with; 0 if none.
+ * *ovf gets the overflow chain when one of them points to it. mo: the
+ * loads' order (seq_cst where they must see a store that another thread
+ * made before its own look at this granule, a constant). */
+static inline __attribute__((always_inline)) shadow_cell racing_cell(const crace_thread *t, shadow_cell cur,
+                                                                      _Atomic shadow_cell *cells, int n,
+                                                                      size_t stride, shadow_ovf **ovf,
+                                                                      memory_order mo)
+{
+    for (int i = 0; i < n; i++) {
+        shadow_cell c = atomic_load_explicit(&cells[(size_t)i * stride], mo);
+        if (c == 0)
+            continue;
+        if (sc_is_ovf(c)) {
+            *ovf = sc_to_ovf(c);
+            continue;
+        }
+        if (!sc_happens_before(c, t) && sc_races(cur, c))
+            return c;
+    }
+    return 0;
+}
+
+/* The same over an overflow chain. */
+static shadow_cell chain_racing(const crace_thread *t, shadow_cell cur, shadow_ovf *o, memory_order mo)
+{
+    shadow_cell racy = 0;
+    shadow_ovf *unused;
+    for (; o && !racy; o = atomic_load_explicit(&o->next, memory_order_acquire))
+        racy = racing_cell(t, cur, o->cell, SHADOW_OVF_CELLS, 1, &unused, mo);
+    return racy;
+}
+
+/* The first record of granule g, inline or in its overflow chain, that
+ * cur races with; 0 if none. */
+static shadow_cell granule_racing(const crace_thread *t, shadow_cell cur, shadow_granule *g, memory_order mo)
+{
+    shadow_ovf *ovf = NULL;
+    shadow_cell racy = racing_cell(t, cur, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES, &ovf, mo);
+    return racy || !ovf ? racy : chain_racing(t, cur, ovf, mo);
+}
+
+/*
+ * After cur, a plain access by t of size bytes at addr, was stored: the
+ * atomic records of other threads in the inline cells that it may race
+ * with get the recheck mark (sc_needs_recheck), each tested first (the
+ * store's first look may have read an older value: one the owner's
+ * atomic access replaced since, without looking, which only this look
+ * meets). A mark that loses to a change tests and marks the new value.
+ * Seq_cst loads after the store: the mark and the atomic fast path's
+ * compare-and-swap (atomic_in_place) act on the same cell, so whichever
+ * comes second sees the other's change, and an atomic access that
+ * replaces its record without looking either finds no plain record it
+ * could race with, or is met here. One report at most.
+ */
+static CRACE_NOINLINE void mark_after_plain(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+                                            shadow_cell cur, uintptr_t pc)
+{
+    bool reported = false;
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        _Atomic shadow_cell *p = sg_cell(g, i);
+        shadow_cell c = atomic_load_explicit(p, memory_order_seq_cst);
+        while (sc_is_atomic(c)) {
+            if (!reported && !sc_happens_before(c, t) && sc_races(cur, c)) {
+                report_race(t, addr, size, addr & ~(uintptr_t)7, cur, c, pc);
+                reported = true;
+            }
+            if (!sc_needs_recheck(cur, c, t->slot) || atomic_compare_exchange_strong(p, &c, c | SC_RECHECK_BIT))
+                break;
+        }
+    }
+}
+
+/* A chain of overflow blocks that replaced a cell since the first look
+ * (records moved there meanwhile): the record cur races with, or 0. */
+static CRACE_NOINLINE shadow_cell new_chain_racing(const crace_thread *t, shadow_cell cur, shadow_cell head)
+{
+    return chain_racing(t, cur, sc_to_ovf(head), memory_order_seq_cst);
+}
+
+/* After refresh_own, store_ordered or atomic_in_place stored cur:
+ * another thread may have stored into another cell of the granule at the
+ * same moment, each having seen the granule without the other's record
+ * (two threads' first writes to a word, started together). Each looks
+ * again once its own store is in: the compare-and-swap and the loads
+ * after it are sequentially consistent, so at least one of the two sees
+ * the other's record. Only cells that changed since seen[] was read need
+ * a look: an unchanged one holds the record already checked. After a
+ * plain access, atomic records of other threads may need the recheck
+ * mark (mark_after_plain): one test for the three cells in the common case
+ * of none. */
+static inline __attribute__((always_inline)) void recheck_after_store(crace_thread *t, shadow_granule *g,
+                                                                      uintptr_t addr, size_t size, shadow_cell cur,
+                                                                      uintptr_t pc,
+                                                                      const shadow_cell seen[SHADOW_INLINE])
+{
+    uint64_t all = 0;
+#pragma GCC unroll 3
+    for (int i = 0; i < SHADOW_INLINE; i++) {
+        shadow_cell c = atomic_load_explicit(sg_cell(g, i), memory_order_seq_cst);
+        all |= c;
+        if (CRACE_LIKELY(c == seen[i]) || c == cur || c == 0)
+            continue;
+        shadow_cell racy = c;
+        if (CRACE_UNLIKELY(sc_is_ovf(c)))
+            racy = new_chain_racing(t, cur, c);
+        else if (sc_happens_before(c, t) || !sc_races(cur, c))
+            continue;
+        if (racy) {
+            report_race(t, addr, size, addr & ~(uintptr_t)7, cur, racy, pc);
+            all = SC_ATOMIC_BIT; /* the cells after it not looked at */
+            break;
+        }
+    }
+    /* An atomic record's bit; an overflow pointer has it clear (bit 1 of
+     * an 8-byte aligned address). */
+    if (CRACE_UNLIKELY(all & ~cur & SC_ATOMIC_BIT))
+        mark_after_plain(t, g, addr, size, cur, pc);
+}
+
 /*
  * A read in a granule with an overflow block: read-shared data (a write,
  * then more readers than fit inline), such as a loop bound that main
@@ -351,6 +484,7 @@ struct refresh {
     _Atomic shadow_cell *replace; /* the first earlier read of ours cur subsumes */
     shadow_cell replace_was;
     shadow_ovf *ovf;
+    bool atomics; /* an atomic write was met (mark_after_plain) */
 };
 
 /* refresh_shared_read over n cells, stride apart. False: give up. */
@@ -369,6 +503,7 @@ static inline __attribute__((always_inline)) bool refresh_cells(struct refresh *
         }
         uint32_t s = sc_slot(c);
         if (sc_is_write(c)) {
+            r->atomics |= sc_is_atomic(c);
             if (s == r->self ? ((c ^ r->cur) & epoch_bits) == 0
                              : !sc_happens_before(c, r->t) && sc_races(r->cur, c))
                 return false; /* a race, or this epoch's write (it covers) */
@@ -388,7 +523,8 @@ static inline __attribute__((always_inline)) bool refresh_cells(struct refresh *
     return true;
 }
 
-static bool refresh_shared_read(crace_thread *t, shadow_granule *g, shadow_cell cur, shadow_cell head)
+static bool refresh_shared_read(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size, shadow_cell cur,
+                                shadow_cell head, uintptr_t pc)
 {
     struct refresh r = {.cur = cur, .t = t, .self = t->slot};
     if (!refresh_cells(&r, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES))
@@ -399,6 +535,8 @@ static bool refresh_shared_read(crace_thread *t, shadow_granule *g, shadow_cell 
     if (!r.replace || !atomic_compare_exchange_strong(r.replace, &r.replace_was, cur))
         return false;
     ovf_hint_set(t, g, head, r.replace);
+    if (r.atomics && !sc_is_atomic(cur))
+        mark_after_plain(t, g, addr, size, cur, pc);
     return true;
 }
 
@@ -428,7 +566,7 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
             sc_covers_same_epoch(atomic_load_explicit(h->cell, memory_order_relaxed), cur))
             return;
     }
-    if (!sc_is_write(cur) && sc_is_ovf(head) && refresh_shared_read(t, g, cur, head)) {
+    if (!sc_is_write(cur) && sc_is_ovf(head) && refresh_shared_read(t, g, addr, size, cur, head, pc)) {
         t->used_clock = sc_clock(cur);
         if (log)
             crace_hist_put_access(t, addr, size, false, sc_is_atomic(cur), pc);
@@ -457,51 +595,18 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
         crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
     if (CRACE_UNLIKELY(sc.racy))
         report_race(t, addr, size, addr & ~(uintptr_t)7, cur, sc.racy, pc);
-}
-
-/* The first of n cells, stride apart, that cur races with; 0 if none.
- * *ovf gets the overflow chain when one of them points to it. */
-static inline __attribute__((always_inline)) shadow_cell racing_cell(const crace_thread *t, shadow_cell cur,
-                                                                      _Atomic shadow_cell *cells, int n,
-                                                                      size_t stride, shadow_ovf **ovf)
-{
-    for (int i = 0; i < n; i++) {
-        shadow_cell c = atomic_load_explicit(&cells[(size_t)i * stride], memory_order_relaxed);
-        if (c == 0)
-            continue;
-        if (sc_is_ovf(c)) {
-            *ovf = sc_to_ovf(c);
-            continue;
-        }
-        if (!sc_happens_before(c, t) && sc_races(cur, c))
-            return c;
-    }
-    return 0;
-}
-
-/* After refresh_own or store_ordered stored cur: another thread may have
- * stored into another cell of the granule at the same moment, each
- * having seen the granule without the other's record (two threads' first
- * writes to a word, started together). Each looks again once its own
- * store is in: the compare-and-swap and the loads after it are
- * sequentially consistent, so at least one of the two sees the other's
- * record. Only cells that changed since seen[] was read need a look: an
- * unchanged one holds the record already checked. */
-static inline __attribute__((always_inline)) void recheck_after_store(crace_thread *t, shadow_granule *g,
-                                                                      uintptr_t addr, size_t size, shadow_cell cur,
-                                                                      uintptr_t pc,
-                                                                      const shadow_cell seen[SHADOW_INLINE])
-{
-#pragma GCC unroll 3
-    for (int i = 0; i < SHADOW_INLINE; i++) {
-        shadow_cell c = atomic_load_explicit(sg_cell(g, i), memory_order_seq_cst);
-        /* Records moved to an overflow block meanwhile are not looked at. */
-        if (CRACE_LIKELY(c == seen[i]) || c == cur || c == 0 || sc_is_ovf(c))
-            continue;
-        if (!sc_happens_before(c, t) && sc_races(cur, c)) {
-            report_race(t, addr, size, addr & ~(uintptr_t)7, cur, c, pc);
-            return;
-        }
+    if (!stored)
+        return;
+    if (!sc_is_atomic(cur)) {
+        if (sc.atomics)
+            mark_after_plain(t, g, addr, size, cur, pc);
+    } else if (stored == own && !sc.racy) {
+        /* The thread's next atomic accesses will replace this record
+         * without looking (atomic_in_place): one more look now, at every
+         * record, for a plain one stored while this one was. */
+        shadow_cell racy = granule_racing(t, cur, g, memory_order_seq_cst);
+        if (racy)
+            report_race(t, addr, size, addr & ~(uintptr_t)7, cur, racy, pc);
     }
 }
 
@@ -638,26 +743,40 @@ void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, b
 }
 
 /*
- * An atomic operation's own record, without the general scan when the
- * granule holds only atomic accesses. Each release starts a new epoch, so
- * an atomic that is released again and again never matches a cell of the
- * current epoch and would always take crace_access_slow, comparing each
- * cell's clock with the thread's. But an atomic access races with none of
- * those (atomics do not race with each other): it only has to be
- * recorded, for a later plain access to be checked against. When every
- * inline cell is empty or atomic, the record goes, in order of
- * preference, over this thread's own earlier access to the same bytes
- * (of the same or a weaker kind), into an empty cell (the thread's own
- * plane first), or over another thread's access that this one subsumes
- * and happens after (the other side of two threads' acquire-release RMWs
- * of one variable, whose release this one just acquired). An empty cell
- * before another thread's record: two threads adding to one counter keep
- * a cell each, each rewritten by its owner, where one cell taken in turn
- * ran the atomics benchmark 1.7x slower; and without the last choice two
- * threads' RMWs of two counters sharing a granule left four records, one
- * more than fits inline. Anything else (a plain access, an overflow
- * block, an access crossing a granule) takes the general path. True when
- * done.
+ * An atomic operation's own record, without the general scan. Each
+ * release starts a new epoch, so an atomic that is released again and
+ * again never matches a cell of the current epoch and would always take
+ * crace_access_slow, comparing each cell's clock with the thread's. But an
+ * atomic access races with none of those (atomics do not race with each
+ * other): it only has to be recorded, for a later plain access to be
+ * checked against, and checked against the plain records stored since
+ * its thread last looked.
+ *
+ * The common case, first: the thread's own cell holds its record of the
+ * same bytes and kind without the recheck mark. Every plain record that
+ * may race with this access was then either in the granule when that
+ * record was stored, by a path that looked at the whole granule (and
+ * happens before it, or was reported), or stored since, and its thread
+ * then marked the record (mark_after_plain) or met this access: the record is
+ * replaced without reading the other cells, which other threads keep
+ * writing (two threads' atomics on one variable would take each other's
+ * lines of the shadow at every operation: the atomics benchmark ran
+ * 1.3x slower).
+ *
+ * Otherwise, when every inline cell is empty or atomic, the record goes,
+ * in order of preference, over this thread's own earlier access to the
+ * same bytes (of the same or a weaker kind), into an empty cell (the
+ * thread's own plane first), or over another thread's access that this
+ * one subsumes and happens after (the other side of two threads'
+ * acquire-release RMWs of one variable, whose release this one just
+ * acquired). An empty cell before another thread's record: two threads
+ * adding to one counter keep a cell each, each rewritten by its owner,
+ * where one cell taken in turn ran the atomics benchmark 1.7x slower; and
+ * without the last choice two threads' RMWs of two counters sharing a
+ * granule left four records, one more than fits inline. A record stored
+ * in the thread's own cell is followed by a second look (the common case
+ * will rely on it). Anything else (a plain access, an overflow block, an
+ * access crossing a granule) takes the general path. True when done.
  */
 static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc)
 {
@@ -666,9 +785,24 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
         return false;
     unsigned mask = size == 8 ? 0xff : (uint8_t)~CRACE_FILL[size][addr & 7];
     shadow_cell cur = sc_make(t->epoch, mask, is_write, true);
+    /* Slot, bytes, kind, and no mark: what the own cell's record must
+     * share with cur to be replaced at once. */
+    const uint64_t exact = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | SC_RECHECK_BIT | 0xff | SC_ATOMIC_BIT |
+                           SC_WRITE_BIT;
+    int own = (int)(t->own_cell / SHADOW_PLANE_BYTES);
+    shadow_cell o = atomic_load_explicit(sg_cell(g, own), memory_order_relaxed);
+    if (CRACE_LIKELY(((o ^ cur) & exact) == 0)) {
+        if (o == cur)
+            return true; /* recorded already, this epoch */
+        if (CRACE_LIKELY(atomic_compare_exchange_strong(sg_cell(g, own), &o, cur))) {
+            t->used_clock = sc_clock(cur);
+            crace_hist_put_access(t, addr, size, is_write, true, pc);
+            return true;
+        }
+    }
     /* The bits a cell of this thread's own earlier access must share with
      * cur: slot, bytes, atomicity, and for a read the write bit (a read
-     * does not replace a write). The common case, looked for first. */
+     * does not replace a write). */
     const uint64_t same = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | 0xff | SC_ATOMIC_BIT |
                           (is_write ? 0 : SC_WRITE_BIT);
     shadow_cell c[SHADOW_INLINE];
@@ -687,7 +821,6 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
         if (mine < 0 && ((c[i] ^ cur) & same) == 0)
             mine = i;
     }
-    int own = (int)(t->own_cell / SHADOW_PLANE_BYTES);
     if (mine < 0 && c[own] == 0)
         mine = own;
     for (int i = 0; mine < 0 && i < SHADOW_INLINE; i++)
@@ -698,10 +831,13 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
             mine = i;
     /* A lost race with another thread's update of the granule leaves it
      * to the general path, which copes with any state. */
-    if (mine < 0 || !atomic_compare_exchange_strong(sg_cell(g, mine), &c[mine], cur))
+    shadow_cell seen = c[mine < 0 ? 0 : mine];
+    if (mine < 0 || !atomic_compare_exchange_strong(sg_cell(g, mine), &seen, cur))
         return false;
     t->used_clock = sc_clock(cur);
     crace_hist_put_access(t, addr, size, is_write, true, pc);
+    if (mine == own)
+        recheck_after_store(t, g, addr, size, cur, pc, c);
     return true;
 }
 
@@ -779,10 +915,7 @@ static void check_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_
     shadow_cell cur = sc_make(t->epoch, ((1u << size) - 1) << (addr & 7), is_write, is_atomic);
     if (report_if_freed(t, g, addr, size, cur, pc))
         return;
-    shadow_ovf *ovf = NULL;
-    shadow_cell racy = racing_cell(t, cur, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES, &ovf);
-    for (shadow_ovf *o = ovf; o && !racy; o = atomic_load_explicit(&o->next, memory_order_acquire))
-        racy = racing_cell(t, cur, o->cell, SHADOW_OVF_CELLS, 1, &ovf);
+    shadow_cell racy = granule_racing(t, cur, g, memory_order_relaxed);
     if (CRACE_UNLIKELY(racy))
         crace_report_race(t, addr, size, cur, racy, pc);
 }
@@ -1034,6 +1167,7 @@ static void report_pair(crace_thread *t, enum report_kind kind, uintptr_t addr, 
 static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t granule, shadow_cell cur,
                         shadow_cell old, uintptr_t pc)
 {
+    old &= ~SC_RECHECK_BIT; /* the same record, reported once */
     /* A freed mark is no record: met here only when a free marked the
      * granule while this access was being checked. */
     if (sc_is_freed(old) || seen_before(pc, old, addr))

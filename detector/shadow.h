@@ -31,13 +31,21 @@
 
 typedef uint64_t shadow_cell;
 
-/* Cell layout: | clock:38 | slot:16 | atomic:1 | write:1 | mask:8 | */
+/* Cell layout: | clock:37 | recheck:1 | slot:16 | atomic:1 | write:1 | mask:8 |
+ *
+ * recheck is set only on an atomic record, by another thread that stored
+ * a plain record this one may race with (the same bytes, one of them a
+ * write) after it: the owner's next atomic access of those bytes must
+ * look at the whole granule (access.c, atomic_in_place), where a record
+ * without it lets that access replace it without reading the other
+ * cells. It is no part of the epoch: a marked record covers no access. */
 #define SC_MASK_BITS 8
 #define SC_WRITE_BIT (1ull << 8)
 #define SC_ATOMIC_BIT (1ull << 9)
 #define SC_SLOT_SHIFT 10
 #define SC_SLOT_BITS 16
-#define SC_CLOCK_SHIFT 26
+#define SC_RECHECK_BIT (1ull << 26)
+#define SC_CLOCK_SHIFT 27
 #define SC_MAX_SLOTS (1u << SC_SLOT_BITS)
 #define SC_MAX_CLOCK ((1ull << (64 - SC_CLOCK_SHIFT)) - 1)
 

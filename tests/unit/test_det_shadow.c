@@ -826,6 +826,72 @@ static void test_atomic_rmws_stay_inline(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* An atomic write of 8 bytes (a struct freed_use) at its pc. */
+static void add_atomically(void *arg)
+{
+    const struct freed_use *u = arg;
+    crace_access_atomic(u->t, u->at, 8, true, u->pc);
+}
+
+/* The races reported by an atomic write by u->t at u->at, made in a
+ * child (100: a report that does not name both accesses). */
+static int atomic_write_reports(const struct freed_use *u)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        uint64_t before = report_count(REPORT_DATA_RACE);
+        char *out = det_capture_stderr(add_atomically, (void *)u);
+        bool named = !strstr(out, "WARNING") ||
+                     (strstr(out, "Atomic write at") && strstr(out, "\nPrevious read at"));
+        _exit(named ? (int)(report_count(REPORT_DATA_RACE) - before) : 100);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+/* A thread's atomic updates of a counter replace its own record, in its
+ * own cell, without the recheck mark. Another thread's plain read of the
+ * counter (ordered after those updates) marks the record; one of other
+ * bytes, or of a counter only read atomically, does not. The updater's
+ * next update races with the read unless it learned of it: reported
+ * when not, and in both cases the record it leaves is unmarked again. */
+static void test_plain_read_marks_atomic_record(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char counter[8], pair[8], polled[8];
+    uintptr_t w = (uintptr_t)counter, p = (uintptr_t)pair, q = (uintptr_t)polled;
+    crace_thread *a = fake_thread(1130), *m = fake_thread(1131);
+    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)shadow_get(w) + a->own_cell);
+    for (uint64_t epoch = 2; epoch < 5; epoch++) {
+        set_epoch(a, epoch);
+        crace_access_atomic(a, w, 8, true, 0x50);
+        crace_access_atomic(a, p, 4, true, 0x51);
+        crace_access_atomic(a, q, 8, false, 0x52);
+        assert_int_equal(atomic_load(own), sc_make(a->epoch, 0xff, true, true));
+    }
+    learn(m, a);
+    crace_access(m, p + 4, 4, false, false, 0x53); /* other bytes */
+    crace_access(m, q, 8, false, false, 0x54);     /* beside an atomic read */
+    assert_false(cell_of(p, a->slot) & SC_RECHECK_BIT);
+    assert_false(cell_of(q, a->slot) & SC_RECHECK_BIT);
+    crace_access(m, w, 8, false, false, 0x55);
+    assert_int_equal(atomic_load(own), sc_make(sc_epoch(a->slot, 4), 0xff, true, true) | SC_RECHECK_BIT);
+
+    /* Not learned: the read races with the next update. */
+    set_epoch(a, 5);
+    a->shstack[a->depth++] = 0x56;
+    assert_int_equal(atomic_write_reports(&(struct freed_use){a, w, 0x57}), 1);
+    /* Learned: no race, and the record is unmarked. */
+    learn(a, m);
+    uint64_t before = report_count(REPORT_DATA_RACE);
+    crace_access_atomic(a, w, 8, true, 0x58);
+    assert_int_equal(report_count(REPORT_DATA_RACE), before);
+    assert_int_equal(atomic_load(own), sc_make(a->epoch, 0xff, true, true));
+}
+
 /* Freed memory's marks (shadow.h): the free's slot and clock, read back
  * as its write record; no access is ever covered by them, the freeing
  * thread's own included, so each use reaches the slow path: a use
@@ -955,6 +1021,7 @@ int main(void)
         cmocka_unit_test(test_mark_freed_covered_stops_at_other_record),
         cmocka_unit_test(test_range_goes_on_past_covered_granules),
         cmocka_unit_test(test_atomic_rmws_stay_inline),
+        cmocka_unit_test(test_plain_read_marks_atomic_record),
         cmocka_unit_test(test_deferred_signal_reaches_slow_path),
     };
     DET_RUN_TESTS_IN_CHILD(tests);
