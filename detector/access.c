@@ -49,15 +49,30 @@ static bool sc_races(shadow_cell cur, shadow_cell old)
     return !(sc_is_atomic(old) && sc_is_atomic(cur));
 }
 
-/* Does cur, a plain access by thread self now recorded, leave c in need
- * of the recheck mark (SC_RECHECK_BIT, shadow.h): another thread's atomic
- * record, not marked yet, of bytes cur touches, one of the two a write?
- * Its owner's next atomic access of those bytes would otherwise replace
- * it without meeting cur (atomic_in_place). */
+/* Is c a plain read of bytes that cur, a write, touches? Such a record,
+ * another thread's, gets the recheck mark once cur is stored (below). */
+static inline bool sc_read_beside_write(shadow_cell cur, shadow_cell c)
+{
+    return sc_is_write(cur) && !(c & (SC_WRITE_BIT | SC_ATOMIC_BIT)) && (c & cur & 0xff);
+}
+
+/*
+ * Does cur, an access by thread self now recorded, leave c, another
+ * thread's record of bytes cur touches, in need of the recheck mark
+ * (SC_RECHECK_BIT, shadow.h)? Its owner's next access of the same kind
+ * replaces it without looking at the other cells as long as it is
+ * unmarked, and would not meet cur:
+ * - an atomic record, beside a plain cur, one of the two a write
+ *   (atomic_in_place);
+ * - a plain read, beside a write, plain or atomic (read_in_place).
+ */
 static inline bool sc_needs_recheck(shadow_cell cur, shadow_cell c, uint32_t self)
 {
-    return (c & (SC_ATOMIC_BIT | SC_RECHECK_BIT)) == SC_ATOMIC_BIT && !sc_is_atomic(cur) &&
-           (sc_mask(c) & sc_mask(cur)) && (sc_is_write(c) || sc_is_write(cur)) && sc_slot(c) != self;
+    if ((c & SC_RECHECK_BIT) || !(sc_mask(c) & sc_mask(cur)) || sc_slot(c) == self)
+        return false;
+    if (sc_is_atomic(c))
+        return !sc_is_atomic(cur) && (sc_is_write(c) || sc_is_write(cur));
+    return sc_read_beside_write(cur, c);
 }
 
 /* Races already reported by this thread, keyed by its pc and the other
@@ -93,7 +108,7 @@ struct scan {
     shadow_ovf *ovf; /* the last inline cell points to this chain */
     bool covered;    /* a cell records cur already (same epoch, its bytes, same or stronger kind) */
     _Atomic shadow_cell *covered_at;
-    bool atomics;    /* an atomic record was met (mark_after_plain) */
+    bool marks;      /* a record that may need the recheck mark was met (mark_after_store) */
 };
 
 /* n cells, stride apart (an overflow block's are adjacent, a granule's
@@ -117,7 +132,7 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_
             sc->ovf = sc_to_ovf(c);
             continue;
         }
-        sc->atomics |= sc_is_atomic(c);
+        sc->marks |= sc_needs_recheck(cur, c, self);
         if (sc_covers_same_epoch(c, cur)) {
             sc->covered = true;
             sc->covered_at = p;
@@ -291,6 +306,8 @@ static bool store_ordered(crace_thread *t, shadow_granule *g, shadow_cell cur, s
                 subsumed |= 1u << i;
             else if (spare < 0)
                 spare = i;
+        } else if (CRACE_UNLIKELY(sc_is_write(cur)) && s != self && sc_read_beside_write(cur, c)) {
+            return false; /* a read to mark (mark_after_store): the general path */
         } else if (merge < 0 && ((c ^ cur) & ~(uint64_t)0xff) == 0) {
             merge = i; /* same epoch and kind, other bytes */
         }
@@ -384,33 +401,42 @@ static shadow_cell granule_racing(const crace_thread *t, shadow_cell cur, shadow
 }
 
 /*
- * After cur, a plain access by t of size bytes at addr, was stored: the
- * atomic records of other threads in the inline cells that it may race
- * with get the recheck mark (sc_needs_recheck), each tested first (the
- * store's first look may have read an older value: one the owner's
- * atomic access replaced since, without looking, which only this look
- * meets). A mark that loses to a change tests and marks the new value.
- * Seq_cst loads after the store: the mark and the atomic fast path's
- * compare-and-swap (atomic_in_place) act on the same cell, so whichever
- * comes second sees the other's change, and an atomic access that
- * replaces its record without looking either finds no plain record it
- * could race with, or is met here. One report at most.
+ * After cur, an access by t of size bytes at addr, was stored: the other
+ * threads' records of the inline cells that it may race with and that
+ * replace themselves without looking while unmarked (sc_needs_recheck)
+ * get the recheck mark, each tested first (the store's first look may
+ * have read an older value: one its owner replaced since without
+ * looking, which only this look meets). A mark that loses to a change
+ * tests and marks the new value. Seq_cst loads after the store: the mark
+ * and the owner's compare-and-swap (atomic_in_place, read_in_place) act
+ * on the same cell, so whichever comes second sees the other's change,
+ * and an access that replaces its record without looking either finds
+ * no record it could race with, or is met here. And a plain read stored
+ * beside another thread's unmarked atomic write marks itself: that
+ * write's owner replaces it without looking, so would never mark the
+ * read. One report at most.
  */
-static CRACE_NOINLINE void mark_after_plain(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+static CRACE_NOINLINE void mark_after_store(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                                             shadow_cell cur, uintptr_t pc)
 {
-    bool reported = false;
+    bool reported = false, mark_own = false;
     for (int i = 0; i < SHADOW_INLINE; i++) {
         _Atomic shadow_cell *p = sg_cell(g, i);
         shadow_cell c = atomic_load_explicit(p, memory_order_seq_cst);
-        while (sc_is_atomic(c)) {
+        while (sc_needs_recheck(cur, c, t->slot)) {
             if (!reported && !sc_happens_before(c, t) && sc_races(cur, c)) {
                 report_race(t, addr, size, addr & ~(uintptr_t)7, cur, c, pc);
                 reported = true;
             }
-            if (!sc_needs_recheck(cur, c, t->slot) || atomic_compare_exchange_strong(p, &c, c | SC_RECHECK_BIT))
+            mark_own |= sc_is_atomic(c) && sc_is_write(c) && !sc_is_write(cur);
+            if (atomic_compare_exchange_strong(p, &c, c | SC_RECHECK_BIT))
                 break;
         }
+    }
+    if (mark_own) {
+        shadow_cell mine = cur;
+        atomic_compare_exchange_strong((_Atomic shadow_cell *)((char *)g + t->own_cell), &mine,
+                                       cur | SC_RECHECK_BIT);
     }
 }
 
@@ -430,7 +456,7 @@ static CRACE_NOINLINE shadow_cell new_chain_racing(const crace_thread *t, shadow
  * the other's record. Only cells that changed since seen[] was read need
  * a look: an unchanged one holds the record already checked. After a
  * plain access, atomic records of other threads may need the recheck
- * mark (mark_after_plain): one test for the three cells in the common case
+ * mark (mark_after_store): one test for the three cells in the common case
  * of none. */
 static inline __attribute__((always_inline)) void recheck_after_store(crace_thread *t, shadow_granule *g,
                                                                       uintptr_t addr, size_t size, shadow_cell cur,
@@ -438,6 +464,7 @@ static inline __attribute__((always_inline)) void recheck_after_store(crace_thre
                                                                       const shadow_cell seen[SHADOW_INLINE])
 {
     uint64_t all = 0;
+    bool marks = false;
 #pragma GCC unroll 3
     for (int i = 0; i < SHADOW_INLINE; i++) {
         shadow_cell c = atomic_load_explicit(sg_cell(g, i), memory_order_seq_cst);
@@ -445,20 +472,27 @@ static inline __attribute__((always_inline)) void recheck_after_store(crace_thre
         if (CRACE_LIKELY(c == seen[i]) || c == cur || c == 0)
             continue;
         shadow_cell racy = c;
-        if (CRACE_UNLIKELY(sc_is_ovf(c)))
+        if (CRACE_UNLIKELY(sc_is_ovf(c))) {
             racy = new_chain_racing(t, cur, c);
-        else if (sc_happens_before(c, t) || !sc_races(cur, c))
-            continue;
+        } else {
+            /* A read stored meanwhile beside this write: the first look
+             * (refresh_own, store_ordered) passed such reads on to the
+             * paths that mark them. */
+            if (CRACE_UNLIKELY(sc_is_write(cur)))
+                marks |= sc_read_beside_write(cur, c);
+            if (sc_happens_before(c, t) || !sc_races(cur, c))
+                continue;
+        }
         if (racy) {
             report_race(t, addr, size, addr & ~(uintptr_t)7, cur, racy, pc);
-            all = SC_ATOMIC_BIT; /* the cells after it not looked at */
+            marks = true; /* the cells after it not looked at */
             break;
         }
     }
     /* An atomic record's bit; an overflow pointer has it clear (bit 1 of
      * an 8-byte aligned address). */
-    if (CRACE_UNLIKELY(all & ~cur & SC_ATOMIC_BIT))
-        mark_after_plain(t, g, addr, size, cur, pc);
+    if (CRACE_UNLIKELY((all & ~cur & SC_ATOMIC_BIT) || marks))
+        mark_after_store(t, g, addr, size, cur, pc);
 }
 
 /*
@@ -484,7 +518,7 @@ struct refresh {
     _Atomic shadow_cell *replace; /* the first earlier read of ours cur subsumes */
     shadow_cell replace_was;
     shadow_ovf *ovf;
-    bool atomics; /* an atomic write was met (mark_after_plain) */
+    bool marks; /* an atomic write that may need the recheck mark was met (mark_after_store) */
 };
 
 /* refresh_shared_read over n cells, stride apart. False: give up. */
@@ -503,7 +537,7 @@ static inline __attribute__((always_inline)) bool refresh_cells(struct refresh *
         }
         uint32_t s = sc_slot(c);
         if (sc_is_write(c)) {
-            r->atomics |= sc_is_atomic(c);
+            r->marks |= sc_needs_recheck(r->cur, c, r->self);
             if (s == r->self ? ((c ^ r->cur) & epoch_bits) == 0
                              : !sc_happens_before(c, r->t) && sc_races(r->cur, c))
                 return false; /* a race, or this epoch's write (it covers) */
@@ -535,8 +569,8 @@ static bool refresh_shared_read(crace_thread *t, shadow_granule *g, uintptr_t ad
     if (!r.replace || !atomic_compare_exchange_strong(r.replace, &r.replace_was, cur))
         return false;
     ovf_hint_set(t, g, head, r.replace);
-    if (r.atomics && !sc_is_atomic(cur))
-        mark_after_plain(t, g, addr, size, cur, pc);
+    if (r.marks)
+        mark_after_store(t, g, addr, size, cur, pc);
     return true;
 }
 
@@ -597,10 +631,9 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
         report_race(t, addr, size, addr & ~(uintptr_t)7, cur, sc.racy, pc);
     if (!stored)
         return;
-    if (!sc_is_atomic(cur)) {
-        if (sc.atomics)
-            mark_after_plain(t, g, addr, size, cur, pc);
-    } else if (stored == own && !sc.racy) {
+    if (sc.marks)
+        mark_after_store(t, g, addr, size, cur, pc);
+    if (sc_is_atomic(cur) && stored == own && !sc.racy) {
         /* The thread's next atomic accesses will replace this record
          * without looking (atomic_in_place): one more look now, at every
          * record, for a plain one stored while this one was. */
@@ -611,30 +644,27 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
 }
 
 /*
- * The commonest miss: the thread's own cell holds its record of the same
- * bytes and kind from an earlier epoch (a pointer or a loop bound read
- * again after each lock or atomic, a counter written again under its
- * lock). cur replaces it exactly, so the other inline cells need only
- * the race test: a record that may race sends the access to
- * store_ordered, as does an overflow block, and so does any record
+ * The commonest miss read_in_place leaves: the thread's own cell holds
+ * old, its record of the same bytes and kind from an earlier epoch (a
+ * counter written again under its lock, a read whose record another
+ * thread's write marked). cur replaces it exactly, so the other inline
+ * cells need only the race test: a record that may race sends the access
+ * to store_ordered, as does an overflow block, and so does any record
  * store_ordered would drop: another of the thread's own, which cur may
  * subsume, or another thread's that cur, a write, subsumes (a later
- * report then names the latest write, not an older access it covers).
- * Other threads' reads stay beside a read, as store_ordered leaves them.
- * A read of a pointer in every epoch: about 130 instructions for the
- * slow path, against 220 through store_ordered and its recheck. False,
- * with nothing changed: not this case, or the compare-and-swap lost to
- * another thread's store. v gets the cells as seen.
+ * report then names the latest write, not an older access it covers),
+ * and another thread's read beside a write, which the general path marks
+ * (mark_after_store). Other threads' reads stay beside a read, as
+ * store_ordered leaves them. A read of a pointer in every epoch took
+ * about 130 instructions this way, against 220 through store_ordered and
+ * its recheck. False, with nothing changed: not this case, or the
+ * compare-and-swap lost to another thread's store. v gets the cells as
+ * seen.
  */
-static inline __attribute__((always_inline)) bool refresh_own(crace_thread *t, shadow_granule *g, shadow_cell cur,
+static inline __attribute__((always_inline)) bool refresh_own(crace_thread *t, shadow_granule *g,
+                                                             _Atomic shadow_cell *own, shadow_cell old, shadow_cell cur,
                                                              shadow_cell v[SHADOW_INLINE])
 {
-    /* Everything but the clock: slot, atomicity, write, bytes. */
-    const uint64_t same = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | SC_ATOMIC_BIT | SC_WRITE_BIT | 0xff;
-    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
-    shadow_cell old = atomic_load_explicit(own, memory_order_relaxed);
-    if ((old ^ cur) & same)
-        return false;
     uint32_t self = t->slot;
 #pragma GCC unroll 3
     for (int i = 0; i < SHADOW_INLINE; i++) {
@@ -646,11 +676,31 @@ static inline __attribute__((always_inline)) bool refresh_own(crace_thread *t, s
         /* An empty cell races with nothing: it has no bytes. */
         shadow_cell c = v[i] = atomic_load_explicit(p, memory_order_relaxed);
         if ((i == SHADOW_OVF_SLOT && sc_is_ovf(c)) ||
-            (c != 0 && (sc_slot(c) == self || (sc_is_write(cur) && sc_subsumes(cur, c)))) ||
+            (c != 0 && (sc_slot(c) == self ||
+                        (sc_is_write(cur) && (sc_subsumes(cur, c) || sc_read_beside_write(cur, c))))) ||
             (sc_races(cur, c) && !sc_happens_before(c, t)))
             return false;
     }
     return atomic_compare_exchange_strong(own, &old, cur);
+}
+
+/*
+ * A plain read in a new epoch whose thread's own cell holds its read of
+ * the same bytes (old) without the recheck mark (a pointer, a loop bound
+ * or a table read again after each lock or atomic): replaced with one
+ * compare-and-swap, without reading the other cells, which the other
+ * readers keep rewriting. As for atomics (atomic_in_place): every write
+ * that may race with it was in the granule when that read was stored,
+ * by a path that looked at the whole granule and then marked the read if
+ * another thread's atomic write was there (which replaces itself without
+ * looking), or was stored since, and its thread then marked the read or
+ * met this one (mark_after_store). True when done.
+ */
+static inline __attribute__((always_inline)) bool read_in_place(_Atomic shadow_cell *own, shadow_cell old,
+                                                               shadow_cell cur)
+{
+    return !((cur | old) & (SC_WRITE_BIT | SC_ATOMIC_BIT | SC_RECHECK_BIT)) &&
+           atomic_compare_exchange_strong(own, &old, cur);
 }
 
 /* What follows a store of cur by refresh_own or store_ordered. */
@@ -679,11 +729,26 @@ static CRACE_NOINLINE void access_store(crace_thread *t, shadow_granule *g, uint
 void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                        shadow_cell cur, uintptr_t pc, bool log)
 {
+    /* The commonest misses first: the thread's own cell holds its record
+     * of the same bytes and kind from an earlier epoch (everything but
+     * the clock and the recheck mark equal). */
+    const uint64_t same = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | SC_ATOMIC_BIT | SC_WRITE_BIT | 0xff;
+    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
+    shadow_cell old = atomic_load_explicit(own, memory_order_relaxed);
     shadow_cell seen[SHADOW_INLINE];
-    if (CRACE_LIKELY(refresh_own(t, g, cur, seen)))
-        after_store(t, g, addr, size, cur, pc, log, seen);
-    else
-        access_store(t, g, addr, size, cur, pc, log);
+    if (CRACE_LIKELY(((old ^ cur) & same) == 0)) {
+        if (read_in_place(own, old, cur)) {
+            t->used_clock = sc_clock(cur);
+            if (log)
+                crace_hist_put_cell_access(t, addr, size, cur, pc);
+            return;
+        }
+        if (CRACE_LIKELY(refresh_own(t, g, own, old, cur, seen))) {
+            after_store(t, g, addr, size, cur, pc, log, seen);
+            return;
+        }
+    }
+    access_store(t, g, addr, size, cur, pc, log);
 }
 
 CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL = 1;
@@ -757,7 +822,7 @@ void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, b
  * may race with this access was then either in the granule when that
  * record was stored, by a path that looked at the whole granule (and
  * happens before it, or was reported), or stored since, and its thread
- * then marked the record (mark_after_plain) or met this access: the record is
+ * then marked the record (mark_after_store) or met this access: the record is
  * replaced without reading the other cells, which other threads keep
  * writing (two threads' atomics on one variable would take each other's
  * lines of the shadow at every operation: the atomics benchmark ran
@@ -836,8 +901,7 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
         return false;
     t->used_clock = sc_clock(cur);
     crace_hist_put_access(t, addr, size, is_write, true, pc);
-    if (mine == own)
-        recheck_after_store(t, g, addr, size, cur, pc, c);
+    recheck_after_store(t, g, addr, size, cur, pc, c);
     return true;
 }
 

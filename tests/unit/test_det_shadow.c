@@ -424,12 +424,17 @@ static void test_shared_read_refreshed_in_overflow(void **state)
             assert_int_equal(record_of(w, r[i]->slot), sc_make(r[i]->epoch, 0xff, false, false));
             assert_int_equal(live_cells(w), READERS + 1);
             /* Where the record is, for the thread's next reads of this
-             * epoch: they are settled there, without the chain's walk. */
-            _Atomic shadow_cell *hint = hinted_cell(r[i], shadow_get(w));
-            assert_non_null(hint);
-            assert_int_equal(atomic_load(hint), sc_make(r[i]->epoch, 0xff, false, false));
+             * epoch: they are settled there, without the chain's walk:
+             * in the thread's own cell (refreshed in place), or where
+             * its hint names. */
+            shadow_granule *g = shadow_get(w);
+            _Atomic shadow_cell *at = (_Atomic shadow_cell *)((char *)g + r[i]->own_cell);
+            if (atomic_load(at) != sc_make(r[i]->epoch, 0xff, false, false))
+                at = hinted_cell(r[i], g);
+            assert_non_null(at);
+            assert_int_equal(atomic_load(at), sc_make(r[i]->epoch, 0xff, false, false));
             crace_access(r[i], w, 8, false, false, 0x30 + i);
-            assert_int_equal(atomic_load(hint), sc_make(r[i]->epoch, 0xff, false, false));
+            assert_int_equal(atomic_load(at), sc_make(r[i]->epoch, 0xff, false, false));
             assert_int_equal(live_cells(w), READERS + 1);
         }
     }
@@ -892,6 +897,80 @@ static void test_plain_read_marks_atomic_record(void **state)
     assert_int_equal(atomic_load(own), sc_make(a->epoch, 0xff, true, true));
 }
 
+/* A read of 8 bytes (a struct freed_use) at its pc. */
+static void read_word(void *arg)
+{
+    const struct freed_use *u = arg;
+    crace_access(u->t, u->at, 8, false, false, u->pc);
+}
+
+/* The races reported by that read, made in a child (100: a report that
+ * does not name both accesses). */
+static int read_reports(const struct freed_use *u)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        uint64_t before = report_count(REPORT_DATA_RACE);
+        char *out = det_capture_stderr(read_word, (void *)u);
+        bool named = !strstr(out, "WARNING") || (strstr(out, "Read at") && strstr(out, "\nPrevious write at"));
+        _exit(named ? (int)(report_count(REPORT_DATA_RACE) - before) : 100);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+/* A thread reading a word in every epoch replaces its read in its own
+ * cell, unmarked. Another thread's write of some of its bytes marks the
+ * read (a write of other bytes does not), and the reader's next read,
+ * not ordered after that write, is reported; once ordered, it is not,
+ * and its record is unmarked again. A read stored beside another
+ * thread's atomic write marks itself: that write's owner replaces it
+ * without looking, so would never mark the read. */
+static void test_write_marks_read_record(void **state)
+{
+    (void)state;
+    static _Alignas(8) unsigned char word[8], half[8], flag[8];
+    uintptr_t w = (uintptr_t)word, h = (uintptr_t)half, f = (uintptr_t)flag;
+    crace_thread *m = fake_thread(1140), *r = fake_thread(1141), *x = fake_thread(1142), *a = fake_thread(1143);
+    crace_access(m, w, 8, true, false, 0x60);
+    crace_access(m, h, 8, true, false, 0x61);
+    learn(r, m);
+    _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)shadow_get(w) + r->own_cell);
+    _Atomic shadow_cell *own_h = (_Atomic shadow_cell *)((char *)shadow_get(h) + r->own_cell);
+    for (uint64_t epoch = 2; epoch < 5; epoch++) {
+        set_epoch(r, epoch);
+        crace_access(r, w, 8, false, false, 0x62);
+        crace_access(r, h, 4, false, false, 0x63);
+        assert_int_equal(atomic_load(own), sc_make(r->epoch, 0xff, false, false));
+        assert_int_equal(atomic_load(own_h), sc_make(r->epoch, 0x0f, false, false));
+    }
+    learn(x, m);
+    learn(x, r);
+    crace_access(x, w + 4, 4, true, false, 0x64);
+    crace_access(x, h + 4, 4, true, false, 0x65); /* the bytes r does not read */
+    assert_int_equal(atomic_load(own), sc_make(r->epoch, 0xff, false, false) | SC_RECHECK_BIT);
+    assert_int_equal(atomic_load(own_h), sc_make(r->epoch, 0x0f, false, false));
+
+    set_epoch(r, 5);
+    r->shstack[r->depth++] = 0x66;
+    assert_int_equal(read_reports(&(struct freed_use){r, w, 0x67}), 1);
+    learn(r, x);
+    uint64_t before = report_count(REPORT_DATA_RACE);
+    crace_access(r, w, 8, false, false, 0x68);
+    assert_int_equal(report_count(REPORT_DATA_RACE), before);
+    assert_int_equal(atomic_load(own), sc_make(r->epoch, 0xff, false, false));
+
+    crace_access_atomic(a, f, 8, true, 0x69);
+    learn(r, a);
+    crace_access(r, f, 8, false, false, 0x6a);
+    _Atomic shadow_cell *own_f = (_Atomic shadow_cell *)((char *)shadow_get(f) + r->own_cell);
+    assert_int_equal(atomic_load(own_f), sc_make(r->epoch, 0xff, false, false) | SC_RECHECK_BIT);
+    assert_int_equal(report_count(REPORT_DATA_RACE), before);
+}
+
 /* Freed memory's marks (shadow.h): the free's slot and clock, read back
  * as its write record; no access is ever covered by them, the freeing
  * thread's own included, so each use reaches the slow path: a use
@@ -1022,6 +1101,7 @@ int main(void)
         cmocka_unit_test(test_range_goes_on_past_covered_granules),
         cmocka_unit_test(test_atomic_rmws_stay_inline),
         cmocka_unit_test(test_plain_read_marks_atomic_record),
+        cmocka_unit_test(test_write_marks_read_record),
         cmocka_unit_test(test_deferred_signal_reaches_slow_path),
     };
     DET_RUN_TESTS_IN_CHILD(tests);
