@@ -33,12 +33,15 @@ typedef uint64_t shadow_cell;
 
 /* Cell layout: | clock:37 | recheck:1 | slot:16 | atomic:1 | write:1 | mask:8 |
  *
- * recheck is set only on an atomic record, by another thread that stored
- * a plain record this one may race with (the same bytes, one of them a
- * write) after it: the owner's next atomic access of those bytes must
- * look at the whole granule (access.c, atomic_in_place), where a record
- * without it lets that access replace it without reading the other
- * cells. It is no part of the epoch: a marked record covers no access. */
+ * recheck is set on an atomic record or a plain read, by another thread
+ * that stored after it a record it may race with (for an atomic record:
+ * a plain access of the same bytes, one of the two a write; for a read: a
+ * write of its bytes), and by a read on itself when another thread's
+ * atomic write is beside it: the owner's next access of those bytes and
+ * kind must look at the whole granule (access.c, atomic_in_place,
+ * read_in_place), where a record without it lets that access replace it
+ * without reading the other cells. It is no part of the epoch: a marked
+ * record covers no access. */
 #define SC_MASK_BITS 8
 #define SC_WRITE_BIT (1ull << 8)
 #define SC_ATOMIC_BIT (1ull << 9)
