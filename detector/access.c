@@ -57,18 +57,20 @@ static inline bool sc_read_beside_write(shadow_cell cur, shadow_cell c)
 }
 
 /*
- * Does cur, an access by thread self now recorded, leave c, another
- * thread's record of bytes cur touches, in need of the recheck mark
- * (SC_RECHECK_BIT, shadow.h)? Its owner's next access of the same kind
- * replaces it without looking at the other cells as long as it is
- * unmarked, and would not meet cur:
+ * Is c, beside cur, an access by thread self now recorded, another
+ * thread's record of bytes cur touches that its owner's next access of
+ * the same kind replaces without looking at the other cells as long as
+ * it has no recheck mark (SC_RECHECK_BIT, shadow.h), and so would not
+ * meet cur? Such a record is tested and gets the mark (mark_after_store):
  * - an atomic record, beside a plain cur, one of the two a write
  *   (atomic_in_place);
  * - a plain read, beside a write, plain or atomic (read_in_place).
+ * Marked or not: a marked one may be replaced meanwhile by its owner's
+ * next record, unmarked, which the second look must then meet.
  */
-static inline bool sc_needs_recheck(shadow_cell cur, shadow_cell c, uint32_t self)
+static inline bool sc_to_mark(shadow_cell cur, shadow_cell c, uint32_t self)
 {
-    if ((c & SC_RECHECK_BIT) || !(sc_mask(c) & sc_mask(cur)) || sc_slot(c) == self)
+    if (!(sc_mask(c) & sc_mask(cur)) || sc_slot(c) == self)
         return false;
     if (sc_is_atomic(c))
         return !sc_is_atomic(cur) && (sc_is_write(c) || sc_is_write(cur));
@@ -132,7 +134,7 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_
             sc->ovf = sc_to_ovf(c);
             continue;
         }
-        sc->marks |= sc_needs_recheck(cur, c, self);
+        sc->marks |= sc_to_mark(cur, c, self);
         if (sc_covers_same_epoch(c, cur)) {
             sc->covered = true;
             sc->covered_at = p;
@@ -403,11 +405,11 @@ static shadow_cell granule_racing(const crace_thread *t, shadow_cell cur, shadow
 /*
  * After cur, an access by t of size bytes at addr, was stored: the other
  * threads' records of the inline cells that it may race with and that
- * replace themselves without looking while unmarked (sc_needs_recheck)
- * get the recheck mark, each tested first (the store's first look may
- * have read an older value: one its owner replaced since without
- * looking, which only this look meets). A mark that loses to a change
- * tests and marks the new value. Seq_cst loads after the store: the mark
+ * replace themselves without looking while unmarked (sc_to_mark) are
+ * tested and get the recheck mark (the store's first look may have read
+ * an older value: one its owner replaced since without looking, which
+ * only this look meets). A mark that loses to a change tests and marks
+ * the new value. Seq_cst loads after the store: the mark
  * and the owner's compare-and-swap (atomic_in_place, read_in_place) act
  * on the same cell, so whichever comes second sees the other's change,
  * and an access that replaces its record without looking either finds
@@ -423,11 +425,13 @@ static CRACE_NOINLINE void mark_after_store(crace_thread *t, shadow_granule *g, 
     for (int i = 0; i < SHADOW_INLINE; i++) {
         _Atomic shadow_cell *p = sg_cell(g, i);
         shadow_cell c = atomic_load_explicit(p, memory_order_seq_cst);
-        while (sc_needs_recheck(cur, c, t->slot)) {
+        while (sc_to_mark(cur, c, t->slot)) {
             if (!reported && !sc_happens_before(c, t) && sc_races(cur, c)) {
                 report_race(t, addr, size, addr & ~(uintptr_t)7, cur, c, pc);
                 reported = true;
             }
+            if (c & SC_RECHECK_BIT)
+                break; /* its owner looks at the granule next time, and marks cur if need be */
             mark_own |= sc_is_atomic(c) && sc_is_write(c) && !sc_is_write(cur);
             if (atomic_compare_exchange_strong(p, &c, c | SC_RECHECK_BIT))
                 break;
@@ -454,10 +458,11 @@ static CRACE_NOINLINE shadow_cell new_chain_racing(const crace_thread *t, shadow
  * again once its own store is in: the compare-and-swap and the loads
  * after it are sequentially consistent, so at least one of the two sees
  * the other's record. Only cells that changed since seen[] was read need
- * a look: an unchanged one holds the record already checked. After a
- * plain access, atomic records of other threads may need the recheck
- * mark (mark_after_store): one test for the three cells in the common case
- * of none. */
+ * a look: an unchanged one holds the record already checked. Records to
+ * mark (mark_after_store): after a plain access, the atomic records of
+ * other threads, one test for the three cells in the common case of
+ * none; after a write, the reads stored meanwhile (the first look sent
+ * the others to the general path). */
 static inline __attribute__((always_inline)) void recheck_after_store(crace_thread *t, shadow_granule *g,
                                                                       uintptr_t addr, size_t size, shadow_cell cur,
                                                                       uintptr_t pc,
@@ -537,7 +542,7 @@ static inline __attribute__((always_inline)) bool refresh_cells(struct refresh *
         }
         uint32_t s = sc_slot(c);
         if (sc_is_write(c)) {
-            r->marks |= sc_needs_recheck(r->cur, c, r->self);
+            r->marks |= sc_to_mark(r->cur, c, r->self);
             if (s == r->self ? ((c ^ r->cur) & epoch_bits) == 0
                              : !sc_happens_before(c, r->t) && sc_races(r->cur, c))
                 return false; /* a race, or this epoch's write (it covers) */

@@ -838,17 +838,23 @@ static void add_atomically(void *arg)
     crace_access_atomic(u->t, u->at, 8, true, u->pc);
 }
 
-/* The races reported by an atomic write by u->t at u->at, made in a
- * child (100: a report that does not name both accesses). */
-static int atomic_write_reports(const struct freed_use *u)
+/* A read of 8 bytes (a struct freed_use) at its pc. */
+static void read_word(void *arg)
+{
+    const struct freed_use *u = arg;
+    crace_access(u->t, u->at, 8, false, false, u->pc);
+}
+
+/* The races reported by access(u), made in a child: 100 when a report
+ * does not name this access (now) and the previous one (then). */
+static int child_reports(void (*access)(void *), const struct freed_use *u, const char *now, const char *then)
 {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         uint64_t before = report_count(REPORT_DATA_RACE);
-        char *out = det_capture_stderr(add_atomically, (void *)u);
-        bool named = !strstr(out, "WARNING") ||
-                     (strstr(out, "Atomic write at") && strstr(out, "\nPrevious read at"));
+        char *out = det_capture_stderr(access, (void *)u);
+        bool named = !strstr(out, "WARNING") || (strstr(out, now) && strstr(out, then));
         _exit(named ? (int)(report_count(REPORT_DATA_RACE) - before) : 100);
     }
     int status;
@@ -888,38 +894,14 @@ static void test_plain_read_marks_atomic_record(void **state)
     /* Not learned: the read races with the next update. */
     set_epoch(a, 5);
     a->shstack[a->depth++] = 0x56;
-    assert_int_equal(atomic_write_reports(&(struct freed_use){a, w, 0x57}), 1);
+    assert_int_equal(
+        child_reports(add_atomically, &(struct freed_use){a, w, 0x57}, "Atomic write at", "\nPrevious read at"), 1);
     /* Learned: no race, and the record is unmarked. */
     learn(a, m);
     uint64_t before = report_count(REPORT_DATA_RACE);
     crace_access_atomic(a, w, 8, true, 0x58);
     assert_int_equal(report_count(REPORT_DATA_RACE), before);
     assert_int_equal(atomic_load(own), sc_make(a->epoch, 0xff, true, true));
-}
-
-/* A read of 8 bytes (a struct freed_use) at its pc. */
-static void read_word(void *arg)
-{
-    const struct freed_use *u = arg;
-    crace_access(u->t, u->at, 8, false, false, u->pc);
-}
-
-/* The races reported by that read, made in a child (100: a report that
- * does not name both accesses). */
-static int read_reports(const struct freed_use *u)
-{
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        uint64_t before = report_count(REPORT_DATA_RACE);
-        char *out = det_capture_stderr(read_word, (void *)u);
-        bool named = !strstr(out, "WARNING") || (strstr(out, "Read at") && strstr(out, "\nPrevious write at"));
-        _exit(named ? (int)(report_count(REPORT_DATA_RACE) - before) : 100);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
 }
 
 /* A thread reading a word in every epoch replaces its read in its own
@@ -956,7 +938,8 @@ static void test_write_marks_read_record(void **state)
 
     set_epoch(r, 5);
     r->shstack[r->depth++] = 0x66;
-    assert_int_equal(read_reports(&(struct freed_use){r, w, 0x67}), 1);
+    assert_int_equal(child_reports(read_word, &(struct freed_use){r, w, 0x67}, "Read at", "\nPrevious write at"),
+                     1);
     learn(r, x);
     uint64_t before = report_count(REPORT_DATA_RACE);
     crace_access(r, w, 8, false, false, 0x68);
