@@ -62,9 +62,9 @@ static inline bool sc_read_beside_write(shadow_cell cur, shadow_cell c)
  * the same kind replaces without looking at the other cells as long as
  * it has no recheck mark (SC_RECHECK_BIT, shadow.h), and so would not
  * meet cur? Such a record is tested and gets the mark (mark_after_store):
- * - an atomic record, beside a plain cur, one of the two a write
- *   (atomic_in_place);
- * - a plain read, beside a write, plain or atomic (read_in_place).
+ * - an atomic record, beside a plain cur, one of the two a write;
+ * - a plain read, beside a write, plain or atomic
+ * (replace_in_place).
  * Marked or not: a marked one may be replaced meanwhile by its owner's
  * next record, unmarked, which the second look must then meet.
  */
@@ -410,7 +410,7 @@ static shadow_cell granule_racing(const crace_thread *t, shadow_cell cur, shadow
  * an older value: one its owner replaced since without looking, which
  * only this look meets). A mark that loses to a change tests and marks
  * the new value. Seq_cst loads after the store: the mark
- * and the owner's compare-and-swap (atomic_in_place, read_in_place) act
+ * and the owner's compare-and-swap (replace_in_place) act
  * on the same cell, so whichever comes second sees the other's change,
  * and an access that replaces its record without looking either finds
  * no record it could race with, or is met here. And a plain read stored
@@ -640,7 +640,7 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
         mark_after_store(t, g, addr, size, cur, pc);
     if (sc_is_atomic(cur) && stored == own && !sc.racy) {
         /* The thread's next atomic accesses will replace this record
-         * without looking (atomic_in_place): one more look now, at every
+         * without looking (replace_in_place): one more look now, at every
          * record, for a plain one stored while this one was. */
         shadow_cell racy = granule_racing(t, cur, g, memory_order_seq_cst);
         if (racy)
@@ -649,7 +649,7 @@ static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, ui
 }
 
 /*
- * The commonest miss read_in_place leaves: the thread's own cell holds
+ * The commonest miss replace_in_place leaves: the thread's own cell holds
  * old, its record of the same bytes and kind from an earlier epoch (a
  * counter written again under its lock, a read whose record another
  * thread's write marked). cur replaces it exactly, so the other inline
@@ -690,22 +690,28 @@ static inline __attribute__((always_inline)) bool refresh_own(crace_thread *t, s
 }
 
 /*
- * A plain read in a new epoch whose thread's own cell holds its read of
- * the same bytes (old) without the recheck mark (a pointer, a loop bound
- * or a table read again after each lock or atomic): replaced with one
- * compare-and-swap, without reading the other cells, which the other
- * readers keep rewriting. As for atomics (atomic_in_place): every write
- * that may race with it was in the granule when that read was stored,
- * by a path that looked at the whole granule and then marked the read if
- * another thread's atomic write was there (which replaces itself without
- * looking), or was stored since, and its thread then marked the read or
- * met this one (mark_after_store). True when done.
+ * The records that replace themselves without looking at the other
+ * cells: cur, an atomic access or a plain read in a new epoch, whose
+ * thread's own cell (own) holds old, its record of the same bytes and
+ * kind without the recheck mark (an atomic updated again and again, a
+ * pointer, a loop bound or a table read after each lock or atomic). One
+ * compare-and-swap, where reading the other cells would take lines the
+ * other threads keep rewriting (the atomics benchmark ran 1.3x slower).
+ * Every record that may race with cur was in the granule when old's
+ * first record was stored, by a path that looked at the whole granule
+ * (and looked again once its store was in, and marked a read beside
+ * another thread's atomic write, which replaces itself this way), or was
+ * stored since, and its thread then marked old or met cur
+ * (mark_after_store). A plain write is not one of them: the reads stored
+ * after it do not mark it. True when cur is stored.
  */
-static inline __attribute__((always_inline)) bool read_in_place(_Atomic shadow_cell *own, shadow_cell old,
-                                                               shadow_cell cur)
+static inline __attribute__((always_inline)) bool replace_in_place(_Atomic shadow_cell *own, shadow_cell old,
+                                                                  shadow_cell cur)
 {
-    return !((cur | old) & (SC_WRITE_BIT | SC_ATOMIC_BIT | SC_RECHECK_BIT)) &&
-           atomic_compare_exchange_strong(own, &old, cur);
+    const uint64_t exact = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | SC_RECHECK_BIT | SC_ATOMIC_BIT |
+                           SC_WRITE_BIT | 0xff;
+    bool marked_kind = (cur & SC_ATOMIC_BIT) || !(cur & SC_WRITE_BIT);
+    return marked_kind && ((old ^ cur) & exact) == 0 && atomic_compare_exchange_strong(own, &old, cur);
 }
 
 /* What follows a store of cur by refresh_own or store_ordered. */
@@ -742,7 +748,7 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
     shadow_cell old = atomic_load_explicit(own, memory_order_relaxed);
     shadow_cell seen[SHADOW_INLINE];
     if (CRACE_LIKELY(((old ^ cur) & same) == 0)) {
-        if (read_in_place(own, old, cur)) {
+        if (replace_in_place(own, old, cur)) {
             t->used_clock = sc_clock(cur);
             if (log)
                 crace_hist_put_cell_access(t, addr, size, cur, pc);
@@ -855,20 +861,14 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
         return false;
     unsigned mask = size == 8 ? 0xff : (uint8_t)~CRACE_FILL[size][addr & 7];
     shadow_cell cur = sc_make(t->epoch, mask, is_write, true);
-    /* Slot, bytes, kind, and no mark: what the own cell's record must
-     * share with cur to be replaced at once. */
-    const uint64_t exact = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | SC_RECHECK_BIT | 0xff | SC_ATOMIC_BIT |
-                           SC_WRITE_BIT;
     int own = (int)(t->own_cell / SHADOW_PLANE_BYTES);
     shadow_cell o = atomic_load_explicit(sg_cell(g, own), memory_order_relaxed);
-    if (CRACE_LIKELY(((o ^ cur) & exact) == 0)) {
-        if (o == cur)
-            return true; /* recorded already, this epoch */
-        if (CRACE_LIKELY(atomic_compare_exchange_strong(sg_cell(g, own), &o, cur))) {
-            t->used_clock = sc_clock(cur);
-            crace_hist_put_access(t, addr, size, is_write, true, pc);
-            return true;
-        }
+    if (o == cur)
+        return true; /* recorded already, this epoch */
+    if (CRACE_LIKELY(replace_in_place(sg_cell(g, own), o, cur))) {
+        t->used_clock = sc_clock(cur);
+        crace_hist_put_access(t, addr, size, is_write, true, pc);
+        return true;
     }
     /* The bits a cell of this thread's own earlier access must share with
      * cur: slot, bytes, atomicity, and for a read the write bit (a read

@@ -38,10 +38,10 @@ typedef uint64_t shadow_cell;
  * a plain access of the same bytes, one of the two a write; for a read: a
  * write of its bytes), and by a read on itself when another thread's
  * atomic write is beside it: the owner's next access of those bytes and
- * kind must look at the whole granule (access.c, atomic_in_place,
- * read_in_place), where a record without it lets that access replace it
- * without reading the other cells. It is no part of the epoch: a marked
- * record covers no access. */
+ * kind must look at the whole granule, where a record without it lets
+ * that access replace it without reading the other cells (access.c,
+ * replace_in_place). It is no part of the epoch: a marked record covers
+ * no access. */
 #define SC_MASK_BITS 8
 #define SC_WRITE_BIT (1ull << 8)
 #define SC_ATOMIC_BIT (1ull << 9)
