@@ -743,11 +743,10 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
     /* The commonest misses first: the thread's own cell holds its record
      * of the same bytes and kind from an earlier epoch (everything but
      * the clock and the recheck mark equal). */
-    const uint64_t same = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | SC_ATOMIC_BIT | SC_WRITE_BIT | 0xff;
     _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
     shadow_cell old = atomic_load_explicit(own, memory_order_relaxed);
     shadow_cell seen[SHADOW_INLINE];
-    if (CRACE_LIKELY(((old ^ cur) & same) == 0)) {
+    if (CRACE_LIKELY(((old ^ cur) & SC_SAME_RECORD) == 0)) {
         if (replace_in_place(own, old, cur)) {
             t->used_clock = sc_clock(cur);
             if (log)

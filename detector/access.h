@@ -218,10 +218,23 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
             uint64_t fill = size == 8 ? 0 : CRACE_FILL[size < 8 ? size : 0][off];
             shadow_cell want = sc_make(__atomic_load_n(&t->want, __ATOMIC_RELAXED), 0, is_write, is_atomic);
             _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
-            if (CRACE_LIKELY(sc_covers_fast(atomic_load_explicit(own, memory_order_relaxed), want, fill, is_write)) ||
-                sc_covers_fast(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed), want, fill, is_write) ||
-                sc_covers_fast(atomic_load_explicit(sg_cell(g, 1), memory_order_relaxed), want, fill, is_write) ||
-                sc_covers_fast(atomic_load_explicit(sg_cell(g, 2), memory_order_relaxed), want, fill, is_write))
+            if (CRACE_LIKELY(sc_covers_fast(atomic_load_explicit(own, memory_order_relaxed), want, fill, is_write)))
+                return;
+            /* The own cell holds this thread's record of the same bytes
+             * and kind from an earlier epoch: the slow path renews it in
+             * place (crace_access_slow) without the other cells, which
+             * are other threads' and would only be fetched from their
+             * caches here (an atomic counter beside a variable all
+             * threads read: the readers' loads took the counter's records
+             * away from their owners: docs/performance.md). The cell is
+             * found and loaded again, own_cell included, rather than
+             * kept: kept, its address or value cost the covered case
+             * above an instruction. */
+            own = (_Atomic shadow_cell *)((char *)g + __atomic_load_n(&t->own_cell, __ATOMIC_RELAXED));
+            if (((atomic_load_explicit(own, memory_order_relaxed) ^ want ^ fill) & SC_SAME_RECORD) != 0 &&
+                (sc_covers_fast(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed), want, fill, is_write) ||
+                 sc_covers_fast(atomic_load_explicit(sg_cell(g, 1), memory_order_relaxed), want, fill, is_write) ||
+                 sc_covers_fast(atomic_load_explicit(sg_cell(g, 2), memory_order_relaxed), want, fill, is_write)))
                 return;
             crace_access_miss(t, g, addr, size, want ^ fill, pc);
             return;

@@ -52,6 +52,10 @@ typedef uint64_t shadow_cell;
 #define SC_MAX_SLOTS (1u << SC_SLOT_BITS)
 #define SC_MAX_CLOCK ((1ull << (64 - SC_CLOCK_SHIFT)) - 1)
 
+/* The bits two records of one thread's accesses to the same bytes, of
+ * the same kind, have in common: all but the clock and the recheck mark. */
+#define SC_SAME_RECORD (((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | SC_ATOMIC_BIT | SC_WRITE_BIT | 0xff)
+
 static inline unsigned sc_mask(shadow_cell c) { return (unsigned)(c & 0xff); }
 static inline bool sc_is_write(shadow_cell c) { return (c & SC_WRITE_BIT) != 0; }
 static inline bool sc_is_atomic(shadow_cell c) { return (c & SC_ATOMIC_BIT) != 0; }
