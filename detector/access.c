@@ -1110,7 +1110,9 @@ size_t crace_current_pcs(crace_thread *t, uintptr_t pc, uintptr_t *out, size_t m
          * and pc): unwind for real. The shim's own frames are left out
          * when the report is rendered. */
         t->in_shim++;
+        int e = errno; /* libunwind's probes of memory may set it */
         n = gc_unwind(out, max, 1);
+        errno = e;
         t->in_shim--;
         return n;
     }
@@ -1190,6 +1192,7 @@ static void report_pair(crace_thread *t, enum report_kind kind, uintptr_t addr, 
                         uintptr_t first, shadow_cell cur, shadow_cell old, bool is_free, uintptr_t pc)
 {
     unsigned both = sc_mask(old) & sc_mask(cur);
+    int saved_errno = errno; /* the program's, whatever libdw and the output do */
     t->in_shim++;
     t->ignore++;
     struct report *r = crace_alloc(sizeof(*r));
@@ -1230,6 +1233,7 @@ static void report_pair(crace_thread *t, enum report_kind kind, uintptr_t addr, 
     crace_free(r);
     t->ignore--;
     t->in_shim--;
+    errno = saved_errno;
 }
 
 static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t granule, shadow_cell cur,

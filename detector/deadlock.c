@@ -35,6 +35,7 @@
  */
 #include "deadlock.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,7 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
 static void render_and_emit(enum report_kind kind,
                             void (*render)(struct sbuf *b, void *arg, struct crace_finding *f), void *arg)
 {
+    int saved_errno = errno; /* the program's, whatever libdw and the output do */
     enum { CAP = 256 * 1024 };
     struct sbuf b = {crace_alloc(CAP), CAP, 0};
     struct crace_finding *f = crace_alloc(sizeof(*f));
@@ -350,6 +352,7 @@ static void render_and_emit(enum report_kind kind,
     report_emit_finding(f, b.buf, b.len);
     crace_free(f);
     crace_free(b.buf);
+    errno = saved_errno;
 }
 
 /* ---------------------------------------------------------------- global */

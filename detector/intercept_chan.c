@@ -21,6 +21,7 @@
  * (the panic hook adds them to Go's message), and empty non-blocking polls
  * are counted per thread to catch a busy select loop.
  */
+#include <errno.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
@@ -551,6 +552,7 @@ static void report_busy(crace_thread *t, uint64_t polls, int64_t elapsed_ns)
     uintptr_t pc = program_pc();
     if (!busy_first_time(t->gid, pc))
         return;
+    int saved_errno = errno; /* the program's, whatever libdw and the output do */
     stack_id stack = crace_current_stack(t, pc);
     unsigned long long per_s = (unsigned long long)polls * (unsigned long long)NS_PER_S /
                                (unsigned long long)(elapsed_ns > 0 ? elapsed_ns : 1);
@@ -586,6 +588,7 @@ static void report_busy(crace_thread *t, uint64_t polls, int64_t elapsed_ns)
     report_emit_finding(f, b.buf, b.len);
     crace_free(f);
     crace_free(b.buf);
+    errno = saved_errno;
 }
 
 static CRACE_NOINLINE void busy_check(crace_thread *t)

@@ -30,6 +30,7 @@
 
 #include "access.h"
 #include "intercept.h"
+#include "intercept_signal.h"
 
 /* The stack pointer env restores; 0 when unknown. */
 static uintptr_t jmpbuf_sp(const void *env)
@@ -80,6 +81,8 @@ static void leave_frames(crace_thread *t, uintptr_t sp)
     INTERCEPTOR(void, name, buf_type env, int val)         \
     {                                                      \
         crace_thread *t = crace_inited ? crace_cur : NULL; \
+        if (t && t->handler_frame)                         \
+            crace_signal_jump(t, jmpbuf_sp(env));          \
         if (t && !t->in_shim)                              \
             leave_frames(t, jmpbuf_sp(env));               \
         REAL(name)(env, val);                              \

@@ -35,19 +35,27 @@
 #include "heap.h"
 #include "history.h"
 #include "intercept.h"
+#include "intercept_signal.h"
 #include "lockorder.h"
 #include "module.h"
 #include "sync.h"
 
-/* The thread to record an allocation for, or NULL to pass it through. */
-static crace_thread *alloc_thread(void)
+/* The thread to record an allocation for, or NULL to pass it through.
+ * The program's call, `call` at pc, inside one of its signal handlers is
+ * reported first, before the real call can deadlock on the allocator's
+ * lock. */
+static crace_thread *alloc_thread(const char *call, uintptr_t pc)
 {
     if (CRACE_UNLIKELY(!crace_inited))
         return NULL;
     crace_thread *t = crace_cur;
     if (!t)
         t = crace_thread_attach();
-    return t->in_shim ? NULL : t;
+    if (t->in_shim)
+        return NULL;
+    if (CRACE_UNLIKELY(t->handler_frame))
+        crace_signal_unsafe_call(t, call, pc);
+    return t;
 }
 
 /* Table updates run inside the shim: an allocation made meanwhile (by
@@ -184,26 +192,30 @@ static void release_block(crace_thread *t, const struct heap_block *b, uintptr_t
 
 CRACE_EXPORT void *malloc(size_t size)
 {
-    return record(alloc_thread(), __libc_malloc(size), size, CALLER_PC());
+    crace_thread *t = alloc_thread("malloc", CALLER_PC());
+    return record(t, __libc_malloc(size), size, CALLER_PC());
 }
 
 CRACE_EXPORT void *calloc(size_t n, size_t size)
 {
     /* The zeroing is the allocation's write (record). An overflowing
      * n * size fails inside. */
+    crace_thread *t = alloc_thread("calloc", CALLER_PC());
     void *p = __libc_calloc(n, size);
     size_t bytes = p ? n * size : 0;
-    return record(alloc_thread(), p, bytes, CALLER_PC());
+    return record(t, p, bytes, CALLER_PC());
 }
 
 CRACE_EXPORT void *memalign(size_t align, size_t size)
 {
-    return record(alloc_thread(), __libc_memalign(align, size), size, CALLER_PC());
+    crace_thread *t = alloc_thread("memalign", CALLER_PC());
+    return record(t, __libc_memalign(align, size), size, CALLER_PC());
 }
 
 CRACE_EXPORT void *aligned_alloc(size_t align, size_t size)
 {
-    return record(alloc_thread(), __libc_memalign(align, size), size, CALLER_PC());
+    crace_thread *t = alloc_thread("aligned_alloc", CALLER_PC());
+    return record(t, __libc_memalign(align, size), size, CALLER_PC());
 }
 
 CRACE_EXPORT int posix_memalign(void **memptr, size_t align, size_t size)
@@ -211,10 +223,11 @@ CRACE_EXPORT int posix_memalign(void **memptr, size_t align, size_t size)
     /* glibc's checks: a power of two multiple of sizeof(void *). */
     if (align == 0 || align % sizeof(void *) != 0 || (align & (align - 1)) != 0)
         return EINVAL;
+    crace_thread *t = alloc_thread("posix_memalign", CALLER_PC());
     void *p = __libc_memalign(align, size);
     if (!p)
         return ENOMEM;
-    *memptr = record(alloc_thread(), p, size, CALLER_PC());
+    *memptr = record(t, p, size, CALLER_PC());
     return 0;
 }
 
@@ -228,7 +241,8 @@ static size_t page_size(void)
 
 CRACE_EXPORT void *valloc(size_t size)
 {
-    return record(alloc_thread(), __libc_memalign(page_size(), size), size, CALLER_PC());
+    crace_thread *t = alloc_thread("valloc", CALLER_PC());
+    return record(t, __libc_memalign(page_size(), size), size, CALLER_PC());
 }
 
 CRACE_EXPORT void *pvalloc(size_t size)
@@ -239,7 +253,8 @@ CRACE_EXPORT void *pvalloc(size_t size)
         return NULL;
     }
     size_t rounded = (size + page - 1) & ~(page - 1);
-    return record(alloc_thread(), __libc_memalign(page, rounded), rounded, CALLER_PC());
+    crace_thread *t = alloc_thread("pvalloc", CALLER_PC());
+    return record(t, __libc_memalign(page, rounded), rounded, CALLER_PC());
 }
 
 /* Frees and reallocations ------------------------------------------------ */
@@ -252,7 +267,7 @@ CRACE_EXPORT void free(void *p)
      * errno, and a lock's futex wait or a report may. */
     if (CRACE_LIKELY(p != NULL && crace_inited)) {
         int e = errno;
-        crace_thread *t = alloc_thread();
+        crace_thread *t = alloc_thread("free", CALLER_PC());
         struct heap_block b;
         if (heap_take((uintptr_t)p, &b))
             release_block(t, &b, CALLER_PC());
@@ -268,9 +283,9 @@ CRACE_EXPORT void free(void *p)
  * realloc always moves). The result is a new block whose first
  * min(old, new) bytes this thread wrote (the copy).
  */
-static void *realloc_block(void *p, size_t size, uintptr_t pc)
+static void *realloc_block(const char *call, void *p, size_t size, uintptr_t pc)
 {
-    crace_thread *t = alloc_thread();
+    crace_thread *t = alloc_thread(call, pc);
     if (!p)
         return record(t, __libc_malloc(size), size, pc);
     struct heap_block old;
@@ -295,7 +310,7 @@ static void *realloc_block(void *p, size_t size, uintptr_t pc)
 
 CRACE_EXPORT void *realloc(void *p, size_t size)
 {
-    return realloc_block(p, size, CALLER_PC());
+    return realloc_block("realloc", p, size, CALLER_PC());
 }
 
 CRACE_EXPORT void *reallocarray(void *p, size_t n, size_t size)
@@ -305,7 +320,7 @@ CRACE_EXPORT void *reallocarray(void *p, size_t n, size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    return realloc_block(p, bytes, CALLER_PC());
+    return realloc_block("reallocarray", p, bytes, CALLER_PC());
 }
 
 /* The real answer: blocks carry no redzones, so nothing to adjust. The

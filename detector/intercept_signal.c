@@ -48,10 +48,12 @@
 #include <string.h>
 #include <ucontext.h>
 
+#include "access.h"
 #include "fatal_signal.h"
 #include "fork.h"
 #include "intercept.h"
 #include "intercept_signal.h"
+#include "misuse.h"
 #include "module.h"
 #include "shimlock.h"
 #include "sync.h"
@@ -72,6 +74,7 @@ struct crace_sigctx {
 
 static gc_lock_t sig_lock = GC_LOCK_INIT;
 static struct sigaction user_act[SIG_MAX]; /* the program's handlers, as it set them */
+static stack_id installed_at[SIG_MAX];     /* where each was installed (0: unknown) */
 
 /* The objects a signal's senders release and its receivers acquire. */
 static char sig_clock[SIG_MAX];
@@ -108,6 +111,24 @@ static bool safe_point(const crace_thread *t)
     return t->in_shim == 0 && crace_busy == 0;
 }
 
+/* Whether a handler for sig that returned with errno changed spoiled it
+ * for the code it interrupted. Not after a fault the kernel raised (a
+ * handler that fixes the fault up and returns runs before the faulting
+ * instruction again, which reads no errno of before), nor when the
+ * handler raised its own signal again to end the process by it once it
+ * returns (blocked in the handler, so pending now: a SIGTERM handler
+ * that cleans up and re-raises). */
+static bool spoils_errno(int sig, const siginfo_t *info)
+{
+    if (synchronous(sig, info))
+        return false;
+    sigset_t pending;
+    int e = errno;
+    bool again = sigpending(&pending) == 0 && sigismember(&pending, sig) == 1;
+    errno = e;
+    return !again;
+}
+
 /* Runs the program's handler for sig. acquire: t is at a safe point and
  * the signal's clock can be acquired (a synchronous signal inside the
  * detector cannot take its locks). */
@@ -132,14 +153,51 @@ static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, voi
         crace_acquire(t, (uintptr_t)&sig_clock[sig]);
     if (frame)
         __tsan_func_entry((void *)at);
-    if (act.sa_flags & SA_SIGINFO)
+    uintptr_t outer_frame = t ? t->handler_frame : 0;
+    int outer_sig = t ? t->handler_sig : 0;
+    if (t) {
+        t->handler_frame = (uintptr_t)__builtin_frame_address(0);
+        t->handler_sig = sig;
+    }
+    int before = errno;
+    uintptr_t fn;
+    if (act.sa_flags & SA_SIGINFO) {
+        fn = (uintptr_t)act.sa_sigaction;
         act.sa_sigaction(sig, info, uctx);
-    else
+    } else {
+        fn = (uintptr_t)act.sa_handler;
         act.sa_handler(sig);
+    }
+    int after = errno;
+    if (t) {
+        t->handler_frame = outer_frame;
+        t->handler_sig = outer_sig;
+    }
+    if (t && acquire && after != before && spoils_errno(sig, info))
+        misuse_signal_errno(t, sig, fn, before, after, __atomic_load_n(&installed_at[sig], __ATOMIC_RELAXED));
     if (frame)
         __tsan_func_exit();
     if (t)
         t->ignore_sync = ignore_sync;
+}
+
+void crace_signal_unsafe_call(crace_thread *t, const char *call, uintptr_t pc)
+{
+    int sig = t->handler_sig;
+    if (!sig_valid(sig))
+        return;
+    const struct sigaction *act = &user_act[sig];
+    uintptr_t fn = (act->sa_flags & SA_SIGINFO) ? (uintptr_t)act->sa_sigaction : (uintptr_t)act->sa_handler;
+    misuse_signal_unsafe(t, call, sig, fn, __atomic_load_n(&installed_at[sig], __ATOMIC_RELAXED), pc);
+}
+
+void crace_signal_jump(crace_thread *t, uintptr_t sp)
+{
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    if (!(sp > here && sp < t->handler_frame)) {
+        t->handler_frame = 0;
+        t->handler_sig = 0;
+    }
 }
 
 /* Where the program was when the signal interrupted it, as a call site
@@ -286,12 +344,16 @@ static int install(int sig, const struct sigaction *act, struct sigaction *old, 
  * thread did before happens before every run of it, from any signal's
  * source (a timer, another process), as ThreadSanitizer models it. The
  * handler's delivery acquires the signal's clock. */
-static void installing(crace_thread *thr, int sig, const struct sigaction *act)
+static void installing(crace_thread *thr, int sig, const struct sigaction *act, uintptr_t pc)
 {
     bool handler = (act->sa_flags & SA_SIGINFO) ? act->sa_sigaction != NULL
                                                 : act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN;
-    if (handler)
+    if (handler) {
         crace_release(thr, (uintptr_t)&sig_clock[sig]);
+        /* Unlocked: a report reading it while another thread installs a
+         * handler for the same signal shows either stack. */
+        __atomic_store_n(&installed_at[sig], crace_current_stack(thr, pc), __ATOMIC_RELAXED);
+    }
 }
 
 INTERCEPTOR(int, sigaction, int sig, const struct sigaction *act, struct sigaction *old)
@@ -300,7 +362,7 @@ INTERCEPTOR(int, sigaction, int sig, const struct sigaction *act, struct sigacti
     if (!sig_valid(sig))
         return REAL(sigaction)(sig, act, old);
     if (act)
-        installing(thr, sig, act);
+        installing(thr, sig, act, CALLER_PC());
     return install(sig, act, old, REAL(sigaction));
 }
 
@@ -314,7 +376,7 @@ INTERCEPTOR(sighandler_t, signal, int sig, sighandler_t handler)
     struct sigaction act = {.sa_handler = handler, .sa_flags = SA_RESTART}, old;
     sigemptyset(&act.sa_mask);
     sigaddset(&act.sa_mask, sig);
-    installing(thr, sig, &act);
+    installing(thr, sig, &act, CALLER_PC());
     if (install(sig, &act, &old, REAL(sigaction)) != 0)
         return SIG_ERR;
     return old.sa_handler;

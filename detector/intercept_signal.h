@@ -23,6 +23,16 @@
  * its own behalf (its memcpy) is no safe point. */
 void crace_signal_poll_from(crace_thread *t, uintptr_t pc);
 
+/* t, inside the program's signal handler (t->handler_frame set), calls
+ * `call` at pc, which is not async-signal-safe: reported once per pc
+ * (misuse.h). */
+void crace_signal_unsafe_call(crace_thread *t, const char *call, uintptr_t pc);
+
+/* t jumps (longjmp, siglongjmp) to the frame whose stack pointer is sp (0:
+ * unknown). Unless that lies inside the running handler's frames, the
+ * jump leaves the handler: t is no longer in one. */
+void crace_signal_jump(crace_thread *t, uintptr_t sp);
+
 /* The engine's modules call the poll through this pointer (thread.c),
  * set by intercept_signal.c when it first wraps a handler: the engine
  * built alone for its unit tests has no interceptors, and no signal is

@@ -75,6 +75,7 @@
  */
 #include "lockorder.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -735,6 +736,7 @@ static void render_cycle(struct sbuf *b, const struct lo_cycle *c, struct crace_
 
 static void report_cycle(const struct lo_cycle *c)
 {
+    int saved_errno = errno; /* the program's, whatever libdw and the output do */
     enum { CAP = 64 * 1024 };
     struct sbuf b = {crace_alloc(CAP), CAP, 0};
     struct crace_finding *f = crace_alloc(sizeof(*f));
@@ -743,6 +745,7 @@ static void report_cycle(const struct lo_cycle *c)
     report_emit_finding(f, b.buf, b.len);
     crace_free(f);
     crace_free(b.buf);
+    errno = saved_errno;
 }
 
 /* ---------------------------------------------------------------- threads */

@@ -21,7 +21,7 @@
  *     ==================
  *
  * Each (kind, code location) is reported once: a misuse in a loop is one
- * report. A condition variable's binding follows Helgrind's rule: the
+ * report; a signal handler's, once per handler. A condition variable's binding follows Helgrind's rule: the
  * waits in progress must all use one mutex; once none is in progress, the
  * next wait may bind another (POSIX allows it).
  *
@@ -30,7 +30,9 @@
  */
 #include "misuse.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "access.h"
 #include "fork.h"
@@ -51,7 +53,9 @@
     X(COND_TWO_MUTEXES)  \
     X(USE_DESTROYED)     \
     X(THREAD_GONE)       \
-    X(HELD)
+    X(HELD)              \
+    X(SIGNAL_ERRNO)      \
+    X(SIGNAL_UNSAFE)
 
 enum misuse_kind {
 #define MISUSE_X(name) MISUSE_##name,
@@ -89,7 +93,8 @@ struct misuse {
     uint64_t other_gid; /* 0: a thread crace does not know */
     stack_id other_stack;
     uintptr_t mutex, other_mutex; /* condvar: this wait's and the binding's */
-    stack_id creation;
+    stack_id creation;            /* a signal handler's: where it was installed */
+    int sig, errno_before, errno_after; /* a signal handler's */
 };
 
 struct reported {
@@ -117,6 +122,17 @@ static bool first_time(enum misuse_kind kind, uintptr_t pc)
     return true;
 }
 
+/* "SIGALRM (signal 14)", or "signal 40" for one without a name. */
+static const char *signal_name(int sig, char *buf, size_t cap)
+{
+    const char *abbrev = sigabbrev_np(sig);
+    if (abbrev)
+        snprintf(buf, cap, "SIG%s (signal %d)", abbrev, sig);
+    else
+        snprintf(buf, cap, "signal %d", sig);
+    return buf;
+}
+
 static void render(struct sbuf *b, const struct misuse *m, struct crace_finding *f)
 {
     const char *noun = object_nouns[m->object];
@@ -128,7 +144,7 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
     fo->created_at = finding_depot(m->creation, &fo->n_created_at);
     struct finding_goroutine *g = finding_goroutine(f, m->gid, "running");
     g->stack = finding_depot(m->stack, &g->n_stack);
-    char at[256], key[512], who[64];
+    char at[256], key[512], who[64], sig_name[32];
     finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
     char full[700];
     snprintf(full, sizeof(full), "%s|%s", f->title, key);
@@ -176,6 +192,21 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         sb_printf(b, "%s by goroutine %llu, which holds %s 0x%012lx:\n", m->call, gid, noun, addr);
         sb_printf(&msg, "%s with a %s held", m->call, noun);
         break;
+    case MISUSE_SIGNAL_ERRNO:
+        sb_printf(b,
+                  "%s 0x%012lx for %s returned with errno changed (%d -> %d) in goroutine %llu, "
+                  "where the code it interrupted may read errno next:\n",
+                  object_caps[m->object], addr, signal_name(m->sig, sig_name, sizeof(sig_name)), m->errno_before, m->errno_after,
+                  gid);
+        sb_printf(&msg, "%s for %s changed errno", noun, sig_name);
+        break;
+    case MISUSE_SIGNAL_UNSAFE:
+        sb_printf(b,
+                  "%s in the %s 0x%012lx for %s by goroutine %llu: not async-signal-safe (a signal that "
+                  "lands inside the allocator deadlocks on its lock or corrupts the heap):\n",
+                  m->call, noun, addr, signal_name(m->sig, sig_name, sizeof(sig_name)), gid);
+        sb_printf(&msg, "%s in the %s for %s", m->call, noun, sig_name);
+        break;
     }
     sb_printf(&msg, " at %s (%s)", at, finding_gname(m->gid, who, sizeof(who)));
     finding_stack_depot(f, b, m->gid, m->stack);
@@ -185,6 +216,8 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
     case MISUSE_UNLOCK_UNLOCKED:
     case MISUSE_USE_DESTROYED:
     case MISUSE_THREAD_GONE:
+    case MISUSE_SIGNAL_ERRNO:
+    case MISUSE_SIGNAL_UNSAFE:
         break;
     case MISUSE_UNLOCK_NOT_OWNER:
     case MISUSE_DESTROY_LOCKED:
@@ -216,7 +249,8 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         break;
     }
     if (m->creation) {
-        sb_printf(b, "\n%s 0x%012lx created at:\n", object_caps[m->object], addr);
+        sb_printf(b, "\n%s 0x%012lx %s at:\n", object_caps[m->object], addr,
+                  m->object == MISUSE_SIGNAL ? "installed" : "created");
         finding_stack_depot(f, b, 0, m->creation);
         stackfmt_depot(b, m->creation, STACK_STYLE_REPORT);
     }
@@ -228,6 +262,7 @@ static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
 {
     if (!first_time(m->kind, pc))
         return;
+    int saved_errno = errno; /* the program's, whatever libdw and the output do */
     t->in_shim++;
     if (!m->stack)
         m->stack = crace_current_stack(t, pc);
@@ -240,6 +275,7 @@ static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
     crace_free(f);
     crace_free(b.buf);
     t->in_shim--;
+    errno = saved_errno;
 }
 
 void misuse_unlock(crace_thread *t, enum misuse_object obj, const char *call, bool in_wait, uintptr_t lock,
@@ -364,6 +400,28 @@ void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr
     struct misuse m = {.kind = MISUSE_THREAD_GONE, .object = MISUSE_THREAD, .call = call, .addr = th,
                        .gid = t->gid};
     emit(t, &m, pc);
+}
+
+void misuse_signal_errno(crace_thread *t, int sig, uintptr_t handler, int before, int after, stack_id installed)
+{
+    struct misuse m = {.kind = MISUSE_SIGNAL_ERRNO, .object = MISUSE_SIGNAL, .addr = handler, .gid = t->gid,
+                       .creation = installed, .sig = sig, .errno_before = before, .errno_after = after};
+    /* The handler's first instruction, as a return address (one past it),
+     * on top of the stack it was called with. */
+    emit(t, &m, handler + 1);
+}
+
+void misuse_signal_unsafe(crace_thread *t, const char *call, int sig, uintptr_t handler, stack_id installed,
+                          uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_SIGNAL_UNSAFE, .object = MISUSE_SIGNAL, .call = call, .addr = handler,
+                       .gid = t->gid, .creation = installed, .sig = sig};
+    /* Once per handler, at its first such call: one fix (do less in the
+     * handler) answers them all. */
+    t->in_shim++;
+    m.stack = crace_current_stack(t, pc);
+    t->in_shim--;
+    emit(t, &m, handler);
 }
 
 void misuse_fork(enum crace_fork_phase phase)

@@ -3,7 +3,8 @@
  * (WARNING: MISUSE OF MUTEX, ...): unlocking what the caller does not
  * hold, destroying a held lock, waiting on one condition variable with two
  * mutexes at once, joining or detaching a thread joined or detached
- * already.
+ * already; and of signal handlers: one that returns with errno changed,
+ * one that calls what is not async-signal-safe.
  *
  * Reported once per (kind, code location); the program's call goes ahead
  * as it asked either way. The interceptors call in only on their slow
@@ -26,7 +27,8 @@
     X(SPINLOCK, "spinlock", "Spinlock", "SPINLOCK")                                         \
     X(RWLOCK, "rwlock", "RWLock", "RWLOCK")                                                 \
     X(COND, "condition variable", "Condition variable", "CONDITION VARIABLE")                \
-    X(THREAD, "thread", "Thread", "THREAD")
+    X(THREAD, "thread", "Thread", "THREAD")                                                 \
+    X(SIGNAL, "signal handler", "Signal handler", "SIGNAL HANDLER")
 
 enum misuse_object {
 #define MISUSE_X(name, noun, cap, title) MISUSE_##name,
@@ -85,5 +87,19 @@ void misuse_destroyed(crace_thread *t, enum misuse_object obj, const char *call,
  * whose thread was joined or detached already: the handle may name
  * another thread by now, or nothing. */
 void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc);
+
+/* The program's handler for sig (its address, handler) returned on t
+ * with errno changed from before to after: the code it interrupted may
+ * read errno next (a failed call's, now another's). installed: where the
+ * handler was installed (0: unknown). The handler's frame must still be
+ * on t's shadow stack (its call site, intercept_signal.c). */
+void misuse_signal_errno(crace_thread *t, int sig, uintptr_t handler, int before, int after, stack_id installed);
+
+/* t calls `call` (an allocation function) at pc inside the program's
+ * handler for sig: it is not async-signal-safe (a signal that lands while
+ * the interrupted code is inside the allocator deadlocks on its lock or
+ * corrupts the heap). */
+void misuse_signal_unsafe(crace_thread *t, const char *call, int sig, uintptr_t handler, stack_id installed,
+                          uintptr_t pc);
 
 #endif /* CRACE_MISUSE_H */

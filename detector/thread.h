@@ -161,6 +161,11 @@ typedef struct crace_thread {
      * thread's signal handlers, run by the thread. */
     struct crace_sigctx *sigctx;
     uintptr_t signal_pc; /* the program's call of raise, kill... in progress, or 0 */
+    /* The program's handler running on this thread, innermost: the frame
+     * of the call that runs it (0: none) and its signal. A jump out of
+     * the handler (siglongjmp) clears them (crace_signal_jump). */
+    uintptr_t handler_frame;
+    int handler_sig;
 } crace_thread;
 
 /* A bit of ignore, set with a signal deferred while the thread was inside

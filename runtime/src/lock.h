@@ -15,6 +15,7 @@
 #ifndef GOCHAN_LOCK_H
 #define GOCHAN_LOCK_H
 
+#include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <stdatomic.h>
@@ -70,9 +71,14 @@ static inline void gc_lock(gc_lock_t *l)
         gc_cpu_relax();
     }
     /* Announce a waiter (state 2) and sleep until we take it as 2: we
-     * cannot know whether other waiters remain, so the unlock must wake. */
+     * cannot know whether other waiters remain, so the unlock must wake.
+     * errno is kept: a wait's EAGAIN or EINTR is not the caller's (a
+     * signal handler whose sem_post met a contended lock would return
+     * with errno changed). */
+    int saved = errno;
     while (atomic_exchange_explicit(&l->state, 2, memory_order_acquire) != 0)
         gc_futex_wait(&l->state, 2, NULL);
+    errno = saved;
 }
 
 static inline void gc_unlock(gc_lock_t *l)
