@@ -54,6 +54,7 @@
     X(USE_DESTROYED)     \
     X(THREAD_GONE)       \
     X(HELD)              \
+    X(DOUBLE_LOCK)       \
     X(SIGNAL_ERRNO)      \
     X(SIGNAL_UNSAFE)
 
@@ -85,6 +86,7 @@ struct misuse {
     enum misuse_object object;
     const char *call;
     bool in_wait;     /* the unlock inside a condvar wait */
+    bool read;        /* a double lock's: a read lock */
     uintptr_t addr;   /* the object misused */
     uint64_t gid;     /* the caller */
     stack_id stack;
@@ -192,6 +194,12 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         sb_printf(b, "%s by goroutine %llu, which holds %s 0x%012lx:\n", m->call, gid, noun, addr);
         sb_printf(&msg, "%s with a %s held", m->call, noun);
         break;
+    case MISUSE_DOUBLE_LOCK:
+        sb_printf(b, "%s%s of %s 0x%012lx by goroutine %llu while goroutine %llu holds it%s:\n", m->call,
+                  m->read ? " (read)" : "", noun, addr, gid, (unsigned long long)m->other_gid,
+                  m->read ? " for writing" : "");
+        sb_printf(&msg, "%s of %s held by another goroutine", m->call, noun);
+        break;
     case MISUSE_SIGNAL_ERRNO:
         sb_printf(b,
                   "%s 0x%012lx for %s returned with errno changed (%d -> %d) in goroutine %llu, "
@@ -222,6 +230,7 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
     case MISUSE_UNLOCK_NOT_OWNER:
     case MISUSE_DESTROY_LOCKED:
     case MISUSE_HELD:
+    case MISUSE_DOUBLE_LOCK:
         if (m->other_gid && m->other_stack) {
             sb_printf(b, "\n%s 0x%012lx is held by goroutine %llu, locked at:\n", object_caps[m->object], addr,
                       (unsigned long long)m->other_gid);
@@ -313,6 +322,15 @@ void misuse_held(crace_thread *t, const char *call, uintptr_t lock, stack_id loc
         m.creation = s->creation;
         sync_unlock(s);
     }
+    emit(t, &m, pc);
+}
+
+void misuse_lock_held(crace_thread *t, const char *call, bool read, uintptr_t lock,
+                      const struct misuse_lock_info *info, uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_DOUBLE_LOCK, .object = MISUSE_MUTEX, .call = call, .read = read,
+                       .addr = lock, .gid = t->gid, .other_gid = info->owner_gid,
+                       .other_stack = info->lock_stack, .creation = info->creation};
     emit(t, &m, pc);
 }
 

@@ -59,6 +59,12 @@ struct misuse_lock_info {
 void misuse_unlock(crace_thread *t, enum misuse_object obj, const char *call, bool in_wait, uintptr_t lock,
                    enum misuse_holder real, const struct misuse_lock_info *info, uintptr_t pc);
 
+/* t, by `call` at pc, takes lock (for reading if read), which goroutine
+ * info->owner_gid holds for writing: a lock the program annotates
+ * (tsan_annotate.c), whose annotations say two goroutines hold it. */
+void misuse_lock_held(crace_thread *t, const char *call, bool read, uintptr_t lock,
+                      const struct misuse_lock_info *info, uintptr_t pc);
+
 /* t calls `call` at pc to destroy lock, which real says is held. */
 /* t, at call, holds lock (locked at lock_stack) where it must hold none:
  * __tsan_check_no_mutexes_held, a program's assertion. */

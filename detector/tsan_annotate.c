@@ -91,61 +91,116 @@ CRACE_EXPORT void AnnotateHappensAfter(const char *file, int line, const volatil
  * unlock releases into the lock's clock, which every locker acquires; a
  * reader's releases into a second clock, which only writers acquire, so
  * readers stay unordered with one another (a write made under a read lock
- * races with the other readers). The second clock hangs off the lock's
- * sync object (ext), not at an address of its own: a lock may be a single
- * byte (an atomic_flag), the next byte another lock. The lock-order graph
- * sees these locks like any other. Not modelled: an owner (no misuse
- * reports) and blocking (crace cannot see such a lock wait, so it counts
- * as running for the deadlock detector).
+ * races with the other readers). The second clock and the writer's
+ * ownership hang off the lock's sync object (ext, struct own_lock), not at
+ * an address of their own: a lock may be a single byte (an atomic_flag),
+ * the next byte another lock; nor in the sync object's owner fields, which
+ * the pthread interceptors keep for a pthread lock at the same address
+ * (a wrapper that annotates the mutex it uses). The lock-order graph sees
+ * these locks like any other. What the annotations say is the lock's
+ * state: a write lock taken while another goroutine holds it for writing
+ * (a double lock), a read lock taken or a write lock let go while another
+ * holds it, and a write unlock of a lock no one holds are misuse, as under
+ * ThreadSanitizer. Not modelled: blocking (crace cannot see such a lock
+ * wait, so it counts as running for the deadlock detector).
  */
+struct own_lock {
+    vclock_t readers;   /* the readers' releases */
+    uint64_t owner_gid; /* the writer holding it, 0 if none */
+    stack_id lock_stack;
+    uint32_t recursion; /* the writer's levels */
+};
 
-static void readers_clock_free(void *vc)
+static void own_lock_free(void *ext)
 {
-    vc_destroy(vc);
-    crace_free(vc);
+    struct own_lock *o = ext;
+    vc_destroy(&o->readers);
+    crace_free(o);
 }
 
-/* t holds lock now (for writing unless read; by a try-lock if try). */
-static void own_lock_acquired(crace_thread *t, uintptr_t lock, bool read, bool try, uintptr_t pc)
+/* s's record, made on first use (under s's lock). */
+static struct own_lock *own_lock_of(sync_var *s)
+{
+    if (!s->ext) {
+        struct own_lock *o = crace_alloc(sizeof(*o));
+        vc_init(&o->readers);
+        s->ext = o;
+        s->ext_free = own_lock_free;
+    }
+    return s->ext;
+}
+
+/* t holds lock now (for writing unless read; by a try-lock if try), said
+ * by `call` at pc. */
+static void own_lock_acquired(crace_thread *t, const char *call, uintptr_t lock, bool read, bool try, uintptr_t pc)
 {
     if (!t || t->in_shim)
         return;
     t->in_shim++;
     stack_id stack = crace_current_stack(t, pc);
     sync_var *s = sync_lock(lock, true, stack);
+    struct own_lock *o = own_lock_of(s);
     if (!t->ignore_sync) {
         vc_join(&t->vc, &s->vc);
-        if (!read && s->ext)
-            vc_join(&t->vc, s->ext);
+        if (!read)
+            vc_join(&t->vc, &o->readers);
+    }
+    struct misuse_lock_info held = {0};
+    if (o->owner_gid && o->owner_gid != t->gid) {
+        held = (struct misuse_lock_info){o->owner_gid, o->lock_stack, s->creation};
+        if (!read)
+            o->owner_gid = 0; /* the annotations say this goroutine has it now */
+    }
+    if (!read) {
+        if (o->owner_gid == t->gid) {
+            o->recursion++;
+        } else {
+            o->owner_gid = t->gid;
+            o->lock_stack = stack;
+            o->recursion = 1;
+        }
     }
     sync_unlock(s);
     lo_acquired(t, lock, stack, (read ? LO_READ : 0) | (try ? LO_TRY : 0));
     t->in_shim--;
+    if (held.owner_gid)
+        misuse_lock_held(t, call, read, lock, &held, pc);
 }
 
-/* t is about to release lock (held for reading if read). Whether t held
- * it, as the lock-order graph knew. */
-static bool own_lock_releasing(crace_thread *t, uintptr_t lock, bool read)
+/* t is about to release lock (held for reading if read; every level of
+ * a recursive hold if all), said by `call` at pc. Whether t held it, as
+ * the lock-order graph knew. */
+static bool own_lock_releasing(crace_thread *t, const char *call, uintptr_t lock, bool read, bool all,
+                               uintptr_t pc)
 {
     if (!t || t->in_shim)
         return false;
     t->in_shim++;
-    sync_var *s = sync_lock(lock, true, 0);
-    if (!read && !t->ignore_sync) {
+    /* Where a lock first seen here was created, should it be misused. */
+    stack_id creation = sync_peek(lock) ? 0 : crace_current_stack(t, pc);
+    sync_var *s = sync_lock(lock, true, creation);
+    struct own_lock *o = own_lock_of(s);
+    if (!read && !t->ignore_sync)
         sync_release_locked(s, &t->vc);
-    } else if (!t->ignore_sync) {
-        if (!s->ext) {
-            vclock_t *vc = crace_alloc(sizeof(*vc));
-            vc_init(vc);
-            s->ext = vc;
-            s->ext_free = readers_clock_free;
-        }
-        vc_join(s->ext, &t->vc);
+    else if (!t->ignore_sync)
+        vc_join(&o->readers, &t->vc);
+    struct misuse_lock_info info = {o->owner_gid, o->lock_stack, s->creation};
+    enum misuse_holder bad = HOLDER_CALLER;
+    if (!read && o->owner_gid == t->gid) {
+        if (all || --o->recursion == 0)
+            o->owner_gid = 0;
+    } else if (!read) {
+        bad = o->owner_gid ? HOLDER_OTHER : HOLDER_NONE;
+        o->owner_gid = 0;
+    } else if (o->owner_gid) {
+        bad = HOLDER_OTHER; /* a read unlock of a lock held for writing */
     }
     sync_unlock(s);
     crace_thread_tick(t);
     bool held = lo_released(t, lock);
     t->in_shim--;
+    if (bad != HOLDER_CALLER)
+        misuse_unlock(t, MISUSE_MUTEX, call, false, lock, bad, &info, pc);
     return held;
 }
 
@@ -179,13 +234,13 @@ CRACE_EXPORT void AnnotateRWLockDestroy(const char *file, int line, const volati
 CRACE_EXPORT void AnnotateRWLockAcquired(const char *file, int line, const volatile void *lock, long is_w)
 {
     (void)file, (void)line;
-    own_lock_acquired(crace_thr(), (uintptr_t)lock, !is_w, false, CALLER_PC());
+    own_lock_acquired(crace_thr(), "AnnotateRWLockAcquired", (uintptr_t)lock, !is_w, false, CALLER_PC());
 }
 
 CRACE_EXPORT void AnnotateRWLockReleased(const char *file, int line, const volatile void *lock, long is_w)
 {
     (void)file, (void)line;
-    own_lock_releasing(crace_thr(), (uintptr_t)lock, !is_w);
+    own_lock_releasing(crace_thr(), "AnnotateRWLockReleased", (uintptr_t)lock, !is_w, false, CALLER_PC());
 }
 
 /*
@@ -234,15 +289,16 @@ CRACE_EXPORT void __tsan_mutex_post_lock(void *addr, unsigned flags, int recursi
     crace_thread *t = crace_thr();
     int levels = (flags & TSAN_MUTEX_RECURSIVE_LOCK) && recursion > 1 ? recursion : 1;
     for (int i = 0; i < levels; i++)
-        own_lock_acquired(t, (uintptr_t)addr, flags & TSAN_MUTEX_READ_LOCK, flags & TSAN_MUTEX_TRY_LOCK,
-                          CALLER_PC());
+        own_lock_acquired(t, "__tsan_mutex_post_lock", (uintptr_t)addr, flags & TSAN_MUTEX_READ_LOCK,
+                          flags & TSAN_MUTEX_TRY_LOCK, CALLER_PC());
 }
 
 CRACE_EXPORT int __tsan_mutex_pre_unlock(void *addr, unsigned flags)
 {
     crace_thread *t = crace_thr();
     int levels = 1;
-    if (own_lock_releasing(t, (uintptr_t)addr, flags & TSAN_MUTEX_READ_LOCK) &&
+    if (own_lock_releasing(t, "__tsan_mutex_pre_unlock", (uintptr_t)addr, flags & TSAN_MUTEX_READ_LOCK,
+                           flags & TSAN_MUTEX_RECURSIVE_UNLOCK, CALLER_PC()) &&
         (flags & TSAN_MUTEX_RECURSIVE_UNLOCK))
         for (; lo_released(t, (uintptr_t)addr); levels++) /* the other levels: one release is enough */
             ;
