@@ -447,6 +447,37 @@ INTERCEPTOR(int, sigqueue, pid_t pid, int sig, const union sigval value)
 
 /* ---------------------------------------------------------------- waiters */
 
+/*
+ * pause and sigsuspend wait for a signal to be handled. One that arrived
+ * while the thread was inside the detector was deferred: the kernel
+ * counts it as handled, and its handler runs at this safe point, at the
+ * start of the wait. The wait then returns as a wait interrupted by that
+ * signal does (-1, EINTR), as if the signal had come a moment later:
+ * waiting on would be waiting for another signal, which may never come (a
+ * thread suspended from a handler until a second signal resumes it hung
+ * when the second one landed in the detector).
+ */
+#define SIGNAL_WAIT_ENTER(name, ...)                                                   \
+    crace_thread *self = crace_inited ? crace_cur : NULL;                             \
+    bool deferred = self && !self->in_shim && (self->ignore & CRACE_IGNORE_SIGNAL);   \
+    INTERCEPTOR_ENTER(name, __VA_ARGS__);                                             \
+    if (deferred && !(thr->ignore & CRACE_IGNORE_SIGNAL)) {                            \
+        errno = EINTR;                                                                 \
+        return -1;                                                                     \
+    }
+
+INTERCEPTOR(int, pause, void)
+{
+    SIGNAL_WAIT_ENTER(pause);
+    return REAL(pause)();
+}
+
+INTERCEPTOR(int, sigsuspend, const sigset_t *mask)
+{
+    SIGNAL_WAIT_ENTER(sigsuspend, mask);
+    return REAL(sigsuspend)(mask);
+}
+
 INTERCEPTOR(int, sigwait, const sigset_t *set, int *sig)
 {
     INTERCEPTOR_ENTER(sigwait, set, sig);
