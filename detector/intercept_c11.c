@@ -216,7 +216,6 @@ INTERCEPTOR(int, cnd_signal, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_signal, c);
     crace_pt_object(thr, (uintptr_t)c, PT_OBJ_USE, CALLER_PC());
-    crace_release(thr, (uintptr_t)c);
     dl_wake((uintptr_t)c);
     return REAL(cnd_signal)(c);
 }
@@ -225,14 +224,13 @@ INTERCEPTOR(int, cnd_broadcast, cnd_t *c)
 {
     INTERCEPTOR_ENTER(cnd_broadcast, c);
     crace_pt_object(thr, (uintptr_t)c, PT_OBJ_USE, CALLER_PC());
-    crace_release(thr, (uintptr_t)c);
     dl_wake((uintptr_t)c);
     return REAL(cnd_broadcast)(c);
 }
 
 /* Around a wait on c with m, as pthread_cond_wait's (crace_pt_cond_*):
  * held again after a wake-up or a timeout (or a failure before unlocking
- * m, if thr held it); a wake-up acquires c. */
+ * m, if thr held it). */
 static bool cnd_relocked(int r, bool owned)
 {
     return r == thrd_success || r == thrd_timedout || owned;
@@ -243,8 +241,7 @@ INTERCEPTOR(int, cnd_wait, cnd_t *c, mtx_t *m)
     INTERCEPTOR_ENTER(cnd_wait, c, m);
     bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "cnd_wait", true, CALLER_PC());
     int r = REAL(cnd_wait)(c, m);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, r == thrd_success, cnd_relocked(r, owned),
-                            CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, cnd_relocked(r, owned), CALLER_PC());
     return r;
 }
 
@@ -253,8 +250,7 @@ INTERCEPTOR(int, cnd_timedwait, cnd_t *c, mtx_t *m, const struct timespec *ts)
     INTERCEPTOR_ENTER(cnd_timedwait, c, m, ts);
     bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "cnd_timedwait", false, CALLER_PC());
     int r = REAL(cnd_timedwait)(c, m, ts);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, r == thrd_success, cnd_relocked(r, owned),
-                            CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cnd_relocked(r, owned), CALLER_PC());
     return r;
 }
 

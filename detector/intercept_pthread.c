@@ -387,18 +387,20 @@ bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const c
     return owned;
 }
 
-/* After the real wait: woke (a signal or broadcast reached it) acquires c,
- * since it happens after the wake-up's cause; relocked says the wait
- * returned with m held again (a wake-up, a timeout, a dead robust owner;
- * also a failure before m was unlocked, if thr held it). */
-void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool blocks, bool woke, bool relocked,
-                             uintptr_t pc)
+/* After the real wait: relocked says the wait returned with m held again
+ * (a wake-up, a timeout, a dead robust owner; also a failure before m was
+ * unlocked, if thr held it). A wake-up acquires nothing from the signal
+ * or broadcast: the condition variable is no sync object, its mutex is
+ * (DESIGN.md), as under ThreadSanitizer. What a signaller did after
+ * unlocking is unordered with the waiter, which may have found its
+ * predicate true and never waited: a signal made after unlocking races
+ * with the waiter's destroy or free in every run, not only in those where
+ * the waiter did not wait. */
+void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool blocks, bool relocked, uintptr_t pc)
 {
     if (blocks)
         dl_unblock(thr);
     misuse_cond_wait_end(thr, c);
-    if (woke)
-        crace_acquire(thr, c);
     if (relocked)
         crace_pt_mutex_post_lock(thr, m, 0, crace_current_stack(thr, pc), pc);
 }
@@ -1190,7 +1192,7 @@ INTERCEPTOR(int, pthread_rwlock_unlock, pthread_rwlock_t *rw)
 /* Around a wait on c with m (crace_pt_cond_pre_wait, _post_wait): the
  * wait returns with m held again when it waited (0, a timeout, a dead
  * robust owner), and also when it failed before unlocking m (a bad time,
- * say) if thr held m; a wake-up (0) acquires c. */
+ * say) if thr held m. */
 static bool cond_relocked(int r, bool owned)
 {
     return r == 0 || r == ETIMEDOUT || r == EOWNERDEAD || owned;
@@ -1226,7 +1228,6 @@ INTERCEPTOR(int, pthread_cond_signal, pthread_cond_t *c)
     (void)REAL_COND(pthread_cond_signal);
     INTERCEPTOR_ENTER(pthread_cond_signal, c);
     crace_pt_object(thr, (uintptr_t)c, PT_OBJ_USE, CALLER_PC());
-    crace_release(thr, (uintptr_t)c);
     dl_wake((uintptr_t)c);
     return REAL_COND(pthread_cond_signal)(c);
 }
@@ -1236,7 +1237,6 @@ INTERCEPTOR(int, pthread_cond_broadcast, pthread_cond_t *c)
     (void)REAL_COND(pthread_cond_broadcast);
     INTERCEPTOR_ENTER(pthread_cond_broadcast, c);
     crace_pt_object(thr, (uintptr_t)c, PT_OBJ_USE, CALLER_PC());
-    crace_release(thr, (uintptr_t)c);
     dl_wake((uintptr_t)c);
     return REAL_COND(pthread_cond_broadcast)(c);
 }
@@ -1247,7 +1247,7 @@ INTERCEPTOR(int, pthread_cond_wait, pthread_cond_t *c, pthread_mutex_t *m)
     INTERCEPTOR_ENTER(pthread_cond_wait, c, m);
     bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_wait", true, CALLER_PC());
     int r = REAL_COND(pthread_cond_wait)(c, m);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, r == 0, cond_relocked(r, owned), CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, cond_relocked(r, owned), CALLER_PC());
     return r;
 }
 
@@ -1258,7 +1258,7 @@ INTERCEPTOR(int, pthread_cond_timedwait, pthread_cond_t *c, pthread_mutex_t *m, 
     bool owned =
         crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_timedwait", false, CALLER_PC());
     int r = REAL_COND(pthread_cond_timedwait)(c, m, abstime);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, r == 0, cond_relocked(r, owned), CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cond_relocked(r, owned), CALLER_PC());
     return r;
 }
 
@@ -1269,7 +1269,7 @@ INTERCEPTOR(int, pthread_cond_clockwait, pthread_cond_t *c, pthread_mutex_t *m, 
     bool owned =
         crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_clockwait", false, CALLER_PC());
     int r = REAL(pthread_cond_clockwait)(c, m, clockid, abstime);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, r == 0, cond_relocked(r, owned), CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cond_relocked(r, owned), CALLER_PC());
     return r;
 }
 
