@@ -34,7 +34,10 @@
  * handler, and a sigwait, sigwaitinfo or
  * sigtimedwait that returns the signal, acquire it. So data prepared
  * before sending a signal is seen by its handler or by the thread that
- * waits for it without a report (ThreadSanitizer's model). sigwait counts
+ * waits for it without a report: the kernel runs the handler only once
+ * the signal is sent. (ThreadSanitizer orders only the installing before
+ * the handler, and reports such data as a race: its
+ * pthread_atfork_deadlock3 test expects one.) sigwait counts
  * as running for the deadlock detector, like read or poll: a thread that
  * waits for SIGINT forever is not stuck.
  *
