@@ -21,9 +21,10 @@
  *     ==================
  *
  * Each (kind, code location) is reported once: a misuse in a loop is one
- * report; a signal handler's, once per handler. A condition variable's binding follows Helgrind's rule: the
- * waits in progress must all use one mutex; once none is in progress, the
- * next wait may bind another (POSIX allows it).
+ * report; a signal handler's misuse, once per handler. A condition
+ * variable's binding follows Helgrind's rule: the waits in progress must
+ * all use one mutex; once none is in progress, the next wait may bind
+ * another (POSIX allows it).
  *
  * misuse_lock protects the reported list. A leaf, like the sync bucket
  * locks (never both held), never held across a call into the program.
@@ -204,8 +205,8 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         sb_printf(b,
                   "%s 0x%012lx for %s returned with errno changed (%d -> %d) in goroutine %llu, "
                   "where the code it interrupted may read errno next:\n",
-                  object_caps[m->object], addr, signal_name(m->sig, sig_name, sizeof(sig_name)), m->errno_before, m->errno_after,
-                  gid);
+                  object_caps[m->object], addr, signal_name(m->sig, sig_name, sizeof(sig_name)), m->errno_before,
+                  m->errno_after, gid);
         sb_printf(&msg, "%s for %s changed errno", noun, sig_name);
         break;
     case MISUSE_SIGNAL_UNSAFE:
