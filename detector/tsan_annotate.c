@@ -118,7 +118,11 @@ static void own_lock_free(void *ext)
     crace_free(o);
 }
 
-/* s's record, made on first use (under s's lock). */
+/* s's record, made on first use (under s's lock). NULL when s's ext is
+ * another kind's (an address the program also uses as a barrier or a
+ * WaitGroup, which an annotation cannot make a lock): the annotation then
+ * orders through s's clock alone, and its misuse goes unseen, with
+ * nothing misread. */
 static struct own_lock *own_lock_of(sync_var *s)
 {
     if (!s->ext) {
@@ -127,7 +131,7 @@ static struct own_lock *own_lock_of(sync_var *s)
         s->ext = o;
         s->ext_free = own_lock_free;
     }
-    return s->ext;
+    return s->ext_free == own_lock_free ? s->ext : NULL;
 }
 
 /* t holds lock now (for writing unless read; by a try-lock if try), said
@@ -142,16 +146,16 @@ static void own_lock_acquired(crace_thread *t, const char *call, uintptr_t lock,
     struct own_lock *o = own_lock_of(s);
     if (!t->ignore_sync) {
         vc_join(&t->vc, &s->vc);
-        if (!read)
+        if (!read && o)
             vc_join(&t->vc, &o->readers);
     }
     struct misuse_lock_info held = {0};
-    if (o->owner_gid && o->owner_gid != t->gid) {
+    if (o && o->owner_gid && o->owner_gid != t->gid) {
         held = (struct misuse_lock_info){o->owner_gid, o->lock_stack, s->creation};
         if (!read)
             o->owner_gid = 0; /* the annotations say this goroutine has it now */
     }
-    if (!read) {
+    if (o && !read) {
         if (o->owner_gid == t->gid) {
             o->recursion++;
         } else {
@@ -180,20 +184,25 @@ static bool own_lock_releasing(crace_thread *t, const char *call, uintptr_t lock
     stack_id creation = sync_peek(lock) ? 0 : crace_current_stack(t, pc);
     sync_var *s = sync_lock(lock, true, creation);
     struct own_lock *o = own_lock_of(s);
-    if (!read && !t->ignore_sync)
+    /* A reader's release goes to the readers' clock; with none (another
+     * kind's object), to the lock's, which orders more, never less. */
+    if ((!read || !o) && !t->ignore_sync)
         sync_release_locked(s, &t->vc);
     else if (!t->ignore_sync)
         vc_join(&o->readers, &t->vc);
-    struct misuse_lock_info info = {o->owner_gid, o->lock_stack, s->creation};
+    struct misuse_lock_info info = {0};
     enum misuse_holder bad = HOLDER_CALLER;
-    if (!read && o->owner_gid == t->gid) {
-        if (all || --o->recursion == 0)
+    if (o) {
+        info = (struct misuse_lock_info){o->owner_gid, o->lock_stack, s->creation};
+        if (!read && o->owner_gid == t->gid) {
+            if (all || --o->recursion == 0)
+                o->owner_gid = 0;
+        } else if (!read) {
+            bad = o->owner_gid ? HOLDER_OTHER : HOLDER_NONE;
             o->owner_gid = 0;
-    } else if (!read) {
-        bad = o->owner_gid ? HOLDER_OTHER : HOLDER_NONE;
-        o->owner_gid = 0;
-    } else if (o->owner_gid) {
-        bad = HOLDER_OTHER; /* a read unlock of a lock held for writing */
+        } else if (o->owner_gid) {
+            bad = HOLDER_OTHER; /* a read unlock of a lock held for writing */
+        }
     }
     sync_unlock(s);
     crace_thread_tick(t);
