@@ -387,6 +387,8 @@ bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const c
     return owned;
 }
 
+static unsigned robust_flag(const pthread_mutex_t *m);
+
 /* After the real wait: relocked says the wait returned with m held again
  * (a wake-up, a timeout, a dead robust owner; also a failure before m was
  * unlocked, if thr held it). A wake-up acquires nothing from the signal
@@ -402,7 +404,7 @@ void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool b
         dl_unblock(thr);
     misuse_cond_wait_end(thr, c);
     if (relocked)
-        crace_pt_mutex_post_lock(thr, m, 0, crace_current_stack(thr, pc), pc);
+        crace_pt_mutex_post_lock(thr, m, robust_flag((const pthread_mutex_t *)m), crace_current_stack(thr, pc), pc);
 }
 
 /* Before the real destroy of the condition variable c (call, at pc): a
@@ -439,6 +441,12 @@ bool crace_pt_mutex_checks_owner(const pthread_mutex_t *m)
     int type = kind & GLIBC_MUTEX_KIND_MASK;
     return type == PTHREAD_MUTEX_RECURSIVE || type == PTHREAD_MUTEX_ERRORCHECK ||
            (kind & (GLIBC_MUTEX_ROBUST | GLIBC_MUTEX_PRIO_INHERIT)) != 0;
+}
+
+/* LO_ROBUST for a robust mutex, by its kind word; else 0. */
+static unsigned robust_flag(const pthread_mutex_t *m)
+{
+    return (__atomic_load_n(&m->__data.__kind, __ATOMIC_RELAXED) & GLIBC_MUTEX_ROBUST) ? LO_ROBUST : 0;
 }
 
 /* A lock call returned r: is the mutex held now? EOWNERDEAD (robust
@@ -503,16 +511,27 @@ void crace_pt_finish_after_tls(void)
                    pthread_setspecific(finish_key, (void *)(uintptr_t)PTHREAD_DESTRUCTOR_ITERATIONS) == 0;
 }
 
+/* A lock t still holds as it ends. Released, as an unlock would: a
+ * robust mutex's next owner gets it with EOWNERDEAD, after the kernel has
+ * seen t die, so everything t did happens before (and another thread may
+ * unlock a normal mutex t left locked). Unless it is a robust mutex (made
+ * for that) or only read-held, a misuse: an unlock forgotten on some path
+ * out of the thread, which every later locker waits on forever. */
+static void exit_still_held(crace_thread *t, uintptr_t lock, stack_id stack, unsigned flags)
+{
+    crace_release(t, lock);
+    if (flags & (LO_READ | LO_ROBUST))
+        return;
+    enum misuse_object obj = (flags & LO_SPIN) ? MISUSE_SPINLOCK : (flags & LO_RWLOCK) ? MISUSE_RWLOCK : MISUSE_MUTEX;
+    misuse_exit_held(t, obj, lock, stack);
+}
+
 void crace_pt_thread_exit(crace_thread *t)
 {
     if (thread_finished || finish_armed)
         return;
     thread_finished = true;
-    /* The locks t still holds are released, as an unlock would: a robust
-     * mutex's next owner gets it with EOWNERDEAD, after the kernel has
-     * seen t die, so everything t did happens before (and another thread
-     * may unlock a normal mutex t left locked). */
-    lo_thread_exit(t, crace_release);
+    lo_thread_exit(t, exit_still_held);
     crace_thread_finish(t);
 }
 
@@ -824,7 +843,8 @@ INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
         return REAL(pthread_mutex_trylock)(m);
     int r = REAL(pthread_mutex_trylock)(m);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY | robust_flag(m), crace_current_stack(thr, CALLER_PC()),
+                                 CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_trylock", r == EINVAL, CALLER_PC());
     return r;
 }
@@ -847,7 +867,7 @@ INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
             dl_unblock(thr);
     }
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, robust_flag(m), stack, CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_lock", r == EINVAL, CALLER_PC());
     return r;
 }
@@ -857,7 +877,8 @@ INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m, const struct times
     INTERCEPTOR_ENTER(pthread_mutex_timedlock, m, abstime);
     int r = REAL(pthread_mutex_timedlock)(m, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, robust_flag(m), crace_current_stack(thr, CALLER_PC()),
+                                 CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_timedlock", r == EINVAL, CALLER_PC());
     return r;
 }
@@ -867,7 +888,8 @@ INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clockid,
     INTERCEPTOR_ENTER(pthread_mutex_clocklock, m, clockid, abstime);
     int r = REAL(pthread_mutex_clocklock)(m, clockid, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, robust_flag(m), crace_current_stack(thr, CALLER_PC()),
+                                 CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_clocklock", r == EINVAL, CALLER_PC());
     return r;
 }
@@ -913,7 +935,7 @@ INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)
     INTERCEPTOR_ENTER(pthread_spin_lock, l);
     int r = REAL(pthread_spin_lock)(l);
     if (r == 0)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)l, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_SPIN, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
 }
 
@@ -922,7 +944,8 @@ INTERCEPTOR(int, pthread_spin_trylock, pthread_spinlock_t *l)
     INTERCEPTOR_ENTER(pthread_spin_trylock, l);
     int r = REAL(pthread_spin_trylock)(l);
     if (r == 0)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_TRY | LO_SPIN, crace_current_stack(thr, CALLER_PC()),
+                                 CALLER_PC());
     return r;
 }
 
@@ -1007,12 +1030,12 @@ static enum misuse_holder rwlock_holder(crace_thread *thr, pthread_rwlock_t *rw)
 static void rwlock_post_rdlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, stack_id stack)
 {
     crace_acquire(thr, (uintptr_t)rw);
-    lo_acquired(thr, (uintptr_t)rw, stack, flags | LO_READ);
+    lo_acquired(thr, (uintptr_t)rw, stack, flags | LO_READ | LO_RWLOCK);
 }
 
 static void rwlock_post_wrlock(crace_thread *thr, pthread_rwlock_t *rw, unsigned flags, stack_id stack, uintptr_t pc)
 {
-    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, flags, stack, pc);
+    crace_pt_mutex_post_lock(thr, (uintptr_t)rw, flags | LO_RWLOCK, stack, pc);
     crace_acquire(thr, RW_READERS(rw));
 }
 

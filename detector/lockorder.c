@@ -97,7 +97,10 @@ struct lo_held {
     stack_id stack; /* where it was taken (the first time, when recursive) */
     uint32_t count; /* recursive acquisitions */
     bool read;      /* read-locked */
+    uint8_t kind;   /* LO_RWLOCK, LO_SPIN, LO_ROBUST as taken, for lo_thread_exit */
 };
+
+#define LO_KIND_FLAGS (LO_RWLOCK | LO_SPIN | LO_ROBUST)
 
 /* An edge's modes: its from lock was held for reading, its to lock taken
  * for reading. Fewer bits is stronger. */
@@ -828,7 +831,7 @@ static CRACE_NOINLINE void acquired_nested(crace_thread *t, uintptr_t lock, stac
         add_edges(t, lock, stack, read);
     if (t->n_held == t->held_cap)
         held_grow(t);
-    t->held[t->n_held++] = (struct lo_held){lock, stack, 1, read};
+    t->held[t->n_held++] = (struct lo_held){lock, stack, 1, read, (uint8_t)(flags & LO_KIND_FLAGS)};
 }
 
 void lo_acquired(crace_thread *t, uintptr_t lock, stack_id stack, unsigned flags)
@@ -840,7 +843,7 @@ void lo_acquired(crace_thread *t, uintptr_t lock, stack_id stack, unsigned flags
     /* The fast path: nothing else held, nothing to check. */
     if (CRACE_UNLIKELY(t->held_cap == 0))
         held_grow(t);
-    t->held[0] = (struct lo_held){lock, stack, 1, (flags & LO_READ) != 0};
+    t->held[0] = (struct lo_held){lock, stack, 1, (flags & LO_READ) != 0, (uint8_t)(flags & LO_KIND_FLAGS)};
     t->n_held = 1;
 }
 
@@ -928,10 +931,13 @@ void lo_forget_range(uintptr_t addr, size_t size)
     crace_unlock(&lo_lock);
 }
 
-void lo_thread_exit(crace_thread *t, void (*still_held)(crace_thread *t, uintptr_t lock))
+void lo_thread_exit(crace_thread *t, void (*still_held)(crace_thread *t, uintptr_t lock, stack_id stack,
+                                                        unsigned flags))
 {
-    for (uint32_t i = 0; i < t->n_held; i++)
-        still_held(t, t->held[i].addr);
+    for (uint32_t i = 0; i < t->n_held; i++) {
+        const struct lo_held *h = &t->held[i];
+        still_held(t, h->addr, h->stack, h->kind | (h->read ? LO_READ : 0));
+    }
     crace_free(t->held);
     crace_free(t->lo_cache);
     t->held = NULL;

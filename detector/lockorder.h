@@ -20,8 +20,11 @@
 
 /* How a lock was acquired. */
 enum lo_flags {
-    LO_TRY = 1,  /* a trylock: held, but it adds no edges (it cannot block) */
-    LO_READ = 2, /* a read lock of an rwlock */
+    LO_TRY = 1,    /* a trylock: held, but it adds no edges (it cannot block) */
+    LO_READ = 2,   /* a read lock of an rwlock */
+    LO_RWLOCK = 4, /* what the lock is, for reports: an rwlock, */
+    LO_SPIN = 8,   /* a spinlock, */
+    LO_ROBUST = 16, /* a robust mutex, which a thread may end holding (the next owner gets EOWNERDEAD) */
 };
 
 /* t acquired lock (flags: enum lo_flags) at stack. With nothing else held
@@ -40,8 +43,11 @@ void lo_forget(uintptr_t lock);
  * sync_free_range). Scans the whole graph: call it only for memory that
  * held synchronisation objects. */
 void lo_forget_range(uintptr_t addr, size_t size);
-/* t ends: still_held(t, lock) is called for each lock it still holds,
- * then its held list and edge cache are freed. */
-void lo_thread_exit(crace_thread *t, void (*still_held)(crace_thread *t, uintptr_t lock));
+/* t ends: still_held(t, lock, stack, flags) is called for each lock it
+ * still holds (where it took it, and the lock's enum lo_flags: LO_READ
+ * and the kind it was taken with), then its held list and edge cache are
+ * freed. */
+void lo_thread_exit(crace_thread *t, void (*still_held)(crace_thread *t, uintptr_t lock, stack_id stack,
+                                                        unsigned flags));
 
 #endif /* CRACE_LOCKORDER_H */

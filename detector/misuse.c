@@ -56,6 +56,7 @@
     X(THREAD_GONE)       \
     X(HELD)              \
     X(DOUBLE_LOCK)       \
+    X(EXIT_HELD)         \
     X(SIGNAL_ERRNO)      \
     X(SIGNAL_UNSAFE)
 
@@ -201,6 +202,10 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
                   m->read ? " for writing" : "");
         sb_printf(&msg, "%s of %s held by another goroutine", m->call, noun);
         break;
+    case MISUSE_EXIT_HELD:
+        sb_printf(b, "Goroutine %llu finished holding %s 0x%012lx, which it locked at:\n", gid, noun, addr);
+        sb_printf(&msg, "goroutine finished holding a %s", noun);
+        break;
     case MISUSE_SIGNAL_ERRNO:
         sb_printf(b,
                   "%s 0x%012lx for %s returned with errno changed (%d -> %d) in goroutine %llu, "
@@ -227,6 +232,7 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
     case MISUSE_THREAD_GONE:
     case MISUSE_SIGNAL_ERRNO:
     case MISUSE_SIGNAL_UNSAFE:
+    case MISUSE_EXIT_HELD:
         break;
     case MISUSE_UNLOCK_NOT_OWNER:
     case MISUSE_DESTROY_LOCKED:
@@ -419,6 +425,21 @@ void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr
     struct misuse m = {.kind = MISUSE_THREAD_GONE, .object = MISUSE_THREAD, .call = call, .addr = th,
                        .gid = t->gid};
     emit(t, &m, pc);
+}
+
+void misuse_exit_held(crace_thread *t, enum misuse_object obj, uintptr_t lock, stack_id stack)
+{
+    struct misuse m = {.kind = MISUSE_EXIT_HELD, .object = obj, .addr = lock, .gid = t->gid, .stack = stack};
+    sync_var *s = sync_lock(lock, false, 0);
+    if (!s)
+        return;
+    bool held = s->owner_gid == t->gid && s->recursion > 0;
+    m.creation = s->creation;
+    sync_unlock(s);
+    /* Held by the bookkeeping too (not a lock only the annotations
+     * describe); once per place it was locked from. */
+    if (held)
+        emit(t, &m, (uintptr_t)stack);
 }
 
 void misuse_signal_errno(crace_thread *t, int sig, uintptr_t handler, int before, int after, stack_id installed)

@@ -94,6 +94,11 @@ void misuse_destroyed(crace_thread *t, enum misuse_object obj, const char *call,
  * another thread by now, or nothing. */
 void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc);
 
+/* t ends holding lock (an obj), which it locked at stack: an unlock
+ * forgotten on some way out of the thread. Reported when the lock's
+ * bookkeeping agrees that t holds it exclusively. */
+void misuse_exit_held(crace_thread *t, enum misuse_object obj, uintptr_t lock, stack_id stack);
+
 /* The program's handler for sig (its address, handler) returned on t
  * with errno changed from before to after: the code it interrupted may
  * read errno next (a failed call's, now another's). installed: where the

@@ -3,11 +3,11 @@
  *
  * The bug: withdraw() returns early when the balance is too low, and
  * that path forgets pthread_mutex_unlock (Go avoids it with `defer
- * mu.Unlock()`). The goroutine ends still holding the mutex; the next
- * lock, in main, waits forever, and nobody else is left to run: all
- * goroutines are asleep. crace stops the program (status 2) and says
- * which goroutine holds the mutex and where it locked it, though that
- * goroutine has long finished.
+ * mu.Unlock()`). The goroutine ends still holding the mutex, which crace
+ * reports as it ends (where it locked it); the next lock, in main, waits
+ * forever, and nobody else is left to run: all goroutines are asleep.
+ * crace stops the program (status 2) and says which goroutine holds the
+ * mutex and where it locked it, though that goroutine has long finished.
  *
  * The fix: unlock on every path out of the critical section, e.g. with
  * one exit point:  ok = balance >= amount; if (ok) balance -= amount;
@@ -54,7 +54,12 @@ int main(void)
 }
 
 // EXPECT-EXIT: 66
-// EXPECT: withdraw 80: refused
+// EXPECT: WARNING: MISUSE OF MUTEX
+// EXPECT: Goroutine 2 finished holding mutex {{ADDR}}, which it locked at:
+// EXPECT:   withdraw()
+// EXPECT:       {{FILE}}:{{LINE:lock}} {{OFF}}
+// EXPECT:   customer()
+// EXPECT:       {{FILE}}:{{LINE:withdraw}} {{OFF}}
 // EXPECT: fatal error: all goroutines are asleep - deadlock!
 // EXPECT:
 // EXPECT: goroutine 1 [pthread_mutex_lock]:
@@ -66,4 +71,5 @@ int main(void)
 // EXPECT: customer()
 // EXPECT: 	{{FILE}}:{{LINE:withdraw}} {{OFF}}
 // EXPECT-NOT: balance
-// EXPECT-NOT: WARNING
+// EXPECT-COUNT: 1 WARNING
+// EXPECT-COUNT: 1 withdraw 80: refused
