@@ -708,8 +708,7 @@ static inline __attribute__((always_inline)) bool refresh_own(crace_thread *t, s
 static inline __attribute__((always_inline)) bool replace_in_place(_Atomic shadow_cell *own, shadow_cell old,
                                                                   shadow_cell cur)
 {
-    const uint64_t exact = ((uint64_t)(SC_MAX_SLOTS - 1) << SC_SLOT_SHIFT) | SC_RECHECK_BIT | SC_ATOMIC_BIT |
-                           SC_WRITE_BIT | 0xff;
+    const uint64_t exact = SC_SAME_RECORD | SC_RECHECK_BIT;
     bool marked_kind = (cur & SC_ATOMIC_BIT) || !(cur & SC_WRITE_BIT);
     return marked_kind && ((old ^ cur) & exact) == 0 && atomic_compare_exchange_strong(own, &old, cur);
 }

@@ -238,6 +238,8 @@ static bool mutex_would_block_forever(crace_thread *thr, pthread_mutex_t *m)
  * lock-order graph how it was taken. stack is the lock's: a blocking lock
  * takes it before the real call, so that its critical section (and the
  * time other threads wait for it) does not include a stack capture. */
+static unsigned robust_flag(const pthread_mutex_t *m);
+
 void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack, uintptr_t pc)
 {
     /* The object's memory, as crace_pt_object explains: the lock's use,
@@ -275,6 +277,10 @@ void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, st
      * at none of it (it ignores uninstrumented modules). */
     if (crace_pc_in_openmp_tool(pc))
         flags |= LO_TRY;
+    /* A mutex (neither kind below; C11's mtx_t is glibc's mutex) may be
+     * robust: the held list says so for lo_thread_exit. */
+    if (!(flags & (LO_SPIN | LO_RWLOCK)))
+        flags |= robust_flag((const pthread_mutex_t *)m);
     lo_acquired(thr, m, stack, flags);
 }
 
@@ -387,8 +393,6 @@ bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const c
     return owned;
 }
 
-static unsigned robust_flag(const pthread_mutex_t *m);
-
 /* After the real wait: relocked says the wait returned with m held again
  * (a wake-up, a timeout, a dead robust owner; also a failure before m was
  * unlocked, if thr held it). A wake-up acquires nothing from the signal
@@ -404,7 +408,7 @@ void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool b
         dl_unblock(thr);
     misuse_cond_wait_end(thr, c);
     if (relocked)
-        crace_pt_mutex_post_lock(thr, m, robust_flag((const pthread_mutex_t *)m), crace_current_stack(thr, pc), pc);
+        crace_pt_mutex_post_lock(thr, m, 0, crace_current_stack(thr, pc), pc);
 }
 
 /* Before the real destroy of the condition variable c (call, at pc): a
@@ -843,8 +847,7 @@ INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
         return REAL(pthread_mutex_trylock)(m);
     int r = REAL(pthread_mutex_trylock)(m);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY | robust_flag(m), crace_current_stack(thr, CALLER_PC()),
-                                 CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, LO_TRY, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_trylock", r == EINVAL, CALLER_PC());
     return r;
 }
@@ -867,7 +870,7 @@ INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
             dl_unblock(thr);
     }
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, robust_flag(m), stack, CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack, CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_lock", r == EINVAL, CALLER_PC());
     return r;
 }
@@ -877,8 +880,7 @@ INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m, const struct times
     INTERCEPTOR_ENTER(pthread_mutex_timedlock, m, abstime);
     int r = REAL(pthread_mutex_timedlock)(m, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, robust_flag(m), crace_current_stack(thr, CALLER_PC()),
-                                 CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_timedlock", r == EINVAL, CALLER_PC());
     return r;
 }
@@ -888,8 +890,7 @@ INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clockid,
     INTERCEPTOR_ENTER(pthread_mutex_clocklock, m, clockid, abstime);
     int r = REAL(pthread_mutex_clocklock)(m, clockid, abstime);
     if (mutex_held(r))
-        crace_pt_mutex_post_lock(thr, (uintptr_t)m, robust_flag(m), crace_current_stack(thr, CALLER_PC()),
-                                 CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_clocklock", r == EINVAL, CALLER_PC());
     return r;
 }
