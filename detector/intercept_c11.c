@@ -239,18 +239,20 @@ static bool cnd_relocked(int r, bool owned)
 INTERCEPTOR(int, cnd_wait, cnd_t *c, mtx_t *m)
 {
     INTERCEPTOR_ENTER(cnd_wait, c, m);
-    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "cnd_wait", true, CALLER_PC());
+    stack_id at;
+    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "cnd_wait", true, CALLER_PC(), &at);
     int r = REAL(cnd_wait)(c, m);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, cnd_relocked(r, owned), CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, cnd_relocked(r, owned), at, CALLER_PC());
     return r;
 }
 
 INTERCEPTOR(int, cnd_timedwait, cnd_t *c, mtx_t *m, const struct timespec *ts)
 {
     INTERCEPTOR_ENTER(cnd_timedwait, c, m, ts);
-    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "cnd_timedwait", false, CALLER_PC());
+    stack_id at;
+    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "cnd_timedwait", false, CALLER_PC(), &at);
     int r = REAL(cnd_timedwait)(c, m, ts);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cnd_relocked(r, owned), CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cnd_relocked(r, owned), at, CALLER_PC());
     return r;
 }
 

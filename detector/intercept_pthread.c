@@ -373,9 +373,9 @@ void crace_pt_pre_destroy(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind
  * untimed wait, which the deadlock detector brackets). Before: the
  * binding of c to m is checked, m released (the unlock inside the wait
  * happens before whoever locks m next) and whoever waits for m may go on.
- * Returns whether thr held m. */
+ * Returns whether thr held m; *at gets the wait's stack. */
 bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const char *call, bool blocks,
-                            uintptr_t pc)
+                            uintptr_t pc, stack_id *at)
 {
     /* glibc's wait unlocks m first, which fails (EPERM) for a mutex that
      * checks its owner when thr does not hold it: then the wait returns
@@ -383,7 +383,7 @@ bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const c
     if (blocks && crace_pt_mutex_checks_owner((const pthread_mutex_t *)m) &&
         glibc_mutex_owner((const void *)m) != thr->tid)
         blocks = false;
-    stack_id stack = crace_current_stack(thr, pc);
+    stack_id stack = *at = crace_current_stack(thr, pc);
     crace_pt_object(thr, c, PT_OBJ_USE, pc);
     misuse_cond_wait_begin(thr, call, c, m, stack, pc);
     bool owned = crace_pt_mutex_pre_unlock(thr, m, PT_MUTEX, call, true, pc);
@@ -395,20 +395,22 @@ bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const c
 
 /* After the real wait: relocked says the wait returned with m held again
  * (a wake-up, a timeout, a dead robust owner; also a failure before m was
- * unlocked, if thr held it). A wake-up acquires nothing from the signal
- * or broadcast: the condition variable is no sync object, its mutex is
- * (DESIGN.md), as under ThreadSanitizer. What a signaller did after
- * unlocking is unordered with the waiter, which may have found its
- * predicate true and never waited: a signal made after unlocking races
- * with the waiter's destroy or free in every run, not only in those where
- * the waiter did not wait. */
-void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool blocks, bool relocked, uintptr_t pc)
+ * unlocked, if thr held it); at is the wait's stack, from _pre_wait (the
+ * same call site: one stack walk and depot lookup per wait, not two). A
+ * wake-up acquires nothing from the signal or broadcast: the condition
+ * variable is no sync object, its mutex is (DESIGN.md), as under
+ * ThreadSanitizer. What a signaller did after unlocking is unordered with
+ * the waiter, which may have found its predicate true and never waited: a
+ * signal made after unlocking races with the waiter's destroy or free in
+ * every run, not only in those where the waiter did not wait. */
+void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool blocks, bool relocked, stack_id at,
+                             uintptr_t pc)
 {
     if (blocks)
         dl_unblock(thr);
     misuse_cond_wait_end(thr, c);
     if (relocked)
-        crace_pt_mutex_post_lock(thr, m, 0, crace_current_stack(thr, pc), pc);
+        crace_pt_mutex_post_lock(thr, m, 0, at, pc);
 }
 
 /* Before the real destroy of the condition variable c (call, at pc): a
@@ -1269,9 +1271,10 @@ INTERCEPTOR(int, pthread_cond_wait, pthread_cond_t *c, pthread_mutex_t *m)
 {
     (void)REAL_COND(pthread_cond_wait);
     INTERCEPTOR_ENTER(pthread_cond_wait, c, m);
-    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_wait", true, CALLER_PC());
+    stack_id at;
+    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_wait", true, CALLER_PC(), &at);
     int r = REAL_COND(pthread_cond_wait)(c, m);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, cond_relocked(r, owned), CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, cond_relocked(r, owned), at, CALLER_PC());
     return r;
 }
 
@@ -1279,10 +1282,11 @@ INTERCEPTOR(int, pthread_cond_timedwait, pthread_cond_t *c, pthread_mutex_t *m, 
 {
     (void)REAL_COND(pthread_cond_timedwait);
     INTERCEPTOR_ENTER(pthread_cond_timedwait, c, m, abstime);
+    stack_id at;
     bool owned =
-        crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_timedwait", false, CALLER_PC());
+        crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_timedwait", false, CALLER_PC(), &at);
     int r = REAL_COND(pthread_cond_timedwait)(c, m, abstime);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cond_relocked(r, owned), CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cond_relocked(r, owned), at, CALLER_PC());
     return r;
 }
 
@@ -1290,10 +1294,11 @@ INTERCEPTOR(int, pthread_cond_clockwait, pthread_cond_t *c, pthread_mutex_t *m, 
             const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(pthread_cond_clockwait, c, m, clockid, abstime);
+    stack_id at;
     bool owned =
-        crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_clockwait", false, CALLER_PC());
+        crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_clockwait", false, CALLER_PC(), &at);
     int r = REAL(pthread_cond_clockwait)(c, m, clockid, abstime);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cond_relocked(r, owned), CALLER_PC());
+    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cond_relocked(r, owned), at, CALLER_PC());
     return r;
 }
 

@@ -39,8 +39,9 @@ long crace_pt_lock_spin_budget(void);
 bool crace_pt_lock_spin(const void *m, long *budget);
 void crace_pt_pre_destroy(crace_thread *thr, uintptr_t m, enum pt_lock_kind kind, const char *call, uintptr_t pc);
 bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const char *call, bool blocks,
-                            uintptr_t pc);
-void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool blocks, bool relocked, uintptr_t pc);
+                            uintptr_t pc, stack_id *at);
+void crace_pt_cond_post_wait(crace_thread *thr, uintptr_t c, uintptr_t m, bool blocks, bool relocked, stack_id at,
+                             uintptr_t pc);
 void crace_pt_thread_exit(crace_thread *t);
 void crace_pt_thread_cleanup(void *t);
 /* A thread the shim started, starting: it will end after its TLS
