@@ -246,6 +246,14 @@ sync_var *sync_peek(uintptr_t addr)
     return find(bucket_of(addr), addr);
 }
 
+sync_var *sync_lock_found(sync_var *s, uintptr_t addr)
+{
+    s = lock_if_still(s, addr);
+    if (s && !fork_waits(s, bucket_of(addr)))
+        return s;
+    return sync_lock(addr, false, 0);
+}
+
 /* Forgets the objects of bucket b in [lo, hi); returns whether any was.
  * Each is unlinked under its own lock too, so whoever holds it finishes
  * first, and its next stays as it was: a walk standing on it goes on
@@ -274,6 +282,7 @@ static bool free_matching(uint32_t b, uintptr_t lo, uintptr_t hi)
         if (s->ext_free)
             s->ext_free(s->ext);
         vc_destroy(&s->vc);
+        sync_vc_bump(s); /* the object is another one when next found */
         crace_unlock(&s->lock);
         crace_lock(&free_lock);
         s->ext = free_list;
@@ -338,6 +347,7 @@ void crace_release_store(crace_thread *t, uintptr_t addr)
         return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_copy(&s->vc, &t->vc);
+    sync_vc_bump(s);
     sync_released_elsewhere(s);
     sync_unlock(s);
     crace_thread_tick(t);
@@ -349,6 +359,7 @@ void crace_acq_rel(crace_thread *t, uintptr_t addr)
         return;
     sync_var *s = sync_lock(addr, true, 0);
     vc_join_both(&t->vc, &s->vc);
+    sync_vc_bump(s);
     sync_released_elsewhere(s);
     sync_unlock(s);
     crace_thread_tick(t);

@@ -38,6 +38,16 @@
 typedef struct sync_var {
     /* The first cache line: what every operation on the object uses. */
     gc_lock_t lock;
+    /* vc's version (sync_vc_changing, sync_vc_changed): odd while a
+     * change is under way, even otherwise; it never goes back to a value
+     * it had before a change (short of 2^31 changes, when the 32 bits
+     * wrap), nor when the object is forgotten and reused: the version
+     * goes on. Written under lock, read without it: an
+     * acquire that finds the version it joined last, before and after it
+     * reads the value, has nothing to take and takes no lock (tsan_atomic.c,
+     * a loop of failing compare-exchanges or acquire loads waiting for
+     * another thread). In the lock's padding: one line for both. */
+    _Atomic uint32_t vc_version;
     _Atomic uintptr_t addr;        /* 0 once forgotten; changed under lock */
     struct sync_var *_Atomic next; /* bucket chain; changed under the bucket lock */
     vclock_t vc;                   /* released clocks */
@@ -87,10 +97,41 @@ static inline void sync_released_elsewhere(sync_var *s)
     __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
 }
 
+/* s (locked) is about to change its clock: its version turns odd, and
+ * a reader that meets the value the change goes with sees that (the
+ * fence orders this store before the operation's own, even a relaxed
+ * one's). sync_vc_changed ends the change (changed: whether vc did). */
+static inline void sync_vc_changing(sync_var *s)
+{
+    uint32_t v = atomic_load_explicit(&s->vc_version, memory_order_relaxed);
+    atomic_store_explicit(&s->vc_version, v + 1, memory_order_relaxed);
+#if !defined(__SANITIZE_THREAD__)
+    /* gcc's ThreadSanitizer refuses fences (-Wtsan); the engine built
+     * under it (make san-test) runs on x86, whose stores are seen in the
+     * order they were made. */
+    atomic_thread_fence(memory_order_release);
+#endif
+}
+
+static inline void sync_vc_changed(sync_var *s, bool changed)
+{
+    uint32_t v = atomic_load_explicit(&s->vc_version, memory_order_relaxed);
+    atomic_store_explicit(&s->vc_version, changed ? v + 1 : v - 1, memory_order_release);
+}
+
+/* Both at once, for a change that publishes no value of its own (an
+ * unlock, an annotation). */
+static inline void sync_vc_bump(sync_var *s)
+{
+    sync_vc_changing(s);
+    sync_vc_changed(s, true);
+}
+
 /* Such a release of vc into s (locked). */
 static inline void sync_release_locked(sync_var *s, const vclock_t *vc)
 {
     vc_join(&s->vc, vc);
+    sync_vc_bump(s);
     sync_released_elsewhere(s);
 }
 
@@ -104,6 +145,9 @@ sync_var *sync_lock(uintptr_t addr, bool create, stack_id creation);
  * memory is type-stable) but are only a hint, as the object may change,
  * or be forgotten and reused for another address, at any moment. */
 sync_var *sync_peek(uintptr_t addr);
+/* sync_lock(addr, false, 0) for an object sync_peek(addr) returned: the
+ * same without a second lookup when it is still addr's. */
+sync_var *sync_lock_found(sync_var *s, uintptr_t addr);
 static inline void sync_unlock(sync_var *s)
 {
     crace_unlock(&s->lock);

@@ -138,6 +138,24 @@ typedef struct crace_thread {
         _Atomic shadow_cell *cell;
     } ovf_hints[8];
 
+    /* Versions of sync objects' clocks (sync.h, vc_version) that this
+     * thread's clock holds whole: set under the object's lock once the
+     * thread joined it (an acquire) or gave it its own (a release store).
+     * An acquiring atomic load, or a compare-exchange that fails, that
+     * finds the same version has nothing to take, and takes no lock
+     * (tsan_atomic.c). Direct-mapped by object; only the thread itself
+     * touches them. */
+    struct crace_clock_seen {
+        const void *obj;
+        uint32_t version;
+    } clocks_seen[8];
+    /* The atomic this thread last read and the value it found there, and
+     * how many times in a row it found that value since (tsan_atomic.c,
+     * spin_note). */
+    uintptr_t spin_addr;
+    uint64_t spin_value;
+    uint32_t spins;
+
     /* Inside AnnotateIgnoreSyncBegin/End brackets (their depth): the
      * thread's synchronisation orders nothing, as ThreadSanitizer's
      * (locks, atomics, annotations, semaphores and the like neither
