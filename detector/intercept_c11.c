@@ -186,6 +186,7 @@ INTERCEPTOR(int, mtx_unlock, mtx_t *m)
     crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, PT_MUTEX, "mtx_unlock", false, CALLER_PC());
     int r = REAL(mtx_unlock)(m);
     dl_wake((uintptr_t)m);
+    crace_pt_mutex_unlock_rejected(thr, m, "mtx_unlock", r == thrd_error, CALLER_PC());
     return r;
 }
 

@@ -351,8 +351,9 @@ bool crace_pt_mutex_pre_unlock(crace_thread *thr, uintptr_t m, enum pt_lock_kind
     } else {
         crace_release(thr, m);
     }
-    /* Not for a destroyed mutex: its unlock fails as its lock did, and
-     * the lock is what crace_pt_mutex_rejected reports. */
+    /* Not for a destroyed mutex: its unlock fails (EINVAL), which
+     * crace_pt_mutex_rejected reports as a use of a destroyed mutex, as
+     * it reports its lock. */
     if (!owner && !(kind == PT_MUTEX && glibc_mutex_destroyed((const void *)m)))
         misuse_unlock(thr, kind == PT_SPIN ? MISUSE_SPINLOCK : MISUSE_MUTEX, call, in_wait, m,
                       lock_holder(thr, m, kind), &info, pc);
@@ -462,14 +463,31 @@ static bool mutex_held(int r)
     return r == 0 || r == EOWNERDEAD;
 }
 
+/* The mutex whose destroyed mark this thread's last rejected lock call
+ * met, reported then: the unlock that follows fails too, and is not
+ * reported again. */
+static CRACE_TLS const void *rejected_lock;
+
 /* A lock call (call, at pc) that failed: glibc rejects a destroyed mutex
  * (EINVAL), and the program, which rarely checks, goes on unprotected.
  * (A lock fails for other reasons too: a bad timeout, a priority
  * ceiling; only the destroyed mark is reported.) Instrumented code only. */
 void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call, bool failed, uintptr_t pc)
 {
-    if (CRACE_UNLIKELY(failed) && glibc_mutex_destroyed(m) && crace_pc_instrumented(pc))
+    if (CRACE_UNLIKELY(failed) && glibc_mutex_destroyed(m) && crace_pc_instrumented(pc)) {
+        rejected_lock = m;
         misuse_destroyed(thr, MISUSE_MUTEX, call, (uintptr_t)m, pc);
+    }
+}
+
+/* The same for an unlock call, unless it follows the lock call that was
+ * (an unlock of a mutex never initialised, filled with garbage that reads
+ * as destroyed, is reported). */
+void crace_pt_mutex_unlock_rejected(crace_thread *thr, const void *m, const char *call, bool failed, uintptr_t pc)
+{
+    if (CRACE_UNLIKELY(failed) && rejected_lock != m)
+        crace_pt_mutex_rejected(thr, m, call, failed, pc);
+    rejected_lock = NULL;
 }
 
 /* Thread ends. A thread's end is reached once by returning from its start
@@ -905,6 +923,7 @@ INTERCEPTOR(int, pthread_mutex_unlock, pthread_mutex_t *m)
     crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, PT_MUTEX, "pthread_mutex_unlock", false, CALLER_PC());
     int r = REAL(pthread_mutex_unlock)(m);
     dl_wake((uintptr_t)m);
+    crace_pt_mutex_unlock_rejected(thr, m, "pthread_mutex_unlock", r == EINVAL, CALLER_PC());
     return r;
 }
 
@@ -1012,6 +1031,7 @@ INTERCEPTOR(void, funlockfile, FILE *f)
 enum {
     GLIBC_RWLOCK_WRLOCKED = 2,
     GLIBC_RWLOCK_READER_SHIFT = 3,
+    GLIBC_RWLOCK_READERS_WRAPPED = 1u << 31, /* no real count gets there */
 };
 
 /* Who holds rw, for misuse reports (slow paths only). A read lock names
@@ -1022,6 +1042,10 @@ static enum misuse_holder rwlock_holder(crace_thread *thr, pthread_rwlock_t *rw)
         return HOLDER_CALLER;
     unsigned r = __atomic_load_n(&rw->__data.__readers, __ATOMIC_RELAXED);
     if (!(r & GLIBC_RWLOCK_WRLOCKED) && (r >> GLIBC_RWLOCK_READER_SHIFT) == 0)
+        return HOLDER_NONE;
+    /* Readers below zero: an unlock of the unlocked rwlock, reported
+     * then, took one from a count of none (glibc does not check). */
+    if (r & GLIBC_RWLOCK_READERS_WRAPPED)
         return HOLDER_NONE;
     int writer = __atomic_load_n(&rw->__data.__cur_writer, __ATOMIC_RELAXED);
     if ((r & GLIBC_RWLOCK_WRLOCKED) && writer)

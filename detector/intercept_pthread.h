@@ -25,8 +25,10 @@ enum pt_object_op { PT_OBJ_WRITE, PT_OBJ_CHECK, PT_OBJ_USE };
 void crace_pt_object(crace_thread *thr, uintptr_t obj, enum pt_object_op op, uintptr_t pc);
 void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack, uintptr_t pc);
 /* After a lock call (call, at pc) on m, which failed if failed: a
- * destroyed mutex's rejection is reported (misuse_destroyed). */
+ * destroyed mutex's rejection is reported (misuse_destroyed). The same
+ * after an unlock call, unless it follows a lock call reported so. */
 void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call, bool failed, uintptr_t pc);
+void crace_pt_mutex_unlock_rejected(crace_thread *thr, const void *m, const char *call, bool failed, uintptr_t pc);
 /* Before destroying a condition variable: reports one that a goroutine is
  * blocked on and brackets the destroy as a wait (true: dl_unblock after). */
 bool crace_pt_cond_pre_destroy(crace_thread *thr, uintptr_t c, const char *call, uintptr_t pc);

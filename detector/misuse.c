@@ -183,8 +183,8 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         sb_printf(&msg, "%s on %s with a second mutex", m->call, noun);
         break;
     case MISUSE_USE_DESTROYED:
-        sb_printf(b, "%s of destroyed %s 0x%012lx by goroutine %llu (it failed: nothing was locked):\n", m->call,
-                  noun, addr, gid);
+        sb_printf(b, "%s of destroyed %s 0x%012lx by goroutine %llu (it failed: nothing was %s):\n", m->call,
+                  noun, addr, gid, strstr(m->call, "unlock") ? "unlocked" : "locked");
         sb_printf(&msg, "%s of destroyed %s", m->call, noun);
         break;
     case MISUSE_THREAD_GONE:
