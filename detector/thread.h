@@ -149,11 +149,11 @@ typedef struct crace_thread {
         const void *obj;
         uint32_t version;
     } clocks_seen[8];
-    /* The atomic this thread last read and the value it found there, and
-     * how many times in a row it found that value since (tsan_atomic.c,
-     * spin_note). */
+    /* The atomic this thread last read, the value it found there and the
+     * history's position then, and how many times in a row it found that
+     * value with nothing logged in between (tsan_atomic.c, spin_note). */
     uintptr_t spin_addr;
-    uint64_t spin_value;
+    uint64_t spin_value, spin_pos;
     uint32_t spins;
 
     /* Inside AnnotateIgnoreSyncBegin/End brackets (their depth): the

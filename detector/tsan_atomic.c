@@ -216,9 +216,12 @@ static inline bool still_held(const sync_var *s, uint32_t version)
 
 /*
  * A thread that reads the same value from the same atomic again and again
- * (a failing compare-exchange, a load) is waiting for another thread: a
- * spin lock's waiters, a flag's. Every SPIN_YIELD_EVERY reads in a row it
- * gives its CPU away. The detector lengthens the critical sections of a
+ * (a failing compare-exchange, a load), with nothing in its history in
+ * between (no call of an instrumented function, no access the shadow did
+ * not have already), is waiting for another thread: a spin lock's
+ * waiters, a flag's. Every SPIN_YIELD_EVERY reads in a row it gives its
+ * CPU away. A loop that does work between its looks at a stop flag is no
+ * such wait, and is left alone. The detector lengthens the critical sections of a
  * spin lock (every access in them is checked), and with more threads
  * than CPUs the holder, preempted in one, waits for each spinner to burn
  * its time slice. Ten threads of a compare-exchange spin lock on two
@@ -233,9 +236,11 @@ static inline bool still_held(const sync_var *s, uint32_t version)
 
 static inline void spin_note(crace_thread *t, uintptr_t a, uint64_t v)
 {
-    if (a != t->spin_addr || v != t->spin_value) {
+    uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
+    if (a != t->spin_addr || v != t->spin_value || pos != t->spin_pos) {
         t->spin_addr = a;
         t->spin_value = v;
+        t->spin_pos = pos;
         t->spins = 0;
     } else if (++t->spins % SPIN_YIELD_EVERY == 0) {
         sched_yield();
