@@ -228,7 +228,7 @@ static inline bool still_held(const sync_var *s, uint32_t version)
  * CPUs (Valgrind's annotate_rwlock test, 40,000 hand-overs, 0.01 s
  * natively) took 2 to 63 s while every failing exchange took the
  * object's lock, over 100 s once they took none (the waiters no longer
- * slept on that lock), 0.5-0.6 s now; ThreadSanitizer 23-45 s. Timing
+ * slept on that lock), 0.1-0.6 s now; ThreadSanitizer 23-45 s. Timing
  * only: every read is still the program's. A value of 16 bytes is folded
  * into 8 for the comparison.
  */
