@@ -176,9 +176,9 @@ static inline struct crace_clock_seen *clock_seen(crace_thread *t, const sync_va
 }
 
 /*
- * The object at a when t's clock holds the whole of the object's, as of
- * its current version (even: no change under way), which *version gets:
- * an acquire of it would take nothing. NULL otherwise. The caller then
+ * Whether t's clock holds the whole of s's, as of its current version
+ * (even: no change under way), which *version gets: an acquire of it
+ * would take nothing. The caller then
  * reads the value and asks still_held: the same version after the read
  * means no release reached the object in between, so the value read
  * carries no clock t lacks (a release makes the version odd before its
@@ -191,7 +191,7 @@ static inline struct crace_clock_seen *clock_seen(crace_thread *t, const sync_va
  * names the object, and the version moves when it is forgotten, so an
  * equal one is the same object.
  */
-static inline bool clock_held_in(crace_thread *t, sync_var *s, uint32_t *version)
+static inline bool clock_held(crace_thread *t, sync_var *s, uint32_t *version)
 {
     uint32_t v = atomic_load_explicit(&s->vc_version, memory_order_acquire);
     const struct crace_clock_seen *seen = clock_seen(t, s);
@@ -199,12 +199,6 @@ static inline bool clock_held_in(crace_thread *t, sync_var *s, uint32_t *version
         return false;
     *version = v;
     return true;
-}
-
-static inline sync_var *clock_held(crace_thread *t, uintptr_t a, uint32_t *version)
-{
-    sync_var *s = sync_peek(a);
-    return s && clock_held_in(t, s, version) ? s : NULL;
 }
 
 /* After the value's read: whether s is still at version. */
@@ -247,10 +241,11 @@ static inline void spin_note(crace_thread *t, uintptr_t a, uint64_t v)
     }
 }
 
-/* atomic_begin for a load: no lock when the load takes no clock (relaxed,
- * no fences), nor when t holds the object's clock (clock_held: then
- * *held gets the object and *version its version, to check with
- * still_held once the value is read). */
+/* atomic_begin for a load (or a compare-exchange's failure, load_begin):
+ * no lock when the load takes no clock (relaxed, no fences), nor when t
+ * holds the object's clock (clock_held: then *held gets the object and
+ * *version its version, to check with still_held once the value is
+ * read). */
 static inline struct atomic_op atomic_begin_load(bool lock, uintptr_t a, uintptr_t pc, sync_var **held,
                                                  uint32_t *version)
 {
@@ -266,7 +261,7 @@ static inline struct atomic_op atomic_begin_load(bool lock, uintptr_t a, uintptr
     sync_var *s = sync_peek(a);
     if (!s)
         op.s = sync_lock(a, false, 0); /* a lookup without a lock may miss (sync.c) */
-    else if (clock_held_in(op.t, s, version))
+    else if (clock_held(op.t, s, version))
         *held = s;
     else
         op.s = sync_lock_found(s, a);
@@ -424,6 +419,16 @@ static inline __attribute__((always_inline)) void atomic_end(struct atomic_op op
     crace_busy--;
 }
 
+/* An operation begun and not made after all (a compare-exchange whose
+ * value turned out to be the expected one): its lock let go. */
+static inline void atomic_abandon(struct atomic_op op)
+{
+    if (op.s)
+        sync_unlock(op.s);
+    if (op.t)
+        crace_busy--;
+}
+
 /* A compare-exchange's end: one that failed only read (C11 7.17.7.4), so
  * it is checked as an atomic read, and cannot race with a plain read. */
 static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintptr_t a, unsigned size,
@@ -447,47 +452,55 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
 #define LOAD_MO(a, mo) ((mo) == TSAN_MO_RELAXED ? __atomic_load_n(a, __ATOMIC_RELAXED) : __atomic_load_n(a, __ATOMIC_SEQ_CST))
 
 #define ATOMIC_FNS(bits, T)                                                                    \
-    CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
+    /* A load up to its end: the value, read with the object locked or its                    \
+     * clock held (*op, for load_end), or with no lock when none is needed. */                \
+    static inline __attribute__((always_inline)) T load_begin##bits(const volatile T *a, int mo, uintptr_t pc, \
+                                                                    struct atomic_op *op)      \
     {                                                                                          \
         T v = LOAD_MO(a, mo);                                                                  \
         sync_var *held;                                                                        \
         uint32_t version;                                                                      \
-        struct atomic_op op = atomic_begin_load(mo_needs_lock(mo), (uintptr_t)a, CALLER_PC(), &held, &version); \
+        *op = atomic_begin_load(mo_needs_lock(mo), (uintptr_t)a, pc, &held, &version);         \
         if (held) {                                                                            \
             v = LOAD_MO(a, mo);                                                                \
             if (!still_held(held, version))                                                    \
-                op.s = sync_lock((uintptr_t)a, false, 0);                                      \
+                op->s = sync_lock_found(held, (uintptr_t)a);                                   \
         }                                                                                      \
-        if (op.s)                                                                              \
+        if (op->s)                                                                             \
             v = LOAD_MO(a, mo);                                                                \
-        atomic_end(op, OP_LOAD, mo, (uintptr_t)a, bits / 8, CALLER_PC());                     \
+        return v;                                                                              \
+    }                                                                                          \
+    static inline __attribute__((always_inline)) void load_end##bits(struct atomic_op op, int mo,            \
+                                                                     const volatile T *a, T v, uintptr_t pc) \
+    {                                                                                          \
+        atomic_end(op, OP_LOAD, mo, (uintptr_t)a, bits / 8, pc);                              \
         if (op.t)                                                                              \
             spin_note(op.t, (uintptr_t)a, SPIN_VALUE(v));                                      \
+    }                                                                                          \
+    CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
+    {                                                                                          \
+        struct atomic_op op;                                                                   \
+        T v = load_begin##bits(a, mo, CALLER_PC(), &op);                                      \
+        load_end##bits(op, mo, a, v, CALLER_PC());                                            \
         return v;                                                                              \
     }                                                                                          \
     /* A compare-exchange that finds another value than *e fails unless the                   \
-     * value changes: it only loads (C11 7.17.7.4), with order fmo. Settled                   \
-     * here without the object's lock (or a write of its line) when that                      \
-     * load needs none (atomic_begin_load); true when done, *e set. */                        \
+     * value changes: it only loads (C11 7.17.7.4), with order fmo. So it is                  \
+     * made as that load, without the real exchange (a write of the line),                    \
+     * and without the object's lock when the load needs none; true when                      \
+     * done, *e set. */                                                                       \
     static inline bool cas_fails##bits(volatile T *a, T *e, int fmo, uintptr_t pc)             \
     {                                                                                          \
         if (__atomic_load_n(a, __ATOMIC_RELAXED) == *e)                                        \
             return false;                                                                      \
-        crace_thread *t = crace_cur;                                                           \
-        if (!t || crace_ignoring(t))                                                           \
+        struct atomic_op op;                                                                   \
+        T v = load_begin##bits(a, fmo, pc, &op);                                              \
+        if (v == *e) {                                                                         \
+            atomic_abandon(op);                                                                \
             return false;                                                                      \
-        sync_var *held = NULL;                                                                 \
-        uint32_t version = 0;                                                                  \
-        if (mo_needs_lock(fmo) && !(held = clock_held(t, (uintptr_t)a, &version)))             \
-            return false;                                                                      \
-        T v = LOAD_MO(a, fmo);                                                                 \
-        if (v == *e || (held && !still_held(held, version)))                                   \
-            return false;                                                                      \
+        }                                                                                      \
         *e = v;                                                                                \
-        struct atomic_op op = {atomic_thr(pc), NULL, false};                                   \
-        crace_busy++;                                                                          \
-        atomic_end(op, OP_LOAD, fmo, (uintptr_t)a, bits / 8, pc);                             \
-        spin_note(op.t, (uintptr_t)a, SPIN_VALUE(v));                                          \
+        load_end##bits(op, fmo, a, v, pc);                                                    \
         return true;                                                                           \
     }                                                                                          \
     CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
