@@ -1,6 +1,7 @@
 /*
  * glibc_state.h: whether a glibc lock is held or a semaphore empty, read
- * from the object itself (glibc's ABI on Linux; nptl's definitions).
+ * from the object itself (glibc's ABI on Linux; nptl's definitions), and
+ * whether memory could hold a barrier or a semaphore glibc initialised.
  *
  * Used where crace must know the truth of the moment rather than its own
  * bookkeeping: a goroutine counted blocked on a lock that is in fact free
@@ -53,6 +54,43 @@ static inline unsigned glibc_sem_value(const void *sem)
     return (unsigned)(__atomic_load_n((const uint64_t *)sem, __ATOMIC_RELAXED) & 0xffffffffu);
 #else
     return __atomic_load_n((const unsigned *)sem, __ATOMIC_RELAXED) >> 1;
+#endif
+}
+
+/* The sharing word of a barrier or a semaphore initialised by glibc:
+ * its futexes' private flag or none (FUTEX_PRIVATE or FUTEX_SHARED, 0 or
+ * 128, whichever way round an object uses them). */
+static inline bool glibc_sharing_word(int word)
+{
+    return word == 0 || word == 128;
+}
+
+/* Could the memory at b hold a barrier pthread_barrier_init made? nptl's
+ * struct pthread_barrier is {in, current_round, count, shared, out}; init
+ * refuses a count of 0 or of BARRIER_IN_THRESHOLD (UINT_MAX / 2) or more,
+ * and nothing changes count or shared afterwards. Memory never
+ * initialised (zeroes, a fill pattern) or overwritten fails the test. */
+static inline bool glibc_barrier_plausible(const void *b)
+{
+    const unsigned *w = b;
+    unsigned count = __atomic_load_n(&w[2], __ATOMIC_RELAXED);
+    int shared = (int)__atomic_load_n(&w[3], __ATOMIC_RELAXED);
+    return count != 0 && count < 0x7fffffffu && glibc_sharing_word(shared);
+}
+
+/* Could the memory at sem hold a semaphore sem_init (or sem_open) made?
+ * On 64-bit targets nptl's struct new_sem is {uint64_t data (value in the
+ * low half, waiters in the high one); int private; int pad}; the value
+ * never exceeds SEM_VALUE_MAX. All zeroes pass: a private semaphore of
+ * value 0, which is how glibc would treat it anyway. */
+static inline bool glibc_sem_plausible(const void *sem)
+{
+#if UINTPTR_MAX > 0xffffffffu
+    const int *w = sem;
+    return glibc_sem_value(sem) <= 0x7fffffffu && glibc_sharing_word(__atomic_load_n(&w[2], __ATOMIC_RELAXED));
+#else
+    (void)sem;
+    return true;
 #endif
 }
 

@@ -45,6 +45,7 @@
 #include "module.h"
 #include "options.h"
 #include "rt.h"
+#include "shadow.h"
 #include "sync.h"
 #include "thread.h"
 
@@ -427,7 +428,7 @@ bool crace_pt_cond_pre_destroy(crace_thread *thr, uintptr_t c, const char *call,
     if (!waiter)
         return false;
     if (crace_pc_instrumented(pc))
-        misuse_destroy_waited(thr, call, c, waiter, waiting_at, pc);
+        misuse_destroy_waited(thr, MISUSE_COND, call, c, waiter, waiting_at, pc);
     dl_block(thr, call, WAIT_COND, c, 0, NULL, crace_current_stack(thr, pc));
     return true;
 }
@@ -1351,6 +1352,20 @@ struct barrier_rounds {
     uint64_t arrivals; /* ever, under the sync_var's lock */
 };
 
+/* The sync_var's ext_free for barrier_rounds: it marks the record as a
+ * barrier's (the same address may have been another kind of object). */
+static void barrier_rounds_free(void *br)
+{
+    crace_free(br);
+}
+
+/* The rounds of the barrier s describes (locked): NULL if no init of it
+ * was seen since it was last destroyed. */
+static struct barrier_rounds *rounds_of(const sync_var *s)
+{
+    return s && s->ext_free == barrier_rounds_free ? s->ext : NULL;
+}
+
 /* The clock of the round the caller arrives in; *round is the round's
  * number plus one when the caller will wait (it is not the round's last
  * arrival), else 0. Unknown for a barrier never seen at init: then 0, so
@@ -1361,7 +1376,7 @@ static uintptr_t barrier_arrive(pthread_barrier_t *b, uint64_t *round)
     *round = 0;
     sync_var *s = sync_lock((uintptr_t)b, false, 0);
     if (s) {
-        struct barrier_rounds *br = s->ext;
+        struct barrier_rounds *br = rounds_of(s);
         if (br) {
             uint64_t n = br->arrivals++;
             key = BARRIER_ROUND(b, n / br->count);
@@ -1384,7 +1399,7 @@ static bool barrier_round_over(uintptr_t b, uintptr_t round)
     bool over = true;
     sync_var *s = sync_lock(b, false, 0);
     if (s) {
-        struct barrier_rounds *br = s->ext;
+        struct barrier_rounds *br = rounds_of(s);
         over = !br || br->arrivals >= round * br->count;
         sync_unlock(s);
     }
@@ -1398,28 +1413,86 @@ static void barrier_forget(pthread_barrier_t *b)
     sync_free(BARRIER_ROUND(b, 1));
 }
 
+/* Before `call` (at pc) destroys b or initialises it again: a goroutine
+ * blocked on it is a misuse (from instrumented code, as for condition
+ * variables). Its wait's use of the barrier is then forgotten: the race
+ * the call's write (or the free of the barrier, later) would make with it
+ * is the same bug. The write is recorded and checked as any init's or
+ * destroy's. Returns the goroutine. */
+static uint64_t barrier_pre_write(crace_thread *thr, pthread_barrier_t *b, const char *call, uintptr_t pc)
+{
+    stack_id waiting_at;
+    uint64_t waiter = dl_waiter_of((uintptr_t)b, &waiting_at);
+    if (waiter && crace_pc_instrumented(pc)) {
+        misuse_destroy_waited(thr, MISUSE_BARRIER, call, (uintptr_t)b, waiter, waiting_at, pc);
+        shadow_reset((uintptr_t)b, 1);
+    }
+    crace_pt_object(thr, (uintptr_t)b, PT_OBJ_WRITE, pc);
+    return waiter;
+}
+
+/* An init of b, initialised and not destroyed since, is a misuse
+ * (undefined, POSIX). Not for a barrier on a goroutine's stack: one left
+ * there by a function that returned without destroying it is dead, and
+ * the function's next call makes a new one at the same address. */
+static void barrier_check_reinit(crace_thread *thr, pthread_barrier_t *b, uintptr_t pc)
+{
+    stack_id creation = 0;
+    sync_var *s = sync_lock((uintptr_t)b, false, 0);
+    if (s) {
+        if (rounds_of(s))
+            creation = s->creation;
+        sync_unlock(s);
+    }
+    bool tls;
+    if (creation && !crace_stack_owner((uintptr_t)b, &tls))
+        misuse_reinit(thr, MISUSE_BARRIER, "pthread_barrier_init", (uintptr_t)b, creation, pc);
+}
+
 INTERCEPTOR(int, pthread_barrier_init, pthread_barrier_t *b, const pthread_barrierattr_t *attr, unsigned count)
 {
     INTERCEPTOR_ENTER(pthread_barrier_init, b, attr, count);
-    crace_pt_object(thr, (uintptr_t)b, PT_OBJ_WRITE, CALLER_PC());
+    uintptr_t pc = CALLER_PC();
+    if (count == 0)
+        misuse_zero_count(thr, "pthread_barrier_init", (uintptr_t)b, pc);
+    else if (!barrier_pre_write(thr, b, "pthread_barrier_init", pc))
+        barrier_check_reinit(thr, b, pc);
     int r = REAL(pthread_barrier_init)(b, attr, count);
     if (r == 0) {
         struct barrier_rounds *br = crace_alloc(sizeof(*br));
         br->count = count; /* glibc refuses 0 */
         barrier_forget(b);
-        sync_var *s = sync_lock((uintptr_t)b, true, crace_current_stack(thr, CALLER_PC()));
+        sync_var *s = sync_lock((uintptr_t)b, true, crace_current_stack(thr, pc));
         s->ext = br;
-        s->ext_free = crace_free;
+        s->ext_free = barrier_rounds_free;
         sync_unlock(s);
     }
     return r;
 }
 
+/* Before `call` (at pc) on b: memory that holds no barrier glibc
+ * initialised (glibc's wait and destroy may hang on it, or go on). */
+static void barrier_check_initialised(crace_thread *thr, pthread_barrier_t *b, const char *call, uintptr_t pc)
+{
+    if (b && !glibc_barrier_plausible(b))
+        misuse_uninitialised(thr, MISUSE_BARRIER, call, (uintptr_t)b, pc);
+}
+
+/* glibc's destroy waits for the goroutines still at the barrier to leave:
+ * with one blocked there, the destroy is bracketed as a wait on it (the
+ * round's last arrival wakes it), so that a deadlock it closes is
+ * reported. */
 INTERCEPTOR(int, pthread_barrier_destroy, pthread_barrier_t *b)
 {
     INTERCEPTOR_ENTER(pthread_barrier_destroy, b);
-    crace_pt_object(thr, (uintptr_t)b, PT_OBJ_WRITE, CALLER_PC());
+    uintptr_t pc = CALLER_PC();
+    barrier_check_initialised(thr, b, "pthread_barrier_destroy", pc);
+    bool waits = barrier_pre_write(thr, b, "pthread_barrier_destroy", pc) != 0;
+    if (waits)
+        dl_block(thr, "pthread_barrier_destroy", WAIT_BARRIER, (uintptr_t)b, 0, NULL, crace_current_stack(thr, pc));
     int r = REAL(pthread_barrier_destroy)(b);
+    if (waits)
+        dl_unblock(thr);
     if (r == 0)
         barrier_forget(b);
     return r;
@@ -1428,6 +1501,7 @@ INTERCEPTOR(int, pthread_barrier_destroy, pthread_barrier_t *b)
 INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b)
 {
     INTERCEPTOR_ENTER(pthread_barrier_wait, b);
+    barrier_check_initialised(thr, b, "pthread_barrier_wait", CALLER_PC());
     /* Recorded at the arrival, which every departure of the round follows:
      * the thread that returns PTHREAD_BARRIER_SERIAL_THREAD may destroy
      * the barrier while the others are still on their way out. */

@@ -13,6 +13,10 @@
  * Named semaphores (sem_open) are left alone: their waits and posts go
  * through the functions here all the same, and sem_close only unmaps.
  *
+ * Misuse (misuse.h): a call on memory that holds no semaphore glibc
+ * initialised (glibc's sem_wait may well succeed on garbage), and a
+ * destroy or an init of a semaphore a goroutine is blocked on.
+ *
  * These functions report errors in errno; the hooks run only on success
  * or before the real call, so a failure's errno is the real one.
  */
@@ -24,13 +28,34 @@
 #include "access.h"
 #include "deadlock.h"
 #include "intercept.h"
+#include "glibc_state.h"
 #include "intercept_pthread.h"
+#include "misuse.h"
 #include "sync.h"
 #include "thread.h"
+
+/* Before `call` (at pc) on sem. */
+static void check_initialised(crace_thread *thr, sem_t *sem, const char *call, uintptr_t pc)
+{
+    if (sem && !glibc_sem_plausible(sem))
+        misuse_uninitialised(thr, MISUSE_SEMAPHORE, call, (uintptr_t)sem, pc);
+}
+
+/* Before `call` (at pc), which destroys sem or initialises it again. As
+ * for condition variables, only a call from instrumented code: a library
+ * may know its waiter is on its way out. */
+static void check_not_waited(crace_thread *thr, sem_t *sem, const char *call, uintptr_t pc)
+{
+    stack_id waiting_at;
+    uint64_t waiter = crace_pc_instrumented(pc) ? dl_waiter_of((uintptr_t)sem, &waiting_at) : 0;
+    if (waiter)
+        misuse_destroy_waited(thr, MISUSE_SEMAPHORE, call, (uintptr_t)sem, waiter, waiting_at, pc);
+}
 
 INTERCEPTOR(int, sem_init, sem_t *sem, int pshared, unsigned int value)
 {
     INTERCEPTOR_ENTER(sem_init, sem, pshared, value);
+    check_not_waited(thr, sem, "sem_init", CALLER_PC());
     int r = REAL(sem_init)(sem, pshared, value);
     if (r == 0) {
         /* A new object: forget what the memory held before. */
@@ -43,6 +68,8 @@ INTERCEPTOR(int, sem_init, sem_t *sem, int pshared, unsigned int value)
 INTERCEPTOR(int, sem_destroy, sem_t *sem)
 {
     INTERCEPTOR_ENTER(sem_destroy, sem);
+    check_initialised(thr, sem, "sem_destroy", CALLER_PC());
+    check_not_waited(thr, sem, "sem_destroy", CALLER_PC());
     int r = REAL(sem_destroy)(sem);
     if (r == 0)
         sync_free((uintptr_t)sem);
@@ -52,6 +79,7 @@ INTERCEPTOR(int, sem_destroy, sem_t *sem)
 INTERCEPTOR(int, sem_post, sem_t *sem)
 {
     INTERCEPTOR_ENTER(sem_post, sem);
+    check_initialised(thr, sem, "sem_post", CALLER_PC());
     crace_release(thr, (uintptr_t)sem);
     int r = REAL(sem_post)(sem);
     dl_wake((uintptr_t)sem);
@@ -64,6 +92,7 @@ static int (*real_sem_trywait)(sem_t *sem);
 INTERCEPTOR(int, sem_wait, sem_t *sem)
 {
     INTERCEPTOR_ENTER(sem_wait, sem);
+    check_initialised(thr, sem, "sem_wait", CALLER_PC());
     int r = REAL(sem_trywait)(sem);
     if (r != 0 && errno == EAGAIN) {
         crace_pt_block(thr, "sem_wait", WAIT_SEM, (uintptr_t)sem, crace_current_stack(thr, CALLER_PC()));
@@ -78,6 +107,7 @@ INTERCEPTOR(int, sem_wait, sem_t *sem)
 INTERCEPTOR(int, sem_trywait, sem_t *sem)
 {
     INTERCEPTOR_ENTER(sem_trywait, sem);
+    check_initialised(thr, sem, "sem_trywait", CALLER_PC());
     int r = REAL(sem_trywait)(sem);
     if (r == 0)
         crace_acquire(thr, (uintptr_t)sem);
@@ -87,6 +117,7 @@ INTERCEPTOR(int, sem_trywait, sem_t *sem)
 INTERCEPTOR(int, sem_timedwait, sem_t *sem, const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(sem_timedwait, sem, abstime);
+    check_initialised(thr, sem, "sem_timedwait", CALLER_PC());
     int r = REAL(sem_timedwait)(sem, abstime);
     if (r == 0)
         crace_acquire(thr, (uintptr_t)sem);
@@ -96,6 +127,7 @@ INTERCEPTOR(int, sem_timedwait, sem_t *sem, const struct timespec *abstime)
 INTERCEPTOR(int, sem_clockwait, sem_t *sem, clockid_t clockid, const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(sem_clockwait, sem, clockid, abstime);
+    check_initialised(thr, sem, "sem_clockwait", CALLER_PC());
     int r = REAL(sem_clockwait)(sem, clockid, abstime);
     if (r == 0)
         crace_acquire(thr, (uintptr_t)sem);
@@ -105,6 +137,7 @@ INTERCEPTOR(int, sem_clockwait, sem_t *sem, clockid_t clockid, const struct time
 INTERCEPTOR(int, sem_getvalue, sem_t *sem, int *value)
 {
     INTERCEPTOR_ENTER(sem_getvalue, sem, value);
+    check_initialised(thr, sem, "sem_getvalue", CALLER_PC());
     int r = REAL(sem_getvalue)(sem, value);
     if (r == 0)
         crace_acquire(thr, (uintptr_t)sem);

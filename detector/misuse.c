@@ -21,7 +21,9 @@
  *     ==================
  *
  * Each (kind, code location) is reported once: a misuse in a loop is one
- * report; a signal handler's misuse, once per handler. A condition
+ * report, an unrolled loop's too (once per pc, then once per source
+ * line); a signal handler's misuse, once per handler; an object that
+ * holds garbage, once (every call on it is the same bug). A condition
  * variable's binding follows Helgrind's rule: the waits in progress must
  * all use one mutex; once none is in progress, the next wait may bind
  * another (POSIX allows it).
@@ -53,6 +55,9 @@
     X(DESTROY_WAITED)    \
     X(COND_TWO_MUTEXES)  \
     X(USE_DESTROYED)     \
+    X(UNINITIALISED)     \
+    X(REINIT)            \
+    X(ZERO_COUNT)        \
     X(THREAD_GONE)       \
     X(HELD)              \
     X(DOUBLE_LOCK)       \
@@ -104,23 +109,50 @@ struct misuse {
 struct reported {
     struct reported *next;
     enum misuse_kind kind;
-    uintptr_t pc;
+    uintptr_t pc;   /* 0 in a `where` entry */
+    uintptr_t addr; /* an uninitialised object's; else 0 */
+    uint64_t where; /* a hash of the finding's key (its source line); else 0 */
 };
 static gc_lock_t misuse_lock = GC_LOCK_INIT;
 static struct reported *reported;
 
-/* True the first time (kind, pc) is seen. */
-static bool first_time(enum misuse_kind kind, uintptr_t pc)
+/* True the first time (kind, pc) is seen. An object that holds garbage
+ * is reported once, at its first use: every later call on it is the same
+ * bug (addr: the object, for MISUSE_UNINITIALISED; else 0). */
+static bool first_time(enum misuse_kind kind, uintptr_t pc, uintptr_t addr)
 {
     crace_lock(&misuse_lock);
     for (struct reported *r = reported; r; r = r->next) {
-        if (r->kind == kind && r->pc == pc) {
+        if (r->kind == kind && (r->pc == pc || (addr && r->addr == addr))) {
             crace_unlock(&misuse_lock);
             return false;
         }
     }
     struct reported *r = crace_alloc(sizeof(*r));
-    *r = (struct reported){reported, kind, pc};
+    *r = (struct reported){reported, kind, pc, addr, 0};
+    reported = r;
+    crace_unlock(&misuse_lock);
+    return true;
+}
+
+/* True the first time kind is seen at the source location key names: a
+ * call site the compiler copied (a loop unrolled, a function inlined in
+ * two places) has several pcs but is one line of the program. */
+static bool first_where(enum misuse_kind kind, const char *key)
+{
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+    for (const char *c = key; *c; c++)
+        h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+    h |= 1; /* never 0, the mark of a pc entry */
+    crace_lock(&misuse_lock);
+    for (struct reported *r = reported; r; r = r->next) {
+        if (r->kind == kind && r->where == h) {
+            crace_unlock(&misuse_lock);
+            return false;
+        }
+    }
+    struct reported *r = crace_alloc(sizeof(*r));
+    *r = (struct reported){reported, kind, 0, 0, h};
     reported = r;
     crace_unlock(&misuse_lock);
     return true;
@@ -135,6 +167,17 @@ static const char *signal_name(int sig, char *buf, size_t cap)
     else
         snprintf(buf, cap, "signal %d", sig);
     return buf;
+}
+
+/* What becomes of the goroutine blocked on an object destroyed or
+ * initialised again under it. */
+static const char *waited_consequence(const struct misuse *m)
+{
+    if (strstr(m->call, "_init"))
+        return "the init resets the state it waits on";
+    if (m->object == MISUSE_SEMAPHORE)
+        return "glibc's destroy does not wake it: it stays blocked on memory the program may reuse";
+    return "glibc's destroy waits for it to leave";
 }
 
 static void render(struct sbuf *b, const struct misuse *m, struct crace_finding *f)
@@ -176,6 +219,21 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         sb_printf(b, "%s of %s 0x%012lx by goroutine %llu while goroutine %llu waits on it:\n", m->call, noun,
                   addr, gid, (unsigned long long)m->other_gid);
         sb_printf(&msg, "%s of %s waited on", m->call, noun);
+        break;
+    case MISUSE_UNINITIALISED:
+        sb_printf(b, "%s of %s 0x%012lx by goroutine %llu, which holds no initialised %s (never initialised, "
+                  "or overwritten since):\n", m->call, noun, addr, gid, noun);
+        sb_printf(&msg, "%s of uninitialised %s", m->call, noun);
+        break;
+    case MISUSE_REINIT:
+        sb_printf(b, "%s of %s 0x%012lx by goroutine %llu, initialised already and not destroyed:\n", m->call,
+                  noun, addr, gid);
+        sb_printf(&msg, "%s of %s initialised already", m->call, noun);
+        break;
+    case MISUSE_ZERO_COUNT:
+        sb_printf(b, "%s of %s 0x%012lx with count 0 by goroutine %llu (it failed: nothing was initialised):\n",
+                  m->call, noun, addr, gid);
+        sb_printf(&msg, "%s of %s with count 0", m->call, noun);
         break;
     case MISUSE_COND_TWO_MUTEXES:
         sb_printf(b, "%s on %s 0x%012lx with mutex 0x%012lx by goroutine %llu:\n", m->call, noun, addr,
@@ -229,6 +287,9 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
     switch (m->kind) {
     case MISUSE_UNLOCK_UNLOCKED:
     case MISUSE_USE_DESTROYED:
+    case MISUSE_UNINITIALISED:
+    case MISUSE_REINIT:
+    case MISUSE_ZERO_COUNT:
     case MISUSE_THREAD_GONE:
     case MISUSE_SIGNAL_ERRNO:
     case MISUSE_SIGNAL_UNSAFE:
@@ -252,8 +313,8 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
         }
         break;
     case MISUSE_DESTROY_WAITED:
-        sb_printf(b, "\nGoroutine %llu waits on %s 0x%012lx at (glibc's destroy waits for it to leave):\n",
-                  (unsigned long long)m->other_gid, noun, addr);
+        sb_printf(b, "\nGoroutine %llu waits on %s 0x%012lx at (%s):\n", (unsigned long long)m->other_gid, noun,
+                  addr, waited_consequence(m));
         finding_stack_depot(f, b, m->other_gid, m->other_stack);
         stackfmt_depot(b, m->other_stack, STACK_STYLE_REPORT);
         break;
@@ -273,10 +334,11 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
     sb_printf(b, "==================\n");
 }
 
-/* Reports m unless its kind was reported at pc before. */
+/* Reports m unless its kind was reported at pc, or at pc's source line,
+ * before (or, for an uninitialised object, on that object). */
 static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
 {
-    if (!first_time(m->kind, pc))
+    if (!first_time(m->kind, pc, m->kind == MISUSE_UNINITIALISED ? m->addr : 0))
         return;
     int saved_errno = errno; /* the program's, whatever libdw and the output do */
     t->in_shim++;
@@ -287,11 +349,24 @@ static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
     struct crace_finding *f = crace_alloc(sizeof(*f));
     finding_init(f, REPORT_MISUSE, NULL);
     render(&b, m, f);
-    report_emit_finding(f, b.buf, b.len);
+    if (f->n_keys == 0 || first_where(m->kind, f->key[0]))
+        report_emit_finding(f, b.buf, b.len);
     crace_free(f);
     crace_free(b.buf);
     t->in_shim--;
     errno = saved_errno;
+}
+
+/* Where the object at addr was created, if the shim saw it. */
+static stack_id creation_of(uintptr_t addr)
+{
+    stack_id creation = 0;
+    sync_var *s = sync_lock(addr, false, 0);
+    if (s) {
+        creation = s->creation;
+        sync_unlock(s);
+    }
+    return creation;
 }
 
 void misuse_unlock(crace_thread *t, enum misuse_object obj, const char *call, bool in_wait, uintptr_t lock,
@@ -323,12 +398,7 @@ void misuse_unlock(crace_thread *t, enum misuse_object obj, const char *call, bo
 void misuse_held(crace_thread *t, const char *call, uintptr_t lock, stack_id lock_stack, uintptr_t pc)
 {
     struct misuse m = {.kind = MISUSE_HELD, .object = MISUSE_MUTEX, .call = call, .addr = lock, .gid = t->gid,
-                       .other_gid = t->gid, .other_stack = lock_stack};
-    sync_var *s = sync_lock(lock, false, 0);
-    if (s) {
-        m.creation = s->creation;
-        sync_unlock(s);
-    }
+                       .other_gid = t->gid, .other_stack = lock_stack, .creation = creation_of(lock)};
     emit(t, &m, pc);
 }
 
@@ -401,16 +471,33 @@ void misuse_cond_wait_end(crace_thread *t, uintptr_t cond)
     sync_unlock(s);
 }
 
-void misuse_destroy_waited(crace_thread *t, const char *call, uintptr_t cond, uint64_t waiter, stack_id stack,
-                           uintptr_t pc)
+void misuse_destroy_waited(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t addr,
+                           uint64_t waiter, stack_id stack, uintptr_t pc)
 {
-    struct misuse m = {.kind = MISUSE_DESTROY_WAITED, .object = MISUSE_COND, .call = call, .addr = cond,
-                       .gid = t->gid, .other_gid = waiter, .other_stack = stack};
-    sync_var *s = sync_lock(cond, false, 0);
-    if (s) {
-        m.creation = s->creation;
-        sync_unlock(s);
-    }
+    struct misuse m = {.kind = MISUSE_DESTROY_WAITED, .object = obj, .call = call, .addr = addr, .gid = t->gid,
+                       .other_gid = waiter, .other_stack = stack, .creation = creation_of(addr)};
+    emit(t, &m, pc);
+}
+
+void misuse_uninitialised(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t addr,
+                          uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_UNINITIALISED, .object = obj, .call = call, .addr = addr, .gid = t->gid};
+    emit(t, &m, pc);
+}
+
+void misuse_reinit(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t addr, stack_id creation,
+                   uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_REINIT, .object = obj, .call = call, .addr = addr, .gid = t->gid,
+                       .creation = creation};
+    emit(t, &m, pc);
+}
+
+void misuse_zero_count(crace_thread *t, const char *call, uintptr_t addr, uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_ZERO_COUNT, .object = MISUSE_BARRIER, .call = call, .addr = addr,
+                       .gid = t->gid};
     emit(t, &m, pc);
 }
 

@@ -2,8 +2,10 @@
  * misuse.h: misuse of locks, condition variables and thread handles
  * (WARNING: MISUSE OF MUTEX, ...): unlocking what the caller does not
  * hold, destroying a held lock, waiting on one condition variable with two
- * mutexes at once, joining or detaching a thread joined or detached
- * already; and of signal handlers: one that returns with errno changed,
+ * mutexes at once, destroying or initialising again what a goroutine is
+ * blocked on, using a barrier or a semaphore that holds no initialised
+ * one, joining or detaching a thread joined or detached already; and of
+ * signal handlers: one that returns with errno changed,
  * one that calls what is not async-signal-safe.
  *
  * Reported once per (kind, code location); the program's call goes ahead
@@ -27,6 +29,8 @@
     X(SPINLOCK, "spinlock", "Spinlock", "SPINLOCK")                                         \
     X(RWLOCK, "rwlock", "RWLock", "RWLOCK")                                                 \
     X(COND, "condition variable", "Condition variable", "CONDITION VARIABLE")                \
+    X(BARRIER, "barrier", "Barrier", "BARRIER")                                             \
+    X(SEMAPHORE, "semaphore", "Semaphore", "SEMAPHORE")                                     \
     X(THREAD, "thread", "Thread", "THREAD")                                                 \
     X(SIGNAL, "signal handler", "Signal handler", "SIGNAL HANDLER")
 
@@ -78,11 +82,29 @@ void misuse_cond_wait_begin(crace_thread *t, const char *call, uintptr_t cond, u
                             uintptr_t pc);
 void misuse_cond_wait_end(crace_thread *t, uintptr_t cond);
 
-/* t calls `call` at pc to destroy the condition variable cond, which
- * goroutine waiter (waiting at stack) is blocked on: glibc's destroy
- * waits for it to leave. */
-void misuse_destroy_waited(crace_thread *t, const char *call, uintptr_t cond, uint64_t waiter, stack_id stack,
-                           uintptr_t pc);
+/* t calls `call` at pc to destroy, or to initialise again, the obj at
+ * addr (a condition variable, a barrier, a semaphore), which goroutine
+ * waiter (waiting at stack) is blocked on: glibc's destroy of the first
+ * two waits for it to leave; a semaphore's leaves it blocked on memory
+ * the program may reuse; an init resets what it waits on. */
+void misuse_destroy_waited(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t addr,
+                           uint64_t waiter, stack_id stack, uintptr_t pc);
+
+/* t calls `call` at pc on the obj at addr, whose memory holds none that
+ * glibc could have initialised (never initialised, or overwritten): a
+ * barrier's count or a semaphore's value out of range, or its sharing
+ * word neither private nor shared. */
+void misuse_uninitialised(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t addr,
+                          uintptr_t pc);
+
+/* t calls `call` at pc to initialise the obj at addr, which was
+ * initialised (at creation) and not destroyed since. */
+void misuse_reinit(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t addr, stack_id creation,
+                   uintptr_t pc);
+
+/* t calls `call` at pc to initialise the barrier at addr with a count of
+ * 0, which glibc refuses (EINVAL): the barrier is left uninitialised. */
+void misuse_zero_count(crace_thread *t, const char *call, uintptr_t addr, uintptr_t pc);
 
 /* t calls `call` at pc to lock addr, which was destroyed: the call
  * failed (EINVAL) and locked nothing, so whatever it was to protect is

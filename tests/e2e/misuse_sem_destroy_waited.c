@@ -1,0 +1,52 @@
+/* main destroys a semaphore a worker is blocked on (shutdown before the
+ * last post), then initialises it again for a next run that never comes.
+ * glibc's destroy does nothing and its init counts no waiter: the worker
+ * stays blocked for good. Reported at the destroy and at the init (each
+ * with the worker's wait), and the worker as a leak. */
+#include <semaphore.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "lib/blocked.h"
+
+static sem_t work;
+static pid_t worker_tid;
+
+static void *worker(void *arg)
+{
+    (void)arg;
+    __atomic_store_n(&worker_tid, my_tid(), __ATOMIC_RELEASE);
+    sem_wait(&work); // LINE:wait
+    return NULL;
+}
+
+int main(void)
+{
+    sem_init(&work, 0, 0);
+    pthread_t t;
+    pthread_create(&t, NULL, worker, NULL);
+    pid_t tid;
+    while (!(tid = __atomic_load_n(&worker_tid, __ATOMIC_ACQUIRE)))
+        ;
+    wait_blocked(tid);
+    sem_destroy(&work); // LINE:destroy
+    sem_init(&work, 0, 0); // LINE:init
+    printf("main done\n");
+    return 0;
+}
+
+// EXPECT-EXIT: 66
+// EXPECT: main done
+// EXPECT: WARNING: MISUSE OF SEMAPHORE
+// EXPECT: sem_destroy of semaphore {{ADDR}} by goroutine 1 while goroutine 2 waits on it:
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:destroy}} {{OFF}}
+// EXPECT: Goroutine 2 waits on semaphore {{ADDR}} at (glibc's destroy does not wake it: it stays blocked on memory the program may reuse):
+// EXPECT:   worker()
+// EXPECT:       {{FILE}}:{{LINE:wait}} {{OFF}}
+// EXPECT: WARNING: MISUSE OF SEMAPHORE
+// EXPECT: sem_init of semaphore {{ADDR}} by goroutine 1 while goroutine 2 waits on it:
+// EXPECT:       {{FILE}}:{{LINE:init}} {{OFF}}
+// EXPECT: Goroutine 2 waits on semaphore {{ADDR}} at (the init resets the state it waits on):
+// EXPECT: WARNING: GOROUTINE LEAK
+// EXPECT-COUNT: 2 WARNING: MISUSE OF SEMAPHORE
