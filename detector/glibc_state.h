@@ -1,7 +1,8 @@
 /*
  * glibc_state.h: whether a glibc lock is held or a semaphore empty, read
  * from the object itself (glibc's ABI on Linux; nptl's definitions), and
- * whether memory could hold a barrier or a semaphore glibc initialised.
+ * whether memory could hold a barrier or a semaphore glibc initialised,
+ * or a thread handle name a thread.
  *
  * Used where crace must know the truth of the moment rather than its own
  * bookkeeping: a goroutine counted blocked on a lock that is in fact free
@@ -11,11 +12,14 @@
 #ifndef CRACE_GLIBC_STATE_H
 #define CRACE_GLIBC_STATE_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 /* A mutex's lock word is 0 when free, whatever its type (mtx_t is the
  * same object). */
@@ -91,6 +95,30 @@ static inline bool glibc_sem_plausible(const void *sem)
 #else
     (void)sem;
     return true;
+#endif
+}
+
+/* Could th be a handle pthread_create returned? nptl's pthread_t is the
+ * address of the thread's struct pthread, which on x86-64 begins with its
+ * TCB header: {tcb, dtv, self}, self pointing at the struct itself. Read
+ * with process_vm_readv, which fails (EFAULT) where a load would fault.
+ * 1: plausible; 0: not (a small number, a misaligned or unmapped address,
+ * or memory that is no thread's header); -1: cannot tell (another target,
+ * or the read refused, as a seccomp filter may). */
+static inline int glibc_thread_handle_plausible(pthread_t th)
+{
+#if defined(__x86_64__)
+    uintptr_t p = (uintptr_t)th;
+    if (p < 4096 || p % 8 != 0)
+        return 0;
+    uintptr_t self = 0;
+    struct iovec here = {&self, sizeof(self)}, there = {(void *)(p + 2 * sizeof(void *)), sizeof(self)};
+    if (process_vm_readv(getpid(), &here, 1, &there, 1, 0) != (ssize_t)sizeof(self))
+        return errno == EFAULT ? 0 : -1;
+    return self == p;
+#else
+    (void)th;
+    return -1;
 #endif
 }
 

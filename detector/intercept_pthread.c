@@ -154,13 +154,18 @@ void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t o
 
 /* Before a join or a detach (call, at pc) of th: the thread it names,
  * for crace_thread_joined; a handle whose thread was joined or detached
- * already is a misuse. */
+ * already is a misuse, and so is one that names no thread at all (never
+ * set, or corrupted: glibc's call reads and writes through it). A handle
+ * crace does not know may still name a thread created before the shim
+ * started: glibc's own header of the thread decides. */
 crace_thread *crace_pt_thread_target(crace_thread *thr, pthread_t th, const char *call, uintptr_t pc)
 {
     bool spent;
     crace_thread *target = crace_thread_joinable(th, &spent);
     if (spent)
         misuse_thread_gone(thr, call, (uintptr_t)th, pc);
+    else if (!target && glibc_thread_handle_plausible(th) == 0)
+        misuse_thread_invalid(thr, call, (uintptr_t)th, pc);
     return target;
 }
 

@@ -59,6 +59,7 @@
     X(REINIT)            \
     X(ZERO_COUNT)        \
     X(THREAD_GONE)       \
+    X(THREAD_INVALID)    \
     X(HELD)              \
     X(DOUBLE_LOCK)       \
     X(EXIT_HELD)         \
@@ -250,6 +251,11 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
                   gid);
         sb_printf(&msg, "%s of a %s joined or detached already", m->call, noun);
         break;
+    case MISUSE_THREAD_INVALID:
+        sb_printf(b, "%s of %s 0x%012lx by goroutine %llu: the handle names no thread (never set, or "
+                  "corrupted):\n", m->call, noun, addr, gid);
+        sb_printf(&msg, "%s of a handle that names no %s", m->call, noun);
+        break;
     case MISUSE_HELD:
         sb_printf(b, "%s by goroutine %llu, which holds %s 0x%012lx:\n", m->call, gid, noun, addr);
         sb_printf(&msg, "%s with a %s held", m->call, noun);
@@ -291,6 +297,7 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
     case MISUSE_REINIT:
     case MISUSE_ZERO_COUNT:
     case MISUSE_THREAD_GONE:
+    case MISUSE_THREAD_INVALID:
     case MISUSE_SIGNAL_ERRNO:
     case MISUSE_SIGNAL_UNSAFE:
     case MISUSE_EXIT_HELD:
@@ -510,6 +517,13 @@ void misuse_destroyed(crace_thread *t, enum misuse_object obj, const char *call,
 void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc)
 {
     struct misuse m = {.kind = MISUSE_THREAD_GONE, .object = MISUSE_THREAD, .call = call, .addr = th,
+                       .gid = t->gid};
+    emit(t, &m, pc);
+}
+
+void misuse_thread_invalid(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_THREAD_INVALID, .object = MISUSE_THREAD, .call = call, .addr = th,
                        .gid = t->gid};
     emit(t, &m, pc);
 }

@@ -116,6 +116,11 @@ void misuse_destroyed(crace_thread *t, enum misuse_object obj, const char *call,
  * another thread by now, or nothing. */
 void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc);
 
+/* t calls `call` (a join or a detach) at pc on the thread handle th,
+ * which names no thread: no thread crace saw has it, nor does glibc's
+ * header of a thread sit at it. */
+void misuse_thread_invalid(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc);
+
 /* t ends holding lock (an obj), which it locked at stack: an unlock
  * forgotten on some way out of the thread. Reported when the lock's
  * bookkeeping agrees that t holds it exclusively. */
