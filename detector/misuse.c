@@ -110,53 +110,44 @@ struct misuse {
 struct reported {
     struct reported *next;
     enum misuse_kind kind;
-    uintptr_t pc;   /* 0 in a `where` entry */
+    uintptr_t pc;   /* where it was met; 0 if not remembered by it */
     uintptr_t addr; /* an uninitialised object's; else 0 */
     uint64_t where; /* a hash of the finding's key (its source line); else 0 */
 };
 static gc_lock_t misuse_lock = GC_LOCK_INIT;
 static struct reported *reported;
 
-/* True the first time (kind, pc) is seen. An object that holds garbage
- * is reported once, at its first use: every later call on it is the same
- * bug (addr: the object, for MISUSE_UNINITIALISED; else 0). */
-static bool first_time(enum misuse_kind kind, uintptr_t pc, uintptr_t addr)
+/* True the first time kind is seen at pc, on the object at addr or at
+ * the source location hashed as where (each 0 when not asked), and
+ * remembered by all three. An object that holds garbage is reported once,
+ * at its first use: every later call on it is the same bug (addr, for
+ * MISUSE_UNINITIALISED). A call site the compiler copied (a loop
+ * unrolled, a function inlined in two places) has several pcs but is one
+ * line of the program (where). */
+static bool first_time(enum misuse_kind kind, uintptr_t pc, uintptr_t addr, uint64_t where)
 {
     crace_lock(&misuse_lock);
     for (struct reported *r = reported; r; r = r->next) {
-        if (r->kind == kind && (r->pc == pc || (addr && r->addr == addr))) {
+        if (r->kind == kind &&
+            ((pc && r->pc == pc) || (addr && r->addr == addr) || (where && r->where == where))) {
             crace_unlock(&misuse_lock);
             return false;
         }
     }
     struct reported *r = crace_alloc(sizeof(*r));
-    *r = (struct reported){reported, kind, pc, addr, 0};
+    *r = (struct reported){reported, kind, pc, addr, where};
     reported = r;
     crace_unlock(&misuse_lock);
     return true;
 }
 
-/* True the first time kind is seen at the source location key names: a
- * call site the compiler copied (a loop unrolled, a function inlined in
- * two places) has several pcs but is one line of the program. */
-static bool first_where(enum misuse_kind kind, const char *key)
+/* A finding key's hash (FNV-1a), for first_time's where: never 0. */
+static uint64_t key_hash(const char *key)
 {
-    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+    uint64_t h = 0xcbf29ce484222325ull;
     for (const char *c = key; *c; c++)
         h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
-    h |= 1; /* never 0, the mark of a pc entry */
-    crace_lock(&misuse_lock);
-    for (struct reported *r = reported; r; r = r->next) {
-        if (r->kind == kind && r->where == h) {
-            crace_unlock(&misuse_lock);
-            return false;
-        }
-    }
-    struct reported *r = crace_alloc(sizeof(*r));
-    *r = (struct reported){reported, kind, 0, 0, h};
-    reported = r;
-    crace_unlock(&misuse_lock);
-    return true;
+    return h | 1;
 }
 
 /* "SIGALRM (signal 14)", or "signal 40" for one without a name. */
@@ -345,7 +336,7 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
  * before (or, for an uninitialised object, on that object). */
 static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
 {
-    if (!first_time(m->kind, pc, m->kind == MISUSE_UNINITIALISED ? m->addr : 0))
+    if (!first_time(m->kind, pc, m->kind == MISUSE_UNINITIALISED ? m->addr : 0, 0))
         return;
     int saved_errno = errno; /* the program's, whatever libdw and the output do */
     t->in_shim++;
@@ -356,7 +347,7 @@ static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
     struct crace_finding *f = crace_alloc(sizeof(*f));
     finding_init(f, REPORT_MISUSE, NULL);
     render(&b, m, f);
-    if (f->n_keys == 0 || first_where(m->kind, f->key[0]))
+    if (f->n_keys == 0 || first_time(m->kind, 0, 0, key_hash(f->key[0])))
         report_emit_finding(f, b.buf, b.len);
     crace_free(f);
     crace_free(b.buf);

@@ -8,12 +8,11 @@
 #include "lib/blocked.h"
 
 static pthread_barrier_t phase;
-static pid_t worker_tid;
 
 static void *worker(void *arg)
 {
     (void)arg;
-    __atomic_store_n(&worker_tid, my_tid(), __ATOMIC_RELEASE);
+    watch_me();
     pthread_barrier_wait(&phase); // LINE:wait
     return NULL;
 }
@@ -23,10 +22,7 @@ int main(void)
     pthread_barrier_init(&phase, NULL, 2);
     pthread_t t;
     pthread_create(&t, NULL, worker, NULL);
-    pid_t tid;
-    while (!(tid = __atomic_load_n(&worker_tid, __ATOMIC_ACQUIRE)))
-        ;
-    wait_blocked(tid);
+    wait_watched_blocked();
     pthread_barrier_destroy(&phase); // LINE:destroy
     pthread_barrier_wait(&phase);
     pthread_join(t, NULL);

@@ -10,12 +10,11 @@
 #include "lib/blocked.h"
 
 static sem_t work;
-static pid_t worker_tid;
 
 static void *worker(void *arg)
 {
     (void)arg;
-    __atomic_store_n(&worker_tid, my_tid(), __ATOMIC_RELEASE);
+    watch_me();
     sem_wait(&work); // LINE:wait
     return NULL;
 }
@@ -25,10 +24,7 @@ int main(void)
     sem_init(&work, 0, 0);
     pthread_t t;
     pthread_create(&t, NULL, worker, NULL);
-    pid_t tid;
-    while (!(tid = __atomic_load_n(&worker_tid, __ATOMIC_ACQUIRE)))
-        ;
-    wait_blocked(tid);
+    wait_watched_blocked();
     sem_destroy(&work); // LINE:destroy
     sem_init(&work, 0, 0); // LINE:init
     printf("main done\n");
