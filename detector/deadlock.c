@@ -253,10 +253,28 @@ static void unlink_blocked(crace_thread *t)
 
 /* The goroutine t waits for, when its wait has one: a mutex's owner, a
  * joined thread. 0 otherwise. Under dl_lock. */
+/* Does t wait for one goroutine (a lock's holder, a thread to end, an
+ * init function's runner), which may wait for the next in a cycle? */
+static bool waits_for_owner(const crace_thread *t)
+{
+    switch ((enum wait_object)t->wait.kind) {
+    case WAIT_MUTEX:
+    case WAIT_THREAD:
+    case WAIT_ONCE:
+    case WAIT_SPIN:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static uint64_t waits_for(const crace_thread *t, stack_id *lock_stack)
 {
     *lock_stack = 0;
-    if (t->wait.kind == WAIT_MUTEX) {
+    /* A once control in progress keeps the goroutine running its init
+     * function, and where it entered it, as a mutex keeps its holder
+     * (intercept_pthread.c, crace_pt_once); so does a spinlock. */
+    if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_ONCE || t->wait.kind == WAIT_SPIN) {
         sync_var *s = sync_lock(t->wait.obj, false, 0);
         if (!s)
             return 0;
@@ -326,9 +344,13 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
     struct finding_object *fo = finding_object(f, what, t->wait.obj);
     stack_id lock_stack;
     uint64_t owner = waits_for(t, &lock_stack);
-    if (t->wait.kind == WAIT_MUTEX)
+    if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_SPIN || t->wait.kind == WAIT_ONCE)
         fo->held_by = (int64_t)owner;
-    if (owner) {
+    if (owner && t->wait.kind == WAIT_ONCE) {
+        sb_printf(b, " whose init function goroutine %llu runs, entered at:\n", (unsigned long long)owner);
+        finding_stack_depot(f, b, owner, lock_stack);
+        stackfmt_depot(b, lock_stack, STACK_STYLE_DUMP);
+    } else if (owner) {
         sb_printf(b, " held by goroutine %llu, locked at:\n", (unsigned long long)owner);
         finding_stack_depot(f, b, owner, lock_stack);
         stackfmt_depot(b, lock_stack, STACK_STYLE_DUMP);
@@ -411,6 +433,19 @@ struct cycle {
     size_t n;
 };
 
+/* "Mutex", "Spinlock", "Once control": the object a cycle's wait names. */
+static const char *owned_title(enum wait_object kind)
+{
+    switch (kind) {
+    case WAIT_SPIN:
+        return "Spinlock";
+    case WAIT_ONCE:
+        return "Once control";
+    default:
+        return "Mutex";
+    }
+}
+
 static void render_cycle(struct sbuf *b, void *arg, struct crace_finding *f)
 {
     const struct cycle *c = arg;
@@ -434,8 +469,10 @@ static void render_cycle(struct sbuf *b, void *arg, struct crace_finding *f)
         const crace_thread *t = c->member[i];
         sb_printf(b, "\nGoroutine %llu blocks in %s on %s 0x%012lx", (unsigned long long)t->gid,
                   t->wait.reason, object_names[t->wait.kind], (unsigned long)t->wait.obj);
-        if (t->wait.kind == WAIT_MUTEX)
+        if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_SPIN)
             sb_printf(b, " held by goroutine %llu:\n", (unsigned long long)c->owner[i]);
+        else if (t->wait.kind == WAIT_ONCE)
+            sb_printf(b, ", whose init function goroutine %llu runs:\n", (unsigned long long)c->owner[i]);
         else
             sb_printf(b, " (goroutine %llu):\n", (unsigned long long)c->owner[i]);
         struct finding_goroutine *g = note_goroutine(f, t);
@@ -453,8 +490,9 @@ static void render_cycle(struct sbuf *b, void *arg, struct crace_finding *f)
             fo->held_by = (int64_t)c->owner[i];
         }
         stackfmt_depot(b, t->wait.stack, STACK_STYLE_REPORT);
-        if (t->wait.kind == WAIT_MUTEX && c->lock_stack[i]) {
-            sb_printf(b, "\nMutex 0x%012lx locked by goroutine %llu at:\n", (unsigned long)t->wait.obj,
+        if (t->wait.kind != WAIT_THREAD && c->lock_stack[i]) {
+            sb_printf(b, "\n%s 0x%012lx %s by goroutine %llu at:\n", owned_title(t->wait.kind),
+                      (unsigned long)t->wait.obj, t->wait.kind == WAIT_ONCE ? "entered" : "locked",
                       (unsigned long long)c->owner[i]);
             finding_stack_depot(f, b, c->owner[i], c->lock_stack[i]);
             stackfmt_depot(b, c->lock_stack[i], STACK_STYLE_REPORT);
@@ -503,13 +541,15 @@ static void check_cycle(crace_thread *t)
             break;
         if (cur->wait.kind == WAIT_THREAD)
             next = crace_thread_by_pthread((pthread_t)cur->wait.obj);
+        else if (cur->wait.kind == WAIT_ONCE || cur->wait.kind == WAIT_SPIN)
+            next = crace_thread_by_gid(owner);
         /* The owner must be blocked (a light waiter joins the list for
          * the report), and be the goroutine crace's bookkeeping names:
          * otherwise it runs, or the lock is changing hands. */
         if (!next || next->gid != owner || !absorb(next))
             return;
         cur = next;
-        if (cur->wait.kind != WAIT_MUTEX && cur->wait.kind != WAIT_THREAD)
+        if (!waits_for_owner(cur))
             return; /* the owner waits for something else */
         for (size_t i = 0; i < c.n; i++)
             if (c.member[i] == cur)
@@ -578,6 +618,8 @@ static bool wait_is_real(const crace_thread *t)
     }
     case WAIT_RWLOCK:
         return glibc_rwlock_held((const void *)t->wait.obj);
+    case WAIT_SPIN:
+        return __atomic_load_n((const int *)t->wait.obj, __ATOMIC_RELAXED) != 0;
     case WAIT_SEM:
         return glibc_sem_value((const void *)t->wait.obj) == 0;
     case WAIT_NONE:
@@ -586,6 +628,7 @@ static bool wait_is_real(const crace_thread *t)
     case WAIT_BARRIER:
     case WAIT_CHAN:
     case WAIT_WAITGROUP:
+    case WAIT_ONCE:
     case WAIT_OBJECT_COUNT:
         break;
     }
@@ -655,7 +698,7 @@ static void check_global(void)
  * the cycle says more than the dump. */
 static void check(crace_thread *t)
 {
-    if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_THREAD)
+    if (waits_for_owner(t))
         check_cycle(t);
     check_global();
 }

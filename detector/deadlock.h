@@ -32,7 +32,9 @@
     X(SEM, "semaphore")                 \
     X(BARRIER, "barrier")               \
     X(CHAN, "channel")                  \
-    X(WAITGROUP, "WaitGroup")
+    X(WAITGROUP, "WaitGroup")          \
+    X(ONCE, "once control")            \
+    X(SPIN, "spinlock")
 
 enum wait_object {
 #define WAIT_X(name, text) WAIT_##name,

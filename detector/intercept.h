@@ -65,6 +65,25 @@ static inline void *crace_resolve(void **slot, const char *name, const char *ver
 
 #define CALLER_PC() ((uintptr_t)__builtin_return_address(0))
 
+/* Around a libc call that calls back into the program (pthread_once's
+ * init function, qsort's comparator): pc, the caller's, pushed on the
+ * shadow stack as an instrumented call pushes its own, so that a stack
+ * taken in the callback goes on through the caller's frame (the
+ * callback's own entry records the libc pc that called it, and the
+ * caller's call site was never recorded). ThreadSanitizer's interceptors
+ * push theirs likewise. Through the exported entry points, whose section
+ * a signal handler does not interrupt (access.h). */
+void __tsan_func_entry(void *pc);
+void __tsan_func_exit(void);
+static inline void crace_callout_enter(uintptr_t pc)
+{
+    __tsan_func_entry((void *)pc);
+}
+static inline void crace_callout_leave(void)
+{
+    __tsan_func_exit();
+}
+
 /* crace_pc_in_shim: module.h. */
 
 /* For the interceptors of libc functions that read or write the program's

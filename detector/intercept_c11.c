@@ -264,7 +264,7 @@ static int call_once_real(void *flag, void (*init)(void));
 INTERCEPTOR(void, call_once, once_flag *flag, void (*init)(void))
 {
     INTERCEPTOR_ENTER(call_once, flag, init);
-    crace_pt_once(thr, flag, init, call_once_real);
+    crace_pt_once(thr, flag, init, call_once_real, "call_once", CALLER_PC());
 }
 
 static int call_once_real(void *flag, void (*init)(void))

@@ -579,30 +579,90 @@ void crace_pt_thread_cleanup(void *t)
  * later, while callers are not ordered with one another.
  *
  * The real call gets once_trampoline in place of the init function (glibc
- * keys the state on the once object, not the function); the object and the
- * function reach it through these thread-locals, which a nested once call
- * from inside an init function saves and restores. */
+ * keys the state on the once object, not the function); the object, the
+ * function and the caller's stack reach it through these thread-locals,
+ * which a nested once call from inside an init function saves and
+ * restores.
+ *
+ * A caller that finds the init in progress waits for the goroutine that
+ * runs it, as for a mutex's holder: while it runs, the once object's
+ * sync_var names it (owner_gid) and where it entered (lock_stack), and the
+ * wait is the deadlock detector's (WAIT_ONCE). An init function that calls
+ * pthread_once on its own once control waits for itself: a deadlock of one
+ * (glibc's call never returns). An init left by an exception or a longjmp
+ * keeps its goroutine named until the next init of the object runs; glibc's
+ * state, read first, says whether one is in progress at all. */
 static CRACE_TLS uintptr_t once_addr;
 static CRACE_TLS void (*once_fn)(void);
+static CRACE_TLS stack_id once_stack;
+
+/* glibc's once word (pthread_once_t, once_flag): bit 0 while an init
+ * runs, bit 1 once done; the bits above count forks. */
+enum { GLIBC_ONCE_INPROGRESS = 1, GLIBC_ONCE_DONE = 2 };
+
+/* Sets or clears the goroutine that runs once's init function; cleared,
+ * its waiters may go on. */
+static void once_runner(uintptr_t once, uint64_t gid, stack_id entered)
+{
+    sync_var *s = sync_lock(once, gid != 0, entered);
+    if (s) {
+        s->owner_gid = gid;
+        s->lock_stack = entered;
+        sync_unlock(s);
+    }
+    if (!gid)
+        dl_wake(once);
+}
+
+/* dl_block_unless's test: is once's init over (or never seen start)? */
+static bool once_settled(uintptr_t once, uintptr_t unused)
+{
+    (void)unused;
+    sync_var *s = sync_lock(once, false, 0);
+    bool settled = !s || !s->owner_gid;
+    if (s)
+        sync_unlock(s);
+    return settled;
+}
 
 static void once_trampoline(void)
 {
     uintptr_t addr = once_addr;
     void (*fn)(void) = once_fn;
+    crace_thread *thr = crace_thr();
+    once_runner(addr, thr->gid, once_stack);
     fn();
-    crace_release(crace_thr(), addr);
+    once_runner(addr, 0, 0);
+    crace_release(thr, addr);
 }
 
 int crace_pt_once(crace_thread *thr, void *once, void (*fn)(void),
-                  int (*real)(void *once, void (*init)(void)))
+                  int (*real)(void *once, void (*init)(void)), const char *call, uintptr_t pc)
 {
+    int state = __atomic_load_n((const int *)once, __ATOMIC_ACQUIRE);
+    if (state & GLIBC_ONCE_DONE) {
+        int r = real(once, fn);
+        if (r == 0)
+            crace_acquire(thr, (uintptr_t)once);
+        return r;
+    }
     uintptr_t saved_addr = once_addr;
     void (*saved_fn)(void) = once_fn;
+    stack_id saved_stack = once_stack;
     once_addr = (uintptr_t)once;
     once_fn = fn;
+    once_stack = crace_current_stack(thr, pc);
+    bool waits = (state & GLIBC_ONCE_INPROGRESS) && !once_settled((uintptr_t)once, 0);
+    if (waits)
+        dl_block_unless(thr, call, WAIT_ONCE, (uintptr_t)once, 0, NULL, once_settled, once_stack);
+    crace_callout_enter(pc);
     int r = real(once, once_trampoline);
+    crace_callout_leave();
+    if (waits)
+        dl_unblock(thr);
     once_addr = saved_addr;
     once_fn = saved_fn;
+    once_stack = saved_stack;
     if (r == 0)
         crace_acquire(thr, (uintptr_t)once);
     return r;
@@ -958,10 +1018,31 @@ INTERCEPTOR(int, pthread_spin_destroy, pthread_spinlock_t *l)
     return r;
 }
 
+/* Defined below: a lock tries first. */
+static int (*real_pthread_spin_trylock)(pthread_spinlock_t *l);
+
+/* Does thr hold the spinlock l, by the bookkeeping? */
+static bool spin_held_by(const crace_thread *thr, const pthread_spinlock_t *l)
+{
+    sync_var *s = sync_lock((uintptr_t)l, false, 0);
+    bool held = s && s->owner_gid == thr->gid && s->recursion > 0;
+    if (s)
+        sync_unlock(s);
+    return held;
+}
+
+/* A spinlock spins, it never sleeps, so the deadlock detector does not
+ * count its waiters, but for one: the holder itself, whose relock spins
+ * forever. That wait is registered, as a cycle of one. */
 INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)
 {
     INTERCEPTOR_ENTER(pthread_spin_lock, l);
-    int r = REAL(pthread_spin_lock)(l);
+    int r = REAL(pthread_spin_trylock)(l);
+    if (r != 0) {
+        if (spin_held_by(thr, l))
+            crace_pt_block(thr, "pthread_spin_lock", WAIT_SPIN, (uintptr_t)l, crace_current_stack(thr, CALLER_PC()));
+        r = REAL(pthread_spin_lock)(l);
+    }
     if (r == 0)
         crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_SPIN, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     return r;
@@ -1535,7 +1616,7 @@ static int pthread_once_real(void *once, void (*init)(void));
 INTERCEPTOR(int, pthread_once, pthread_once_t *once, void (*init)(void))
 {
     INTERCEPTOR_ENTER(pthread_once, once, init);
-    return crace_pt_once(thr, once, init, pthread_once_real);
+    return crace_pt_once(thr, once, init, pthread_once_real, "pthread_once", CALLER_PC());
 }
 
 static int pthread_once_real(void *once, void (*init)(void))

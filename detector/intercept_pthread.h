@@ -53,6 +53,6 @@ void crace_pt_finish_after_tls(void);
  * thrd_exit) while others run. */
 void crace_exit_main_ended(void);
 int crace_pt_once(crace_thread *thr, void *once, void (*fn)(void),
-                  int (*real)(void *once, void (*init)(void)));
+                  int (*real)(void *once, void (*init)(void)), const char *call, uintptr_t pc);
 
 #endif /* CRACE_INTERCEPT_PTHREAD_H */

@@ -670,6 +670,17 @@ crace_thread *crace_thread_by_pthread(pthread_t th)
     return found;
 }
 
+crace_thread *crace_thread_by_gid(uint64_t gid)
+{
+    crace_thread *found = NULL;
+    crace_lock(&reg_lock);
+    for (crace_thread *t = all_threads; t && !found; t = t->next)
+        if (t->gid == gid)
+            found = t;
+    crace_unlock(&reg_lock);
+    return found;
+}
+
 void crace_thread_foreach(void (*fn)(crace_thread *t, void *arg), void *arg)
 {
     crace_lock(&reg_lock);

@@ -300,6 +300,8 @@ void crace_thread_tick(crace_thread *t);
 
 /* The live thread whose handle is th, or NULL. */
 crace_thread *crace_thread_by_pthread(pthread_t th);
+/* The live thread of goroutine gid, or NULL. */
+crace_thread *crace_thread_by_gid(uint64_t gid);
 /* Calls fn for every live thread, under the registry lock (fn must not
  * take it or call into the program). */
 void crace_thread_foreach(void (*fn)(crace_thread *t, void *arg), void *arg);
