@@ -20,10 +20,11 @@
  *           a.c:30 +0x5f
  *     ==================
  *
- * Each (kind, code location) is reported once: a misuse in a loop is one
- * report, an unrolled loop's too (once per pc, then once per source
- * line); a signal handler's misuse, once per handler; an object that
- * holds garbage, once (every call on it is the same bug). A condition
+ * Each (kind, code location) is reported once, a code location being the
+ * source lines of the whole stack, as for races: a misuse in a loop is
+ * one report, an unrolled loop's too, and one statement reached through
+ * two callers two; a signal handler's misuse, once per handler; an object
+ * that holds garbage, once (every call on it is the same bug). A condition
  * variable's binding follows Helgrind's rule: the waits in progress must
  * all use one mutex; once none is in progress, the next wait may bind
  * another (POSIX allows it).
@@ -110,44 +111,35 @@ struct misuse {
 struct reported {
     struct reported *next;
     enum misuse_kind kind;
-    uintptr_t pc;   /* where it was met; 0 if not remembered by it */
+    uintptr_t at;   /* its stack (a signal handler's misuse: the handler); else 0 */
     uintptr_t addr; /* an uninitialised object's; else 0 */
-    uint64_t where; /* a hash of the finding's key (its source line); else 0 */
+    uint64_t where; /* its stack's source lines, hashed (report_stack_lines); else 0 */
 };
 static gc_lock_t misuse_lock = GC_LOCK_INIT;
 static struct reported *reported;
 
-/* True the first time kind is seen at pc, on the object at addr or at
- * the source location hashed as where (each 0 when not asked), and
- * remembered by all three. An object that holds garbage is reported once,
- * at its first use: every later call on it is the same bug (addr, for
- * MISUSE_UNINITIALISED). A call site the compiler copied (a loop
- * unrolled, a function inlined in two places) has several pcs but is one
- * line of the program (where). */
-static bool first_time(enum misuse_kind kind, uintptr_t pc, uintptr_t addr, uint64_t where)
+/* True the first time kind is seen with the stack (or other key) at, on
+ * the object at addr, or at the source lines hashed as where (each 0 when
+ * not asked), and remembered by all three. An object that holds garbage
+ * is reported once, at its first use: every later call on it is the same
+ * bug (addr, for MISUSE_UNINITIALISED). A call site the compiler copied
+ * (a loop unrolled, a function inlined in two places) has several pcs,
+ * hence stacks, but is one place in the program's source (where). */
+static bool first_time(enum misuse_kind kind, uintptr_t at, uintptr_t addr, uint64_t where)
 {
     crace_lock(&misuse_lock);
     for (struct reported *r = reported; r; r = r->next) {
         if (r->kind == kind &&
-            ((pc && r->pc == pc) || (addr && r->addr == addr) || (where && r->where == where))) {
+            ((at && r->at == at) || (addr && r->addr == addr) || (where && r->where == where))) {
             crace_unlock(&misuse_lock);
             return false;
         }
     }
     struct reported *r = crace_alloc(sizeof(*r));
-    *r = (struct reported){reported, kind, pc, addr, where};
+    *r = (struct reported){reported, kind, at, addr, where};
     reported = r;
     crace_unlock(&misuse_lock);
     return true;
-}
-
-/* A finding key's hash (FNV-1a), for first_time's where: never 0. */
-static uint64_t key_hash(const char *key)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const char *c = key; *c; c++)
-        h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
-    return h | 1;
 }
 
 /* "SIGALRM (signal 14)", or "signal 40" for one without a name. */
@@ -332,25 +324,32 @@ static void render(struct sbuf *b, const struct misuse *m, struct crace_finding 
     sb_printf(b, "==================\n");
 }
 
-/* Reports m unless its kind was reported at pc, or at pc's source line,
- * before (or, for an uninitialised object, on that object). */
+/* Reports m (which t met calling at pc) unless its kind was reported
+ * with the same stack or the same source lines before (or, for an
+ * uninitialised object, on that object); a signal handler's, unless
+ * reported for the same handler (pc names it). */
 static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
 {
-    if (!first_time(m->kind, pc, m->kind == MISUSE_UNINITIALISED ? m->addr : 0, 0))
-        return;
     int saved_errno = errno; /* the program's, whatever libdw and the output do */
     t->in_shim++;
     if (!m->stack)
         m->stack = crace_current_stack(t, pc);
-    enum { CAP = 32 * 1024 };
-    struct sbuf b = {crace_alloc(CAP), CAP, 0};
-    struct crace_finding *f = crace_alloc(sizeof(*f));
-    finding_init(f, REPORT_MISUSE, NULL);
-    render(&b, m, f);
-    if (f->n_keys == 0 || first_time(m->kind, 0, 0, key_hash(f->key[0])))
-        report_emit_finding(f, b.buf, b.len);
-    crace_free(f);
-    crace_free(b.buf);
+    bool per_handler = m->kind == MISUSE_SIGNAL_ERRNO || m->kind == MISUSE_SIGNAL_UNSAFE;
+    uintptr_t at = per_handler ? pc : (uintptr_t)m->stack;
+    if (first_time(m->kind, at, m->kind == MISUSE_UNINITIALISED ? m->addr : 0, 0)) {
+        size_t n;
+        const uintptr_t *pcs = depot_get(m->stack, &n);
+        if (per_handler || first_time(m->kind, 0, 0, report_stack_lines(pcs, n))) {
+            enum { CAP = 32 * 1024 };
+            struct sbuf b = {crace_alloc(CAP), CAP, 0};
+            struct crace_finding *f = crace_alloc(sizeof(*f));
+            finding_init(f, REPORT_MISUSE, NULL);
+            render(&b, m, f);
+            report_emit_finding(f, b.buf, b.len);
+            crace_free(f);
+            crace_free(b.buf);
+        }
+    }
     t->in_shim--;
     errno = saved_errno;
 }

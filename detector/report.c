@@ -489,10 +489,15 @@ static uintptr_t stack_location(const struct report_access *a)
 {
     if (a->stack.restore_failed || a->stack.n == 0)
         return 0;
+    return (uintptr_t)report_stack_lines(a->stack.pcs, a->stack.n < STACK_MAX_FRAMES ? a->stack.n : STACK_MAX_FRAMES);
+}
+
+uint64_t report_stack_lines(const uintptr_t *pcs, size_t n)
+{
     uint64_t h = 0;
-    for (size_t i = 0; i < a->stack.n && i < STACK_MAX_FRAMES; i++)
-        gc_symbolize(a->stack.pcs[i], true, fold_line, &h);
-    return (uintptr_t)(h | 1);
+    for (size_t i = 0; pcs && i < n; i++)
+        gc_symbolize(pcs[i], true, fold_line, &h);
+    return h | 1;
 }
 
 /* True the first time the pair of code locations of r is seen. A finding

@@ -165,6 +165,12 @@ void report_emit_text(enum report_kind kind, const char *text, size_t len);
 void report_emit_finding(const struct crace_finding *f, const char *text, size_t len);
 
 /* Findings printed so far, per kind and in total. */
+/* The source lines of a stack (inlined frames included; a frame without
+ * one counts by its pc), hashed: how findings tell code locations apart,
+ * so that the copies of one statement an unrolled loop made are one
+ * location, and one statement reached through two calls two. Never 0. */
+uint64_t report_stack_lines(const uintptr_t *pcs, size_t n);
+
 uint64_t report_count(enum report_kind kind);
 uint64_t report_total(void);
 
