@@ -589,9 +589,11 @@ void crace_pt_thread_cleanup(void *t)
  * sync_var names it (owner_gid) and where it entered (lock_stack), and the
  * wait is the deadlock detector's (WAIT_ONCE). An init function that calls
  * pthread_once on its own once control waits for itself: a deadlock of one
- * (glibc's call never returns). An init left by an exception or a longjmp
- * keeps its goroutine named until the next init of the object runs; glibc's
- * state, read first, says whether one is in progress at all. */
+ * (glibc's call never returns). An init left by a longjmp or a C++
+ * exception (which skip once_init_over, as they skip the release of a
+ * returning init) keeps its goroutine named until the next init of the
+ * object runs; glibc's word, read first, says whether one is in progress
+ * at all. */
 static CRACE_TLS uintptr_t once_addr;
 static CRACE_TLS void (*once_fn)(void);
 static CRACE_TLS stack_id once_stack;
@@ -614,10 +616,15 @@ static void once_runner(uintptr_t once, uint64_t gid, stack_id entered)
         dl_wake(once);
 }
 
-/* dl_block_unless's test: is once's init over (or never seen start)? */
+/* dl_block_unless's test: is once's init over (or never seen start)?
+ * glibc's word first: an init ended by a cancellation or an exception
+ * leaves its goroutine named, but glibc has reset the word (before that
+ * goroutine's end, whose check must not find its waiters asleep). */
 static bool once_settled(uintptr_t once, uintptr_t unused)
 {
     (void)unused;
+    if (!(__atomic_load_n((const int *)once, __ATOMIC_ACQUIRE) & GLIBC_ONCE_INPROGRESS))
+        return true;
     sync_var *s = sync_lock(once, false, 0);
     bool settled = !s || !s->owner_gid;
     if (s)
@@ -625,15 +632,30 @@ static bool once_settled(uintptr_t once, uintptr_t unused)
     return settled;
 }
 
+/* The end of an init function, returned or cancelled (glibc resets the
+ * once word then, and the next caller runs the init again): what it did
+ * happens before every later caller's return, and before the init that
+ * runs next. */
+static void once_init_over(void *once)
+{
+    once_runner((uintptr_t)once, 0, 0);
+    crace_release(crace_thr(), (uintptr_t)once);
+}
+
 static void once_trampoline(void)
 {
     uintptr_t addr = once_addr;
     void (*fn)(void) = once_fn;
     crace_thread *thr = crace_thr();
+    /* A caller that waited for another goroutine's init runs it itself
+     * when that one was cancelled: it waits no more, and goes on from
+     * where the cancelled one stopped. */
+    dl_unblock(thr);
+    crace_acquire(thr, addr);
     once_runner(addr, thr->gid, once_stack);
+    pthread_cleanup_push(once_init_over, (void *)addr);
     fn();
-    once_runner(addr, 0, 0);
-    crace_release(thr, addr);
+    pthread_cleanup_pop(1);
 }
 
 int crace_pt_once(crace_thread *thr, void *once, void (*fn)(void),
@@ -652,7 +674,7 @@ int crace_pt_once(crace_thread *thr, void *once, void (*fn)(void),
     once_addr = (uintptr_t)once;
     once_fn = fn;
     once_stack = crace_current_stack(thr, pc);
-    bool waits = (state & GLIBC_ONCE_INPROGRESS) && !once_settled((uintptr_t)once, 0);
+    bool waits = !once_settled((uintptr_t)once, 0);
     if (waits)
         dl_block_unless(thr, call, WAIT_ONCE, (uintptr_t)once, 0, NULL, once_settled, once_stack);
     crace_callout_enter(pc);
