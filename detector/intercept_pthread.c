@@ -1586,10 +1586,25 @@ static void barrier_check_initialised(crace_thread *thr, pthread_barrier_t *b, c
         misuse_uninitialised(thr, MISUSE_BARRIER, call, (uintptr_t)b, pc);
 }
 
+/* The round in progress at b (its number plus one), or 0 if unknown. */
+static uint64_t barrier_round_now(pthread_barrier_t *b)
+{
+    uint64_t round = 0;
+    sync_var *s = sync_lock((uintptr_t)b, false, 0);
+    if (s) {
+        struct barrier_rounds *br = rounds_of(s);
+        if (br)
+            round = br->arrivals / br->count + 1;
+        sync_unlock(s);
+    }
+    return round;
+}
+
 /* glibc's destroy waits for the goroutines still at the barrier to leave:
- * with one blocked there, the destroy is bracketed as a wait on it (the
- * round's last arrival wakes it), so that a deadlock it closes is
- * reported. */
+ * with one blocked there, the destroy is bracketed as a wait for the
+ * round in progress to complete (its last arrival wakes it, and a last
+ * arrival before the bracket is seen by barrier_round_over), so that a
+ * deadlock it closes is reported. */
 INTERCEPTOR(int, pthread_barrier_destroy, pthread_barrier_t *b)
 {
     INTERCEPTOR_ENTER(pthread_barrier_destroy, b);
@@ -1597,7 +1612,8 @@ INTERCEPTOR(int, pthread_barrier_destroy, pthread_barrier_t *b)
     barrier_check_initialised(thr, b, "pthread_barrier_destroy", pc);
     bool waits = barrier_pre_write(thr, b, "pthread_barrier_destroy", pc) != 0;
     if (waits)
-        dl_block(thr, "pthread_barrier_destroy", WAIT_BARRIER, (uintptr_t)b, 0, NULL, crace_current_stack(thr, pc));
+        dl_block_unless(thr, "pthread_barrier_destroy", WAIT_BARRIER, (uintptr_t)b, barrier_round_now(b), NULL,
+                        barrier_round_over, crace_current_stack(thr, pc));
     int r = REAL(pthread_barrier_destroy)(b);
     if (waits)
         dl_unblock(thr);
