@@ -113,8 +113,12 @@ static inline int glibc_thread_handle_plausible(pthread_t th)
         return 0;
     uintptr_t self = 0;
     struct iovec here = {&self, sizeof(self)}, there = {(void *)(p + 2 * sizeof(void *)), sizeof(self)};
-    if (process_vm_readv(getpid(), &here, 1, &there, 1, 0) != (ssize_t)sizeof(self))
-        return errno == EFAULT ? 0 : -1;
+    int saved = errno; /* the program's */
+    ssize_t got = process_vm_readv(getpid(), &here, 1, &there, 1, 0);
+    int why = errno;
+    errno = saved;
+    if (got != (ssize_t)sizeof(self))
+        return why == EFAULT ? 0 : -1;
     return self == p;
 #else
     (void)th;
