@@ -1043,9 +1043,13 @@ INTERCEPTOR(int, pthread_spin_destroy, pthread_spinlock_t *l)
 /* Defined below: a lock tries first. */
 static int (*real_pthread_spin_trylock)(pthread_spinlock_t *l);
 
-/* Does thr hold the spinlock l, by the bookkeeping? */
+/* Does thr hold the spinlock l, by the bookkeeping? Its own held list
+ * first, which takes no lock: a contended spinlock must not add traffic
+ * on the sync object its holder's unlock takes. */
 static bool spin_held_by(const crace_thread *thr, const pthread_spinlock_t *l)
 {
+    if (!lo_holds(thr, (uintptr_t)l))
+        return false;
     sync_var *s = sync_lock((uintptr_t)l, false, 0);
     bool held = s && s->owner_gid == thr->gid && s->recursion > 0;
     if (s)
