@@ -362,24 +362,14 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
     put_created(b, t->wait.obj, title, STACK_STYLE_DUMP, f, fo);
 }
 
-static void render_and_emit(enum report_kind kind,
-                            void (*render)(struct sbuf *b, void *arg, struct crace_finding *f), void *arg)
-{
-    int saved_errno = errno; /* the program's, whatever libdw and the output do */
-    enum { CAP = 256 * 1024 };
-    struct sbuf b = {crace_alloc(CAP), CAP, 0};
-    struct crace_finding *f = crace_alloc(sizeof(*f));
-    finding_init(f, kind, NULL);
-    render(&b, arg, f);
-    report_emit_finding(f, b.buf, b.len);
-    crace_free(f);
-    crace_free(b.buf);
-    errno = saved_errno;
-}
 
 /* ---------------------------------------------------------------- global */
 
-static void render_global(struct sbuf *b, void *arg, struct crace_finding *f)
+/* Reports are rendered into buffers of this size (a dump of every
+ * goroutine can be long). */
+#define RENDER_CAP (256 * 1024)
+
+static void render_global(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
     (void)arg;
     size_t shown = 0;
@@ -419,7 +409,7 @@ static void render_global(struct sbuf *b, void *arg, struct crace_finding *f)
 
 static void global_deadlock(void)
 {
-    render_and_emit(REPORT_DEADLOCK, render_global, NULL);
+    report_render_emit(REPORT_DEADLOCK, RENDER_CAP, render_global, NULL);
     fflush(NULL); /* the program's own buffered output is not lost */
     report_end_process(2);
 }
@@ -446,7 +436,7 @@ static const char *owned_title(enum wait_object kind)
     }
 }
 
-static void render_cycle(struct sbuf *b, void *arg, struct crace_finding *f)
+static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
     const struct cycle *c = arg;
     struct sbuf msg = {f->message, sizeof(f->message), 0};
@@ -557,7 +547,7 @@ static void check_cycle(crace_thread *t)
     }
     if (c.n == 64)
         return;
-    render_and_emit(REPORT_DEADLOCK, render_cycle, &c);
+    report_render_emit(REPORT_DEADLOCK, RENDER_CAP, render_cycle, &c);
     if (crace_opts.exit_on_deadlock) {
         fflush(NULL);
         report_end_process(2);
@@ -1008,7 +998,7 @@ static void put_leak_creation(struct sbuf *b, struct crace_finding *f, const str
     sb_printf(b, "==================\n");
 }
 
-static void render_leak(struct sbuf *b, void *arg, struct crace_finding *f)
+static void render_leak(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
     const crace_thread *t = arg;
     struct finding_goroutine *g = note_goroutine(f, t);
@@ -1040,7 +1030,7 @@ struct unjoined_group {
     uint64_t more[8]; /* the next ones' numbers, as many as fit */
 };
 
-static void render_unjoined(struct sbuf *b, void *arg, struct crace_finding *f)
+static void render_unjoined(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
     const struct unjoined_group *u = arg;
     const struct crace_unjoined *t = u->first;
@@ -1100,7 +1090,7 @@ static void report_unjoined(void)
                 u.more[u.n - 1] = all[k].gid;
             u.n++;
         }
-        render_and_emit(REPORT_GOROUTINE_LEAK, render_unjoined, &u);
+        report_render_emit(REPORT_GOROUTINE_LEAK, RENDER_CAP, render_unjoined, &u);
     }
     crace_free(done);
     crace_free(all);
@@ -1196,7 +1186,7 @@ void dl_check_leaks(void)
     crace_lock(&dl_lock);
     absorb_all(); /* a running one may be a light waiter: shown blocked */
     for (size_t i = 0; i < s.n; i++)
-        render_and_emit(REPORT_GOROUTINE_LEAK, render_leak, s.found[i]);
+        report_render_emit(REPORT_GOROUTINE_LEAK, RENDER_CAP, render_leak, s.found[i]);
     crace_unlock(&dl_lock);
     if (mode[0] == 'r')
         report_unjoined();

@@ -75,7 +75,6 @@
  */
 #include "lockorder.h"
 
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -687,8 +686,9 @@ static void probe_gid(crace_thread *t, void *arg)
         p->running = true;
 }
 
-static void render_cycle(struct sbuf *b, const struct lo_cycle *c, struct crace_finding *f)
+static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
+    const struct lo_cycle *c = arg;
     struct sbuf msg = {f->message, sizeof(f->message), 0};
     sb_printf(&msg, "Lock order inversion: ");
     sb_printf(b, "==================\nWARNING: POTENTIAL DEADLOCK\nCycle in lock order graph:");
@@ -739,16 +739,7 @@ static void render_cycle(struct sbuf *b, const struct lo_cycle *c, struct crace_
 
 static void report_cycle(const struct lo_cycle *c)
 {
-    int saved_errno = errno; /* the program's, whatever libdw and the output do */
-    enum { CAP = 64 * 1024 };
-    struct sbuf b = {crace_alloc(CAP), CAP, 0};
-    struct crace_finding *f = crace_alloc(sizeof(*f));
-    finding_init(f, REPORT_POTENTIAL_DEADLOCK, NULL);
-    render_cycle(&b, c, f);
-    report_emit_finding(f, b.buf, b.len);
-    crace_free(f);
-    crace_free(b.buf);
-    errno = saved_errno;
+    report_render_emit(REPORT_POTENTIAL_DEADLOCK, 64 * 1024, render_cycle, c);
 }
 
 /* ---------------------------------------------------------------- threads */

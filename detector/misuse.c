@@ -164,8 +164,9 @@ static const char *waited_consequence(const struct misuse *m)
     return "glibc's destroy waits for it to leave";
 }
 
-static void render(struct sbuf *b, const struct misuse *m, struct crace_finding *f)
+static void render(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
+    const struct misuse *m = arg;
     const char *noun = object_nouns[m->object];
     unsigned long addr = (unsigned long)m->addr;
     unsigned long long gid = (unsigned long long)m->gid;
@@ -339,16 +340,8 @@ static void emit(crace_thread *t, struct misuse *m, uintptr_t pc)
     if (first_time(m->kind, at, m->kind == MISUSE_UNINITIALISED ? m->addr : 0, 0)) {
         size_t n;
         const uintptr_t *pcs = depot_get(m->stack, &n);
-        if (per_handler || first_time(m->kind, 0, 0, report_stack_lines(pcs, n))) {
-            enum { CAP = 32 * 1024 };
-            struct sbuf b = {crace_alloc(CAP), CAP, 0};
-            struct crace_finding *f = crace_alloc(sizeof(*f));
-            finding_init(f, REPORT_MISUSE, NULL);
-            render(&b, m, f);
-            report_emit_finding(f, b.buf, b.len);
-            crace_free(f);
-            crace_free(b.buf);
-        }
+        if (per_handler || first_time(m->kind, 0, 0, report_stack_lines(pcs, n)))
+            report_render_emit(REPORT_MISUSE, 32 * 1024, render, m);
     }
     t->in_shim--;
     errno = saved_errno;

@@ -34,6 +34,7 @@
 #include "report.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 #include <link.h>
@@ -651,6 +652,20 @@ void report_emit_finding(const struct crace_finding *f, const char *text, size_t
     if (crace_opts.halt_on_error) {
         report_end_process((int)crace_opts.exitcode);
     }
+}
+
+void report_render_emit(enum report_kind kind, size_t cap,
+                        void (*render)(struct sbuf *b, const void *arg, struct crace_finding *f), const void *arg)
+{
+    int saved_errno = errno;
+    struct sbuf b = {crace_alloc(cap), cap, 0};
+    struct crace_finding *f = crace_alloc(sizeof(*f));
+    finding_init(f, kind, NULL);
+    render(&b, arg, f);
+    report_emit_finding(f, b.buf, b.len);
+    crace_free(f);
+    crace_free(b.buf);
+    errno = saved_errno;
 }
 
 uint64_t report_count(enum report_kind kind)

@@ -165,6 +165,14 @@ void report_emit_text(enum report_kind kind, const char *text, size_t len);
 void report_emit_finding(const struct crace_finding *f, const char *text, size_t len);
 
 /* Findings printed so far, per kind and in total. */
+/* Renders a finding of kind with render(b, arg, f) into a buffer of cap
+ * bytes and emits it (report_emit_finding). The program's errno is kept:
+ * libdw and the output may change it. */
+struct sbuf;
+struct crace_finding;
+void report_render_emit(enum report_kind kind, size_t cap,
+                        void (*render)(struct sbuf *b, const void *arg, struct crace_finding *f), const void *arg);
+
 /* The source lines of a stack (inlined frames included; a frame without
  * one counts by its pc), hashed: how findings tell code locations apart,
  * so that the copies of one statement an unrolled loop made are one
