@@ -259,6 +259,7 @@ static bool waits_for_owner(const crace_thread *t)
 {
     switch ((enum wait_object)t->wait.kind) {
     case WAIT_MUTEX:
+    case WAIT_RWLOCK:
     case WAIT_THREAD:
     case WAIT_ONCE:
     case WAIT_SPIN:
@@ -273,8 +274,10 @@ static uint64_t waits_for(const crace_thread *t, stack_id *lock_stack)
     *lock_stack = 0;
     /* A once control in progress keeps the goroutine running its init
      * function, and where it entered it, as a mutex keeps its holder
-     * (intercept_pthread.c, crace_pt_once); so does a spinlock. */
-    if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_ONCE || t->wait.kind == WAIT_SPIN) {
+     * (intercept_pthread.c, crace_pt_once); so do a spinlock and an
+     * rwlock held for writing (one held for reading names nobody). */
+    if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_RWLOCK || t->wait.kind == WAIT_ONCE ||
+        t->wait.kind == WAIT_SPIN) {
         sync_var *s = sync_lock(t->wait.obj, false, 0);
         if (!s)
             return 0;
@@ -344,7 +347,8 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
     struct finding_object *fo = finding_object(f, what, t->wait.obj);
     stack_id lock_stack;
     uint64_t owner = waits_for(t, &lock_stack);
-    if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_SPIN || t->wait.kind == WAIT_ONCE)
+    if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_RWLOCK || t->wait.kind == WAIT_SPIN ||
+        t->wait.kind == WAIT_ONCE)
         fo->held_by = (int64_t)owner;
     if (owner && t->wait.kind == WAIT_ONCE) {
         sb_printf(b, " whose init function goroutine %llu runs, entered at:\n", (unsigned long long)owner);
@@ -423,7 +427,7 @@ struct cycle {
     size_t n;
 };
 
-/* "Mutex", "Spinlock", "Once control": the object a cycle's wait names. */
+/* "Mutex", "RWLock", "Spinlock", "Once control": what a cycle's wait names. */
 static const char *owned_title(enum wait_object kind)
 {
     switch (kind) {
@@ -431,6 +435,8 @@ static const char *owned_title(enum wait_object kind)
         return "Spinlock";
     case WAIT_ONCE:
         return "Once control";
+    case WAIT_RWLOCK:
+        return "RWLock";
     default:
         return "Mutex";
     }
@@ -461,6 +467,8 @@ static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *
                   t->wait.reason, object_names[t->wait.kind], (unsigned long)t->wait.obj);
         if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_SPIN)
             sb_printf(b, " held by goroutine %llu:\n", (unsigned long long)c->owner[i]);
+        else if (t->wait.kind == WAIT_RWLOCK)
+            sb_printf(b, " held for writing by goroutine %llu:\n", (unsigned long long)c->owner[i]);
         else if (t->wait.kind == WAIT_ONCE)
             sb_printf(b, ", whose init function goroutine %llu runs:\n", (unsigned long long)c->owner[i]);
         else
@@ -510,6 +518,14 @@ static crace_thread *mutex_holder_blocked(const crace_thread *cur)
     return owner ? tid_blocked(owner) : NULL;
 }
 
+/* The same for an rwlock's writer (glibc's __cur_writer); NULL when the
+ * rwlock is read-held, or its writer runs. */
+static crace_thread *rwlock_writer_blocked(const crace_thread *cur)
+{
+    pid_t writer = glibc_rwlock_writer((const void *)cur->wait.obj);
+    return writer ? tid_blocked(writer) : NULL;
+}
+
 /* Follows "waits for" from t; a way back to t is a cycle. Under dl_lock. */
 static void check_cycle(crace_thread *t)
 {
@@ -518,6 +534,8 @@ static void check_cycle(crace_thread *t)
     while (c.n < 64) {
         crace_thread *next = NULL;
         if (cur->wait.kind == WAIT_MUTEX && !(next = mutex_holder_blocked(cur)))
+            return;
+        if (cur->wait.kind == WAIT_RWLOCK && !(next = rwlock_writer_blocked(cur)))
             return;
         stack_id lock_stack;
         uint64_t owner = waits_for(cur, &lock_stack);

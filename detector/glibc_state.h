@@ -50,6 +50,13 @@ static inline bool glibc_rwlock_held(const void *rw)
     return (r & 2u) != 0 || (r >> 3) != 0;
 }
 
+/* The kernel thread id of an rwlock's writer: 0 when it is not
+ * write-locked (or between its state word and this field). */
+static inline pid_t glibc_rwlock_writer(const void *rw)
+{
+    return __atomic_load_n(&((const pthread_rwlock_t *)rw)->__data.__cur_writer, __ATOMIC_RELAXED);
+}
+
 /* A semaphore's value: the low 32 bits of its first 64-bit word on 64-bit
  * targets (nptl's struct new_sem with 64-bit atomics). */
 static inline unsigned glibc_sem_value(const void *sem)
