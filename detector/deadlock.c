@@ -519,11 +519,12 @@ static crace_thread *mutex_holder_blocked(const crace_thread *cur)
 }
 
 /* The same for an rwlock's writer (glibc's __cur_writer); NULL when the
- * rwlock is read-held, or its writer runs. */
+ * rwlock is read-held, or its writer runs, or is cur itself (glibc
+ * refuses the writer's own lock at once, EDEADLK: no wait). */
 static crace_thread *rwlock_writer_blocked(const crace_thread *cur)
 {
     pid_t writer = glibc_rwlock_writer((const void *)cur->wait.obj);
-    return writer ? tid_blocked(writer) : NULL;
+    return writer && writer != cur->tid ? tid_blocked(writer) : NULL;
 }
 
 /* Follows "waits for" from t; a way back to t is a cycle. Under dl_lock. */

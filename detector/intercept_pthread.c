@@ -1238,16 +1238,25 @@ INTERCEPTOR(int, pthread_rwlock_destroy, pthread_rwlock_t *rw)
 static int (*real_pthread_rwlock_tryrdlock)(pthread_rwlock_t *rw);
 static int (*real_pthread_rwlock_trywrlock)(pthread_rwlock_t *rw);
 
+/* Will a lock of rw that its try found taken wait? Not when the caller
+ * is its writer: glibc refuses that lock at once (EDEADLK), no wait. */
+static bool rwlock_lock_waits(const crace_thread *thr, const pthread_rwlock_t *rw)
+{
+    return glibc_rwlock_writer(rw) != thr->tid;
+}
+
 INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *rw)
 {
     INTERCEPTOR_ENTER(pthread_rwlock_rdlock, rw);
     crace_pt_object(thr, (uintptr_t)rw, PT_OBJ_CHECK, CALLER_PC());
     stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_rwlock_tryrdlock)(rw);
-    if (r == EBUSY) {
+    if (r == EBUSY && rwlock_lock_waits(thr, rw)) {
         crace_pt_block(thr, "pthread_rwlock_rdlock", WAIT_RWLOCK, (uintptr_t)rw, stack);
         r = REAL(pthread_rwlock_rdlock)(rw);
         dl_unblock(thr);
+    } else if (r == EBUSY) {
+        r = REAL(pthread_rwlock_rdlock)(rw);
     }
     if (r == 0)
         rwlock_post_rdlock(thr, rw, 0, stack);
@@ -1289,10 +1298,12 @@ INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *rw)
     INTERCEPTOR_ENTER(pthread_rwlock_wrlock, rw);
     stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_rwlock_trywrlock)(rw);
-    if (r == EBUSY) {
+    if (r == EBUSY && rwlock_lock_waits(thr, rw)) {
         crace_pt_block(thr, "pthread_rwlock_wrlock", WAIT_RWLOCK, (uintptr_t)rw, stack);
         r = REAL(pthread_rwlock_wrlock)(rw);
         dl_unblock(thr);
+    } else if (r == EBUSY) {
+        r = REAL(pthread_rwlock_wrlock)(rw);
     }
     if (r == 0)
         rwlock_post_wrlock(thr, rw, 0, stack, CALLER_PC());
