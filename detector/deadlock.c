@@ -251,8 +251,6 @@ static void unlink_blocked(crace_thread *t)
     n_blocked--;
 }
 
-/* The goroutine t waits for, when its wait has one: a mutex's owner, a
- * joined thread. 0 otherwise. Under dl_lock. */
 /* Does t wait for one goroutine (a lock's holder, a thread to end, an
  * init function's runner), which may wait for the next in a cycle? */
 static bool waits_for_owner(const crace_thread *t)
@@ -269,6 +267,10 @@ static bool waits_for_owner(const crace_thread *t)
     }
 }
 
+/* The goroutine t waits for, when its wait has one: a mutex's or a
+ * spinlock's holder, an rwlock's writer, a once control's runner, a
+ * joined thread; *lock_stack, where it locked or entered. 0 otherwise.
+ * Under dl_lock. */
 static uint64_t waits_for(const crace_thread *t, stack_id *lock_stack)
 {
     *lock_stack = 0;
@@ -365,7 +367,6 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
     snprintf(title, sizeof(title), "... %s", what);
     put_created(b, t->wait.obj, title, STACK_STYLE_DUMP, f, fo);
 }
-
 
 /* ---------------------------------------------------------------- global */
 

@@ -617,9 +617,8 @@ static void once_runner(uintptr_t once, uint64_t gid, stack_id entered)
 }
 
 /* dl_block_unless's test: is once's init over (or never seen start)?
- * glibc's word first: an init ended by a cancellation or an exception
- * leaves its goroutine named, but glibc has reset the word (before that
- * goroutine's end, whose check must not find its waiters asleep). */
+ * glibc's word first: an init left by a longjmp or an exception leaves
+ * its goroutine named, but glibc has reset the word. */
 static bool once_settled(uintptr_t once, uintptr_t unused)
 {
     (void)unused;
@@ -1043,29 +1042,18 @@ INTERCEPTOR(int, pthread_spin_destroy, pthread_spinlock_t *l)
 /* Defined below: a lock tries first. */
 static int (*real_pthread_spin_trylock)(pthread_spinlock_t *l);
 
-/* Does thr hold the spinlock l, by the bookkeeping? Its own held list
- * first, which takes no lock: a contended spinlock must not add traffic
- * on the sync object its holder's unlock takes. */
-static bool spin_held_by(const crace_thread *thr, const pthread_spinlock_t *l)
-{
-    if (!lo_holds(thr, (uintptr_t)l))
-        return false;
-    sync_var *s = sync_lock((uintptr_t)l, false, 0);
-    bool held = s && s->owner_gid == thr->gid && s->recursion > 0;
-    if (s)
-        sync_unlock(s);
-    return held;
-}
-
 /* A spinlock spins, it never sleeps, so the deadlock detector does not
- * count its waiters, but for one: the holder itself, whose relock spins
- * forever. That wait is registered, as a cycle of one. */
+ * count its waiters, but for one: the holder itself (its own held list
+ * says so, without a lock: a contended spinlock must not add traffic on
+ * the sync object its holder's unlock takes), whose relock spins forever.
+ * That wait is registered; the cycle search confirms the holder with the
+ * bookkeeping and reports a cycle of one. */
 INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)
 {
     INTERCEPTOR_ENTER(pthread_spin_lock, l);
     int r = REAL(pthread_spin_trylock)(l);
     if (r != 0) {
-        if (spin_held_by(thr, l))
+        if (lo_holds(thr, (uintptr_t)l))
             crace_pt_block(thr, "pthread_spin_lock", WAIT_SPIN, (uintptr_t)l, crace_current_stack(thr, CALLER_PC()));
         r = REAL(pthread_spin_lock)(l);
     }

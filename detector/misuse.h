@@ -69,10 +69,11 @@ void misuse_unlock(crace_thread *t, enum misuse_object obj, const char *call, bo
 void misuse_lock_held(crace_thread *t, const char *call, bool read, uintptr_t lock,
                       const struct misuse_lock_info *info, uintptr_t pc);
 
-/* t calls `call` at pc to destroy lock, which real says is held. */
 /* t, at call, holds lock (locked at lock_stack) where it must hold none:
  * __tsan_check_no_mutexes_held, a program's assertion. */
 void misuse_held(crace_thread *t, const char *call, uintptr_t lock, stack_id lock_stack, uintptr_t pc);
+
+/* t calls `call` at pc to destroy lock, which real says is held. */
 void misuse_destroy(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t lock,
                     enum misuse_holder real, uintptr_t pc);
 

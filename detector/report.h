@@ -164,7 +164,6 @@ bool report_emit(const struct report *r);
 void report_emit_text(enum report_kind kind, const char *text, size_t len);
 void report_emit_finding(const struct crace_finding *f, const char *text, size_t len);
 
-/* Findings printed so far, per kind and in total. */
 /* Renders a finding of kind with render(b, arg, f) into a buffer of cap
  * bytes and emits it (report_emit_finding). The program's errno is kept:
  * libdw and the output may change it. */
@@ -179,6 +178,7 @@ void report_render_emit(enum report_kind kind, size_t cap,
  * location, and one statement reached through two calls two. Never 0. */
 uint64_t report_stack_lines(const uintptr_t *pcs, size_t n);
 
+/* Findings printed so far, per kind and in total. */
 uint64_t report_count(enum report_kind kind);
 uint64_t report_total(void);
 
