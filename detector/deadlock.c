@@ -274,6 +274,10 @@ static bool waits_for_owner(const crace_thread *t)
 static uint64_t waits_for(const crace_thread *t, stack_id *lock_stack)
 {
     *lock_stack = 0;
+    if (t->wait.upgrade) {
+        *lock_stack = t->wait.held_stack;
+        return t->gid;
+    }
     /* A once control in progress keeps the goroutine running its init
      * function, and where it entered it, as a mutex keeps its holder
      * (intercept_pthread.c, crace_pt_once); so do a spinlock and an
@@ -352,12 +356,13 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
     if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_RWLOCK || t->wait.kind == WAIT_SPIN ||
         t->wait.kind == WAIT_ONCE)
         fo->held_by = (int64_t)owner;
-    if (owner && t->wait.kind == WAIT_ONCE) {
-        sb_printf(b, " whose init function goroutine %llu runs, entered at:\n", (unsigned long long)owner);
-        finding_stack_depot(f, b, owner, lock_stack);
-        stackfmt_depot(b, lock_stack, STACK_STYLE_DUMP);
-    } else if (owner) {
-        sb_printf(b, " held by goroutine %llu, locked at:\n", (unsigned long long)owner);
+    if (owner) {
+        if (t->wait.kind == WAIT_ONCE)
+            sb_printf(b, " whose init function goroutine %llu runs, entered at:\n", (unsigned long long)owner);
+        else if (t->wait.upgrade)
+            sb_printf(b, " held for reading by goroutine %llu itself, read-locked at:\n", (unsigned long long)owner);
+        else
+            sb_printf(b, " held by goroutine %llu, locked at:\n", (unsigned long long)owner);
         finding_stack_depot(f, b, owner, lock_stack);
         stackfmt_depot(b, lock_stack, STACK_STYLE_DUMP);
     } else {
@@ -469,7 +474,8 @@ static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *
         if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_SPIN)
             sb_printf(b, " held by goroutine %llu:\n", (unsigned long long)c->owner[i]);
         else if (t->wait.kind == WAIT_RWLOCK)
-            sb_printf(b, " held for writing by goroutine %llu:\n", (unsigned long long)c->owner[i]);
+            sb_printf(b, " held for %s by goroutine %llu:\n", t->wait.upgrade ? "reading" : "writing",
+                      (unsigned long long)c->owner[i]);
         else if (t->wait.kind == WAIT_ONCE)
             sb_printf(b, ", whose init function goroutine %llu runs:\n", (unsigned long long)c->owner[i]);
         else
@@ -491,7 +497,8 @@ static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *
         stackfmt_depot(b, t->wait.stack, STACK_STYLE_REPORT);
         if (t->wait.kind != WAIT_THREAD && c->lock_stack[i]) {
             sb_printf(b, "\n%s 0x%012lx %s by goroutine %llu at:\n", owned_title(t->wait.kind),
-                      (unsigned long)t->wait.obj, t->wait.kind == WAIT_ONCE ? "entered" : "locked",
+                      (unsigned long)t->wait.obj,
+                      t->wait.kind == WAIT_ONCE ? "entered" : t->wait.upgrade ? "read-locked" : "locked",
                       (unsigned long long)c->owner[i]);
             finding_stack_depot(f, b, c->owner[i], c->lock_stack[i]);
             stackfmt_depot(b, c->lock_stack[i], STACK_STYLE_REPORT);
@@ -537,7 +544,7 @@ static void check_cycle(crace_thread *t)
         crace_thread *next = NULL;
         if (cur->wait.kind == WAIT_MUTEX && !(next = mutex_holder_blocked(cur)))
             return;
-        if (cur->wait.kind == WAIT_RWLOCK && !(next = rwlock_writer_blocked(cur)))
+        if (cur->wait.kind == WAIT_RWLOCK && !cur->wait.upgrade && !(next = rwlock_writer_blocked(cur)))
             return;
         stack_id lock_stack;
         uint64_t owner = waits_for(cur, &lock_stack);
@@ -551,7 +558,7 @@ static void check_cycle(crace_thread *t)
             break;
         if (cur->wait.kind == WAIT_THREAD)
             next = crace_thread_by_pthread((pthread_t)cur->wait.obj);
-        else if (cur->wait.kind == WAIT_ONCE || cur->wait.kind == WAIT_SPIN)
+        else if (cur->wait.kind == WAIT_ONCE || cur->wait.kind == WAIT_SPIN || cur->wait.upgrade)
             next = crace_thread_by_gid(owner);
         /* The owner must be blocked (a light waiter joins the list for
          * the report), and be the goroutine crace's bookkeeping names:
@@ -735,7 +742,7 @@ static bool block_light(crace_thread *t, const char *reason, uintptr_t obj, stac
         t->dl_light_counted = true;
         n_light_bound++;
     }
-    t->wait = (struct crace_wait){reason, WAIT_MUTEX, obj, 0, NULL, NULL, stack, false};
+    t->wait = (struct crace_wait){reason, WAIT_MUTEX, obj, 0, NULL, NULL, stack, false, false, 0};
     atomic_exchange(&t->dl_light, LIGHT_REGISTERED); /* not a store: tid_mark says why */
     tid_mark(t, true);
     pid_t holder = glibc_mutex_owner((const void *)obj);
@@ -762,6 +769,35 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
     dl_block_unless(t, reason, kind, obj, with, token, NULL, stack);
 }
 
+/* dl_block_unless past the light path: registers w as t's wait. Under
+ * t's in_shim. */
+static void block_locked(crace_thread *t, struct crace_wait w)
+{
+    crace_lock(&dl_lock);
+    unlink_blocked(t);
+    light_uncount(t);
+    if (w.kind == WAIT_THREAD) {
+        /* A join of a thread that has ended returns at once, and a thread
+         * joining itself gets EDEADLK at once. Checked under dl_lock,
+         * which the ending thread's wake-up also takes. */
+        crace_thread *target = crace_thread_by_pthread((pthread_t)w.obj);
+        if (!target || target == t || atomic_load(&target->state) == THREAD_FINISHED) {
+            crace_unlock(&dl_lock);
+            return;
+        }
+    }
+    t->wait = w;
+    link_blocked(t);
+    /* Asked after the link: a wake-up that over() does not see yet (it
+     * takes the lock over()'s state is kept under after over() has)
+     * finds t linked, even by dl_wake's path without dl_lock. */
+    if (w.over && w.over(w.obj, w.with))
+        unlink_blocked(t);
+    else
+        check(t);
+    crace_unlock(&dl_lock);
+}
+
 void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
                      const void *token, bool (*over)(uintptr_t obj, uintptr_t with), stack_id stack)
 {
@@ -774,33 +810,21 @@ void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind,
             crace_signal_poll(t, 0);
         return;
     }
-    crace_lock(&dl_lock);
-    unlink_blocked(t);
-    light_uncount(t);
-    if (kind == WAIT_THREAD) {
-        /* A join of a thread that has ended returns at once, and a thread
-         * joining itself gets EDEADLK at once. Checked under dl_lock,
-         * which the ending thread's wake-up also takes. */
-        crace_thread *target = crace_thread_by_pthread((pthread_t)obj);
-        if (!target || target == t || atomic_load(&target->state) == THREAD_FINISHED) {
-            crace_unlock(&dl_lock);
-            t->in_shim--;
-            return;
-        }
-    }
-    t->wait = (struct crace_wait){reason, kind, obj, with, token, over, stack, false};
-    link_blocked(t);
-    /* Asked after the link: a wake-up that over() does not see yet (it
-     * takes the lock over()'s state is kept under after over() has)
-     * finds t linked, even by dl_wake's path without dl_lock. */
-    if (over && over(obj, with))
-        unlink_blocked(t);
-    else
-        check(t);
-    crace_unlock(&dl_lock);
+    block_locked(t, (struct crace_wait){reason, kind, obj, with, token, over, stack, false, false, 0});
     t->in_shim--;
     /* The real blocking call comes next: a signal deferred meanwhile may
      * be what wakes it (a handler posting the semaphore waited on). */
+    if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
+        crace_signal_poll(t, 0);
+}
+
+void dl_block_upgrade(crace_thread *t, const char *reason, uintptr_t obj, stack_id stack, stack_id held_stack)
+{
+    if (!crace_opts.detect_deadlocks || t->internal)
+        return;
+    t->in_shim++;
+    block_locked(t, (struct crace_wait){reason, WAIT_RWLOCK, obj, 0, NULL, NULL, stack, false, true, held_stack});
+    t->in_shim--;
     if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
         crace_signal_poll(t, 0);
 }

@@ -56,6 +56,11 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
  * order of the lock over() reads under, the change that makes it true. */
 void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
                      const void *token, bool (*over)(uintptr_t obj, uintptr_t with), stack_id stack);
+/* t waits to write-lock the rwlock obj, which it holds for reading
+ * itself (read-locked at held_stack): glibc's write lock waits for every
+ * reader to leave, t among them, so t waits for itself. Reported at once
+ * as a cycle of one (a lock upgrade, which pthread rwlocks do not do). */
+void dl_block_upgrade(crace_thread *t, const char *reason, uintptr_t obj, stack_id stack, stack_id held_stack);
 /* t runs again (its blocking call returned). */
 void dl_unblock(crace_thread *t);
 /* Every thread blocked on obj may run now. */

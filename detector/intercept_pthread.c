@@ -1286,8 +1286,14 @@ INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *rw)
     INTERCEPTOR_ENTER(pthread_rwlock_wrlock, rw);
     stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_rwlock_trywrlock)(rw);
+    stack_id read_stack;
     if (r == EBUSY && rwlock_lock_waits(thr, rw)) {
-        crace_pt_block(thr, "pthread_rwlock_wrlock", WAIT_RWLOCK, (uintptr_t)rw, stack);
+        /* Held, but not by the caller for writing: by the caller for
+         * reading, it waits for itself. */
+        if (lo_held_at(thr, (uintptr_t)rw, &read_stack))
+            dl_block_upgrade(thr, "pthread_rwlock_wrlock", (uintptr_t)rw, stack, read_stack);
+        else
+            crace_pt_block(thr, "pthread_rwlock_wrlock", WAIT_RWLOCK, (uintptr_t)rw, stack);
         r = REAL(pthread_rwlock_wrlock)(rw);
         dl_unblock(thr);
     } else if (r == EBUSY) {

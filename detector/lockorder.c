@@ -859,12 +859,21 @@ bool lo_released(crace_thread *t, uintptr_t lock)
     return false;
 }
 
+bool lo_held_at(const crace_thread *t, uintptr_t lock, stack_id *stack)
+{
+    for (uint32_t i = t->n_held; i > 0; i--) {
+        if (t->held[i - 1].addr == lock) {
+            *stack = t->held[i - 1].stack;
+            return true;
+        }
+    }
+    return false;
+}
+
 bool lo_holds(const crace_thread *t, uintptr_t lock)
 {
-    for (uint32_t i = t->n_held; i > 0; i--)
-        if (t->held[i - 1].addr == lock)
-            return true;
-    return false;
+    stack_id unused;
+    return lo_held_at(t, lock, &unused);
 }
 
 bool lo_last_held(const crace_thread *t, uintptr_t *lock, stack_id *stack)

@@ -34,6 +34,8 @@ void lo_acquired(crace_thread *t, uintptr_t lock, stack_id stack, unsigned flags
 bool lo_released(crace_thread *t, uintptr_t lock);
 /* Whether t holds lock (in any mode). */
 bool lo_holds(const crace_thread *t, uintptr_t lock);
+/* The same, and where t took it (the latest of a recursive hold). */
+bool lo_held_at(const crace_thread *t, uintptr_t lock, stack_id *stack);
 /* The lock t took last of those it holds, and where: false when none. */
 bool lo_last_held(const crace_thread *t, uintptr_t *lock, stack_id *stack);
 /* The lock at this address is gone (destroyed, re-initialised, its memory

@@ -104,6 +104,12 @@ typedef struct crace_thread {
         bool (*over)(uintptr_t obj, uintptr_t with);
         stack_id stack;         /* where it blocked */
         bool blocked;           /* counted as blocked forever */
+        /* A write lock of an rwlock the goroutine holds for reading
+         * (dl_block_upgrade): glibc's write lock waits for every reader
+         * to leave, the waiter among them. held_stack: where it
+         * read-locked it. */
+        bool upgrade;
+        stack_id held_stack;
     } wait;
     struct crace_thread *bnext, *bprev; /* blocked list */
     struct crace_thread *tnext;         /* token hash chain */
