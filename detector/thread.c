@@ -231,6 +231,7 @@ crace_thread *crace_thread_attach(void)
     }
     crace_thread *t = thread_new(NULL, 0);
     crace_cur = t;
+    t->created = true;
     t->tid = gettid();
     dl_thread_tid(t);
     t->in_shim++;
@@ -384,8 +385,12 @@ size_t crace_thread_unjoined(struct crace_unjoined *out, size_t max)
  * the thread still runs its TLS destructors and libc's exit path, which
  * call into the shim with crace_cur pointing at the record. Once the
  * kernel no longer knows the thread (tgkill with signal 0 says ESRCH),
- * nothing can use it, and it is freed. A later thread given the same
- * thread id only delays that. Swept when GRAVEYARD_SWEEP more have
+ * nothing can use it, and it is freed, unless its creator has yet to
+ * return from pthread_create, which writes the handle into the record
+ * (crace_thread_created): a detached child may start, end and be gone
+ * from the kernel before that (a tree of goroutines that start two and
+ * return: the write landed in freed memory, glibc's allocator aborted).
+ * A later thread given the same thread id only delays that. Swept when GRAVEYARD_SWEEP more have
  * gathered, so a program starting goroutines all the time keeps a bounded
  * number. Under reg_lock; t->next links the list (the thread list no
  * longer holds them).
@@ -407,7 +412,7 @@ static crace_thread *graveyard_add(crace_thread *t)
     pid_t pid = getpid();
     for (crace_thread **pp = &graveyard; *pp;) {
         crace_thread *g = *pp;
-        if (g->tid && syscall(SYS_tgkill, pid, g->tid, 0) != 0 && errno == ESRCH) {
+        if (g->created && g->tid && syscall(SYS_tgkill, pid, g->tid, 0) != 0 && errno == ESRCH) {
             *pp = g->next;
             g->next = gone;
             gone = g;
@@ -488,6 +493,7 @@ void crace_thread_created(crace_thread *child, pthread_t th)
 {
     crace_lock(&reg_lock);
     child->pthread = th;
+    child->created = true;
     crace_unlock(&reg_lock);
 }
 

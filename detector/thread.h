@@ -90,6 +90,11 @@ typedef struct crace_thread {
     uintptr_t tls_lo, tls_hi;   /* its static TLS (inside the stack's mapping but the main thread's) */
     struct crace_thread *next, *prev; /* all-threads list, under the registry lock */
     bool listed;                      /* on that list */
+    /* Its creator has returned from pthread_create and is done with the
+     * record (crace_thread_created; from the start for a thread with no
+     * creator): a finished detached thread's record may be freed only
+     * then. Under the registry lock. */
+    bool created;
 
     /* What the thread waits for (deadlock.c, under its lock). */
     struct crace_wait {
@@ -270,8 +275,9 @@ static inline crace_thread *crace_thr_hook(void)
  * it in its start routine. */
 crace_thread *crace_thread_prepare(crace_thread *parent, stack_id creation);
 void crace_thread_start(crace_thread *child);
-/* The creator learned the child's handle (the child may not run yet):
- * from now on a pthread_detach or join of th finds it. */
+/* The creator learned the child's handle (the child may not run yet, or
+ * may have ended): from now on a pthread_detach or join of th finds it,
+ * and the creator no longer touches the record. */
 void crace_thread_created(crace_thread *child, pthread_t th);
 /* Undo crace_thread_prepare when the real pthread_create failed. */
 void crace_thread_abandon(crace_thread *child);
