@@ -178,12 +178,32 @@ static void h_chan_handoff(const chan_t *c, const void *waiter)
 
 /* Go's racereadpc(c) at the start of a send, and racewritepc(c) in
  * close: the channel's first byte stands for it. */
-static void h_chan_send_begin(const chan_t *c)
+static void h_chan_send_begin(const chan_t *c, uintptr_t pc)
 {
     crace_thread *t = enter();
     if (!crace_ignoring(t))
-        crace_access(t, (uintptr_t)c, 1, false, false, program_pc());
+        crace_access(t, (uintptr_t)c, 1, false, false, pc);
     leave(t);
+}
+
+/* The value sent read, and the value received written, where Go's
+ * compiler instruments `c <- x` and `x = <-c` in the program. */
+static void chan_value(const void *elem, size_t elem_size, bool is_write, uintptr_t pc)
+{
+    crace_thread *t = enter();
+    if (!crace_ignoring(t))
+        crace_check_range(t, elem, elem_size, is_write, pc);
+    leave(t);
+}
+
+static void h_chan_send_value(const void *elem, size_t elem_size, uintptr_t pc)
+{
+    chan_value(elem, elem_size, false, pc);
+}
+
+static void h_chan_recv_value(void *elem, size_t elem_size, uintptr_t pc)
+{
+    chan_value(elem, elem_size, true, pc);
 }
 
 static void h_chan_close(const chan_t *c)
@@ -644,6 +664,8 @@ static const struct gochan_hooks hooks = {
     .chan_close = h_chan_close,
     .chan_recv_closed = h_chan_recv_closed,
     .chan_send_begin = h_chan_send_begin,
+    .chan_send_value = h_chan_send_value,
+    .chan_recv_value = h_chan_recv_value,
     .block = h_block,
     .ready = h_ready,
     .resume = h_resume,

@@ -32,7 +32,7 @@
 extern "C" {
 #endif
 
-#define GOCHAN_HOOKS_VERSION 2u
+#define GOCHAN_HOOKS_VERSION 3u
 
 /* Why a goroutine blocks: Go's wait reasons, as printed in its goroutine
  * dumps. X(name, text). */
@@ -99,8 +99,24 @@ struct gochan_hooks {
      * chan_try_send, and each send case of a select, once, before any
      * case runs); no lock held. Go's chansend reads the channel before it
      * looks whether c is closed, and closechan writes it: a send and a
-     * close that nothing orders race. */
-    void (*chan_send_begin)(const chan_t *c);
+     * close that nothing orders race. Called before c is checked for a
+     * channel chan_free has freed (the detector reports the use). pc: the
+     * return address into the program's call (chan_send, chan_try_send,
+     * chan_select). */
+    void (*chan_send_begin)(const chan_t *c, uintptr_t pc);
+    /* Right after chan_send_begin, c found live: the send reads the value,
+     * the elem_size bytes at elem, whether it proceeds or not. Go
+     * evaluates `c <- x`'s x, and every send case's value of a select on
+     * entry, in the program's own instrumented code, where libgochan
+     * copies through the pointer it is given. */
+    void (*chan_send_value)(const void *elem, size_t elem_size, uintptr_t pc);
+    /* A receive of the caller (chan_recv, chan_try_recv, a select's
+     * receive case) has stored a value, or the zero value of a closed
+     * channel, in the elem_size bytes at elem (not NULL), after the
+     * receive's own events, before the call returns: Go's `x = <-c`
+     * writes x in the program's code. c may be gone; no lock held; pc as
+     * for chan_send_begin. */
+    void (*chan_recv_value)(void *elem, size_t elem_size, uintptr_t pc);
 
     /* The caller is about to park on obj (a chan_t, waitgroup_t, or NULL
      * for nil channels and empty selects) for reason. timed: a timer will

@@ -125,8 +125,8 @@ static void gc_chan_wait_drain(struct chan *c)
 }
 
 /* Go's chansend. Returns false only when !block and the send would
- * block. */
-static bool gc_chansend(struct chan *c, const void *ep, bool block)
+ * block. pc: the program's call, for the hooks. */
+static bool gc_chansend(struct chan *c, const void *ep, bool block, uintptr_t pc)
 {
     if (c == NULL) {
         if (!block) {
@@ -135,8 +135,9 @@ static bool gc_chansend(struct chan *c, const void *ep, bool block)
         }
         gc_park_forever(GOCHAN_WAIT_CHAN_SEND_NIL);
     }
-    GC_HOOK(chan_send_begin, c);
+    GC_HOOK(chan_send_begin, c, pc);
     gc_chan_check(c);
+    GC_HOOK(chan_send_value, ep, c->elemsize, pc);
     bool may_wait = block && c->dataqsiz >= GC_CHAN_DRAIN_MIN_CAP;
     for (;;) {
         gc_chan_lock(c);
@@ -177,7 +178,7 @@ static bool gc_chansend(struct chan *c, const void *ep, bool block)
 
 /* Go's chanrecv: CHAN_OK with a value in ep, CHAN_CLOSED when c is closed
  * and drained (ep zeroed), CHAN_EMPTY only when !block. */
-static int gc_chanrecv(struct chan *c, void *ep, bool block)
+static int gc_chanrecv_op(struct chan *c, void *ep, bool block)
 {
     if (c == NULL) {
         if (!block) {
@@ -222,24 +223,40 @@ static int gc_chanrecv(struct chan *c, void *ep, bool block)
     return CHAN_OK;
 }
 
+/* gc_chanrecv_op, and the hook of a receive that stored something in ep
+ * (the element size read first: c may be gone once a close woke us). pc:
+ * the program's call. */
+static int gc_chanrecv(struct chan *c, void *ep, bool block, uintptr_t pc)
+{
+    size_t size = 0;
+    if (c != NULL && ep != NULL) {
+        gc_chan_check(c);
+        size = c->elemsize;
+    }
+    int r = gc_chanrecv_op(c, ep, block);
+    if (r != CHAN_EMPTY && size != 0)
+        GC_HOOK(chan_recv_value, ep, size, pc);
+    return r;
+}
+
 GC_API void chan_send(chan_t *c, const void *elem)
 {
-    gc_chansend(c, elem, true);
+    gc_chansend(c, elem, true, (uintptr_t)__builtin_return_address(0));
 }
 
 GC_API bool chan_recv(chan_t *c, void *out)
 {
-    return gc_chanrecv(c, out, true) == CHAN_OK;
+    return gc_chanrecv(c, out, true, (uintptr_t)__builtin_return_address(0)) == CHAN_OK;
 }
 
 GC_API bool chan_try_send(chan_t *c, const void *elem)
 {
-    return gc_chansend(c, elem, false);
+    return gc_chansend(c, elem, false, (uintptr_t)__builtin_return_address(0));
 }
 
 GC_API int chan_try_recv(chan_t *c, void *out)
 {
-    return gc_chanrecv(c, out, false);
+    return gc_chanrecv(c, out, false, (uintptr_t)__builtin_return_address(0));
 }
 
 GC_API void chan_close(chan_t *c)

@@ -31,6 +31,7 @@ struct gc_sudog {
     struct chan *c;               /* immutable */
     /* Send: the value; receive: where it goes (NULL: discard). */
     void *elem;
+    size_t elemsize; /* c's, for a select's hooks once c may be gone; immutable */
     /* select: the next sudog of the same select (immutable while the
      * goroutine is parked, so a waker may walk it). */
     struct gc_sudog *waitlink;

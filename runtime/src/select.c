@@ -99,6 +99,7 @@ void gc_select_unlink_siblings(struct gc_sudog *sg)
 struct gc_select_result {
     int casi;          /* -1: nothing ready */
     bool recv_ok;
+    size_t elemsize;   /* casi's channel's, read under its lock (it may go) */
     struct gc_g *wake; /* a parked partner to wake, or NULL */
 };
 
@@ -136,6 +137,7 @@ static enum gc_case_outcome gc_select_case(chan_case *cases, uint32_t casi,
         }
     }
     r->casi = (int)casi;
+    r->elemsize = c->elemsize;
     return GC_CASE_DONE;
 }
 
@@ -199,7 +201,8 @@ static struct gc_sudog *gc_select_park(struct gc_g *g, chan_case *cases, struct 
         uint32_t casi = lockorder[i];
         chan_case *cas = &cases[casi];
         struct gc_sudog *sg = &sgs[casi];
-        *sg = (struct gc_sudog){.g = g, .c = cas->c, .elem = cas->buf, .is_select = true};
+        *sg = (struct gc_sudog){
+            .g = g, .c = cas->c, .elem = cas->buf, .elemsize = cas->c->elemsize, .is_select = true};
         sg->waitlink = first; /* the ring closes at the last one */
         if (prev != NULL)
             prev->waitlink = sg;
@@ -242,6 +245,7 @@ static struct gc_select_result gc_select_locked(struct gc_g *g, chan_case *cases
     struct gc_sudog *won = gc_select_park(g, cases, sgs, lockorder, norder, obj);
     r.casi = (int)(won - sgs);
     r.recv_ok = won->success;
+    r.elemsize = won->elemsize;
     if (!won->success) {
         /* Closed. The channel's address only: it may be gone. A receive
          * buffer was zeroed by close. */
@@ -254,6 +258,7 @@ static struct gc_select_result gc_select_locked(struct gc_g *g, chan_case *cases
 
 GC_API int chan_select(chan_case *cases, size_t n, bool nonblocking)
 {
+    uintptr_t pc = (uintptr_t)__builtin_return_address(0); /* for the hooks */
     struct gc_g *g = gc_getg();
     uint32_t order_stack[2 * GC_SELECT_STACK_CASES];
     struct gc_sudog sg_stack[GC_SELECT_STACK_CASES];
@@ -282,8 +287,10 @@ GC_API int chan_select(chan_case *cases, size_t n, bool nonblocking)
         if (cases[i].c == NULL)
             continue;
         if (cases[i].dir == CHAN_DIR_SEND)
-            GC_HOOK(chan_send_begin, cases[i].c);
+            GC_HOOK(chan_send_begin, cases[i].c, pc);
         gc_chan_check(cases[i].c);
+        if (cases[i].dir == CHAN_DIR_SEND)
+            GC_HOOK(chan_send_value, cases[i].buf, cases[i].c->elemsize, pc);
         if (obj == NULL)
             obj = cases[i].c;
         uint32_t j = gc_rand_n(g, (uint32_t)norder + 1);
@@ -320,7 +327,10 @@ GC_API int chan_select(chan_case *cases, size_t n, bool nonblocking)
         gc_hook_poll_empty();
         return -1;
     }
-    if (cases[r.casi].dir == CHAN_DIR_RECV)
+    if (cases[r.casi].dir == CHAN_DIR_RECV) {
         cases[r.casi].ok = r.recv_ok;
+        if (cases[r.casi].buf != NULL && r.elemsize != 0)
+            GC_HOOK(chan_recv_value, cases[r.casi].buf, r.elemsize, pc);
+    }
     return r.casi;
 }
