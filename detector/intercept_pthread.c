@@ -81,20 +81,21 @@ void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc)
  * may still lock it) is then a data race on the object, reported as any
  * other, on its first byte.
  *
- * An init or a destroy (PT_OBJ_WRITE) is a plain write in the shadow, and
- * is also checked against the object's last use. A lock's use lives in
- * the sync object, which the lock takes anyway (crace_pt_mutex_post_lock):
- * checked against the init before the lock's acquire (the lock itself
- * must not be what orders it after the init), recorded after it. The lock
- * orders an exclusive lock's uses one after another, so the last one is
- * all a destroy needs, at the cost of a few loads and stores inside the
- * lock's critical section; in the shadow, every lock would pay a lookup
- * and a compare-and-swap there. Uses that are not exclusive go to the
- * shadow instead: a read lock is checked there against the init before
- * the real call (PT_OBJ_CHECK) and not recorded (readers' uses are not
- * ordered with one another: each would keep a record); a barrier wait is
- * checked and recorded at its arrival (PT_OBJ_USE), which every departure
- * of the round follows.
+ * An init or a destroy (PT_OBJ_WRITE) is a plain write in the shadow. An
+ * exclusive lock's use is an atomic write there too, checked and recorded
+ * before the lock's acquire (the lock itself must not be what orders it
+ * after anything: crace_pt_mutex_post_lock), so that a plain write of the
+ * mutex (an assignment of PTHREAD_MUTEX_INITIALIZER, a memset) that
+ * nothing orders with a lock is a race as well, either way round (Go's
+ * TestRaceMutexOverwrite). The lock orders its uses one after another:
+ * each new record replaces the last. It also checks the init kept in the
+ * sync object: an atomic write that replaced the init's record in the
+ * shadow (the initialising thread's own first lock) leaves it there for
+ * another thread's lock. Uses that are not exclusive: a read lock is
+ * checked against the shadow before the real call (PT_OBJ_CHECK) and not
+ * recorded (readers' uses are not ordered with one another: each would
+ * keep a record); a barrier wait is checked and recorded at its arrival
+ * (PT_OBJ_USE), which every departure of the round follows.
  *
  * A condition variable's init and destroy write it too, and a signal, a
  * broadcast and the start of a wait use it (in the shadow: they are not
@@ -117,16 +118,9 @@ void crace_pt_object(crace_thread *thr, uintptr_t obj, enum pt_object_op op, uin
         return;
     crace_busy++;
     switch (op) {
-    case PT_OBJ_WRITE: {
+    case PT_OBJ_WRITE:
         crace_access(thr, obj, 1, true, false, pc);
-        sync_var *s = sync_lock(obj, false, 0);
-        shadow_cell use = s ? s->use_cell : 0;
-        if (s)
-            sync_unlock(s);
-        if (use && !sc_happens_before(use, thr))
-            crace_report_race(thr, obj, 1, object_cell(thr, obj, false), use, pc);
         break;
-    }
     case PT_OBJ_CHECK:
         crace_access_check(thr, obj, 1, true, true, pc);
         break;
@@ -249,18 +243,19 @@ static unsigned robust_flag(const pthread_mutex_t *m);
 void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack, uintptr_t pc)
 {
     /* The object's memory, as crace_pt_object explains: the lock's use,
-     * which the shadow sees only if the memory was freed. */
+     * an atomic write of its first byte, before the acquire. */
     bool instrumented = crace_pc_instrumented(pc);
     shadow_cell use = instrumented && !crace_ignoring(thr) ? object_cell(thr, m, true) : 0;
-    if (use)
-        crace_access_freed(thr, m, 1, true, true, pc);
+    if (use) {
+        crace_busy++;
+        crace_access_granule(thr, m, 1, true, true, pc);
+        crace_busy--;
+    }
     /* The acquire and the owner bookkeeping under one lookup. */
     sync_var *s = sync_lock(m, true, stack);
     shadow_cell racy = use && s->init_cell && !sc_happens_before(s->init_cell, thr) ? s->init_cell : 0;
     if (!thr->ignore_sync)
         vc_join(&thr->vc, &s->vc);
-    if (use)
-        s->use_cell = use;
     if (s->owner_gid == thr->gid && s->recursion > 0) {
         s->recursion++;
     } else {
@@ -269,8 +264,6 @@ void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, st
         s->recursion = 1;
     }
     sync_unlock(s);
-    if (use)
-        crace_hist_put_access(thr, m, 1, true, true, pc); /* for a later report's stack */
     if (CRACE_UNLIKELY(racy))
         crace_report_race(thr, m, 1, use, racy, pc);
     /* LLVM's OpenMP tool shadows each OpenMP lock and critical section

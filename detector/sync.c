@@ -208,7 +208,7 @@ static sync_var *create_locked(uint32_t b, uintptr_t addr, stack_id creation)
         s->owner_gid = 0;
         s->lock_stack = 0;
         s->recursion = 0;
-        s->init_cell = s->use_cell = 0;
+        s->init_cell = 0;
         s->ext = NULL;
         s->ext_free = NULL;
         s->cond = (struct sync_cond_binding){0};

@@ -69,10 +69,9 @@ typedef struct sync_var {
     stack_id lock_stack;   /* where the owner locked it */
     uint32_t recursion;
     /* The object's own memory (crace_pt_object, intercept_pthread.c): its
-     * last init, a plain write, and its last use by a lock, an atomic
-     * write, as shadow cells (0: none). One use is enough: the lock itself
-     * orders an exclusive lock's uses one after another. */
-    shadow_cell init_cell, use_cell;
+     * last init, a plain write, as a shadow cell (0: none), for the locks
+     * that find its record in the shadow replaced. */
+    shadow_cell init_cell;
     void *ext;             /* kind-specific record (a channel's slot clocks), owned */
     void (*ext_free)(void *ext);
     /* A condition variable's binding (misuse.c): the mutex of the waits in
