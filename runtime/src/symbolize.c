@@ -362,6 +362,33 @@ static Dwarf_Die *gc_sym_find_cu(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *
     return NULL;
 }
 
+/* The closest row of cudie's line table at or below addr (no bias) that
+ * has a line, or NULL. clang gives code it merged from several lines
+ * line 0 (one store for both branches of an if): such code is shown at
+ * the line before it, as objdump -l and gdb show it. A function's first
+ * row always has its line, so the row found is in the same function. */
+static Dwarf_Line *gc_sym_line_before(Dwarf_Die *cudie, Dwarf_Addr addr)
+{
+    Dwarf_Lines *lines;
+    size_t n;
+    if (dwarf_getsrclines(cudie, &lines, &n) != 0)
+        return NULL;
+    Dwarf_Line *best = NULL;
+    Dwarf_Addr best_addr = 0;
+    for (size_t i = 0; i < n; i++) {
+        Dwarf_Line *l = dwarf_onesrcline(lines, i);
+        Dwarf_Addr a;
+        int line;
+        bool end;
+        if (l == NULL || dwarf_lineaddr(l, &a) != 0 || a > addr || (best != NULL && a < best_addr) ||
+            dwarf_lineno(l, &line) != 0 || line == 0 || (dwarf_lineendsequence(l, &end) == 0 && end))
+            continue;
+        best = l;
+        best_addr = a;
+    }
+    return best;
+}
+
 /* The inlined frames at addr, innermost first, then the real function,
  * from the DWARF scopes (as eu-addr2line -i). Returns false without
  * DWARF for addr. */
@@ -377,6 +404,8 @@ static bool gc_sym_dwarf(struct gc_sym_work *w, Dwfl_Module *mod, Dwarf_Addr add
     const char *file = NULL;
     int line = 0, column = 0;
     Dwarf_Line *dl = dwarf_getsrc_die(cudie, addr - bias);
+    if (dl != NULL && dwarf_lineno(dl, &line) == 0 && line == 0)
+        dl = gc_sym_line_before(cudie, addr - bias);
     if (dl != NULL) {
         file = dwarf_linesrc(dl, NULL, NULL);
         dwarf_lineno(dl, &line);
