@@ -406,16 +406,24 @@ void misuse_destroy(crace_thread *t, enum misuse_object obj, const char *call, u
 {
     if (real == HOLDER_NONE)
         return;
-    struct misuse m = {.kind = MISUSE_DESTROY_LOCKED, .object = obj, .call = call, .addr = lock, .gid = t->gid};
-    uint64_t owner = 0;
-    stack_id lock_stack = 0;
+    struct misuse_lock_info info = {0, 0, 0};
     sync_var *s = sync_lock(lock, false, 0);
     if (s) {
-        owner = s->owner_gid;
-        lock_stack = s->lock_stack;
-        m.creation = s->creation;
+        info = (struct misuse_lock_info){s->owner_gid, s->lock_stack, s->creation};
         sync_unlock(s);
     }
+    misuse_destroy_held(t, obj, call, lock, real, &info, pc);
+}
+
+void misuse_destroy_held(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t lock,
+                         enum misuse_holder real, const struct misuse_lock_info *info, uintptr_t pc)
+{
+    if (real == HOLDER_NONE)
+        return;
+    struct misuse m = {.kind = MISUSE_DESTROY_LOCKED, .object = obj, .call = call, .addr = lock, .gid = t->gid,
+                       .creation = info->creation};
+    uint64_t owner = info->owner_gid;
+    stack_id lock_stack = info->lock_stack;
     /* The lock's own state wins over the bookkeeping where they differ. */
     if (real == HOLDER_CALLER) {
         m.other_gid = t->gid;

@@ -76,6 +76,10 @@ void misuse_held(crace_thread *t, const char *call, uintptr_t lock, stack_id loc
 /* t calls `call` at pc to destroy lock, which real says is held. */
 void misuse_destroy(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t lock,
                     enum misuse_holder real, uintptr_t pc);
+/* The same with the bookkeeping's holder given (a lock whose owner is
+ * kept elsewhere than its sync object's owner fields: annotations). */
+void misuse_destroy_held(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t lock,
+                         enum misuse_holder real, const struct misuse_lock_info *info, uintptr_t pc);
 
 /* t starts waiting on cond with mutex (at stack, pc), and stops. A wait
  * with another mutex than the waits in progress is reported. */

@@ -109,6 +109,7 @@ struct own_lock {
     uint64_t owner_gid; /* the writer holding it, 0 if none */
     stack_id lock_stack;
     uint32_t recursion; /* the writer's levels */
+    unsigned flags;     /* __tsan_mutex_create's (linker_init, not_static) */
 };
 
 static void own_lock_free(void *ext)
@@ -132,6 +133,12 @@ static struct own_lock *own_lock_of(sync_var *s)
         s->ext_free = own_lock_free;
     }
     return s->ext_free == own_lock_free ? s->ext : NULL;
+}
+
+/* The same without making one: NULL when s has none. */
+static struct own_lock *own_lock_if_any(sync_var *s)
+{
+    return s->ext && s->ext_free == own_lock_free ? s->ext : NULL;
 }
 
 /* t holds lock now (for writing unless read; by a try-lock if try), said
@@ -270,18 +277,56 @@ enum {
     TSAN_MUTEX_TRY_LOCK_FAILED = 1 << 5,
     TSAN_MUTEX_RECURSIVE_LOCK = 1 << 6,
     TSAN_MUTEX_RECURSIVE_UNLOCK = 1 << 7,
+    TSAN_MUTEX_NOT_STATIC = 1 << 8,
+    TSAN_MUTEX_CREATE_FLAGS = TSAN_MUTEX_LINKER_INIT | TSAN_MUTEX_NOT_STATIC,
 };
 
+/* A create forgets what the memory held before (not for a linker-
+ * initialised mutex, which may be in use already), and keeps where it was
+ * made and the flags that decide what a destroy does. */
 CRACE_EXPORT void __tsan_mutex_create(void *addr, unsigned flags)
 {
     if (!(flags & TSAN_MUTEX_LINKER_INIT))
         own_lock_forget((uintptr_t)addr);
+    crace_thread *t = crace_thr();
+    if (!t || t->in_shim)
+        return;
+    t->in_shim++;
+    sync_var *s = sync_lock((uintptr_t)addr, true, crace_current_stack(t, CALLER_PC()));
+    struct own_lock *o = own_lock_of(s);
+    if (o)
+        o->flags = flags & TSAN_MUTEX_CREATE_FLAGS;
+    sync_unlock(s);
+    t->in_shim--;
 }
 
+/* As ThreadSanitizer: a destroy is a no-op for a mutex created (or
+ * destroyed) as linker-initialised, and one that says not_static for a
+ * mutex not created so; any other destroys it, and one of a mutex a
+ * goroutine holds for writing is a misuse. */
 CRACE_EXPORT void __tsan_mutex_destroy(void *addr, unsigned flags)
 {
-    (void)flags;
-    own_lock_forget((uintptr_t)addr);
+    crace_thread *t = crace_thr();
+    if (!t || t->in_shim)
+        return;
+    uintptr_t lock = (uintptr_t)addr;
+    t->in_shim++;
+    sync_var *s = sync_lock(lock, false, 0);
+    struct own_lock *o = s ? own_lock_if_any(s) : NULL;
+    unsigned made = o ? o->flags : 0;
+    struct misuse_lock_info held = {0};
+    if (o && o->owner_gid)
+        held = (struct misuse_lock_info){o->owner_gid, o->lock_stack, s->creation};
+    if (s)
+        sync_unlock(s);
+    bool noop = ((flags | made) & TSAN_MUTEX_LINKER_INIT) ||
+                ((flags & TSAN_MUTEX_NOT_STATIC) && !(made & TSAN_MUTEX_NOT_STATIC));
+    if (!noop && held.owner_gid)
+        misuse_destroy_held(t, MISUSE_MUTEX, "__tsan_mutex_destroy", lock,
+                            held.owner_gid == t->gid ? HOLDER_CALLER : HOLDER_OTHER, &held, CALLER_PC());
+    t->in_shim--;
+    if (!noop)
+        own_lock_forget(lock);
 }
 
 CRACE_EXPORT void __tsan_mutex_pre_lock(void *addr, unsigned flags)
