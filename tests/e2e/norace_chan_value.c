@@ -3,10 +3,10 @@
  * the worker, having received it, writes x (the send's read happens
  * before the receive completes); the worker sends x back and main
  * receives it straight into x (the worker's read happens before main's
- * receive completes, and main's write follows it). Results come back into
- * the slots of an array the workers then read, through a select's
- * receive case; a send case reads each job from a shared table a mutex
- * guards, which a worker updates under the mutex after receiving. */
+ * receive completes, and main's write follows it). Workers receive their
+ * jobs through a select's receive case, sent by main's send cases, store
+ * them in a table a mutex guards, and report their ids, which main
+ * receives straight into the slots of an array it then reads. */
 #include <pthread.h>
 #include <stdio.h>
 
@@ -34,7 +34,7 @@ static void worker(void *arg)
     chan_case cases[] = {CHAN_RECV_CASE(jobs, &job)};
     chan_select(cases, 1, false);
     pthread_mutex_lock(&table_mu);
-    table[id] += job;
+    table[id] = job;
     pthread_mutex_unlock(&table_mu);
     chan_send(done, &id);
 }
@@ -54,9 +54,7 @@ int main(void)
     for (long i = 0; i < 4; i++)
         go(worker, (void *)i);
     for (int i = 0; i < 4; i++) {
-        pthread_mutex_lock(&table_mu);
-        int job = table[i] + 10 * (i + 1);
-        pthread_mutex_unlock(&table_mu);
+        int job = 10 * (i + 1);
         chan_case cases[] = {CHAN_SEND_CASE(jobs, &job)};
         chan_select(cases, 1, false);
     }
