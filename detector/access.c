@@ -1194,6 +1194,7 @@ static void report_pair(crace_thread *t, enum report_kind kind, uintptr_t addr, 
     int saved_errno = errno; /* the program's, whatever libdw and the output do */
     t->in_shim++;
     t->ignore++;
+    report_build_begin();
     struct report *r = crace_alloc(sizeof(*r));
     r->kind = kind;
 
@@ -1230,6 +1231,7 @@ static void report_pair(crace_thread *t, enum report_kind kind, uintptr_t addr, 
     report_describe_location(r, addr);
     report_emit(r);
     crace_free(r);
+    report_build_end();
     t->ignore--;
     t->in_shim--;
     errno = saved_errno;

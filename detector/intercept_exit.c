@@ -27,6 +27,7 @@ static int final_status(int status)
     crace_thread *t = crace_cur;
     if (t)
         t->in_shim++;
+    report_wait_builders();
     dl_check_leaks();
     report_print_summary();
     status = report_exit_status(status);

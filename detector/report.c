@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "heap.h"
@@ -654,9 +655,39 @@ void report_emit_finding(const struct crace_finding *f, const char *text, size_t
     }
 }
 
+/* Reports being built, by all threads and by this one. */
+static _Atomic int builders;
+static CRACE_TLS int building;
+
+void report_build_begin(void)
+{
+    building++;
+    atomic_fetch_add(&builders, 1);
+}
+
+void report_build_end(void)
+{
+    atomic_fetch_sub(&builders, 1);
+    building--;
+}
+
+/* Long enough for the slowest report seen (the first one's symbol
+ * tables: tens of milliseconds; under valgrind, seconds), short enough
+ * that a reporter stuck for good does not hold the exit up for long. */
+enum { REPORT_WAIT_MS = 10 * 1000 };
+
+void report_wait_builders(void)
+{
+    for (int ms = 0; ms < REPORT_WAIT_MS && atomic_load(&builders) > building; ms++) {
+        struct timespec ts = {0, 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 void report_render_emit(enum report_kind kind, size_t cap,
                         void (*render)(struct sbuf *b, const void *arg, struct crace_finding *f), const void *arg)
 {
+    report_build_begin();
     int saved_errno = errno;
     struct sbuf b = {crace_alloc(cap), cap, 0};
     struct crace_finding *f = crace_alloc(sizeof(*f));
@@ -666,6 +697,7 @@ void report_render_emit(enum report_kind kind, size_t cap,
     crace_free(f);
     crace_free(b.buf);
     errno = saved_errno;
+    report_build_end();
 }
 
 uint64_t report_count(enum report_kind kind)
@@ -750,6 +782,9 @@ void report_fork(enum crace_fork_phase phase)
     crace_fork_lock(&dedup_lock, phase);
     crace_fork_lock(&dwfl_lock, phase);
     if (phase == CRACE_FORK_CHILD) {
+        /* The other threads, and the reports they were building, are
+         * the parent's. */
+        atomic_store(&builders, building);
         for (int k = 0; k < REPORT_KIND_COUNT; k++)
             atomic_store_explicit(&report_counts[k], 0, memory_order_relaxed);
         suppress_reset_counts();

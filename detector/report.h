@@ -178,6 +178,16 @@ void report_render_emit(enum report_kind kind, size_t cap,
  * location, and one statement reached through two calls two. Never 0. */
 uint64_t report_stack_lines(const uintptr_t *pcs, size_t n);
 
+/* The calling thread starts building a report, and is done with it
+ * (emitted or dropped): the end of the process waits for reports in
+ * progress (report_wait_builders). */
+void report_build_begin(void);
+void report_build_end(void);
+/* Waits until no other thread builds a report, at most a few seconds:
+ * a race found just before main returns takes tens of milliseconds to
+ * report (its stacks restored and symbolized), and exit would cut it. */
+void report_wait_builders(void);
+
 /* Findings printed so far, per kind and in total. */
 uint64_t report_count(enum report_kind kind);
 uint64_t report_total(void);
