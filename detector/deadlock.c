@@ -974,6 +974,11 @@ void dl_thread_internal(crace_thread *t)
         t->counted_live = false;
         n_live--;
         generation++;
+        /* Counted as a goroutine until now: the others may all have
+         * blocked meanwhile (libgochan's timer thread starts as the
+         * program's first chan_after is made, and says what it is once
+         * it runs). */
+        check_global();
     }
     crace_unlock(&dl_lock);
 }
