@@ -611,6 +611,23 @@ static bool mutex_owned_before(const crace_thread *t)
     return owned;
 }
 
+/* A spinner waits for real while another goroutine holds the spinlock by
+ * the bookkeeping too, which names a holder only between its lock's
+ * return and its unlock's start: a word taken with no holder named is
+ * the spinner's own lock in progress (it got through inside the real
+ * call, and was descheduled before saying so), or a release. Under
+ * dl_lock. */
+static bool spin_held_by_other(const crace_thread *t)
+{
+    if (__atomic_load_n((const int *)t->wait.obj, __ATOMIC_RELAXED) == 0)
+        return false;
+    sync_var *s = sync_lock(t->wait.obj, false, 0);
+    uint64_t owner = s ? s->owner_gid : 0;
+    if (s)
+        sync_unlock(s);
+    return owner != 0 && owner != t->gid;
+}
+
 static bool wait_is_real(const crace_thread *t)
 {
     if (t->wait.over && t->wait.over(t->wait.obj, t->wait.with))
@@ -636,7 +653,7 @@ static bool wait_is_real(const crace_thread *t)
     case WAIT_RWLOCK:
         return glibc_rwlock_held((const void *)t->wait.obj);
     case WAIT_SPIN:
-        return __atomic_load_n((const int *)t->wait.obj, __ATOMIC_RELAXED) != 0;
+        return spin_held_by_other(t);
     case WAIT_SEM:
         return glibc_sem_value((const void *)t->wait.obj) == 0;
     case WAIT_NONE:
@@ -677,13 +694,13 @@ static bool all_asleep(void)
 }
 
 /* Waits whose reality glibc cannot settle from the object alone: a
- * semaphore's value or an rwlock's readers do not name the thread that
- * took them, so a waiter that has just got through inside the real call
- * looks the same as one that waits. Under dl_lock. */
+ * semaphore's value, an rwlock's readers or a spinlock's word do not name
+ * the thread that took them, so a waiter that has just got through inside
+ * the real call looks the same as one that waits. Under dl_lock. */
 static bool needs_confirmation(void)
 {
     for (const crace_thread *t = blocked_head; t; t = t->bnext)
-        if (t->wait.kind == WAIT_SEM || t->wait.kind == WAIT_RWLOCK)
+        if (t->wait.kind == WAIT_SEM || t->wait.kind == WAIT_RWLOCK || t->wait.kind == WAIT_SPIN)
             return true;
     return false;
 }

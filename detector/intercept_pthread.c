@@ -1041,14 +1041,29 @@ static int (*real_pthread_spin_trylock)(pthread_spinlock_t *l);
  * the sync object its holder's unlock takes), whose relock spins forever.
  * That wait is registered; the cycle search confirms the holder with the
  * bookkeeping and reports a cycle of one. */
+/* A spinner is bracketed for the deadlock detector (WAIT_SPIN, its
+ * holder named by the spinlock's sync object, as a mutex's) once it has
+ * looked this many times: two goroutines taking spinlocks in opposite
+ * orders spin forever, a cycle, and a spinner behind a holder blocked for
+ * good is asleep too; the common short wait takes no global lock. Its
+ * holder relocking it spins forever at once: a cycle of one. */
+#define SPIN_BRACKET_AFTER 4096
+
 INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)
 {
     INTERCEPTOR_ENTER(pthread_spin_lock, l);
     int r = REAL(pthread_spin_trylock)(l);
+    if (r != 0 && !lo_holds(thr, (uintptr_t)l)) {
+        for (int i = 0; i < SPIN_BRACKET_AFTER && r != 0; i++) {
+            gc_cpu_relax();
+            if (__atomic_load_n((const int *)l, __ATOMIC_RELAXED) == 0)
+                r = REAL(pthread_spin_trylock)(l);
+        }
+    }
     if (r != 0) {
-        if (lo_holds(thr, (uintptr_t)l))
-            crace_pt_block(thr, "pthread_spin_lock", WAIT_SPIN, (uintptr_t)l, crace_current_stack(thr, CALLER_PC()));
+        crace_pt_block(thr, "pthread_spin_lock", WAIT_SPIN, (uintptr_t)l, crace_current_stack(thr, CALLER_PC()));
         r = REAL(pthread_spin_lock)(l);
+        dl_unblock(thr);
     }
     if (r == 0)
         crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_SPIN, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
