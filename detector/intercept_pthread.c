@@ -1035,18 +1035,15 @@ INTERCEPTOR(int, pthread_spin_destroy, pthread_spinlock_t *l)
 /* Defined below: a lock tries first. */
 static int (*real_pthread_spin_trylock)(pthread_spinlock_t *l);
 
-/* A spinlock spins, it never sleeps, so the deadlock detector does not
- * count its waiters, but for one: the holder itself (its own held list
- * says so, without a lock: a contended spinlock must not add traffic on
- * the sync object its holder's unlock takes), whose relock spins forever.
- * That wait is registered; the cycle search confirms the holder with the
- * bookkeeping and reports a cycle of one. */
-/* A spinner is bracketed for the deadlock detector (WAIT_SPIN, its
- * holder named by the spinlock's sync object, as a mutex's) once it has
- * looked this many times: two goroutines taking spinlocks in opposite
- * orders spin forever, a cycle, and a spinner behind a holder blocked for
- * good is asleep too; the common short wait takes no global lock. Its
- * holder relocking it spins forever at once: a cycle of one. */
+/* A spinlock spins, it never sleeps: its waiter is bracketed for the
+ * deadlock detector (WAIT_SPIN, its holder named by the spinlock's sync
+ * object, as a mutex's) only once it has looked this many times, so that
+ * the common short wait takes no global lock, while two goroutines
+ * taking spinlocks in opposite orders (spinning forever) are a cycle,
+ * and a spinner behind a holder blocked for good is asleep. The holder
+ * relocking it (its own held list says so, without a lock: a contended
+ * spinlock must not add traffic on the sync object its holder's unlock
+ * takes) spins forever at once: bracketed at once, a cycle of one. */
 #define SPIN_BRACKET_AFTER 4096
 
 INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)

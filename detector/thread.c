@@ -390,9 +390,9 @@ size_t crace_thread_unjoined(struct crace_unjoined *out, size_t max)
  * (crace_thread_created): a detached child may start, end and be gone
  * from the kernel before that (a tree of goroutines that start two and
  * return: the write landed in freed memory, glibc's allocator aborted).
- * A later thread given the same thread id only delays that. Swept when GRAVEYARD_SWEEP more have
- * gathered, so a program starting goroutines all the time keeps a bounded
- * number. Under reg_lock; t->next links the list (the thread list no
+ * A later thread given the same thread id only delays that. Swept when
+ * GRAVEYARD_SWEEP more have gathered, so a program starting goroutines
+ * all the time keeps a bounded number. Under reg_lock; t->next links the list (the thread list no
  * longer holds them).
  */
 enum { GRAVEYARD_SWEEP = 64 };
