@@ -619,7 +619,7 @@ static bool mutex_owned_before(const crace_thread *t)
  * dl_lock. */
 static bool spin_held_by_other(const crace_thread *t)
 {
-    if (__atomic_load_n((const int *)t->wait.obj, __ATOMIC_RELAXED) == 0)
+    if (!glibc_spin_held((const pthread_spinlock_t *)t->wait.obj))
         return false;
     sync_var *s = sync_lock(t->wait.obj, false, 0);
     uint64_t owner = s ? s->owner_gid : 0;

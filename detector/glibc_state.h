@@ -44,6 +44,20 @@ static inline pid_t glibc_mutex_owner(const void *m)
 
 /* An rwlock's state word: bit 1 set while write-locked, the readers above
  * bit 3 (nptl/pthread_rwlock_common.c). */
+/* A spinlock's word: on x86-64, glibc's unlock (and init) stores 1, a
+ * lock takes it to 0 and every spinner that finds it taken decrements it
+ * further (pthread_spin_lock.S); elsewhere glibc's generic spinlock is 0
+ * when free. */
+static inline bool glibc_spin_held(const pthread_spinlock_t *l)
+{
+    int word = __atomic_load_n((const int *)l, __ATOMIC_RELAXED);
+#if defined(__x86_64__) || defined(__i386__)
+    return word <= 0;
+#else
+    return word != 0;
+#endif
+}
+
 static inline bool glibc_rwlock_held(const void *rw)
 {
     unsigned r = __atomic_load_n(&((const pthread_rwlock_t *)rw)->__data.__readers, __ATOMIC_RELAXED);

@@ -1053,7 +1053,7 @@ INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)
     if (r != 0 && !lo_holds(thr, (uintptr_t)l)) {
         for (int i = 0; i < SPIN_BRACKET_AFTER && r != 0; i++) {
             gc_cpu_relax();
-            if (__atomic_load_n((const int *)l, __ATOMIC_RELAXED) == 0)
+            if (!glibc_spin_held(l))
                 r = REAL(pthread_spin_trylock)(l);
         }
     }
