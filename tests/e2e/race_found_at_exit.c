@@ -1,11 +1,12 @@
 /* A race found just as main returns: the second goroutine's write races
- * with the first's, and main returns as soon as that write starts. The
+ * with the first's, and main returns right after that write starts. The
  * report takes milliseconds to build (the previous access's stack
  * restored, symbols read), and exit cut it off: the run ended 0 with
  * nothing printed. The end of the process now waits for the reports in
  * progress. */
 #include <stdatomic.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gochan.h>
@@ -35,6 +36,10 @@ int main(void)
     go(second, NULL);
     while (!atomic_load_explicit(&writing, memory_order_relaxed))
         ;
+    /* Long enough for the write to start (and be found racing), far
+     * shorter than its report takes to build. */
+    struct timespec ts = {0, 5 * 1000 * 1000};
+    nanosleep(&ts, NULL);
     printf("main returns\n");
     return 0;
 }
