@@ -786,8 +786,8 @@ void dl_block(crace_thread *t, const char *reason, enum wait_object kind, uintpt
     dl_block_unless(t, reason, kind, obj, with, token, NULL, stack);
 }
 
-/* dl_block_unless past the light path: registers w as t's wait. Under
- * t's in_shim. */
+/* block past the light path: registers w as t's wait. Under t's
+ * in_shim. */
 static void block_locked(crace_thread *t, struct crace_wait w)
 {
     crace_lock(&dl_lock);
@@ -815,19 +815,15 @@ static void block_locked(crace_thread *t, struct crace_wait w)
     crace_unlock(&dl_lock);
 }
 
-void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
-                     const void *token, bool (*over)(uintptr_t obj, uintptr_t with), stack_id stack)
+/* t blocks on w: a plain mutex wait by the light path when it can, any
+ * other under dl_lock. */
+static void block(crace_thread *t, struct crace_wait w)
 {
     if (!crace_opts.detect_deadlocks || t->internal)
         return;
     t->in_shim++;
-    if (kind == WAIT_MUTEX && !with && !token && !over && block_light(t, reason, obj, stack)) {
-        t->in_shim--;
-        if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
-            crace_signal_poll(t, 0);
-        return;
-    }
-    block_locked(t, (struct crace_wait){reason, kind, obj, with, token, over, stack, false, false, 0});
+    if (!(w.kind == WAIT_MUTEX && !w.with && !w.token && !w.over && block_light(t, w.reason, w.obj, w.stack)))
+        block_locked(t, w);
     t->in_shim--;
     /* The real blocking call comes next: a signal deferred meanwhile may
      * be what wakes it (a handler posting the semaphore waited on). */
@@ -835,15 +831,15 @@ void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind,
         crace_signal_poll(t, 0);
 }
 
+void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
+                     const void *token, bool (*over)(uintptr_t obj, uintptr_t with), stack_id stack)
+{
+    block(t, (struct crace_wait){reason, kind, obj, with, token, over, stack, false, false, 0});
+}
+
 void dl_block_upgrade(crace_thread *t, const char *reason, uintptr_t obj, stack_id stack, stack_id held_stack)
 {
-    if (!crace_opts.detect_deadlocks || t->internal)
-        return;
-    t->in_shim++;
-    block_locked(t, (struct crace_wait){reason, WAIT_RWLOCK, obj, 0, NULL, NULL, stack, false, true, held_stack});
-    t->in_shim--;
-    if (CRACE_UNLIKELY(t->ignore & CRACE_IGNORE_SIGNAL))
-        crace_signal_poll(t, 0);
+    block(t, (struct crace_wait){reason, WAIT_RWLOCK, obj, 0, NULL, NULL, stack, false, true, held_stack});
 }
 
 void dl_unblock(crace_thread *t)

@@ -42,8 +42,6 @@ static inline pid_t glibc_mutex_owner(const void *m)
     return __atomic_load_n(&((const pthread_mutex_t *)m)->__data.__owner, __ATOMIC_RELAXED);
 }
 
-/* An rwlock's state word: bit 1 set while write-locked, the readers above
- * bit 3 (nptl/pthread_rwlock_common.c). */
 /* A spinlock's word: on x86-64, glibc's unlock (and init) stores 1, a
  * lock takes it to 0 and every spinner that finds it taken decrements it
  * further (pthread_spin_lock.S); elsewhere glibc's generic spinlock is 0
@@ -58,6 +56,8 @@ static inline bool glibc_spin_held(const pthread_spinlock_t *l)
 #endif
 }
 
+/* An rwlock's state word: bit 1 set while write-locked, the readers above
+ * bit 3 (nptl/pthread_rwlock_common.c). */
 static inline bool glibc_rwlock_held(const void *rw)
 {
     unsigned r = __atomic_load_n(&((const pthread_rwlock_t *)rw)->__data.__readers, __ATOMIC_RELAXED);

@@ -1057,13 +1057,16 @@ INTERCEPTOR(int, pthread_spin_lock, pthread_spinlock_t *l)
                 r = REAL(pthread_spin_trylock)(l);
         }
     }
+    stack_id stack = 0; /* the lock's, taken once: for the bracket too when there is one */
     if (r != 0) {
-        crace_pt_block(thr, "pthread_spin_lock", WAIT_SPIN, (uintptr_t)l, crace_current_stack(thr, CALLER_PC()));
+        stack = crace_current_stack(thr, CALLER_PC());
+        crace_pt_block(thr, "pthread_spin_lock", WAIT_SPIN, (uintptr_t)l, stack);
         r = REAL(pthread_spin_lock)(l);
         dl_unblock(thr);
     }
     if (r == 0)
-        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_SPIN, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+        crace_pt_mutex_post_lock(thr, (uintptr_t)l, LO_SPIN, stack ? stack : crace_current_stack(thr, CALLER_PC()),
+                                 CALLER_PC());
     return r;
 }
 

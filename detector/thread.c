@@ -392,8 +392,8 @@ size_t crace_thread_unjoined(struct crace_unjoined *out, size_t max)
  * return: the write landed in freed memory, glibc's allocator aborted).
  * A later thread given the same thread id only delays that. Swept when
  * GRAVEYARD_SWEEP more have gathered, so a program starting goroutines
- * all the time keeps a bounded number. Under reg_lock; t->next links the list (the thread list no
- * longer holds them).
+ * all the time keeps a bounded number. Under reg_lock; t->next links the
+ * list (the thread list no longer holds them).
  */
 enum { GRAVEYARD_SWEEP = 64 };
 static crace_thread *graveyard;

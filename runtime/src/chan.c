@@ -177,8 +177,9 @@ static bool gc_chansend(struct chan *c, const void *ep, bool block, uintptr_t pc
 }
 
 /* Go's chanrecv: CHAN_OK with a value in ep, CHAN_CLOSED when c is closed
- * and drained (ep zeroed), CHAN_EMPTY only when !block. */
-static int gc_chanrecv_op(struct chan *c, void *ep, bool block)
+ * and drained (ep zeroed), CHAN_EMPTY only when !block. *elemsize: c's,
+ * once c is known live (a nil channel never returns but as CHAN_EMPTY). */
+static int gc_chanrecv_op(struct chan *c, void *ep, bool block, size_t *elemsize)
 {
     if (c == NULL) {
         if (!block) {
@@ -188,6 +189,7 @@ static int gc_chanrecv_op(struct chan *c, void *ep, bool block)
         gc_park_forever(GOCHAN_WAIT_CHAN_RECV_NIL);
     }
     gc_chan_check(c);
+    *elemsize = c->elemsize;
     gc_chan_lock(c);
     if (c->closed && gc_chan_qcount(c) == 0) {
         GC_HOOK(chan_recv_closed, c);
@@ -224,17 +226,13 @@ static int gc_chanrecv_op(struct chan *c, void *ep, bool block)
 }
 
 /* gc_chanrecv_op, and the hook of a receive that stored something in ep
- * (the element size read first: c may be gone once a close woke us). pc:
- * the program's call. */
+ * (the element size read where c is checked: c may be gone once a close
+ * woke us). pc: the program's call. */
 static int gc_chanrecv(struct chan *c, void *ep, bool block, uintptr_t pc)
 {
     size_t size = 0;
-    if (c != NULL && ep != NULL) {
-        gc_chan_check(c);
-        size = c->elemsize;
-    }
-    int r = gc_chanrecv_op(c, ep, block);
-    if (r != CHAN_EMPTY && size != 0)
+    int r = gc_chanrecv_op(c, ep, block, &size);
+    if (r != CHAN_EMPTY && ep != NULL && size != 0)
         GC_HOOK(chan_recv_value, ep, size, pc);
     return r;
 }
