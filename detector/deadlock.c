@@ -337,8 +337,9 @@ static struct finding_goroutine *note_goroutine(struct crace_finding *f, const c
 }
 
 /* What t waits on, beyond Go's dump: the object, where it was created,
- * and for a mutex who holds it and where it was locked. */
-static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace_finding *f)
+ * and for a mutex who holds it and where it was locked; stacks in the
+ * style of the report around them. */
+static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace_finding *f, enum stack_style style)
 {
     const char *what = object_names[t->wait.kind];
     if (t->wait.kind == WAIT_NONE || !t->wait.obj)
@@ -364,13 +365,13 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
         else
             sb_printf(b, " held by goroutine %llu, locked at:\n", (unsigned long long)owner);
         finding_stack_depot(f, b, owner, lock_stack);
-        stackfmt_depot(b, lock_stack, STACK_STYLE_DUMP);
+        stackfmt_depot(b, lock_stack, style);
     } else {
         sb_printf(b, "\n");
     }
     char title[64];
     snprintf(title, sizeof(title), "... %s", what);
-    put_created(b, t->wait.obj, title, STACK_STYLE_DUMP, f, fo);
+    put_created(b, t->wait.obj, title, style, f, fo);
 }
 
 /* ---------------------------------------------------------------- global */
@@ -408,7 +409,7 @@ static void render_global(struct sbuf *b, const void *arg, struct crace_finding 
         else if (shown == 4)
             sb_printf(&msg, ", ...");
         stackfmt_depot(b, next->wait.stack, STACK_STYLE_DUMP);
-        put_wait_details(b, next, f);
+        put_wait_details(b, next, f, STACK_STYLE_DUMP);
         if (next->gid != 1 && next->creation_stack) {
             sb_printf(b, "created by goroutine %llu at:\n", (unsigned long long)next->parent_gid);
             finding_stack_depot(f, b, next->parent_gid, next->creation_stack);
@@ -1073,7 +1074,7 @@ static void render_leak(struct sbuf *b, const void *arg, struct crace_finding *f
         snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: blocked forever in %s at %s",
                  (unsigned long long)t->gid, t->wait.reason, at);
         stackfmt_depot(b, t->wait.stack, STACK_STYLE_REPORT);
-        put_wait_details(b, t, f);
+        put_wait_details(b, t, f, STACK_STYLE_REPORT);
     } else {
         sb_printf(b, "Goroutine %llu still running at exit\n", (unsigned long long)t->gid);
         snprintf(key, sizeof(key), "running");
@@ -1191,6 +1192,7 @@ static bool parked_by_library(const crace_thread *t)
 }
 
 #define LEAK_GRACE_MS 200
+#define LEAK_POLL_MS 2
 
 struct leak_scan {
     crace_thread *self;
@@ -1205,6 +1207,48 @@ static void collect_running(crace_thread *t, void *arg)
         s->found[s->n++] = t;
 }
 
+/* Under dl_lock: is every goroutine but self blocked, or gone? */
+static bool others_blocked(const crace_thread *self)
+{
+    absorb_all();
+    long others = n_live - (self && self->counted_live && !self->wait.blocked);
+    return n_blocked >= others;
+}
+
+/*
+ * The end of the process is near (main returned, or exit was called), and
+ * goroutines may still be running: one started just before main returned
+ * may not have reached the wait it will never leave, and one that has
+ * just signalled its WaitGroup may still be returning from its function.
+ * Like goleak, which retries before it calls a goroutine leaked, give
+ * them up to LEAK_GRACE_MS: to block or end (leak_check=blocked), or to
+ * end (leak_check=running). The common case, every other goroutine
+ * blocked or gone already, does not wait.
+ */
+void dl_settle_at_exit(void)
+{
+    const char *mode = crace_opts.leak_check;
+    if (!crace_opts.detect_deadlocks || !mode || mode[0] == 'n')
+        return;
+    crace_thread *self = crace_cur;
+    for (int waited = 0;; waited += LEAK_POLL_MS) {
+        bool settled;
+        if (mode[0] == 'r') {
+            struct leak_scan s = {.self = self, .n = 0};
+            crace_thread_foreach(collect_running, &s);
+            settled = s.n == 0;
+        } else {
+            crace_lock(&dl_lock);
+            settled = others_blocked(self);
+            crace_unlock(&dl_lock);
+        }
+        if (settled || waited >= LEAK_GRACE_MS)
+            return;
+        struct timespec ts = {0, LEAK_POLL_MS * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 void dl_check_leaks(void)
 {
     const char *mode = crace_opts.leak_check;
@@ -1212,17 +1256,7 @@ void dl_check_leaks(void)
         return;
     struct leak_scan s = {.self = crace_cur, .n = 0};
     if (mode[0] == 'r') {
-        /* A goroutine that has just signalled its WaitGroup may still be
-         * returning from its function: like goleak, give running ones a
-         * moment (up to LEAK_GRACE_MS) to end before calling them leaks. */
-        for (int waited = 0;; waited += 10) {
-            s.n = 0;
-            crace_thread_foreach(collect_running, &s);
-            if (s.n == 0 || waited >= LEAK_GRACE_MS)
-                break;
-            struct timespec ts = {0, 10 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-        }
+        crace_thread_foreach(collect_running, &s);
     } else {
         crace_lock(&dl_lock);
         absorb_all();

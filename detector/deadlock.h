@@ -86,6 +86,10 @@ void dl_thread_internal(crace_thread *t);
  * a goroutine may still be woken, so there is no global deadlock. */
 void dl_timers(int delta);
 
+/* At exit, before the leak check: gives goroutines still running a
+ * moment to block or end (dl_settle_at_exit in deadlock.c). */
+void dl_settle_at_exit(void);
+
 /* At exit: reports goroutines still blocked forever (or, with
  * leak_check=running, still alive) as leaks. */
 void dl_check_leaks(void);

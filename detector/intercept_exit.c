@@ -27,6 +27,9 @@ static int final_status(int status)
     crace_thread *t = crace_cur;
     if (t)
         t->in_shim++;
+    /* Settled first: a goroutine still running may yet find a race, or
+     * block for good. */
+    dl_settle_at_exit();
     report_wait_builders();
     dl_check_leaks();
     report_print_summary();

@@ -61,10 +61,10 @@ int main(void)
 // EXPECT:       {{FILE}}:{{LINE:send}} {{OFF}}
 // EXPECT: ... waits on channel {{ADDR}}
 // EXPECT: ... channel created at:
-// EXPECT: lookup()
-// EXPECT: 	{{FILE}}:{{LINE:make}} {{OFF}}
-// EXPECT: main()
-// EXPECT: 	{{FILE}}:{{LINE:lookup}} {{OFF}}
+// EXPECT:   lookup()
+// EXPECT:       {{FILE}}:{{LINE:make}} {{OFF}}
+// EXPECT:   main()
+// EXPECT:       {{FILE}}:{{LINE:lookup}} {{OFF}}
 // EXPECT:
 // EXPECT: Goroutine 2 (blocked) created at:
 // EXPECT:   lookup()
