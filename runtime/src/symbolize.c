@@ -389,6 +389,121 @@ static Dwarf_Line *gc_sym_line_before(Dwarf_Die *cudie, Dwarf_Addr addr)
     return best;
 }
 
+/* The innermost function, inlined instance or block under parent whose
+ * code holds pc (no bias), looked for inside namespaces and classes too,
+ * into *out; false when none. depth bounds the walk on corrupt input. */
+static bool gc_sym_innermost(Dwarf_Die *parent, Dwarf_Addr pc, Dwarf_Die *out, int depth)
+{
+    Dwarf_Die child;
+    if (depth > 64 || dwarf_child(parent, &child) != 0)
+        return false;
+    do {
+        switch (dwarf_tag(&child)) {
+        case DW_TAG_subprogram:
+        case DW_TAG_inlined_subroutine:
+        case DW_TAG_lexical_block:
+        case DW_TAG_try_block:
+        case DW_TAG_catch_block:
+            if (dwarf_haspc(&child, pc) == 1) {
+                *out = child;
+                gc_sym_innermost(&child, pc, out, depth + 1);
+                return true;
+            }
+            break;
+        case DW_TAG_namespace:
+        case DW_TAG_class_type:
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type:
+            if (gc_sym_innermost(&child, pc, out, depth + 1))
+                return true;
+            break;
+        default:
+            break;
+        }
+    } while (dwarf_siblingof(&child, &child) == 0);
+    return false;
+}
+
+/* Is cudie C++? Only there do functions sit in namespaces and classes. */
+static bool gc_sym_is_cxx(Dwarf_Die *cudie)
+{
+    int lang = dwarf_srclang(cudie);
+    return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 || lang == DW_LANG_C_plus_plus_11 ||
+           lang == DW_LANG_C_plus_plus_14;
+}
+
+/* The declaration a function's DIE stands for: an inlined instance's or
+ * an out-of-line copy's abstract origin, a definition's specification
+ * (a member function defined outside its class), in turn. */
+static Dwarf_Die gc_sym_decl(Dwarf_Die *die)
+{
+    Dwarf_Die cur = *die, next;
+    Dwarf_Attribute a;
+    for (int hops = 0; hops < 4; hops++) {
+        if ((dwarf_attr(&cur, DW_AT_abstract_origin, &a) == NULL &&
+             dwarf_attr(&cur, DW_AT_specification, &a) == NULL) ||
+            dwarf_formref_die(&a, &next) == NULL)
+            break;
+        cur = next;
+    }
+    return cur;
+}
+
+/* Does the class type declare operator()? A lambda's closure type does,
+ * and has no name (gcc makes it a structure, clang a class). */
+static bool gc_sym_has_call_operator(Dwarf_Die *type)
+{
+    Dwarf_Die child;
+    if (dwarf_child(type, &child) != 0)
+        return false;
+    do {
+        const char *n = dwarf_diename(&child);
+        if (dwarf_tag(&child) == DW_TAG_subprogram && n != NULL && strcmp(n, "operator()") == 0)
+            return true;
+    } while (dwarf_siblingof(&child, &child) == 0);
+    return false;
+}
+
+/* name, a C++ function's DWARF name, qualified by the namespaces, classes
+ * and functions its declaration is nested in, as a C++ programmer (and
+ * ThreadSanitizer's report) spells it: `ns::Counter::bump` for bump,
+ * `main::{lambda}::operator()` for a lambda's body (its class has no
+ * name), `(anonymous namespace)::helper`. Written to buf; name itself
+ * when nothing encloses it. At report time only: a walk of the unit's
+ * DIEs down to the declaration (dwarf_getscopes_die). */
+static const char *gc_sym_qualified(Dwarf_Die *die, const char *name, char *buf, size_t cap)
+{
+    Dwarf_Die decl = gc_sym_decl(die);
+    Dwarf_Die *scopes = NULL;
+    int n = dwarf_getscopes_die(&decl, &scopes);
+    size_t len = 0;
+    buf[0] = '\0';
+    /* scopes[0] is decl, scopes[n - 1] the unit: the enclosing ones
+     * between, outermost first. */
+    for (int i = n - 2; i >= 1; i--) {
+        int tag = dwarf_tag(&scopes[i]);
+        const char *part = dwarf_diename(&scopes[i]);
+        if (tag == DW_TAG_namespace)
+            part = part != NULL ? part : "(anonymous namespace)";
+        else if (tag == DW_TAG_class_type || tag == DW_TAG_structure_type || tag == DW_TAG_union_type)
+            part = part != NULL ? part : gc_sym_has_call_operator(&scopes[i]) ? "{lambda}" : "{anonymous}";
+        else if (tag == DW_TAG_subprogram)
+            part = part != NULL ? part : "??";
+        else
+            continue; /* a lexical block: no name of its own */
+        int k = snprintf(buf + len, cap - len, "%s::", part);
+        if (k < 0 || (size_t)k >= cap - len) {
+            len = 0; /* too long: the plain name */
+            break;
+        }
+        len += (size_t)k;
+    }
+    free(scopes);
+    if (len == 0 || (size_t)snprintf(buf + len, cap - len, "%s", name) >= cap - len)
+        return name;
+    return buf;
+}
+
 /* The inlined frames at addr, innermost first, then the real function,
  * from the DWARF scopes (as eu-addr2line -i). Returns false without
  * DWARF for addr. */
@@ -417,22 +532,32 @@ static bool gc_sym_dwarf(struct gc_sym_work *w, Dwfl_Module *mod, Dwarf_Addr add
      * dwarf_getscopes_die on the innermost scope. */
     Dwarf_Die *scopes = NULL;
     int ns = dwarf_getscopes(cudie, addr - bias, &scopes);
-    if (ns > 0) {
-        Dwarf_Die inner = scopes[0];
-        free(scopes);
-        scopes = NULL;
-        ns = dwarf_getscopes_die(&inner, &scopes);
-    }
+    Dwarf_Die inner;
+    bool found = ns > 0;
+    if (found)
+        inner = scopes[0];
+    free(scopes);
+    scopes = NULL;
+    /* None below the unit: the function may be defined inside a
+     * namespace, which elfutils does not look into (clang puts a
+     * function of an anonymous namespace there; gcc puts it at the top,
+     * naming its declaration). */
+    if (!found || dwarf_tag(&inner) == DW_TAG_compile_unit)
+        found = gc_sym_innermost(cudie, addr - bias, &inner, 0) || found;
+    ns = found ? dwarf_getscopes_die(&inner, &scopes) : 0;
     Dwarf_Files *files = NULL;
     if (ns > 0 && dwarf_getsrcfiles(cudie, &files, NULL) != 0)
         files = NULL;
-    bool done = false;
+    bool done = false, cxx = gc_sym_is_cxx(cudie);
     for (int i = 0; i < ns && !done; i++) {
         Dwarf_Die *die = &scopes[i];
         int tag = dwarf_tag(die);
         if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
             continue;
         const char *name = dwarf_diename(die);
+        char qualified[512];
+        if (name != NULL && cxx)
+            name = gc_sym_qualified(die, name, qualified, sizeof(qualified));
         if (tag == DW_TAG_subprogram) {
             gc_sym_push(w, proto, name != NULL ? name : symname, file, line, column, false);
             done = true;

@@ -1,5 +1,6 @@
 // C++: two std::threads update an object made by new, without a lock.
-// The stacks begin at the thread bodies and at the new expression: the
+// The stacks begin at the thread bodies (named as C++ spells them, by
+// the function and class they are in) and at the new expression: the
 // frames of libstdc++ itself (std::thread's start routine, operator new)
 // are left out, as libc's thread start and malloc are, and so are the
 // std::thread and std::invoke templates that only forward to the body.
@@ -30,11 +31,11 @@ int main()
 // EXPECT: ==================
 // EXPECT: WARNING: DATA RACE
 // EXPECT: Write at {{ADDR}} by goroutine 3:
-// EXPECT:   operator()()
+// EXPECT:   main::{lambda}::operator()()
 // EXPECT:       {{FILE}}:{{LINE:t2}} {{OFF}}
 // EXPECT:
 // EXPECT: Previous write at {{ADDR}} by goroutine 2:
-// EXPECT:   operator()()
+// EXPECT:   main::{lambda}::operator()()
 // EXPECT:       {{FILE}}:{{LINE:t1}} {{OFF}}
 // EXPECT:
 // EXPECT: Location is heap block of size 8 at {{ADDR}} allocated by main goroutine:
