@@ -935,9 +935,13 @@ void dl_thread_created(crace_thread *t)
     crace_lock(&dl_lock);
     if (!atomic_load_explicit(&tid_table, memory_order_relaxed))
         atomic_store_explicit(&tid_table, crace_mmap(sizeof(uintptr_t) << TID_BITS), memory_order_release);
-    t->counted_live = true;
-    n_live++;
-    generation++;
+    /* libgochan's timer thread is none of the program's goroutines: it
+     * never counts as one running. */
+    if (!t->internal) {
+        t->counted_live = true;
+        n_live++;
+        generation++;
+    }
     crace_unlock(&dl_lock);
 }
 
@@ -974,24 +978,6 @@ void dl_thread_gone(crace_thread *t)
         n_live--;
         generation++;
         /* The ones left may all be waiting for this one. */
-        check_global();
-    }
-    crace_unlock(&dl_lock);
-}
-
-void dl_thread_internal(crace_thread *t)
-{
-    crace_lock(&dl_lock);
-    unlink_blocked(t);
-    tid_forget(t);
-    if (t->counted_live) {
-        t->counted_live = false;
-        n_live--;
-        generation++;
-        /* Counted as a goroutine until now: the others may all have
-         * blocked meanwhile (libgochan's timer thread starts as the
-         * program's first chan_after is made, and says what it is once
-         * it runs). */
         check_global();
     }
     crace_unlock(&dl_lock);

@@ -80,7 +80,6 @@ void dl_thread_created(crace_thread *t);
 /* t's kernel thread id is known (t->tid): glibc's mutexes name holders by it. */
 void dl_thread_tid(crace_thread *t);
 void dl_thread_gone(crace_thread *t);
-void dl_thread_internal(crace_thread *t);
 
 /* Pending timers (chan_after, context deadlines): while one is pending,
  * a goroutine may still be woken, so there is no global deadlock. */

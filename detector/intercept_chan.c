@@ -644,9 +644,7 @@ static void h_poll_empty(void)
 
 static void h_internal_thread(void)
 {
-    crace_thread *t = crace_thr();
-    t->internal = true;
-    dl_thread_internal(t);
+    crace_thr()->creating_internal = true;
 }
 
 static uint64_t h_goroutine_id(void)

@@ -54,6 +54,9 @@ static uint32_t n_slots, cap_slots;
  * take a new slot for each. */
 static uint32_t free_head = NO_SLOT, free_tail = NO_SLOT;
 static uint64_t next_gid = 1;
+/* Internal threads' numbers, far from the program's: shown only if a
+ * report ever names one. */
+static uint64_t next_internal_gid = 1ull << 32;
 static crace_thread *all_threads;
 
 /* How many free slots to try before taking a new one: a free slot is
@@ -97,7 +100,7 @@ static uint32_t slot_take(const crace_thread *parent)
     return s;
 }
 
-static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
+static crace_thread *thread_new(crace_thread *parent, stack_id creation)
 {
     crace_thread *t = crace_alloc(sizeof(*t));
     vc_init(&t->vc);
@@ -107,6 +110,13 @@ static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
     t->creation_stack = creation;
     atomic_store(&t->state, THREAD_RUNNING);
 
+    /* libgochan's own thread takes no goroutine number: the program's
+     * goroutines are numbered as without the detector. */
+    bool internal = parent && parent->creating_internal;
+    if (internal) {
+        parent->creating_internal = false;
+        t->internal = true;
+    }
     crace_lock(&reg_lock);
     uint32_t s = slot_take(parent);
     struct slot_info *si = &slots[s];
@@ -114,7 +124,7 @@ static crace_thread *thread_new(const crace_thread *parent, stack_id creation)
     t->slot = s;
     t->own_cell = crace_own_cell(s);
     crace_hist_adopt(t, si->hist);
-    t->gid = next_gid++;
+    t->gid = internal ? next_internal_gid++ : next_gid++;
     t->parent_gid = parent ? parent->gid : 0;
     uint64_t start = si->final_clock + 1;
     si->owners_head = (si->owners_head + 1) % SLOT_OWNERS;

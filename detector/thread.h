@@ -86,6 +86,7 @@ typedef struct crace_thread {
     _Atomic int state;          /* enum thread_state */
     bool detached;
     bool internal;              /* libgochan's timer thread: not a goroutine */
+    bool creating_internal;     /* the next thread it creates is internal (libgochan's hook) */
     uintptr_t stack_lo, stack_hi;
     uintptr_t tls_lo, tls_hi;   /* its static TLS (inside the stack's mapping but the main thread's) */
     struct crace_thread *next, *prev; /* all-threads list, under the registry lock */

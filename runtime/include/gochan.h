@@ -124,7 +124,9 @@ int chan_select(chan_case *cases, size_t n, bool nonblocking);
 
 /* Runs fn(arg) on a new detached thread with a small stack (a goroutine).
  * Returns 0, or an errno value (EAGAIN when out of threads or memory), in
- * which case fn never runs. The stack size is gochan_stack_size(). */
+ * which case fn never runs. The stack size is gochan_stack_size(). A NULL
+ * fn panics with "go of nil func value" in the caller, as Go stops at the
+ * go statement. */
 int go(void (*fn)(void *), void *arg);
 
 /* Stack size of goroutines started by go(), in bytes. The default is
@@ -195,8 +197,8 @@ context_t *context_with_timeout(context_t *parent, int64_t ns);
 context_t *context_with_deadline(context_t *parent, int64_t deadline_ns);
 
 /* A child of parent that carries key -> value. Lookups compare keys by
- * pointer. It is cancelled with its parent; context_cancel on it is a
- * no-op. */
+ * pointer; a NULL key panics with "nil key", as Go's. It is cancelled
+ * with its parent; context_cancel on it is a no-op. */
 context_t *context_with_value(context_t *parent, const void *key, void *value);
 
 /* Cancels ctx and all its descendants (err CONTEXT_CANCELED unless already

@@ -32,7 +32,7 @@
 extern "C" {
 #endif
 
-#define GOCHAN_HOOKS_VERSION 3u
+#define GOCHAN_HOOKS_VERSION 4u
 
 /* Why a goroutine blocks: Go's wait reasons, as printed in its goroutine
  * dumps. X(name, text). */
@@ -149,8 +149,11 @@ struct gochan_hooks {
      * or been cancelled (-1). */
     void (*timers)(int delta);
 
-    /* The calling thread is libgochan's own (the timer thread): not a
-     * goroutine of the program. */
+    /* The next thread the caller creates is libgochan's own (the timer
+     * thread): not a goroutine of the program, and given no goroutine
+     * number, so the program's goroutines are numbered as without a
+     * detector (and as in Go, whose timers start no goroutine). Called
+     * right before its pthread_create. */
     void (*internal_thread)(void);
 
     /* The caller panics. obj is the channel or WaitGroup concerned (NULL

@@ -282,6 +282,8 @@ GC_API context_t *context_with_timeout(context_t *parent, int64_t ns)
 
 GC_API context_t *context_with_value(context_t *parent, const void *key, void *value)
 {
+    if (key == NULL)
+        gc_panicf(GOCHAN_PANIC_USER, NULL, "nil key");
     struct context *ctx = gc_ctx_new(parent, GC_CTX_VALUE);
     if (ctx == NULL)
         return NULL;

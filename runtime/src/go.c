@@ -136,6 +136,10 @@ static void *gc_go_start(void *p)
 
 GC_API int go(void (*fn)(void *), void *arg)
 {
+    /* Here, in the caller, where the mistake is: the new goroutine would
+     * only crash at address 0, its creator's stack lost. */
+    if (fn == NULL)
+        gc_panicf(GOCHAN_PANIC_USER, NULL, "go of nil func value");
     struct gc_go_args *a = malloc(sizeof(*a));
     if (a == NULL)
         return EAGAIN;

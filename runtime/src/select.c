@@ -185,7 +185,7 @@ static struct gc_select_result gc_select_poll(chan_case *cases, const uint32_t *
  * held; returns without them. */
 static struct gc_sudog *gc_select_park(struct gc_g *g, chan_case *cases, struct gc_sudog *sgs,
                                        const uint32_t *lockorder, size_t norder,
-                                       const struct chan *obj)
+                                       const struct chan *obj, enum gochan_wait_reason reason)
 {
     bool timed = false;
     for (size_t i = 0; i < norder; i++) {
@@ -194,7 +194,7 @@ static struct gc_sudog *gc_select_park(struct gc_g *g, chan_case *cases, struct 
     }
     atomic_store_explicit(&g->select_done, 0, memory_order_relaxed);
     gc_park_prepare(g);
-    GC_HOOK(block, g, GOCHAN_WAIT_SELECT, obj, timed);
+    GC_HOOK(block, g, reason, obj, timed);
 
     struct gc_sudog *first = &sgs[lockorder[0]], *prev = NULL;
     for (size_t i = 0; i < norder; i++) {
@@ -230,11 +230,13 @@ static struct gc_sudog *gc_select_park(struct gc_g *g, chan_case *cases, struct 
 }
 
 /* Passes 1 to 3 under all the locks: polls again and, if nothing is
- * ready, returns -1 (nonblocking) or parks until a case completes. */
+ * ready, returns -1 (nonblocking) or parks until a case completes,
+ * waiting for reason. */
 static struct gc_select_result gc_select_locked(struct gc_g *g, chan_case *cases,
                                                 struct gc_sudog *sgs, const uint32_t *pollorder,
                                                 const uint32_t *lockorder, size_t norder,
-                                                const struct chan *obj, bool nonblocking)
+                                                const struct chan *obj, bool nonblocking,
+                                                enum gochan_wait_reason reason)
 {
     gc_sellock(cases, lockorder, norder, NULL);
     struct gc_select_result r = gc_select_poll(cases, pollorder, lockorder, norder);
@@ -242,7 +244,7 @@ static struct gc_select_result gc_select_locked(struct gc_g *g, chan_case *cases
         gc_selunlock(cases, lockorder, norder, NULL);
         return r;
     }
-    struct gc_sudog *won = gc_select_park(g, cases, sgs, lockorder, norder, obj);
+    struct gc_sudog *won = gc_select_park(g, cases, sgs, lockorder, norder, obj, reason);
     r.casi = (int)(won - sgs);
     r.recv_ok = won->success;
     r.elemsize = won->elemsize;
@@ -315,10 +317,15 @@ GC_API int chan_select(chan_case *cases, size_t n, bool nonblocking)
             reason = cases[0].dir == CHAN_DIR_SEND ? GOCHAN_WAIT_CHAN_SEND_NIL : GOCHAN_WAIT_CHAN_RECV_NIL;
         gc_park_forever(reason);
     }
+    /* A single case on a channel waits as that operation would, for the
+     * same reason. */
+    enum gochan_wait_reason reason = GOCHAN_WAIT_SELECT;
+    if (n == 1)
+        reason = cases[0].dir == CHAN_DIR_SEND ? GOCHAN_WAIT_CHAN_SEND : GOCHAN_WAIT_CHAN_RECV;
     struct gc_select_result r = gc_select_fast(cases, pollorder, norder);
     if (r.casi < 0) {
         gc_sort_lockorder(cases, pollorder, lockorder, norder);
-        r = gc_select_locked(g, cases, sgs, pollorder, lockorder, norder, obj, nonblocking);
+        r = gc_select_locked(g, cases, sgs, pollorder, lockorder, norder, obj, nonblocking, reason);
     }
     free(heap);
     if (r.wake != NULL)

@@ -128,7 +128,6 @@ static void *gc_timer_thread(void *unused)
 {
     (void)unused;
     gc_tm_on_timer_thread = true;
-    gc_hook_internal_thread();
     prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
     gc_lock(&gc_tm.lock);
     for (;;) {
@@ -199,6 +198,7 @@ static int gc_tm_start_thread(void)
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pthread_t tid;
+    gc_hook_internal_thread();
     int rc = pthread_create(&tid, &attr, gc_timer_thread, NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);

@@ -242,6 +242,21 @@ NOINLINE static void trigger_free_freed(void)
     KEEP_FRAME();
 }
 
+/* Go stops at the go statement itself, in the caller. */
+NOINLINE static void trigger_go_nil(void)
+{
+    go(NULL, NULL);
+    KEEP_FRAME();
+    _exit(96); /* go() returned: the panic is missing */
+}
+
+NOINLINE static void trigger_context_nil_key(void)
+{
+    context_with_value(context_background(), NULL, NULL);
+    KEEP_FRAME();
+    _exit(96);
+}
+
 NOINLINE static void trigger_custom(void)
 {
     gochan_panic("custom %d", 42);
@@ -495,6 +510,13 @@ static void test_panic_custom(void **state)
     check_panic(trigger_custom_in_goroutine, "from a goroutine: boom", 0, "goroutine_panics_fn");
 }
 
+static void test_panic_go_nil_and_nil_key(void **state)
+{
+    (void)state;
+    check_panic(trigger_go_nil, "go of nil func value", 1, "trigger_go_nil");
+    check_panic(trigger_context_nil_key, "nil key", 1, "trigger_context_nil_key");
+}
+
 static void test_panic_while_main_exits(void **state)
 {
     (void)state;
@@ -528,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_panic_free_with_blocked),
         cmocka_unit_test(test_panic_use_of_freed),
         cmocka_unit_test(test_panic_waitgroup_reused),
+        cmocka_unit_test(test_panic_go_nil_and_nil_key),
         cmocka_unit_test(test_panic_custom),
         cmocka_unit_test(test_panic_while_main_exits),
     };
