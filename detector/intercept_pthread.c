@@ -909,6 +909,14 @@ static inline bool from_unwinder(crace_thread *thr, uintptr_t pc)
     return pc < hi && pc >= atomic_load_explicit(&unwinder_lo, memory_order_relaxed);
 }
 
+/* A mutex call that is no synchronisation of the program's and passes
+ * straight through: libunwind's own (above), and the OpenMP tool's lock
+ * of its own tables (crace_openmp_tool_own_lock). */
+static inline bool passes_through(crace_thread *thr, pthread_mutex_t *m, uintptr_t pc)
+{
+    return from_unwinder(thr, pc) || crace_openmp_tool_own_lock(pc, (uintptr_t)m);
+}
+
 /* Before the real init of the mutex at m: initialising a mutex a thread
  * holds is a misuse, as destroying it is (its holder's unlock then acts
  * on a fresh mutex). Only a mutex crace saw locked and not unlocked, and
@@ -953,7 +961,7 @@ INTERCEPTOR(int, pthread_mutex_destroy, pthread_mutex_t *m)
 INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_trylock, m);
-    if (from_unwinder(thr, CALLER_PC()))
+    if (passes_through(thr, m, CALLER_PC()))
         return REAL(pthread_mutex_trylock)(m);
     int r = REAL(pthread_mutex_trylock)(m);
     if (mutex_held(r))
@@ -965,7 +973,7 @@ INTERCEPTOR(int, pthread_mutex_trylock, pthread_mutex_t *m)
 INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_lock, m);
-    if (from_unwinder(thr, CALLER_PC()))
+    if (passes_through(thr, m, CALLER_PC()))
         return REAL(pthread_mutex_lock)(m);
     stack_id stack = crace_current_stack(thr, CALLER_PC());
     int r = REAL(pthread_mutex_trylock)(m);
@@ -1008,7 +1016,7 @@ INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clockid,
 INTERCEPTOR(int, pthread_mutex_unlock, pthread_mutex_t *m)
 {
     INTERCEPTOR_ENTER(pthread_mutex_unlock, m);
-    if (from_unwinder(thr, CALLER_PC()))
+    if (passes_through(thr, m, CALLER_PC()))
         return REAL(pthread_mutex_unlock)(m);
     crace_pt_mutex_pre_unlock(thr, (uintptr_t)m, PT_MUTEX, "pthread_mutex_unlock", false, CALLER_PC());
     int r = REAL(pthread_mutex_unlock)(m);

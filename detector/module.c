@@ -23,6 +23,7 @@ struct module_range {
  * snapshots are kept (a reader may still hold one): a few per dlopen. */
 struct module_table {
     uintptr_t tool_lo, tool_hi; /* the OpenMP tool's code, or 0, 0 */
+    uintptr_t tool_data_lo, tool_data_hi; /* its writable segments (static data), or 0, 0 */
     size_t n;
     struct module_range r[];
 };
@@ -76,6 +77,7 @@ struct collect {
     struct module_range *r;
     size_t n, cap;
     size_t modules; /* visited so far */
+    uintptr_t tool_data_lo, tool_data_hi;
 };
 
 static const ElfW(Dyn) *dynamic_section(const struct dl_phdr_info *info)
@@ -100,6 +102,13 @@ static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
     bool tool = strncmp(base ? base + 1 : info->dlpi_name, "libarcher", 9) == 0;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (tool && ph->p_type == PT_LOAD && (ph->p_flags & PF_W) && !(ph->p_flags & PF_X)) {
+            uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+            if (!c->tool_data_hi || lo < c->tool_data_lo)
+                c->tool_data_lo = lo;
+            if (hi > c->tool_data_hi)
+                c->tool_data_hi = hi;
+        }
         if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
             continue;
         if (c->n == c->cap) {
@@ -122,6 +131,8 @@ static struct module_table *rebuild(void)
     if (c.n)
         memcpy(t->r, c.r, c.n * sizeof(c.r[0]));
     t->tool_lo = t->tool_hi = 0;
+    t->tool_data_lo = c.tool_data_lo;
+    t->tool_data_hi = c.tool_data_hi;
     for (size_t i = 0; i < c.n; i++) {
         if (!c.r[i].openmp_tool)
             continue;
@@ -174,6 +185,13 @@ bool crace_pc_in_openmp_tool(uintptr_t pc)
 {
     const struct module_table *t = atomic_load_explicit(&table, memory_order_acquire);
     return t && pc - t->tool_lo < t->tool_hi - t->tool_lo;
+}
+
+bool crace_openmp_tool_own_lock(uintptr_t pc, uintptr_t lock)
+{
+    const struct module_table *t = atomic_load_explicit(&table, memory_order_acquire);
+    return t && t->tool_hi && lock - t->tool_data_lo < t->tool_data_hi - t->tool_data_lo &&
+           pc - t->tool_lo < t->tool_hi - t->tool_lo;
 }
 
 bool crace_pc_in_library(uintptr_t pc)

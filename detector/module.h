@@ -44,6 +44,16 @@ bool crace_pc_in_hist_text(uintptr_t pc);
  * crace_pc_instrumented has just been asked about. */
 bool crace_pc_in_openmp_tool(uintptr_t pc);
 
+/* True when the OpenMP tool's code (pc) takes a lock in its own static
+ * data: LLVM 14's libarcher guards its table of per-lock mutexes with one
+ * global mutex, taken at every OpenMP lock and critical section event,
+ * whatever lock it names. Its bookkeeping, not the program's
+ * synchronisation: as happens-before it would order every OpenMP lock
+ * operation after every earlier one on any lock, and hide the races
+ * between threads that use different locks. As crace_pc_in_openmp_tool,
+ * no new look at the modules. */
+bool crace_openmp_tool_own_lock(uintptr_t pc, uintptr_t lock);
+
 /* True when the module holding pc imports the symbol name (a PLT or GOT
  * relocation names it): what the module's code may call. A module whose
  * base address is *looked (the last one asked about) is not looked at
