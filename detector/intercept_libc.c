@@ -293,6 +293,23 @@ static size_t compared_bytes(const void *a, const void *b, size_t n, bool string
     return i < n ? i + 1 : n;
 }
 
+/* dst's n bytes, written by a copy or a fill the OpenMP runtime makes:
+ * memory it hands the program fresh (a task's arguments copied into a
+ * descriptor it recycles once another thread ran the last task there,
+ * with synchronisation the detector does not see: gcc's GOMP_task; a
+ * thread's copy of a threadprivate variable). It counts as new, as a
+ * malloc'd block does (openmp.c does the same for the descriptors clang's
+ * code asks for). True when so; other copies are checked. */
+static bool openmp_runtime_fill(crace_thread *t, void *dst, size_t n, uintptr_t pc)
+{
+    if (CRACE_LIKELY(!crace_pc_in_openmp_runtime(pc)))
+        return false;
+    t->in_shim++;
+    shadow_reset((uintptr_t)dst, n);
+    t->in_shim--;
+    return true;
+}
+
 /* ---------------------------------------------------------------- memory */
 
 /* The workers behind each function and its _chk and __tsan_ variants;
@@ -326,7 +343,7 @@ static void *do_memcpy(void *dst, const void *src, size_t n, uintptr_t pc)
 {
     crace_thread *t = libc_enter(pc);
     void *r = LIBC_CALL(memcpy, dst, src, n);
-    if (t)
+    if (t && !openmp_runtime_fill(t, dst, n, pc))
         check_copy(t, dst, src, n, pc);
     return r;
 }
@@ -335,7 +352,7 @@ static void *do_memmove(void *dst, const void *src, size_t n, uintptr_t pc)
 {
     crace_thread *t = libc_enter(pc);
     void *r = LIBC_CALL(memmove, dst, src, n);
-    if (t)
+    if (t && !openmp_runtime_fill(t, dst, n, pc))
         check_copy(t, dst, src, n, pc);
     return r;
 }
@@ -344,7 +361,7 @@ static void *do_memset(void *dst, int c, size_t n, uintptr_t pc)
 {
     crace_thread *t = libc_enter(pc);
     void *r = LIBC_CALL(memset, dst, c, n);
-    if (t)
+    if (t && !openmp_runtime_fill(t, dst, n, pc))
         crace_check_range(t, dst, n, true, pc);
     return r;
 }

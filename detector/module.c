@@ -17,6 +17,7 @@ struct module_range {
     bool instrumented;
     bool program; /* the main program's (dl_iterate_phdr lists it first) */
     bool openmp_tool; /* LLVM's OpenMP tool, libarcher (openmp.c) */
+    bool openmp_runtime; /* LLVM's OpenMP runtime, libomp */
 };
 
 /* An immutable snapshot, replaced whole when a module appears. Old
@@ -24,6 +25,7 @@ struct module_range {
 struct module_table {
     uintptr_t tool_lo, tool_hi; /* the OpenMP tool's code, or 0, 0 */
     uintptr_t tool_data_lo, tool_data_hi; /* its writable segments (static data), or 0, 0 */
+    uintptr_t omp_lo, omp_hi; /* the OpenMP runtime's code, or 0, 0 */
     size_t n;
     struct module_range r[];
 };
@@ -100,6 +102,7 @@ static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
         dyn && (imports(info, dyn, "__tsan_func_entry") || imports(info, dyn, "crace_func_entry_slow"));
     const char *base = strrchr(info->dlpi_name, '/');
     bool tool = strncmp(base ? base + 1 : info->dlpi_name, "libarcher", 9) == 0;
+    bool omp = strncmp(base ? base + 1 : info->dlpi_name, "libomp", 6) == 0;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (tool && ph->p_type == PT_LOAD && (ph->p_flags & PF_W) && !(ph->p_flags & PF_X)) {
@@ -116,7 +119,7 @@ static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
             c->r = crace_realloc(c->r, c->cap * sizeof(c->r[0]));
         }
         uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-        c->r[c->n++] = (struct module_range){lo, lo + ph->p_memsz, instrumented, c->modules == 0, tool};
+        c->r[c->n++] = (struct module_range){lo, lo + ph->p_memsz, instrumented, c->modules == 0, tool, omp};
     }
     c->modules++;
     return 0;
@@ -130,10 +133,16 @@ static struct module_table *rebuild(void)
     t->n = c.n;
     if (c.n)
         memcpy(t->r, c.r, c.n * sizeof(c.r[0]));
-    t->tool_lo = t->tool_hi = 0;
+    t->tool_lo = t->tool_hi = t->omp_lo = t->omp_hi = 0;
     t->tool_data_lo = c.tool_data_lo;
     t->tool_data_hi = c.tool_data_hi;
     for (size_t i = 0; i < c.n; i++) {
+        if (c.r[i].openmp_runtime) {
+            if (!t->omp_hi || c.r[i].lo < t->omp_lo)
+                t->omp_lo = c.r[i].lo;
+            if (c.r[i].hi > t->omp_hi)
+                t->omp_hi = c.r[i].hi;
+        }
         if (!c.r[i].openmp_tool)
             continue;
         if (!t->tool_hi || c.r[i].lo < t->tool_lo)
@@ -185,6 +194,12 @@ bool crace_pc_in_openmp_tool(uintptr_t pc)
 {
     const struct module_table *t = atomic_load_explicit(&table, memory_order_acquire);
     return t && pc - t->tool_lo < t->tool_hi - t->tool_lo;
+}
+
+bool crace_pc_in_openmp_runtime(uintptr_t pc)
+{
+    const struct module_table *t = atomic_load_explicit(&table, memory_order_acquire);
+    return t && pc - t->omp_lo < t->omp_hi - t->omp_lo;
 }
 
 bool crace_openmp_tool_own_lock(uintptr_t pc, uintptr_t lock)

@@ -44,6 +44,11 @@ bool crace_pc_in_hist_text(uintptr_t pc);
  * crace_pc_instrumented has just been asked about. */
 bool crace_pc_in_openmp_tool(uintptr_t pc);
 
+/* True when pc lies in LLVM's OpenMP runtime (libomp). As
+ * crace_pc_in_openmp_tool, a compare with the table as it is: the runtime
+ * is loaded with the program, before the table's first build. */
+bool crace_pc_in_openmp_runtime(uintptr_t pc);
+
 /* True when the OpenMP tool's code (pc) takes a lock in its own static
  * data: LLVM 14's libarcher guards its table of per-lock mutexes with one
  * global mutex, taken at every OpenMP lock and critical section event,
