@@ -6,8 +6,11 @@
  * while holding lock H, the edge H -> M is in the lock-order graph (until
  * H or M is forgotten). When an edge enters the graph and closes a cycle
  * every link of which can block, the shortest such cycle through the new
- * edge is reported, once per distinct set of edges, whether or not the run
- * deadlocked: the threads may have taken the locks seconds apart.
+ * edge is reported, once per distinct set of edges and once per distinct
+ * set of the code paths that made them (each edge's two acquisition
+ * stacks: N locks taken in every order by one line of code are one bug,
+ * not N(N-1)/2 reports), whether or not the run deadlocked: the threads
+ * may have taken the locks seconds apart.
  *
  * Nodes are lock addresses, as in ThreadSanitizer (lockdep reasons about
  * lock classes instead: two instances of a structure's lock are two nodes
@@ -180,13 +183,14 @@ static size_t queue_cap;
 static bool ord_valid = true;
 static uint64_t next_ord;
 
-/* Cycles already reported, by their sorted edges. */
+/* Cycles already reported, by their sorted edges (lock addresses), and
+ * by their edges' sorted acquisition stacks (code paths). */
 struct lo_reported {
     struct lo_reported *next;
     size_t n;
     uintptr_t pair[]; /* n (from, to) pairs, sorted */
 };
-static struct lo_reported *reported;
+static struct lo_reported *reported, *reported_code;
 
 /* A cycle as data for the report: link i goes from lock i to lock i + 1
  * (mod n). */
@@ -475,15 +479,16 @@ static int pair_cmp(const uintptr_t *a, const uintptr_t *b)
     return 0;
 }
 
-/* True when the cycle's edge set was reported before; otherwise records
- * it and returns false. */
-static bool already_reported(struct lo_edge *const *edge, size_t n)
+/* True when the cycle's pairs (by_code: its edges' stacks, else their
+ * locks) were reported before; otherwise records them and returns false. */
+static bool pairs_reported(struct lo_reported **list, struct lo_edge *const *edge, size_t n, bool by_code)
 {
     struct lo_reported *r = crace_alloc(sizeof(*r) + 2 * n * sizeof(uintptr_t));
     r->n = n;
     /* Insertion sort: cycles are short. */
     for (size_t i = 0; i < n; i++) {
-        uintptr_t p[2] = {edge[i]->from->addr, edge[i]->to->addr};
+        uintptr_t p[2] = {by_code ? edge[i]->from_stack : edge[i]->from->addr,
+                          by_code ? edge[i]->to_stack : edge[i]->to->addr};
         size_t j = i;
         for (; j > 0 && pair_cmp(&r->pair[2 * (j - 1)], p) > 0; j--) {
             r->pair[2 * j] = r->pair[2 * (j - 1)];
@@ -492,15 +497,28 @@ static bool already_reported(struct lo_edge *const *edge, size_t n)
         r->pair[2 * j] = p[0];
         r->pair[2 * j + 1] = p[1];
     }
-    for (struct lo_reported *o = reported; o; o = o->next) {
+    for (struct lo_reported *o = *list; o; o = o->next) {
         if (o->n == n && gc_words_equal(o->pair, r->pair, 2 * n)) {
             crace_free(r);
             return true;
         }
     }
-    r->next = reported;
-    reported = r;
+    r->next = *list;
+    *list = r;
     return false;
+}
+
+/* True when the cycle, or one made by the same code paths, was reported
+ * before; otherwise records it. Both keys are recorded: a later cycle of
+ * the same locks made elsewhere is no news either. */
+static bool already_reported(struct lo_edge *const *edge, size_t n)
+{
+    bool stacks = true; /* every acquisition's stack known: a code path */
+    for (size_t i = 0; i < n; i++)
+        stacks &= edge[i]->from_stack != 0 && edge[i]->to_stack != 0;
+    bool by_locks = pairs_reported(&reported, edge, n, false);
+    bool by_code = stacks && pairs_reported(&reported_code, edge, n, true);
+    return by_locks || by_code;
 }
 
 /* The search queue, with room for every node. */
