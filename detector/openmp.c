@@ -24,14 +24,7 @@
  * or a libomp without its tool, gets a warning: its reports may be
  * false.
  *
- * A task's descriptor (its firstprivate copies and its block of shared
- * variables' addresses, written by the creating thread and read by the
- * one that runs it) comes from libomp's own allocator, which recycles it
- * once the task is done, on another thread, with synchronisation the
- * detector does not see: the copy into a recycled descriptor raced, as
- * far as the shadow knew, with the last task's reads of it. A descriptor
- * the program's code asks for (__kmpc_omp_task_alloc, which clang emits)
- * is fresh memory, as a malloc'd block is: its shadow is forgotten.
+ * Task descriptors, which the runtime recycles: intercept_openmp.c.
  */
 #include "openmp.h"
 
@@ -42,9 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "intercept.h"
 #include "rt.h"
-#include "shadow.h"
 
 /* The file that defines symbol in the process, or NULL. */
 static const char *defining_file(const char *symbol)
@@ -105,31 +96,4 @@ void crace_openmp_init(void)
     if (!tools || !tools[0])
         setenv("OMP_TOOL_LIBRARIES", tool, 1);
     tsan_options_for_tool();
-}
-
-/* libomp's kmp_task_t as far as the program sees it: the address of the
- * task's block of shared variables' addresses comes first; the block
- * lies after the descriptor. */
-struct omp_task_head {
-    void *shareds;
-};
-
-static void fresh_task_memory(crace_thread *thr, struct omp_task_head *task, size_t sizeof_task,
-                              size_t sizeof_shareds)
-{
-    thr->in_shim++;
-    shadow_reset((uintptr_t)task, sizeof_task);
-    if (task->shareds && sizeof_shareds)
-        shadow_reset((uintptr_t)task->shareds, sizeof_shareds);
-    thr->in_shim--;
-}
-
-INTERCEPTOR(struct omp_task_head *, __kmpc_omp_task_alloc, void *loc, int32_t gtid, int32_t flags,
-            size_t sizeof_task, size_t sizeof_shareds, int32_t (*entry)(int32_t, void *))
-{
-    INTERCEPTOR_ENTER(__kmpc_omp_task_alloc, loc, gtid, flags, sizeof_task, sizeof_shareds, entry);
-    struct omp_task_head *task = REAL(__kmpc_omp_task_alloc)(loc, gtid, flags, sizeof_task, sizeof_shareds, entry);
-    if (task)
-        fresh_task_memory(thr, task, sizeof_task, sizeof_shareds);
-    return task;
 }
