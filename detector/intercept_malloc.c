@@ -231,6 +231,64 @@ CRACE_EXPORT int posix_memalign(void **memptr, size_t align, size_t size)
     return 0;
 }
 
+/*
+ * C++'s operator new, as malloc: its call site is the program's, so that a
+ * block the program's instrumented code allocates with new counts as
+ * written by the allocating thread, as malloc's does (record). Through
+ * libstdc++'s own operator new, the malloc inside had libstdc++'s code
+ * for its caller, and a use of the block racing with its allocation was
+ * not reported. Out of memory, the C++ runtime's operator new runs (its
+ * new_handler loop, bad_alloc), which C cannot do.
+ */
+static void *new_block(const char *call, size_t size, size_t align, uintptr_t pc)
+{
+    if (size == 0)
+        size = 1; /* a distinct block, as C++ requires */
+    crace_thread *t = alloc_thread(call, pc);
+    void *p = align ? __libc_memalign(align, size) : __libc_malloc(size);
+    return record(t, p, size, pc);
+}
+
+/* The C++ runtime's enum class align_val_t and nothrow_t, as parameters. */
+typedef size_t cxx_align_val_t;
+typedef struct cxx_nothrow_t cxx_nothrow_t;
+
+INTERCEPTOR(void *, _Znwm, size_t size)
+{
+    void *p = new_block("operator new", size, 0, CALLER_PC());
+    return p ? p : REAL(_Znwm)(size);
+}
+
+INTERCEPTOR(void *, _Znam, size_t size)
+{
+    void *p = new_block("operator new[]", size, 0, CALLER_PC());
+    return p ? p : REAL(_Znam)(size);
+}
+
+INTERCEPTOR(void *, _ZnwmRKSt9nothrow_t, size_t size, const cxx_nothrow_t *nt)
+{
+    void *p = new_block("operator new", size, 0, CALLER_PC());
+    return p ? p : REAL(_ZnwmRKSt9nothrow_t)(size, nt);
+}
+
+INTERCEPTOR(void *, _ZnamRKSt9nothrow_t, size_t size, const cxx_nothrow_t *nt)
+{
+    void *p = new_block("operator new[]", size, 0, CALLER_PC());
+    return p ? p : REAL(_ZnamRKSt9nothrow_t)(size, nt);
+}
+
+INTERCEPTOR(void *, _ZnwmSt11align_val_t, size_t size, cxx_align_val_t align)
+{
+    void *p = new_block("operator new", size, align, CALLER_PC());
+    return p ? p : REAL(_ZnwmSt11align_val_t)(size, align);
+}
+
+INTERCEPTOR(void *, _ZnamSt11align_val_t, size_t size, cxx_align_val_t align)
+{
+    void *p = new_block("operator new[]", size, align, CALLER_PC());
+    return p ? p : REAL(_ZnamSt11align_val_t)(size, align);
+}
+
 static size_t page_size(void)
 {
     static size_t page; /* a benign race: every thread computes the same */
