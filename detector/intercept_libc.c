@@ -662,6 +662,36 @@ INTERCEPTOR(char *, strndup, const char *s, size_t n)
     return r;
 }
 
+/* The message is written into buf, and its bytes are the program's
+ * (two threads formatting errors into one shared buffer race). GNU's
+ * strerror_r may return a string of its own instead and leave buf alone;
+ * the POSIX one, __xpg_strerror_r, writes buf when it returns 0. */
+static void message_written(crace_thread *t, char *buf, size_t n, uintptr_t pc)
+{
+    size_t len = LIBC_CALL(strnlen, buf, n);
+    crace_check_range(t, buf, len < n ? len + 1 : n, true, pc);
+}
+
+INTERCEPTOR(char *, strerror_r, int errnum, char *buf, size_t n)
+{
+    uintptr_t pc = CALLER_PC();
+    crace_thread *t = libc_enter(pc);
+    char *r = REAL(strerror_r)(errnum, buf, n);
+    if (t && r == buf && n)
+        message_written(t, buf, n, pc);
+    return r;
+}
+
+INTERCEPTOR(int, __xpg_strerror_r, int errnum, char *buf, size_t n)
+{
+    uintptr_t pc = CALLER_PC();
+    crace_thread *t = libc_enter(pc);
+    int r = REAL(__xpg_strerror_r)(errnum, buf, n);
+    if (t && r == 0 && n)
+        message_written(t, buf, n, pc);
+    return r;
+}
+
 /* ---------------------------------------------------------------- _FORTIFY_SOURCE */
 
 /* Each checks like glibc's (a failed check ends the program in
