@@ -14,6 +14,7 @@
 
 #include "deadlock.h"
 #include "intercept.h"
+#include "misuse.h"
 #include "process_end.h"
 #include "report.h"
 #include "thread.h"
@@ -30,6 +31,8 @@ static int final_status(int status)
     /* Settled first: a goroutine still running may yet find a race, or
      * block for good. */
     dl_settle_at_exit();
+    if (t && t->annotated_ignores)
+        misuse_exit_ignoring(t);
     report_wait_builders();
     dl_check_leaks();
     report_print_summary();

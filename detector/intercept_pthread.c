@@ -564,6 +564,8 @@ void crace_pt_thread_exit(crace_thread *t)
     if (thread_finished || finish_armed)
         return;
     thread_finished = true;
+    if (t->annotated_ignores)
+        misuse_exit_ignoring(t);
     lo_thread_exit(t, exit_still_held);
     crace_thread_finish(t);
 }

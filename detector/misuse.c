@@ -64,6 +64,7 @@
     X(HELD)              \
     X(DOUBLE_LOCK)       \
     X(EXIT_HELD)         \
+    X(EXIT_IGNORING)     \
     X(SIGNAL_ERRNO)      \
     X(SIGNAL_UNSAFE)
 
@@ -254,6 +255,13 @@ static void render(struct sbuf *b, const void *arg, struct crace_finding *f)
         sb_printf(b, "Goroutine %llu finished holding %s 0x%012lx, which it locked at:\n", gid, noun, addr);
         sb_printf(&msg, "goroutine finished holding a %s", noun);
         break;
+    case MISUSE_EXIT_IGNORING:
+        sb_printf(b,
+                  "Goroutine %llu finished with its accesses ignored: an ignore annotation was never ended "
+                  "(nothing it did since was checked), begun at:\n",
+                  gid);
+        sb_printf(&msg, "goroutine finished inside an ignore annotation");
+        break;
     case MISUSE_SIGNAL_ERRNO:
         sb_printf(b,
                   "%s 0x%012lx for %s returned with errno changed (%d -> %d) in goroutine %llu, "
@@ -285,6 +293,7 @@ static void render(struct sbuf *b, const void *arg, struct crace_finding *f)
     case MISUSE_SIGNAL_ERRNO:
     case MISUSE_SIGNAL_UNSAFE:
     case MISUSE_EXIT_HELD:
+    case MISUSE_EXIT_IGNORING:
         break;
     case MISUSE_UNLOCK_NOT_OWNER:
     case MISUSE_DESTROY_LOCKED:
@@ -532,6 +541,13 @@ void misuse_exit_held(crace_thread *t, enum misuse_object obj, uintptr_t lock, s
      * describe); once per place it was locked from. */
     if (held)
         emit(t, &m, (uintptr_t)stack);
+}
+
+void misuse_exit_ignoring(crace_thread *t)
+{
+    struct misuse m = {.kind = MISUSE_EXIT_IGNORING, .object = MISUSE_THREAD, .gid = t->gid, .stack = t->ignore_stack};
+    if (m.stack)
+        emit(t, &m, (uintptr_t)m.stack);
 }
 
 void misuse_signal_errno(crace_thread *t, int sig, uintptr_t handler, int before, int after, stack_id installed)

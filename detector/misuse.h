@@ -131,6 +131,11 @@ void misuse_thread_invalid(crace_thread *t, const char *call, uintptr_t th, uint
  * bookkeeping agrees that t holds it exclusively. */
 void misuse_exit_held(crace_thread *t, enum misuse_object obj, uintptr_t lock, stack_id stack);
 
+/* t ends (its function returned, pthread_exit, or main's end) inside an
+ * ignore bracket the program opened (t->annotated_ignores): its accesses
+ * since were not checked, which the program did not mean to last. */
+void misuse_exit_ignoring(crace_thread *t);
+
 /* The program's handler for sig (its address, handler) returned on t
  * with errno changed from before to after: the code it interrupted may
  * read errno next (a failed call's, now another's). installed: where the

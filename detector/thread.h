@@ -173,6 +173,11 @@ typedef struct crace_thread {
      * (locks, atomics, annotations, semaphores and the like neither
      * acquire nor release). Only the thread itself touches it. */
     uint32_t ignore_sync;
+    /* Open ignore brackets the program made (AnnotateIgnore*Begin,
+     * __tsan_ignore_thread_begin), and where the outermost began: one
+     * still open when the thread ends is a misuse (misuse_exit_ignoring). */
+    uint32_t annotated_ignores;
+    stack_id ignore_stack;
 
     /* Locks held, oldest first, and the lock-order edges this thread knows
      * are in the graph (lockorder.c). Only the thread itself touches them. */

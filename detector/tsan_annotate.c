@@ -441,28 +441,49 @@ CRACE_EXPORT void __tsan_check_no_mutexes_held(void)
         misuse_held(t, "__tsan_check_no_mutexes_held", lock, stack, CALLER_PC());
 }
 
+void crace_annotated_ignore_begin(uintptr_t pc)
+{
+    crace_thread *t = crace_thr();
+    if (t && t->annotated_ignores++ == 0 && !t->in_shim) {
+        t->in_shim++;
+        t->ignore_stack = crace_current_stack(t, pc);
+        t->in_shim--;
+    }
+    crace_ignore_begin();
+}
+
+void crace_annotated_ignore_end(void)
+{
+    crace_thread *t = crace_thr();
+    if (t && t->annotated_ignores)
+        t->annotated_ignores--;
+    crace_ignore_end();
+}
+
 /* crace cannot tell a thread's reads from its writes apart here: either
  * bracket ignores both, as __tsan_ignore_thread_begin/end do. */
 CRACE_EXPORT void AnnotateIgnoreReadsBegin(const char *file, int line)
 {
     (void)file, (void)line;
-    crace_ignore_begin();
+    crace_annotated_ignore_begin(CALLER_PC());
 }
 
 CRACE_EXPORT void AnnotateIgnoreReadsEnd(const char *file, int line)
 {
     (void)file, (void)line;
-    crace_ignore_end();
+    crace_annotated_ignore_end();
 }
 
 CRACE_EXPORT void AnnotateIgnoreWritesBegin(const char *file, int line)
 {
-    AnnotateIgnoreReadsBegin(file, line);
+    (void)file, (void)line;
+    crace_annotated_ignore_begin(CALLER_PC());
 }
 
 CRACE_EXPORT void AnnotateIgnoreWritesEnd(const char *file, int line)
 {
-    AnnotateIgnoreReadsEnd(file, line);
+    (void)file, (void)line;
+    crace_annotated_ignore_end();
 }
 
 /* The memory [mem, mem + size) begins a new life: what was recorded of

@@ -9,6 +9,11 @@
 
 #include "rt.h"
 
+/* Internal: the program opens (at pc) or closes an ignore bracket
+ * (tsan_annotate.c; the compiler ABI's __tsan_ignore_thread_* too). */
+void crace_annotated_ignore_begin(uintptr_t pc);
+void crace_annotated_ignore_end(void);
+
 /* test.h of ThreadSanitizer's suite. */
 CRACE_EXPORT void __tsan_testonly_barrier_init(unsigned *barrier, unsigned count);
 CRACE_EXPORT void __tsan_testonly_barrier_wait(unsigned *barrier);

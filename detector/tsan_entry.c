@@ -8,6 +8,7 @@
 #include "access.h"
 #include "intercept.h"
 #include "tsan_abi.inc"
+#include "tsan_annotate.h"
 #include "tsan_atomic.h"
 
 /* Called by every instrumented module (each translation unit, with
@@ -132,10 +133,10 @@ CRACE_EXPORT void __tsan_vptr_update(void **vptr_p, void *new_val)
 
 CRACE_EXPORT void __tsan_ignore_thread_begin(void)
 {
-    crace_ignore_begin();
+    crace_annotated_ignore_begin(CALLER_PC());
 }
 
 CRACE_EXPORT void __tsan_ignore_thread_end(void)
 {
-    crace_ignore_end();
+    crace_annotated_ignore_end();
 }
