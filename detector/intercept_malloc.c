@@ -96,7 +96,10 @@ static void *record(crace_thread *t, void *p, size_t size, uintptr_t pc)
          * allocate. */
         int e = engine_enter(t);
         shadow_cell written = 0;
-        if (small && crace_pc_instrumented(pc))
+        /* Not the OpenMP tool's own blocks (its table of lock shadows):
+         * it passes for instrumented code, but orders their uses by its
+         * own lock, which is not the program's (crace_openmp_tool_own_lock). */
+        if (small && crace_pc_instrumented(pc) && !crace_pc_in_openmp_tool(pc))
             written = sc_make(t->epoch, 0xff, true, false);
         heap_alloc((uintptr_t)p, size, t->gid, crace_current_stack(t, pc), written, t->own_cell);
         if (written) {
