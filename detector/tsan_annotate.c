@@ -161,6 +161,10 @@ static void own_lock_acquired(crace_thread *t, const char *call, uintptr_t lock,
         held = (struct misuse_lock_info){o->owner_gid, o->lock_stack, s->creation};
         if (!read)
             o->owner_gid = 0; /* the annotations say this goroutine has it now */
+    } else if (o && read && o->owner_gid == t->gid && o->recursion > 0) {
+        /* A read lock of what the goroutine holds for writing itself: a
+         * real rwlock would deadlock (or refuse). */
+        held = (struct misuse_lock_info){t->gid, o->lock_stack, s->creation};
     }
     if (o && !read) {
         if (o->owner_gid == t->gid) {
