@@ -469,7 +469,9 @@ static void dedup_grow(void)
 static int fold_line(const struct gc_frame *f, void *arg)
 {
     uint64_t *h = arg, x;
-    if (f->file && f->line > 0) {
+    /* A guessed line (clang's line 0) names no statement of its own: two
+     * accesses it merged from different lines would look like one. */
+    if (f->file && f->line > 0 && !f->line_guessed) {
         x = 1469598103934665603ull;
         for (const char *c = f->file; *c; c++)
             x = (x ^ (unsigned char)*c) * 1099511628211ull;

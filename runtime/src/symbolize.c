@@ -517,10 +517,13 @@ static bool gc_sym_dwarf(struct gc_sym_work *w, Dwfl_Module *mod, Dwarf_Addr add
     if (cudie == NULL)
         return false;
     const char *file = NULL;
-    int line = 0, column = 0;
+    int line = 0, column = 0, first = w->n;
+    bool guessed = false;
     Dwarf_Line *dl = dwarf_getsrc_die(cudie, addr - bias);
-    if (dl != NULL && dwarf_lineno(dl, &line) == 0 && line == 0)
+    if (dl != NULL && dwarf_lineno(dl, &line) == 0 && line == 0) {
         dl = gc_sym_line_before(cudie, addr - bias);
+        guessed = dl != NULL;
+    }
     if (dl != NULL) {
         file = dwarf_linesrc(dl, NULL, NULL);
         dwarf_lineno(dl, &line);
@@ -575,6 +578,8 @@ static bool gc_sym_dwarf(struct gc_sym_work *w, Dwfl_Module *mod, Dwarf_Addr add
     free(scopes);
     if (!done) /* no enclosing subprogram: report the position under the symbol */
         gc_sym_push(w, proto, symname, file, line, column, false);
+    if (guessed && w->n > first)
+        w->frames[first].line_guessed = true;
     return true;
 }
 

@@ -29,6 +29,7 @@ struct gc_frame {
     uintptr_t module_base; /* load bias of the module */
     uintptr_t func_offset; /* pc minus the (outermost) function's entry */
     bool inlined;          /* an inlined frame; its caller follows at the same pc */
+    bool line_guessed;     /* line 0 in the line table: line is the closest one before */
 };
 
 /* Unwinds the calling thread's stack with libunwind into pcs (return
