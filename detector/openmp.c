@@ -37,6 +37,9 @@
 
 #include "rt.h"
 
+/* The tool the shim loads itself (crace_openmp_tool_path), or "". */
+static char tool_path[PATH_MAX + 32];
+
 /* The file that defines symbol in the process, or NULL. */
 static const char *defining_file(const char *symbol)
 {
@@ -93,7 +96,21 @@ void crace_openmp_init(void)
         return;
     }
     const char *tools = getenv("OMP_TOOL_LIBRARIES");
-    if (!tools || !tools[0])
+    if (tools && tools[0])
+        return; /* the program's own choice */
+    /* The runtime is pointed at the shim, whose ompt_start_tool loads the
+     * tool and stands in front of it (intercept_openmp.c). */
+    Dl_info self;
+    if (!dladdr((void *)crace_openmp_init, &self) || !self.dli_fname) {
         setenv("OMP_TOOL_LIBRARIES", tool, 1);
+    } else {
+        snprintf(tool_path, sizeof(tool_path), "%s", tool);
+        setenv("OMP_TOOL_LIBRARIES", self.dli_fname, 1);
+    }
     tsan_options_for_tool();
+}
+
+const char *crace_openmp_tool_path(void)
+{
+    return tool_path[0] ? tool_path : NULL;
 }
