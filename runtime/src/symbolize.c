@@ -737,8 +737,11 @@ bool gc_frame_is_hidden(const struct gc_frame *frame)
         return true;
     /* And the OpenMP runtimes', for the same reasons: a parallel region's
      * body begins at the outlined function, and its threads were created
-     * at the program's parallel construct. */
-    if (gc_module_is(frame->module, "libomp") || gc_module_is(frame->module, "libgomp"))
+     * at the program's parallel construct. And their tool's (libarcher),
+     * which the runtime calls back: the mutex it locks for an OpenMP lock
+     * is locked at the program's omp_set_lock. */
+    if (gc_module_is(frame->module, "libomp") || gc_module_is(frame->module, "libgomp") ||
+        gc_module_is(frame->module, "libarcher"))
         return true;
     /* std::thread's and std::invoke's templates, instantiated in the
      * program from libstdc++'s headers: the calls between a thread's
