@@ -31,6 +31,7 @@
 #include "intercept_signal.h"
 #include "module.h"
 #include "rt.h"
+#include "shadow.h"
 #include "thread.h"
 
 void *crace_real(const char *name, const char *version);
@@ -85,6 +86,16 @@ static inline void crace_callout_leave(void)
 }
 
 /* crace_pc_in_shim: module.h. */
+
+/* [addr, addr + size) begins a new life, as a block just allocated: what
+ * was recorded of it is forgotten (AnnotateNewMemory; memory the OpenMP
+ * runtime hands the program afresh, intercept_openmp.c, intercept_libc.c). */
+static inline void crace_memory_fresh(crace_thread *t, uintptr_t addr, size_t size)
+{
+    t->in_shim++;
+    shadow_reset(addr, size);
+    t->in_shim--;
+}
 
 /* For the interceptors of libc functions that read or write the program's
  * memory on its behalf (intercept_libc.c, intercept_stdio.c): the thread

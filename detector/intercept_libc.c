@@ -298,15 +298,14 @@ static size_t compared_bytes(const void *a, const void *b, size_t n, bool string
  * descriptor it recycles once another thread ran the last task there,
  * with synchronisation the detector does not see: gcc's GOMP_task; a
  * thread's copy of a threadprivate variable). It counts as new, as a
- * malloc'd block does (openmp.c does the same for the descriptors clang's
- * code asks for). True when so; other copies are checked. */
+ * malloc'd block does (intercept_openmp.c does the same for the
+ * descriptors clang's code asks for). True when so; other copies are
+ * checked. */
 static bool openmp_runtime_fill(crace_thread *t, void *dst, size_t n, uintptr_t pc)
 {
     if (CRACE_LIKELY(!crace_pc_in_openmp_runtime(pc)))
         return false;
-    t->in_shim++;
-    shadow_reset((uintptr_t)dst, n);
-    t->in_shim--;
+    crace_memory_fresh(t, (uintptr_t)dst, n);
     return true;
 }
 

@@ -1,5 +1,6 @@
 /*
- * intercept_openmp.c: the OpenMP runtime's task descriptors.
+ * intercept_openmp.c: the OpenMP runtime's task descriptors, and the shim
+ * standing between the runtime and its tool.
  *
  * A task's descriptor (its firstprivate copies and its block of shared
  * variables' addresses, written by the creating thread and read by the
@@ -24,6 +25,9 @@
  * taskwait instead (the waiting task then happens after the child tasks
  * done so far, as after a `taskwait`: more than the dependences order,
  * so a race with an unrelated child that ended before may go unseen).
+ * Every such wait goes through __kmpc_omp_wait_deps: clang's code calls
+ * it, and so do the runtime's GOMP_task and GOMP_taskwait_depend for gcc's
+ * (through the PLT, where the shim's definition comes first).
  */
 #include <dlfcn.h>
 #include <stdbool.h>
@@ -33,7 +37,6 @@
 
 #include "intercept.h"
 #include "openmp.h"
-#include "shadow.h"
 
 /* libomp's kmp_task_t as far as the program sees it: the address of the
  * task's block of shared variables' addresses comes first; the block
@@ -42,23 +45,16 @@ struct omp_task_head {
     void *shareds;
 };
 
-static void fresh_task_memory(crace_thread *thr, struct omp_task_head *task, size_t sizeof_task,
-                              size_t sizeof_shareds)
-{
-    thr->in_shim++;
-    shadow_reset((uintptr_t)task, sizeof_task);
-    if (task->shareds && sizeof_shareds)
-        shadow_reset((uintptr_t)task->shareds, sizeof_shareds);
-    thr->in_shim--;
-}
-
 INTERCEPTOR(struct omp_task_head *, __kmpc_omp_task_alloc, void *loc, int32_t gtid, int32_t flags,
             size_t sizeof_task, size_t sizeof_shareds, int32_t (*entry)(int32_t, void *))
 {
     INTERCEPTOR_ENTER(__kmpc_omp_task_alloc, loc, gtid, flags, sizeof_task, sizeof_shareds, entry);
     struct omp_task_head *task = REAL(__kmpc_omp_task_alloc)(loc, gtid, flags, sizeof_task, sizeof_shareds, entry);
-    if (task)
-        fresh_task_memory(thr, task, sizeof_task, sizeof_shareds);
+    if (task) {
+        crace_memory_fresh(thr, (uintptr_t)task, sizeof_task);
+        if (task->shareds && sizeof_shareds)
+            crace_memory_fresh(thr, (uintptr_t)task->shareds, sizeof_shareds);
+    }
     return task;
 }
 
@@ -131,11 +127,9 @@ static void chained_task_schedule(ompt_data *prior_task, int prior_status, ompt_
     chain.task_schedule(prior_task, prior_status, next_task);
 }
 
-/* A wait for dependences, the real call wait(). */
-static void wait_for_dependences(void (*wait)(void *), void *arg, uintptr_t pc)
+/* A wait for dependences is over (the program's call at pc). */
+static void wait_over(uintptr_t pc)
 {
-    in_wait = true;
-    wait(arg);
     in_wait = false;
     if (!wait_task)
         return;
@@ -203,42 +197,12 @@ CRACE_EXPORT struct ompt_start_result *ompt_start_tool(unsigned omp_version, con
     return &chained;
 }
 
-/* The waits for dependences the program's code makes: clang's undeferred
- * tasks and taskwait depend (__kmpc_omp_wait_deps), gcc's taskwait depend
- * (GOMP_taskwait_depend). gcc's undeferred task waits inside GOMP_task,
- * unseen: there LLVM 14's tool still crashes (limitations.md). */
-struct kmpc_wait {
-    void *loc;
-    int32_t gtid, ndeps, ndeps_noalias;
-    void *deps, *noalias_deps;
-};
-
-INTERCEPTOR(void, __kmpc_omp_wait_deps, void *loc, int32_t gtid, int32_t ndeps, void *deps, int32_t ndeps_noalias,
-            void *noalias_deps);
-
-static void kmpc_wait(void *arg)
-{
-    struct kmpc_wait *w = arg;
-    REAL(__kmpc_omp_wait_deps)(w->loc, w->gtid, w->ndeps, w->deps, w->ndeps_noalias, w->noalias_deps);
-}
-
+/* Every wait for dependences (above). */
 INTERCEPTOR(void, __kmpc_omp_wait_deps, void *loc, int32_t gtid, int32_t ndeps, void *deps, int32_t ndeps_noalias,
             void *noalias_deps)
 {
     INTERCEPTOR_ENTER(__kmpc_omp_wait_deps, loc, gtid, ndeps, deps, ndeps_noalias, noalias_deps);
-    struct kmpc_wait w = {loc, gtid, ndeps, ndeps_noalias, deps, noalias_deps};
-    wait_for_dependences(kmpc_wait, &w, CALLER_PC());
-}
-
-INTERCEPTOR(void, GOMP_taskwait_depend, void **depend);
-
-static void gomp_wait(void *depend)
-{
-    REAL(GOMP_taskwait_depend)(depend);
-}
-
-INTERCEPTOR(void, GOMP_taskwait_depend, void **depend)
-{
-    INTERCEPTOR_ENTER(GOMP_taskwait_depend, depend);
-    wait_for_dependences(gomp_wait, depend, CALLER_PC());
+    in_wait = true;
+    REAL(__kmpc_omp_wait_deps)(loc, gtid, ndeps, deps, ndeps_noalias, noalias_deps);
+    wait_over(CALLER_PC());
 }

@@ -90,6 +90,15 @@ static const ElfW(Dyn) *dynamic_section(const struct dl_phdr_info *info)
     return NULL;
 }
 
+/* Widens the span [*lo, *hi) (empty while *hi is 0) to [a, b). */
+static void span_add(uintptr_t *lo, uintptr_t *hi, uintptr_t a, uintptr_t b)
+{
+    if (!*hi || a < *lo)
+        *lo = a;
+    if (b > *hi)
+        *hi = b;
+}
+
 static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
 {
     (void)size;
@@ -105,13 +114,9 @@ static int collect_one(struct dl_phdr_info *info, size_t size, void *arg)
     bool omp = strncmp(base ? base + 1 : info->dlpi_name, "libomp", 6) == 0;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (tool && ph->p_type == PT_LOAD && (ph->p_flags & PF_W) && !(ph->p_flags & PF_X)) {
-            uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
-            if (!c->tool_data_hi || lo < c->tool_data_lo)
-                c->tool_data_lo = lo;
-            if (hi > c->tool_data_hi)
-                c->tool_data_hi = hi;
-        }
+        if (tool && ph->p_type == PT_LOAD && (ph->p_flags & PF_W) && !(ph->p_flags & PF_X))
+            span_add(&c->tool_data_lo, &c->tool_data_hi, info->dlpi_addr + ph->p_vaddr,
+                     info->dlpi_addr + ph->p_vaddr + ph->p_memsz);
         if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
             continue;
         if (c->n == c->cap) {
@@ -137,18 +142,10 @@ static struct module_table *rebuild(void)
     t->tool_data_lo = c.tool_data_lo;
     t->tool_data_hi = c.tool_data_hi;
     for (size_t i = 0; i < c.n; i++) {
-        if (c.r[i].openmp_runtime) {
-            if (!t->omp_hi || c.r[i].lo < t->omp_lo)
-                t->omp_lo = c.r[i].lo;
-            if (c.r[i].hi > t->omp_hi)
-                t->omp_hi = c.r[i].hi;
-        }
-        if (!c.r[i].openmp_tool)
-            continue;
-        if (!t->tool_hi || c.r[i].lo < t->tool_lo)
-            t->tool_lo = c.r[i].lo;
-        if (c.r[i].hi > t->tool_hi)
-            t->tool_hi = c.r[i].hi;
+        if (c.r[i].openmp_runtime)
+            span_add(&t->omp_lo, &t->omp_hi, c.r[i].lo, c.r[i].hi);
+        if (c.r[i].openmp_tool)
+            span_add(&t->tool_lo, &t->tool_hi, c.r[i].lo, c.r[i].hi);
     }
     crace_free(c.r);
     return t;

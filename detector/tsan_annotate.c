@@ -496,11 +496,8 @@ CRACE_EXPORT void AnnotateNewMemory(const char *file, int line, const volatile v
 {
     (void)file, (void)line;
     crace_thread *t = crace_thr();
-    if (!t || t->in_shim)
-        return;
-    t->in_shim++;
-    shadow_reset((uintptr_t)mem, size);
-    t->in_shim--;
+    if (t && !t->in_shim)
+        crace_memory_fresh(t, (uintptr_t)mem, size);
 }
 
 /* Whether the program runs under a detector of the annotations: 0, as
