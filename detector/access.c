@@ -973,7 +973,8 @@ bool crace_access_freed(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
                                 sc_make(t->epoch, ((1u << size) - 1) << (addr & 7), is_write, is_atomic), pc);
 }
 
-/* crace_access_check once the thread is known to check. */
+/* Checks an access of size bytes at addr (within one granule) against
+ * the shadow and reports a race, without recording it. */
 static void check_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
 {
     shadow_granule *g = granule_if_mapped(addr, size);
@@ -985,12 +986,6 @@ static void check_granule(crace_thread *t, uintptr_t addr, size_t size, bool is_
     shadow_cell racy = granule_racing(t, cur, g, memory_order_relaxed);
     if (CRACE_UNLIKELY(racy))
         crace_report_race(t, addr, size, cur, racy, pc);
-}
-
-void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc)
-{
-    if (!crace_ignoring(t))
-        check_granule(t, addr, size, is_write, is_atomic, pc);
 }
 
 /* The first address of [addr, end) whose granule's record in the

@@ -22,12 +22,6 @@ void crace_access(crace_thread *t, uintptr_t addr, size_t size, bool is_write, b
  * accesses. */
 void crace_access_atomic(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
 
-/* Checks an access of size bytes at addr (within one granule) by t at
- * pc against the shadow and reports a race, without recording it: the
- * use of a synchronisation object, checked before the acquire that would
- * order it and recorded after (crace_pt_object_use). */
-void crace_access_check(crace_thread *t, uintptr_t addr, size_t size, bool is_write, bool is_atomic, uintptr_t pc);
-
 /* Reports a use of size bytes at addr (within one granule) by t at pc
  * when the memory is freed (its granule holds the freed marks, shadow.h):
  * a heap use after free, or a race with the free; true when it is. For

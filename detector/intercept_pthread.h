@@ -20,8 +20,10 @@ void crace_pt_block(crace_thread *thr, const char *reason, int kind, uintptr_t o
 crace_thread *crace_pt_thread_target(crace_thread *thr, pthread_t th, const char *call, uintptr_t pc);
 void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc);
 void crace_pt_sync_forget(uintptr_t addr);
-/* What an operation does to a synchronisation object's own memory. */
-enum pt_object_op { PT_OBJ_WRITE, PT_OBJ_CHECK, PT_OBJ_USE };
+/* What an operation does to a synchronisation object's own memory: an
+ * init or a destroy writes it, a use writes it atomically, a read lock
+ * (shared) reads it atomically. */
+enum pt_object_op { PT_OBJ_WRITE, PT_OBJ_USE, PT_OBJ_SHARED };
 void crace_pt_object(crace_thread *thr, uintptr_t obj, enum pt_object_op op, uintptr_t pc);
 void crace_pt_mutex_post_lock(crace_thread *thr, uintptr_t m, unsigned flags, stack_id stack, uintptr_t pc);
 /* After a lock call (call, at pc) on m, which failed if failed: a
