@@ -96,9 +96,10 @@ void crace_pt_sync_reset(crace_thread *thr, uintptr_t addr, uintptr_t pc)
  * records it, before the real call, each reader keeping its own record,
  * so that a destroy, a free or a plain write that a reader's use is not
  * ordered before is a race, as with a mutex (only checked, a reader that
- * had unlocked before the unordered destroy went unseen; about 540
- * instructions a read lock, 2 to 4 readers taking turns, where each
- * ThreadSanitizer spends about 1,000 more); a barrier wait (PT_OBJ_USE)
+ * had unlocked before the unordered destroy went unseen; about 300
+ * instructions a read lock, 2 to 4 readers taking turns, where both
+ * ThreadSanitizers spend more on the whole lock and unlock than crace
+ * does with it); a barrier wait (PT_OBJ_USE)
  * is recorded at its arrival, which every departure of the round
  * follows.
  *
