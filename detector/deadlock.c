@@ -1193,12 +1193,20 @@ static void collect_running(crace_thread *t, void *arg)
         s->found[s->n++] = t;
 }
 
-/* Under dl_lock: is every goroutine but self blocked, or gone? */
+/* Under dl_lock: is every goroutine but self blocked for real, or gone?
+ * A waiter for a lock that is free again (main unlocked the mutex a
+ * goroutine waits for, then returned at once) is on its way out of its
+ * wait, and counts as running: it was reported leaked. */
 static bool others_blocked(const crace_thread *self)
 {
     absorb_all();
     long others = n_live - (self && self->counted_live && !self->wait.blocked);
-    return n_blocked >= others;
+    if (n_blocked < others)
+        return false;
+    for (const crace_thread *t = blocked_head; t; t = t->bnext)
+        if (t != self && !wait_is_real(t))
+            return false;
+    return true;
 }
 
 /*
@@ -1247,7 +1255,7 @@ void dl_check_leaks(void)
         crace_lock(&dl_lock);
         absorb_all();
         for (crace_thread *t = blocked_head; t && s.n < 256; t = t->bnext)
-            if (t != s.self)
+            if (t != s.self && wait_is_real(t))
                 s.found[s.n++] = t;
         crace_unlock(&dl_lock);
     }
