@@ -723,10 +723,23 @@ uint64_t crace_stack_owner(uintptr_t addr, bool *tls)
     return gid;
 }
 
+/* In the child of a fork, everything another thread did before the fork
+ * happens before all the child does: the child's memory is a copy taken
+ * at the fork, with those threads' writes in it, and the threads do not
+ * exist in it to race with (a pool the child re-initialises from its fork
+ * handler, as libuv's does, was reported racing with its parked
+ * workers' last writes). The forking thread's clock takes each one's
+ * epoch; t is stopped in the child, its epoch a plain word. */
+static void fork_order_after(crace_thread *self, const crace_thread *t)
+{
+    crace_clock_t c = t->epoch >> SC_CLOCK_SHIFT;
+    if (self && c > vc_get(&self->vc, t->slot))
+        vc_set(&self->vc, t->slot, c);
+}
+
 /* In the child of a fork, the forking thread is the only one: the others
- * leave the registry as if they had ended at the fork. Their goroutines
- * read "finished" in reports about their accesses from before it, which
- * stay in the shadow and the history. Their slots are retired, not put on
+ * leave the registry as if they had ended at the fork, ordered before it
+ * (fork_order_after). Their slots are retired, not put on
  * the free list: a thread may have been anywhere in its own bookkeeping
  * (its clock already moved out by crace_thread_finish), so the last clock
  * it used is not known for sure, and a reuser could not be proved to come
@@ -741,15 +754,18 @@ void crace_thread_fork(enum crace_fork_phase phase)
     crace_fork_lock(&unjoined_lock, phase);
     if (phase != CRACE_FORK_CHILD)
         return;
-    /* The parent's finished threads are not the child's to join. */
-    for (crace_thread *t = unjoined; t; t = t->unext)
-        t->unjoined = false;
-    unjoined = NULL;
     crace_thread *self = crace_cur;
+    /* The parent's finished threads are not the child's to join. */
+    for (crace_thread *t = unjoined; t; t = t->unext) {
+        fork_order_after(self, t);
+        t->unjoined = false;
+    }
+    unjoined = NULL;
     for (crace_thread *t = all_threads, *next; t; t = next) {
         next = t->next;
         if (t == self)
             continue;
+        fork_order_after(self, t);
         unlink_thread(t);
         struct slot_info *si = &slots[t->slot];
         if (si->owner == t) {
