@@ -83,8 +83,6 @@ INTERCEPTOR(void, thrd_exit, int res)
 {
     crace_thread *thr = crace_inited ? crace_cur : NULL;
     if (thr && !thr->in_shim) {
-        if (thr->gid == 1)
-            crace_exit_main_ended();
         crace_pt_thread_exit(thr);
     }
     REAL(thrd_exit)(res);

@@ -3,9 +3,18 @@
  * ("Found N data race(s)") and the exit status.
  *
  * A program that would exit 0 after findings exits with `exitcode` (66),
- * as under Go's -race. main's return value is seen by wrapping main
- * through __libc_start_main (libc calls exit() internally, past any
- * interceptor); explicit exit() calls are intercepted.
+ * as under Go's -race. The reckoning comes last of all the process's exit
+ * handlers: after the program's atexit handlers and the destructors of the
+ * program and of every library (_dl_fini), which may still join threads
+ * (libuv joins its thread pool in a destructor, a C++ global pool object
+ * in its own) or race. It is an exit handler registered before
+ * __libc_start_main registers _dl_fini's, so it runs after it; stdio is
+ * flushed after it, by exit. The status exit was given is kept from
+ * main's return (main is wrapped through __libc_start_main: libc calls
+ * exit() internally, past any interceptor) or from the exit() call; a
+ * main that ended with pthread_exit leaves the last thread to call
+ * exit(0). _exit, quick_exit and a fatal signal skip exit handlers, and
+ * the reckoning with them.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -44,48 +53,57 @@ static int final_status(int status)
 }
 
 static int (*real_main)(int, char **, char **);
+static _Atomic int exit_status; /* the status exit() was given first */
+static _Atomic bool exit_seen;
+
+static void note_exit_status(int status)
+{
+    bool no = false;
+    if (atomic_compare_exchange_strong(&exit_seen, &no, true))
+        atomic_store(&exit_status, status);
+}
+
+/* The last exit handler (see the top of the file). A status that has to
+ * change (findings, and the program would have exited 0) ends the
+ * process here, once stdio is flushed, as exit would have. */
+static void at_process_end(void *arg)
+{
+    (void)arg;
+    if (!crace_inited)
+        return;
+    int pending = atomic_load(&exit_status);
+    int status = final_status(pending);
+    if (status != pending) {
+        fflush(NULL);
+        _exit(status);
+    }
+}
 
 static int main_wrapper(int argc, char **argv, char **envp)
 {
-    return final_status(real_main(argc, argv, envp));
+    int status = real_main(argc, argv, envp);
+    note_exit_status(status);
+    return status;
 }
+
+extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
 
 INTERCEPTOR(int, __libc_start_main, int (*main)(int, char **, char **), int argc, char **argv,
             void (*init)(void), void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
 {
     crace_init();
+    /* Not bound to a module (no dso handle): run by exit itself, in
+     * reverse order of registration, so after _dl_fini, which the real
+     * __libc_start_main registers next. */
+    if (__cxa_atexit(at_process_end, NULL, NULL) != 0)
+        crace_fatal("cannot register the detector's exit handler");
     real_main = main;
     return REAL(__libc_start_main)(main_wrapper, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
 INTERCEPTOR(void, exit, int status)
 {
-    if (crace_inited)
-        status = final_status(status);
+    note_exit_status(status);
     REAL(exit)(status);
     __builtin_unreachable();
-}
-
-/* main() ended with pthread_exit: the process ends when its last thread
- * does, and that thread calls exit(0) inside the C library, past the exit
- * interceptor and main's wrapper. The shim's destructor, run by that
- * exit after the program's own, sums up then; the status was 0, so it
- * becomes 66 when something was found (stdio flushed first, as exit would
- * have). */
-static _Atomic bool main_ended;
-
-void crace_exit_main_ended(void)
-{
-    atomic_store(&main_ended, true);
-}
-
-__attribute__((destructor)) static void crace_exit_fini(void)
-{
-    if (!crace_inited || !atomic_load(&main_ended))
-        return;
-    int status = final_status(0);
-    if (status != 0) {
-        fflush(NULL);
-        _exit(status);
-    }
 }

@@ -782,8 +782,6 @@ INTERCEPTOR(void, pthread_exit, void *retval)
 {
     crace_thread *thr = crace_inited ? crace_cur : NULL;
     if (thr && !thr->in_shim) {
-        if (thr->gid == 1)
-            crace_exit_main_ended();
         crace_pt_thread_exit(thr);
     }
     REAL(pthread_exit)(retval);

@@ -51,9 +51,6 @@ void crace_pt_thread_cleanup(void *t);
 /* A thread the shim started, starting: it will end after its TLS
  * destructors (intercept_pthread.c). */
 void crace_pt_finish_after_tls(void);
-/* intercept_exit.c: the main thread ended with pthread_exit (or
- * thrd_exit) while others run. */
-void crace_exit_main_ended(void);
 int crace_pt_once(crace_thread *thr, void *once, void (*fn)(void),
                   int (*real)(void *once, void (*init)(void)), const char *call, uintptr_t pc);
 
