@@ -29,11 +29,14 @@ void crace_init(void)
      * missing would report findings already triaged, and hide the typo. */
     if (crace_opts.suppressions[0] && !suppress_load(crace_opts.suppressions))
         _exit(1);
+    /* The tables before the output files: a process that cannot map
+     * them (an address-space limit) stops here, and leaves no report
+     * file to be counted as a process that ran under the detector. */
+    shadow_init();
+    sync_init();
     output_init();
     report_json_init();
     crace_openmp_init();
-    shadow_init();
-    sync_init();
     crace_inited = true;
     crace_thread_attach(); /* the main thread: goroutine 1 */
     /* Before the program can install handlers of its own. */

@@ -5,8 +5,10 @@
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -63,8 +65,21 @@ void *crace_mmap(size_t size)
      * ready. */
     void *p = (void *)syscall(SYS_mmap, NULL, size, PROT_READ | PROT_WRITE,
                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        crace_fatal("cannot map %zu bytes of detector memory", size);
+    if (p == MAP_FAILED) {
+        int err = errno;
+        /* The tables are reserved, not used (MAP_NORESERVE): a failure
+         * is nearly always an address-space limit, which counts what is
+         * reserved. Name it, with the way out. */
+        struct rlimit as;
+        if (err == ENOMEM && getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+            crace_fatal("cannot reserve %zu MiB of address space for the detector's tables (mmap: %s): "
+                        "the address-space limit (ulimit -v) is %llu MiB, and crace reserves about "
+                        "4.5 GiB beyond what the program needs (address space, mostly never touched); "
+                        "raise the limit by 5 GiB or more, or lift it (`ulimit -v unlimited`)",
+                        size >> 20, strerror(err), (unsigned long long)(as.rlim_cur >> 20));
+        crace_fatal("cannot reserve %zu MiB of address space for the detector's tables (mmap: %s)",
+                    size >> 20, strerror(err));
+    }
     return p;
 }
 
