@@ -33,10 +33,14 @@
  */
 #include "crash.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -145,6 +149,39 @@ void crace_print_creation(const crace_thread *t)
     put(line);
 }
 
+/* In the child, first: it shares the crashed process's open files, and
+ * outside the process a socket or pipe ends only when its last holder
+ * closes it. A server's listening socket held by the child stays bound,
+ * a peer or a pipe's reader waits for an end of file, while the child
+ * symbolizes (up to CHILD_WAIT_MS). So the child closes its sockets and
+ * pipes above stderr (raw system calls, a stack buffer: no allocation in
+ * a copy of a crashed process). Regular files stay open: the
+ * symbolizer's cache reads the modules through its own. */
+static void close_sockets_and_pipes(void)
+{
+    long dir = syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        return;
+    char buf[4096] __attribute__((aligned(__alignof__(struct dirent64))));
+    long got;
+    while ((got = syscall(SYS_getdents64, dir, buf, sizeof(buf))) > 0) {
+        for (long off = 0; off < got;) {
+            /* glibc's dirent64 is the kernel's linux_dirent64. */
+            const struct dirent64 *d = (const struct dirent64 *)(buf + off);
+            off += d->d_reclen;
+            int fd = 0;
+            for (const char *c = d->d_name; *c >= '0' && *c <= '9'; c++)
+                fd = fd * 10 + (*c - '0');
+            struct stat st;
+            if (fd <= STDERR_FILENO || fd == dir || syscall(SYS_fstat, fd, &st) != 0)
+                continue;
+            if (S_ISSOCK(st.st_mode) || S_ISFIFO(st.st_mode))
+                syscall(SYS_close, fd);
+        }
+    }
+    syscall(SYS_close, dir);
+}
+
 /* In the child: the goroutine's stack. */
 static void print_stack(uintptr_t ip)
 {
@@ -180,8 +217,17 @@ void crace_crash_report(int sig, const siginfo_t *info, const void *uctx)
                  (unsigned long)ip);
     }
     put(head);
+    pid_t parent = (pid_t)syscall(SYS_getpid);
     pid_t child = (pid_t)syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
     if (child == 0) {
+        /* Never outlive the crashed process: killed (a harness's
+         * timeout) while this child is stuck on a lock, it would leave
+         * the child holding stdout and stderr, and whoever reads them
+         * waiting for good. */
+        syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if ((pid_t)syscall(SYS_getppid) != parent)
+            syscall(SYS_exit_group, 0);
+        close_sockets_and_pipes();
         print_stack(ip);
         syscall(SYS_exit_group, 0);
     }
