@@ -185,9 +185,14 @@ static void put_location(struct sbuf *b, const struct report_location *loc, stru
 
 /* A goroutine whose slot was reused is certainly finished (a slot is
  * reused only after its owner ended); its creation stack is gone. */
+static const char *goroutine_state(const struct report_goroutine *g)
+{
+    return g->known && !g->finished ? "running" : "finished";
+}
+
 static void put_goroutine(struct sbuf *b, const struct report_goroutine *g, struct crace_finding *f)
 {
-    const char *state = g->known && !g->finished ? "running" : "finished";
+    const char *state = goroutine_state(g);
     sb_printf(b, "\nGoroutine %llu (%s) created at:\n", (unsigned long long)g->gid, state);
     if (f) {
         /* The creation stack ran in the parent, which the report does not
@@ -603,9 +608,17 @@ bool report_emit(const struct report *r)
         race_summary(r, f);
         /* The goroutines of the accesses, with their creation where the
          * text printed it (render_text added those). */
-        for (int i = 0; i < 2; i++)
-            if (r->access[i].gid)
-                finding_goroutine(f, r->access[i].gid, "running");
+        for (int i = 0; i < 2; i++) {
+            if (!r->access[i].gid)
+                continue;
+            /* The main goroutine has no creation section in the text,
+             * and may have ended (pthread_exit) as well as any. */
+            const char *state = "running";
+            for (size_t k = 0; k < r->n_goroutines; k++)
+                if (r->goroutine[k].gid == r->access[i].gid)
+                    state = goroutine_state(&r->goroutine[k]);
+            finding_goroutine(f, r->access[i].gid, state);
+        }
         for (size_t i = 0; i < f->n_goroutines; i++) {
             struct parent_probe p = {f->goroutine[i].id, 0};
             if (p.gid > 1)

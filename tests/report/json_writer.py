@@ -4,6 +4,9 @@
     json_writer.py kinds KIND FILE...          every record is of KIND
     json_writer.py text LIVE REPORT FILE...    the records' texts were printed live; REPORT is them
     json_writer.py message SOURCE FILE...      messages and keys: no address, the source named
+    json_writer.py states [ID=STATE...] FILE... each goroutine's state is the one its
+                                               record's text prints (a wait reason
+                                               for "blocked"), and the ones given
 """
 import json
 import os
@@ -65,10 +68,28 @@ def message(source, files):
             fail("dedup_key does not name %s: %s" % (source, r["dedup_key"]))
 
 
+def states(args):
+    want = dict(a.split("=", 1) for a in args if "=" in a)
+    files = [a for a in args if "=" not in a]
+    for r in records(files):
+        for g in r["goroutines"]:
+            m = re.search(r"^Goroutine %d \((\w+)\)" % g["id"], r["text"], re.M)
+            # The text's "blocked" is the record's wait reason.
+            shown = g["state"] if g["state"] in ("running", "finished") else "blocked"
+            if m and m.group(1) != shown:
+                fail("goroutine %d is %s in the record, %s in its text" % (g["id"], g["state"], m.group(1)))
+            w = want.pop(str(g["id"]), None)
+            if w is not None and w != g["state"]:
+                fail("goroutine %d is %s in the record, want %s" % (g["id"], g["state"], w))
+    if want:
+        fail("no goroutine %s in the records" % ", ".join(want))
+
+
 COMMANDS = {
     "kinds": lambda a: kinds(a[0], a[1:]),
     "text": lambda a: text(a[0], a[1], a[2:]),
     "message": lambda a: message(a[0], a[1:]),
+    "states": states,
 }
 
 if __name__ == "__main__":

@@ -26,8 +26,10 @@ trap 'exit 1' INT TERM
 
 
 # program  kind  (the kinds every record of the run must have, in order)
+# [ID=STATE...] (goroutine states the records must give)
 cat >"$TMP/cases" <<'CASES'
 race_heap_block data_race
+race_main_goroutine_exited data_race 1=finished 2=running
 race_fd_close data_race
 uaf_ordered_by_mutex heap_use_after_free
 deadlock_abba deadlock
@@ -40,7 +42,7 @@ misuse_close_closed panic
 CASES
 
 mkdir "$TMP/all"
-while read -r prog kind; do
+while read -r prog kind want_states; do
     dir=$TMP/$prog
     mkdir "$dir"
     if ! "$CRACE" cc -std=gnu11 -O1 -g -pthread -Iruntime/include -o "$dir/prog" "tests/e2e/$prog.c" \
@@ -62,6 +64,9 @@ while read -r prog kind; do
         $PY "$HERE/json_writer.py" text "$dir/live" "$dir/report.txt" "$dir"/crace.*.jsonl
     check "$prog: messages and dedup keys have no addresses and name the source" \
         $PY "$HERE/json_writer.py" message "tests/e2e/$prog.c" "$dir"/crace.*.jsonl
+    # shellcheck disable=SC2086 # one word per state
+    check "$prog: the goroutines' states are the text's${want_states:+, and $want_states}" \
+        $PY "$HERE/json_writer.py" states $want_states "$dir"/crace.*.jsonl
     cp "$dir"/crace.*.jsonl "$TMP/all/"
 done <"$TMP/cases"
 
