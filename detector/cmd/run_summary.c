@@ -129,6 +129,14 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
     fprintf(stderr, "crace: %zu process%s ran under the detector; ", t->processes,
             t->processes == 1 ? "" : "es");
     findings_print_counts(stderr, &t->fs);
+    /* The processes printed "Found N data race(s)" per report; these are
+     * distinct findings (by dedup_key): both numbers, when they differ,
+     * or they read as a contradiction. */
+    unsigned long long reports = 0;
+    for (size_t i = 0; i < t->fs.n; i++)
+        reports += t->fs.v[i].occurrences;
+    if (reports > t->fs.n)
+        fprintf(stderr, " in %llu reports", reports);
     if (t->suppressed)
         fprintf(stderr, "; %llu suppressed", t->suppressed);
     fputc('\n', stderr);
