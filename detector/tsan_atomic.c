@@ -116,11 +116,15 @@ static inline uint32_t relseq_id(const crace_thread *t)
     return id == SYNC_RELSEQ_NONE || id == SYNC_RELSEQ_SEVERAL ? 1 : id;
 }
 
-/* Whether a relaxed store by t ends the release sequence headed by head
- * (sync.h): one goroutine heads it, and not t. */
-static inline bool relseq_ended_by(uint32_t head, const crace_thread *t)
+/* Whether a relaxed store by t ends the release sequences headed by head
+ * and head2 (sync.h): one or two goroutines head them, and t is neither.
+ * A store by one of two heads ends the other's sequence only: the clock,
+ * which joins both, is kept (more order than C11 gives, which can hide a
+ * race but not make one up). */
+static inline bool relseq_ended_by(uint32_t head, uint32_t head2, const crace_thread *t)
 {
-    return head != SYNC_RELSEQ_NONE && head != SYNC_RELSEQ_SEVERAL && head != relseq_id(t);
+    uint32_t id = relseq_id(t);
+    return head != SYNC_RELSEQ_NONE && head != SYNC_RELSEQ_SEVERAL && head != id && head2 != id;
 }
 
 /* Whether a relaxed store to a takes the object's lock though it orders
@@ -135,7 +139,8 @@ static inline bool store_ends_sequence(uintptr_t a)
     sync_var *s = t ? sync_peek(a) : NULL;
     if (!s)
         return false;
-    return relseq_ended_by(__atomic_load_n(&s->relseq_head, __ATOMIC_RELAXED), t);
+    return relseq_ended_by(__atomic_load_n(&s->relseq_head, __ATOMIC_RELAXED),
+                           __atomic_load_n(&s->relseq_head2, __ATOMIC_RELAXED), t);
 }
 
 /* The thread (NULL when it ignores accesses) under crace_busy, then the
@@ -288,27 +293,37 @@ static void relseq_head_by(sync_var *s, const crace_thread *t)
     uint32_t id = relseq_id(t);
     if (s->relseq_head != id)
         __atomic_store_n(&s->relseq_head, id, __ATOMIC_RELAXED);
+    if (s->relseq_head2 != SYNC_RELSEQ_NONE)
+        __atomic_store_n(&s->relseq_head2, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
 }
 
-/* s's release sequences go on with t's release joined in. */
+/* s's release sequences go on with t's release joined in: t heads one
+ * too, the first or second head, or one of several. */
 static void relseq_join(sync_var *s, const crace_thread *t)
 {
-    uint32_t id = relseq_id(t);
-    if (s->relseq_head == SYNC_RELSEQ_NONE)
+    uint32_t id = relseq_id(t), head = s->relseq_head, head2 = s->relseq_head2;
+    if (head == SYNC_RELSEQ_NONE) {
         __atomic_store_n(&s->relseq_head, id, __ATOMIC_RELAXED);
-    else if (s->relseq_head != id)
+    } else if (head == id || head == SYNC_RELSEQ_SEVERAL || head2 == id) {
+        return;
+    } else if (head2 == SYNC_RELSEQ_NONE) {
+        __atomic_store_n(&s->relseq_head2, id, __ATOMIC_RELAXED);
+    } else {
         __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
+        __atomic_store_n(&s->relseq_head2, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
+    }
 }
 
 /* A store: a release replaces the object's clock (a new release
  * sequence); a relaxed store after a release fence carries that fence's
  * clock (the sequence its store would head were it a release). Any other
  * relaxed store ends the release sequence unless its own thread heads
- * it: the object's clock is dropped. With several heads (release RMWs of
- * several threads, or a release that was no atomic's: sync.h) the
- * store's own sequence, if any, goes on, and the clock, which joins them
- * all, is kept: synchronisation kept that C11 would not give hides a
- * race, never makes one up. True when the thread released (its epoch
+ * it: the object's clock is dropped. With two heads (release RMWs of two
+ * threads) a store by a third drops it too; by one of them, that one's
+ * sequence goes on, and the clock, which joins both, is kept, as it is
+ * with more heads (or a release that was no atomic's: sync.h):
+ * synchronisation kept that C11 would not give hides a race, never
+ * makes one up. True when the thread released (its epoch
  * ends). */
 static bool clocks_store(crace_thread *t, sync_var *s, int mo)
 {
@@ -321,9 +336,10 @@ static bool clocks_store(crace_thread *t, sync_var *s, int mo)
     if (f && f->has_release) {
         vc_copy(&s->vc, &f->release);
         relseq_head_by(s, t);
-    } else if (relseq_ended_by(s->relseq_head, t)) {
+    } else if (relseq_ended_by(s->relseq_head, s->relseq_head2, t)) {
         vc_clear(&s->vc);
         __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
+        __atomic_store_n(&s->relseq_head2, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
     }
     return false;
 }
