@@ -9,12 +9,13 @@
  * (libuv joins its thread pool in a destructor, a C++ global pool object
  * in its own) or race. It is an exit handler registered before
  * __libc_start_main registers _dl_fini's, so it runs after it; stdio is
- * flushed after it, by exit. The status exit was given is kept from
- * main's return (main is wrapped through __libc_start_main: libc calls
- * exit() internally, past any interceptor) or from the exit() call; a
- * main that ended with pthread_exit leaves the last thread to call
- * exit(0). _exit, quick_exit and a fatal signal skip exit handlers, and
- * the reckoning with them.
+ * flushed after it, by exit. Goroutines still running get their time to
+ * settle before the handlers (settle_once). The status exit was given is
+ * kept from main's return (main is wrapped through __libc_start_main:
+ * libc calls exit() internally, past any interceptor) or from the exit()
+ * call; a main that ended with pthread_exit leaves the last thread to
+ * call exit(0). _exit, quick_exit and a fatal signal skip exit handlers,
+ * and the reckoning with them.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -28,18 +29,37 @@
 #include "report.h"
 #include "thread.h"
 
+/* Goroutines still running get their time to block or end (a goroutine
+ * still running may yet find a race, or block for good) when main
+ * returns or exit is called, before the exit handlers: while the
+ * libraries they may use are whole. Waiting after the destructors would
+ * leave a busy goroutine up to 200 ms to run into a destroyed object, a
+ * crash the program never has natively, where the process ends at once.
+ * Once; a main that ended with pthread_exit has it at the very end,
+ * where no other goroutine is left. */
+static void settle_once(void)
+{
+    static _Atomic bool settled;
+    if (!crace_inited || atomic_exchange(&settled, true))
+        return;
+    crace_thread *t = crace_cur;
+    if (t)
+        t->in_shim++;
+    dl_settle_at_exit();
+    if (t)
+        t->in_shim--;
+}
+
 /* The program's final status once findings are counted. */
 static int final_status(int status)
 {
     static _Atomic bool done;
     if (atomic_exchange(&done, true))
         return status;
+    settle_once();
     crace_thread *t = crace_cur;
     if (t)
         t->in_shim++;
-    /* Settled first: a goroutine still running may yet find a race, or
-     * block for good. */
-    dl_settle_at_exit();
     if (t && t->annotated_ignores)
         misuse_exit_ignoring(t);
     report_wait_builders();
@@ -83,6 +103,7 @@ static int main_wrapper(int argc, char **argv, char **envp)
 {
     int status = real_main(argc, argv, envp);
     note_exit_status(status);
+    settle_once();
     return status;
 }
 
@@ -104,6 +125,7 @@ INTERCEPTOR(int, __libc_start_main, int (*main)(int, char **, char **), int argc
 INTERCEPTOR(void, exit, int status)
 {
     note_exit_status(status);
+    settle_once();
     REAL(exit)(status);
     __builtin_unreachable();
 }
