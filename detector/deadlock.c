@@ -1293,7 +1293,7 @@ void dl_check_leaks(void)
         crace_lock(&dl_lock);
         absorb_all();
         for (crace_thread *t = blocked_head; t && s.n < 256; t = t->bnext)
-            if (t != s.self && wait_is_real(t) && !lock_wait_ends(t, s.self, 0))
+            if (t != s.self && t->gid != 1 && wait_is_real(t) && !lock_wait_ends(t, s.self, 0))
                 s.found[s.n++] = t;
         crace_unlock(&dl_lock);
     }

@@ -90,7 +90,10 @@ void dl_timers(int delta);
 void dl_settle_at_exit(void);
 
 /* At exit: reports goroutines still blocked forever (or, with
- * leak_check=running, still alive) as leaks. */
+ * leak_check=running, still alive) as leaks. Never the main goroutine: a
+ * leak is a goroutine that main's end leaves behind, and when another
+ * goroutine ends the process (a worker's exit(1) on an error while main
+ * joins it), main, wherever it waits, is not one. */
 void dl_check_leaks(void);
 
 #endif /* CRACE_DEADLOCK_H */
