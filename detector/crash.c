@@ -108,7 +108,7 @@ static size_t crash_frames(uintptr_t ip, uintptr_t *pcs, size_t max)
 
 static void put(const char *s)
 {
-    output_write_fd(STDERR_FILENO, s, strlen(s));
+    output_write_std(STDERR_FILENO, s, strlen(s));
 }
 
 /* The first frame of a creation stack that is the program's (go()'s and
@@ -205,7 +205,9 @@ static void print_stack(uintptr_t ip)
 
 void crace_crash_report(int sig, const siginfo_t *info, const void *uctx)
 {
-    if (atomic_exchange(&crashed, 1))
+    /* Not into a file the program opened as its descriptor 2 after
+     * closing its stderr (output.c). */
+    if (atomic_exchange(&crashed, 1) || !output_std_fd_ours(STDERR_FILENO))
         return;
     uintptr_t ip = crace_ucontext_ip(uctx);
     char head[256];

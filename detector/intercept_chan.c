@@ -517,8 +517,8 @@ static void h_panic(enum gochan_panic_kind kind, const void *obj, const char *ms
         }
     }
     if (b.len) {
-        output_write_fd(2, "\n", 1);
-        output_write_fd(2, b.buf, b.len);
+        output_write_std(2, "\n", 1);
+        output_write_std(2, b.buf, b.len);
     }
     panic_record(t, msg ? msg : "", pcs + skip, n - skip, &b, f);
     crace_free(f);

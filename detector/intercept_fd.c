@@ -45,6 +45,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -54,6 +55,7 @@
 #include "access.h"
 #include "fd_lifetime.h"
 #include "intercept.h"
+#include "options.h"
 #include "sync.h"
 
 /* glibc's report of a failed _FORTIFY_SOURCE check; does not return. */
@@ -671,6 +673,9 @@ INTERCEPTOR(int, creat64, const char *path, mode_t mode)
  * original was used (crace_fd_use, before the call). */
 static int duplicated(crace_thread *t, int oldfd, int newfd, bool onto, uintptr_t pc)
 {
+    /* A standard stream pointed elsewhere on purpose: reports follow. */
+    if (newfd == STDOUT_FILENO || newfd == STDERR_FILENO)
+        output_std_redirected(newfd);
     if (oldfd >= 0 && newfd >= 0 && newfd != oldfd) {
         fd_bind(newfd, fd_key(oldfd));
         if (onto)
@@ -723,6 +728,22 @@ INTERCEPTOR(int, dup3, int oldfd, int newfd, int flags)
     duplicating_onto(thr, oldfd, newfd, pc);
     return duplicated(thr, oldfd, REAL(dup3)(oldfd, newfd, flags), true, pc);
 }
+
+/* freopen of stdout or stderr points descriptor 1 or 2 at another file
+ * on purpose (a log, /dev/null): reports to that stream follow
+ * (output.c). Whatever the stream, the real call does the work. */
+#define FREOPEN_INTERCEPTOR(name)                                              \
+    INTERCEPTOR(FILE *, name, const char *path, const char *mode, FILE *f)     \
+    {                                                                          \
+        INTERCEPTOR_ENTER(name, path, mode, f);                                \
+        FILE *r = REAL(name)(path, mode, f);                                   \
+        int fd = r ? fileno(r) : -1;                                           \
+        if (fd == STDOUT_FILENO || fd == STDERR_FILENO)                        \
+            output_std_redirected(fd);                                         \
+        return r;                                                              \
+    }
+FREOPEN_INTERCEPTOR(freopen)
+FREOPEN_INTERCEPTOR(freopen64)
 
 /* fcntl's F_DUPFD and F_DUPFD_CLOEXEC are dups too. The third argument
  * is an int or a pointer by command, or nothing: passed on as the one

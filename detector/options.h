@@ -69,7 +69,21 @@ void options_print_markdown(int fd);
 void output_init(void);
 void output_after_fork_child(void);
 /* Writes all n bytes to fd (retrying partial writes and EINTR), without
- * touching errno; for text that is not a report, such as the help. */
+ * touching errno; for text that is not a report, such as the help, and
+ * for crace's own files. */
 void output_write_fd(int fd, const char *s, size_t n);
+/* The same to a standard descriptor (1 or 2), unless it names a file the
+ * program opened for itself after closing that stream
+ * (output_std_fd_ours): the text is dropped then. */
+void output_write_std(int fd, const char *s, size_t n);
+/* The program pointed its descriptor fd (1 or 2) at another file, on
+ * purpose (dup2, dup3, dup, fcntl's F_DUPFD, freopen): reports to that
+ * standard stream follow it. Any other fd: nothing. */
+void output_std_redirected(int fd);
+/* fd (1 or 2) still names the file the process started with, or was
+ * pointed at since (output.c): not a file the program opened for itself
+ * after closing it. True for any other fd. No lock: a signal handler may
+ * ask. */
+bool output_std_fd_ours(int fd);
 
 #endif /* CRACE_OPTIONS_H */

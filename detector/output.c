@@ -47,6 +47,25 @@
  * land in the program's file and the program's file is never closed.
  */
 static gc_lock_t out_lock = GC_LOCK_INIT;
+/*
+ * The standard streams the reports go to (log_path stderr or stdout; a
+ * crash's stack always goes to stderr): for descriptors 1 and 2, the file
+ * each named when the process started, or that the program pointed it at
+ * since (dup2, dup3, dup, fcntl's F_DUPFD, freopen:
+ * output_std_redirected). A program may close its stderr (xz does at
+ * exit, to check for write errors) and then open a file of its own,
+ * which takes the number: the descriptor names the program's data, and a
+ * report written there would corrupt it. Reports are not printed then
+ * (the JSON records of `crace run`, in a file of crace's own, still have
+ * them). std_state[fd] says whether the descriptor is recorded yet
+ * (output_init: until then, it is taken as it is), and whether it was
+ * open. Changed under out_lock; read without it too (a crash): a torn
+ * read fails the comparison, and loses that text rather than misplace it.
+ */
+enum std_state { STD_UNRECORDED, STD_OPEN, STD_CLOSED };
+static _Atomic dev_t std_dev[3];
+static _Atomic ino_t std_ino[3];
+static _Atomic int std_state[3];
 static int log_fd = -1;      /* PREFIX.<log_pid>, or -1 */
 static pid_t log_pid;
 static dev_t log_dev;
@@ -85,6 +104,12 @@ void output_write_fd(int fd, const char *s, size_t n)
     errno = saved;
 }
 
+void output_write_std(int fd, const char *s, size_t n)
+{
+    if (output_std_fd_ours(fd))
+        output_write_fd(fd, s, n);
+}
+
 enum stream { STREAM_STDERR, STREAM_STDOUT, STREAM_FILE };
 
 static enum stream stream_kind(void)
@@ -95,6 +120,41 @@ static enum stream stream_kind(void)
     if (strcmp(p, "stdout") == 0)
         return STREAM_STDOUT;
     return STREAM_FILE;
+}
+
+/* Records what fd (1 or 2) names now. */
+static void std_record(int fd)
+{
+    struct stat st;
+    bool open = syscall(SYS_fstat, fd, &st) == 0;
+    if (open) {
+        atomic_store(&std_dev[fd], st.st_dev);
+        atomic_store(&std_ino[fd], st.st_ino);
+    }
+    atomic_store(&std_state[fd], open ? STD_OPEN : STD_CLOSED);
+}
+
+bool output_std_fd_ours(int fd)
+{
+    if (fd != 1 && fd != 2)
+        return true;
+    int state = atomic_load(&std_state[fd]);
+    if (state != STD_OPEN)
+        return state == STD_UNRECORDED;
+    struct stat st;
+    return syscall(SYS_fstat, fd, &st) == 0 && st.st_dev == atomic_load(&std_dev[fd]) &&
+           st.st_ino == atomic_load(&std_ino[fd]);
+}
+
+void output_std_redirected(int fd)
+{
+    if (fd != 1 && fd != 2)
+        return;
+    int saved = errno;
+    crace_lock(&out_lock);
+    std_record(fd);
+    crace_unlock(&out_lock);
+    errno = saved;
 }
 
 /* Opens PREFIX.PID for pid into log_*; returns false with errno set. The
@@ -137,9 +197,9 @@ static int stream_fd_locked(void)
 {
     switch (stream_kind()) {
     case STREAM_STDERR:
-        return 2;
+        return output_std_fd_ours(2) ? 2 : -1;
     case STREAM_STDOUT:
-        return 1;
+        return output_std_fd_ours(1) ? 1 : -1;
     case STREAM_FILE:
         break;
     }
@@ -166,7 +226,7 @@ static int stream_fd_locked(void)
         int n = snprintf(msg, MSG_MAX, "crace: cannot open log_path '%s': %s; reports go to stderr\n", path,
                          strerror_r(errno, ebuf, sizeof(ebuf)));
         if (n > 0)
-            write_all(2, msg, (size_t)n < MSG_MAX ? (size_t)n : MSG_MAX - 1);
+            output_write_std(2, msg, (size_t)n < MSG_MAX ? (size_t)n : MSG_MAX - 1);
         crace_free(msg);
         log_failed_pid = pid;
     } else {
@@ -182,18 +242,23 @@ void crace_write(const char *s, size_t n)
     if (out_depth > 0) {
         /* Re-entered from a signal handler on this thread: the lock is
          * ours already. Read the fd without it, never open. */
-        int fd = 2;
-        if (stream_kind() == STREAM_STDOUT)
+        int fd = -1;
+        if (stream_kind() == STREAM_STDERR && output_std_fd_ours(2))
+            fd = 2;
+        else if (stream_kind() == STREAM_STDOUT && output_std_fd_ours(1))
             fd = 1;
         else if (stream_kind() == STREAM_FILE && log_pid == getpid() && log_fd_ours())
             fd = log_fd;
-        write_all(fd, s, n);
+        if (fd >= 0)
+            write_all(fd, s, n);
         errno = saved;
         return;
     }
     out_depth++;
     crace_lock(&out_lock);
-    write_all(stream_fd_locked(), s, n);
+    int fd = stream_fd_locked();
+    if (fd >= 0)
+        write_all(fd, s, n);
     crace_unlock(&out_lock);
     out_depth--;
     errno = saved;
@@ -234,12 +299,15 @@ void crace_fatal(const char *fmt, ...)
     if (n > 0)
         len += (size_t)n < sizeof(buf) - len - 1 ? (size_t)n : sizeof(buf) - len - 2;
     buf[len++] = '\n';
-    write_all(2, buf, len);
+    if (output_std_fd_ours(2))
+        write_all(2, buf, len);
     _exit(1);
 }
 
 void output_init(void)
 {
+    std_record(1);
+    std_record(2);
     if (stream_kind() != STREAM_FILE)
         return;
     crace_lock(&out_lock);

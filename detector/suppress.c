@@ -166,7 +166,7 @@ static void load_error(const char *fmt, ...)
     size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m < sizeof(buf) - (size_t)n - 1 ? (size_t)m
                                                                                 : sizeof(buf) - (size_t)n - 2);
     buf[len++] = '\n';
-    output_write_fd(2, buf, len);
+    output_write_std(2, buf, len);
 }
 
 /* The whole file at path, NUL-terminated; NULL with errno set. */

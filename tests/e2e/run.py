@@ -29,7 +29,9 @@ the same compiler, g++ or clang++): such data files may live in subdirectories.
 A test named race_*.c, uaf_*.c, deadlock_*.c, leak_*.c or misuse_*.c must
 produce a report, norace_*.c must not: the runner
 checks that the file's directives agree with its name, so a forgotten
-EXPECT can't turn a race test into one that always passes. Under --dir
+EXPECT can't turn a race test into one that always passes. Others
+(usage_*.c: a misconfigured run; output_*.c: where reports go) are free
+to expect what they print. Under --dir
 (samples/, named <topic>_<variant>.c) the exit status decides instead: a
 test expecting 0 must have an EXPECT-NOT: WARNING, any other an EXPECT of
 a finding.
