@@ -13,6 +13,7 @@
  * give it.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "access.h"
 #include "intercept.h"
@@ -513,4 +514,142 @@ CRACE_EXPORT int RunningOnValgrind(void)
 CRACE_EXPORT void AnnotateThreadName(const char *file, int line, const char *name)
 {
     (void)file, (void)line, (void)name;
+}
+
+/* ---------------------------------------------------------------- older annotations */
+
+/* WebKit's names for the happens-before pair. */
+CRACE_EXPORT void WTFAnnotateHappensBefore(const char *file, int line, const volatile void *addr)
+{
+    AnnotateHappensBefore(file, line, addr);
+}
+
+CRACE_EXPORT void WTFAnnotateHappensAfter(const char *file, int line, const volatile void *addr)
+{
+    AnnotateHappensAfter(file, line, addr);
+}
+
+/* A signal of cv happens before a wait on it that returns: older
+ * dynamic_annotations.h headers define ANNOTATE_HAPPENS_BEFORE and _AFTER
+ * as these (ThreadSanitizer v2 made them no-ops, and such programs then
+ * meet false alarms there; Helgrind honours them). */
+CRACE_EXPORT void AnnotateCondVarSignal(const char *file, int line, const volatile void *cv)
+{
+    AnnotateHappensBefore(file, line, cv);
+}
+
+CRACE_EXPORT void AnnotateCondVarSignalAll(const char *file, int line, const volatile void *cv)
+{
+    AnnotateHappensBefore(file, line, cv);
+}
+
+CRACE_EXPORT void AnnotateCondVarWait(const char *file, int line, const volatile void *cv, const volatile void *lock)
+{
+    (void)lock;
+    AnnotateHappensAfter(file, line, cv);
+}
+
+/* A producer-consumer queue the detector cannot see: each put happens
+ * before the gets that follow it (every put before every later get:
+ * more order than one item's hand-off, as Helgrind models it). */
+CRACE_EXPORT void AnnotatePCQCreate(const char *file, int line, const volatile void *pcq)
+{
+    (void)file, (void)line, (void)pcq;
+}
+
+CRACE_EXPORT void AnnotatePCQDestroy(const char *file, int line, const volatile void *pcq)
+{
+    (void)file, (void)line, (void)pcq;
+}
+
+CRACE_EXPORT void AnnotatePCQPut(const char *file, int line, const volatile void *pcq)
+{
+    AnnotateHappensBefore(file, line, pcq);
+}
+
+CRACE_EXPORT void AnnotatePCQGet(const char *file, int line, const volatile void *pcq)
+{
+    AnnotateHappensAfter(file, line, pcq);
+}
+
+/* A race the program's own test expects at mem: not reported, as
+ * ThreadSanitizer does not (it uses these in its own tests). Whether it
+ * happened is not checked (AnnotateFlushExpectedRaces). */
+CRACE_EXPORT void AnnotateExpectRace(const char *file, int line, const volatile void *mem, const char *desc)
+{
+    AnnotateBenignRaceSized(file, line, mem, 1, desc);
+}
+
+/* The rest say nothing a happens-before detector uses (ThreadSanitizer
+ * v2 ignores them too). */
+CRACE_EXPORT void AnnotateFlushExpectedRaces(const char *file, int line)
+{
+    (void)file, (void)line;
+}
+
+CRACE_EXPORT void AnnotatePublishMemoryRange(const char *file, int line, const volatile void *mem,
+                                             unsigned long size)
+{
+    (void)file, (void)line, (void)mem, (void)size;
+}
+
+CRACE_EXPORT void AnnotateUnpublishMemoryRange(const char *file, int line, const volatile void *mem,
+                                               unsigned long size)
+{
+    (void)file, (void)line, (void)mem, (void)size;
+}
+
+CRACE_EXPORT void AnnotateMutexIsUsedAsCondVar(const char *file, int line, const volatile void *mu)
+{
+    (void)file, (void)line, (void)mu;
+}
+
+CRACE_EXPORT void AnnotateMutexIsNotPHB(const char *file, int line, const volatile void *mu)
+{
+    (void)file, (void)line, (void)mu;
+}
+
+CRACE_EXPORT void AnnotateEnableRaceDetection(const char *file, int line, int enable)
+{
+    (void)file, (void)line, (void)enable;
+}
+
+CRACE_EXPORT void AnnotateTraceMemory(const char *file, int line, const volatile void *mem)
+{
+    (void)file, (void)line, (void)mem;
+}
+
+CRACE_EXPORT void AnnotateFlushState(const char *file, int line)
+{
+    (void)file, (void)line;
+}
+
+CRACE_EXPORT void AnnotateNoOp(const char *file, int line, const volatile void *arg)
+{
+    (void)file, (void)line, (void)arg;
+}
+
+CRACE_EXPORT void AnnotateMemoryIsInitialized(const char *file, int line, const volatile void *mem,
+                                              unsigned long size)
+{
+    (void)file, (void)line, (void)mem, (void)size;
+}
+
+CRACE_EXPORT void AnnotateMemoryIsUninitialized(const char *file, int line, const volatile void *mem,
+                                                unsigned long size)
+{
+    (void)file, (void)line, (void)mem, (void)size;
+}
+
+/* How much slower the program runs: tests scale their timeouts by it
+ * (ThreadSanitizer answers 10; crace's slowdowns are about half of its). */
+CRACE_EXPORT double ValgrindSlowdown(void)
+{
+    return 5.0;
+}
+
+/* crace is a pure happens-before detector, the one question asked. */
+CRACE_EXPORT const char *ThreadSanitizerQuery(const char *query)
+{
+    return query && strcmp(query, "pure_happens_before") == 0 ? "1" : "0";
 }

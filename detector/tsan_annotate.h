@@ -56,4 +56,35 @@ CRACE_EXPORT void WTFAnnotateBenignRaceSized(const char *file, int line, const v
                                              unsigned long size, const char *desc);
 CRACE_EXPORT void __tsan_check_no_mutexes_held(void);
 
+/* The older dynamic annotations (Valgrind's and ThreadSanitizer v1's
+ * dynamic_annotations.h, WebKit's WTF names): a program built with them
+ * enabled must link. */
+CRACE_EXPORT void WTFAnnotateHappensBefore(const char *file, int line, const volatile void *addr);
+CRACE_EXPORT void WTFAnnotateHappensAfter(const char *file, int line, const volatile void *addr);
+CRACE_EXPORT void AnnotateCondVarSignal(const char *file, int line, const volatile void *cv);
+CRACE_EXPORT void AnnotateCondVarSignalAll(const char *file, int line, const volatile void *cv);
+CRACE_EXPORT void AnnotateCondVarWait(const char *file, int line, const volatile void *cv, const volatile void *lock);
+CRACE_EXPORT void AnnotatePCQCreate(const char *file, int line, const volatile void *pcq);
+CRACE_EXPORT void AnnotatePCQDestroy(const char *file, int line, const volatile void *pcq);
+CRACE_EXPORT void AnnotatePCQPut(const char *file, int line, const volatile void *pcq);
+CRACE_EXPORT void AnnotatePCQGet(const char *file, int line, const volatile void *pcq);
+CRACE_EXPORT void AnnotateExpectRace(const char *file, int line, const volatile void *mem, const char *desc);
+CRACE_EXPORT void AnnotateFlushExpectedRaces(const char *file, int line);
+CRACE_EXPORT void AnnotatePublishMemoryRange(const char *file, int line, const volatile void *mem,
+                                             unsigned long size);
+CRACE_EXPORT void AnnotateUnpublishMemoryRange(const char *file, int line, const volatile void *mem,
+                                               unsigned long size);
+CRACE_EXPORT void AnnotateMutexIsUsedAsCondVar(const char *file, int line, const volatile void *mu);
+CRACE_EXPORT void AnnotateMutexIsNotPHB(const char *file, int line, const volatile void *mu);
+CRACE_EXPORT void AnnotateEnableRaceDetection(const char *file, int line, int enable);
+CRACE_EXPORT void AnnotateTraceMemory(const char *file, int line, const volatile void *mem);
+CRACE_EXPORT void AnnotateFlushState(const char *file, int line);
+CRACE_EXPORT void AnnotateNoOp(const char *file, int line, const volatile void *arg);
+CRACE_EXPORT void AnnotateMemoryIsInitialized(const char *file, int line, const volatile void *mem,
+                                              unsigned long size);
+CRACE_EXPORT void AnnotateMemoryIsUninitialized(const char *file, int line, const volatile void *mem,
+                                                unsigned long size);
+CRACE_EXPORT double ValgrindSlowdown(void);
+CRACE_EXPORT const char *ThreadSanitizerQuery(const char *query);
+
 #endif /* CRACE_TSAN_ANNOTATE_H */

@@ -320,3 +320,88 @@ STUB_API void WTFAnnotateBenignRaceSized(const char *file, int line, const volat
     (void)file, (void)line, (void)mem, (void)size, (void)desc;
 }
 STUB_API void __tsan_check_no_mutexes_held(void) {}
+STUB_API void WTFAnnotateHappensBefore(const char *file, int line, const volatile void *addr)
+{
+    (void)file, (void)line, (void)addr;
+}
+STUB_API void WTFAnnotateHappensAfter(const char *file, int line, const volatile void *addr)
+{
+    (void)file, (void)line, (void)addr;
+}
+STUB_API void AnnotateCondVarSignal(const char *file, int line, const volatile void *cv)
+{
+    (void)file, (void)line, (void)cv;
+}
+STUB_API void AnnotateCondVarSignalAll(const char *file, int line, const volatile void *cv)
+{
+    (void)file, (void)line, (void)cv;
+}
+STUB_API void AnnotateCondVarWait(const char *file, int line, const volatile void *cv, const volatile void *lock)
+{
+    (void)file, (void)line, (void)cv, (void)lock;
+}
+STUB_API void AnnotatePCQCreate(const char *file, int line, const volatile void *pcq)
+{
+    (void)file, (void)line, (void)pcq;
+}
+STUB_API void AnnotatePCQDestroy(const char *file, int line, const volatile void *pcq)
+{
+    (void)file, (void)line, (void)pcq;
+}
+STUB_API void AnnotatePCQPut(const char *file, int line, const volatile void *pcq)
+{
+    (void)file, (void)line, (void)pcq;
+}
+STUB_API void AnnotatePCQGet(const char *file, int line, const volatile void *pcq)
+{
+    (void)file, (void)line, (void)pcq;
+}
+STUB_API void AnnotateExpectRace(const char *file, int line, const volatile void *mem, const char *desc)
+{
+    (void)file, (void)line, (void)mem, (void)desc;
+}
+STUB_API void AnnotateFlushExpectedRaces(const char *file, int line) { (void)file, (void)line; }
+STUB_API void AnnotatePublishMemoryRange(const char *file, int line, const volatile void *mem, unsigned long size)
+{
+    (void)file, (void)line, (void)mem, (void)size;
+}
+STUB_API void AnnotateUnpublishMemoryRange(const char *file, int line, const volatile void *mem, unsigned long size)
+{
+    (void)file, (void)line, (void)mem, (void)size;
+}
+STUB_API void AnnotateMutexIsUsedAsCondVar(const char *file, int line, const volatile void *mu)
+{
+    (void)file, (void)line, (void)mu;
+}
+STUB_API void AnnotateMutexIsNotPHB(const char *file, int line, const volatile void *mu)
+{
+    (void)file, (void)line, (void)mu;
+}
+STUB_API void AnnotateEnableRaceDetection(const char *file, int line, int enable)
+{
+    (void)file, (void)line, (void)enable;
+}
+STUB_API void AnnotateTraceMemory(const char *file, int line, const volatile void *mem)
+{
+    (void)file, (void)line, (void)mem;
+}
+STUB_API void AnnotateFlushState(const char *file, int line) { (void)file, (void)line; }
+STUB_API void AnnotateNoOp(const char *file, int line, const volatile void *arg)
+{
+    (void)file, (void)line, (void)arg;
+}
+STUB_API void AnnotateMemoryIsInitialized(const char *file, int line, const volatile void *mem, unsigned long size)
+{
+    (void)file, (void)line, (void)mem, (void)size;
+}
+STUB_API void AnnotateMemoryIsUninitialized(const char *file, int line, const volatile void *mem, unsigned long size)
+{
+    (void)file, (void)line, (void)mem, (void)size;
+}
+/* Natively, no slowdown; no detector to ask. */
+STUB_API double ValgrindSlowdown(void) { return 1.0; }
+STUB_API const char *ThreadSanitizerQuery(const char *query)
+{
+    (void)query;
+    return "0";
+}
