@@ -151,9 +151,14 @@ void output_std_redirected(int fd)
     if (fd != 1 && fd != 2)
         return;
     int saved = errno;
-    crace_lock(&out_lock);
-    std_record(fd);
-    crace_unlock(&out_lock);
+    /* A handler interrupting this thread's own write holds the lock. */
+    if (out_depth > 0) {
+        std_record(fd);
+    } else {
+        crace_lock(&out_lock);
+        std_record(fd);
+        crace_unlock(&out_lock);
+    }
     errno = saved;
 }
 
