@@ -281,6 +281,7 @@ static int run_child(const char *text, void (*fn)(void), char *out, size_t outle
     if (pid == 0) {
         close(pipefd[0]);
         dup2(pipefd[1], 2);
+        output_std_redirected(2);
         if (text)
             setenv("CRACE_OPTIONS", text, 1);
         else

@@ -684,6 +684,8 @@ static int run_child(void (*fn)(void), int which, char *out, size_t outlen)
         dup2(null, 1);
         dup2(null, 2);
         dup2(pipefd[1], which);
+        output_std_redirected(1);
+        output_std_redirected(2);
         output_after_fork_child();
         fn();
         _exit(0);
