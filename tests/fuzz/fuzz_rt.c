@@ -79,6 +79,11 @@ void output_write_fd(int fd, const char *s, size_t n)
     fuzz_output_sink = x;
 }
 
+void output_write_std(int fd, const char *s, size_t n)
+{
+    output_write_fd(fd, s, n);
+}
+
 /* Findings are never matched here (suppress_finding is not fuzzed). */
 int gc_symbolize(uintptr_t pc, bool is_return_address, int (*fn)(const struct gc_frame *frame, void *arg),
                  void *arg)
