@@ -900,7 +900,7 @@ static bool atomic_in_place(crace_thread *t, uintptr_t addr, size_t size, bool i
              * data, straight away (through the general path's failed
              * attempts first, an atomic load by each of 8 threads in
              * every epoch took about 550 instructions). */
-            if (i == SHADOW_OVF_SLOT && sc_is_ovf(c[i]))
+            if (i == SHADOW_OVF_SLOT && sc_is_ovf(c[i]) && !is_write)
                 return shared_access(t, g, addr, size, cur, c[i], pc, true);
             if (sc_is_write(c[i]) && sc_happens_before(c[i], t))
                 continue;

@@ -159,11 +159,9 @@ void crace_print_creation(const crace_thread *t)
  * symbolizer's cache reads the modules through its own. */
 static void close_sockets_and_pipes(void)
 {
-    /* This thread's entry: /proc/self is the main thread's, gone with
-     * it when main ended with pthread_exit. */
-    long dir = syscall(SYS_openat, AT_FDCWD, "/proc/thread-self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0)
-        dir = syscall(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char path[64];
+    snprintf(path, sizeof(path), "%s/fd", crace_proc_dir());
+    long dir = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
         return;
     char buf[4096] __attribute__((aligned(__alignof__(struct dirent64))));

@@ -492,19 +492,16 @@ void report_json_put_process(struct sbuf *b)
      * with a small one. */
     enum { EXE_MAX = 4096, ARGS_MAX = 16384 };
     char *exe = crace_alloc(EXE_MAX), *args = crace_alloc(ARGS_MAX);
-    /* The calling thread's /proc entry first: /proc/self is the main
-     * thread's, which has no executable and no command line once main
-     * has ended with pthread_exit while other threads run. */
-    long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/thread-self/exe", exe, EXE_MAX - 1);
-    if (n <= 0)
-        n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self/exe", exe, EXE_MAX - 1);
+    /* The calling thread's entry: main may have ended (crace_proc_dir). */
+    char path[64];
+    snprintf(path, sizeof(path), "%s/exe", crace_proc_dir());
+    long n = syscall(SYS_readlinkat, AT_FDCWD, path, exe, EXE_MAX - 1);
     exe[n > 0 ? n : 0] = '\0';
     sb_printf(b, "\"process\":{\"pid\":%d,\"executable\":", (int)getpid());
     json_put_string(b, exe, strlen(exe));
     put_raw(b, ",\"argv\":[");
-    size_t len = read_proc("/proc/thread-self/cmdline", args, ARGS_MAX);
-    if (len == 0)
-        len = read_proc("/proc/self/cmdline", args, ARGS_MAX);
+    snprintf(path, sizeof(path), "%s/cmdline", crace_proc_dir());
+    size_t len = read_proc(path, args, ARGS_MAX);
     bool first = true;
     for (size_t i = 0; i < len;) {
         size_t k = i;

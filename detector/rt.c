@@ -3,9 +3,10 @@
 #include "shimlock.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -81,6 +82,18 @@ void *crace_mmap(size_t size)
                     size >> 20, strerror(err));
     }
     return p;
+}
+
+const char *crace_proc_dir(void)
+{
+    enum { UNKNOWN, THREAD_SELF, SELF };
+    static int which = UNKNOWN;
+    int w = __atomic_load_n(&which, __ATOMIC_RELAXED);
+    if (w == UNKNOWN) {
+        w = syscall(SYS_faccessat, AT_FDCWD, "/proc/thread-self", F_OK, 0) == 0 ? THREAD_SELF : SELF;
+        __atomic_store_n(&which, w, __ATOMIC_RELAXED);
+    }
+    return w == THREAD_SELF ? "/proc/thread-self" : "/proc/self";
 }
 
 void crace_munmap(void *p, size_t size)

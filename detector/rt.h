@@ -44,6 +44,11 @@ char *crace_strdup(const char *s);
  * kernel (MAP_NORESERVE). Aborts when the mapping fails. */
 void *crace_mmap(size_t size);
 void crace_munmap(void *p, size_t size);
+/* The calling thread's /proc directory: /proc/self is the main thread's,
+ * which has no executable, command line or descriptors once main has
+ * ended with pthread_exit while other threads run. /proc/thread-self
+ * (Linux 3.17), or /proc/self where there is none. Async-signal-safe. */
+const char *crace_proc_dir(void);
 
 /* Raw output to the report stream (stderr or log_path), never buffered in
  * stdio, so a crash loses nothing written. */

@@ -202,8 +202,7 @@ static sync_var *create_locked(uint32_t b, uintptr_t addr, stack_id creation)
         crace_lock(&s->lock);
         vc_init_in(&s->vc, s->vc_inline, SYNC_VC_INLINE);
         s->creation = creation;
-        __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
-        __atomic_store_n(&s->relseq_head2, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
+        sync_relseq_set(s, SYNC_RELSEQ_NONE, SYNC_RELSEQ_NONE);
         crace_thread *t = crace_cur;
         s->creator_gid = t ? t->gid : 0;
         s->owner_gid = 0;

@@ -95,10 +95,16 @@ typedef struct sync_var {
 /* s (locked) took a release that is no atomic operation's (an unlock, an
  * annotation): a relaxed store must not drop s's clock as the end of a
  * release sequence (relseq_head). */
+/* s's release-sequence heads (s locked, or s being created). */
+static inline void sync_relseq_set(sync_var *s, uint32_t head, uint32_t head2)
+{
+    __atomic_store_n(&s->relseq_head, head, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->relseq_head2, head2, __ATOMIC_RELAXED);
+}
+
 static inline void sync_released_elsewhere(sync_var *s)
 {
-    __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
-    __atomic_store_n(&s->relseq_head2, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
+    sync_relseq_set(s, SYNC_RELSEQ_SEVERAL, SYNC_RELSEQ_NONE);
 }
 
 /* s (locked) is about to change its clock: its version turns odd, and

@@ -309,8 +309,7 @@ static void relseq_join(sync_var *s, const crace_thread *t)
     } else if (head2 == SYNC_RELSEQ_NONE) {
         __atomic_store_n(&s->relseq_head2, id, __ATOMIC_RELAXED);
     } else {
-        __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_SEVERAL, __ATOMIC_RELAXED);
-        __atomic_store_n(&s->relseq_head2, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
+        sync_relseq_set(s, SYNC_RELSEQ_SEVERAL, SYNC_RELSEQ_NONE);
     }
 }
 
@@ -338,8 +337,7 @@ static bool clocks_store(crace_thread *t, sync_var *s, int mo)
         relseq_head_by(s, t);
     } else if (relseq_ended_by(s->relseq_head, s->relseq_head2, t)) {
         vc_clear(&s->vc);
-        __atomic_store_n(&s->relseq_head, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
-        __atomic_store_n(&s->relseq_head2, SYNC_RELSEQ_NONE, __ATOMIC_RELAXED);
+        sync_relseq_set(s, SYNC_RELSEQ_NONE, SYNC_RELSEQ_NONE);
     }
     return false;
 }
