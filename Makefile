@@ -65,7 +65,10 @@ DET_SRC   := $(wildcard detector/*.c) runtime/src/symbolize.c
 DET_OBJ   := $(DET_SRC:%.c=$(OBJDIR)/det/%.o)
 DET_CFLAGS := $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector -fvisibility=hidden \
 	-ftls-model=initial-exec -pthread
-DET_LIBS  := -lunwind -ldw -lelf -lpthread -ldl -latomic
+# libatomic stays needed though the shim defines every libatomic function it
+# calls itself (tsan_atomic.c): its definitions pass the shim's own calls on
+# to libatomic's (dlsym RTLD_NEXT), which must be loaded for any program.
+DET_LIBS  := -lunwind -ldw -lelf -lpthread -ldl -Wl,--push-state,--no-as-needed -latomic -Wl,--pop-state
 DET_SO    := $(LIBDIR)/libcrace.so
 STUB_SO   := $(LIBDIR)/libcrace_stub.so
 # The access fast path linked into what `crace cc` builds (detector/access.h).

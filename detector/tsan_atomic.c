@@ -461,7 +461,14 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
  * to get the value and the clock together; a load that finds none read
  * nothing released, and creates no record (polling loads of many objects
  * cost no memory). Every other operation creates the record and performs
- * the real operation under its lock. */
+ * the real operation under its lock.
+ *
+ * Each operation's body (load##bits, store##bits, cas##bits, the RMWs'
+ * name##bits) is always inlined into an exported entry point: the ABI's,
+ * and for 128 bits libatomic's below. CALLER_PC() in it is then that
+ * entry point's return address, the program's call site, read where it
+ * is needed (as a value passed down, the hot entry points kept it in a
+ * register they had to save: about 1 % more instructions on `atomics`). */
 #define SPIN_VALUE(v) ((uint64_t)(v) ^ (uint64_t)((unsigned __int128)(v) >> 64))
 #define LOAD_MO(a, mo) ((mo) == TSAN_MO_RELAXED ? __atomic_load_n(a, __ATOMIC_RELAXED) : __atomic_load_n(a, __ATOMIC_SEQ_CST))
 
@@ -491,12 +498,16 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
         if (op.t)                                                                              \
             spin_note(op.t, (uintptr_t)a, SPIN_VALUE(v));                                      \
     }                                                                                          \
-    CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
+    static inline __attribute__((always_inline)) T load##bits(const volatile T *a, int mo)       \
     {                                                                                          \
         struct atomic_op op;                                                                   \
-        T v = load_begin##bits(a, mo, CALLER_PC(), &op);                                      \
-        load_end##bits(op, mo, a, v, CALLER_PC());                                            \
+        T v = load_begin##bits(a, mo, CALLER_PC(), &op);                                       \
+        load_end##bits(op, mo, a, v, CALLER_PC());                                             \
         return v;                                                                              \
+    }                                                                                          \
+    CRACE_EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)                     \
+    {                                                                                          \
+        return load##bits(a, mo);                                                              \
     }                                                                                          \
     /* A compare-exchange that finds another value than *e fails unless the                   \
      * value changes: it only loads (C11 7.17.7.4), with order fmo. So it is                  \
@@ -517,7 +528,7 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
         load_end##bits(op, fmo, a, v, pc);                                                    \
         return true;                                                                           \
     }                                                                                          \
-    CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
+    static inline __attribute__((always_inline)) void store##bits(volatile T *a, T v, int mo)    \
     {                                                                                          \
         bool lock = mo_needs_lock(mo) || store_ends_sequence((uintptr_t)a);                   \
         struct atomic_op op = atomic_begin(lock, (uintptr_t)a, mo_needs_lock(mo), CALLER_PC(), bits / 8); \
@@ -529,53 +540,252 @@ static inline void cas_end(struct atomic_op op, bool ok, int mo, int fmo, uintpt
             __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                          \
         atomic_end(op, OP_STORE, mo, (uintptr_t)a, 0, CALLER_PC());                            \
     }                                                                                          \
+    CRACE_EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)                  \
+    {                                                                                          \
+        store##bits(a, v, mo);                                                                 \
+    }                                                                                          \
+    static inline __attribute__((always_inline)) bool cas##bits(volatile T *a, T *e, T d, bool weak, int mo, \
+                                                               int fmo)                        \
+    {                                                                                          \
+        if (cas_fails##bits(a, e, fmo, CALLER_PC()))                                           \
+            return false;                                                                      \
+        struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
+                                           CALLER_PC(), 0);                                    \
+        bool ok = weak ? __atomic_compare_exchange_n(a, e, d, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) \
+                       : __atomic_compare_exchange_n(a, e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+        cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                         \
+        return ok;                                                                             \
+    }                                                                                          \
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_strong(volatile T *a, T *e, T d, int mo, \
                                                                    int fmo)                    \
     {                                                                                          \
-        if (cas_fails##bits(a, e, fmo, CALLER_PC()))                                          \
-            return 0;                                                                          \
-        struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
-                                           CALLER_PC(), 0);                                    \
-        bool ok = __atomic_compare_exchange_n(a, e, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-        cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
-        return ok;                                                                             \
+        return cas##bits(a, e, d, false, mo, fmo);                                \
     }                                                                                          \
     CRACE_EXPORT int __tsan_atomic##bits##_compare_exchange_weak(volatile T *a, T *e, T d, int mo, \
                                                                  int fmo)                      \
     {                                                                                          \
-        if (cas_fails##bits(a, e, fmo, CALLER_PC()))                                          \
-            return 0;                                                                          \
-        struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
-                                           CALLER_PC(), 0);                                    \
-        bool ok = __atomic_compare_exchange_n(a, e, d, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-        cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
-        return ok;                                                                             \
+        return cas##bits(a, e, d, true, mo, fmo);                                 \
     }                                                                                          \
     CRACE_EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a, T e, T d, int mo, int fmo) \
     {                                                                                          \
-        T old = e;                                                                             \
-        if (cas_fails##bits(a, &old, fmo, CALLER_PC()))                                        \
-            return old;                                                                        \
-        struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, \
-                                           CALLER_PC(), 0);                                    \
-        bool ok = __atomic_compare_exchange_n(a, &old, d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
-        cas_end(op, ok, mo, fmo, (uintptr_t)a, bits / 8, CALLER_PC());                        \
-        return old;                                                                            \
+        cas##bits(a, &e, d, false, mo, fmo);                                      \
+        return e;                                                                              \
     }
 
 #define RMW_FN(bits, T, name, builtin)                                                         \
-    CRACE_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo)                    \
+    static inline __attribute__((always_inline)) T name##bits(volatile T *a, T v, int mo)        \
     {                                                                                          \
         unsigned early = mo_acquires(mo) ? 0 : bits / 8;                                       \
         struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, true, CALLER_PC(), early); \
         T old = builtin(a, v, __ATOMIC_SEQ_CST);                                               \
-        atomic_end(op, OP_RMW, mo, (uintptr_t)a, early ? 0 : bits / 8, CALLER_PC());          \
+        atomic_end(op, OP_RMW, mo, (uintptr_t)a, early ? 0 : bits / 8, CALLER_PC());           \
         return old;                                                                            \
+    }                                                                                          \
+    CRACE_EXPORT T __tsan_atomic##bits##_##name(volatile T *a, T v, int mo)                    \
+    {                                                                                          \
+        return name##bits(a, v, mo);                                                           \
     }
 
 #define RMW_FOR_TYPE(bits, T) ATOMIC_FNS(bits, T) TSAN_ATOMIC_RMW(RMW_FN, bits, T)
 
 TSAN_ATOMIC_TYPES(RMW_FOR_TYPE)
+
+/* ================================================ libatomic's calls
+ *
+ * Atomic operations the compilers leave to libatomic, out of line and
+ * without instrumentation: clang's on 16 bytes unless built with -mcx16
+ * (__atomic_load_16, __atomic_fetch_add_16, and the generic
+ * __atomic_compare_exchange for a CAS), and both compilers' on objects of
+ * a size with no lock-free instruction (an _Atomic struct of 24 bytes:
+ * __atomic_load(24, ...)). Unseen, a pointer published with a 16-byte
+ * compare-and-swap (a tagged pointer, a counted head) orders nothing, and
+ * what it points to is reported racy (compiler-rt's ThreadSanitizer does
+ * so); a plain access racing with such an operation goes unnoticed. So
+ * crace defines them too: from the program's instrumented code, each is
+ * the same atomic operation as its __tsan_atomic counterpart (the
+ * generic ones, of any size, through libatomic's own), and the caller's
+ * buffers (the value to store, where the value read goes) are plain
+ * memory libatomic reads and writes for it. From anywhere else, straight
+ * to libatomic: an uninstrumented library's atomics are its own (as in
+ * crace_pt_object), and the shim's own 16-byte operations above, which
+ * the compiler makes libatomic calls, come back here through the PLT. */
+
+/* libatomic's memory model argument: the C11 order, which the compilers
+ * pass as ThreadSanitizer's, with x86's lock-elision hints above it. */
+#define LIBATOMIC_MO(model) ((model) & 0xffff)
+
+typedef unsigned __int128 u128;
+
+/* An interceptor (intercept.h) of one of libatomic's functions, which
+ * the compilers know as builtins of other types: the C name is the
+ * shim's, the symbol libatomic's. */
+#define LIBATOMIC_FN(ret, name, ...)                           \
+    static ret (*real_##name)(__VA_ARGS__);                    \
+    CRACE_EXPORT ret crace_##name(__VA_ARGS__) __asm__(#name); \
+    CRACE_EXPORT ret crace_##name(__VA_ARGS__)
+
+static inline bool libatomic_from_program(uintptr_t pc)
+{
+    return crace_inited && !crace_pc_in_shim(pc) && crace_pc_instrumented(pc);
+}
+
+/* LIBATOMIC_PASS(statement calling libatomic): what libatomic does for
+ * its caller (a memcpy, one of its lock table's mutexes taken for an
+ * object without a lock-free instruction) is no access or lock of the
+ * program's (the call itself is checked here), so the interceptors pass
+ * it through (in_shim). */
+static inline crace_thread *libatomic_enter(void)
+{
+    crace_thread *t = crace_inited ? crace_cur : NULL;
+    if (t)
+        t->in_shim++;
+    return t;
+}
+
+static inline void libatomic_leave(crace_thread *t)
+{
+    if (t)
+        t->in_shim--;
+}
+
+#define LIBATOMIC_PASS(stmt)                       \
+    do {                                           \
+        crace_thread *t_ = libatomic_enter();      \
+        stmt;                                      \
+        libatomic_leave(t_);                       \
+    } while (0)
+
+LIBATOMIC_FN(u128, __atomic_load_16, const volatile void *a, int model)
+{
+    uintptr_t pc = CALLER_PC();
+    u128 v;
+    if (libatomic_from_program(pc))
+        v = (u128)load128((const volatile __int128 *)a, LIBATOMIC_MO(model));
+    else
+        LIBATOMIC_PASS(v = REAL(__atomic_load_16)(a, model));
+    return v;
+}
+
+LIBATOMIC_FN(void, __atomic_store_16, volatile void *a, u128 v, int model)
+{
+    uintptr_t pc = CALLER_PC();
+    if (libatomic_from_program(pc))
+        store128((volatile __int128 *)a, (__int128)v, LIBATOMIC_MO(model));
+    else
+        LIBATOMIC_PASS(REAL(__atomic_store_16)(a, v, model));
+}
+
+LIBATOMIC_FN(bool, __atomic_compare_exchange_16, volatile void *a, void *e, u128 d, int smodel, int fmodel)
+{
+    uintptr_t pc = CALLER_PC();
+    bool ok;
+    if (libatomic_from_program(pc))
+        ok = cas128((volatile __int128 *)a, (__int128 *)e, (__int128)d, false, LIBATOMIC_MO(smodel),
+                    LIBATOMIC_MO(fmodel));
+    else
+        LIBATOMIC_PASS(ok = REAL(__atomic_compare_exchange_16)(a, e, d, smodel, fmodel));
+    return ok;
+}
+
+/* X(libatomic's name, the operation above, what it returns given the old
+ * value and the operand v): fetch_OP returns the old value, OP_fetch the
+ * new one. Unsigned, so that wrapping is the operation's. */
+#define LIBATOMIC_RMW16(X)                                              \
+    X(exchange, exchange, old) X(fetch_add, fetch_add, old)             \
+    X(fetch_sub, fetch_sub, old) X(fetch_and, fetch_and, old)           \
+    X(fetch_or, fetch_or, old) X(fetch_xor, fetch_xor, old)             \
+    X(fetch_nand, fetch_nand, old) X(add_fetch, fetch_add, old + v)     \
+    X(sub_fetch, fetch_sub, old - v) X(and_fetch, fetch_and, old & v)   \
+    X(or_fetch, fetch_or, old | v) X(xor_fetch, fetch_xor, old ^ v)     \
+    X(nand_fetch, fetch_nand, ~(old & v))
+
+#define LIBATOMIC_RMW16_FN(name, op, result)                                                   \
+    LIBATOMIC_FN(u128, __atomic_##name##_16, volatile void *a, u128 v, int model)              \
+    {                                                                                          \
+        uintptr_t pc = CALLER_PC();                                                            \
+        u128 r;                                                                                \
+        if (libatomic_from_program(pc)) {                                                      \
+            u128 old = (u128)op##128((volatile __int128 *)a, (__int128)v, LIBATOMIC_MO(model));     \
+            r = result;                                                                        \
+        } else {                                                                               \
+            LIBATOMIC_PASS(r = REAL(__atomic_##name##_16)(a, v, model));                       \
+        }                                                                                      \
+        return r;                                                                              \
+    }
+LIBATOMIC_RMW16(LIBATOMIC_RMW16_FN)
+
+/* The caller's buffer p of n bytes, which libatomic reads or writes as
+ * plain memory for the program's call at pc. */
+static void libatomic_buffer(const void *p, size_t n, bool is_write, uintptr_t pc)
+{
+    crace_thread *t = crace_thr();
+    if (t)
+        crace_check_range(t, p, n, is_write, pc);
+}
+
+LIBATOMIC_FN(void, __atomic_load, size_t n, void *a, void *ret, int model)
+{
+    uintptr_t pc = CALLER_PC();
+    if (!libatomic_from_program(pc)) {
+        LIBATOMIC_PASS(REAL(__atomic_load)(n, a, ret, model));
+        return;
+    }
+    int mo = LIBATOMIC_MO(model);
+    struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, mo_needs_lock(mo), pc, 0);
+    LIBATOMIC_PASS(REAL(__atomic_load)(n, a, ret, model));
+    atomic_end(op, OP_LOAD, mo, (uintptr_t)a, n, pc);
+    libatomic_buffer(ret, n, true, pc);
+}
+
+LIBATOMIC_FN(void, __atomic_store, size_t n, void *a, void *v, int model)
+{
+    uintptr_t pc = CALLER_PC();
+    if (!libatomic_from_program(pc)) {
+        LIBATOMIC_PASS(REAL(__atomic_store)(n, a, v, model));
+        return;
+    }
+    int mo = LIBATOMIC_MO(model);
+    libatomic_buffer(v, n, false, pc);
+    bool lock = mo_needs_lock(mo) || store_ends_sequence((uintptr_t)a);
+    struct atomic_op op = atomic_begin(lock, (uintptr_t)a, mo_needs_lock(mo), pc, (unsigned)n);
+    LIBATOMIC_PASS(REAL(__atomic_store)(n, a, v, model));
+    atomic_end(op, OP_STORE, mo, (uintptr_t)a, 0, pc);
+}
+
+LIBATOMIC_FN(void, __atomic_exchange, size_t n, void *a, void *v, void *ret, int model)
+{
+    uintptr_t pc = CALLER_PC();
+    if (!libatomic_from_program(pc)) {
+        LIBATOMIC_PASS(REAL(__atomic_exchange)(n, a, v, ret, model));
+        return;
+    }
+    int mo = LIBATOMIC_MO(model);
+    libatomic_buffer(v, n, false, pc);
+    unsigned early = mo_acquires(mo) ? 0 : (unsigned)n;
+    struct atomic_op op = atomic_begin(mo_needs_lock(mo), (uintptr_t)a, true, pc, early);
+    LIBATOMIC_PASS(REAL(__atomic_exchange)(n, a, v, ret, model));
+    atomic_end(op, OP_RMW, mo, (uintptr_t)a, early ? 0 : n, pc);
+    libatomic_buffer(ret, n, true, pc);
+}
+
+LIBATOMIC_FN(bool, __atomic_compare_exchange, size_t n, void *a, void *e, void *d, int smodel, int fmodel)
+{
+    uintptr_t pc = CALLER_PC();
+    bool ok;
+    if (!libatomic_from_program(pc)) {
+        LIBATOMIC_PASS(ok = REAL(__atomic_compare_exchange)(n, a, e, d, smodel, fmodel));
+        return ok;
+    }
+    int mo = LIBATOMIC_MO(smodel), fmo = LIBATOMIC_MO(fmodel);
+    libatomic_buffer(e, n, false, pc);
+    libatomic_buffer(d, n, false, pc);
+    struct atomic_op op = atomic_begin(mo_needs_lock(mo) || mo_needs_lock(fmo), (uintptr_t)a, true, pc, 0);
+    LIBATOMIC_PASS(ok = REAL(__atomic_compare_exchange)(n, a, e, d, smodel, fmodel));
+    cas_end(op, ok, mo, fmo, (uintptr_t)a, n, pc);
+    if (!ok)
+        libatomic_buffer(e, n, true, pc); /* it gets the value found */
+    return ok;
+}
 
 void crace_atomic_module_init(uintptr_t pc)
 {

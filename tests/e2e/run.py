@@ -10,6 +10,7 @@ Each tests/e2e/*.c file states what crace must print, in comments:
     // ENV: CRACE_OPTIONS=halt_on_error=1   environment for the run
     // ARGS: a b                        program arguments
     // CFLAGS: -O0                      extra compiler flags
+    // LIBS: -latomic                   extra libraries, linked after the source
     // SHLIB: plugin                    also build tests/e2e/lib/plugin.c with
                                        `crace cc -shared` into libplugin.so
                                        next to the program (its working
@@ -55,7 +56,7 @@ TIMEOUT = int(os.environ.get("E2E_TIMEOUT", "120"))
 
 
 def directives(path):
-    d = {"exit": None, "expect": [], "not": [], "count": [], "env": {}, "args": [], "cflags": [],
+    d = {"exit": None, "expect": [], "not": [], "count": [], "env": {}, "args": [], "cflags": [], "libs": [],
          "shlibs": []}
     lines = open(path).read().split("\n")
     marks = {}
@@ -64,7 +65,7 @@ def directives(path):
             if "{{" not in line:
                 marks[m.group(1)] = i
     for line in lines:
-        m = re.match(r"\s*(?://|\*)\s*(EXPECT-EXIT|EXPECT-NOT|EXPECT-COUNT|EXPECT|ENV|ARGS|CFLAGS|SHLIB):(.*)$", line)
+        m = re.match(r"\s*(?://|\*)\s*(EXPECT-EXIT|EXPECT-NOT|EXPECT-COUNT|EXPECT|ENV|ARGS|CFLAGS|LIBS|SHLIB):(.*)$", line)
         if not m:
             continue
         key, val = m.group(1), m.group(2)
@@ -86,6 +87,8 @@ def directives(path):
             d["args"] = val.split()
         elif key == "CFLAGS":
             d["cflags"] = val.split()
+        elif key == "LIBS":
+            d["libs"] = val.split()
         elif key == "SHLIB":
             d["shlibs"].append(val.strip())
     return d, marks
@@ -144,7 +147,7 @@ def check(path, build, cc, suite="e2e"):
     env = dict(os.environ, CRACE_CC=cc)
     env.pop("CRACE_OPTIONS", None)
     cmd = [crace, "cc", std, "-O1", "-g", "-pthread", "-I" + os.path.join(ROOT, "runtime", "include")]
-    cmd += d["cflags"] + ["-o", exe, path, "-L" + os.path.join(build, "lib"),
+    cmd += d["cflags"] + ["-o", exe, path] + d["libs"] + ["-L" + os.path.join(build, "lib"),
                           "-Wl,-rpath," + os.path.abspath(os.path.join(build, "lib")), "-lgochan"]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if r.returncode != 0:
