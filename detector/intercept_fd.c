@@ -22,6 +22,10 @@
  *  - all sockets (socket, accept): one object, socket_sync, since the two
  *    ends of a loopback connection have unrelated descriptors. connect()
  *    also happens before the accept() that returns its connection.
+ *  - all POSIX message queues (mq_open): one object, mq_sync, since two
+ *    mq_open calls of one name give unrelated descriptors: mq_send and
+ *    mq_timedsend happen before the mq_receive or mq_timedreceive that
+ *    gets the message.
  *
  * End of stream is a message too: close() of a pipe, socketpair, eventfd
  * or unknown descriptor releases its object, and a read that returns 0
@@ -43,6 +47,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -64,7 +69,7 @@ void __chk_fail(void) __attribute__((noreturn));
 #define FD_TABLE 65536u
 
 static char fd_sync[FD_TABLE];                  /* per-descriptor objects: their addresses */
-static char file_sync, socket_sync, connect_sync; /* shared objects */
+static char file_sync, socket_sync, connect_sync, mq_sync; /* shared objects */
 /* fd % FD_TABLE -> its object's address; 0: its own fd_sync element. */
 static _Atomic uintptr_t fd_obj[FD_TABLE];
 /* fd % FD_TABLE -> the object of the first epoll set it was added to (0:
@@ -666,6 +671,92 @@ INTERCEPTOR(int, creat64, const char *path, mode_t mode)
     return opened(thr, REAL(creat64)(path, mode), pc);
 }
 
+/* ---------------------------------------------------------------- message queues */
+
+/* A message queue opened at pc (Linux: a descriptor): all share mq_sync.
+ * O_CREAT brings a mode and an attribute pointer. */
+INTERCEPTOR(mqd_t, mq_open, const char *name, int flags, ...)
+{
+    mode_t mode = 0;
+    struct mq_attr *attr = NULL;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = (mode_t)va_arg(ap, int);
+        attr = va_arg(ap, struct mq_attr *);
+        va_end(ap);
+    }
+    INTERCEPTOR_ENTER(mq_open, name, flags, mode, attr);
+    uintptr_t pc = CALLER_PC();
+    mqd_t q = REAL(mq_open)(name, flags, mode, attr);
+    if (q >= 0 && !crace_pc_in_shim(pc)) {
+        fd_bind(q, (uintptr_t)&mq_sync);
+        crace_fd_created(thr, q, pc);
+    }
+    return q;
+}
+
+/* A message of n bytes at msg sent (r == 0), from pc. */
+static int mq_sent(crace_thread *t, const char *msg, size_t n, int r, uintptr_t pc)
+{
+    if (r == 0)
+        crace_check_range(t, msg, n, false, pc);
+    return r;
+}
+
+/* A message of r bytes received (r >= 0, which may be 0) into buf on q,
+ * its priority into *prio. */
+static ssize_t mq_received(crace_thread *t, mqd_t q, char *buf, unsigned *prio, ssize_t r, uintptr_t pc)
+{
+    if (r < 0)
+        return r;
+    fd_acquire(t, fd_key(q));
+    crace_check_range(t, buf, (size_t)r, true, pc);
+    if (prio)
+        crace_check_range(t, prio, sizeof(*prio), true, pc);
+    return r;
+}
+
+INTERCEPTOR(int, mq_send, mqd_t q, const char *msg, size_t n, unsigned prio)
+{
+    INTERCEPTOR_ENTER(mq_send, q, msg, n, prio);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(mq_send)(q, msg, n, prio);
+    sent(thr, q, pc);
+    return mq_sent(thr, msg, n, REAL(mq_send)(q, msg, n, prio), pc);
+}
+
+INTERCEPTOR(int, mq_timedsend, mqd_t q, const char *msg, size_t n, unsigned prio, const struct timespec *at)
+{
+    INTERCEPTOR_ENTER(mq_timedsend, q, msg, n, prio, at);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(mq_timedsend)(q, msg, n, prio, at);
+    sent(thr, q, pc);
+    return mq_sent(thr, msg, n, REAL(mq_timedsend)(q, msg, n, prio, at), pc);
+}
+
+INTERCEPTOR(ssize_t, mq_receive, mqd_t q, char *buf, size_t n, unsigned *prio)
+{
+    INTERCEPTOR_ENTER(mq_receive, q, buf, n, prio);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(mq_receive)(q, buf, n, prio);
+    crace_fd_use(thr, q, pc);
+    return mq_received(thr, q, buf, prio, REAL(mq_receive)(q, buf, n, prio), pc);
+}
+
+INTERCEPTOR(ssize_t, mq_timedreceive, mqd_t q, char *buf, size_t n, unsigned *prio, const struct timespec *at)
+{
+    INTERCEPTOR_ENTER(mq_timedreceive, q, buf, n, prio, at);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(mq_timedreceive)(q, buf, n, prio, at);
+    crace_fd_use(thr, q, pc);
+    return mq_received(thr, q, buf, prio, REAL(mq_timedreceive)(q, buf, n, prio, at), pc);
+}
+
 /* ---------------------------------------------------------------- dup, close */
 
 /* A duplicate reaches the same file, pipe or socket: the same object.
@@ -833,7 +924,7 @@ INTERCEPTOR(int, close, int fd)
         crace_fd_end(thr, fd, pc);
         crace_fd_ended(fd);
         uintptr_t key = fd_key(fd);
-        if (key != (uintptr_t)&file_sync && key != (uintptr_t)&socket_sync)
+        if (key != (uintptr_t)&file_sync && key != (uintptr_t)&socket_sync && key != (uintptr_t)&mq_sync)
             fd_release(thr, key); /* end of stream (see the top) */
         fd_bind(fd, fd_own(fd));
         atomic_store_explicit(&fd_poll[fd_index(fd)], 0, memory_order_relaxed);
