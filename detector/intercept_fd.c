@@ -1,8 +1,9 @@
 /*
  * intercept_fd.c: file descriptors as a hand-off between threads, as
  * ThreadSanitizer models them: data written to a descriptor (write, send,
- * sendmsg, writev, pwrite, eventfd_write) happens before the read that
- * receives it (read, recv, recvmsg, readv, pread, eventfd_read).
+ * sendmsg, sendmmsg, writev, pwrite, eventfd_write) happens before the
+ * read that receives it (read, recv, recvmsg, recvmmsg, readv, pread,
+ * eventfd_read).
  *
  * Each descriptor maps to a sync object, an address in this file: the
  * writer releases it before the real call (a reader may get the data
@@ -251,6 +252,15 @@ INTERCEPTOR(ssize_t, sendto, int fd, const void *buf, size_t n, int flags, const
     return r;
 }
 
+/* What sending msg, bytes of its data sent, read of the program's memory. */
+static void msg_sent(crace_thread *t, const struct msghdr *msg, size_t bytes, uintptr_t pc)
+{
+    crace_check_range(t, msg, sizeof(*msg), false, pc);
+    crace_check_range(t, msg->msg_name, msg->msg_namelen, false, pc);
+    crace_check_range(t, msg->msg_control, msg->msg_controllen, false, pc);
+    check_iov(t, msg->msg_iov, msg->msg_iovlen, bytes, false, pc);
+}
+
 INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags)
 {
     INTERCEPTOR_ENTER(sendmsg, fd, msg, flags);
@@ -259,11 +269,24 @@ INTERCEPTOR(ssize_t, sendmsg, int fd, const struct msghdr *msg, int flags)
         return REAL(sendmsg)(fd, msg, flags);
     sent(thr, fd, pc);
     ssize_t r = REAL(sendmsg)(fd, msg, flags);
-    if (r >= 0) {
-        crace_check_range(thr, msg, sizeof(*msg), false, pc);
-        crace_check_range(thr, msg->msg_name, msg->msg_namelen, false, pc);
-        crace_check_range(thr, msg->msg_control, msg->msg_controllen, false, pc);
-        check_iov(thr, msg->msg_iov, msg->msg_iovlen, (size_t)r, false, pc);
+    if (r >= 0)
+        msg_sent(thr, msg, (size_t)r, pc);
+    return r;
+}
+
+/* A batch of messages: the first r were sent, each msg_len bytes (which
+ * the kernel writes). */
+INTERCEPTOR(int, sendmmsg, int fd, struct mmsghdr *msgs, unsigned n, int flags)
+{
+    INTERCEPTOR_ENTER(sendmmsg, fd, msgs, n, flags);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(sendmmsg)(fd, msgs, n, flags);
+    sent(thr, fd, pc);
+    int r = REAL(sendmmsg)(fd, msgs, n, flags);
+    for (int i = 0; i < r; i++) {
+        msg_sent(thr, &msgs[i].msg_hdr, msgs[i].msg_len, pc);
+        crace_check_range(thr, &msgs[i].msg_len, sizeof(msgs[i].msg_len), true, pc);
     }
     return r;
 }
@@ -358,6 +381,23 @@ INTERCEPTOR(ssize_t, readv, int fd, const struct iovec *iov, int cnt)
     return r;
 }
 
+/* msg received on fd with bytes of data: the hand-off acquired, and the
+ * kernel filled in the lengths, the flags and the buffers. */
+static void msg_received(crace_thread *t, int fd, struct msghdr *msg, size_t bytes, uintptr_t pc)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < msg->msg_iovlen; i++)
+        total += msg->msg_iov[i].iov_len;
+    received(t, fd, (ssize_t)bytes, total);
+    crace_check_range(t, msg, sizeof(*msg), false, pc);
+    crace_check_range(t, &msg->msg_namelen, sizeof(msg->msg_namelen), true, pc);
+    crace_check_range(t, &msg->msg_controllen, sizeof(msg->msg_controllen), true, pc);
+    crace_check_range(t, &msg->msg_flags, sizeof(msg->msg_flags), true, pc);
+    crace_check_range(t, msg->msg_name, msg->msg_namelen, true, pc);
+    crace_check_range(t, msg->msg_control, msg->msg_controllen, true, pc);
+    check_iov(t, msg->msg_iov, msg->msg_iovlen, bytes, true, pc);
+}
+
 INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags)
 {
     INTERCEPTOR_ENTER(recvmsg, fd, msg, flags);
@@ -366,19 +406,23 @@ INTERCEPTOR(ssize_t, recvmsg, int fd, struct msghdr *msg, int flags)
         return REAL(recvmsg)(fd, msg, flags);
     crace_fd_use(thr, fd, pc);
     ssize_t r = REAL(recvmsg)(fd, msg, flags);
-    if (r >= 0) {
-        size_t total = 0;
-        for (size_t i = 0; i < msg->msg_iovlen; i++)
-            total += msg->msg_iov[i].iov_len;
-        received(thr, fd, r, total);
-        /* The kernel filled in the lengths and flags, and the buffers. */
-        crace_check_range(thr, msg, sizeof(*msg), false, pc);
-        crace_check_range(thr, &msg->msg_namelen, sizeof(msg->msg_namelen), true, pc);
-        crace_check_range(thr, &msg->msg_controllen, sizeof(msg->msg_controllen), true, pc);
-        crace_check_range(thr, &msg->msg_flags, sizeof(msg->msg_flags), true, pc);
-        crace_check_range(thr, msg->msg_name, msg->msg_namelen, true, pc);
-        crace_check_range(thr, msg->msg_control, msg->msg_controllen, true, pc);
-        check_iov(thr, msg->msg_iov, msg->msg_iovlen, (size_t)r, true, pc);
+    if (r >= 0)
+        msg_received(thr, fd, msg, (size_t)r, pc);
+    return r;
+}
+
+/* A batch: the first r messages were received, each msg_len bytes. */
+INTERCEPTOR(int, recvmmsg, int fd, struct mmsghdr *msgs, unsigned n, int flags, struct timespec *timeout)
+{
+    INTERCEPTOR_ENTER(recvmmsg, fd, msgs, n, flags, timeout);
+    uintptr_t pc = CALLER_PC();
+    if (crace_pc_in_shim(pc))
+        return REAL(recvmmsg)(fd, msgs, n, flags, timeout);
+    crace_fd_use(thr, fd, pc);
+    int r = REAL(recvmmsg)(fd, msgs, n, flags, timeout);
+    for (int i = 0; i < r; i++) {
+        crace_check_range(thr, &msgs[i].msg_len, sizeof(msgs[i].msg_len), true, pc);
+        msg_received(thr, fd, &msgs[i].msg_hdr, msgs[i].msg_len, pc);
     }
     return r;
 }
