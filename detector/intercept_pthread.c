@@ -1441,39 +1441,83 @@ INTERCEPTOR(int, pthread_cond_broadcast, pthread_cond_t *c)
     return REAL_COND(pthread_cond_broadcast)(c);
 }
 
+/* A wait is a cancellation point: a thread cancelled inside the real
+ * call relocks m there (glibc's own cleanup, as POSIX requires: the
+ * program's cleanup handlers run with m held, and usually unlock it),
+ * then unwinds through the interceptor. cond_cancelled, pushed around
+ * the real call, makes the wait's end then too: without it, the relock
+ * ordered nothing (the handlers of several cancelled waiters updating
+ * data under m were reported racing), and the wait stayed open for the
+ * deadlock detector and the condition variable's binding.
+ *
+ * The handler is of glibc's original kind (_pthread_cleanup_push, in its
+ * ABI from the start, and what its own waits push): a buffer on the stack,
+ * linked into the thread's list, run by the unwinding as it leaves the
+ * frame (after glibc's relock, which was pushed later), whatever kind of
+ * handlers the program has, for about 20 instructions a wait.
+ * pthread_cleanup_push would be a setjmp in C, about 100; and a cleanup
+ * attribute (-fexceptions) never runs when the program's handlers are
+ * setjmp ones: glibc's unwinding jumps to the program's frame from the
+ * frame below it, the interceptor's. Not in pthread.h: */
+void _pthread_cleanup_push(struct _pthread_cleanup_buffer *buffer, void (*routine)(void *), void *arg);
+void _pthread_cleanup_pop(struct _pthread_cleanup_buffer *buffer, int execute);
+
+struct cond_wait {
+    crace_thread *thr;
+    uintptr_t c, m, pc;
+    bool blocks;
+    stack_id at;
+    struct _pthread_cleanup_buffer cleanup;
+};
+
+static void cond_cancelled(void *arg)
+{
+    const struct cond_wait *w = arg;
+    crace_pt_cond_post_wait(w->thr, w->c, w->m, w->blocks, true, w->at, w->pc);
+}
+
+/* Before the real wait, named call: the wait begins (w->at gets its
+ * stack) and its handler is pushed; returns whether the thread held m. */
+static bool cond_wait_begin(struct cond_wait *w, const char *call)
+{
+    bool owned = crace_pt_cond_pre_wait(w->thr, w->c, w->m, call, w->blocks, w->pc, &w->at);
+    _pthread_cleanup_push(&w->cleanup, cond_cancelled, w);
+    return owned;
+}
+
+/* After the real wait returned r. */
+static int cond_wait_end(struct cond_wait *w, int r, bool owned)
+{
+    _pthread_cleanup_pop(&w->cleanup, 0);
+    crace_pt_cond_post_wait(w->thr, w->c, w->m, w->blocks, cond_relocked(r, owned), w->at, w->pc);
+    return r;
+}
+
 INTERCEPTOR(int, pthread_cond_wait, pthread_cond_t *c, pthread_mutex_t *m)
 {
     (void)REAL_COND(pthread_cond_wait);
     INTERCEPTOR_ENTER(pthread_cond_wait, c, m);
-    stack_id at;
-    bool owned = crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_wait", true, CALLER_PC(), &at);
-    int r = REAL_COND(pthread_cond_wait)(c, m);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, true, cond_relocked(r, owned), at, CALLER_PC());
-    return r;
+    struct cond_wait w = {thr, (uintptr_t)c, (uintptr_t)m, CALLER_PC(), true, 0, {0}};
+    bool owned = cond_wait_begin(&w, "pthread_cond_wait");
+    return cond_wait_end(&w, REAL_COND(pthread_cond_wait)(c, m), owned);
 }
 
 INTERCEPTOR(int, pthread_cond_timedwait, pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *abstime)
 {
     (void)REAL_COND(pthread_cond_timedwait);
     INTERCEPTOR_ENTER(pthread_cond_timedwait, c, m, abstime);
-    stack_id at;
-    bool owned =
-        crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_timedwait", false, CALLER_PC(), &at);
-    int r = REAL_COND(pthread_cond_timedwait)(c, m, abstime);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cond_relocked(r, owned), at, CALLER_PC());
-    return r;
+    struct cond_wait w = {thr, (uintptr_t)c, (uintptr_t)m, CALLER_PC(), false, 0, {0}};
+    bool owned = cond_wait_begin(&w, "pthread_cond_timedwait");
+    return cond_wait_end(&w, REAL_COND(pthread_cond_timedwait)(c, m, abstime), owned);
 }
 
 INTERCEPTOR(int, pthread_cond_clockwait, pthread_cond_t *c, pthread_mutex_t *m, clockid_t clockid,
             const struct timespec *abstime)
 {
     INTERCEPTOR_ENTER(pthread_cond_clockwait, c, m, clockid, abstime);
-    stack_id at;
-    bool owned =
-        crace_pt_cond_pre_wait(thr, (uintptr_t)c, (uintptr_t)m, "pthread_cond_clockwait", false, CALLER_PC(), &at);
-    int r = REAL(pthread_cond_clockwait)(c, m, clockid, abstime);
-    crace_pt_cond_post_wait(thr, (uintptr_t)c, (uintptr_t)m, false, cond_relocked(r, owned), at, CALLER_PC());
-    return r;
+    struct cond_wait w = {thr, (uintptr_t)c, (uintptr_t)m, CALLER_PC(), false, 0, {0}};
+    bool owned = cond_wait_begin(&w, "pthread_cond_clockwait");
+    return cond_wait_end(&w, REAL(pthread_cond_clockwait)(c, m, clockid, abstime), owned);
 }
 
 /* ================================================================ barriers */
