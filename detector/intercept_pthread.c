@@ -495,6 +495,25 @@ void crace_pt_mutex_rejected(crace_thread *thr, const void *m, const char *call,
     }
 }
 
+/* A lock call (call, at pc) of lock (an obj) that glibc refused with r:
+ * EDEADLK when the caller holds it already (a mutex that checks its
+ * owner, an rwlock held for writing), reported with where it was locked.
+ * Instrumented code only. */
+static void lock_refused(crace_thread *thr, uintptr_t lock, enum misuse_object obj, const char *call, int r,
+                         uintptr_t pc)
+{
+    if (CRACE_LIKELY(r != EDEADLK) || !crace_pc_instrumented(pc))
+        return;
+    stack_id held_at = 0;
+    sync_var *s = sync_lock(lock, false, 0);
+    if (s) {
+        if (s->owner_gid == thr->gid)
+            held_at = s->lock_stack;
+        sync_unlock(s);
+    }
+    misuse_relock(thr, obj, call, lock, held_at, pc);
+}
+
 /* The same for an unlock call, unless it follows the lock call that was
  * (an unlock of a mutex never initialised, filled with garbage that reads
  * as destroyed, is reported). */
@@ -996,6 +1015,7 @@ INTERCEPTOR(int, pthread_mutex_lock, pthread_mutex_t *m)
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, stack, CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_lock", r == EINVAL, CALLER_PC());
+    lock_refused(thr, (uintptr_t)m, MISUSE_MUTEX, "pthread_mutex_lock", r, CALLER_PC());
     return r;
 }
 
@@ -1006,6 +1026,7 @@ INTERCEPTOR(int, pthread_mutex_timedlock, pthread_mutex_t *m, const struct times
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_timedlock", r == EINVAL, CALLER_PC());
+    lock_refused(thr, (uintptr_t)m, MISUSE_MUTEX, "pthread_mutex_timedlock", r, CALLER_PC());
     return r;
 }
 
@@ -1016,6 +1037,7 @@ INTERCEPTOR(int, pthread_mutex_clocklock, pthread_mutex_t *m, clockid_t clockid,
     if (mutex_held(r))
         crace_pt_mutex_post_lock(thr, (uintptr_t)m, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
     crace_pt_mutex_rejected(thr, m, "pthread_mutex_clocklock", r == EINVAL, CALLER_PC());
+    lock_refused(thr, (uintptr_t)m, MISUSE_MUTEX, "pthread_mutex_clocklock", r, CALLER_PC());
     return r;
 }
 
@@ -1280,6 +1302,7 @@ INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *rw)
     }
     if (r == 0)
         rwlock_post_rdlock(thr, rw, 0, stack);
+    lock_refused(thr, (uintptr_t)rw, MISUSE_RWLOCK, "pthread_rwlock_rdlock", r, CALLER_PC());
     return r;
 }
 
@@ -1300,6 +1323,7 @@ INTERCEPTOR(int, pthread_rwlock_timedrdlock, pthread_rwlock_t *rw, const struct 
     int r = REAL(pthread_rwlock_timedrdlock)(rw, abstime);
     if (r == 0)
         rwlock_post_rdlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
+    lock_refused(thr, (uintptr_t)rw, MISUSE_RWLOCK, "pthread_rwlock_timedrdlock", r, CALLER_PC());
     return r;
 }
 
@@ -1310,6 +1334,7 @@ INTERCEPTOR(int, pthread_rwlock_clockrdlock, pthread_rwlock_t *rw, clockid_t clo
     int r = REAL(pthread_rwlock_clockrdlock)(rw, clockid, abstime);
     if (r == 0)
         rwlock_post_rdlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()));
+    lock_refused(thr, (uintptr_t)rw, MISUSE_RWLOCK, "pthread_rwlock_clockrdlock", r, CALLER_PC());
     return r;
 }
 
@@ -1333,6 +1358,7 @@ INTERCEPTOR(int, pthread_rwlock_wrlock, pthread_rwlock_t *rw)
     }
     if (r == 0)
         rwlock_post_wrlock(thr, rw, 0, stack, CALLER_PC());
+    lock_refused(thr, (uintptr_t)rw, MISUSE_RWLOCK, "pthread_rwlock_wrlock", r, CALLER_PC());
     return r;
 }
 
@@ -1351,6 +1377,7 @@ INTERCEPTOR(int, pthread_rwlock_timedwrlock, pthread_rwlock_t *rw, const struct 
     int r = REAL(pthread_rwlock_timedwrlock)(rw, abstime);
     if (r == 0)
         rwlock_post_wrlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+    lock_refused(thr, (uintptr_t)rw, MISUSE_RWLOCK, "pthread_rwlock_timedwrlock", r, CALLER_PC());
     return r;
 }
 
@@ -1360,6 +1387,7 @@ INTERCEPTOR(int, pthread_rwlock_clockwrlock, pthread_rwlock_t *rw, clockid_t clo
     int r = REAL(pthread_rwlock_clockwrlock)(rw, clockid, abstime);
     if (r == 0)
         rwlock_post_wrlock(thr, rw, 0, crace_current_stack(thr, CALLER_PC()), CALLER_PC());
+    lock_refused(thr, (uintptr_t)rw, MISUSE_RWLOCK, "pthread_rwlock_clockwrlock", r, CALLER_PC());
     return r;
 }
 

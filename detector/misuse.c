@@ -63,6 +63,7 @@
     X(THREAD_INVALID)    \
     X(HELD)              \
     X(DOUBLE_LOCK)       \
+    X(RELOCK)            \
     X(EXIT_HELD)         \
     X(EXIT_IGNORING)     \
     X(SIGNAL_ERRNO)      \
@@ -251,6 +252,11 @@ static void render(struct sbuf *b, const void *arg, struct crace_finding *f)
                   m->read ? " for writing" : "");
         sb_printf(&msg, "%s of %s held by another goroutine", m->call, noun);
         break;
+    case MISUSE_RELOCK:
+        sb_printf(b, "%s of %s 0x%012lx by goroutine %llu, which holds it%s (it failed: EDEADLK, nothing "
+                  "was locked):\n", m->call, noun, addr, gid, m->object == MISUSE_RWLOCK ? " for writing" : "");
+        sb_printf(&msg, "%s of a %s its goroutine holds", m->call, noun);
+        break;
     case MISUSE_EXIT_HELD:
         sb_printf(b, "Goroutine %llu finished holding %s 0x%012lx, which it locked at:\n", gid, noun, addr);
         sb_printf(&msg, "goroutine finished holding a %s", noun);
@@ -299,6 +305,7 @@ static void render(struct sbuf *b, const void *arg, struct crace_finding *f)
     case MISUSE_DESTROY_LOCKED:
     case MISUSE_HELD:
     case MISUSE_DOUBLE_LOCK:
+    case MISUSE_RELOCK:
         if (m->other_gid && m->other_stack) {
             sb_printf(b, "\n%s 0x%012lx is held by goroutine %llu, locked at:\n", object_caps[m->object], addr,
                       (unsigned long long)m->other_gid);
@@ -407,6 +414,14 @@ void misuse_lock_held(crace_thread *t, const char *call, bool read, uintptr_t lo
     struct misuse m = {.kind = MISUSE_DOUBLE_LOCK, .object = MISUSE_MUTEX, .call = call, .read = read,
                        .addr = lock, .gid = t->gid, .other_gid = info->owner_gid,
                        .other_stack = info->lock_stack, .creation = info->creation};
+    emit(t, &m, pc);
+}
+
+void misuse_relock(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t lock, stack_id lock_stack,
+                   uintptr_t pc)
+{
+    struct misuse m = {.kind = MISUSE_RELOCK, .object = obj, .call = call, .addr = lock, .gid = t->gid,
+                       .other_gid = t->gid, .other_stack = lock_stack, .creation = creation_of(lock)};
     emit(t, &m, pc);
 }
 

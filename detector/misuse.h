@@ -73,6 +73,14 @@ void misuse_lock_held(crace_thread *t, const char *call, bool read, uintptr_t lo
  * __tsan_check_no_mutexes_held, a program's assertion. */
 void misuse_held(crace_thread *t, const char *call, uintptr_t lock, stack_id lock_stack, uintptr_t pc);
 
+/* t, by `call` at pc, locks lock (an obj) again, which it holds (for
+ * writing: an rwlock), locked at lock_stack: a mutex that checks its
+ * owner, or an rwlock, refuses with EDEADLK, and a program that does not
+ * check goes on as if it held the lock twice (its next unlock frees it).
+ * Go's own RLock there waits forever. */
+void misuse_relock(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t lock, stack_id lock_stack,
+                   uintptr_t pc);
+
 /* t calls `call` at pc to destroy lock, which real says is held. */
 void misuse_destroy(crace_thread *t, enum misuse_object obj, const char *call, uintptr_t lock,
                     enum misuse_holder real, uintptr_t pc);
