@@ -71,6 +71,15 @@ static inline pid_t glibc_rwlock_writer(const void *rw)
     return __atomic_load_n(&((const pthread_rwlock_t *)rw)->__data.__cur_writer, __ATOMIC_RELAXED);
 }
 
+/* How many goroutines hold an rwlock for reading: glibc's reader count,
+ * above the three flag bits of its state word (nptl's
+ * PTHREAD_RWLOCK_READER_SHIFT), below its overflow bit. */
+static inline unsigned glibc_rwlock_readers(const void *rw)
+{
+    unsigned v = __atomic_load_n(&((const pthread_rwlock_t *)rw)->__data.__readers, __ATOMIC_RELAXED);
+    return (v & 0x7fffffffu) >> 3;
+}
+
 /* A semaphore's value: the low 32 bits of its first 64-bit word on 64-bit
  * targets (nptl's struct new_sem with 64-bit atomics). */
 static inline unsigned glibc_sem_value(const void *sem)

@@ -573,15 +573,21 @@ void crace_pt_finish_after_tls(void)
  * robust mutex's next owner gets it with EOWNERDEAD, after the kernel has
  * seen t die, so everything t did happens before (and another thread may
  * unlock a normal mutex t left locked). Unless it is a robust mutex (made
- * for that) or only read-held, a misuse: an unlock forgotten on some path
- * out of the thread, which every later locker waits on forever. */
+ * for that), a misuse: an unlock forgotten on some path out of the
+ * thread, which every later locker (every writer, after a read hold)
+ * waits on forever. */
 static void exit_still_held(crace_thread *t, uintptr_t lock, stack_id stack, unsigned flags)
 {
     crace_release(t, lock);
-    if (flags & (LO_READ | LO_ROBUST))
+    if (flags & LO_ROBUST)
+        return;
+    /* glibc lets any thread release a read hold (some programs hand one
+     * over): one is reported while glibc counts a reader still. */
+    bool read = flags & LO_READ;
+    if (read && glibc_rwlock_readers((const void *)lock) == 0)
         return;
     enum misuse_object obj = (flags & LO_SPIN) ? MISUSE_SPINLOCK : (flags & LO_RWLOCK) ? MISUSE_RWLOCK : MISUSE_MUTEX;
-    misuse_exit_held(t, obj, lock, stack);
+    misuse_exit_held(t, obj, lock, read, stack);
 }
 
 void crace_pt_thread_exit(crace_thread *t)

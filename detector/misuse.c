@@ -258,7 +258,8 @@ static void render(struct sbuf *b, const void *arg, struct crace_finding *f)
         sb_printf(&msg, "%s of a %s its goroutine holds", m->call, noun);
         break;
     case MISUSE_EXIT_HELD:
-        sb_printf(b, "Goroutine %llu finished holding %s 0x%012lx, which it locked at:\n", gid, noun, addr);
+        sb_printf(b, "Goroutine %llu finished holding %s 0x%012lx%s, which it locked at:\n", gid, noun, addr,
+                  m->read ? " for reading" : "");
         sb_printf(&msg, "goroutine finished holding a %s", noun);
         break;
     case MISUSE_EXIT_IGNORING:
@@ -543,15 +544,17 @@ void misuse_thread_invalid(crace_thread *t, const char *call, uintptr_t th, uint
     emit(t, &m, pc);
 }
 
-void misuse_exit_held(crace_thread *t, enum misuse_object obj, uintptr_t lock, stack_id stack)
+void misuse_exit_held(crace_thread *t, enum misuse_object obj, uintptr_t lock, bool read, stack_id stack)
 {
-    struct misuse m = {.kind = MISUSE_EXIT_HELD, .object = obj, .addr = lock, .gid = t->gid, .stack = stack};
+    struct misuse m = {.kind = MISUSE_EXIT_HELD, .object = obj, .read = read, .addr = lock, .gid = t->gid,
+                       .stack = stack};
+    bool held = read;
     sync_var *s = sync_lock(lock, false, 0);
-    if (!s)
-        return;
-    bool held = s->owner_gid == t->gid && s->recursion > 0;
-    m.creation = s->creation;
-    sync_unlock(s);
+    if (s) {
+        held = read || (s->owner_gid == t->gid && s->recursion > 0);
+        m.creation = s->creation;
+        sync_unlock(s);
+    }
     /* Held by the bookkeeping too (not a lock only the annotations
      * describe); once per place it was locked from. */
     if (held)

@@ -134,10 +134,12 @@ void misuse_thread_gone(crace_thread *t, const char *call, uintptr_t th, uintptr
  * header of a thread sit at it. */
 void misuse_thread_invalid(crace_thread *t, const char *call, uintptr_t th, uintptr_t pc);
 
-/* t ends holding lock (an obj), which it locked at stack: an unlock
- * forgotten on some way out of the thread. Reported when the lock's
- * bookkeeping agrees that t holds it exclusively. */
-void misuse_exit_held(crace_thread *t, enum misuse_object obj, uintptr_t lock, stack_id stack);
+/* t ends holding lock (an obj; an rwlock for reading if read), which it
+ * locked at stack: an unlock forgotten on some way out of the thread.
+ * Reported when the lock's bookkeeping agrees that t holds it
+ * exclusively; a read hold, which the bookkeeping does not name, when
+ * the caller has seen glibc count a reader still. */
+void misuse_exit_held(crace_thread *t, enum misuse_object obj, uintptr_t lock, bool read, stack_id stack);
 
 /* t ends (its function returned, pthread_exit, or main's end) inside an
  * ignore bracket the program opened (t->annotated_ignores): its accesses

@@ -1,9 +1,9 @@
 /* Threads that end holding a lock: an unlock forgotten on some way out,
  * which every later locker waits on forever. Reported as each thread
  * ends, with where it locked: a mutex, a spinlock, an rwlock held for
- * writing. Not reported: a robust mutex (made to be left by a dying
- * owner: its next locker gets EOWNERDEAD), an rwlock held for reading,
- * and a mutex unlocked on the way out. No one waits for any of them, so
+ * writing, one held for reading (every writer after waits forever). Not
+ * reported: a robust mutex (made to be left by a dying owner: its next
+ * locker gets EOWNERDEAD) and a mutex unlocked on the way out. No one waits for any of them, so
  * there is no deadlock to report instead. */
 #include <errno.h>
 #include <pthread.h>
@@ -35,11 +35,17 @@ static void *leave_write_lock(void *arg)
     return NULL;
 }
 
+static void *leave_read_lock(void *arg)
+{
+    (void)arg;
+    pthread_rwlock_rdlock(&rd); // LINE:rd
+    return NULL;
+}
+
 static void *leave_allowed(void *arg)
 {
     (void)arg;
     pthread_mutex_lock(&robust);
-    pthread_rwlock_rdlock(&rd);
     pthread_mutex_lock(&unlocked);
     pthread_mutex_unlock(&unlocked);
     return NULL;
@@ -62,6 +68,7 @@ int main(void)
     run(leave_mutex);
     run(leave_spin);
     run(leave_write_lock);
+    run(leave_read_lock);
     run(leave_allowed);
     int r = pthread_mutex_lock(&robust);
     printf("robust: %s\n", r == EOWNERDEAD ? "EOWNERDEAD" : "?");
@@ -83,6 +90,10 @@ int main(void)
 // EXPECT: Goroutine 4 finished holding rwlock {{ADDR}}, which it locked at:
 // EXPECT:   leave_write_lock()
 // EXPECT:       {{FILE}}:{{LINE:rw}} {{OFF}}
-// EXPECT: Found 3 misuse(s)
-// EXPECT-COUNT: 3 WARNING: MISUSE
+// EXPECT: WARNING: MISUSE OF RWLOCK
+// EXPECT: Goroutine 5 finished holding rwlock {{ADDR}} for reading, which it locked at:
+// EXPECT:   leave_read_lock()
+// EXPECT:       {{FILE}}:{{LINE:rd}} {{OFF}}
+// EXPECT: Found 4 misuse(s)
+// EXPECT-COUNT: 4 WARNING: MISUSE
 // EXPECT-COUNT: 1 robust: EOWNERDEAD
