@@ -350,6 +350,18 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
             sb_printf(b, "... waits for goroutine %llu to end\n", (unsigned long long)o->gid);
         return;
     }
+    if (t->wait.sel && t->wait.n_sel > 1) {
+        /* A select: every channel it waits on, none held by anyone. */
+        char title[64];
+        snprintf(title, sizeof(title), "... %s", what);
+        for (uint32_t i = 0; i < t->wait.n_sel; i++) {
+            sb_printf(b, "... waits on %s 0x%012lx\n", what, (unsigned long)t->wait.sel[i]);
+            put_created(b, t->wait.sel[i], title, style, f, finding_object(f, what, t->wait.sel[i]));
+        }
+        if (t->sel_total > t->wait.n_sel)
+            sb_printf(b, "... and on %u more %ss\n", t->sel_total - t->wait.n_sel, what);
+        return;
+    }
     sb_printf(b, "... waits on %s 0x%012lx", what, (unsigned long)t->wait.obj);
     struct finding_object *fo = finding_object(f, what, t->wait.obj);
     stack_id lock_stack;
@@ -760,7 +772,7 @@ static bool block_light(crace_thread *t, const char *reason, uintptr_t obj, stac
         t->dl_light_counted = true;
         n_light_bound++;
     }
-    t->wait = (struct crace_wait){reason, WAIT_MUTEX, obj, 0, NULL, NULL, stack, false, false, 0};
+    t->wait = (struct crace_wait){reason, WAIT_MUTEX, obj, 0, NULL, NULL, stack, false, false, 0, NULL, 0};
     atomic_exchange(&t->dl_light, LIGHT_REGISTERED); /* not a store: tid_mark says why */
     tid_mark(t, true);
     pid_t holder = glibc_mutex_owner((const void *)obj);
@@ -835,12 +847,31 @@ static void block(crace_thread *t, struct crace_wait w)
 void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind, uintptr_t obj, uintptr_t with,
                      const void *token, bool (*over)(uintptr_t obj, uintptr_t with), stack_id stack)
 {
-    block(t, (struct crace_wait){reason, kind, obj, with, token, over, stack, false, false, 0});
+    block(t, (struct crace_wait){reason, kind, obj, with, token, over, stack, false, false, 0, NULL, 0});
+}
+
+void dl_block_select(crace_thread *t, const char *reason, const uintptr_t *chans, size_t n, size_t more,
+                     const void *token, stack_id stack)
+{
+    uint32_t shown = 0, total = (uint32_t)more;
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (uint32_t j = 0; j < shown && !seen; j++)
+            seen = t->sel_chans[j] == chans[i];
+        if (seen)
+            continue;
+        total++;
+        if (shown < CRACE_SEL_SHOWN)
+            t->sel_chans[shown++] = chans[i];
+    }
+    t->sel_total = total;
+    block(t, (struct crace_wait){reason, WAIT_CHAN, chans[0], 0, token, NULL, stack, false, false, 0, t->sel_chans,
+                                 shown});
 }
 
 void dl_block_upgrade(crace_thread *t, const char *reason, uintptr_t obj, stack_id stack, stack_id held_stack)
 {
-    block(t, (struct crace_wait){reason, WAIT_RWLOCK, obj, 0, NULL, NULL, stack, false, true, held_stack});
+    block(t, (struct crace_wait){reason, WAIT_RWLOCK, obj, 0, NULL, NULL, stack, false, true, held_stack, NULL, 0});
 }
 
 void dl_unblock(crace_thread *t)

@@ -61,6 +61,11 @@ void dl_block_unless(crace_thread *t, const char *reason, enum wait_object kind,
  * reader to leave, t among them, so t waits for itself. Reported at once
  * as a cycle of one (a lock upgrade, which pthread rwlocks do not do). */
 void dl_block_upgrade(crace_thread *t, const char *reason, uintptr_t obj, stack_id stack, stack_id held_stack);
+/* As dl_block, for a select on the n channels chans and more cases
+ * besides (libgochan's waiter record token): a report names every
+ * channel, up to CRACE_SEL_SHOWN distinct ones, and counts the others. */
+void dl_block_select(crace_thread *t, const char *reason, const uintptr_t *chans, size_t n, size_t more,
+                     const void *token, stack_id stack);
 /* t runs again (its blocking call returned). */
 void dl_unblock(crace_thread *t);
 /* Every thread blocked on obj may run now. */

@@ -263,6 +263,26 @@ static void h_block(const void *waiter, enum gochan_wait_reason reason, const vo
     leave(t);
 }
 
+/* A select's block: the channels of its first SEL_SCAN cases in lock
+ * order (dl_block_select names the distinct ones among them), the other
+ * cases counted. */
+#define SEL_SCAN 64
+
+static void h_block_select(const void *waiter, const chan_case *cases, const uint32_t *order, size_t n, bool timed)
+{
+    crace_thread *t = enter();
+    crace_release_store(t, (uintptr_t)waiter);
+    if (!timed && n > 0) {
+        uintptr_t chans[SEL_SCAN];
+        size_t k = n < SEL_SCAN ? n : SEL_SCAN;
+        for (size_t i = 0; i < k; i++)
+            chans[i] = (uintptr_t)cases[order[i]].c;
+        dl_block_select(t, wait_reasons[GOCHAN_WAIT_SELECT], chans, k, n - k, waiter,
+                        crace_current_stack(t, program_pc()));
+    }
+    leave(t);
+}
+
 static void h_ready(const void *waiter)
 {
     crace_thread *t = enter();
@@ -675,6 +695,7 @@ static const struct gochan_hooks hooks = {
     .internal_thread = h_internal_thread,
     .panic = h_panic,
     .goroutine_id = h_goroutine_id,
+    .block_select = h_block_select,
 };
 
 CRACE_EXPORT const struct gochan_hooks *__gochan_hooks(unsigned version)

@@ -116,7 +116,15 @@ typedef struct crace_thread {
          * read-locked it. */
         bool upgrade;
         stack_id held_stack;
+        /* A select's channels (sel_chans, n_sel of them), or NULL. */
+        const uintptr_t *sel;
+        uint32_t n_sel;
     } wait;
+    /* The channels of the select the goroutine waits in, distinct, up to
+     * CRACE_SEL_SHOWN (deadlock.c's dl_block_select); sel_total: all. */
+#define CRACE_SEL_SHOWN 8
+    uintptr_t sel_chans[CRACE_SEL_SHOWN];
+    uint32_t sel_total;
     struct crace_thread *bnext, *bprev; /* blocked list */
     struct crace_thread *tnext;         /* token hash chain */
     struct crace_thread *onext, *oprev; /* object hash chain (doubly linked: 1,000

@@ -32,7 +32,7 @@
 extern "C" {
 #endif
 
-#define GOCHAN_HOOKS_VERSION 4u
+#define GOCHAN_HOOKS_VERSION 5u
 
 /* Why a goroutine blocks: Go's wait reasons, as printed in its goroutine
  * dumps. X(name, text). */
@@ -166,6 +166,13 @@ struct gochan_hooks {
     /* The calling thread's goroutine number in the detector's numbering
      * (used by gochan_goroutine_id and in panics, so both agree). */
     uint64_t (*goroutine_id)(void);
+
+    /* As block, for a select (reason GOCHAN_WAIT_SELECT: two cases or
+     * more) about to park on the n channels cases[order[i]].c, i < n
+     * (none NULL, each once per case): a detector names them all, not
+     * one. Both arrays stay valid until resume. Called instead of block
+     * when set. */
+    void (*block_select)(const void *waiter, const chan_case *cases, const uint32_t *order, size_t n, bool timed);
 };
 
 #ifdef __cplusplus

@@ -194,7 +194,11 @@ static struct gc_sudog *gc_select_park(struct gc_g *g, chan_case *cases, struct 
     }
     atomic_store_explicit(&g->select_done, 0, memory_order_relaxed);
     gc_park_prepare(g);
-    GC_HOOK(block, g, reason, obj, timed);
+    const struct gochan_hooks *h = gc_hooks;
+    if (GC_UNLIKELY(h != NULL) && h->block_select != NULL && reason == GOCHAN_WAIT_SELECT)
+        h->block_select(g, cases, lockorder, norder, timed);
+    else
+        GC_HOOK(block, g, reason, obj, timed);
 
     struct gc_sudog *first = &sgs[lockorder[0]], *prev = NULL;
     for (size_t i = 0; i < norder; i++) {
