@@ -29,7 +29,9 @@
  * one made with the raw fork system call (no atfork handlers), whose
  * thread is the crashed thread, prints and exits; a child stuck on a lock
  * the copy holds is killed after CHILD_WAIT_MS and the crash keeps only
- * its first line. Only the first thread to fault prints.
+ * its first line. Only the first thread to fault prints; another one
+ * that faults meanwhile waits for it to finish (its own death would end
+ * the process, and the child with it, in mid-report), then dies.
  */
 #include "crash.h"
 
@@ -56,6 +58,9 @@
 
 enum { CHILD_WAIT_MS = 5000, CRASH_MAX_FRAMES = 64 };
 
+/* 0; CRASH_REPORTING while the first thread to fault reports; then
+ * CRASH_REPORTED. */
+enum { CRASH_REPORTING = 1, CRASH_REPORTED = 2 };
 static _Atomic int crashed;
 
 /* What Go says of the fault, and the signal's name and description. */
@@ -201,11 +206,34 @@ static void print_stack(uintptr_t ip)
         crace_print_creation(t);
 }
 
+/* Another thread's report, under way: waited for, up to its child's
+ * limit and a second more. */
+static void wait_for_report(void)
+{
+    for (int ms = 0; ms < CHILD_WAIT_MS + 1000 && atomic_load(&crashed) == CRASH_REPORTING; ms += 10) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        syscall(SYS_nanosleep, &ts, NULL);
+    }
+}
+
+static void report(int sig, const siginfo_t *info, const void *uctx);
+
 void crace_crash_report(int sig, const siginfo_t *info, const void *uctx)
+{
+    int was = 0;
+    if (!atomic_compare_exchange_strong(&crashed, &was, CRASH_REPORTING)) {
+        wait_for_report();
+        return;
+    }
+    report(sig, info, uctx);
+    atomic_store(&crashed, CRASH_REPORTED);
+}
+
+static void report(int sig, const siginfo_t *info, const void *uctx)
 {
     /* Not into a file the program opened as its descriptor 2 after
      * closing its stderr (output.c). */
-    if (atomic_exchange(&crashed, 1) || !output_std_fd_ours(STDERR_FILENO))
+    if (!output_std_fd_ours(STDERR_FILENO))
         return;
     uintptr_t ip = crace_ucontext_ip(uctx);
     char head[256];

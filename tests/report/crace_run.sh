@@ -110,7 +110,7 @@ check "crash: the summary says which signal killed the command" \
     has "$TMP/crash.err" "crace: $B/crash_test was killed by signal 11 (SIGSEGV: Segmentation fault)"
 check "crash: the fault, as Go prints it" sh -c "grep -q '^panic: runtime error: invalid memory address or nil pointer dereference\$' '$TMP/crash.err' && grep -q '^\[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x[0-9a-f]*\]\$' '$TMP/crash.err'"
 check "crash: the crashed goroutine's stack, from the faulting line, then where it was created" \
-    sh -c "grep -A6 '^goroutine 2 \[running\]:\$' '$TMP/crash.err' | tr '\n' ' ' | grep -q 'fetch() .*src/crash.c:25 .*reader() .*src/crash.c:31 .*created by main in goroutine 1 .*src/crash.c:59 ' || { cat '$TMP/crash.err'; exit 1; }"
+    sh -c "grep -A6 '^goroutine 2 \[running\]:\$' '$TMP/crash.err' | tr '\n' ' ' | grep -q 'fetch() .*src/crash.c:27 .*reader() .*src/crash.c:33 .*created by main in goroutine 1 .*src/crash.c:77 ' || { cat '$TMP/crash.err'; exit 1; }"
 run crashrace --out "$TMP/crashrace" "$B/crash_test" race
 check "crash: 66 when something was found before the crash, the crash still said" \
     sh -c "[ $rc -eq 66 ] && grep -q 'WARNING: DATA RACE' '$TMP/crashrace.err' && grep -q '^panic: runtime error' '$TMP/crashrace.err' && grep -q 'was killed by signal 11' '$TMP/crashrace.err'"
@@ -118,7 +118,10 @@ run crashabort --out "$TMP/crashabort" "$B/crash_test" abort
 check "crash: a failed assert: the command's status (134), the summary names SIGABRT" \
     sh -c "[ $rc -eq 134 ] && grep -q 'was killed by signal 6 (SIGABRT: Aborted)' '$TMP/crashabort.err' || { cat '$TMP/crashabort.err'; exit 1; }"
 check "crash: a failed assert: Go's SIGABRT lines, the stack down to the assert's line" \
-    sh -c "grep -q '^SIGABRT: abort\$' '$TMP/crashabort.err' && grep -A30 '^goroutine 2 \[running\]:\$' '$TMP/crashabort.err' | tr '\n' ' ' | grep -q 'check() .*src/crash.c:37 .*checker() .*src/crash.c:43' || { cat '$TMP/crashabort.err'; exit 1; }"
+    sh -c "grep -q '^SIGABRT: abort\$' '$TMP/crashabort.err' && grep -A30 '^goroutine 2 \[running\]:\$' '$TMP/crashabort.err' | tr '\n' ' ' | grep -q 'check() .*src/crash.c:47 .*checker() .*src/crash.c:53' || { cat '$TMP/crashabort.err'; exit 1; }"
+run crashmany --out "$TMP/crashmany" "$B/crash_test" many
+check "crash: eight goroutines crash at once: one says where, in full, before the process dies" \
+    sh -c "[ $rc -eq 139 ] && grep -A6 '^goroutine [0-9]* \[running\]:\$' '$TMP/crashmany.err' | tr '\n' ' ' | grep -q 'fetch() .*src/crash.c:27 .*many() .*src/crash.c:41 .*created by main in goroutine 1 ' || { cat '$TMP/crashmany.err'; exit 1; }"
 run missing --out "$TMP/missing" "$TMP/no-such-program"
 check "exit: 127 when the command is not found" status 127 $rc "$TMP/missing.err"
 if printf 'int main(void){return 0;}\n' >"$TMP/static.c" &&
