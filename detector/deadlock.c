@@ -49,6 +49,7 @@
 #include "glibc_state.h"
 #include "intercept_signal.h"
 #include "lock.h"
+#include "lockorder.h"
 #include "module.h"
 #include "shimlock.h"
 #include "options.h"
@@ -336,9 +337,34 @@ static struct finding_goroutine *note_goroutine(struct crace_finding *f, const c
     return g;
 }
 
+/* The goroutines that hold an rwlock for reading, as far as their held
+ * lists tell: only those of blocked goroutines (and the caller's own) are
+ * read, which do not change meanwhile. Up to READERS_SHOWN. */
+#define READERS_SHOWN 4
+
+struct readers {
+    uintptr_t lock;
+    const crace_thread *self;
+    unsigned n;
+    uint64_t gid[READERS_SHOWN];
+    stack_id at[READERS_SHOWN];
+};
+
+static void find_reader(crace_thread *t, void *arg)
+{
+    struct readers *r = arg;
+    stack_id at;
+    if (r->n < READERS_SHOWN && (t == r->self || __atomic_load_n(&t->wait.blocked, __ATOMIC_ACQUIRE)) &&
+        lo_held_at(t, r->lock, &at)) {
+        r->gid[r->n] = t->gid;
+        r->at[r->n++] = at;
+    }
+}
+
 /* What t waits on, beyond Go's dump: the object, where it was created,
- * and for a mutex who holds it and where it was locked; stacks in the
- * style of the report around them. */
+ * and for a lock who holds it and where it was locked (the blocked
+ * goroutines that hold an rwlock for reading, when no writer does);
+ * stacks in the style of the report around them. */
 static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace_finding *f, enum stack_style style)
 {
     const char *what = object_names[t->wait.kind];
@@ -369,6 +395,9 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
     if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_RWLOCK || t->wait.kind == WAIT_SPIN ||
         t->wait.kind == WAIT_ONCE)
         fo->held_by = (int64_t)owner;
+    struct readers r = {.lock = t->wait.obj, .self = crace_cur, .n = 0};
+    if (!owner && t->wait.kind == WAIT_RWLOCK && glibc_rwlock_readers((const void *)t->wait.obj) > 0)
+        crace_thread_foreach(find_reader, &r);
     if (owner) {
         if (t->wait.kind == WAIT_ONCE)
             sb_printf(b, " whose init function goroutine %llu runs, entered at:\n", (unsigned long long)owner);
@@ -378,6 +407,14 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
             sb_printf(b, " held by goroutine %llu, locked at:\n", (unsigned long long)owner);
         finding_stack_depot(f, b, owner, lock_stack);
         stackfmt_depot(b, lock_stack, style);
+    } else if (r.n) {
+        fo->held_by = (int64_t)r.gid[0];
+        for (unsigned i = 0; i < r.n; i++) {
+            sb_printf(b, "%s held for reading by goroutine %llu%s, read-locked at:\n", i ? "... and" : "",
+                      (unsigned long long)r.gid[i], r.gid[i] == t->gid ? " itself" : "");
+            finding_stack_depot(f, b, r.gid[i], r.at[i]);
+            stackfmt_depot(b, r.at[i], style);
+        }
     } else {
         sb_printf(b, "\n");
     }
