@@ -1120,6 +1120,7 @@ static void render_leak(struct sbuf *b, const void *arg, struct crace_finding *f
     const crace_thread *t = arg;
     struct finding_goroutine *g = note_goroutine(f, t);
     char at[256], key[512];
+    const char *in;
     sb_printf(b, "==================\nWARNING: GOROUTINE LEAK\n");
     if (t->wait.blocked) {
         sb_printf(b, "Goroutine %llu [%s] blocked forever at:\n", (unsigned long long)t->gid, t->wait.reason);
@@ -1129,6 +1130,17 @@ static void render_leak(struct sbuf *b, const void *arg, struct crace_finding *f
                  (unsigned long long)t->gid, t->wait.reason, at);
         stackfmt_depot(b, t->wait.stack, STACK_STYLE_REPORT);
         put_wait_details(b, t, f, STACK_STYLE_REPORT);
+    } else if ((in = __atomic_load_n(&t->timed_reason, __ATOMIC_ACQUIRE)) != NULL) {
+        /* Parked in a libgochan wait with a timer (leak_check=running). */
+        sb_printf(b, "Goroutine %llu [%s, with a timer] still alive at exit, waiting at:\n",
+                  (unsigned long long)t->gid, in);
+        finding_stack_depot(f, b, t->gid, t->timed_stack);
+        size_t n;
+        const uintptr_t *pcs = finding_depot(t->timed_stack, &n);
+        finding_where(pcs, n, false, at, sizeof(at), key, sizeof(key));
+        snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: still alive at exit, in %s with a timer at %s",
+                 (unsigned long long)t->gid, in, at);
+        stackfmt_depot(b, t->timed_stack, STACK_STYLE_REPORT);
     } else {
         sb_printf(b, "Goroutine %llu still running at exit\n", (unsigned long long)t->gid);
         snprintf(key, sizeof(key), "running");

@@ -252,10 +252,24 @@ static enum wait_object wait_object_of(enum gochan_wait_reason reason)
     return WAIT_NONE;
 }
 
+/* A wait with a timer, which ends by itself: noted for a report of the
+ * goroutine still alive at exit (leak_check=running, which alone reports
+ * such goroutines: a stack costs a walk). */
+static void timed_wait(crace_thread *t, const char *reason)
+{
+    const char *mode = crace_opts.leak_check;
+    if (!mode || mode[0] != 'r')
+        return;
+    t->timed_stack = crace_current_stack(t, program_pc());
+    __atomic_store_n(&t->timed_reason, reason, __ATOMIC_RELEASE);
+}
+
 static void h_block(const void *waiter, enum gochan_wait_reason reason, const void *obj, bool timed)
 {
     crace_thread *t = enter();
     crace_release_store(t, (uintptr_t)waiter);
+    if (timed && reason < GOCHAN_WAIT_COUNT)
+        timed_wait(t, wait_reasons[reason]);
     /* A timed wait (a chan_after or deadline case) ends by itself. */
     if (!timed && reason < GOCHAN_WAIT_COUNT)
         dl_block(t, wait_reasons[reason], obj ? wait_object_of(reason) : WAIT_NONE, (uintptr_t)obj, 0, waiter,
@@ -272,6 +286,8 @@ static void h_block_select(const void *waiter, const chan_case *cases, const uin
 {
     crace_thread *t = enter();
     crace_release_store(t, (uintptr_t)waiter);
+    if (timed)
+        timed_wait(t, wait_reasons[GOCHAN_WAIT_SELECT]);
     if (!timed && n > 0) {
         uintptr_t chans[SEL_SCAN];
         size_t k = n < SEL_SCAN ? n : SEL_SCAN;
@@ -293,6 +309,8 @@ static void h_ready(const void *waiter)
 static void h_resume(const void *waiter)
 {
     crace_thread *t = enter();
+    if (t->timed_reason)
+        __atomic_store_n(&t->timed_reason, NULL, __ATOMIC_RELAXED);
     dl_unblock(t);
     crace_acquire(t, (uintptr_t)waiter);
     leave(t);

@@ -125,6 +125,12 @@ typedef struct crace_thread {
 #define CRACE_SEL_SHOWN 8
     uintptr_t sel_chans[CRACE_SEL_SHOWN];
     uint32_t sel_total;
+    /* With leak_check=running: the libgochan wait with a timer the
+     * goroutine is parked in (its reason, stored last with release,
+     * cleared when it runs again; NULL when none) and where, for a leak
+     * report that says where a goroutine still alive at exit is. */
+    const char *timed_reason;
+    stack_id timed_stack;
     struct crace_thread *bnext, *bprev; /* blocked list */
     struct crace_thread *tnext;         /* token hash chain */
     struct crace_thread *onext, *oprev; /* object hash chain (doubly linked: 1,000
