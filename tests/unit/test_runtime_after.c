@@ -30,21 +30,30 @@
 /* The time the test asserts against is taken before chan_after is called,
  * so the timer's real deadline is at or after t0 + ns: firing earlier than
  * t0 + ns is early for sure, and firing later than t0 + ns + 10 ms is late
- * for sure. */
+ * for sure. Early fails at once; late only three times in a row: a shared
+ * machine busy with other jobs may keep any thread off the CPU for longer
+ * (the allowance is measured once, before), but not the runtime's timer
+ * every time. */
 static void check_fires_on_time(int64_t ns)
 {
-    int64_t t0 = gochan_now();
-    chan_t *c = chan_after(ns);
-    assert_non_null(c);
-    assert_int_equal(chan_cap(c), 1);
-    int64_t v = -1;
-    assert_true(chan_recv(c, &v));
-    int64_t t1 = gochan_now();
-    if (t1 - t0 < ns)
-        fail_msg("chan_after(%lld) fired after only %lld ns", (long long)ns, (long long)(t1 - t0));
-    if (t1 - t0 > ns + LATE_NS)
-        fail_msg("chan_after(%lld) fired %lld ns late", (long long)ns,
-                 (long long)(t1 - t0 - ns));
+    int64_t t0, t1, v = -1;
+    chan_t *c;
+    for (int late = 0;; late++) {
+        t0 = gochan_now();
+        c = chan_after(ns);
+        assert_non_null(c);
+        assert_int_equal(chan_cap(c), 1);
+        assert_true(chan_recv(c, &v));
+        t1 = gochan_now();
+        if (t1 - t0 < ns)
+            fail_msg("chan_after(%lld) fired after only %lld ns", (long long)ns, (long long)(t1 - t0));
+        if (t1 - t0 <= ns + LATE_NS)
+            break;
+        if (late == 2)
+            fail_msg("chan_after(%lld) fired %lld ns late, three times in a row", (long long)ns,
+                     (long long)(t1 - t0 - ns));
+        chan_free(c);
+    }
     /* The value is the firing time: at or after the deadline, and not in
      * the receiver's future. */
     assert_true(v >= t0 + ns);
@@ -174,9 +183,12 @@ static void test_after_free_before_firing(void **state)
         assert_non_null(c);
         chan_free(c);
     }
+    /* Fired (within the test's patience: the machine may be busy), then
+     * freed with its value unreceived. */
     chan_t *late = chan_after(1 * MS);
     assert_non_null(late);
-    sleep_ns(10 * MS);
+    for (int64_t end = gochan_now() + PROMPT_NS; chan_len(late) == 0 && gochan_now() < end;)
+        sleep_ns(MS);
     assert_int_equal(chan_len(late), 1);
     chan_free(late);
 
