@@ -98,3 +98,13 @@ void process_end_write(int status)
     crace_shim_leave(t);
     errno = saved;
 }
+
+void process_mark_instrumented(void)
+{
+    if (!crace_opts.json_path || !crace_opts.json_path[0])
+        return;
+    char path[4096];
+    int n = snprintf(path, sizeof(path), "%s.%d.instrumented", crace_opts.json_path, (int)getpid());
+    if (n > 0 && (size_t)n < sizeof(path))
+        write_file(path, "", 0);
+}

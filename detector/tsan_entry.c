@@ -7,9 +7,15 @@
 
 #include "access.h"
 #include "intercept.h"
+#include "process_end.h"
 #include "tsan_abi.inc"
 #include "tsan_annotate.h"
 #include "tsan_atomic.h"
+
+/* Whether a module built with the instrumentation (`crace cc`) set itself
+ * up in this process: without one, no access is checked, and no data
+ * race can be found. */
+static _Atomic bool instrumented;
 
 /* Called by every instrumented module (each translation unit, with
  * gcc) before any of its code runs. */
@@ -17,6 +23,9 @@ CRACE_EXPORT void __tsan_init(void)
 {
     crace_init();
     crace_atomic_module_init(CALLER_PC());
+    if (!atomic_load_explicit(&instrumented, memory_order_relaxed) &&
+        !atomic_exchange_explicit(&instrumented, true, memory_order_relaxed))
+        process_mark_instrumented();
 }
 
 #define TSAN_ACCESS_FN(name, size, is_write)                                     \

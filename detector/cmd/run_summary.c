@@ -5,7 +5,8 @@
  * holding its findings, and RUN.PID.process.json, written when it exits
  * normally, with the findings it suppressed and its suppression rules'
  * hits (a process killed or ended with _exit leaves none: its suppressed
- * findings go uncounted, never its reported ones).
+ * findings go uncounted, never its reported ones), and RUN.PID.instrumented,
+ * made by a process that runs code built with `crace cc`.
  */
 #include "run_summary.h"
 
@@ -31,6 +32,7 @@ struct rule_use {
 struct run_totals {
     struct findings fs;
     size_t processes;
+    size_t instrumented; /* processes that said they ran code built with crace cc */
     unsigned long long suppressed;
     struct rule_use *rules;
     size_t n_rules;
@@ -104,6 +106,8 @@ static bool read_run(struct run_totals *t, const char *dir, const char *run_id)
         char *path = crace_xasprintf("%s/%s", dir, name);
         if (path_has_suffix(name, ".process.json")) {
             read_process_end(t, path);
+        } else if (path_has_suffix(name, ".instrumented")) {
+            t->instrumented++;
         } else if (path_has_suffix(name, ".jsonl")) {
             t->processes++;
             findings_read_path(&t->fs, path);
@@ -149,7 +153,12 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
               "linked, setuid, or cleared LD_PRELOAD or CRACE_OPTIONS for its children; "
               "nothing was checked\n",
               stderr);
-    else
+    else if (t->processes > 0 && t->instrumented == 0)
+        fputs("crace: warning: no process ran code built with `crace cc`: no memory access was "
+              "checked, so no data race could be found (deadlocks, leaks and misuse were); "
+              "build the program with `crace cc`, or CC='crace cc' make\n",
+              stderr);
+    if (t->processes > 0 || in->status != 0)
         fprintf(stderr, "crace: reports in %s (`crace report %s` merges them)\n", in->shown_dir,
                 in->shown_dir);
 }
