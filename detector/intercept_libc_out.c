@@ -9,9 +9,9 @@
  * them). rand_r reads and writes its seed: a seed shared by threads is a
  * race.
  *
- * A call takes the ways intercept_libc.c names: checked from the program
- * (and the libraries it uses) once the shim is initialised, passed
- * through before that and for the shim's own calls. clock_gettime, which
+ * A call is checked from the program's instrumented code once the shim is
+ * initialised, and passed through before that, for the shim's own calls
+ * and for uninstrumented libraries (caller). clock_gettime, which
  * the shim calls too, is looked up at the shim's start
  * (crace_libc_out_init), never on a first call from inside the shim,
  * which may hold an engine lock the loader's lookup must not wait behind.
@@ -28,6 +28,16 @@
 
 #include "access.h"
 #include "intercept.h"
+
+/* The thread to check a call from pc for, or NULL: the program's
+ * instrumented code only. An uninstrumented library fills in its own
+ * structures (an event loop reads the clock at every turn), which it may
+ * guard with locks crace does not see (futexes of its own). */
+static crace_thread *caller(uintptr_t pc)
+{
+    crace_thread *t = crace_libc_caller(pc);
+    return t && crace_pc_instrumented(pc) ? t : NULL;
+}
 
 /* n bytes at p written (filled) or read (an input) for the call at pc. */
 static void filled(crace_thread *t, const void *p, size_t n, uintptr_t pc)
@@ -53,7 +63,7 @@ static void filled_string(crace_thread *t, const char *s, size_t n, uintptr_t pc
 
 INTERCEPTOR(time_t, time, time_t *tloc)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     time_t r = REAL(time)(tloc);
     if (r != (time_t)-1)
         filled(t, tloc, sizeof(*tloc), CALLER_PC());
@@ -62,7 +72,7 @@ INTERCEPTOR(time_t, time, time_t *tloc)
 
 INTERCEPTOR(int, gettimeofday, struct timeval *restrict tv, void *restrict tz)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(gettimeofday)(tv, tz);
     if (r == 0)
         filled(t, tv, sizeof(*tv), CALLER_PC());
@@ -71,7 +81,7 @@ INTERCEPTOR(int, gettimeofday, struct timeval *restrict tv, void *restrict tz)
 
 INTERCEPTOR(int, clock_gettime, clockid_t clk, struct timespec *ts)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(clock_gettime)(clk, ts);
     if (r == 0)
         filled(t, ts, sizeof(*ts), CALLER_PC());
@@ -80,7 +90,7 @@ INTERCEPTOR(int, clock_gettime, clockid_t clk, struct timespec *ts)
 
 INTERCEPTOR(struct tm *, localtime_r, const time_t *restrict tp, struct tm *restrict tm)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     input(t, tp, sizeof(*tp), CALLER_PC());
     struct tm *r = REAL(localtime_r)(tp, tm);
     if (r)
@@ -90,7 +100,7 @@ INTERCEPTOR(struct tm *, localtime_r, const time_t *restrict tp, struct tm *rest
 
 INTERCEPTOR(struct tm *, gmtime_r, const time_t *restrict tp, struct tm *restrict tm)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     input(t, tp, sizeof(*tp), CALLER_PC());
     struct tm *r = REAL(gmtime_r)(tp, tm);
     if (r)
@@ -101,7 +111,7 @@ INTERCEPTOR(struct tm *, gmtime_r, const time_t *restrict tp, struct tm *restric
 /* ctime_r and asctime_r write at most 26 bytes (POSIX). */
 INTERCEPTOR(char *, ctime_r, const time_t *tp, char *buf)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     input(t, tp, sizeof(*tp), CALLER_PC());
     char *r = REAL(ctime_r)(tp, buf);
     if (r)
@@ -111,7 +121,7 @@ INTERCEPTOR(char *, ctime_r, const time_t *tp, char *buf)
 
 INTERCEPTOR(char *, asctime_r, const struct tm *restrict tm, char *restrict buf)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     input(t, tm, sizeof(*tm), CALLER_PC());
     char *r = REAL(asctime_r)(tm, buf);
     if (r)
@@ -121,7 +131,7 @@ INTERCEPTOR(char *, asctime_r, const struct tm *restrict tm, char *restrict buf)
 
 INTERCEPTOR(size_t, strftime, char *restrict s, size_t max, const char *restrict fmt, const struct tm *restrict tm)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     input(t, tm, sizeof(*tm), CALLER_PC());
     size_t r = REAL(strftime)(s, max, fmt, tm);
     if (r)
@@ -133,7 +143,7 @@ INTERCEPTOR(size_t, strftime, char *restrict s, size_t max, const char *restrict
 
 INTERCEPTOR(int, stat, const char *restrict path, struct stat *restrict st)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(stat)(path, st);
     if (r == 0)
         filled(t, st, sizeof(*st), CALLER_PC());
@@ -142,7 +152,7 @@ INTERCEPTOR(int, stat, const char *restrict path, struct stat *restrict st)
 
 INTERCEPTOR(int, lstat, const char *restrict path, struct stat *restrict st)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(lstat)(path, st);
     if (r == 0)
         filled(t, st, sizeof(*st), CALLER_PC());
@@ -151,7 +161,7 @@ INTERCEPTOR(int, lstat, const char *restrict path, struct stat *restrict st)
 
 INTERCEPTOR(int, fstat, int fd, struct stat *st)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(fstat)(fd, st);
     if (r == 0)
         filled(t, st, sizeof(*st), CALLER_PC());
@@ -160,7 +170,7 @@ INTERCEPTOR(int, fstat, int fd, struct stat *st)
 
 INTERCEPTOR(int, fstatat, int dirfd, const char *restrict path, struct stat *restrict st, int flags)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(fstatat)(dirfd, path, st, flags);
     if (r == 0)
         filled(t, st, sizeof(*st), CALLER_PC());
@@ -171,7 +181,7 @@ INTERCEPTOR(int, fstatat, int dirfd, const char *restrict path, struct stat *res
  * (the same layout on 64-bit targets). */
 INTERCEPTOR(int, stat64, const char *restrict path, struct stat64 *restrict st)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(stat64)(path, st);
     if (r == 0)
         filled(t, st, sizeof(*st), CALLER_PC());
@@ -180,7 +190,7 @@ INTERCEPTOR(int, stat64, const char *restrict path, struct stat64 *restrict st)
 
 INTERCEPTOR(int, lstat64, const char *restrict path, struct stat64 *restrict st)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(lstat64)(path, st);
     if (r == 0)
         filled(t, st, sizeof(*st), CALLER_PC());
@@ -189,7 +199,7 @@ INTERCEPTOR(int, lstat64, const char *restrict path, struct stat64 *restrict st)
 
 INTERCEPTOR(int, fstat64, int fd, struct stat64 *st)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(fstat64)(fd, st);
     if (r == 0)
         filled(t, st, sizeof(*st), CALLER_PC());
@@ -198,7 +208,7 @@ INTERCEPTOR(int, fstat64, int fd, struct stat64 *st)
 
 INTERCEPTOR(char *, getcwd, char *buf, size_t size)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     char *r = REAL(getcwd)(buf, size);
     if (r && buf)
         filled_string(t, buf, size, CALLER_PC());
@@ -207,7 +217,7 @@ INTERCEPTOR(char *, getcwd, char *buf, size_t size)
 
 INTERCEPTOR(ssize_t, readlink, const char *restrict path, char *restrict buf, size_t n)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     ssize_t r = REAL(readlink)(path, buf, n);
     if (r > 0)
         filled(t, buf, (size_t)r, CALLER_PC());
@@ -218,7 +228,7 @@ INTERCEPTOR(ssize_t, readlink, const char *restrict path, char *restrict buf, si
 
 INTERCEPTOR(int, uname, struct utsname *u)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(uname)(u);
     if (r == 0)
         filled(t, u, sizeof(*u), CALLER_PC());
@@ -227,7 +237,7 @@ INTERCEPTOR(int, uname, struct utsname *u)
 
 INTERCEPTOR(int, gethostname, char *name, size_t n)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     int r = REAL(gethostname)(name, n);
     if (r == 0)
         filled_string(t, name, n, CALLER_PC());
@@ -236,7 +246,7 @@ INTERCEPTOR(int, gethostname, char *name, size_t n)
 
 INTERCEPTOR(int, rand_r, unsigned *seed)
 {
-    crace_thread *t = crace_libc_caller(CALLER_PC());
+    crace_thread *t = caller(CALLER_PC());
     input(t, seed, sizeof(*seed), CALLER_PC());
     int r = REAL(rand_r)(seed);
     filled(t, seed, sizeof(*seed), CALLER_PC());
