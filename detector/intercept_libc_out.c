@@ -52,6 +52,15 @@ static void input(crace_thread *t, const void *p, size_t n, uintptr_t pc)
         crace_check_range(t, p, n, false, pc);
 }
 
+/* A call that returned r (0: success) having filled n bytes at p. Its
+ * interceptor finds t before the call, so that errno stays the call's. */
+static int filled_if_0(crace_thread *t, int r, const void *p, size_t n, uintptr_t pc)
+{
+    if (r == 0)
+        filled(t, p, n, pc);
+    return r;
+}
+
 /* A string the call wrote at s, its terminator included, at most n. */
 static void filled_string(crace_thread *t, const char *s, size_t n, uintptr_t pc)
 {
@@ -73,19 +82,13 @@ INTERCEPTOR(time_t, time, time_t *tloc)
 INTERCEPTOR(int, gettimeofday, struct timeval *restrict tv, void *restrict tz)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(gettimeofday)(tv, tz);
-    if (r == 0)
-        filled(t, tv, sizeof(*tv), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(gettimeofday)(tv, tz), tv, sizeof(*tv), CALLER_PC());
 }
 
 INTERCEPTOR(int, clock_gettime, clockid_t clk, struct timespec *ts)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(clock_gettime)(clk, ts);
-    if (r == 0)
-        filled(t, ts, sizeof(*ts), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(clock_gettime)(clk, ts), ts, sizeof(*ts), CALLER_PC());
 }
 
 INTERCEPTOR(struct tm *, localtime_r, const time_t *restrict tp, struct tm *restrict tm)
@@ -144,37 +147,25 @@ INTERCEPTOR(size_t, strftime, char *restrict s, size_t max, const char *restrict
 INTERCEPTOR(int, stat, const char *restrict path, struct stat *restrict st)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(stat)(path, st);
-    if (r == 0)
-        filled(t, st, sizeof(*st), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(stat)(path, st), st, sizeof(*st), CALLER_PC());
 }
 
 INTERCEPTOR(int, lstat, const char *restrict path, struct stat *restrict st)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(lstat)(path, st);
-    if (r == 0)
-        filled(t, st, sizeof(*st), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(lstat)(path, st), st, sizeof(*st), CALLER_PC());
 }
 
 INTERCEPTOR(int, fstat, int fd, struct stat *st)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(fstat)(fd, st);
-    if (r == 0)
-        filled(t, st, sizeof(*st), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(fstat)(fd, st), st, sizeof(*st), CALLER_PC());
 }
 
 INTERCEPTOR(int, fstatat, int dirfd, const char *restrict path, struct stat *restrict st, int flags)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(fstatat)(dirfd, path, st, flags);
-    if (r == 0)
-        filled(t, st, sizeof(*st), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(fstatat)(dirfd, path, st, flags), st, sizeof(*st), CALLER_PC());
 }
 
 /* The 64-bit names, which programs built with _FILE_OFFSET_BITS=64 call
@@ -182,28 +173,19 @@ INTERCEPTOR(int, fstatat, int dirfd, const char *restrict path, struct stat *res
 INTERCEPTOR(int, stat64, const char *restrict path, struct stat64 *restrict st)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(stat64)(path, st);
-    if (r == 0)
-        filled(t, st, sizeof(*st), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(stat64)(path, st), st, sizeof(*st), CALLER_PC());
 }
 
 INTERCEPTOR(int, lstat64, const char *restrict path, struct stat64 *restrict st)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(lstat64)(path, st);
-    if (r == 0)
-        filled(t, st, sizeof(*st), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(lstat64)(path, st), st, sizeof(*st), CALLER_PC());
 }
 
 INTERCEPTOR(int, fstat64, int fd, struct stat64 *st)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(fstat64)(fd, st);
-    if (r == 0)
-        filled(t, st, sizeof(*st), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(fstat64)(fd, st), st, sizeof(*st), CALLER_PC());
 }
 
 INTERCEPTOR(char *, getcwd, char *buf, size_t size)
@@ -229,10 +211,7 @@ INTERCEPTOR(ssize_t, readlink, const char *restrict path, char *restrict buf, si
 INTERCEPTOR(int, uname, struct utsname *u)
 {
     crace_thread *t = caller(CALLER_PC());
-    int r = REAL(uname)(u);
-    if (r == 0)
-        filled(t, u, sizeof(*u), CALLER_PC());
-    return r;
+    return filled_if_0(t, REAL(uname)(u), u, sizeof(*u), CALLER_PC());
 }
 
 INTERCEPTOR(int, gethostname, char *name, size_t n)
