@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "fatal_signal.h"
-#include "intercept.h"
 #include "openmp.h"
 #include "options.h"
 #include "report_json.h"
@@ -38,7 +37,6 @@ void crace_init(void)
     output_init();
     report_json_init();
     crace_openmp_init();
-    crace_libc_out_init();
     crace_inited = true;
     crace_thread_attach(); /* the main thread: goroutine 1 */
     /* Before the program can install handlers of its own. */

@@ -35,9 +35,6 @@
 #include "thread.h"
 
 void *crace_real(const char *name, const char *version);
-/* At the shim's start: the real functions the shim's own code calls
- * through interceptors of intercept_libc_out.c. */
-void crace_libc_out_init(void);
 
 #define INTERCEPTOR(ret, name, ...)                    \
     static ret (*real_##name)(__VA_ARGS__);            \

@@ -11,10 +11,10 @@
  *
  * A call is checked from the program's instrumented code once the shim is
  * initialised, and passed through before that, for the shim's own calls
- * and for uninstrumented libraries (caller). clock_gettime, which
- * the shim calls too, is looked up at the shim's start
- * (crace_libc_out_init), never on a first call from inside the shim,
- * which may hold an engine lock the loader's lookup must not wait behind.
+ * and for uninstrumented libraries (caller). clock_gettime, which the
+ * shim calls too, is looked up as the shim loads (resolve_early), never
+ * on a first call from inside the shim, which may hold an engine lock the
+ * loader's lookup must not wait behind.
  */
 #undef _FORTIFY_SOURCE /* the fortified inline wrappers would clash with these definitions */
 
@@ -232,10 +232,10 @@ INTERCEPTOR(int, rand_r, unsigned *seed)
     return r;
 }
 
-void crace_libc_out_init(void)
+/* The one the shim itself calls (it reads the clock, maybe under an
+ * engine lock) is looked up as the shim loads; the others resolve on
+ * their first call, from the program. */
+__attribute__((constructor)) static void resolve_early(void)
 {
-    /* The one the shim itself calls (it reads the clock, maybe under an
-     * engine lock); the others resolve on their first call, from the
-     * program. */
     (void)REAL(clock_gettime);
 }
