@@ -22,7 +22,8 @@ static void *publisher(void *arg)
 static void *overwriter(void *arg)
 {
     (void)arg;
-    usleep(50 * 1000);
+    while (atomic_load_explicit(&flag, memory_order_relaxed) != 1)
+        usleep(1000);
     atomic_fetch_add_explicit(&flag, 1, memory_order_relaxed);
     return NULL;
 }
@@ -30,7 +31,8 @@ static void *overwriter(void *arg)
 static void *reader(void *arg)
 {
     (void)arg;
-    usleep(100 * 1000);
+    while (atomic_load_explicit(&flag, memory_order_relaxed) != 2)
+        usleep(1000);
     if (atomic_load_explicit(&flag, memory_order_acquire) == 2)
         return (void *)(long)data;
     return NULL;

@@ -4,10 +4,13 @@
  * __tsan_func_exit, and must not stay on the stacks crace keeps, or the
  * report's stacks would be full of stale jump_down() frames, for the
  * current access (the shadow stack) and for the previous one (replayed
- * from the history). The sleep orders the two writes in time. */
+ * from the history). The worker waits for main's write through a relaxed
+ * atomic, which orders the two writes in time and creates no
+ * happens-before (a sleep did not, on a busy machine). */
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -17,6 +20,7 @@ enum how { LONGJMP, SIGLONGJMP, FAULT };
 static jmp_buf env;
 static sigjmp_buf sigenv;
 int shared;
+static atomic_int main_stored;
 
 static void on_fault(int sig)
 {
@@ -56,8 +60,10 @@ __attribute__((noinline)) static void store(int v)
 static void *worker(void *arg)
 {
     (void)arg;
-    usleep(100 * 1000);
-    store(jump_around(LONGJMP)); // LINE:worker_store
+    int jumps = jump_around(LONGJMP);
+    while (!atomic_load_explicit(&main_stored, memory_order_relaxed))
+        usleep(1000);
+    store(jumps); // LINE:worker_store
     return NULL;
 }
 
@@ -69,6 +75,7 @@ int main(void)
     pthread_t t;
     pthread_create(&t, NULL, worker, NULL); // LINE:create
     store(jump_around(SIGLONGJMP) + jump_around(FAULT)); // LINE:main_store
+    atomic_store_explicit(&main_stored, 1, memory_order_relaxed);
     pthread_join(t, NULL);
     printf("shared=%d\n", shared);
     return 0;

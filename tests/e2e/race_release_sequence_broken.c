@@ -3,8 +3,10 @@
  * it. T1 writes the data and publishes with a release store; T2 then
  * overwrites the flag with a relaxed store of its own (it released
  * nothing); T3 sees T2's value with an acquire load and reads the data.
- * T3 synchronises with nobody: its read races with T1's write. The
- * sleeps order the threads in time (they create no happens-before). The
+ * T3 synchronises with nobody: its read races with T1's write. T2 and T3
+ * wait for the value before theirs with relaxed loads, which order the
+ * threads in time and create no happens-before (sleeps did not, on a
+ * busy machine). The
  * twin norace_release_sequence_rmw.c has T2 continue the sequence with
  * an RMW instead. */
 #include <pthread.h>
@@ -26,7 +28,8 @@ static void *publisher(void *arg)
 static void *overwriter(void *arg)
 {
     (void)arg;
-    usleep(50 * 1000);
+    while (atomic_load_explicit(&flag, memory_order_relaxed) != 1)
+        usleep(1000);
     atomic_store_explicit(&flag, 2, memory_order_relaxed);
     return NULL;
 }
@@ -34,7 +37,8 @@ static void *overwriter(void *arg)
 static void *reader(void *arg)
 {
     (void)arg;
-    usleep(100 * 1000);
+    while (atomic_load_explicit(&flag, memory_order_relaxed) != 2)
+        usleep(1000);
     if (atomic_load_explicit(&flag, memory_order_acquire) == 2)
         return (void *)(long)data; // LINE:read
     return NULL;
