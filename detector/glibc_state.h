@@ -91,6 +91,44 @@ static inline unsigned glibc_sem_value(const void *sem)
 #endif
 }
 
+/* Process-shared objects (PTHREAD_PROCESS_SHARED, sem_init's pshared,
+ * sem_open's semaphores): another process may end a wait on one, which
+ * crace cannot see. nptl marks a mutex's kind with
+ * PTHREAD_MUTEX_PSHARED_BIT (128; a destroyed mutex's kind is -1), a
+ * condition variable's __wrefs with bit 0, an rwlock's __shared, and a
+ * barrier's and a semaphore's sharing word with FUTEX_SHARED (128; a
+ * private one has 0). */
+static inline bool glibc_mutex_pshared(const void *m)
+{
+    int kind = __atomic_load_n(&((const pthread_mutex_t *)m)->__data.__kind, __ATOMIC_RELAXED);
+    return kind != -1 && (kind & 128) != 0;
+}
+
+static inline bool glibc_cond_pshared(const void *c)
+{
+    return (__atomic_load_n(&((const pthread_cond_t *)c)->__data.__wrefs, __ATOMIC_RELAXED) & 1u) != 0;
+}
+
+static inline bool glibc_rwlock_pshared(const void *rw)
+{
+    return __atomic_load_n(&((const pthread_rwlock_t *)rw)->__data.__shared, __ATOMIC_RELAXED) != 0;
+}
+
+static inline bool glibc_barrier_pshared(const void *b)
+{
+    return __atomic_load_n(&((const int *)b)[3], __ATOMIC_RELAXED) == 128;
+}
+
+static inline bool glibc_sem_pshared(const void *sem)
+{
+#if UINTPTR_MAX > 0xffffffffu
+    return __atomic_load_n(&((const int *)sem)[2], __ATOMIC_RELAXED) == 128;
+#else
+    (void)sem;
+    return false;
+#endif
+}
+
 /* The sharing word of a barrier or a semaphore initialised by glibc:
  * its futexes' private flag or none (FUTEX_PRIVATE or FUTEX_SHARED, 0 or
  * 128, whichever way round an object uses them). */

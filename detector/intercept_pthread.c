@@ -237,6 +237,8 @@ long crace_pt_lock_spin_budget(void)
  * at once (EDEADLK) instead of blocking. */
 static bool mutex_would_block_forever(crace_thread *thr, pthread_mutex_t *m)
 {
+    if (glibc_mutex_pshared(m))
+        return false; /* another process may hold it: a wait crace cannot see the end of */
     if (!crace_pt_mutex_checks_owner(m))
         return true;
     sync_var *s = sync_lock((uintptr_t)m, false, 0);
@@ -398,6 +400,10 @@ bool crace_pt_cond_pre_wait(crace_thread *thr, uintptr_t c, uintptr_t m, const c
      * at once, it does not block. */
     if (blocks && crace_pt_mutex_checks_owner((const pthread_mutex_t *)m) &&
         glibc_mutex_owner((const void *)m) != thr->tid)
+        blocks = false;
+    /* Another process may signal a process-shared one (or hold its
+     * mutex): a wait crace cannot see the end of. */
+    if (blocks && (glibc_cond_pshared((const void *)c) || glibc_mutex_pshared((const void *)m)))
         blocks = false;
     stack_id stack = *at = crace_current_stack(thr, pc);
     crace_pt_object(thr, c, PT_OBJ_USE, pc);
@@ -1286,11 +1292,14 @@ INTERCEPTOR(int, pthread_rwlock_destroy, pthread_rwlock_t *rw)
 static int (*real_pthread_rwlock_tryrdlock)(pthread_rwlock_t *rw);
 static int (*real_pthread_rwlock_trywrlock)(pthread_rwlock_t *rw);
 
-/* Will a lock of rw that its try found taken wait? Not when the caller
- * is its writer: glibc refuses that lock at once (EDEADLK), no wait. */
+/* Will a lock of rw that its try found taken wait, in a way crace can
+ * judge (the deadlock detector's bracket)? Not when the caller is its
+ * writer: glibc refuses that lock at once (EDEADLK), no wait. And a
+ * process-shared rwlock may be held by another process, whose unlock
+ * crace cannot see: waited for unbracketed. */
 static bool rwlock_lock_waits(const crace_thread *thr, const pthread_rwlock_t *rw)
 {
-    return glibc_rwlock_writer(rw) != thr->tid;
+    return glibc_rwlock_writer(rw) != thr->tid && !glibc_rwlock_pshared(rw);
 }
 
 INTERCEPTOR(int, pthread_rwlock_rdlock, pthread_rwlock_t *rw)
@@ -1752,7 +1761,11 @@ INTERCEPTOR(int, pthread_barrier_wait, pthread_barrier_t *b)
     uint64_t round;
     uintptr_t key = barrier_arrive(b, &round);
     crace_release(thr, key);
-    /* The last arrival frees the others and does not wait itself. */
+    /* The last arrival frees the others and does not wait itself. A
+     * process-shared barrier's round may be completed by another
+     * process: waited for unbracketed. */
+    if (round && glibc_barrier_pshared(b))
+        round = 0;
     if (round)
         dl_block_unless(thr, "pthread_barrier_wait", WAIT_BARRIER, (uintptr_t)b, round, NULL, barrier_round_over,
                         crace_current_stack(thr, CALLER_PC()));
