@@ -154,9 +154,10 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
               "nothing was checked\n",
               stderr);
     else if (t->processes > 0 && t->instrumented == 0)
-        fputs("crace: warning: no process ran code built with `crace cc`: no memory access was "
-              "checked, so no data race could be found (deadlocks, leaks and misuse were); "
-              "build the program with `crace cc`, or CC='crace cc' make\n",
+        fputs("crace: warning: no process ran code built with `crace cc`: the programs' own "
+              "memory accesses were not checked, only those of the libc calls crace intercepts "
+              "(races elsewhere go unseen; deadlocks, leaks and misuse were checked); build the "
+              "program with `crace cc`, or CC='crace cc' make\n",
               stderr);
     if (t->processes > 0 || in->status != 0)
         fprintf(stderr, "crace: reports in %s (`crace report %s` merges them)\n", in->shown_dir,

@@ -91,8 +91,8 @@ check "uninstrumented: a run with code built by crace cc says nothing of it" \
     sh -c "! grep -q 'built with .crace cc' '$TMP/clean.err'"
 cc -O1 -g -pthread -o "$B/plain_test" tests/e2e/norace_mutex_counter.c
 run plain --out "$TMP/plain" sh -c "'$B/plain_test'"
-check "uninstrumented: a run where no process ran code built by crace cc warns that no race could be found, status kept" \
-    sh -c "[ $rc -eq 0 ] && grep -q '^crace: warning: no process ran code built with .crace cc.: no memory access was checked' '$TMP/plain.err' || { cat '$TMP/plain.err'; exit 1; }"
+check "uninstrumented: a run where no process ran code built by crace cc warns that its own accesses were not checked, status kept" \
+    sh -c "[ $rc -eq 0 ] && grep -q '^crace: warning: no process ran code built with .crace cc.: the programs. own memory accesses were not checked' '$TMP/plain.err' || { cat '$TMP/plain.err'; exit 1; }"
 run fails --out "$TMP/fails" sh -c 'exit 3'
 check "exit: the command's own status when it fails without findings" status 3 $rc "$TMP/fails.err"
 run racefail --out "$TMP/racefail" sh -c "'$B/racy_test'; exit 3"
