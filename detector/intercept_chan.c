@@ -718,8 +718,16 @@ static const struct gochan_hooks hooks = {
 
 CRACE_EXPORT const struct gochan_hooks *__gochan_hooks(unsigned version)
 {
-    if (version != GOCHAN_HOOKS_VERSION)
-        return NULL;
+    /* A libgochan of another crace (an older install found first): its
+     * channels' synchronisation would go unseen, every value passed
+     * through them a race. Said, not silent. */
     crace_init();
+    if (version != GOCHAN_HOOKS_VERSION) {
+        crace_printf("crace: warning: the program's libgochan speaks detector interface version %u, this "
+                     "crace %u: channel operations are not seen (a libgochan from another crace "
+                     "install?); build and link against this crace's libgochan\n",
+                     version, GOCHAN_HOOKS_VERSION);
+        return NULL;
+    }
     return &hooks;
 }

@@ -93,6 +93,22 @@ cc -O1 -g -pthread -o "$B/plain_test" tests/e2e/norace_mutex_counter.c
 run plain --out "$TMP/plain" sh -c "'$B/plain_test'"
 check "uninstrumented: a run where no process ran code built by crace cc warns that its own accesses were not checked, status kept" \
     sh -c "[ $rc -eq 0 ] && grep -q '^crace: warning: no process ran code built with .crace cc.: the programs. own memory accesses were not checked' '$TMP/plain.err' || { cat '$TMP/plain.err'; exit 1; }"
+cat >"$TMP/oldgochan.c" <<'EOF2'
+/* What a libgochan of another crace install does at load: asks for the
+ * detector's hooks in an interface version this crace does not speak. */
+#include <dlfcn.h>
+#include <stdio.h>
+int main(void)
+{
+    const void *(*hooks)(unsigned) = (const void *(*)(unsigned))dlsym(RTLD_DEFAULT, "__gochan_hooks");
+    printf("%s\n", hooks && !hooks(4) ? "refused" : "accepted");
+    return 0;
+}
+EOF2
+cc -o "$B/oldgochan_test" "$TMP/oldgochan.c" -ldl
+run oldgochan --out "$TMP/oldgochan" "$B/oldgochan_test"
+check "libgochan of another interface version: refused, and said (its channels would go unseen)" \
+    sh -c "grep -q '^refused\$' '$TMP/oldgochan.out' && grep -q 'libgochan speaks detector interface version 4' '$TMP/oldgochan.err' || { cat '$TMP/oldgochan.out' '$TMP/oldgochan.err'; exit 1; }"
 run fails --out "$TMP/fails" sh -c 'exit 3'
 check "exit: the command's own status when it fails without findings" status 3 $rc "$TMP/fails.err"
 run racefail --out "$TMP/racefail" sh -c "'$B/racy_test'; exit 3"
