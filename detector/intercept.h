@@ -114,4 +114,13 @@ static inline crace_thread *crace_libc_caller(uintptr_t pc)
     return t ? t : crace_thread_attach();
 }
 
+/* The same for a call from the program's instrumented code only: an
+ * uninstrumented library's calls pass through too (its atomics, its own
+ * structures, which it may guard with locks crace does not see). */
+static inline crace_thread *crace_program_caller(uintptr_t pc)
+{
+    crace_thread *t = crace_libc_caller(pc);
+    return t && crace_pc_instrumented(pc) ? t : NULL;
+}
+
 #endif /* CRACE_INTERCEPT_H */

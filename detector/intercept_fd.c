@@ -750,11 +750,12 @@ static int mq_sent(crace_thread *t, const char *msg, size_t n, int r, uintptr_t 
 
 /* A message of r bytes received (r >= 0, which may be 0) into buf on q,
  * its priority into *prio. */
-static ssize_t mq_received(crace_thread *t, mqd_t q, char *buf, unsigned *prio, ssize_t r, uintptr_t pc)
+static ssize_t mq_received(crace_thread *t, mqd_t q, char *buf, size_t n, unsigned *prio, ssize_t r,
+                           uintptr_t pc)
 {
     if (r < 0)
         return r;
-    fd_acquire(t, fd_key(q));
+    received(t, q, r, n); /* n is never 0: at least the queue's message size */
     crace_check_range(t, buf, (size_t)r, true, pc);
     if (prio)
         crace_check_range(t, prio, sizeof(*prio), true, pc);
@@ -788,7 +789,7 @@ INTERCEPTOR(ssize_t, mq_receive, mqd_t q, char *buf, size_t n, unsigned *prio)
     if (crace_pc_in_shim(pc))
         return REAL(mq_receive)(q, buf, n, prio);
     crace_fd_use(thr, q, pc);
-    return mq_received(thr, q, buf, prio, REAL(mq_receive)(q, buf, n, prio), pc);
+    return mq_received(thr, q, buf, n, prio, REAL(mq_receive)(q, buf, n, prio), pc);
 }
 
 INTERCEPTOR(ssize_t, mq_timedreceive, mqd_t q, char *buf, size_t n, unsigned *prio, const struct timespec *at)
@@ -798,7 +799,7 @@ INTERCEPTOR(ssize_t, mq_timedreceive, mqd_t q, char *buf, size_t n, unsigned *pr
     if (crace_pc_in_shim(pc))
         return REAL(mq_timedreceive)(q, buf, n, prio, at);
     crace_fd_use(thr, q, pc);
-    return mq_received(thr, q, buf, prio, REAL(mq_timedreceive)(q, buf, n, prio, at), pc);
+    return mq_received(thr, q, buf, n, prio, REAL(mq_timedreceive)(q, buf, n, prio, at), pc);
 }
 
 /* ---------------------------------------------------------------- dup, close */

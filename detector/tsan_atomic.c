@@ -624,42 +624,23 @@ typedef unsigned __int128 u128;
     CRACE_EXPORT ret crace_##name(__VA_ARGS__) __asm__(#name); \
     CRACE_EXPORT ret crace_##name(__VA_ARGS__)
 
-static inline bool libatomic_from_program(uintptr_t pc)
-{
-    return crace_inited && !crace_pc_in_shim(pc) && crace_pc_instrumented(pc);
-}
-
 /* LIBATOMIC_PASS(statement calling libatomic): what libatomic does for
  * its caller (a memcpy, one of its lock table's mutexes taken for an
  * object without a lock-free instruction) is no access or lock of the
  * program's (the call itself is checked here), so the interceptors pass
- * it through (in_shim). */
-static inline crace_thread *libatomic_enter(void)
-{
-    crace_thread *t = crace_inited ? crace_cur : NULL;
-    if (t)
-        t->in_shim++;
-    return t;
-}
-
-static inline void libatomic_leave(crace_thread *t)
-{
-    if (t)
-        t->in_shim--;
-}
-
+ * it through (crace_shim_enter). */
 #define LIBATOMIC_PASS(stmt)                       \
     do {                                           \
-        crace_thread *t_ = libatomic_enter();      \
+        crace_thread *t_ = crace_inited ? crace_shim_enter() : NULL; \
         stmt;                                      \
-        libatomic_leave(t_);                       \
+        crace_shim_leave(t_);                      \
     } while (0)
 
 LIBATOMIC_FN(u128, __atomic_load_16, const volatile void *a, int model)
 {
     uintptr_t pc = CALLER_PC();
     u128 v;
-    if (libatomic_from_program(pc))
+    if (crace_program_caller(pc))
         v = (u128)load128((const volatile __int128 *)a, LIBATOMIC_MO(model));
     else
         LIBATOMIC_PASS(v = REAL(__atomic_load_16)(a, model));
@@ -669,7 +650,7 @@ LIBATOMIC_FN(u128, __atomic_load_16, const volatile void *a, int model)
 LIBATOMIC_FN(void, __atomic_store_16, volatile void *a, u128 v, int model)
 {
     uintptr_t pc = CALLER_PC();
-    if (libatomic_from_program(pc))
+    if (crace_program_caller(pc))
         store128((volatile __int128 *)a, (__int128)v, LIBATOMIC_MO(model));
     else
         LIBATOMIC_PASS(REAL(__atomic_store_16)(a, v, model));
@@ -679,7 +660,7 @@ LIBATOMIC_FN(bool, __atomic_compare_exchange_16, volatile void *a, void *e, u128
 {
     uintptr_t pc = CALLER_PC();
     bool ok;
-    if (libatomic_from_program(pc))
+    if (crace_program_caller(pc))
         ok = cas128((volatile __int128 *)a, (__int128 *)e, (__int128)d, false, LIBATOMIC_MO(smodel),
                     LIBATOMIC_MO(fmodel));
     else
@@ -704,7 +685,7 @@ LIBATOMIC_FN(bool, __atomic_compare_exchange_16, volatile void *a, void *e, u128
     {                                                                                          \
         uintptr_t pc = CALLER_PC();                                                            \
         u128 r;                                                                                \
-        if (libatomic_from_program(pc)) {                                                      \
+        if (crace_program_caller(pc)) {                                                      \
             u128 old = (u128)op##128((volatile __int128 *)a, (__int128)v, LIBATOMIC_MO(model));     \
             r = result;                                                                        \
         } else {                                                                               \
@@ -726,7 +707,7 @@ static void libatomic_buffer(const void *p, size_t n, bool is_write, uintptr_t p
 LIBATOMIC_FN(void, __atomic_load, size_t n, void *a, void *ret, int model)
 {
     uintptr_t pc = CALLER_PC();
-    if (!libatomic_from_program(pc)) {
+    if (!crace_program_caller(pc)) {
         LIBATOMIC_PASS(REAL(__atomic_load)(n, a, ret, model));
         return;
     }
@@ -740,7 +721,7 @@ LIBATOMIC_FN(void, __atomic_load, size_t n, void *a, void *ret, int model)
 LIBATOMIC_FN(void, __atomic_store, size_t n, void *a, void *v, int model)
 {
     uintptr_t pc = CALLER_PC();
-    if (!libatomic_from_program(pc)) {
+    if (!crace_program_caller(pc)) {
         LIBATOMIC_PASS(REAL(__atomic_store)(n, a, v, model));
         return;
     }
@@ -755,7 +736,7 @@ LIBATOMIC_FN(void, __atomic_store, size_t n, void *a, void *v, int model)
 LIBATOMIC_FN(void, __atomic_exchange, size_t n, void *a, void *v, void *ret, int model)
 {
     uintptr_t pc = CALLER_PC();
-    if (!libatomic_from_program(pc)) {
+    if (!crace_program_caller(pc)) {
         LIBATOMIC_PASS(REAL(__atomic_exchange)(n, a, v, ret, model));
         return;
     }
@@ -772,7 +753,7 @@ LIBATOMIC_FN(bool, __atomic_compare_exchange, size_t n, void *a, void *e, void *
 {
     uintptr_t pc = CALLER_PC();
     bool ok;
-    if (!libatomic_from_program(pc)) {
+    if (!crace_program_caller(pc)) {
         LIBATOMIC_PASS(ok = REAL(__atomic_compare_exchange)(n, a, e, d, smodel, fmodel));
         return ok;
     }
