@@ -742,8 +742,10 @@ static CRACE_NOINLINE void access_store(crace_thread *t, shadow_granule *g, uint
         after_store(t, g, addr, size, cur, pc, log, seen);
 }
 
-void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
-                       shadow_cell cur, uintptr_t pc, bool log)
+/* crace_access_slow's body, also inlined into crace_access_miss, the
+ * fast path's call: one call level less for every miss there. */
+static inline __attribute__((always_inline)) void access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr,
+                                                              size_t size, shadow_cell cur, uintptr_t pc, bool log)
 {
     /* The commonest misses first: the thread's own cell holds its record
      * of the same bytes and kind from an earlier epoch (everything but
@@ -766,6 +768,12 @@ void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_
     access_store(t, g, addr, size, cur, pc, log);
 }
 
+void crace_access_slow(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
+                       shadow_cell cur, uintptr_t pc, bool log)
+{
+    access_slow(t, g, addr, size, cur, pc, log);
+}
+
 CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL = 1;
 
 /* Under crace_busy, as crace_access: the overflow pool and the history
@@ -778,7 +786,7 @@ CRACE_EXPORT void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_
         return;
     }
     crace_busy++;
-    crace_access_slow(t, g, addr, size, cur, pc, true);
+    access_slow(t, g, addr, size, cur, pc, true);
     crace_busy--;
 }
 
@@ -1118,20 +1126,30 @@ void crace_check_range(crace_thread *t, const void *p, size_t n, bool is_write, 
     errno = e;
 }
 
-size_t crace_current_pcs(crace_thread *t, uintptr_t pc, uintptr_t *out, size_t max)
+/* Whether the stack at pc is the shadow stack under pc: an instrumented
+ * caller with frames. Otherwise (an uninstrumented caller, or frames of
+ * it between the shadow stack and pc) it must be unwound for real. */
+static bool shadow_stack_holds(const crace_thread *t, uintptr_t pc)
+{
+    return t->depth != 0 && (!pc || crace_pc_instrumented(pc));
+}
+
+/* Unwinds for real; the shim's own frames are left out when the report
+ * is rendered. */
+static size_t unwound_pcs(crace_thread *t, uintptr_t *out, size_t max)
+{
+    t->in_shim++;
+    int e = errno; /* libunwind's probes of memory may set it */
+    size_t n = gc_unwind(out, max, 1);
+    errno = e;
+    t->in_shim--;
+    return n;
+}
+
+/* pc, then the shadow stack's frames, innermost first. */
+static size_t shadow_pcs(const crace_thread *t, uintptr_t pc, uintptr_t *out, size_t max)
 {
     size_t n = 0;
-    if (t->depth == 0 || (pc && !crace_pc_instrumented(pc))) {
-        /* Uninstrumented caller (or frames of it between the shadow stack
-         * and pc): unwind for real. The shim's own frames are left out
-         * when the report is rendered. */
-        t->in_shim++;
-        int e = errno; /* libunwind's probes of memory may set it */
-        n = gc_unwind(out, max, 1);
-        errno = e;
-        t->in_shim--;
-        return n;
-    }
     if (pc && n < max)
         out[n++] = pc;
     for (uint32_t k = t->depth; k > 0 && n < max; k--)
@@ -1139,11 +1157,55 @@ size_t crace_current_pcs(crace_thread *t, uintptr_t pc, uintptr_t *out, size_t m
     return n;
 }
 
+size_t crace_current_pcs(crace_thread *t, uintptr_t pc, uintptr_t *out, size_t max)
+{
+    return shadow_stack_holds(t, pc) ? shadow_pcs(t, pc, out, max) : unwound_pcs(t, out, max);
+}
+
+/* t's cached stack for pc: two call sites a few bytes apart (a lock and
+ * the next one) get entries of their own. */
+static struct crace_last_stack *last_stack_of(crace_thread *t, uintptr_t pc)
+{
+    return &t->last_stacks[(pc ^ pc >> 3 ^ pc >> 6) % CRACE_LAST_STACKS];
+}
+
+/* Is the stack at pc the one e names? Then pc was found instrumented
+ * before, and the frames under it are the same. */
+static bool last_stack_is(const struct crace_last_stack *e, const crace_thread *t, uintptr_t pc)
+{
+    uint32_t d = t->depth;
+    if (pc != e->pc || d != e->depth)
+        return false;
+    for (uint32_t k = 0; k < d; k++)
+        if (t->shstack[k] != e->frames[k])
+            return false;
+    return true;
+}
+
 stack_id crace_current_stack(crace_thread *t, uintptr_t pc)
 {
     uintptr_t pcs[STACK_MAX_FRAMES];
-    size_t n = crace_current_pcs(t, pc, pcs, STACK_MAX_FRAMES);
-    return depot_put(pcs, n);
+    /* A signal handler's interceptor must not look at t's cache while it
+     * is half compared or half written: handlers wait. */
+    t->in_shim++;
+    struct crace_last_stack *e = last_stack_of(t, pc);
+    stack_id id;
+    if (pc && last_stack_is(e, t, pc)) {
+        id = e->id;
+    } else if (!shadow_stack_holds(t, pc)) {
+        id = depot_put(pcs, unwound_pcs(t, pcs, STACK_MAX_FRAMES));
+    } else {
+        id = depot_put(pcs, shadow_pcs(t, pc, pcs, STACK_MAX_FRAMES));
+        if (pc && t->depth <= CRACE_LAST_STACK_FRAMES) {
+            for (uint32_t k = 0; k < t->depth; k++)
+                e->frames[k] = t->shstack[k];
+            e->depth = t->depth;
+            e->pc = pc;
+            e->id = id;
+        }
+    }
+    t->in_shim--;
+    return id;
 }
 
 static void fill_goroutine(struct report_goroutine *g, uint64_t gid, bool finished, bool known, stack_id creation)

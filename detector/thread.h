@@ -38,6 +38,11 @@
 
 enum thread_state { THREAD_RUNNING, THREAD_FINISHED };
 
+/* crace_thread's cache of stacks (last_stacks): entries, and the deepest
+ * shadow stack an entry keeps (deeper ones go to the depot each time). */
+#define CRACE_LAST_STACKS 4
+#define CRACE_LAST_STACK_FRAMES 16
+
 typedef struct crace_thread {
     /* Hot: read by every instrumented access, also by the fast path
      * linked into instrumented programs: moving want, own_cell, in_shim,
@@ -215,6 +220,20 @@ typedef struct crace_thread {
      * the handler (siglongjmp) clears them (crace_signal_jump). */
     uintptr_t handler_frame;
     int handler_sig;
+
+    /* The last stacks crace_current_stack made from the shadow stack, by
+     * the pc they start with (direct-mapped: crace_last_stack_of), with
+     * the depth and the frames under it. A lock or a wait made at the
+     * same place again (a loop) finds its id by comparing the frames,
+     * without hashing them into the depot: a stack id names the same
+     * frames for the life of the process. Only the thread itself touches
+     * them, with its in_shim raised; pc 0: none. */
+    struct crace_last_stack {
+        uintptr_t pc;
+        uint32_t depth;
+        stack_id id;
+        uintptr_t frames[CRACE_LAST_STACK_FRAMES];
+    } last_stacks[CRACE_LAST_STACKS];
 } crace_thread;
 
 /* A bit of ignore, set with a signal deferred while the thread was inside
