@@ -14,6 +14,7 @@
 #define UNW_LOCAL_ONLY
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
+#include <limits.h>
 #include <link.h>
 #include <libunwind.h>
 #include <stdio.h>
@@ -504,6 +505,27 @@ static const char *gc_sym_qualified(Dwarf_Die *die, const char *name, char *buf,
     return buf;
 }
 
+/* file as an absolute path: gcc names a unit's files in other
+ * directories relative to its compilation directory (`gcc sub/x.c`: the
+ * line table says sub/x.c), so that a report showed the main file's path
+ * whole and a helper's as sub/x.c. Joined with the unit's DW_AT_comp_dir,
+ * as Go's and ThreadSanitizer's reports show every file (and as
+ * strip_path_prefix expects), in buf; file itself when it is absolute or
+ * the unit names no directory. */
+static const char *gc_sym_path(const char *file, const char *comp_dir, char *buf, size_t cap)
+{
+    if (file == NULL || file[0] == '/' || comp_dir == NULL || comp_dir[0] != '/')
+        return file;
+    while (file[0] == '.' && file[1] == '/')
+        file += 2;
+    size_t n = strlen(comp_dir);
+    while (n > 1 && comp_dir[n - 1] == '/')
+        n--;
+    if ((size_t)snprintf(buf, cap, "%.*s/%s", (int)n, comp_dir, file) >= cap)
+        return file;
+    return buf;
+}
+
 /* The inlined frames at addr, innermost first, then the real function,
  * from the DWARF scopes (as eu-addr2line -i). Returns false without
  * DWARF for addr. */
@@ -519,13 +541,16 @@ static bool gc_sym_dwarf(struct gc_sym_work *w, Dwfl_Module *mod, Dwarf_Addr add
     const char *file = NULL;
     int line = 0, column = 0, first = w->n;
     bool guessed = false;
+    Dwarf_Attribute attr;
+    const char *comp_dir = dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &attr));
+    char path[PATH_MAX];
     Dwarf_Line *dl = dwarf_getsrc_die(cudie, addr - bias);
     if (dl != NULL && dwarf_lineno(dl, &line) == 0 && line == 0) {
         dl = gc_sym_line_before(cudie, addr - bias);
         guessed = dl != NULL;
     }
     if (dl != NULL) {
-        file = dwarf_linesrc(dl, NULL, NULL);
+        file = gc_sym_path(dwarf_linesrc(dl, NULL, NULL), comp_dir, path, sizeof(path));
         dwarf_lineno(dl, &line);
         dwarf_linecol(dl, &column);
     }
@@ -571,7 +596,7 @@ static bool gc_sym_dwarf(struct gc_sym_work *w, Dwfl_Module *mod, Dwarf_Addr add
         Dwarf_Word v;
         file = NULL;
         if (files != NULL && gc_attr_udata(die, DW_AT_call_file, &v) == 0)
-            file = dwarf_filesrc(files, v, NULL, NULL);
+            file = gc_sym_path(dwarf_filesrc(files, v, NULL, NULL), comp_dir, path, sizeof(path));
         line = gc_attr_udata(die, DW_AT_call_line, &v) == 0 ? (int)v : 0;
         column = gc_attr_udata(die, DW_AT_call_column, &v) == 0 ? (int)v : 0;
     }

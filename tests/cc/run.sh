@@ -68,6 +68,33 @@ for cc in gcc clang; do
     check "[$cc] under the detector: the race, with its line" \
         has "$TMP/run.out" "tests/e2e/race_global_counter.c:"
 
+    # A source in a subdirectory, named relative to where the compiler
+    # ran: gcc's line table names it relative to the compilation
+    # directory. The report shows it whole, as it shows the main file.
+    mkdir -p "$TMP/proj-$cc/sub"
+    cat >"$TMP/proj-$cc/sub/bump.c" <<'SRC'
+int shared;
+void bump(void) { shared++; }
+SRC
+    cat >"$TMP/proj-$cc/main.c" <<'SRC'
+#include <pthread.h>
+void bump(void);
+static void *worker(void *arg) { (void)arg; bump(); return 0; }
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, 0, worker, 0);
+    bump();
+    pthread_join(t, 0);
+    return 0;
+}
+SRC
+    (cd "$TMP/proj-$cc" && CRACE_CC=$cc "$CRACE" cc -O1 -g -pthread -o prog main.c sub/bump.c) >"$TMP/proj.log" 2>&1 &&
+        "$CRACE" run --quiet --out "$TMP/proj-reports-$cc" "$TMP/proj-$cc/prog" >"$TMP/proj.out" 2>&1
+    check "[$cc] a file in a subdirectory is shown with its whole path" \
+        has "$TMP/proj.out" "      $TMP/proj-$cc/sub/bump.c:2 "
+    check "[$cc] ... as the main file is" has "$TMP/proj.out" "      $TMP/proj-$cc/main.c:"
+
     # Fences are supported: gcc's warning that -fsanitize=thread does not
     # support them (given for the builtin written out, as in a project's
     # own barrier macros; <stdatomic.h>'s is a system header's, not
