@@ -265,13 +265,15 @@ static void report(int sig, const siginfo_t *info, const void *uctx)
     }
     if (child < 0)
         return;
+    /* Raw calls: waitpid is an interceptor of the program's (a child's
+     * status is a result it fills in). */
     int status;
     for (int ms = 0; ms < CHILD_WAIT_MS; ms += 10) {
-        if (waitpid(child, &status, WNOHANG) == child)
+        if ((pid_t)syscall(SYS_wait4, child, &status, WNOHANG, NULL) == child)
             return;
         struct timespec ts = {0, 10 * 1000 * 1000};
         syscall(SYS_nanosleep, &ts, NULL);
     }
     kill(child, SIGKILL);
-    waitpid(child, &status, 0);
+    syscall(SYS_wait4, child, &status, 0, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * intercept_libc_out.c: libc calls that fill in a result the caller
  * points to (the time, a broken-down date, a file's status, the working
- * directory, a random seed), as range writes of those bytes at the
+ * directory, a random seed, a child's status, poll's revents and
+ * select's sets), as range writes of those bytes at the
  * caller's pc, and the inputs they read as range reads, as
  * intercept_libc.c does for mem* and str*. libc is not instrumented: two
  * threads formatting the time into one shared struct tm, or stat()ing
@@ -19,11 +20,16 @@
  */
 #undef _FORTIFY_SOURCE /* the fortified inline wrappers would clash with these definitions */
 
+#include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -182,22 +188,44 @@ INTERCEPTOR(int, fstat64, int fd, struct stat64 *st)
     return filled_if_0(t, REAL(fstat64)(fd, st), st, sizeof(*st), CALLER_PC());
 }
 
+static char *got_cwd(crace_thread *t, char *r, char *buf, size_t size, uintptr_t pc)
+{
+    if (r && buf)
+        filled_string(t, buf, size, pc);
+    return r;
+}
+
+static ssize_t got_link(crace_thread *t, ssize_t r, char *buf, uintptr_t pc)
+{
+    if (r > 0)
+        filled(t, buf, (size_t)r, pc);
+    return r;
+}
+
 INTERCEPTOR(char *, getcwd, char *buf, size_t size)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
-    char *r = REAL(getcwd)(buf, size);
-    if (r && buf)
-        filled_string(t, buf, size, CALLER_PC());
-    return r;
+    return got_cwd(t, REAL(getcwd)(buf, size), buf, size, CALLER_PC());
 }
 
 INTERCEPTOR(ssize_t, readlink, const char *restrict path, char *restrict buf, size_t n)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
-    ssize_t r = REAL(readlink)(path, buf, n);
-    if (r > 0)
-        filled(t, buf, (size_t)r, CALLER_PC());
-    return r;
+    return got_link(t, REAL(readlink)(path, buf, n), buf, CALLER_PC());
+}
+
+/* What _FORTIFY_SOURCE builds call instead (buflen: the buffer's size as
+ * the compiler knows it, checked by libc). */
+INTERCEPTOR(char *, __getcwd_chk, char *buf, size_t size, size_t buflen)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return got_cwd(t, REAL(__getcwd_chk)(buf, size, buflen), buf, size, CALLER_PC());
+}
+
+INTERCEPTOR(ssize_t, __readlink_chk, const char *restrict path, char *restrict buf, size_t n, size_t buflen)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return got_link(t, REAL(__readlink_chk)(path, buf, n, buflen), buf, CALLER_PC());
 }
 
 /* ---------------------------------------------------------------- the system */
@@ -223,6 +251,110 @@ INTERCEPTOR(int, rand_r, unsigned *seed)
     input(t, seed, sizeof(*seed), CALLER_PC());
     int r = REAL(rand_r)(seed);
     filled(t, seed, sizeof(*seed), CALLER_PC());
+    return r;
+}
+
+/* ---------------------------------------------------------------- processes */
+
+/* A child's status, and the resources it used, for the caller. */
+static pid_t waited(crace_thread *t, pid_t r, int *status, struct rusage *ru, uintptr_t pc)
+{
+    if (r > 0) {
+        if (status)
+            filled(t, status, sizeof(*status), pc);
+        if (ru)
+            filled(t, ru, sizeof(*ru), pc);
+    }
+    return r;
+}
+
+INTERCEPTOR(pid_t, wait, int *status)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return waited(t, REAL(wait)(status), status, NULL, CALLER_PC());
+}
+
+INTERCEPTOR(pid_t, waitpid, pid_t pid, int *status, int options)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return waited(t, REAL(waitpid)(pid, status, options), status, NULL, CALLER_PC());
+}
+
+INTERCEPTOR(pid_t, wait4, pid_t pid, int *status, int options, struct rusage *ru)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return waited(t, REAL(wait4)(pid, status, options, ru), status, ru, CALLER_PC());
+}
+
+INTERCEPTOR(int, waitid, idtype_t idtype, id_t id, siginfo_t *info, int options)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return filled_if_0(t, REAL(waitid)(idtype, id, info, options), info, sizeof(*info), CALLER_PC());
+}
+
+INTERCEPTOR(int, getrusage, int who, struct rusage *ru)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return filled_if_0(t, REAL(getrusage)(who, ru), ru, sizeof(*ru), CALLER_PC());
+}
+
+/* ---------------------------------------------------------------- readiness */
+
+/* poll reads each entry's descriptor and events, and writes its revents
+ * (an entry's fields only: a thread may read another's descriptor while
+ * the poll runs, and revents of entries it does not own). */
+static void poll_inputs(crace_thread *t, const struct pollfd *fds, nfds_t n, uintptr_t pc)
+{
+    for (nfds_t i = 0; t && i < n; i++)
+        input(t, &fds[i], offsetof(struct pollfd, revents), pc);
+}
+
+static int polled(crace_thread *t, int r, struct pollfd *fds, nfds_t n, uintptr_t pc)
+{
+    for (nfds_t i = 0; t && r >= 0 && i < n; i++)
+        filled(t, &fds[i].revents, sizeof(fds[i].revents), pc);
+    return r;
+}
+
+INTERCEPTOR(int, poll, struct pollfd *fds, nfds_t n, int timeout)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    poll_inputs(t, fds, n, CALLER_PC());
+    return polled(t, REAL(poll)(fds, n, timeout), fds, n, CALLER_PC());
+}
+
+INTERCEPTOR(int, ppoll, struct pollfd *fds, nfds_t n, const struct timespec *timeout, const sigset_t *mask)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    poll_inputs(t, fds, n, CALLER_PC());
+    return polled(t, REAL(ppoll)(fds, n, timeout, mask), fds, n, CALLER_PC());
+}
+
+/* select's sets: the bytes that hold descriptors below nfds, read before
+ * and written after (the kernel rewrites each set it is given). */
+static void fd_sets(crace_thread *t, int nfds, fd_set *sets[3], bool written, uintptr_t pc)
+{
+    size_t n = nfds > 0 ? ((size_t)nfds + 7) / 8 : 0;
+    if (n > sizeof(fd_set))
+        n = sizeof(fd_set);
+    for (int i = 0; t && n && i < 3; i++)
+        if (sets[i])
+            crace_check_range(t, sets[i], n, written, pc);
+}
+
+INTERCEPTOR(int, select, int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *timeout)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    fd_set *sets[3] = {rd, wr, ex};
+    fd_sets(t, nfds, sets, false, CALLER_PC());
+    if (timeout)
+        input(t, timeout, sizeof(*timeout), CALLER_PC());
+    int r = REAL(select)(nfds, rd, wr, ex, timeout);
+    if (r >= 0) {
+        fd_sets(t, nfds, sets, true, CALLER_PC());
+        if (timeout) /* Linux leaves the time not slept in it */
+            filled(t, timeout, sizeof(*timeout), CALLER_PC());
+    }
     return r;
 }
 
