@@ -465,17 +465,29 @@ void crace_thread_finish(crace_thread *t)
      * joiner learns, so the joiner can reuse the slot. The clock is moved,
      * not copied: with 10,000 threads a clock is 80 KB. */
     uint64_t final = t->vc.clk[t->slot];
-    if (!t->detached) {
-        unjoined_add(t);
-        vc_move(&t->final_vc, &t->vc);
-        /* The joiner frees the record (see crace_thread_joined). Pushed,
-         * not put: a record still there is an earlier thread's with the
-         * same handle, whose joiner is between the real join and taking
-         * it. */
+    /* Published: the record is the sync object's from then on, for the
+     * joiner or a later pthread_detach (crace_thread_detached) to take;
+     * otherwise, detached, it goes to the graveyard below. Whether it is
+     * detached is asked again under the object's lock, which a detach
+     * takes after setting the flag: a detach that came first finds
+     * nothing published and leaves the record here; one that comes after
+     * takes it. Asked once, without the lock, a detach in between left
+     * the record published and graveyarded both, freed twice. */
+    bool published = false;
+    if (!__atomic_load_n(&t->detached, __ATOMIC_RELAXED)) {
         sync_var *s = sync_lock((uintptr_t)t->pthread, true, 0);
-        t->fnext = s->ext;
-        s->ext = t;
-        s->ext_free = free_records_void;
+        if (!__atomic_load_n(&t->detached, __ATOMIC_RELAXED)) {
+            unjoined_add(t);
+            vc_move(&t->final_vc, &t->vc);
+            /* The joiner frees the record (see crace_thread_joined).
+             * Pushed, not put: a record still there is an earlier
+             * thread's with the same handle, whose joiner is between the
+             * real join and taking it. */
+            t->fnext = s->ext;
+            s->ext = t;
+            s->ext_free = free_records_void;
+            published = true;
+        }
         sync_unlock(s);
     }
     atomic_store(&t->state, THREAD_FINISHED);
@@ -485,7 +497,7 @@ void crace_thread_finish(crace_thread *t)
     crace_lock(&reg_lock);
     unlink_thread(t);
     slot_release(t, final);
-    crace_thread *gone = t->detached ? graveyard_add(t) : NULL;
+    crace_thread *gone = t->detached && (!published || t->detach_took) ? graveyard_add(t) : NULL;
     crace_unlock(&reg_lock);
     free_records(gone);
     /* From here on the thread (TLS destructors, libc's exit path) is no
@@ -600,7 +612,7 @@ void crace_thread_detached(pthread_t th)
     crace_lock(&reg_lock);
     for (crace_thread *t = all_threads; t; t = t->next)
         if (pthread_equal(t->pthread, th))
-            t->detached = true;
+            __atomic_store_n(&t->detached, true, __ATOMIC_RELAXED);
     crace_unlock(&reg_lock);
     /* Detached after it finished: it may still be running its TLS
      * destructors, so its record must outlive the published clock. It is
@@ -618,7 +630,14 @@ void crace_thread_detached(pthread_t th)
     if (finished) {
         unjoined_remove(finished);
         crace_lock(&reg_lock);
-        crace_thread *gone = graveyard_add(finished);
+        /* Its thread may be between publishing it and leaving the
+         * all-threads list, whose link graveyard_add would overwrite:
+         * then the thread adds it itself (crace_thread_finish). */
+        crace_thread *gone = NULL;
+        if (finished->listed)
+            finished->detach_took = true;
+        else
+            gone = graveyard_add(finished);
         crace_unlock(&reg_lock);
         free_records(gone);
     }

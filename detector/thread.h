@@ -90,6 +90,11 @@ typedef struct crace_thread {
     pthread_t pthread;
     _Atomic int state;          /* enum thread_state */
     bool detached;
+    /* Finished, published for a joiner, then taken by pthread_detach
+     * while still on the all-threads list: the thread moves its record
+     * to the graveyard itself once it is off the list (graveyard_add
+     * relinks the record). Under the registry lock. */
+    bool detach_took;
     bool internal;              /* libgochan's timer thread: not a goroutine */
     bool creating_internal;     /* the next thread it creates is internal (libgochan's hook) */
     uintptr_t stack_lo, stack_hi;
