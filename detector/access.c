@@ -1316,9 +1316,39 @@ static void report_pair(crace_thread *t, enum report_kind kind, uintptr_t addr, 
     errno = saved_errno;
 }
 
+/* Keeps the report of cur against old for crace_reports_flush while t's
+ * reports wait (crace_reports_wait); true when kept. One per access:
+ * every path reports one race at most. */
+static bool report_held(crace_thread *t, uintptr_t addr, size_t size, shadow_cell cur, shadow_cell old,
+                        uintptr_t pc, bool freed)
+{
+    if (CRACE_LIKELY(!t->reports_wait))
+        return false;
+    if (!t->held_report.valid)
+        t->held_report = (struct crace_held_report){true, freed, addr, size, pc, cur, old};
+    return true;
+}
+
+static void freed_report(crace_thread *t, uintptr_t addr, size_t size, shadow_cell cur, shadow_cell old,
+                         uintptr_t pc);
+
+void crace_reports_flush(crace_thread *t)
+{
+    struct crace_held_report h = t->held_report;
+    t->held_report.valid = false;
+    if (!h.valid)
+        return;
+    if (h.freed)
+        freed_report(t, h.addr, h.size, h.cur, h.old, h.pc);
+    else
+        report_race(t, h.addr, h.size, h.addr & ~(uintptr_t)7, h.cur, h.old, h.pc);
+}
+
 static void report_race(crace_thread *t, uintptr_t addr, size_t size, uintptr_t granule, shadow_cell cur,
                         shadow_cell old, uintptr_t pc)
 {
+    if (report_held(t, addr, size, cur, old, pc, false))
+        return;
     old &= ~SC_RECHECK_BIT; /* the same record, reported once */
     /* A freed mark is no record: met here only when a free marked the
      * granule while this access was being checked. */
@@ -1347,7 +1377,15 @@ static CRACE_NOINLINE void freed_use(crace_thread *t, shadow_granule *g, uintptr
 {
     shadow_cell old = sc_freed_record(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed),
                                       atomic_load_explicit(sg_cell(g, 1), memory_order_relaxed));
-    if (!old || seen_before(pc, old, addr))
+    if (old && !report_held(t, addr, size, cur, old, pc, true))
+        freed_report(t, addr, size, cur, old, pc);
+}
+
+/* freed_use's report: cur met old, the record of the free. */
+static void freed_report(crace_thread *t, uintptr_t addr, size_t size, shadow_cell cur, shadow_cell old,
+                         uintptr_t pc)
+{
+    if (seen_before(pc, old, addr))
         return;
     bool ordered = sc_happens_before(old, t);
     if (!ordered && !crace_opts.report_atomic_races && sc_is_atomic(cur))

@@ -34,6 +34,10 @@ bool crace_access_freed(crace_thread *t, uintptr_t addr, size_t size, bool is_wr
  * object's last use) whose history event t's slot or another logged. */
 void crace_report_race(crace_thread *t, uintptr_t addr, size_t size, shadow_cell cur, shadow_cell old, uintptr_t pc);
 
+/* Makes the report held back while t->reports_wait was set, if any
+ * (thread.h): with no lock of the detector's held. */
+void crace_reports_flush(crace_thread *t);
+
 /* The same for a range of any length (memcpy, read_range, free). */
 void crace_access_range(crace_thread *t, uintptr_t addr, size_t size, bool is_write, uintptr_t pc);
 

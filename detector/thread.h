@@ -226,6 +226,20 @@ typedef struct crace_thread {
     uintptr_t handler_frame;
     int handler_sig;
 
+    /* An atomic operation that releases is checked in the shadow before
+     * its object's lock is let go (tsan_atomic.c), where no report may be
+     * made: a race found then waits in held_report (the first one), and
+     * is made by crace_reports_flush once the lock is let go. Only the
+     * thread itself touches them. */
+    bool reports_wait;
+    struct crace_held_report {
+        bool valid, freed; /* freed: a use of freed memory (old: the free) */
+        uintptr_t addr;
+        size_t size;
+        uintptr_t pc;
+        shadow_cell cur, old;
+    } held_report;
+
     /* The last stacks crace_current_stack made from the shadow stack, by
      * the pc they start with (direct-mapped: crace_last_stack_of), with
      * the depth and the frames under it. A lock or a wait made at the

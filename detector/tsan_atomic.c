@@ -376,8 +376,12 @@ static bool clocks_rmw(crace_thread *t, sync_var *s, int mo)
 enum atomic_kind { OP_LOAD, OP_STORE, OP_RMW };
 
 /* The clock operations, then the object's lock let go; true when the
- * thread released (its epoch ends once the operation is recorded). */
-static inline __attribute__((always_inline)) bool atomic_clocks(struct atomic_op op, enum atomic_kind kind, int mo)
+ * thread released (its epoch ends once the operation is recorded).
+ * check: the size of the operation's own check (a write at a, by the
+ * program's pc) to make before the lock is let go, 0 for none; a race it
+ * finds is reported by the caller (crace_reports_flush). */
+static inline __attribute__((always_inline)) bool atomic_clocks(struct atomic_op op, enum atomic_kind kind, int mo,
+                                                                unsigned check, uintptr_t a, uintptr_t pc)
 {
     bool released = false;
     if (op.s && op.t->ignore_sync) {
@@ -400,34 +404,51 @@ static inline __attribute__((always_inline)) bool atomic_clocks(struct atomic_op
         if (kind == OP_STORE ? released : mo_acquires(mo))
             *clock_seen(op.t, op.s) = (struct crace_clock_seen){
                 op.s, atomic_load_explicit(&op.s->vc_version, memory_order_relaxed)};
+        if (check) {
+            op.t->reports_wait = true;
+            crace_access_atomic(op.t, a, check, true, pc);
+            op.t->reports_wait = false;
+        }
         sync_unlock(op.s);
     }
     return released;
 }
 
 /*
- * The second half: the clock operations, the object let go, then the
- * operation's own check in the shadow (an atomic read or write of size
- * bytes at a; none when size is 0: atomic_begin made it) in the epoch it
- * ran in, and the end of that epoch if it released. A check that is not
- * made first comes after an acquire, which orders the operation
- * after what the releasing thread did before (C11 5.1.2.4): a plain write
- * of the variable (clang's atomic_init), then a release store of it, does
- * not race with another thread's acquire load that reads what the store
- * wrote; nor do two threads' RMWs of one variable leave a record each,
- * unordered, where the later one replaces the earlier (an array of
- * counters, two to a granule, each updated by two threads, overflowed
- * every granule). Outside the object's lock, which a report must not be
- * made under.
+ * The second half: the clock operations, the operation's own check in the
+ * shadow (an atomic read or write of size bytes at a; none when size is
+ * 0: atomic_begin made it) in the epoch it ran in, and the end of that
+ * epoch if it released. A check that is not made first comes after an
+ * acquire, which orders the operation after what the releasing thread did
+ * before (C11 5.1.2.4): a plain write of the variable (clang's
+ * atomic_init), then a release store of it, does not race with another
+ * thread's acquire load that reads what the store wrote; nor do two
+ * threads' RMWs of one variable leave a record each, unordered, where the
+ * later one replaces the earlier (an array of counters, two to a granule,
+ * each updated by two threads, overflowed every granule). A write that
+ * releases is checked before the object's lock is let go (below), a read
+ * after; a race found under the lock, where no report may be made, is
+ * reported once it is let go.
  */
 static inline __attribute__((always_inline)) void atomic_end(struct atomic_op op, enum atomic_kind kind, int mo,
                                                              uintptr_t a, unsigned size, uintptr_t pc)
 {
     if (!op.t)
         return;
-    bool released = atomic_clocks(op, kind, mo);
-    if (size)
+    /* A write that releases is checked while its object is still locked:
+     * once the lock goes, another thread may acquire the write's value
+     * and, ordered after it, write the variable plainly or free it (the
+     * last owner of a reference count, memory reused after a lock-free
+     * hand-off). Checked after that, the write met those accesses as
+     * racing with it: the refcount's final free, reported on most runs. */
+    unsigned locked_check = size && op.s && kind != OP_LOAD && mo_releases(mo) && !op.t->ignore_sync ? size : 0;
+    bool released = atomic_clocks(op, kind, mo, locked_check, a, pc);
+    if (locked_check) {
+        if (CRACE_UNLIKELY(op.t->held_report.valid))
+            crace_reports_flush(op.t);
+    } else if (size) {
         crace_access_atomic(op.t, a, size, kind != OP_LOAD, pc);
+    }
     if (released)
         crace_thread_tick(op.t);
     crace_busy--;
