@@ -1316,8 +1316,8 @@ static void report_pair(crace_thread *t, enum report_kind kind, uintptr_t addr, 
     errno = saved_errno;
 }
 
-/* Keeps the report of cur against old for crace_reports_flush while t's
- * reports wait (crace_reports_wait); true when kept. One per access:
+/* Keeps the report of cur against old for crace_reports_flush while
+ * t->reports_wait is set (thread.h); true when kept. One per access:
  * every path reports one race at most. */
 static bool report_held(crace_thread *t, uintptr_t addr, size_t size, shadow_cell cur, shadow_cell old,
                         uintptr_t pc, bool freed)

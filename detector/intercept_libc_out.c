@@ -91,45 +91,49 @@ INTERCEPTOR(int, clock_gettime, clockid_t clk, struct timespec *ts)
     return filled_if_0(t, REAL(clock_gettime)(clk, ts), ts, sizeof(*ts), CALLER_PC());
 }
 
+/* A broken-down time filled in (r: the call's result, tm or NULL). */
+static struct tm *got_tm(crace_thread *t, struct tm *r, struct tm *tm, uintptr_t pc)
+{
+    if (r)
+        filled(t, tm, sizeof(*tm), pc);
+    return r;
+}
+
+/* A date string written into buf: ctime_r and asctime_r write at most 26
+ * bytes (POSIX). */
+static char *got_date(crace_thread *t, char *r, char *buf, uintptr_t pc)
+{
+    if (r)
+        filled_string(t, buf, 26, pc);
+    return r;
+}
+
 INTERCEPTOR(struct tm *, localtime_r, const time_t *restrict tp, struct tm *restrict tm)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
     input(t, tp, sizeof(*tp), CALLER_PC());
-    struct tm *r = REAL(localtime_r)(tp, tm);
-    if (r)
-        filled(t, tm, sizeof(*tm), CALLER_PC());
-    return r;
+    return got_tm(t, REAL(localtime_r)(tp, tm), tm, CALLER_PC());
 }
 
 INTERCEPTOR(struct tm *, gmtime_r, const time_t *restrict tp, struct tm *restrict tm)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
     input(t, tp, sizeof(*tp), CALLER_PC());
-    struct tm *r = REAL(gmtime_r)(tp, tm);
-    if (r)
-        filled(t, tm, sizeof(*tm), CALLER_PC());
-    return r;
+    return got_tm(t, REAL(gmtime_r)(tp, tm), tm, CALLER_PC());
 }
 
-/* ctime_r and asctime_r write at most 26 bytes (POSIX). */
 INTERCEPTOR(char *, ctime_r, const time_t *tp, char *buf)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
     input(t, tp, sizeof(*tp), CALLER_PC());
-    char *r = REAL(ctime_r)(tp, buf);
-    if (r)
-        filled_string(t, buf, 26, CALLER_PC());
-    return r;
+    return got_date(t, REAL(ctime_r)(tp, buf), buf, CALLER_PC());
 }
 
 INTERCEPTOR(char *, asctime_r, const struct tm *restrict tm, char *restrict buf)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
     input(t, tm, sizeof(*tm), CALLER_PC());
-    char *r = REAL(asctime_r)(tm, buf);
-    if (r)
-        filled_string(t, buf, 26, CALLER_PC());
-    return r;
+    return got_date(t, REAL(asctime_r)(tm, buf), buf, CALLER_PC());
 }
 
 INTERCEPTOR(size_t, strftime, char *restrict s, size_t max, const char *restrict fmt, const struct tm *restrict tm)

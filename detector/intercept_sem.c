@@ -94,14 +94,15 @@ INTERCEPTOR(int, sem_wait, sem_t *sem)
     INTERCEPTOR_ENTER(sem_wait, sem);
     check_initialised(thr, sem, "sem_wait", CALLER_PC());
     int r = REAL(sem_trywait)(sem);
-    /* A process-shared semaphore (sem_open's too) may be posted by
-     * another process: waited for unbracketed. */
-    if (r != 0 && errno == EAGAIN && glibc_sem_pshared(sem)) {
+    if (r != 0 && errno == EAGAIN) {
+        /* A process-shared semaphore (sem_open's too) may be posted by
+         * another process: waited for unbracketed. */
+        bool bracket = !glibc_sem_pshared(sem);
+        if (bracket)
+            crace_pt_block(thr, "sem_wait", WAIT_SEM, (uintptr_t)sem, crace_current_stack(thr, CALLER_PC()));
         r = REAL(sem_wait)(sem);
-    } else if (r != 0 && errno == EAGAIN) {
-        crace_pt_block(thr, "sem_wait", WAIT_SEM, (uintptr_t)sem, crace_current_stack(thr, CALLER_PC()));
-        r = REAL(sem_wait)(sem);
-        dl_unblock(thr);
+        if (bracket)
+            dl_unblock(thr);
     }
     if (r == 0)
         crace_acquire(thr, (uintptr_t)sem);

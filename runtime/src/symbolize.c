@@ -543,7 +543,7 @@ static bool gc_sym_dwarf(struct gc_sym_work *w, Dwfl_Module *mod, Dwarf_Addr add
     bool guessed = false;
     Dwarf_Attribute attr;
     const char *comp_dir = dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &attr));
-    char path[PATH_MAX];
+    static char path[PATH_MAX]; /* under gc_sym_lock, as gc_sym_resolve's w */
     Dwarf_Line *dl = dwarf_getsrc_die(cudie, addr - bias);
     if (dl != NULL && dwarf_lineno(dl, &line) == 0 && line == 0) {
         dl = gc_sym_line_before(cudie, addr - bias);
