@@ -140,7 +140,8 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * crace_access_entry_slow: all exported by libcrace.so and by the stub
  * (which keeps crace_cur NULL). Function entry and exit (below) also use
  * the thread's shadow stack and history ring (the fields
- * crace_hist_put_inside reads), crace_func_entry_slow/exit_slow and
+ * crace_hist_put_inside reads, with the room the history keeps on the
+ * shadow stack: thread.h), crace_func_entry_slow/exit_slow and
  * crace_hist_text_add.
  * CRACE_FAST_ABI names that contract; the
  * archive refers to the symbol CRACE_FAST_ABI_SYMBOL, so a program built
@@ -148,8 +149,8 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * crace_fast_abi_N" instead of misreading the shim's memory. Any change to
  * what the fast path reads bumps it.
  */
-#define CRACE_FAST_ABI 8
-#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_8
+#define CRACE_FAST_ABI 9
+#define CRACE_FAST_ABI_SYMBOL crace_fast_abi_9
 extern CRACE_EXPORT const char CRACE_FAST_ABI_SYMBOL;
 
 /* May the fast path call out of the module it is linked into, for a
@@ -280,14 +281,15 @@ CRACE_EXPORT void crace_hist_text_add(uintptr_t lo, uintptr_t hi);
 static inline __attribute__((always_inline)) void crace_func_entry_inline(uintptr_t pc)
 {
     crace_thread *t = crace_cur;
-    /* depth and shstack read once, before the event's store (which the
-     * compiler cannot tell apart from them). */
-    uint32_t depth;
-    if (CRACE_LIKELY(t != NULL && (depth = t->depth) != t->shcap)) {
+    if (CRACE_LIKELY(t != NULL)) {
+        /* depth and shstack read once, before the event's store (which
+         * the compiler cannot tell apart from them). An event written
+         * here leaves room to push (thread.h, shcap). */
+        uintptr_t depth = t->depth;
         uintptr_t *shstack = t->shstack;
         if (CRACE_LIKELY(crace_hist_put_inside(t, ((uint64_t)pc << 3) | EV_FUNC_ENTRY))) {
             shstack[depth] = pc;
-            t->depth = depth + 1;
+            t->depth++;
             return;
         }
     }

@@ -41,6 +41,13 @@ enum hist_event {
 /* Word 0 is padding: a two-word event never straddles a part start. */
 
 #define HIST_PARTS 8
+/* The writer's one test per word, the fast path's too: a position that
+ * is a multiple of HIST_CHECK_WORDS takes the slow path, which starts a
+ * part where one starts (every part start is such a position: parts hold
+ * a multiple of it) and gives the shadow stack room for the next
+ * HIST_CHECK_WORDS words' pushes (thread.h). The test is then against a
+ * constant, and function entry pushes without testing the stack's bound. */
+#define HIST_CHECK_WORDS 512
 #define HIST_SNAPSHOT_FRAMES 128
 #define HIST_MAX_ACCESS_SIZE 4095u
 
@@ -52,7 +59,7 @@ struct hist_part {
 };
 
 /* While a thread owns the slot, the writer's end of the ring (the next
- * word's position, the lap base, part_mask) lives in its thread record,
+ * word's position, the lap base) lives in its thread record,
  * beside the shadow stack that function entry and exit also touch
  * (thread.h, crace_hist_adopt): the fast path linked into instrumented
  * programs reads it there without a load of the ring. pos and lap here
@@ -61,8 +68,7 @@ typedef struct hist {
     uint64_t *buf;
     uint64_t size_words; /* a power of two, a multiple of HIST_PARTS */
     /* size_words - 1 and size_words / HIST_PARTS - 1: a word position's
-     * index in buf, and 0 where a part starts (the writer tests every
-     * position with part_mask). */
+     * index in buf, and 0 where a part starts. */
     uint64_t ring_mask, part_mask;
     /* The address of buf[0] minus 8 times the position where the current
      * lap of the ring started, so that word pos lies at lap + 8 * pos (no

@@ -63,6 +63,11 @@ static crace_thread *all_threads;
  * usable only by a creator that knows its last owner's end. */
 #define SLOT_REUSE_TRIES 16
 
+/* Every part start must be a position the writer checks (history.h):
+ * the smallest ring's parts hold a multiple of HIST_CHECK_WORDS. */
+_Static_assert((((size_t)1 << 15) / sizeof(uint64_t) / HIST_PARTS) % HIST_CHECK_WORDS == 0,
+               "a history part holds a whole number of check intervals");
+
 static size_t hist_words(void)
 {
     long n = crace_opts.history_size;
@@ -105,8 +110,10 @@ static crace_thread *thread_new(crace_thread *parent, stack_id creation)
     crace_thread *t = crace_alloc(sizeof(*t));
     vc_init(&t->vc);
     vc_init(&t->final_vc);
-    t->shcap = 64;
-    t->shstack = crace_alloc(t->shcap * sizeof(uintptr_t));
+    /* Allocated, not cleared: only depth entries are ever read, and
+     * most of the room (history.h, HIST_CHECK_WORDS) is never touched. */
+    t->shcap = 2 * HIST_CHECK_WORDS;
+    t->shstack = crace_realloc(NULL, t->shcap * sizeof(uintptr_t));
     t->creation_stack = creation;
     atomic_store(&t->state, THREAD_RUNNING);
 
@@ -799,12 +806,21 @@ void crace_thread_fork(enum crace_fork_phase phase)
         self->tid = gettid();
 }
 
+void crace_shstack_grow(crace_thread *t, uint32_t room)
+{
+    uint32_t cap = 2 * t->shcap;
+    if (cap - t->depth < room)
+        cap = t->depth + room;
+    t->shstack = crace_realloc(t->shstack, cap * sizeof(uintptr_t));
+    t->shcap = cap;
+}
+
 CRACE_NOINLINE void crace_hist_put_pair_slow(crace_thread *t, uint64_t w, uint64_t pc)
 {
     if (!t->hist)
         return;
     uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
-    if (((pos + 1) & t->hist_part_mask) == 0)
+    if (((pos + 1) & t->hist->part_mask) == 0)
         crace_hist_put_busy(t, 0); /* padding: the pair starts the next part */
     crace_hist_put_busy(t, w);
     crace_hist_put_busy(t, pc);

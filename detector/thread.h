@@ -66,18 +66,22 @@ typedef struct crace_thread {
     uint64_t used_clock; /* last clock written into a shadow cell */
 
     /* Shadow call stack from __tsan_func_entry/exit: call-site pcs,
-     * outermost first. */
+     * outermost first, shcap entries allocated. While the thread owns a
+     * ring, shcap - depth >= HIST_CHECK_WORDS - hist_pos % HIST_CHECK_WORDS:
+     * every push follows an event word, and the slow path that every
+     * HIST_CHECK_WORDS-th word takes restores the room
+     * (crace_hist_put_busy), so the fast path pushes without a test.
+     * Without a ring, every event takes the slow path, which tests. */
     uintptr_t *shstack;
     uint32_t depth;
     uint32_t shcap;
     /* The writer's end of hist while the thread owns the slot (history.h):
      * the next word's position (readers find it through the slot:
-     * crace_slot_restore), the lap base, the ring's part_mask (0 without
-     * a ring: every event takes the slow path, which drops it). Beside the
-     * shadow stack: function entry and exit touch one cache line. */
+     * crace_slot_restore), 0 without a ring (so that every event takes
+     * the slow path, which drops it); the lap base. Beside the shadow
+     * stack: function entry and exit touch one cache line. */
     _Atomic uint64_t hist_pos;
     uintptr_t hist_lap;
-    uint64_t hist_part_mask;
     /* The pc of the last access event written in the current part, 0
      * when none (set to 0 where a part starts): the next access event
      * near it takes one word (EV_ACCESS_NEAR). Not read by the fast path. */
@@ -390,12 +394,21 @@ uint64_t crace_stack_owner(uintptr_t addr, bool *tls);
 /* t takes h's writer's end, or gives it back (and logs no more: every
  * event then takes the slow path, which drops it). Under thread.c's
  * reg_lock, which readers hold (crace_slot_restore). */
+void crace_shstack_grow(struct crace_thread *t, uint32_t room);
+
+/* Gives t's shadow stack room for at least room more entries. */
+static inline void crace_shstack_reserve(struct crace_thread *t, uint32_t room)
+{
+    if (CRACE_UNLIKELY(t->shcap - t->depth < room))
+        crace_shstack_grow(t, room);
+}
+
 static inline void crace_hist_adopt(struct crace_thread *t, hist_t *h)
 {
+    crace_shstack_reserve(t, HIST_CHECK_WORDS);
     t->hist = h;
     atomic_store_explicit(&t->hist_pos, atomic_load_explicit(&h->pos, memory_order_relaxed), memory_order_relaxed);
     t->hist_lap = h->lap;
-    t->hist_part_mask = h->part_mask;
 }
 
 static inline void crace_hist_give_back(struct crace_thread *t)
@@ -406,7 +419,7 @@ static inline void crace_hist_give_back(struct crace_thread *t)
     h->lap = t->hist_lap;
     atomic_store_explicit(&h->pos, atomic_load_explicit(&t->hist_pos, memory_order_relaxed), memory_order_release);
     t->hist = NULL;
-    t->hist_part_mask = 0;
+    atomic_store_explicit(&t->hist_pos, 0, memory_order_relaxed);
 }
 
 /* Stores w at pos, the writer's position, and publishes it. */
@@ -423,11 +436,14 @@ static inline void crace_hist_store(crace_thread *t, uint64_t pos, uint64_t w)
 static inline void crace_hist_put_busy(crace_thread *t, uint64_t w)
 {
     uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
-    if (CRACE_UNLIKELY((pos & t->hist_part_mask) == 0)) {
+    if (CRACE_UNLIKELY(pos % HIST_CHECK_WORDS == 0)) {
         if (!t->hist)
             return;
-        hist_new_part(t->hist, pos, &t->hist_lap, t->shstack, t->depth, t->vc.clk[t->slot]);
-        t->hist_pc_base = 0; /* a replay from here knows no earlier pc */
+        if ((pos & t->hist->part_mask) == 0) {
+            hist_new_part(t->hist, pos, &t->hist_lap, t->shstack, t->depth, t->vc.clk[t->slot]);
+            t->hist_pc_base = 0; /* a replay from here knows no earlier pc */
+        }
+        crace_shstack_reserve(t, HIST_CHECK_WORDS);
     }
     crace_hist_store(t, pos, w);
 }
@@ -438,7 +454,7 @@ static inline void crace_hist_put_busy(crace_thread *t, uint64_t w)
 static inline bool crace_hist_put_inside(crace_thread *t, uint64_t w)
 {
     uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
-    if (CRACE_UNLIKELY((pos & t->hist_part_mask) == 0))
+    if (CRACE_UNLIKELY(pos % HIST_CHECK_WORDS == 0))
         return false;
     crace_hist_store(t, pos, w);
     return true;
@@ -498,11 +514,11 @@ static inline __attribute__((always_inline)) void crace_hist_put_access_kind(cra
 {
     crace_busy++;
     uint64_t pos = atomic_load_explicit(&t->hist_pos, memory_order_relaxed);
-    uint64_t part_mask = t->hist_part_mask;
+    const uint64_t check_mask = HIST_CHECK_WORDS - 1;
     uint64_t delta = (uint64_t)pc - t->hist_pc_base + HIST_NEAR_SPAN;
     /* A base of 0 (none in this part) is never near a real pc; sizes 1
      * to 8 fit the short form. */
-    if (CRACE_LIKELY(delta < 2 * HIST_NEAR_SPAN && size - 1 < 8 && (pos & part_mask) != 0)) {
+    if (CRACE_LIKELY(delta < 2 * HIST_NEAR_SPAN && size - 1 < 8 && (pos & check_mask) != 0)) {
         uint64_t w = ((uint64_t)addr << 17) | ((delta - HIST_NEAR_SPAN) & ((1u << HIST_NEAR_BITS) - 1)) << 8 |
                      (uint64_t)(size - 1) << 5 | kind | EV_ACCESS_NEAR;
         crace_hist_store(t, pos, w);
@@ -510,9 +526,9 @@ static inline __attribute__((always_inline)) void crace_hist_put_access_kind(cra
         if (size > HIST_MAX_ACCESS_SIZE)
             size = HIST_MAX_ACCESS_SIZE;
         uint64_t w = ((uint64_t)addr << 17) | ((uint64_t)size << 5) | kind | EV_ACCESS;
-        if (CRACE_LIKELY((pos & part_mask) != 0 && ((pos + 1) & part_mask) != 0)) {
-            /* Both words inside the current part: no snapshot to take,
-             * one publication for the pair. */
+        if (CRACE_LIKELY((pos & check_mask) != 0 && ((pos + 1) & check_mask) != 0)) {
+            /* Neither word takes the slow path: no snapshot to take,
+             * no room to make, one publication for the pair. */
             uint64_t *at = (uint64_t *)(t->hist_lap + pos * sizeof(uint64_t));
             at[0] = w;
             at[1] = pc;

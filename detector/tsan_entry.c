@@ -99,10 +99,7 @@ CRACE_EXPORT void crace_func_entry_slow(uintptr_t pc)
         return;
     crace_busy++;
     crace_hist_put_busy(t, ((uint64_t)pc << 3) | EV_FUNC_ENTRY);
-    if (CRACE_UNLIKELY(t->depth == t->shcap)) {
-        t->shcap *= 2;
-        t->shstack = crace_realloc(t->shstack, t->shcap * sizeof(uintptr_t));
-    }
+    crace_shstack_reserve(t, 1); /* a thread without a ring has no room kept */
     t->shstack[t->depth++] = pc;
     crace_busy--;
 }

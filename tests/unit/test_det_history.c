@@ -10,7 +10,7 @@
 #include "history.h"
 #include "thread.h"
 
-#define RING_WORDS 1024 /* 8 parts of 128 words */
+#define RING_WORDS 4096 /* the smallest ring (history_size=0): 8 parts of 512 words */
 
 /* A thread record of our own, so the test controls every event. */
 static crace_thread *fake_thread(uint64_t clock)
@@ -25,10 +25,12 @@ static crace_thread *fake_thread(uint64_t clock)
     return t;
 }
 
-/* As __tsan_func_entry/exit do: the event, then the stack change. */
+/* As __tsan_func_entry/exit do: the event, then the stack change,
+ * without a test of the stack's bound (the event kept room for it). */
 static void enter(crace_thread *t, uintptr_t pc)
 {
     crace_hist_put(t, ((uint64_t)pc << 3) | EV_FUNC_ENTRY);
+    assert_true(t->depth < t->shcap);
     t->shstack[t->depth++] = pc;
 }
 
@@ -107,6 +109,19 @@ static void test_snapshot_carries_stack_across_parts(void **state)
     assert_int_equal(out[0], 0xb0b0);
     assert_int_equal(out[1], 0xb000);
     assert_int_equal(out[2], 0xa000);
+}
+
+/* Deep recursion: every call's event keeps the shadow stack's room for
+ * the push after it (thread.h, shcap). */
+static void test_deep_calls_find_room(void **state)
+{
+    (void)state;
+    crace_thread *t = fake_thread(1);
+    for (uintptr_t i = 0; i < 20 * RING_WORDS; i++)
+        enter(t, 0x10000 + i);
+    assert_int_equal(t->depth, 20 * RING_WORDS);
+    for (uintptr_t i = 0; i < 20 * RING_WORDS; i++)
+        assert_int_equal(t->shstack[i], 0x10000 + i);
 }
 
 static void test_overwritten_access_is_not_guessed(void **state)
@@ -271,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_restores_stack_of_access),
         cmocka_unit_test(test_matches_epoch_bytes_and_kind),
         cmocka_unit_test(test_snapshot_carries_stack_across_parts),
+        cmocka_unit_test(test_deep_calls_find_room),
         cmocka_unit_test(test_overwritten_access_is_not_guessed),
         cmocka_unit_test(test_ring_passes_to_next_owner),
         cmocka_unit_test(test_near_accesses_take_one_word),
