@@ -34,11 +34,13 @@ void hist_new_part(hist_t *h, uint64_t pos, uintptr_t *lap, const uintptr_t *sta
     if ((pos & h->ring_mask) == 0)
         *lap = (uintptr_t)h->buf - pos * sizeof(uint64_t); /* a new lap */
     struct hist_part *p = &h->part[(pos / (h->size_words / HIST_PARTS)) % HIST_PARTS];
-    /* Keep the outermost frames: a replay pushes and pops on top of them,
-     * so a snapshot cut at the bottom would misplace every later frame. */
+    /* The innermost frames, which a report shows (STACK_MAX_FRAMES), with
+     * the true depth: a replay that returns below them knows it has lost
+     * its frames rather than showing outer ones in their place. */
     uint32_t n = depth < HIST_SNAPSHOT_FRAMES ? depth : HIST_SNAPSHOT_FRAMES;
-    gc_copy(p->stack, stack, n * sizeof(stack[0]));
-    p->depth = n;
+    gc_copy(p->stack, stack + (depth - n), n * sizeof(stack[0]));
+    p->depth = depth;
+    p->kept = n;
     p->clock = clock;
     p->start_pos = pos;
 }
@@ -80,10 +82,15 @@ size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock
     const struct hist_part *p = &h->part[(start / partw) % HIST_PARTS];
     if (p->start_pos != start)
         return 0;
-    /* Not on the stack: a report may come from a thread with a small one. */
+    /* The replayed stack's innermost REPLAY_MAX_DEPTH frames: the frame
+     * at depth d lies at stack[d % REPLAY_MAX_DEPTH], and those at depths
+     * known .. depth - 1 are known (below known, a push overwrote them or
+     * the snapshot did not keep them). Not on the stack: a report may
+     * come from a thread with a small one. */
     uintptr_t *stack = crace_alloc(REPLAY_MAX_DEPTH * sizeof(*stack));
-    uint32_t depth = p->depth;
-    gc_copy(stack, p->stack, depth * sizeof(stack[0]));
+    uint32_t depth = p->depth, known = p->depth - p->kept;
+    for (uint32_t k = 0; k < p->kept; k++)
+        stack[(known + k) % REPLAY_MAX_DEPTH] = p->stack[k];
     uint64_t cur_clock = p->clock;
     uintptr_t pc_base = 0; /* the last access event's pc: EV_ACCESS_NEAR counts from it */
     size_t found = 0;
@@ -92,13 +99,16 @@ size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock
         uint64_t w = h->buf[i & (size - 1)];
         switch (w & 7) {
         case EV_FUNC_ENTRY:
-            if (depth < REPLAY_MAX_DEPTH)
-                stack[depth] = (uintptr_t)(w >> 3);
+            stack[depth % REPLAY_MAX_DEPTH] = (uintptr_t)(w >> 3);
             depth++;
+            if (depth - known > REPLAY_MAX_DEPTH)
+                known = depth - REPLAY_MAX_DEPTH;
             break;
         case EV_FUNC_EXIT:
             if (depth > 0)
                 depth--;
+            if (known > depth)
+                known = depth; /* what is pushed from here on is known */
             break;
         case EV_EPOCH:
             cur_clock = w >> 3;
@@ -106,7 +116,7 @@ size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock
                 i = end; /* past the epoch: nothing later matches */
             break;
         case EV_RESET:
-            depth = 0;
+            depth = known = 0;
             break;
         case EV_ACCESS:
         case EV_ACCESS_NEAR: {
@@ -136,9 +146,8 @@ size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock
             /* The last match wins: it created the cell being reported. */
             found = 0;
             out[found++] = pc;
-            uint32_t d = depth < REPLAY_MAX_DEPTH ? depth : REPLAY_MAX_DEPTH;
-            for (uint32_t k = d; k > 0 && found < max; k--)
-                out[found++] = stack[k - 1];
+            for (uint32_t k = depth; k > known && found < max; k--)
+                out[found++] = stack[(k - 1) % REPLAY_MAX_DEPTH];
             break;
         }
         default: /* padding */

@@ -54,7 +54,9 @@ enum hist_event {
 struct hist_part {
     uint64_t start_pos; /* event position the snapshot belongs to */
     uint64_t clock;
-    uint32_t depth;     /* frames in stack (innermost last), capped */
+    uint32_t depth;     /* the shadow stack's depth */
+    uint32_t kept;      /* its innermost frames in stack (innermost last):
+                           min(depth, HIST_SNAPSHOT_FRAMES) */
     uintptr_t stack[HIST_SNAPSHOT_FRAMES];
 };
 
@@ -91,7 +93,9 @@ void hist_new_part(hist_t *h, uint64_t pos, uintptr_t *lap, const uintptr_t *sta
  * at the last recorded access of clock that wrote (or read) bytes of mask
  * in the granule at granule_addr. pos is where the writer publishes its
  * position: h->pos, or its owner's (thread.h). Returns the number of
- * frames, 0 when the events have been overwritten. */
+ * frames, 0 when the events have been overwritten. A stack deeper than
+ * the replay knows (a recursion deeper than the part's snapshot kept,
+ * left below that before the access) ends at the last frame known. */
 size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock, uintptr_t granule_addr, unsigned mask,
                     bool is_write, bool is_atomic, uintptr_t *out, size_t max);
 

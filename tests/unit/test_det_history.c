@@ -124,6 +124,56 @@ static void test_deep_calls_find_room(void **state)
         assert_int_equal(t->shstack[i], 0x10000 + i);
 }
 
+/* Frames deeper than the replay keeps whole: the innermost ones are
+ * restored, not the ones at the replay's bound. */
+static void test_deep_stack_restored_innermost_first(void **state)
+{
+    (void)state;
+    crace_thread *t = fake_thread(1);
+    for (uintptr_t i = 0; i < 3000; i++)
+        enter(t, 0x10000 + i);
+    crace_hist_put_access(t, 0x8000, 8, true, false, 0xb0b0);
+    uintptr_t out[4];
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x8000, 0xff, true, false, out, 4), 4);
+    assert_int_equal(out[0], 0xb0b0);
+    assert_int_equal(out[1], 0x10000 + 2999);
+    assert_int_equal(out[2], 0x10000 + 2998);
+    assert_int_equal(out[3], 0x10000 + 2997);
+}
+
+/* A part's snapshot of a deep stack keeps the innermost frames and the
+ * true depth: returning from some of them, the replay still shows the
+ * right callers, and returning below all it kept, none it does not
+ * know. */
+static void test_deep_snapshot_then_return(void **state)
+{
+    (void)state;
+    for (unsigned back = 100; back <= 200; back += 100) {
+        crace_thread *t = fake_thread(1);
+        for (uintptr_t i = 0; i < 300; i++)
+            enter(t, 0x10000 + i);
+        /* Only the part snapshots still know the 300 frames. */
+        for (int i = 0; i < RING_WORDS * 2; i++) {
+            enter(t, 0xc000);
+            leave(t);
+        }
+        for (unsigned i = 0; i < back; i++)
+            leave(t);
+        crace_hist_put_access(t, 0x8000, 8, true, false, 0xb0b0);
+        uintptr_t out[8];
+        size_t n = hist_restore(t->hist, &t->hist_pos, 1, 0x8000, 0xff, true, false, out, 8);
+        assert_true(n >= 1);
+        assert_int_equal(out[0], 0xb0b0);
+        if (back == 100) {
+            assert_int_equal(n, 8);
+            for (size_t k = 1; k < n; k++)
+                assert_int_equal(out[k], 0x10000 + 300 - back - k);
+        } else {
+            assert_int_equal(n, 1); /* below the 128 frames kept: no caller shown rather than a wrong one */
+        }
+    }
+}
+
 static void test_overwritten_access_is_not_guessed(void **state)
 {
     (void)state;
@@ -287,6 +337,8 @@ int main(void)
         cmocka_unit_test(test_matches_epoch_bytes_and_kind),
         cmocka_unit_test(test_snapshot_carries_stack_across_parts),
         cmocka_unit_test(test_deep_calls_find_room),
+        cmocka_unit_test(test_deep_stack_restored_innermost_first),
+        cmocka_unit_test(test_deep_snapshot_then_return),
         cmocka_unit_test(test_overwritten_access_is_not_guessed),
         cmocka_unit_test(test_ring_passes_to_next_owner),
         cmocka_unit_test(test_near_accesses_take_one_word),
