@@ -304,8 +304,19 @@ static inline __attribute__((always_inline)) void crace_func_exit_inline(void)
 {
     crace_thread *t = crace_cur;
     if (CRACE_LIKELY(t != NULL && crace_hist_put_inside(t, EV_FUNC_EXIT))) {
+#if defined(__x86_64__)
+        /* depth - 1, unless it was 0: a subtraction in memory and a branch
+         * on its borrow, never taken but after an exit without entry (the
+         * compilers' own forms take four instructions, or three and a
+         * branch). The memory clobber tells the compiler depth changed. */
+        __asm__ goto("subl $1, %0\n\tjb %l[underflow]" : : "m"(t->depth) : "cc", "memory" : underflow);
+        return;
+    underflow:
+        t->depth = 0;
+#else
         uint32_t depth = t->depth;
         t->depth = depth - (depth != 0);
+#endif
         return;
     }
     if (CRACE_LIKELY(t != NULL || CRACE_FAST_CAN_CALL))
