@@ -142,7 +142,7 @@ static inline __attribute__((always_inline)) void crace_access_granule(crace_thr
  * the thread's shadow stack and history ring (the fields
  * crace_hist_put_inside reads, with the room the history keeps on the
  * shadow stack: thread.h), crace_func_entry_slow/exit_slow and
- * crace_hist_text_add.
+ * CRACE_FAST_START.
  * CRACE_FAST_ABI names that contract; the
  * archive refers to the symbol CRACE_FAST_ABI_SYMBOL, so a program built
  * with another version of crace fails to start with "undefined symbol:
@@ -261,7 +261,7 @@ CRACE_EXPORT void crace_func_exit_slow(void);
  * the ring, this event would land before the ring (the lap base moved).
  * Rather than raise in_shim around these few instructions at every call,
  * both functions live in the section crace_hist_text, whose bounds each
- * module gives the shim (crace_hist_text_add): a signal whose interrupted
+ * module gives the shim (CRACE_FAST_START): a signal whose interrupted
  * pc lies there waits, as one inside the shim does (intercept_signal.c).
  * The event goes first: a part snapshot taken by it must show the stack
  * as it was before the event, which the replay then applies. */
@@ -273,10 +273,17 @@ CRACE_EXPORT void crace_func_exit_slow(void);
 extern const char __start_crace_hist_text[] __attribute__((weak, visibility("hidden")));
 extern const char __stop_crace_hist_text[] __attribute__((weak, visibility("hidden")));
 
-/* Given by each module with the fast path when it starts (tsan_fast.c),
- * and by the shim for its own copy: code a signal handler must not
- * interrupt. */
-CRACE_EXPORT void crace_hist_text_add(uintptr_t lo, uintptr_t hi);
+/* Called by each module with the fast path when it starts (tsan_fast.c)
+ * with the bounds of its crace_hist_text: code a signal handler must not
+ * interrupt. Named after CRACE_FAST_ABI too: a program built by another
+ * version of crace whose stub is still there (two installations, a
+ * cached build) gets the old ABI symbol from that stub, past the loader,
+ * but its modules call an older name, which the shim defines only to stop
+ * the program with what to do (module.c, CRACE_FAST_OLD_STARTS). */
+#define CRACE_FAST_START crace_fast_start_9
+CRACE_EXPORT void CRACE_FAST_START(uintptr_t lo, uintptr_t hi);
+/* The names earlier versions called (a bump adds the one it replaces). */
+#define CRACE_FAST_OLD_STARTS(X) X(crace_hist_text_add)
 
 static inline __attribute__((always_inline)) void crace_func_entry_inline(uintptr_t pc)
 {

@@ -1,6 +1,7 @@
 /* module.c: the table of loaded modules and their instrumentation. */
 #include "module.h"
 
+#include <dlfcn.h>
 #include <elf.h>
 #include <link.h>
 #include <stdatomic.h>
@@ -293,7 +294,7 @@ bool crace_pc_in_shim(uintptr_t pc)
 }
 
 /* The function entry and exit code of every module with the fast path
- * (crace_hist_text_add), the shim's own apart. Entries are only added,
+ * (CRACE_FAST_START), the shim's own apart. Entries are only added,
  * lock-free (the adder is a module's constructor, which may run under the
  * loader's lock): a reader sees an entry once its hi is stored. A module
  * unloaded and loaded again at the same place is found, not added again.
@@ -312,7 +313,7 @@ static unsigned hist_text_count(void)
     return n < HIST_TEXT_MAX ? n : HIST_TEXT_MAX;
 }
 
-CRACE_EXPORT void crace_hist_text_add(uintptr_t lo, uintptr_t hi)
+CRACE_EXPORT void CRACE_FAST_START(uintptr_t lo, uintptr_t hi)
 {
     if (lo >= hi)
         return;
@@ -329,6 +330,31 @@ CRACE_EXPORT void crace_hist_text_add(uintptr_t lo, uintptr_t hi)
     atomic_store_explicit(&hist_text[i].lo, lo, memory_order_relaxed);
     atomic_store_explicit(&hist_text[i].hi, hi, memory_order_release);
 }
+
+/* A module built by an older crace registering itself: its inlined fast
+ * path reads the thread record as that version laid it out, and would
+ * misread this one's (access.h, CRACE_FAST_START). */
+static void __attribute__((noreturn)) old_fast_module(uintptr_t text)
+{
+    Dl_info info;
+    const char *file = "the program";
+    if (dladdr((void *)text, &info) && info.dli_fname && info.dli_fname[0])
+        file = info.dli_fname;
+    crace_fatal("%s was built by another version of crace: its inlined checks (fast path) do not match this "
+                "libcrace.so's (version %d). Rebuild it with this version's `crace cc`, or run it with the "
+                "libcrace.so of the crace that built it",
+                file, CRACE_FAST_ABI);
+}
+
+#define OLD_FAST_START(name)                                   \
+    CRACE_EXPORT void name(uintptr_t lo, uintptr_t hi);         \
+    CRACE_EXPORT void name(uintptr_t lo, uintptr_t hi)          \
+    {                                                          \
+        (void)hi;                                              \
+        old_fast_module(lo);                                   \
+    }
+CRACE_FAST_OLD_STARTS(OLD_FAST_START)
+#undef OLD_FAST_START
 
 bool crace_pc_in_hist_text(uintptr_t pc)
 {

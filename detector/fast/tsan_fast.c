@@ -39,7 +39,7 @@ static int started;
 __attribute__((constructor(101))) static void fast_start(void)
 {
     if (crace_shadow_dir != NULL) {
-        crace_hist_text_add((uintptr_t)__start_crace_hist_text, (uintptr_t)__stop_crace_hist_text);
+        CRACE_FAST_START((uintptr_t)__start_crace_hist_text, (uintptr_t)__stop_crace_hist_text);
         __atomic_store_n(&started, 1, __ATOMIC_RELAXED);
     }
 }

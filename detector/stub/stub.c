@@ -58,7 +58,7 @@ STUB_API void crace_func_entry_slow(uintptr_t pc)
 
 STUB_API void crace_func_exit_slow(void) {}
 
-STUB_API void crace_hist_text_add(uintptr_t lo, uintptr_t hi)
+STUB_API void CRACE_FAST_START(uintptr_t lo, uintptr_t hi)
 {
     (void)lo;
     (void)hi;
