@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fatal_signal.h"
+#include "module.h"
 #include "openmp.h"
 #include "options.h"
 #include "report_json.h"
@@ -24,6 +25,7 @@ void crace_init(void)
     if (!atomic_compare_exchange_strong(&init_state, &expected, 1))
         return; /* done, or under way on this thread (re-entered) */
     options_init();
+    crace_refuse_sanitizer_runtime();
     /* A file that cannot be read or has a bad line stops the program
      * before main, as a bad option does: running on with some rules
      * missing would report findings already triaged, and hide the typo. */

@@ -356,6 +356,40 @@ static void __attribute__((noreturn)) old_fast_module(uintptr_t text)
 CRACE_FAST_OLD_STARTS(OLD_FAST_START)
 #undef OLD_FAST_START
 
+/* What a symbol of the sanitizers' runtimes says of the one loaded. */
+static const struct {
+    const char *symbol, *name, *flag;
+} sanitizer_runtimes[] = {
+    {"__asan_init", "AddressSanitizer's", "-fsanitize=address"},
+    {"__hwasan_init", "HWAddressSanitizer's", "-fsanitize=hwaddress"},
+    {"__msan_init", "MemorySanitizer's", "-fsanitize=memory"},
+    {"__lsan_init", "LeakSanitizer's", "-fsanitize=leak"},
+};
+
+void crace_refuse_sanitizer_runtime(void)
+{
+    /* Every one of those runtimes intercepts pthread_create under this
+     * name; crace's interceptors have other names. */
+    void *interceptor = dlsym(RTLD_DEFAULT, "__interceptor_pthread_create");
+    if (!interceptor)
+        return;
+    const char *name = "ThreadSanitizer's", *flag = "-fsanitize=thread";
+    for (size_t i = 0; i < sizeof(sanitizer_runtimes) / sizeof(sanitizer_runtimes[0]); i++)
+        if (dlsym(RTLD_DEFAULT, sanitizer_runtimes[i].symbol)) {
+            name = sanitizer_runtimes[i].name;
+            flag = sanitizer_runtimes[i].flag;
+            break;
+        }
+    Dl_info info;
+    const char *file = dladdr(interceptor, &info) && info.dli_fname && info.dli_fname[0] ? info.dli_fname
+                                                                                        : "the program itself";
+    bool tsan = strcmp(flag, "-fsanitize=thread") == 0;
+    crace_fatal("the program carries %s runtime (in %s, from %s): it intercepts the calls crace's detector "
+                "intercepts, and the two cannot run in one process. Build the program with `crace cc` "
+                "(CC='crace cc') %s %s, or run it without crace",
+                name, file, flag, tsan ? "in place of" : "and without", flag);
+}
+
 bool crace_pc_in_hist_text(uintptr_t pc)
 {
     if (pc >= (uintptr_t)__start_crace_hist_text && pc < (uintptr_t)__stop_crace_hist_text)

@@ -33,7 +33,7 @@ bool crace_pc_in_library(uintptr_t pc);
 bool crace_pc_in_shim(uintptr_t pc);
 
 /* True when pc lies in a copy of the fast path's function entry or exit
- * (the shim's, or one a module gave with crace_hist_text_add): a signal
+ * (the shim's, or one a module gave with CRACE_FAST_START): a signal
  * handler run there would interleave its history with theirs (access.h).
  * Lock-free and async-signal-safe. */
 bool crace_pc_in_hist_text(uintptr_t pc);
@@ -65,5 +65,13 @@ bool crace_openmp_tool_own_lock(uintptr_t pc, uintptr_t lock);
  * again: false. Takes the loader's lock (dl_iterate_phdr): for module
  * set-up. */
 bool crace_module_imports(uintptr_t pc, const char *name, _Atomic uintptr_t *looked);
+
+/* Stops the program, exit status 1, with a message naming the file, when
+ * a sanitizer's runtime is loaded beside the shim: ThreadSanitizer's
+ * (built with -fsanitize=thread instead of `crace cc`), AddressSanitizer's
+ * and the like intercept the calls crace intercepts, and the two
+ * interceptors of one call wait for each other (a pthread_create never
+ * returned). For crace_init. */
+void crace_refuse_sanitizer_runtime(void);
 
 #endif /* CRACE_MODULE_H */

@@ -6,8 +6,11 @@
 # natively without a report, and under the detector the race is found by
 # the fast path it carries. A program run against a stub of another
 # version of the fast-path contract stops at start-up, naming the symbol,
-# instead of running without detection. One line per check, then
-# "crace cc: N passed, N failed".
+# instead of running without detection. A program built with the
+# compiler's own ThreadSanitizer (or clang's AddressSanitizer) and run
+# under the detector stops at start-up, naming the runtime and what to do,
+# instead of hanging in the two runtimes' interceptors. One line per
+# check, then "crace cc: N passed, N failed".
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd) || exit 1
@@ -113,6 +116,22 @@ SRC
     check "[$cc] -Werror: a program with fences builds, no warning" sh -c \
         "[ $st -eq 0 ] && ! grep -q warning '$TMP/fences.log' || { cat '$TMP/fences.log'; exit 1; }"
 
+    # The compiler's own ThreadSanitizer, not `crace cc`: its runtime
+    # intercepts what the detector intercepts (a pthread_create under both
+    # never returned).
+    if $cc -fsanitize=thread -O1 -g -pthread -o "$exe-tsan" tests/e2e/race_global_counter.c \
+        >"$TMP/tsan.log" 2>&1; then
+        timeout 60 "$CRACE" run --quiet --out "$TMP/tsan-reports-$cc" "$exe-tsan" >"$TMP/tsan.out" 2>&1
+        st=$?
+        check "[$cc] built with -fsanitize=thread: refused, exit 1" status 1 "$st" "$TMP/tsan.out"
+        check "[$cc] ... naming the runtime and the way out" has "$TMP/tsan.out" \
+            "carries ThreadSanitizer's runtime"
+        check "[$cc] ... which is to build with crace cc" has "$TMP/tsan.out" \
+            "Build the program with \`crace cc\` (CC='crace cc') in place of -fsanitize=thread"
+    else
+        check "[$cc] -fsanitize=thread: builds" sh -c "cat '$TMP/tsan.log'; exit 1"
+    fi
+
     # A stub from another version of the contract: everything but this
     # version's symbol. The loader finds it first (LD_LIBRARY_PATH comes
     # before the program's runpath).
@@ -128,6 +147,18 @@ SRC
     check "[$cc] another version's stub: refused at start-up" sh -c "[ $st -ne 0 ] || { echo 'exit 0'; exit 1; }"
     check "[$cc] another version's stub: the symbol is named" has "$TMP/other.out" "$abi"
 done
+
+# clang's AddressSanitizer, linked into the program (gcc's refuses to
+# start under any preloaded library by itself).
+if clang -fsanitize=address -O1 -g -pthread -o "$TMP/racy-asan" tests/e2e/race_global_counter.c \
+    >"$TMP/asan.log" 2>&1; then
+    timeout 60 "$CRACE" run --quiet --out "$TMP/asan-reports" "$TMP/racy-asan" >"$TMP/asan.out" 2>&1
+    st=$?
+    check "[clang] built with -fsanitize=address: refused, exit 1" status 1 "$st" "$TMP/asan.out"
+    check "[clang] ... naming the runtime" has "$TMP/asan.out" "carries AddressSanitizer's runtime"
+else
+    check "[clang] -fsanitize=address: builds" sh -c "cat '$TMP/asan.log'; exit 1"
+fi
 
 echo "crace cc: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
