@@ -45,7 +45,9 @@
  * into the program; the wrapper reads user_act without it: a handler
  * changed while its signal arrives is either one).
  */
+#define UNW_LOCAL_ONLY
 #include <errno.h>
+#include <libunwind.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -132,10 +134,18 @@ static bool spoils_errno(int sig, const siginfo_t *info)
     return !again;
 }
 
+/* The most frames of interrupted code a handler's stack gets on top of
+ * the shadow stack (interrupted_frames), and how far the walk looks for
+ * the shadow stack's top. */
+enum { INTERRUPTED_MAX = 16, INTERRUPTED_WALK = 64 };
+
 /* Runs the program's handler for sig. acquire: t is at a safe point and
  * the signal's clock can be acquired (a synchronous signal inside the
- * detector cannot take its locks). */
-static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, void *uctx, uintptr_t at)
+ * detector cannot take its locks). at[0..n): the interrupted code's
+ * frames the shadow stack does not hold, outermost first: the handler's
+ * callers in its stack. */
+static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, void *uctx, const uintptr_t *at,
+                    size_t n)
 {
     struct sigaction act = user_act[sig];
     if (!is_handler(&act))
@@ -145,7 +155,7 @@ static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, voi
         user_act[sig].sa_handler = SIG_DFL;
         user_act[sig].sa_flags &= ~SA_SIGINFO;
     }
-    bool frame = t && acquire && at;
+    size_t frames = t && acquire ? n : 0;
     /* A handler synchronises whatever the code it interrupted ignores
      * (AnnotateIgnoreSyncBegin), as under ThreadSanitizer: it may hand
      * its work on with a release of its own. */
@@ -154,8 +164,8 @@ static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, voi
         t->ignore_sync = 0;
     if (t && acquire)
         crace_acquire(t, (uintptr_t)&sig_clock[sig]);
-    if (frame)
-        __tsan_func_entry((void *)at);
+    for (size_t i = 0; i < frames; i++)
+        __tsan_func_entry((void *)at[i]);
     uintptr_t outer_frame = t ? t->handler_frame : 0;
     int outer_sig = t ? t->handler_sig : 0;
     if (t) {
@@ -178,7 +188,7 @@ static void deliver(crace_thread *t, bool acquire, int sig, siginfo_t *info, voi
     }
     if (t && acquire && after != before && spoils_errno(sig, info))
         misuse_signal_errno(t, sig, fn, before, after, __atomic_load_n(&installed_at[sig], __ATOMIC_RELAXED));
-    if (frame)
+    for (size_t i = 0; i < frames; i++)
         __tsan_func_exit();
     if (t)
         t->ignore_sync = ignore_sync;
@@ -203,17 +213,55 @@ void crace_signal_jump(crace_thread *t, uintptr_t sp)
     }
 }
 
-/* Where the program was when the signal interrupted it, as a call site
- * for the handler's stack: the interrupted instruction when it is the
- * program's instrumented code (a return address is one past the call,
- * hence + 1), else the program's call of raise, kill... in progress on
- * this thread. 0 when neither is known. */
-static uintptr_t interrupted_at(const crace_thread *t, const void *uctx)
+/* Where the program was when the signal interrupted it, as call sites for
+ * the handler's stack, outermost first in out (INTERRUPTED_MAX): every
+ * frame of the program's instrumented code between the interrupted
+ * instruction and the innermost frame the shadow stack holds. The
+ * interrupted instruction may lie in a library or the access check that
+ * an instrumented function called (usleep, an atomic, __tsan_read8 linked
+ * into the program): its caller is the frame to show, which no entry
+ * pushed. Or in a function's prologue before its entry, or its epilogue
+ * after its exit: then the shadow stack lacks the function's caller too.
+ * The walk (libunwind, from the signal's context) stops where a return
+ * address equals the shadow stack's top; when it never does (the shadow
+ * stack is not this stack's: a thread attached mid-call), it keeps just
+ * the interrupted instruction when it is the program's instrumented code,
+ * as a return address (+ 1), else the program's call of raise, kill... in
+ * progress on this thread. */
+static size_t interrupted_frames(const crace_thread *t, void *uctx, uintptr_t out[INTERRUPTED_MAX])
 {
     uintptr_t ip = crace_ucontext_ip(uctx);
+    uintptr_t top = t->depth ? t->shstack[t->depth - 1] : 0;
+    uintptr_t found[INTERRUPTED_MAX];
+    size_t n = 0;
+    unw_cursor_t c;
+    int e = errno; /* libunwind's probes of memory may set it: the handler must see the interrupted code's */
+    if (ip && top && unw_init_local2(&c, (unw_context_t *)uctx, UNW_INIT_SIGNAL_FRAME) == 0) {
+        for (int step = 0; step < INTERRUPTED_WALK; step++) {
+            unw_word_t pc;
+            if (unw_get_reg(&c, UNW_REG_IP, &pc) != 0 || pc == 0)
+                break;
+            /* The first is the interrupted instruction, the rest return
+             * addresses (as the shadow stack's entries are). */
+            uintptr_t site = step == 0 ? (uintptr_t)pc + 1 : (uintptr_t)pc;
+            if (step > 0 && site == top) {
+                for (size_t i = 0; i < n; i++)
+                    out[i] = found[n - 1 - i];
+                errno = e;
+                return n;
+            }
+            if (n < INTERRUPTED_MAX && !crace_pc_in_shim(pc) && crace_pc_instrumented(pc))
+                found[n++] = site;
+            if (unw_step(&c) <= 0)
+                break;
+        }
+    }
+    errno = e;
     if (ip && !crace_pc_in_shim(ip) && crace_pc_instrumented(ip))
-        return ip + 1;
-    return t->signal_pc;
+        out[0] = ip + 1;
+    else
+        out[0] = t->signal_pc;
+    return out[0] != 0;
 }
 
 static void defer(crace_thread *t, int sig, const siginfo_t *info)
@@ -241,10 +289,12 @@ static void wrapper(int sig, siginfo_t *info, void *uctx)
     bool safe = t && safe_point(t) && !crace_pc_in_hist_text(crace_ucontext_ip(uctx));
     if (t && !synchronous(sig, info) && !safe)
         defer(t, sig, info);
-    else if (safe)
-        deliver(t, true, sig, info, uctx, interrupted_at(t, uctx));
-    else
-        deliver(t, false, sig, info, uctx, 0);
+    else if (safe) {
+        uintptr_t at[INTERRUPTED_MAX];
+        deliver(t, true, sig, info, uctx, at, interrupted_frames(t, uctx, at));
+    } else {
+        deliver(t, false, sig, info, uctx, NULL, 0);
+    }
     errno = saved;
 }
 
@@ -257,7 +307,7 @@ static CRACE_NOINLINE void run_deferred(crace_thread *t, int sig, siginfo_t *inf
     pthread_sigmask(SIG_BLOCK, &mask, &old);
     ucontext_t uc;
     getcontext(&uc);
-    deliver(t, true, sig, info, &uc, at);
+    deliver(t, true, sig, info, &uc, &at, at != 0);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
