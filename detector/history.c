@@ -61,7 +61,10 @@ size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock
 {
     uint64_t end = atomic_load_explicit(pos, memory_order_acquire);
     uint64_t size = h->size_words, partw = size / HIST_PARTS;
-    uint64_t lo = end > size ? end - size : 0;
+    /* The writer's next word, end, overwrites end - size, and first the
+     * snapshot of its part when end starts one: the words and parts from
+     * end - size + 1 on are whole. */
+    uint64_t lo = end >= size ? end - size + 1 : 0;
     uint64_t start = (lo + partw - 1) / partw * partw;
     if (start >= end)
         return 0;
@@ -158,7 +161,7 @@ size_t hist_restore(const hist_t *h, const _Atomic uint64_t *pos, uint64_t clock
      * meanwhile. */
     crace_free(stack);
     uint64_t now = atomic_load_explicit(pos, memory_order_acquire);
-    if (now > start + size)
+    if (now >= start + size)
         return 0;
     return found;
 }

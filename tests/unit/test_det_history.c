@@ -188,6 +188,33 @@ static void test_overwritten_access_is_not_guessed(void **state)
     assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x9000, 0x0f, true, false, out, 8), 0);
 }
 
+/* A ring written exactly full: the writer's next word starts the next
+ * lap by overwriting the oldest part, its snapshot first. A reader must
+ * not use that part (the writer may be rewriting it as the reader reads,
+ * having published nothing yet): the access in it is not restored. */
+static void test_part_about_to_be_rewritten_not_used(void **state)
+{
+    (void)state;
+    crace_thread *t = fake_thread(1);
+    enter(t, 0xa000);
+    crace_hist_put_access(t, 0x7000, 4, true, false, 0xa0a0);
+    leave(t);
+    while (atomic_load(&t->hist_pos) < RING_WORDS) {
+        enter(t, 0xc000);
+        leave(t);
+    }
+    assert_int_equal(atomic_load(&t->hist_pos), RING_WORDS);
+    uintptr_t out[8];
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x7000, 0x0f, true, false, out, 8), 0);
+    /* One part later, the same holds for the next oldest. */
+    enter(t, 0xd000);
+    crace_hist_put_access(t, 0x7008, 4, true, false, 0xd0d0);
+    uint64_t at = atomic_load(&t->hist_pos);
+    assert_true(at < RING_WORDS + RING_WORDS / HIST_PARTS);
+    assert_int_equal(hist_restore(t->hist, &t->hist_pos, 1, 0x7008, 0x0f, true, false, out, 8), 2);
+    assert_int_equal(out[0], 0xd0d0);
+}
+
 /* A slot's ring outlives its writer: the owner gives its end back when
  * it finishes, the next owner goes on from there, and a report reads the
  * ring through whoever writes it now (thread.c, crace_slot_restore). */
@@ -340,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_deep_stack_restored_innermost_first),
         cmocka_unit_test(test_deep_snapshot_then_return),
         cmocka_unit_test(test_overwritten_access_is_not_guessed),
+        cmocka_unit_test(test_part_about_to_be_rewritten_not_used),
         cmocka_unit_test(test_ring_passes_to_next_owner),
         cmocka_unit_test(test_near_accesses_take_one_word),
         cmocka_unit_test(test_near_access_restored_after_its_base_is_overwritten),
