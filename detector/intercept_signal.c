@@ -138,6 +138,8 @@ static bool spoils_errno(int sig, const siginfo_t *info)
  * the shadow stack (interrupted_frames), and how far the walk looks for
  * the shadow stack's top. */
 enum { INTERRUPTED_MAX = 16, INTERRUPTED_WALK = 64 };
+_Static_assert(sizeof(((struct crace_sig_frames *)0)->frames) / sizeof(uintptr_t) == INTERRUPTED_MAX,
+               "the thread's cache of interrupted frames holds INTERRUPTED_MAX");
 
 /* Runs the program's handler for sig. acquire: t is at a safe point and
  * the signal's clock can be acquired (a synchronous signal inside the
@@ -228,10 +230,9 @@ void crace_signal_jump(crace_thread *t, uintptr_t sp)
  * the interrupted instruction when it is the program's instrumented code,
  * as a return address (+ 1), else the program's call of raise, kill... in
  * progress on this thread. */
-static size_t interrupted_frames(const crace_thread *t, void *uctx, uintptr_t out[INTERRUPTED_MAX])
+static size_t walk_interrupted(const crace_thread *t, void *uctx, uintptr_t ip, uintptr_t top,
+                               uintptr_t out[INTERRUPTED_MAX])
 {
-    uintptr_t ip = crace_ucontext_ip(uctx);
-    uintptr_t top = t->depth ? t->shstack[t->depth - 1] : 0;
     uintptr_t found[INTERRUPTED_MAX];
     size_t n = 0;
     unw_cursor_t c;
@@ -264,6 +265,42 @@ static size_t interrupted_frames(const crace_thread *t, void *uctx, uintptr_t ou
     return out[0] != 0;
 }
 
+/* The stack pointer of the interrupted code, or 0. */
+static uintptr_t ucontext_sp(const void *uctx)
+{
+    const ucontext_t *uc = uctx;
+#if defined(__x86_64__)
+    return (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+    return (uintptr_t)uc->uc_mcontext.sp;
+#else
+    (void)uc;
+    return 0;
+#endif
+}
+
+/* walk_interrupted, or its last result on t when the signal interrupted
+ * the same place with the same stack pointer and shadow stack: a walk
+ * takes tens of microseconds, and an interval timer every 10 us at
+ * threads that sleep (each signal interrupting the same system call)
+ * kept them in their handlers for good. */
+static size_t interrupted_frames(crace_thread *t, void *uctx, uintptr_t out[INTERRUPTED_MAX])
+{
+    uintptr_t ip = crace_ucontext_ip(uctx), sp = ucontext_sp(uctx);
+    uintptr_t top = t->depth ? t->shstack[t->depth - 1] : 0;
+    struct crace_sig_frames *c = &t->sig_frames;
+    if (sp && c->ip == ip && c->sp == sp && c->top == top && c->depth == t->depth && c->n) {
+        memcpy(out, c->frames, c->n * sizeof(out[0]));
+        return c->n;
+    }
+    size_t n = walk_interrupted(t, uctx, ip, top, out);
+    if (sp && n) {
+        *c = (struct crace_sig_frames){.ip = ip, .sp = sp, .top = top, .depth = t->depth, .n = (uint32_t)n};
+        memcpy(c->frames, out, n * sizeof(out[0]));
+    }
+    return n;
+}
+
 static void defer(crace_thread *t, int sig, const siginfo_t *info)
 {
     struct crace_sigctx *ctx = t->sigctx;
@@ -291,7 +328,10 @@ static void wrapper(int sig, siginfo_t *info, void *uctx)
         defer(t, sig, info);
     else if (safe) {
         uintptr_t at[INTERRUPTED_MAX];
-        deliver(t, true, sig, info, uctx, at, interrupted_frames(t, uctx, at));
+        crace_busy++; /* another signal meanwhile waits: t->sig_frames is being read or written */
+        size_t n = interrupted_frames(t, uctx, at);
+        crace_busy--;
+        deliver(t, true, sig, info, uctx, at, n);
     } else {
         deliver(t, false, sig, info, uctx, NULL, 0);
     }

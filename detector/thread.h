@@ -224,6 +224,16 @@ typedef struct crace_thread {
      * thread's signal handlers, run by the thread. */
     struct crace_sigctx *sigctx;
     uintptr_t signal_pc; /* the program's call of raise, kill... in progress, or 0 */
+    /* The last signal's interrupted frames (intercept_signal.c,
+     * interrupted_frames) and what they were found for: the interrupted
+     * pc and stack pointer and the shadow stack's depth and top. A thread
+     * that signals keep interrupting in one place (a sleep, a wait) walks
+     * its stack once. */
+    struct crace_sig_frames {
+        uintptr_t ip, sp, top;
+        uint32_t depth, n;
+        uintptr_t frames[16];
+    } sig_frames;
     /* The program's handler running on this thread, innermost: the frame
      * of the call that runs it (0: none) and its signal. A jump out of
      * the handler (siglongjmp) clears them (crace_signal_jump). */
