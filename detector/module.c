@@ -368,6 +368,12 @@ static const struct {
 
 void crace_refuse_sanitizer_runtime(void)
 {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    /* The engine built alone under gcc's ThreadSanitizer or
+     * AddressSanitizer (make san-test), without interceptors: the
+     * sanitizer is meant to be there. */
+    return;
+#endif
     /* Every one of those runtimes intercepts pthread_create under this
      * name; crace's interceptors have other names. */
     void *interceptor = dlsym(RTLD_DEFAULT, "__interceptor_pthread_create");
