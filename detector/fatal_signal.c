@@ -73,6 +73,18 @@ uintptr_t crace_ucontext_ip(const void *uctx)
     return ip;
 }
 
+uintptr_t crace_ucontext_sp(const void *uctx)
+{
+    const ucontext_t *uc = uctx;
+    uintptr_t sp = 0;
+#if defined(__x86_64__)
+    sp = uc ? (uintptr_t)uc->uc_mcontext.gregs[REG_RSP] : 0;
+#elif defined(__aarch64__)
+    sp = uc ? (uintptr_t)uc->uc_mcontext.sp : 0;
+#endif
+    return sp;
+}
+
 /* A fault the kernel raised at the instruction that was running. */
 static bool from_kernel_fault(int sig, const siginfo_t *info)
 {

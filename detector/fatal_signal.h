@@ -26,5 +26,7 @@ bool fatal_signal_is_ours(const struct sigaction *act);
 /* The instruction a signal interrupted, from its handler's context
  * argument; 0 when unknown. */
 uintptr_t crace_ucontext_ip(const void *uctx);
+/* The stack pointer there; 0 when unknown. */
+uintptr_t crace_ucontext_sp(const void *uctx);
 
 #endif /* CRACE_FATAL_SIGNAL_H */

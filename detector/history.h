@@ -41,6 +41,8 @@ enum hist_event {
 /* Word 0 is padding: a two-word event never straddles a part start. */
 
 #define HIST_PARTS 8
+/* The smallest ring, in bytes: 2^HIST_MIN_BYTES_LOG2 (history_size=0). */
+#define HIST_MIN_BYTES_LOG2 15
 /* The writer's one test per word, the fast path's too: a position that
  * is a multiple of HIST_CHECK_WORDS takes the slow path, which starts a
  * part where one starts (every part start is such a position: parts hold

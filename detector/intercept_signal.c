@@ -265,20 +265,6 @@ static size_t walk_interrupted(const crace_thread *t, void *uctx, uintptr_t ip, 
     return out[0] != 0;
 }
 
-/* The stack pointer of the interrupted code, or 0. */
-static uintptr_t ucontext_sp(const void *uctx)
-{
-    const ucontext_t *uc = uctx;
-#if defined(__x86_64__)
-    return (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-#elif defined(__aarch64__)
-    return (uintptr_t)uc->uc_mcontext.sp;
-#else
-    (void)uc;
-    return 0;
-#endif
-}
-
 /* walk_interrupted, or its last result on t when the signal interrupted
  * the same place with the same stack pointer and shadow stack: a walk
  * takes tens of microseconds, and an interval timer every 10 us at
@@ -286,7 +272,7 @@ static uintptr_t ucontext_sp(const void *uctx)
  * kept them in their handlers for good. */
 static size_t interrupted_frames(crace_thread *t, void *uctx, uintptr_t out[INTERRUPTED_MAX])
 {
-    uintptr_t ip = crace_ucontext_ip(uctx), sp = ucontext_sp(uctx);
+    uintptr_t ip = crace_ucontext_ip(uctx), sp = crace_ucontext_sp(uctx);
     uintptr_t top = t->depth ? t->shstack[t->depth - 1] : 0;
     struct crace_sig_frames *c = &t->sig_frames;
     if (sp && c->ip == ip && c->sp == sp && c->top == top && c->depth == t->depth && c->n) {

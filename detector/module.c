@@ -331,19 +331,22 @@ CRACE_EXPORT void CRACE_FAST_START(uintptr_t lo, uintptr_t hi)
     atomic_store_explicit(&hist_text[i].hi, hi, memory_order_release);
 }
 
+const char *crace_module_file(const void *addr)
+{
+    Dl_info info;
+    return addr && dladdr(addr, &info) && info.dli_fname && info.dli_fname[0] ? info.dli_fname : NULL;
+}
+
 /* A module built by an older crace registering itself: its inlined fast
  * path reads the thread record as that version laid it out, and would
  * misread this one's (access.h, CRACE_FAST_START). */
 static void __attribute__((noreturn)) old_fast_module(uintptr_t text)
 {
-    Dl_info info;
-    const char *file = "the program";
-    if (dladdr((void *)text, &info) && info.dli_fname && info.dli_fname[0])
-        file = info.dli_fname;
+    const char *file = crace_module_file((const void *)text);
     crace_fatal("%s was built by another version of crace: its inlined checks (fast path) do not match this "
                 "libcrace.so's (version %d). Rebuild it with this version's `crace cc`, or run it with the "
                 "libcrace.so of the crace that built it",
-                file, CRACE_FAST_ABI);
+                file ? file : "the program", CRACE_FAST_ABI);
 }
 
 #define OLD_FAST_START(name)                                   \
@@ -386,14 +389,12 @@ void crace_refuse_sanitizer_runtime(void)
             flag = sanitizer_runtimes[i].flag;
             break;
         }
-    Dl_info info;
-    const char *file = dladdr(interceptor, &info) && info.dli_fname && info.dli_fname[0] ? info.dli_fname
-                                                                                        : "the program itself";
+    const char *file = crace_module_file(interceptor);
     bool tsan = strcmp(flag, "-fsanitize=thread") == 0;
     crace_fatal("the program carries %s runtime (in %s, from %s): it intercepts the calls crace's detector "
                 "intercepts, and the two cannot run in one process. Build the program with `crace cc` "
                 "(CC='crace cc') %s %s, or run it without crace",
-                name, file, flag, tsan ? "in place of" : "and without", flag);
+                name, file ? file : "the program itself", flag, tsan ? "in place of" : "and without", flag);
 }
 
 bool crace_pc_in_hist_text(uintptr_t pc)

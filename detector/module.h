@@ -66,6 +66,10 @@ bool crace_openmp_tool_own_lock(uintptr_t pc, uintptr_t lock);
  * set-up. */
 bool crace_module_imports(uintptr_t pc, const char *name, _Atomic uintptr_t *looked);
 
+/* The file of the loaded module that holds addr (code or data), or NULL
+ * when none is known. */
+const char *crace_module_file(const void *addr);
+
 /* Stops the program, exit status 1, with a message naming the file, when
  * a sanitizer's runtime is loaded beside the shim: ThreadSanitizer's
  * (built with -fsanitize=thread instead of `crace cc`), AddressSanitizer's

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "module.h"
 #include "rt.h"
 
 /* The tool the shim loads itself (crace_openmp_tool_path), or "". */
@@ -43,11 +44,7 @@ static char tool_path[PATH_MAX + 32];
 /* The file that defines symbol in the process, or NULL. */
 static const char *defining_file(const char *symbol)
 {
-    void *p = dlsym(RTLD_DEFAULT, symbol);
-    Dl_info info;
-    if (!p || !dladdr(p, &info) || !info.dli_fname)
-        return NULL;
-    return info.dli_fname;
+    return crace_module_file(dlsym(RTLD_DEFAULT, symbol));
 }
 
 /* TSAN_OPTIONS with ignore_noninstrumented_modules=1 in it. */

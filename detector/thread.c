@@ -65,7 +65,7 @@ static crace_thread *all_threads;
 
 /* Every part start must be a position the writer checks (history.h):
  * the smallest ring's parts hold a multiple of HIST_CHECK_WORDS. */
-_Static_assert((((size_t)1 << 15) / sizeof(uint64_t) / HIST_PARTS) % HIST_CHECK_WORDS == 0,
+_Static_assert((((size_t)1 << HIST_MIN_BYTES_LOG2) / sizeof(uint64_t) / HIST_PARTS) % HIST_CHECK_WORDS == 0,
                "a history part holds a whole number of check intervals");
 
 static size_t hist_words(void)
@@ -73,7 +73,7 @@ static size_t hist_words(void)
     long n = crace_opts.history_size;
     if (n < 0 || n > 7)
         n = 2;
-    return ((size_t)1 << (15 + n)) / sizeof(uint64_t);
+    return ((size_t)1 << (HIST_MIN_BYTES_LOG2 + n)) / sizeof(uint64_t);
 }
 
 /* Picks a slot for a thread created by parent (NULL: unknown creator).
