@@ -36,7 +36,7 @@ enum crace_fork_phase { CRACE_FORK_PREPARE, CRACE_FORK_PARENT, CRACE_FORK_CHILD 
     X(report_fork)       /* report.c: dwfl_lock, then dedup_lock (a leaf) */ \
     X(symbolize_fork)    /* symbolize.c: gc_sym_lock */                     \
     X(sync_fork)         /* sync.c: its gate, bucket locks in index order, free_lock */ \
-    X(depot_fork)        /* stackdepot.c: bucket locks, then dir_lock */    \
+    X(depot_fork)        /* stackdepot.c: bucket, then dir_lock or store_lock */ \
     X(heap_fork)         /* heap.c: every stripe lock, in index order */    \
     X(lo_fork)           /* lockorder.c: lo_lock (a leaf) */                \
     X(misuse_fork)       /* misuse.c: misuse_lock (a leaf) */               \

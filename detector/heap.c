@@ -174,7 +174,7 @@ static void stripe_resize(struct heap_stripe *s, uint32_t cap)
 {
     struct heap_block *old = s->slots;
     uint32_t old_cap = s->cap;
-    s->slots = crace_alloc(cap * sizeof(s->slots[0]));
+    s->slots = crace_alloc_lines(cap * sizeof(s->slots[0]), true);
     s->cap = cap;
     s->count = 0;
     for (uint32_t i = 0; i < old_cap; i++)

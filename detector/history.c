@@ -10,7 +10,7 @@
 
 hist_t *hist_create(size_t size_words)
 {
-    hist_t *h = crace_alloc(sizeof(*h));
+    hist_t *h = crace_alloc_lines(sizeof(*h), true);
     h->size_words = size_words;
     h->ring_mask = size_words - 1;
     h->part_mask = size_words / HIST_PARTS - 1;

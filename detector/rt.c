@@ -21,10 +21,12 @@
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 #define RT_CALLOC calloc
 #define RT_REALLOC realloc
+#define RT_MEMALIGN aligned_alloc
 #define RT_FREE free
 #else
 #define RT_CALLOC __libc_calloc
 #define RT_REALLOC __libc_realloc
+#define RT_MEMALIGN __libc_memalign
 #define RT_FREE __libc_free
 #endif
 
@@ -44,6 +46,17 @@ void *crace_realloc(void *p, size_t size)
     if (!q)
         crace_fatal("out of memory (allocating %zu bytes for the detector)", size);
     return q;
+}
+
+void *crace_alloc_lines(size_t size, bool zeroed)
+{
+    size_t lines = (size + CRACE_LINE - 1) / CRACE_LINE;
+    void *p = RT_MEMALIGN(CRACE_LINE, (lines ? lines : 1) * CRACE_LINE);
+    if (!p)
+        crace_fatal("out of memory (allocating %zu bytes for the detector)", size);
+    if (zeroed)
+        memset(p, 0, lines * CRACE_LINE);
+    return p;
 }
 
 void crace_free(void *p)

@@ -39,6 +39,13 @@ void __libc_free(void *p);
 void *crace_alloc(size_t size);               /* zeroed; aborts when out of memory */
 void *crace_realloc(void *p, size_t size);    /* aborts when out of memory */
 void crace_free(void *p);
+/* On cache lines of its own (aligned, the size rounded up to whole
+ * lines), zeroed if asked: for the shim's records that its threads write
+ * all the time (a thread's record and shadow stack, a heap stripe's
+ * table), which the program's own blocks, from the same allocator, must
+ * not share a line with. Freed with crace_free. */
+#define CRACE_LINE 64
+void *crace_alloc_lines(size_t size, bool zeroed);
 char *crace_strdup(const char *s);
 /* Memory for the shim's big tables: mmap'd, zero, reserved lazily by the
  * kernel (MAP_NORESERVE). Aborts when the mapping fails. */

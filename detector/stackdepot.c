@@ -19,6 +19,13 @@ typedef struct depot_entry {
 #define DEPOT_BUCKETS (1u << 16)
 #define DEPOT_CHUNK (1u << 16)
 #define DEPOT_CHUNKS (1u << 10)
+/* Entries live in the depot's own mappings, STORE_BYTES each, handed out
+ * in order and never freed (ids are forever). Not in the program's heap:
+ * an allocation stack stored per block put an entry after nearly every
+ * block a program allocates, so its blocks lay apart (a tree of 32-byte
+ * nodes, 176 bytes apart) and blocks another thread allocated later
+ * filled the gaps between them, sharing their cache lines. */
+#define STORE_BYTES (1u << 20)
 
 /* Each bucket: a lock protecting its chain. Ids index dir[id / CHUNK][id %
  * CHUNK]; an id is published (store-release) only after its entry is
@@ -30,6 +37,10 @@ static struct {
 static _Atomic(depot_entry **) dir[DEPOT_CHUNKS];
 static _Atomic uint32_t next_id = 1;
 static gc_lock_t dir_lock = GC_LOCK_INIT;
+/* The free end of the current store mapping; under store_lock, which is
+ * taken under a bucket lock and takes none. */
+static char *store_next, *store_end;
+static gc_lock_t store_lock = GC_LOCK_INIT;
 
 static uint32_t hash_pcs(const uintptr_t *pcs, size_t n)
 {
@@ -60,6 +71,20 @@ static depot_entry **chunk_for(uint32_t id)
 }
 
 static stack_id depot_insert(const uintptr_t *pcs, size_t n, uint32_t h);
+
+static depot_entry *store_take(size_t n)
+{
+    size_t bytes = sizeof(depot_entry) + (n + 1) * sizeof(uintptr_t);
+    crace_lock(&store_lock);
+    if ((size_t)(store_end - store_next) < bytes) {
+        store_next = crace_mmap(STORE_BYTES);
+        store_end = store_next + STORE_BYTES;
+    }
+    depot_entry *e = (depot_entry *)store_next;
+    store_next += bytes;
+    crace_unlock(&store_lock);
+    return e;
+}
 
 /* Each thread remembers the stacks it stored last, by hash: a lock taken
  * in a loop stores the same stack every time, and finds it here without
@@ -106,7 +131,7 @@ static stack_id depot_insert(const uintptr_t *pcs, size_t n, uint32_t h)
             return id;
         }
     }
-    depot_entry *e = crace_alloc(sizeof(*e) + (n + 1) * sizeof(uintptr_t));
+    depot_entry *e = store_take(n);
     e->hash = h;
     e->n = (uint32_t)n;
     memcpy(e->pcs, pcs, n * sizeof(pcs[0]));
@@ -148,11 +173,13 @@ size_t depot_count(void)
  * depot is consistent in the child without holding its locks across the
  * fork, which would cost two copies of every page of its 65536 buckets.
  * The child frees whichever lock an insertion of a vanished thread held;
- * reading the words does not copy their pages. dir_lock is held across
- * the fork: a chunk being mapped is rare, and cheap to wait for. */
+ * reading the words does not copy their pages. dir_lock and store_lock
+ * are held across the fork: each is held for a few instructions, or for
+ * a mapping, rare and cheap to wait for. */
 void depot_fork(enum crace_fork_phase phase)
 {
     crace_fork_lock(&dir_lock, phase);
+    crace_fork_lock(&store_lock, phase);
     if (phase != CRACE_FORK_CHILD)
         return;
     for (uint32_t b = 0; b < DEPOT_BUCKETS; b++)

@@ -107,13 +107,13 @@ static uint32_t slot_take(const crace_thread *parent)
 
 static crace_thread *thread_new(crace_thread *parent, stack_id creation)
 {
-    crace_thread *t = crace_alloc(sizeof(*t));
+    crace_thread *t = crace_alloc_lines(sizeof(*t), true);
     vc_init(&t->vc);
     vc_init(&t->final_vc);
     /* Allocated, not cleared: only depth entries are ever read, and
      * most of the room (history.h, HIST_CHECK_WORDS) is never touched. */
     t->shcap = 2 * HIST_CHECK_WORDS;
-    t->shstack = crace_realloc(NULL, t->shcap * sizeof(uintptr_t));
+    t->shstack = crace_alloc_lines(t->shcap * sizeof(uintptr_t), false);
     t->creation_stack = creation;
     atomic_store(&t->state, THREAD_RUNNING);
 
@@ -811,7 +811,11 @@ void crace_shstack_grow(crace_thread *t, uint32_t room)
     uint32_t cap = 2 * t->shcap;
     if (cap - t->depth < room)
         cap = t->depth + room;
-    t->shstack = crace_realloc(t->shstack, cap * sizeof(uintptr_t));
+    /* Moved rather than reallocated, to stay on lines of its own. */
+    uintptr_t *grown = crace_alloc_lines(cap * sizeof(uintptr_t), false);
+    memcpy(grown, t->shstack, t->depth * sizeof(uintptr_t));
+    crace_free(t->shstack);
+    t->shstack = grown;
     t->shcap = cap;
 }
 

@@ -79,6 +79,32 @@ static void test_concurrent_inserts_agree(void **state)
     assert_true(depot_count() - before < STACKS + 64);
 }
 
+/* Stacks of every length, more of them than one of the depot's mappings
+ * holds (1 MiB: about 3,700 of 64 frames): each comes back whole, also the
+ * ones stored where a mapping ran out. */
+static void test_many_stacks_kept_whole(void **state)
+{
+    (void)state;
+    enum { MANY = 20000 };
+    static stack_id ids[MANY];
+    uintptr_t pcs[STACK_MAX_FRAMES];
+    for (int i = 0; i < MANY; i++) {
+        size_t n = 1 + (size_t)i % STACK_MAX_FRAMES;
+        for (size_t k = 0; k < n; k++)
+            pcs[k] = 0x7000000 + (uintptr_t)i * 0x100 + k;
+        ids[i] = depot_put(pcs, n);
+        assert_int_not_equal(ids[i], 0);
+    }
+    for (int i = 0; i < MANY; i++) {
+        size_t n, want = 1 + (size_t)i % STACK_MAX_FRAMES;
+        const uintptr_t *p = depot_get(ids[i], &n);
+        assert_non_null(p);
+        assert_int_equal(n, want);
+        for (size_t k = 0; k < n; k++)
+            assert_int_equal(p[k], 0x7000000 + (uintptr_t)i * 0x100 + k);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -86,6 +112,7 @@ int main(void)
         cmocka_unit_test(test_empty_and_unknown),
         cmocka_unit_test(test_long_stack_truncated),
         cmocka_unit_test(test_concurrent_inserts_agree),
+        cmocka_unit_test(test_many_stacks_kept_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
