@@ -38,15 +38,22 @@
  * the table); heap_alloc drops stale starts inside a new block, and
  * overwrites a stale entry at the same start.
  *
- * Lock order: a stripe lock is a leaf. While it is held only glibc's
- * allocator is called (crace_alloc, crace_free for the table itself),
- * never the program and never another detector lock, and one thread holds
- * at most one stripe lock (except heap_fork, which takes them all in
- * index order before a fork).
+ * The stripes' tables come from the table's own mappings (table_take),
+ * not from glibc's heap, which is the program's: a table freed there
+ * when its stripe grows leaves a hole of kilobytes among the program's
+ * blocks, which blocks of another thread then fill (two threads' data on
+ * shared cache lines, where natively each thread's lie together).
+ *
+ * Lock order: a stripe lock, then pool_lock (a leaf, taken only under a
+ * stripe lock). While a stripe lock is held no allocator but the pool is
+ * called, never the program and never another detector lock, and one
+ * thread holds at most one stripe lock (except heap_fork, which takes
+ * them all in index order before a fork: no thread is then in the pool).
  */
 #include "heap.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 #include "fork.h"
 #include "lock.h"
@@ -82,6 +89,69 @@ struct heap_stripe {
 };
 
 static struct heap_stripe stripes[HEAP_STRIPES];
+
+/* The pool of stripe tables: power-of-two sizes from HEAP_MIN_CAP entries
+ * up, each class a free list linked through a table's first word, cut
+ * from POOL_CHUNK mappings (reserved, touched as used). A table larger
+ * than half a chunk is a mapping of its own, unmapped when freed. Freed
+ * tables are kept for the next stripe that grows to their size. */
+#define POOL_CHUNK (1u << 20)
+#define POOL_CLASSES 9u /* 2 KiB (HEAP_MIN_CAP entries) to half a chunk */
+_Static_assert(((size_t)HEAP_MIN_CAP * sizeof(struct heap_block) << (POOL_CLASSES - 1)) == POOL_CHUNK / 2,
+               "the pool's classes end at half a chunk");
+static gc_lock_t pool_lock = GC_LOCK_INIT;
+static void *pool_free[POOL_CLASSES];
+static char *pool_next, *pool_end;
+
+static size_t table_bytes(uint32_t cap)
+{
+    return (size_t)cap * sizeof(struct heap_block);
+}
+
+static unsigned table_class(uint32_t cap)
+{
+    return (unsigned)(__builtin_ctz(cap) - __builtin_ctz(HEAP_MIN_CAP));
+}
+
+/* A zeroed table of cap entries (a power of two, at least HEAP_MIN_CAP). */
+static struct heap_block *table_take(uint32_t cap)
+{
+    size_t bytes = table_bytes(cap);
+    if (bytes > POOL_CHUNK / 2)
+        return crace_mmap(bytes);
+    unsigned c = table_class(cap);
+    crace_lock(&pool_lock);
+    void *t = pool_free[c];
+    if (t) {
+        pool_free[c] = *(void **)t;
+    } else {
+        /* What is left of the chunk is given up: it was never touched. */
+        if ((size_t)(pool_end - pool_next) < bytes) {
+            pool_next = crace_mmap(POOL_CHUNK);
+            pool_end = pool_next + POOL_CHUNK;
+        }
+        t = pool_next;
+        pool_next += bytes;
+    }
+    crace_unlock(&pool_lock);
+    memset(t, 0, bytes);
+    return t;
+}
+
+static void table_give(struct heap_block *t, uint32_t cap)
+{
+    if (!t)
+        return;
+    if (table_bytes(cap) > POOL_CHUNK / 2) {
+        crace_munmap(t, table_bytes(cap));
+        return;
+    }
+    unsigned c = table_class(cap);
+    crace_lock(&pool_lock);
+    *(void **)t = pool_free[c];
+    pool_free[c] = t;
+    crace_unlock(&pool_lock);
+}
 
 /* The largest block ever recorded: bounds the backward scan of heap_find. */
 static _Atomic size_t heap_max_size;
@@ -174,13 +244,13 @@ static void stripe_resize(struct heap_stripe *s, uint32_t cap)
 {
     struct heap_block *old = s->slots;
     uint32_t old_cap = s->cap;
-    s->slots = crace_alloc_lines(cap * sizeof(s->slots[0]), true);
+    s->slots = table_take(cap);
     s->cap = cap;
     s->count = 0;
     for (uint32_t i = 0; i < old_cap; i++)
         if (old[i].start)
             stripe_put(s, &old[i], heap_hash(old[i].start));
-    crace_free(old);
+    table_give(old, old_cap);
 }
 
 /* Removes the entry at slot: the entries after it in its probe run that

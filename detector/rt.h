@@ -41,8 +41,8 @@ void *crace_realloc(void *p, size_t size);    /* aborts when out of memory */
 void crace_free(void *p);
 /* On cache lines of its own (aligned, the size rounded up to whole
  * lines), zeroed if asked: for the shim's records that its threads write
- * all the time (a thread's record and shadow stack, a heap stripe's
- * table), which the program's own blocks, from the same allocator, must
+ * all the time (a thread's record and shadow stack, a slot's history
+ * header), which the program's own blocks, from the same allocator, must
  * not share a line with. Freed with crace_free. */
 #define CRACE_LINE 64
 void *crace_alloc_lines(size_t size, bool zeroed);

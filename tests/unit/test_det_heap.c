@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 
 #include <cmocka.h>
 
@@ -168,6 +169,44 @@ static void test_stale_starts_inside_new_block_dropped(void **state)
     }
 }
 
+/* Enough blocks in one 64 MiB window (whose blocks share 16 stripes)
+ * that its stripes' tables grow through every size the table's pool
+ * keeps and past them (mappings of their own), shrink back as the blocks
+ * go, and grow again from the tables given back: every block is found
+ * at every step, none after it went. */
+#define MANY_BLOCKS (400u * 1024u)
+#define BIG_ALIGN (8u << 20) /* the blocks' span, 6.4 MiB, rounded up */
+
+static void test_many_blocks_grow_and_shrink_tables(void **state)
+{
+    (void)state;
+    struct heap_block b;
+    size_t size;
+    char *map = mmap(NULL, 2 * BIG_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    assert_true(map != MAP_FAILED);
+    /* Within one window: aligned to a divisor of the window's size. */
+    char *big_arena = (char *)(((uintptr_t)map + BIG_ALIGN - 1) & ~(uintptr_t)(BIG_ALIGN - 1));
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < MANY_BLOCKS; i++)
+            heap_alloc((uintptr_t)big_arena + i * 16, 16, 1 + i, 2, 0, 0);
+        for (size_t i = 0; i < MANY_BLOCKS; i++) {
+            assert_true(heap_find((uintptr_t)big_arena + i * 16 + 8, &b));
+            assert_block(&b, (uintptr_t)big_arena + i * 16, 16, 1 + i, 2);
+        }
+        /* Every other block first: the stripes shrink while half remain. */
+        for (size_t i = 0; i < MANY_BLOCKS; i += 2)
+            assert_true(take((uintptr_t)big_arena + i * 16, &size));
+        for (size_t i = 1; i < MANY_BLOCKS; i += 2) {
+            assert_true(heap_find((uintptr_t)big_arena + i * 16, &b));
+            assert_int_equal(b.gid, 1 + i);
+            assert_true(take((uintptr_t)big_arena + i * 16, &size));
+        }
+        for (size_t i = 0; i < MANY_BLOCKS; i += 4099)
+            assert_false(heap_find((uintptr_t)big_arena + i * 16, &b));
+    }
+    munmap(map, 2 * BIG_ALIGN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_freed_block_named_until_reused),
         cmocka_unit_test(test_stale_starts_inside_new_block_dropped),
         cmocka_unit_test(test_threads_at_once),
+        cmocka_unit_test(test_many_blocks_grow_and_shrink_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
