@@ -101,7 +101,7 @@ _Static_assert(((size_t)HEAP_MIN_CAP * sizeof(struct heap_block) << (POOL_CLASSE
                "the pool's classes end at half a chunk");
 static gc_lock_t pool_lock = GC_LOCK_INIT;
 static void *pool_free[POOL_CLASSES];
-static char *pool_next, *pool_end;
+static struct crace_bump pool_chunks;
 
 static size_t table_bytes(uint32_t cap)
 {
@@ -122,17 +122,10 @@ static struct heap_block *table_take(uint32_t cap)
     unsigned c = table_class(cap);
     crace_lock(&pool_lock);
     void *t = pool_free[c];
-    if (t) {
+    if (t)
         pool_free[c] = *(void **)t;
-    } else {
-        /* What is left of the chunk is given up: it was never touched. */
-        if ((size_t)(pool_end - pool_next) < bytes) {
-            pool_next = crace_mmap(POOL_CHUNK);
-            pool_end = pool_next + POOL_CHUNK;
-        }
-        t = pool_next;
-        pool_next += bytes;
-    }
+    else
+        t = crace_bump_take(&pool_chunks, bytes, POOL_CHUNK);
     crace_unlock(&pool_lock);
     memset(t, 0, bytes);
     return t;

@@ -50,6 +50,24 @@ char *crace_strdup(const char *s);
 /* Memory for the shim's big tables: mmap'd, zero, reserved lazily by the
  * kernel (MAP_NORESERVE). Aborts when the mapping fails. */
 void *crace_mmap(size_t size);
+/* Memory handed out in order from crace_mmap'd chunks, never given back
+ * to the kernel: the shim's records that must stay out of the program's
+ * heap. What is left of a chunk too small for a request is skipped (never
+ * touched, so never resident). The caller serialises; zero-initialised,
+ * a crace_bump starts with no chunk. */
+struct crace_bump {
+    char *next, *end;
+};
+static inline void *crace_bump_take(struct crace_bump *b, size_t bytes, size_t chunk)
+{
+    if ((size_t)(b->end - b->next) < bytes) {
+        b->next = crace_mmap(chunk);
+        b->end = b->next + chunk;
+    }
+    void *p = b->next;
+    b->next += bytes;
+    return p;
+}
 void crace_munmap(void *p, size_t size);
 /* The calling thread's /proc directory: /proc/self is the main thread's,
  * which has no executable, command line or descriptors once main has

@@ -32,7 +32,7 @@ shadow_granule *shadow_region_create(uintptr_t addr)
 /* Per-thread pool of overflow blocks: a free list plus a bump chunk. No
  * lock: a block released by one thread is reused by that thread. */
 static CRACE_TLS shadow_ovf *ovf_free;
-static CRACE_TLS char *ovf_bump, *ovf_end;
+static CRACE_TLS struct crace_bump ovf_chunks;
 
 shadow_ovf *shadow_ovf_alloc(void)
 {
@@ -40,12 +40,7 @@ shadow_ovf *shadow_ovf_alloc(void)
     if (o) {
         ovf_free = atomic_load_explicit(&o->next, memory_order_relaxed);
     } else {
-        if (ovf_bump == NULL || ovf_bump + sizeof(*o) > ovf_end) {
-            ovf_bump = crace_mmap(SHADOW_OVF_CHUNK);
-            ovf_end = ovf_bump + SHADOW_OVF_CHUNK;
-        }
-        o = (shadow_ovf *)ovf_bump;
-        ovf_bump += sizeof(*o);
+        o = crace_bump_take(&ovf_chunks, sizeof(*o), SHADOW_OVF_CHUNK);
     }
     gc_zero(o, sizeof(*o));
     return o;

@@ -37,9 +37,9 @@ static struct {
 static _Atomic(depot_entry **) dir[DEPOT_CHUNKS];
 static _Atomic uint32_t next_id = 1;
 static gc_lock_t dir_lock = GC_LOCK_INIT;
-/* The free end of the current store mapping; under store_lock, which is
- * taken under a bucket lock and takes none. */
-static char *store_next, *store_end;
+/* Where entries are cut from; under store_lock, which is taken under a
+ * bucket lock and takes none. */
+static struct crace_bump store;
 static gc_lock_t store_lock = GC_LOCK_INIT;
 
 static uint32_t hash_pcs(const uintptr_t *pcs, size_t n)
@@ -76,12 +76,7 @@ static depot_entry *store_take(size_t n)
 {
     size_t bytes = sizeof(depot_entry) + (n + 1) * sizeof(uintptr_t);
     crace_lock(&store_lock);
-    if ((size_t)(store_end - store_next) < bytes) {
-        store_next = crace_mmap(STORE_BYTES);
-        store_end = store_next + STORE_BYTES;
-    }
-    depot_entry *e = (depot_entry *)store_next;
-    store_next += bytes;
+    depot_entry *e = crace_bump_take(&store, bytes, STORE_BYTES);
     crace_unlock(&store_lock);
     return e;
 }
