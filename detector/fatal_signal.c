@@ -61,28 +61,29 @@ bool fatal_signal_guarded(int sig)
     }
 }
 
+/* The interrupted pc and stack pointer in a signal context, per
+ * architecture; 0 where unknown. */
+#if defined(__x86_64__)
+#define UC_IP(uc) ((uintptr_t)(uc)->uc_mcontext.gregs[REG_RIP])
+#define UC_SP(uc) ((uintptr_t)(uc)->uc_mcontext.gregs[REG_RSP])
+#elif defined(__aarch64__)
+#define UC_IP(uc) ((uintptr_t)(uc)->uc_mcontext.pc)
+#define UC_SP(uc) ((uintptr_t)(uc)->uc_mcontext.sp)
+#else
+#define UC_IP(uc) ((void)(uc), (uintptr_t)0)
+#define UC_SP(uc) ((void)(uc), (uintptr_t)0)
+#endif
+
 uintptr_t crace_ucontext_ip(const void *uctx)
 {
     const ucontext_t *uc = uctx;
-    uintptr_t ip = 0;
-#if defined(__x86_64__)
-    ip = uc ? (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] : 0;
-#elif defined(__aarch64__)
-    ip = uc ? (uintptr_t)uc->uc_mcontext.pc : 0;
-#endif
-    return ip;
+    return uc ? UC_IP(uc) : 0;
 }
 
 uintptr_t crace_ucontext_sp(const void *uctx)
 {
     const ucontext_t *uc = uctx;
-    uintptr_t sp = 0;
-#if defined(__x86_64__)
-    sp = uc ? (uintptr_t)uc->uc_mcontext.gregs[REG_RSP] : 0;
-#elif defined(__aarch64__)
-    sp = uc ? (uintptr_t)uc->uc_mcontext.sp : 0;
-#endif
-    return sp;
+    return uc ? UC_SP(uc) : 0;
 }
 
 /* A fault the kernel raised at the instruction that was running. */

@@ -113,7 +113,8 @@ static unsigned table_class(uint32_t cap)
     return (unsigned)(__builtin_ctz(cap) - __builtin_ctz(HEAP_MIN_CAP));
 }
 
-/* A zeroed table of cap entries (a power of two, at least HEAP_MIN_CAP). */
+/* A zeroed table of cap entries (a power of two, at least HEAP_MIN_CAP):
+ * one given back is cleared; fresh memory from a mapping is zero. */
 static struct heap_block *table_take(uint32_t cap)
 {
     size_t bytes = table_bytes(cap);
@@ -122,12 +123,14 @@ static struct heap_block *table_take(uint32_t cap)
     unsigned c = table_class(cap);
     crace_lock(&pool_lock);
     void *t = pool_free[c];
-    if (t)
+    bool given_back = t != NULL;
+    if (given_back)
         pool_free[c] = *(void **)t;
     else
         t = crace_bump_take(&pool_chunks, bytes, POOL_CHUNK);
     crace_unlock(&pool_lock);
-    memset(t, 0, bytes);
+    if (given_back)
+        memset(t, 0, bytes);
     return t;
 }
 

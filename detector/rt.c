@@ -50,12 +50,12 @@ void *crace_realloc(void *p, size_t size)
 
 void *crace_alloc_lines(size_t size, bool zeroed)
 {
-    size_t lines = (size + CRACE_LINE - 1) / CRACE_LINE;
-    void *p = RT_MEMALIGN(CRACE_LINE, (lines ? lines : 1) * CRACE_LINE);
+    size_t bytes = ((size ? size : 1) + CRACE_LINE - 1) & ~(size_t)(CRACE_LINE - 1);
+    void *p = RT_MEMALIGN(CRACE_LINE, bytes);
     if (!p)
         crace_fatal("out of memory (allocating %zu bytes for the detector)", size);
     if (zeroed)
-        memset(p, 0, lines * CRACE_LINE);
+        memset(p, 0, bytes);
     return p;
 }
 
