@@ -190,9 +190,17 @@ CRACE_EXPORT void crace_access_miss(crace_thread *t, shadow_granule *g, uintptr_
 static const uint8_t CRACE_FILL[5][8] = {[1] = CRACE_FILL_ROW(1), [2] = CRACE_FILL_ROW(2), [4] = CRACE_FILL_ROW(4)};
 #undef CRACE_FILL_ROW
 
+/* The pc of an access the entry point's caller makes, for
+ * crace_access_inline: its return address. Read where a slow path is
+ * called, not at the entry: the covered case does not load it (an
+ * instruction of about 25 there). Inlined (always_inline), the builtin
+ * reads the return address of the entry point it is inlined into. */
+#define CRACE_PC_CALLER ((uintptr_t)0)
+
 /* Inlined into each entry point, so the access size is a constant there.
  * It touches the thread pointer and the inline shadow cells, and either returns
- * or tail-calls the slow path, so the compiler needs no stack frame. */
+ * or tail-calls the slow path, so the compiler needs no stack frame. pc:
+ * the access's, or CRACE_PC_CALLER. */
 static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t addr, size_t size, bool is_write,
                                                                       bool is_atomic, uintptr_t pc)
 {
@@ -202,6 +210,7 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
      * t->want to match no cell, so that the next access reaches the slow
      * path and runs the handler. */
     crace_thread *t = crace_cur;
+#define CRACE_PC_LATE (pc != CRACE_PC_CALLER ? pc : (uintptr_t)__builtin_return_address(0))
     /* One compare for both "shadowed" (no bit at or above
      * SHADOW_ADDR_BITS) and "within one granule": off is addr's offset in
      * its granule when both hold, and more than 8 otherwise. A 16-byte
@@ -235,12 +244,13 @@ static inline __attribute__((always_inline)) void crace_access_inline(uintptr_t 
                  sc_covers_fast(atomic_load_explicit(sg_cell(g, 1), memory_order_relaxed), want, fill, is_write) ||
                  sc_covers_fast(atomic_load_explicit(sg_cell(g, 2), memory_order_relaxed), want, fill, is_write)))
                 return;
-            crace_access_miss(t, g, addr, size, want ^ fill, pc);
+            crace_access_miss(t, g, addr, size, want ^ fill, CRACE_PC_LATE);
             return;
         }
     }
     if (CRACE_LIKELY(t != NULL || CRACE_FAST_CAN_CALL))
-        crace_access_entry_slow(addr, size, is_write, is_atomic, pc);
+        crace_access_entry_slow(addr, size, is_write, is_atomic, CRACE_PC_LATE);
+#undef CRACE_PC_LATE
 }
 
 /* ---- function entry and exit, inlined into __tsan_func_entry/exit ---- */

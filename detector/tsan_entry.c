@@ -31,7 +31,7 @@ CRACE_EXPORT void __tsan_init(void)
 #define TSAN_ACCESS_FN(name, size, is_write)                                     \
     CRACE_EXPORT void __tsan_##name(void *addr)                                  \
     {                                                                            \
-        crace_access_inline((uintptr_t)addr, size, is_write, false, CALLER_PC()); \
+        crace_access_inline((uintptr_t)addr, size, is_write, false, CRACE_PC_CALLER);   \
     }
 TSAN_ACCESSES(TSAN_ACCESS_FN)
 #undef TSAN_ACCESS_FN
@@ -77,14 +77,14 @@ CRACE_EXPORT void __tsan_write_range_pc(void *addr, unsigned long size, void *pc
 #define UNALIGNED_FN(bits, T)                                                            \
     CRACE_EXPORT T __sanitizer_unaligned_load##bits(const void *p)                       \
     {                                                                                    \
-        crace_access_inline((uintptr_t)p, bits / 8, false, false, CALLER_PC());          \
+        crace_access_inline((uintptr_t)p, bits / 8, false, false, CRACE_PC_CALLER);      \
         T v;                                                                             \
         __builtin_memcpy(&v, p, sizeof(v));                                              \
         return v;                                                                        \
     }                                                                                    \
     CRACE_EXPORT void __sanitizer_unaligned_store##bits(void *p, T v)                    \
     {                                                                                    \
-        crace_access_inline((uintptr_t)p, bits / 8, true, false, CALLER_PC());           \
+        crace_access_inline((uintptr_t)p, bits / 8, true, false, CRACE_PC_CALLER);       \
         __builtin_memcpy(p, &v, sizeof(v));                                              \
     }
 SANITIZER_UNALIGNED(UNALIGNED_FN)
@@ -128,13 +128,13 @@ CRACE_EXPORT CRACE_HIST_TEXT_FN void __tsan_func_exit(void)
  * the pointer changes (a benign rewrite of the same vptr is not a race). */
 CRACE_EXPORT void __tsan_vptr_read(void **vptr_p)
 {
-    crace_access_inline((uintptr_t)vptr_p, sizeof(void *), false, false, CALLER_PC());
+    crace_access_inline((uintptr_t)vptr_p, sizeof(void *), false, false, CRACE_PC_CALLER);
 }
 
 CRACE_EXPORT void __tsan_vptr_update(void **vptr_p, void *new_val)
 {
     if (*vptr_p != new_val)
-        crace_access_inline((uintptr_t)vptr_p, sizeof(void *), true, false, CALLER_PC());
+        crace_access_inline((uintptr_t)vptr_p, sizeof(void *), true, false, CRACE_PC_CALLER);
 }
 
 CRACE_EXPORT void __tsan_ignore_thread_begin(void)

@@ -50,7 +50,7 @@ __attribute__((constructor(101))) static void fast_start(void)
     FAST_ENTRY void __tsan_##name(void *addr);                                     \
     FAST_ENTRY void __tsan_##name(void *addr)                                      \
     {                                                                              \
-        crace_access_inline((uintptr_t)addr, size, is_write, false, CALLER_PC());  \
+        crace_access_inline((uintptr_t)addr, size, is_write, false, CRACE_PC_CALLER); \
     }
 TSAN_ACCESSES(TSAN_FAST_FN)
 #undef TSAN_FAST_FN
