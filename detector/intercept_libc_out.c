@@ -1,8 +1,9 @@
 /*
  * intercept_libc_out.c: libc calls that fill in a result the caller
- * points to (the time, a broken-down date, a file's status, the working
- * directory, a random seed, a child's status, poll's revents and
- * select's sets), as range writes of those bytes at the
+ * points to or allocates for it (the time, a broken-down date, a file's
+ * status, the working directory, a resolved path, a random seed, a
+ * child's status, poll's revents and select's sets), as range writes of
+ * those bytes at the
  * caller's pc, and the inputs they read as range reads, as
  * intercept_libc.c does for mem* and str*. libc is not instrumented: two
  * threads formatting the time into one shared struct tm, or stat()ing
@@ -20,6 +21,7 @@
  */
 #undef _FORTIFY_SOURCE /* the fortified inline wrappers would clash with these definitions */
 
+#include <limits.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -192,10 +194,17 @@ INTERCEPTOR(int, fstat64, int fd, struct stat64 *st)
     return filled_if_0(t, REAL(fstat64)(fd, st), st, sizeof(*st), CALLER_PC());
 }
 
+/* A directory or path name the call wrote: into the caller's buf of size
+ * bytes, or, buf NULL, into a block it allocated (getcwd(NULL, 0),
+ * realpath(p, NULL)). libc's own malloc is no write of the program's
+ * (only a block the program's code allocates is, as under
+ * ThreadSanitizer): the copy into the block is this thread's write, as
+ * strdup's, so another thread's use of the string the block was handed
+ * on by, unordered, is a race with it. */
 static char *got_cwd(crace_thread *t, char *r, char *buf, size_t size, uintptr_t pc)
 {
-    if (r && buf)
-        filled_string(t, buf, size, pc);
+    if (r)
+        filled_string(t, r, buf ? size : SIZE_MAX, pc);
     return r;
 }
 
@@ -210,6 +219,27 @@ INTERCEPTOR(char *, getcwd, char *buf, size_t size)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
     return got_cwd(t, REAL(getcwd)(buf, size), buf, size, CALLER_PC());
+}
+
+/* get_current_dir_name and canonicalize_file_name always allocate;
+ * realpath when resolved is NULL, else fills at most PATH_MAX bytes of
+ * it. (The path they are given is not checked, as stat's is not.) */
+INTERCEPTOR(char *, get_current_dir_name, void)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return got_cwd(t, REAL(get_current_dir_name)(), NULL, 0, CALLER_PC());
+}
+
+INTERCEPTOR(char *, realpath, const char *restrict path, char *restrict resolved)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return got_cwd(t, REAL(realpath)(path, resolved), resolved, PATH_MAX, CALLER_PC());
+}
+
+INTERCEPTOR(char *, canonicalize_file_name, const char *path)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return got_cwd(t, REAL(canonicalize_file_name)(path), NULL, 0, CALLER_PC());
 }
 
 INTERCEPTOR(ssize_t, readlink, const char *restrict path, char *restrict buf, size_t n)

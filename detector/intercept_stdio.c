@@ -282,6 +282,9 @@ static void printf_done(crace_thread *t, const char *fmt, va_list ap, char *dst,
  * capacity cap) and of a scanf-family one, inside the bodies above, whose
  * format parameter is fmt. */
 #define PRINTF_CHECK(dst, cap) printf_done(t_, fmt, copy_, dst, cap, r_, pc_)
+/* asprintf's: the text written into the block it allocated (*s) is the
+ * caller's write, as strdup's copy (libc's own malloc is not). */
+#define ASPRINTF_CHECK PRINTF_CHECK(r_ >= 0 ? *s : NULL, SIZE_MAX)
 #define SCANF_CHECK scanf_done(t_, fmt, copy_, r_, pc_)
 
 /* ---------------------------------------------------------------- the v-variants */
@@ -313,7 +316,7 @@ INTERCEPTOR(int, vsnprintf, char *s, size_t n, const char *fmt, va_list ap)
 
 INTERCEPTOR(int, vasprintf, char **s, const char *fmt, va_list ap)
 {
-    VA_LIST_BODY(vasprintf, ap, PRINTF_CHECK(NULL, 0), s, fmt, ap);
+    VA_LIST_BODY(vasprintf, ap, ASPRINTF_CHECK, s, fmt, ap);
 }
 
 /* _FORTIFY_SOURCE's, which check their flag and sizes and then do the same. */
@@ -344,7 +347,7 @@ INTERCEPTOR(int, __vsnprintf_chk, char *s, size_t n, int flag, size_t slen, cons
 
 INTERCEPTOR(int, __vasprintf_chk, char **s, int flag, const char *fmt, va_list ap)
 {
-    VA_LIST_BODY(__vasprintf_chk, ap, PRINTF_CHECK(NULL, 0), s, flag, fmt, ap);
+    VA_LIST_BODY(__vasprintf_chk, ap, ASPRINTF_CHECK, s, flag, fmt, ap);
 }
 
 /* ---------------------------------------------------------------- the variadic ones
@@ -377,7 +380,7 @@ CRACE_EXPORT int snprintf(char *s, size_t n, const char *fmt, ...)
 
 CRACE_EXPORT int asprintf(char **s, const char *fmt, ...)
 {
-    VARIADIC_BODY(vasprintf, fmt, PRINTF_CHECK(NULL, 0), s, fmt, ap);
+    VARIADIC_BODY(vasprintf, fmt, ASPRINTF_CHECK, s, fmt, ap);
 }
 
 CRACE_EXPORT int __printf_chk(int flag, const char *fmt, ...)
@@ -407,7 +410,7 @@ CRACE_EXPORT int __snprintf_chk(char *s, size_t n, int flag, size_t slen, const 
 
 CRACE_EXPORT int __asprintf_chk(char **s, int flag, const char *fmt, ...)
 {
-    VARIADIC_BODY(__vasprintf_chk, fmt, PRINTF_CHECK(NULL, 0), s, flag, fmt, ap);
+    VARIADIC_BODY(__vasprintf_chk, fmt, ASPRINTF_CHECK, s, flag, fmt, ap);
 }
 
 /* ---------------------------------------------------------------- the scanf family */
