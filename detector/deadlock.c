@@ -318,15 +318,18 @@ static void put_created(struct sbuf *b, uintptr_t obj, const char *what, enum st
     }
 }
 
-/* t as a goroutine of f: its wait, stack and creation. */
-static struct finding_goroutine *note_goroutine(struct crace_finding *f, const crace_thread *t)
+/* t as a goroutine of f: its wait, stack and creation. blocked: t
+ * waits in t->wait, whether or not it is counted blocked yet (a mutex
+ * wait is counted only when a check needs it, and the goroutine closing
+ * a cycle is found before: its wait still names where it is). */
+static struct finding_goroutine *note_goroutine(struct crace_finding *f, const crace_thread *t, bool blocked)
 {
-    struct finding_goroutine *g = finding_goroutine(f, t->gid, t->wait.blocked ? t->wait.reason : "running");
+    struct finding_goroutine *g = finding_goroutine(f, t->gid, blocked ? t->wait.reason : "running");
     if (t->gid != 1) {
         g->created_by = t->parent_gid;
         g->created_at = finding_depot(t->creation_stack, &g->n_created_at);
     }
-    if (t->wait.blocked) {
+    if (blocked) {
         g->stack = finding_depot(t->wait.stack, &g->n_stack);
         if (!g->stack) {
             static const uintptr_t none[1];
@@ -447,7 +450,7 @@ static void render_global(struct sbuf *b, const void *arg, struct crace_finding 
             break;
         last = next->gid;
         sb_printf(b, "\ngoroutine %llu [%s]:\n", (unsigned long long)next->gid, next->wait.reason);
-        struct finding_goroutine *g = note_goroutine(f, next);
+        struct finding_goroutine *g = note_goroutine(f, next, next->wait.blocked);
         finding_stack_depot(f, b, next->gid, next->wait.stack);
         char at[256], key[512];
         finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
@@ -498,25 +501,47 @@ static const char *owned_title(enum wait_object kind)
     }
 }
 
+/* The cycle's message: how many goroutines and where each waits, the
+ * same however the run found it (CI tools track findings by it): no
+ * goroutine numbers, which follow thread start order, and the places
+ * from the member that waits at the first in text order, not from
+ * whichever member blocked last and closed the cycle; each place once
+ * (docs/report-format.md). */
+static void put_cycle_message(struct crace_finding *f, const struct cycle *c, const char (*ats)[256])
+{
+    size_t s = 0;
+    for (size_t i = 1; i < c->n; i++)
+        if (strcmp(ats[i], ats[s]) < 0)
+            s = i;
+    struct sbuf msg = {f->message, sizeof(f->message), 0};
+    if (c->n == 1)
+        sb_printf(&msg, "Deadlock: a goroutine waits for itself (");
+    else
+        sb_printf(&msg, "Deadlock: %zu goroutines wait for each other (", c->n);
+    for (size_t k = 0, shown = 0; k < c->n; k++) {
+        const char *at = ats[(s + k) % c->n];
+        bool seen = false;
+        for (size_t j = 0; j < k; j++)
+            seen |= strcmp(ats[(s + j) % c->n], at) == 0;
+        if (!seen)
+            sb_printf(&msg, "%s%s", shown++ ? ", " : "", at);
+    }
+    sb_printf(&msg, ")");
+}
+
 static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
     const struct cycle *c = arg;
-    struct sbuf msg = {f->message, sizeof(f->message), 0};
-    sb_printf(&msg, "Deadlock: goroutines");
     /* Not on the stack (16 KiB): the goroutine closing the cycle may
-     * have a small one. */
+     * have a small one. ats[i]: where member i waits. */
     char (*ats)[256] = crace_alloc(64 * sizeof(*ats));
-    size_t n_ats = 0;
     sb_printf(b, "==================\nWARNING: DEADLOCK\n");
     sb_printf(b, "Goroutines waiting for each other in a cycle:");
-    for (size_t i = 0; i < c->n; i++)
-        sb_printf(b, " %llu ->", (unsigned long long)c->member[i]->gid);
-    sb_printf(b, " %llu\n", (unsigned long long)c->member[0]->gid);
     for (size_t i = 0; i < c->n; i++) {
-        sb_printf(&msg, " %llu ->", (unsigned long long)c->member[i]->gid);
+        sb_printf(b, " %llu ->", (unsigned long long)c->member[i]->gid);
         f->cycle[f->n_cycle++] = c->member[i]->gid;
     }
-    sb_printf(&msg, " %llu wait for each other (", (unsigned long long)c->member[0]->gid);
+    sb_printf(b, " %llu\n", (unsigned long long)c->member[0]->gid);
     for (size_t i = 0; i < c->n; i++) {
         const crace_thread *t = c->member[i];
         sb_printf(b, "\nGoroutine %llu blocks in %s on %s 0x%012lx", (unsigned long long)t->gid,
@@ -530,16 +555,11 @@ static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *
             sb_printf(b, ", whose init function goroutine %llu runs:\n", (unsigned long long)c->owner[i]);
         else
             sb_printf(b, " (goroutine %llu):\n", (unsigned long long)c->owner[i]);
-        struct finding_goroutine *g = note_goroutine(f, t);
+        struct finding_goroutine *g = note_goroutine(f, t, true);
         finding_stack_depot(f, b, t->gid, t->wait.stack);
-        char at[256], key[512];
-        finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
+        char key[512];
+        finding_where(g->stack, g->n_stack, false, ats[i], sizeof(ats[i]), key, sizeof(key));
         finding_key(f, key);
-        bool seen = false;
-        for (size_t k = 0; k < n_ats; k++)
-            seen |= strcmp(ats[k], at) == 0;
-        if (!seen)
-            snprintf(ats[n_ats++], sizeof(ats[0]), "%s", at);
         if (t->wait.kind != WAIT_THREAD) {
             struct finding_object *fo = finding_object(f, object_names[t->wait.kind], t->wait.obj);
             fo->held_by = (int64_t)c->owner[i];
@@ -554,10 +574,8 @@ static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *
             stackfmt_depot(b, c->lock_stack[i], STACK_STYLE_REPORT);
         }
     }
-    for (size_t k = 0; k < n_ats; k++)
-        sb_printf(&msg, "%s%s", k ? ", " : "", ats[k]);
+    put_cycle_message(f, c, ats);
     crace_free(ats);
-    sb_printf(&msg, ")");
     sb_printf(b, "==================\n");
 }
 
@@ -1118,7 +1136,7 @@ static void put_leak_creation(struct sbuf *b, struct crace_finding *f, const str
 static void render_leak(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
     const crace_thread *t = arg;
-    struct finding_goroutine *g = note_goroutine(f, t);
+    struct finding_goroutine *g = note_goroutine(f, t, t->wait.blocked);
     char at[256], key[512];
     const char *in;
     sb_printf(b, "==================\nWARNING: GOROUTINE LEAK\n");

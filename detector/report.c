@@ -553,10 +553,16 @@ static void probe_parent(crace_thread *t, void *arg)
 }
 
 /* The race's message and key (docs/report-format.md), from the user
- * frames of its two accesses. */
+ * frames of its two accesses. The message names what the two sides did
+ * and where, nothing that changes from run to run of the same race (CI
+ * tools track findings by it, JUnit names its testcase with it): no
+ * goroutine numbers, which follow thread start order, and a data race's
+ * two sides in a canonical order (by place, then by what was done), not
+ * in the order the threads happened to get there. */
 static void race_summary(const struct report *r, struct crace_finding *f)
 {
-    char at[2][256], key[512], who[2][64];
+    char at[2][256], key[512];
+    const char *did[2];
     static const char *const what[2][2] = {{"read", "write"}, {"atomic read", "atomic write"}};
     for (int i = 0; i < 2; i++) {
         const struct report_access *a = &r->access[i];
@@ -564,19 +570,22 @@ static void race_summary(const struct report *r, struct crace_finding *f)
         size_t n = a->stack.n < STACK_MAX_FRAMES ? a->stack.n : STACK_MAX_FRAMES;
         finding_where(pcs, n, false, at[i], sizeof(at[i]), key, sizeof(key));
         finding_key(f, key);
-        if (a->gid)
-            snprintf(who[i], sizeof(who[i]), "goroutine %llu", (unsigned long long)a->gid);
-        else
-            snprintf(who[i], sizeof(who[i]), "unknown goroutine");
+        did[i] = a->is_free ? "free" : what[a->is_atomic][a->is_write];
     }
-    const struct report_access *a = r->access;
-    if (r->kind == REPORT_HEAP_USE_AFTER_FREE)
-        snprintf(f->message, sizeof(f->message), "Heap use after free: %s at %s (%s) of memory freed at %s (%s)",
-                 what[a[0].is_atomic][a[0].is_write], at[0], who[0], at[1], who[1]);
+    /* A use after free reads in its own order: the use, then the free. */
+    if (r->kind == REPORT_HEAP_USE_AFTER_FREE) {
+        snprintf(f->message, sizeof(f->message), "Heap use after free: %s at %s of memory freed at %s",
+                 did[0], at[0], at[1]);
+        return;
+    }
+    int c = strcmp(at[0], at[1]);
+    bool swap = c > 0 || (c == 0 && strcmp(did[0], did[1]) > 0);
+    if (swap)
+        snprintf(f->message, sizeof(f->message), "Data race between %s at %s and %s at %s", did[1], at[1],
+                 did[0], at[0]);
     else
-        snprintf(f->message, sizeof(f->message), "Data race between %s at %s (%s) and %s at %s (%s)",
-                 a[0].is_free ? "free" : what[a[0].is_atomic][a[0].is_write], at[0], who[0],
-                 a[1].is_free ? "free" : what[a[1].is_atomic][a[1].is_write], at[1], who[1]);
+        snprintf(f->message, sizeof(f->message), "Data race between %s at %s and %s at %s", did[0], at[0],
+                 did[1], at[1]);
 }
 
 bool report_emit(const struct report *r)

@@ -983,13 +983,25 @@ static void remove_tmpdir(struct cc_cmd *c)
 /* Compiles each source to a temporary object, then links. */
 static int run_split(struct cc_cmd *c)
 {
-    const char *tmp = getenv("TMPDIR");
-    c->tmpdir = crace_xasprintf("%s/crace-cc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(c->tmpdir)) {
-        fprintf(stderr, "crace cc: cannot create a temporary directory %s: %s\n", c->tmpdir,
-                strerror(errno));
-        free(c->tmpdir);
-        c->tmpdir = NULL;
+    /* Where gcc would put its own temporary files: $TMPDIR when a
+     * directory can be made there, else the usual places (libiberty's
+     * choose_tmpdir), so a stale TMPDIR does not fail a build that the
+     * plain compiler would do. */
+    const char *env = getenv("TMPDIR");
+    const char *const dirs[] = {env && *env ? env : "/tmp", "/tmp", "/var/tmp", "."};
+    int err = 0;
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0] && !c->tmpdir; i++) {
+        c->tmpdir = crace_xasprintf("%s/crace-cc-XXXXXX", dirs[i]);
+        if (!mkdtemp(c->tmpdir)) {
+            if (!err)
+                err = errno;
+            free(c->tmpdir);
+            c->tmpdir = NULL;
+        }
+    }
+    if (!c->tmpdir) {
+        fprintf(stderr, "crace cc: cannot create a temporary directory in %s, /tmp, /var/tmp or .: %s\n",
+                dirs[0], strerror(err));
         return CRACE_EXIT_USAGE;
     }
     int status = 0;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -68,6 +69,10 @@ void cmd_report_help(void)
           "each FILE whatever its name (- is standard input). Merges them, counts the\n"
           "same finding reported by several processes once (with how many processes\n"
           "and times), and writes it in FORMAT.\n"
+          "\n"
+          "Each file is read once, however many paths reach it. The output of an\n"
+          "earlier `crace report --format json` found under a DIR is skipped, with a\n"
+          "note: it counts the records beside it again; name it as a FILE to read it.\n"
           "\n"
           "A damaged line (a process killed while writing, a corrupt file) is skipped\n"
           "with a warning naming its file and line; the rest is still reported.\n"
@@ -170,44 +175,66 @@ static const struct format *find_format(const char *name)
 
 /* ------------------------------------------------ output */
 
+/* Renders into out and flushes it: 0, or the errno of the first write
+ * that failed (a full disk, /dev/full, a closed pipe). */
+static int render_flushed(const struct format *fmt, const struct findings *fs, FILE *out)
+{
+    errno = 0;
+    fmt->render(out, fs);
+    int err = errno;
+    if (fflush(out) != 0)
+        return errno ? errno : EIO;
+    if (ferror(out))
+        return err ? err : EIO;
+    return 0;
+}
+
+/* Closes out; 0, or why the last of it could not be written. */
+static int close_output(FILE *out)
+{
+    return fclose(out) != 0 ? (errno ? errno : EIO) : 0;
+}
+
 /*
  * Renders into path through a temporary file renamed over it at the end,
  * so that a reader never sees half a report and a failed run leaves the
- * previous one in place. Returns false after saying why.
+ * previous one in place. A path that exists and is not a regular file (a
+ * device, a FIFO, /dev/stdout) is written in place: renaming over it
+ * would replace the device with a file. Returns false after saying why.
  */
 static bool render_to_file(const struct format *fmt, const struct findings *fs, const char *path)
 {
-    char *tmp = crace_xasprintf("%s.tmp.%ld", path, (long)getpid());
-    FILE *out = fopen(tmp, "w");
+    struct stat st;
+    bool in_place = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    char *tmp = in_place ? NULL : crace_xasprintf("%s.tmp.%ld", path, (long)getpid());
+    FILE *out = fopen(in_place ? path : tmp, "w");
     if (!out) {
-        fprintf(stderr, "crace report: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "crace report: cannot write the report to %s: %s\n", path,
+                strerror(errno));
         free(tmp);
         return false;
     }
-    fmt->render(out, fs);
-    bool ok = !ferror(out);
-    int err = errno;
-    if (fclose(out) != 0 && ok) {
-        ok = false;
+    int err = render_flushed(fmt, fs, out);
+    int close_err = close_output(out);
+    if (!err)
+        err = close_err;
+    if (!err && tmp && rename(tmp, path) != 0)
         err = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        err = errno;
-    }
-    if (!ok) {
-        fprintf(stderr, "crace report: %s: %s\n", path, strerror(err));
-        unlink(tmp);
+    if (err) {
+        fprintf(stderr, "crace report: cannot write the report to %s: %s\n", path, strerror(err));
+        if (tmp)
+            unlink(tmp);
     }
     free(tmp);
-    return ok;
+    return !err;
 }
 
 static bool render_to_stdout(const struct format *fmt, const struct findings *fs)
 {
-    fmt->render(stdout, fs);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "crace report: standard output: %s\n", strerror(errno));
+    int err = render_flushed(fmt, fs, stdout);
+    if (err) {
+        fprintf(stderr, "crace report: cannot write the report to standard output: %s\n",
+                strerror(err));
         return false;
     }
     return true;

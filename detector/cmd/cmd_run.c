@@ -141,7 +141,9 @@ void cmd_run_help(void)
           "\n"
           "Exit status:\n"
           "  0         COMMAND exited 0 and nothing was found\n"
-          "  66        something was found in any process (the exitcode option)\n"
+          "  66        something was found in any process, whatever COMMAND's status\n"
+          "            (the exitcode option; with --exitcode=0, findings do not fail\n"
+          "            the run and a failed COMMAND's status stands)\n"
           "  COMMAND's status when it failed and nothing was found (128+N: killed by\n"
           "            signal N; 127: not found; 126: cannot be run)\n"
           "  1         crace's own usage errors, a bad detector option, or no process\n"
@@ -447,6 +449,24 @@ static bool add_json_path(char **text, const char *dir, const char *run_id)
     return true;
 }
 
+/* True when files can be created in dir, tried with a file made and
+ * removed there: the processes would otherwise each stop before main
+ * with their own message, and permissions alone do not tell (root, a
+ * read-only file system, /proc). */
+static bool can_create_files(const char *dir, char *why, size_t cap)
+{
+    char *probe = crace_xasprintf("%s/.crace-probe-XXXXXX", dir);
+    int fd = mkstemp(probe);
+    if (fd < 0)
+        snprintf(why, cap, "%s", strerror(errno));
+    else {
+        close(fd);
+        unlink(probe);
+    }
+    free(probe);
+    return fd >= 0;
+}
+
 /*
  * Where this run's processes write: json_path=DIR/RUN_ID is added to
  * *text. DIR is --out's, or json_path's own directory when the user set
@@ -465,10 +485,14 @@ static bool choose_reports(const struct run_flags *flags, const struct crace_opt
         if (slash)
             *slash = '\0';
         *shown = crace_xstrdup(slash ? (*user ? user : "/") : ".");
-        *dir = realpath(*shown, NULL);
-        if (!*dir)
-            fprintf(stderr, "crace run: json_path %s: directory %s: %s\n", o->json_path, *shown,
-                    strerror(errno));
+        /* Created if missing, as --out's is: the detector alone would
+         * stop every process on a missing directory. */
+        if (make_dirs(*shown)) {
+            *dir = realpath(*shown, NULL);
+            if (!*dir)
+                fprintf(stderr, "crace run: json_path %s: directory %s: %s\n", o->json_path,
+                        *shown, strerror(errno));
+        }
         free(user);
     } else {
         *run_id = id;
@@ -476,7 +500,28 @@ static bool choose_reports(const struct run_flags *flags, const struct crace_opt
         *dir = report_dir(flags->out, *run_id, shown);
     }
     free(id);
-    return *dir && add_json_path(text, *dir, *run_id);
+    if (!*dir)
+        return false;
+    char why[256];
+    if (!can_create_files(*dir, why, sizeof why)) {
+        if (flags->out)
+            fprintf(stderr,
+                    "crace run: --out %s: cannot create files there (%s); --out takes a "
+                    "directory where the run's processes write their reports, created if "
+                    "missing: give one you can write to, or leave --out out for a new one "
+                    "under " RUN_DEFAULT_DIR "/\n",
+                    *shown, why);
+        else if (o->json_path[0])
+            fprintf(stderr,
+                    "crace run: json_path %s: cannot create files in %s (%s); point it into a "
+                    "directory you can write to\n",
+                    o->json_path, *shown, why);
+        else
+            fprintf(stderr, "crace run: cannot create files in the report directory %s (%s)\n",
+                    *shown, why);
+        return false;
+    }
+    return add_json_path(text, *dir, *run_id);
 }
 
 /* Runs argv; false after saying why it could not be started. *status is

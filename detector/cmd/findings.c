@@ -233,6 +233,7 @@ void findings_free(struct findings *fs)
     }
     free(fs->v);
     free(fs->index);
+    free(fs->read);
     *fs = (struct findings){0};
 }
 
@@ -273,9 +274,29 @@ static bool blank(const char *s, size_t n)
     return true;
 }
 
-static void read_stream(struct findings *fs, FILE *in, const char *name)
+/* True when in is a regular file fs has read before; otherwise it is
+ * remembered as read. */
+static bool read_before(struct findings *fs, FILE *in)
 {
+    struct stat st;
+    if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    for (size_t i = 0; i < fs->n_read; i++)
+        if (fs->read[i].dev == st.st_dev && fs->read[i].ino == st.st_ino)
+            return true;
+    fs->read = crace_xrealloc(fs->read, (fs->n_read + 1) * sizeof *fs->read);
+    fs->read[fs->n_read++] = (struct findings_file){st.st_dev, st.st_ino};
+    return false;
+}
+
+/* Reads in's records into fs; in_dir: found in a directory walk, where
+ * merged records are skipped (findings.h). */
+static void read_stream(struct findings *fs, FILE *in, const char *name, bool in_dir)
+{
+    if (read_before(fs, in))
+        return;
     fs->files++;
+    size_t merged = 0;
     char *line = NULL;
     size_t cap = 0;
     ssize_t got;
@@ -309,23 +330,33 @@ static void read_stream(struct findings *fs, FILE *in, const char *name)
             json_free(r);
             continue;
         }
+        if (in_dir && json_get(r, "merged")) {
+            merged++;
+            json_free(r);
+            continue;
+        }
         add_record(fs, r);
     }
     if (ferror(in))
         fprintf(stderr, "crace report: %s: read error after line %zu: %s\n", name, lineno,
                 strerror(errno));
+    if (merged)
+        fprintf(stderr,
+                "crace report: %s: skipped %zu merged record%s: written by crace report from "
+                "records that it would count twice (name the file to read it)\n",
+                name, merged, merged == 1 ? "" : "s");
     free(line);
 }
 
 /* Reads one file; false when it cannot be opened (after saying so). */
-static bool read_file(struct findings *fs, const char *path)
+static bool read_file(struct findings *fs, const char *path, bool in_dir)
 {
     FILE *in = fopen(path, "r");
     if (!in) {
         fprintf(stderr, "crace report: %s: %s\n", path, strerror(errno));
         return false;
     }
-    read_stream(fs, in, path);
+    read_stream(fs, in, path, in_dir);
     fclose(in);
     return true;
 }
@@ -347,7 +378,8 @@ static void read_dir(struct findings *fs, const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        fprintf(stderr, "crace report: %s: %s\n", dir, strerror(errno));
+        fprintf(stderr, "crace report: %s: skipped: cannot read the directory: %s\n", dir,
+                strerror(errno));
         return;
     }
     char **names = NULL;
@@ -367,7 +399,7 @@ static void read_dir(struct findings *fs, const char *dir)
         if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
             read_dir(fs, path);
         else if (path_has_suffix(names[i], ".jsonl") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-            read_file(fs, path);
+            read_file(fs, path, true);
         free(path);
         free(names[i]);
     }
@@ -377,7 +409,7 @@ static void read_dir(struct findings *fs, const char *dir)
 bool findings_read_path(struct findings *fs, const char *path)
 {
     if (strcmp(path, "-") == 0) {
-        read_stream(fs, stdin, "<stdin>");
+        read_stream(fs, stdin, "<stdin>", false);
         return true;
     }
     struct stat st;
@@ -389,7 +421,7 @@ bool findings_read_path(struct findings *fs, const char *path)
         read_dir(fs, path);
         return true;
     }
-    return read_file(fs, path);
+    return read_file(fs, path, false);
 }
 
 /* ------------------------------------------------ walking a record */

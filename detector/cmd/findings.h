@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "json.h"
 #include "report.h"
@@ -45,11 +46,20 @@ struct finding {
     size_t n_procs;
 };
 
+/* A file read, by identity: the same file reached twice (`crace report
+ * DIR DIR/x.jsonl`, a symbolic link) is read once. */
+struct findings_file {
+    dev_t dev;
+    ino_t ino;
+};
+
 struct findings {
     struct finding *v;
     size_t n, cap;
     size_t *index; /* open-addressing hash of (kind, dedup_key) -> v index + 1 */
     size_t index_cap;
+    struct findings_file *read; /* the regular files read so far */
+    size_t n_read;
     size_t files;   /* files read */
     size_t records; /* valid records read */
     size_t skipped; /* lines skipped as corrupt or truncated */
@@ -58,8 +68,13 @@ struct findings {
 /*
  * Reads FILE (any name) or every *.jsonl under DIRECTORY (recursively, in
  * name order) into fs, warning on stderr about each line it skips
- * ("crace report: FILE:LINE: skipped: WHY"). Returns false when path
- * cannot be read at all (a usage error: it was named on the command line).
+ * ("crace report: FILE:LINE: skipped: WHY"). A file already read into fs
+ * (same device and inode) is not read again. Under a DIRECTORY, records
+ * an earlier `crace report --format json` merged (with a "merged" member)
+ * are skipped, with a note naming their file: they count records that
+ * lie beside them (`-o DIR/merged.jsonl DIR`); named as a FILE, they are
+ * read. Returns false when path cannot be read at all (a usage error: it
+ * was named on the command line).
  */
 bool findings_read_path(struct findings *fs, const char *path);
 void findings_free(struct findings *fs);

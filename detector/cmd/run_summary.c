@@ -118,6 +118,37 @@ static bool read_run(struct run_totals *t, const char *dir, const char *run_id)
     return true;
 }
 
+/* s as a shell command line needs it, so that the suggested command can
+ * be pasted: as is when it holds only characters plain in every shell
+ * (letters, digits, _@%+=,./-), else in single quotes, a quote inside
+ * written '\''. Anything else is quoted, needed or not (':', say): a
+ * quote too many is harmless, one too few splits the path. The caller
+ * frees the result. */
+static char *shell_quote(const char *s)
+{
+    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                               "_@%+=,./-";
+    if (*s && s[strspn(s, safe)] == '\0')
+        return crace_xstrdup(s);
+    size_t quotes = 0;
+    for (const char *p = s; *p; p++)
+        quotes += *p == '\'';
+    char *out = crace_xmalloc(strlen(s) + 3 * quotes + 3);
+    char *o = out;
+    *o++ = '\'';
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'') {
+            memcpy(o, "'\\''", 4);
+            o += 4;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o++ = '\'';
+    *o = '\0';
+    return out;
+}
+
 static void print_summary(const struct run_totals *t, const struct run_summary_input *in)
 {
     /* The shell that started crace sees crace's status, not the signal:
@@ -159,9 +190,12 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
               "(races elsewhere go unseen; deadlocks, leaks and misuse were checked); build the "
               "program with `crace cc`, or CC='crace cc' make\n",
               stderr);
-    if (t->processes > 0 || in->status != 0)
-        fprintf(stderr, "crace: reports in %s (`crace report %s` merges them)\n", in->shown_dir,
-                in->shown_dir);
+    if (t->processes > 0 || in->status != 0) {
+        char *quoted = shell_quote(in->shown_dir);
+        fprintf(stderr, "crace: reports in %s (`crace report %s%s` merges them)\n", in->shown_dir,
+                in->shown_dir[0] == '-' ? "-- " : "", quoted);
+        free(quoted);
+    }
 }
 
 int run_summary(const struct run_summary_input *in)
@@ -171,7 +205,10 @@ int run_summary(const struct run_summary_input *in)
     if (!in->quiet && read)
         print_summary(&t, in);
     int status = in->status;
-    if (t.fs.n)
+    /* Findings override COMMAND's status, failing or not; but exitcode=0
+     * means "findings do not fail the run", not "the run passes": a
+     * COMMAND that failed (or was killed) keeps its status. */
+    if (t.fs.n && (in->exitcode != 0 || status == 0))
         status = (int)in->exitcode;
     else if (status == 0 && (!read || t.processes == 0))
         status = CRACE_EXIT_USAGE;

@@ -22,7 +22,8 @@ struct run_summary_input {
 /*
  * Prints the summary on stderr (unless quiet) and returns the run's exit
  * status: exitcode when any process of the run reported a finding that
- * was not suppressed; else COMMAND's status, except that a COMMAND that
+ * was not suppressed (unless exitcode is 0 and COMMAND failed: its status
+ * then stands); else COMMAND's status, except that a COMMAND that
  * exited 0 without any process running under the detector gives 1 (a
  * static binary, a cleared environment: nothing was checked).
  */

@@ -70,6 +70,12 @@ done
 check "suite: text holds both findings" \
     sh -c "grep -q 'WARNING: DATA RACE' '$TMP/suite.text' && grep -q 'WARNING: DEADLOCK' '$TMP/suite.text'"
 check "suite: json is the two merged records" is "$(wc -l <"$TMP/suite.json" | tr -d ' ')" 2
+check "suite: the race's message names the two sides in a fixed order, without goroutine numbers (the same in every run)" \
+    grep -E -q '"message":"Data race between (read|write) at counter\.c:11 and write at counter\.c:11"' "$TMP/suite.json"
+check "suite: the self-deadlock's key and message name where it blocks (deadlock_self_relock.c's helper), not '?'" \
+    grep -E -q '"message":"Deadlock: a goroutine waits for itself \(deadlock_self_relock\.c:10\)","dedup_key":"[^"]*tests/e2e/deadlock_self_relock\.c:10"' "$TMP/suite.json"
+check "suite: the self-deadlocked goroutine's state is its wait, not running" \
+    grep -q '"goroutines":\[{"id":1,"state":"pthread_mutex_lock"' "$TMP/suite.json"
 check "suite: sarif validates against SARIF 2.1.0, one result per finding" \
     $CHECKS sarif "$HERE/sarif-schema-2.1.0.json" "$TMP/suite.sarif" 2
 check "suite: junit has a failing testcase per finding, a suite per executable" \
@@ -118,6 +124,12 @@ check "exit: 66 when something was found and the command then exited 127 itself 
     status 66 $rc "$TMP/script127.err"
 run code --out "$TMP/code" --exitcode=70 "$B/racy_test"
 check "exit: --exitcode sets the status for findings" status 70 $rc "$TMP/code.err"
+run code0 --out "$TMP/code0" --exitcode=0 "$B/racy_test"
+check "exit: --exitcode=0: findings do not fail a command that succeeded" status 0 $rc "$TMP/code0.err"
+run code0fail --out "$TMP/code0fail" --exitcode=0 sh -c "'$B/racy_test'; exit 3"
+check "exit: --exitcode=0: the command's own failure still comes through" status 3 $rc "$TMP/code0fail.err"
+CRACE_OPTIONS=exitcode=0 run code0kill --out "$TMP/code0kill" sh -c "'$B/racy_test'; kill -9 \$\$"
+check "exit: exitcode=0: a command killed by a signal still gives 128+N" status 137 $rc "$TMP/code0kill.err"
 run usage --no-such-option "$B/clean_test"
 check "exit: 1 for an unknown option, naming it" \
     sh -c "[ $rc -eq 1 ] && grep -q \"unknown option '--no-such-option'\" '$TMP/usage.err'"
@@ -170,6 +182,20 @@ mkdir "$TMP/prefix"
 CRACE_OPTIONS="json_path=$TMP/prefix/mine" run prefix "$B/racy_test"
 check "json_path set by the user: files stay under its prefix" \
     sh -c "[ $rc -eq 66 ] && ls '$TMP/prefix' | grep -q '^mine\..*\.jsonl\$' && [ ! -e crace-reports/.keep-out ]"
+(cd "$TMP" && CRACE_OPTIONS=json_path=reports/crace "$CRACE" run "$B/racy_test" >/dev/null 2>"$TMP/jpnew.err")
+check "json_path set by the user: its missing directory is created, as --out's is (crace.1's example)" \
+    sh -c "[ $? -eq 66 ] && ls '$TMP/reports' | grep -q '^crace\..*\.jsonl\$' || { cat '$TMP/jpnew.err'; exit 1; }"
+run spaced --out "$TMP/ci reports:x" "$B/racy_test"
+check "summary: the suggested command is quoted for the shell" \
+    has "$TMP/spaced.err" "(\`crace report '$TMP/ci reports:x'\` merges them)"
+run quoted --out "$TMP/it's" "$B/racy_test"
+check "summary: a quote in the directory's name is quoted too" \
+    has "$TMP/quoted.err" "(\`crace report '$TMP/it'\\''s'\` merges them)"
+run procout --out /proc "$B/clean_test"
+check "--out: a directory where no file can be created stops the run before COMMAND, saying what --out needs" \
+    sh -c "[ $rc -eq 1 ] && grep -q '^crace run: --out /proc: cannot create files there (.*); --out takes a directory where the run.s processes write their reports' '$TMP/procout.err' && [ ! -s '$TMP/procout.out' ] || { cat '$TMP/procout.err'; exit 1; }"
+TMPDIR=/nonexistent "$CRACE" cc -std=gnu11 -O1 -g -pthread -o "$B/tmpdir_test" "$HERE/src/counter.c" >"$TMP/tmpdir.log" 2>&1
+check "crace cc: a TMPDIR that does not exist falls back to /tmp, as gcc does" status 0 $? "$TMP/tmpdir.log"
 
 # ---------------------------------------------------------------- suppressions
 printf '# the counter race is known\nrace:worker\n' >"$TMP/supp"

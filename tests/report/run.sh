@@ -115,6 +115,23 @@ check "exit 1 when a path named on the command line does not exist" \
     sh -c "[ $rc -eq 1 ] && grep -q 'does-not-exist: No such file' '$TMP/u.err'"
 report "$TMP/u.out" "$TMP/u.err" -o "$TMP/no/such/dir/out.txt" "$SAMPLES"
 check "exit 1 when the output cannot be written" is "$rc" 1
+# A full disk: every format, to -o and to standard output, fails naming
+# where it wrote, and a device given to -o stays the device (written in
+# place, not replaced by a renamed file).
+if [ -c /dev/full ]; then
+    for f in text json sarif junit html; do
+        "$CRACE" report --format $f -o /dev/full "$SAMPLES" >/dev/null 2>"$TMP/full.err"
+        rc=$?
+        check "exit 1 when the output cannot be written: $f -o /dev/full, named" \
+            sh -c "[ $rc -eq 1 ] && grep -q '^crace report: cannot write the report to /dev/full: No space left on device\$' '$TMP/full.err' && [ -c /dev/full ] || { cat '$TMP/full.err'; ls -l /dev/full; exit 1; }"
+        "$CRACE" report --format $f "$SAMPLES" >/dev/full 2>"$TMP/full.err"
+        rc=$?
+        check "exit 1 when the output cannot be written: $f >/dev/full, named" \
+            sh -c "[ $rc -eq 1 ] && grep -q '^crace report: cannot write the report to standard output: No space left on device\$' '$TMP/full.err' || { cat '$TMP/full.err'; exit 1; }"
+    done
+else
+    skip "exit 1 when the output cannot be written: /dev/full (no such device here)"
+fi
 report "$TMP/help.out" "$TMP/u.err" --help
 check "--help: usage, formats and exit statuses" \
     sh -c "[ $rc -eq 0 ] && grep -q '^usage: crace report' '$TMP/help.out' && grep -q 'sarif' '$TMP/help.out' && grep -q '66' '$TMP/help.out'"
@@ -138,6 +155,18 @@ check "json: the merged records give the same text" cmp "$TMP/text.want" "$TMP/t
 report "$TMP/merged3.jsonl" "$TMP/json4.err" --format json "$TMP/merged.jsonl" "$SAMPLES/counter/crace.4242.jsonl"
 check "json: merged counts add up with new records (3 occurrences, still 2 processes)" \
     $CHECKS json "$TMP/merged3.jsonl" "$TMP/merged.jsonl" "$SAMPLES/counter/crace.4242.jsonl"
+# Overlapping inputs: each file is read once, and merged output written
+# into the directory it was made from is not counted again.
+report "$TMP/twice.jsonl" "$TMP/twice.err" --format json "$SAMPLES" "$SAMPLES/counter" "$SAMPLES/counter/crace.4242.jsonl"
+check "overlap: a file reached through several paths is read once" cmp "$TMP/merged.jsonl" "$TMP/twice.jsonl"
+mkdir "$TMP/rerun"
+cp -R "$SAMPLES"/. "$TMP/rerun/"
+report "$TMP/rerun.out" "$TMP/rerun.err" --format json -o "$TMP/rerun/merged.jsonl" "$TMP/rerun"
+report "$TMP/rerun2.jsonl" "$TMP/rerun2.err" --format json "$TMP/rerun"
+check "overlap: crace report DIR counts the same after -o DIR/merged.jsonl DIR" \
+    cmp "$TMP/rerun/merged.jsonl" "$TMP/rerun2.jsonl"
+check "overlap: the merged output skipped in the directory is named" \
+    has "$TMP/rerun2.err" "crace report: $TMP/rerun/merged.jsonl: skipped 9 merged records: written by crace report"
 
 # ---------------------------------------------------------------- sarif
 report "$TMP/sarif.out" "$TMP/sarif.err" --format sarif -o "$TMP/out.sarif" "$SAMPLES"
