@@ -201,7 +201,7 @@ INTERCEPTOR(int, fstat64, int fd, struct stat64 *st)
  * ThreadSanitizer): the copy into the block is this thread's write, as
  * strdup's, so another thread's use of the string the block was handed
  * on by, unordered, is a race with it. */
-static char *got_cwd(crace_thread *t, char *r, char *buf, size_t size, uintptr_t pc)
+static char *got_path(crace_thread *t, char *r, char *buf, size_t size, uintptr_t pc)
 {
     if (r)
         filled_string(t, r, buf ? size : SIZE_MAX, pc);
@@ -218,7 +218,7 @@ static ssize_t got_link(crace_thread *t, ssize_t r, char *buf, uintptr_t pc)
 INTERCEPTOR(char *, getcwd, char *buf, size_t size)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
-    return got_cwd(t, REAL(getcwd)(buf, size), buf, size, CALLER_PC());
+    return got_path(t, REAL(getcwd)(buf, size), buf, size, CALLER_PC());
 }
 
 /* get_current_dir_name and canonicalize_file_name always allocate;
@@ -227,19 +227,19 @@ INTERCEPTOR(char *, getcwd, char *buf, size_t size)
 INTERCEPTOR(char *, get_current_dir_name, void)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
-    return got_cwd(t, REAL(get_current_dir_name)(), NULL, 0, CALLER_PC());
+    return got_path(t, REAL(get_current_dir_name)(), NULL, 0, CALLER_PC());
 }
 
 INTERCEPTOR(char *, realpath, const char *restrict path, char *restrict resolved)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
-    return got_cwd(t, REAL(realpath)(path, resolved), resolved, PATH_MAX, CALLER_PC());
+    return got_path(t, REAL(realpath)(path, resolved), resolved, PATH_MAX, CALLER_PC());
 }
 
 INTERCEPTOR(char *, canonicalize_file_name, const char *path)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
-    return got_cwd(t, REAL(canonicalize_file_name)(path), NULL, 0, CALLER_PC());
+    return got_path(t, REAL(canonicalize_file_name)(path), NULL, 0, CALLER_PC());
 }
 
 INTERCEPTOR(ssize_t, readlink, const char *restrict path, char *restrict buf, size_t n)
@@ -253,7 +253,7 @@ INTERCEPTOR(ssize_t, readlink, const char *restrict path, char *restrict buf, si
 INTERCEPTOR(char *, __getcwd_chk, char *buf, size_t size, size_t buflen)
 {
     crace_thread *t = crace_program_caller(CALLER_PC());
-    return got_cwd(t, REAL(__getcwd_chk)(buf, size, buflen), buf, size, CALLER_PC());
+    return got_path(t, REAL(__getcwd_chk)(buf, size, buflen), buf, size, CALLER_PC());
 }
 
 INTERCEPTOR(ssize_t, __readlink_chk, const char *restrict path, char *restrict buf, size_t n, size_t buflen)

@@ -28,10 +28,10 @@ CRACE_EXPORT void __tsan_init(void)
         process_mark_instrumented();
 }
 
-#define TSAN_ACCESS_FN(name, size, is_write)                                     \
-    CRACE_EXPORT void __tsan_##name(void *addr)                                  \
-    {                                                                            \
-        crace_access_inline((uintptr_t)addr, size, is_write, false, CRACE_PC_CALLER);   \
+#define TSAN_ACCESS_FN(name, size, is_write)                                          \
+    CRACE_EXPORT void __tsan_##name(void *addr)                                       \
+    {                                                                                 \
+        crace_access_inline((uintptr_t)addr, size, is_write, false, CRACE_PC_CALLER); \
     }
 TSAN_ACCESSES(TSAN_ACCESS_FN)
 #undef TSAN_ACCESS_FN
@@ -74,18 +74,18 @@ CRACE_EXPORT void __tsan_write_range_pc(void *addr, unsigned long size, void *pc
 }
 
 /* Memory copies of unaligned data: the real access, and its check. */
-#define UNALIGNED_FN(bits, T)                                                            \
-    CRACE_EXPORT T __sanitizer_unaligned_load##bits(const void *p)                       \
-    {                                                                                    \
-        crace_access_inline((uintptr_t)p, bits / 8, false, false, CRACE_PC_CALLER);      \
-        T v;                                                                             \
-        __builtin_memcpy(&v, p, sizeof(v));                                              \
-        return v;                                                                        \
-    }                                                                                    \
-    CRACE_EXPORT void __sanitizer_unaligned_store##bits(void *p, T v)                    \
-    {                                                                                    \
-        crace_access_inline((uintptr_t)p, bits / 8, true, false, CRACE_PC_CALLER);       \
-        __builtin_memcpy(p, &v, sizeof(v));                                              \
+#define UNALIGNED_FN(bits, T)                                                       \
+    CRACE_EXPORT T __sanitizer_unaligned_load##bits(const void *p)                  \
+    {                                                                               \
+        crace_access_inline((uintptr_t)p, bits / 8, false, false, CRACE_PC_CALLER); \
+        T v;                                                                        \
+        __builtin_memcpy(&v, p, sizeof(v));                                         \
+        return v;                                                                   \
+    }                                                                               \
+    CRACE_EXPORT void __sanitizer_unaligned_store##bits(void *p, T v)               \
+    {                                                                               \
+        crace_access_inline((uintptr_t)p, bits / 8, true, false, CRACE_PC_CALLER);  \
+        __builtin_memcpy(p, &v, sizeof(v));                                         \
     }
 SANITIZER_UNALIGNED(UNALIGNED_FN)
 #undef UNALIGNED_FN

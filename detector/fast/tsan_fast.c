@@ -46,10 +46,10 @@ __attribute__((constructor(101))) static void fast_start(void)
 
 #define FAST_ENTRY __attribute__((visibility("hidden")))
 
-#define TSAN_FAST_FN(name, size, is_write)                                        \
-    FAST_ENTRY void __tsan_##name(void *addr);                                     \
-    FAST_ENTRY void __tsan_##name(void *addr)                                      \
-    {                                                                              \
+#define TSAN_FAST_FN(name, size, is_write)                                            \
+    FAST_ENTRY void __tsan_##name(void *addr);                                        \
+    FAST_ENTRY void __tsan_##name(void *addr)                                         \
+    {                                                                                 \
         crace_access_inline((uintptr_t)addr, size, is_write, false, CRACE_PC_CALLER); \
     }
 TSAN_ACCESSES(TSAN_FAST_FN)
