@@ -113,6 +113,17 @@ struct scan {
     bool marks;      /* a record that may need the recheck mark was met (mark_after_store) */
 };
 
+/* The overflow block cell p points to, p having been seen holding the
+ * pointer (read relaxed): read again with acquire ordering, which the
+ * block's contents need (written before the compare-and-swap that
+ * published it, store_cell). The same value: a cell keeps its overflow
+ * pointer until the granule's shadow is reset. Only where a granule has
+ * a block, rather than an acquire load of every cell. */
+static inline shadow_ovf *ovf_at(_Atomic shadow_cell *p)
+{
+    return sc_to_ovf(atomic_load_explicit(p, memory_order_acquire));
+}
+
 /* n cells, stride apart (an overflow block's are adjacent, a granule's
  * inline cells a plane apart). */
 static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_t stride)
@@ -131,7 +142,7 @@ static void scan_cells(struct scan *sc, _Atomic shadow_cell *cells, int n, size_
             continue;
         }
         if (sc_is_ovf(c)) {
-            sc->ovf = sc_to_ovf(c);
+            sc->ovf = ovf_at(p);
             continue;
         }
         sc->marks |= sc_to_mark(cur, c, self);
@@ -190,12 +201,12 @@ static void drop_subsumed(shadow_granule *g, const struct scan *sc, shadow_cell 
         drop_cells(sc->t, sc->merge, wide, o->cell, SHADOW_OVF_CELLS, 1);
 }
 
-/* Records cur in the granule where the scan found room. Concurrent
- * updates of one granule happen only between racing (or read-sharing)
- * threads: every change is a compare-and-swap against the value the scan
- * saw, so another thread's change in between (a cell turned into an
- * overflow pointer, say) is never overwritten or mangled; the losing
- * update loses that one record. */
+/* Records cur in the granule where the scan found room: the cell stored
+ * into, or NULL when another thread changed the granule since the scan.
+ * Every change is a compare-and-swap against the value the scan saw, so
+ * another thread's change in between (a cell turned into an overflow
+ * pointer, say) is never overwritten or mangled; the caller scans again
+ * (access_general). */
 static _Atomic shadow_cell *store_cell(shadow_granule *g, struct scan *sc, shadow_ovf *last)
 {
     shadow_cell cur = sc->cur;
@@ -227,6 +238,11 @@ static _Atomic shadow_cell *store_cell(shadow_granule *g, struct scan *sc, shado
          * a new overflow block and point that cell at it. */
         _Atomic shadow_cell *last_inline = sg_cell(g, SHADOW_OVF_SLOT);
         shadow_cell moved = atomic_load_explicit(last_inline, memory_order_relaxed);
+        /* Another thread may have moved it since the scan: an overflow
+         * pointer moved into a block would hide that chain's records
+         * (nothing walks a pointer in a block). */
+        if (moved == 0 || sc_is_ovf(moved))
+            return NULL;
         shadow_ovf *o = shadow_ovf_alloc();
         atomic_store_explicit(&o->cell[0], moved, memory_order_relaxed);
         atomic_store_explicit(&o->cell[1], cur, memory_order_relaxed);
@@ -374,7 +390,7 @@ static inline __attribute__((always_inline)) shadow_cell racing_cell(const crace
         if (c == 0)
             continue;
         if (sc_is_ovf(c)) {
-            *ovf = sc_to_ovf(c);
+            *ovf = ovf_at(&cells[(size_t)i * stride]);
             continue;
         }
         if (!sc_happens_before(c, t) && sc_races(cur, c))
@@ -537,7 +553,7 @@ static inline __attribute__((always_inline)) bool refresh_cells(struct refresh *
         if (c == 0)
             continue;
         if (sc_is_ovf(c)) {
-            r->ovf = sc_to_ovf(c);
+            r->ovf = ovf_at(p);
             continue;
         }
         uint32_t s = sc_slot(c);
@@ -606,51 +622,72 @@ static bool shared_access(crace_thread *t, shadow_granule *g, uintptr_t addr, si
 static CRACE_NOINLINE void access_general(crace_thread *t, shadow_granule *g, uintptr_t addr, size_t size,
                                           shadow_cell cur, uintptr_t pc, bool log)
 {
-    /* Freed memory (shadow.h), before anything reads its marks as
-     * records. store_ordered never stores there: the mark in cell 0 is a
-     * plain write of every byte by a slot no thread's clock covers, which
-     * any access races with. The access is reported, not recorded. */
-    if (CRACE_UNLIKELY(sc_is_freed(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed)))) {
-        freed_use(t, g, addr, size, cur, pc);
-        return;
-    }
-    shadow_cell head = atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed);
-    if (sc_is_ovf(head) && shared_access(t, g, addr, size, cur, head, pc, log))
-        return;
-    struct scan sc = {.cur = cur, .t = t};
-    scan_cells(&sc, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES);
     /* A new record goes to the thread's own cell when that is free, where
      * its next accesses look first (crace_own_cell). */
     _Atomic shadow_cell *own = (_Atomic shadow_cell *)((char *)g + t->own_cell);
-    if (sc.empty && atomic_load_explicit(own, memory_order_relaxed) == 0)
-        sc.empty = own;
-    shadow_ovf *last = NULL;
-    for (shadow_ovf *o = sc.ovf; o; o = atomic_load_explicit(&o->next, memory_order_acquire)) {
-        scan_cells(&sc, o->cell, SHADOW_OVF_CELLS, 1);
-        last = o;
+    struct scan sc;
+    _Atomic shadow_cell *stored = NULL; /* NULL: recorded already */
+    shadow_cell racy = 0;               /* the first an attempt met */
+    for (;;) {
+        /* Freed memory (shadow.h), before anything reads its marks as
+         * records. store_ordered never stores there: the mark in cell 0
+         * is a plain write of every byte by a slot no thread's clock
+         * covers, which any access races with. The access is reported,
+         * not recorded. */
+        if (CRACE_UNLIKELY(sc_is_freed(atomic_load_explicit(sg_cell(g, 0), memory_order_relaxed)))) {
+            freed_use(t, g, addr, size, cur, pc);
+            return;
+        }
+        shadow_cell head = atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed);
+        if (sc_is_ovf(head) && shared_access(t, g, addr, size, cur, head, pc, log))
+            break;
+        sc = (struct scan){.cur = cur, .t = t};
+        scan_cells(&sc, sg_cell(g, 0), SHADOW_INLINE, SHADOW_REGION_GRANULES);
+        if (sc.empty && atomic_load_explicit(own, memory_order_relaxed) == 0)
+            sc.empty = own;
+        shadow_ovf *last = NULL;
+        for (shadow_ovf *o = sc.ovf; o; o = atomic_load_explicit(&o->next, memory_order_acquire)) {
+            scan_cells(&sc, o->cell, SHADOW_OVF_CELLS, 1);
+            last = o;
+        }
+        if (!racy)
+            racy = sc.racy;
+        if (sc.covered) {
+            ovf_hint_set(t, g, head, sc.covered_at);
+            break;
+        }
+        stored = store_cell(g, &sc, last);
+        if (stored)
+            break;
+        /* Another thread changed the granule since the scan: it took the
+         * cell chosen here, moved a record out to an overflow block, or
+         * chained one. A thread touching other bytes of the granule
+         * (another variable of the word) does that without any race, so
+         * the record is not dropped but stored where the granule has
+         * room now: a write lost this way let a later unordered read of
+         * it pass (an atomic beside a plain variable, two other threads
+         * reading the atomic as the write was stored). Every lost
+         * attempt is another thread's change made: no livelock. */
     }
-    if (sc.covered) {
-        ovf_hint_set(t, g, head, sc.covered_at);
-        return;
+    if (stored) {
+        ovf_hint_set(t, g, atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed), stored);
+        t->used_clock = sc_clock(cur);
+        if (log)
+            crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
     }
-    _Atomic shadow_cell *stored = store_cell(g, &sc, last);
-    ovf_hint_set(t, g, atomic_load_explicit(sg_cell(g, SHADOW_OVF_SLOT), memory_order_relaxed), stored);
-    t->used_clock = sc_clock(cur);
-    if (log)
-        crace_hist_put_access(t, addr, size, sc_is_write(cur), sc_is_atomic(cur), pc);
-    if (CRACE_UNLIKELY(sc.racy))
-        report_race(t, addr, size, addr & ~(uintptr_t)7, cur, sc.racy, pc);
+    if (CRACE_UNLIKELY(racy))
+        report_race(t, addr, size, addr & ~(uintptr_t)7, cur, racy, pc);
     if (!stored)
         return;
     if (sc.marks)
         mark_after_store(t, g, addr, size, cur, pc);
-    if (sc_is_atomic(cur) && stored == own && !sc.racy) {
+    if (sc_is_atomic(cur) && stored == own && !racy) {
         /* The thread's next atomic accesses will replace this record
          * without looking (replace_in_place): one more look now, at every
          * record, for a plain one stored while this one was. */
-        shadow_cell racy = granule_racing(t, cur, g, memory_order_seq_cst);
-        if (racy)
-            report_race(t, addr, size, addr & ~(uintptr_t)7, cur, racy, pc);
+        shadow_cell late = granule_racing(t, cur, g, memory_order_seq_cst);
+        if (late)
+            report_race(t, addr, size, addr & ~(uintptr_t)7, cur, late, pc);
     }
 }
 
