@@ -432,12 +432,40 @@ static void put_wait_details(struct sbuf *b, const crace_thread *t, struct crace
  * goroutine can be long). */
 #define RENDER_CAP (256 * 1024)
 
+/* The all-asleep message's waits ("chan send at pipeline.c:9"): the
+ * first WAITS_SHOWN distinct ones in text order, not in goroutine order,
+ * which follows the order threads started in (CI tools track findings by
+ * the message: docs/report-format.md). */
+#define WAITS_SHOWN 3
+struct waits_shown {
+    char wait[WAITS_SHOWN][320];
+    size_t n;
+    bool more; /* others left out */
+};
+
+static void waits_shown_add(struct waits_shown *w, const char *wait)
+{
+    size_t at = 0;
+    while (at < w->n && strcmp(w->wait[at], wait) < 0)
+        at++;
+    if (at < w->n && strcmp(w->wait[at], wait) == 0)
+        return;
+    if (at == WAITS_SHOWN) {
+        w->more = true;
+        return;
+    }
+    if (w->n == WAITS_SHOWN)
+        w->more = true;
+    else
+        w->n++;
+    memmove(w->wait[at + 1], w->wait[at], (w->n - 1 - at) * sizeof(w->wait[0]));
+    snprintf(w->wait[at], sizeof(w->wait[0]), "%s", wait);
+}
+
 static void render_global(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
     (void)arg;
-    size_t shown = 0;
-    struct sbuf msg = {f->message, sizeof(f->message), 0};
-    sb_printf(&msg, "All goroutines are asleep - deadlock!");
+    struct waits_shown shown = {0};
     sb_printf(b, "fatal error: all goroutines are asleep - deadlock!\n");
     /* Go lists goroutines by number. */
     uint64_t last = 0;
@@ -455,11 +483,9 @@ static void render_global(struct sbuf *b, const void *arg, struct crace_finding 
         char at[256], key[512];
         finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
         finding_key(f, key);
-        if (shown++ < 3)
-            sb_printf(&msg, "%s goroutine %llu [%s] at %s", shown > 1 ? "," : "", (unsigned long long)next->gid,
-                      next->wait.reason, at);
-        else if (shown == 4)
-            sb_printf(&msg, ", ...");
+        char wait[sizeof(shown.wait[0])];
+        snprintf(wait, sizeof(wait), "%s at %s", next->wait.reason, at);
+        waits_shown_add(&shown, wait);
         stackfmt_depot(b, next->wait.stack, STACK_STYLE_DUMP);
         put_wait_details(b, next, f, STACK_STYLE_DUMP);
         if (next->gid != 1 && next->creation_stack) {
@@ -468,6 +494,12 @@ static void render_global(struct sbuf *b, const void *arg, struct crace_finding 
             stackfmt_depot(b, next->creation_stack, STACK_STYLE_DUMP);
         }
     }
+    struct sbuf msg = {f->message, sizeof(f->message), 0};
+    sb_printf(&msg, "All goroutines are asleep - deadlock!");
+    for (size_t i = 0; i < shown.n; i++)
+        sb_printf(&msg, "%s %s", i ? "," : "", shown.wait[i]);
+    if (shown.more)
+        sb_printf(&msg, ", ...");
 }
 
 static void global_deadlock(void)
@@ -1133,19 +1165,30 @@ static void put_leak_creation(struct sbuf *b, struct crace_finding *f, const str
     sb_printf(b, "==================\n");
 }
 
+/* A leak's message: "Goroutine leaked: " what, then where it was
+ * created (g's created_at), rather than its number, which follows the
+ * order threads started in (CI tools track findings by the message:
+ * docs/report-format.md). */
+static void put_leak_message(struct crace_finding *f, const struct finding_goroutine *g, const char *what)
+{
+    char cat[256], ckey[512];
+    finding_where(g->created_at, g->n_created_at, true, cat, sizeof(cat), ckey, sizeof(ckey));
+    snprintf(f->message, sizeof(f->message), "Goroutine leaked: %s (created at %s)", what, cat);
+}
+
 static void render_leak(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
     const crace_thread *t = arg;
     struct finding_goroutine *g = note_goroutine(f, t, t->wait.blocked);
-    char at[256], key[512];
+    char at[256], key[512], what[400];
     const char *in;
     sb_printf(b, "==================\nWARNING: GOROUTINE LEAK\n");
     if (t->wait.blocked) {
         sb_printf(b, "Goroutine %llu [%s] blocked forever at:\n", (unsigned long long)t->gid, t->wait.reason);
         finding_stack_depot(f, b, t->gid, t->wait.stack);
         finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
-        snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: blocked forever in %s at %s",
-                 (unsigned long long)t->gid, t->wait.reason, at);
+        snprintf(what, sizeof(what), "blocked forever in %s at %s", t->wait.reason, at);
+        put_leak_message(f, g, what);
         stackfmt_depot(b, t->wait.stack, STACK_STYLE_REPORT);
         put_wait_details(b, t, f, STACK_STYLE_REPORT);
     } else if ((in = __atomic_load_n(&t->timed_reason, __ATOMIC_ACQUIRE)) != NULL) {
@@ -1156,14 +1199,13 @@ static void render_leak(struct sbuf *b, const void *arg, struct crace_finding *f
         size_t n;
         const uintptr_t *pcs = finding_depot(t->timed_stack, &n);
         finding_where(pcs, n, false, at, sizeof(at), key, sizeof(key));
-        snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: still alive at exit, in %s with a timer at %s",
-                 (unsigned long long)t->gid, in, at);
+        snprintf(what, sizeof(what), "still alive at exit, in %s with a timer at %s", in, at);
+        put_leak_message(f, g, what);
         stackfmt_depot(b, t->timed_stack, STACK_STYLE_REPORT);
     } else {
         sb_printf(b, "Goroutine %llu still running at exit\n", (unsigned long long)t->gid);
         snprintf(key, sizeof(key), "running");
-        snprintf(f->message, sizeof(f->message), "Goroutine %llu leaked: still running at exit",
-                 (unsigned long long)t->gid);
+        put_leak_message(f, g, "still running at exit");
     }
     put_leak_creation(b, f, g, t->gid, t->wait.blocked ? "blocked" : "running", t->parent_gid, t->creation_stack,
                       key);
@@ -1197,11 +1239,8 @@ static void render_unjoined(struct sbuf *b, const void *arg, struct crace_findin
             sb_printf(b, " %llu%s", (unsigned long long)u->more[i], i + 1 < shown ? "," : "");
         sb_printf(b, "%s\n", shown < u->n - 1 ? ", ..." : "");
     }
-    char cat[256], ckey[512];
-    finding_where(g->created_at, g->n_created_at, true, cat, sizeof(cat), ckey, sizeof(ckey));
-    snprintf(f->message, sizeof(f->message),
-             "Goroutine %llu leaked: finished, never joined or detached (%zu created at %s)",
-             (unsigned long long)t->gid, u->n, cat);
+    /* How many is in the text: the message keeps to what every run has. */
+    put_leak_message(f, g, "finished, never joined or detached");
     put_leak_creation(b, f, g, t->gid, "finished", t->parent_gid, t->creation, "never joined");
 }
 

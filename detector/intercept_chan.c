@@ -511,10 +511,9 @@ static void panic_record(crace_thread *t, const char *msg, const uintptr_t *pcs,
         gc_symbolize(pcs[i], true, put_gochan_frame, &b);
     if (extra->len)
         sb_printf(&b, "\n%s", extra->buf);
-    char at[256], key[512], who[64], full[1024];
+    char at[256], key[512], full[1024];
     finding_where(pcs, n, false, at, sizeof(at), key, sizeof(key));
-    snprintf(f->message, sizeof(f->message), "panic: %s at %s (%s)", msg, at,
-             finding_gname(t->gid, who, sizeof(who)));
+    snprintf(f->message, sizeof(f->message), "panic: %s at %s", msg, at);
     snprintf(full, sizeof(full), "%s|%s", msg, key);
     finding_key(f, full);
     report_json_write(f, b.buf, b.len);
@@ -624,12 +623,11 @@ static void report_busy(crace_thread *t, uint64_t polls, int64_t elapsed_ns)
         g->created_by = t->parent_gid;
         g->created_at = finding_depot(t->creation_stack, &g->n_created_at);
     }
-    char at[256], key[512], who[64];
+    char at[256], key[512];
     finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
     finding_key(f, key);
     snprintf(f->message, sizeof(f->message),
-             "Busy select loop: %s spins in a select with a default case at %s",
-             finding_gname(t->gid, who, sizeof(who)), at);
+             "Busy select loop: a select with a default case spins at %s", at);
     sb_printf(&b, "==================\nWARNING: BUSY SELECT LOOP\n");
     sb_printf(&b,
               "Goroutine %llu runs a select with a default case that found nothing ready %llu times in 1 s, "

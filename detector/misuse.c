@@ -178,7 +178,7 @@ static void render(struct sbuf *b, const void *arg, struct crace_finding *f)
     fo->created_at = finding_depot(m->creation, &fo->n_created_at);
     struct finding_goroutine *g = finding_goroutine(f, m->gid, "running");
     g->stack = finding_depot(m->stack, &g->n_stack);
-    char at[256], key[512], who[64], sig_name[32];
+    char at[256], key[512], sig_name[32];
     finding_where(g->stack, g->n_stack, false, at, sizeof(at), key, sizeof(key));
     char full[700];
     snprintf(full, sizeof(full), "%s|%s", f->title, key);
@@ -285,7 +285,7 @@ static void render(struct sbuf *b, const void *arg, struct crace_finding *f)
         sb_printf(&msg, "%s in the %s for %s", m->call, noun, sig_name);
         break;
     }
-    sb_printf(&msg, " at %s (%s)", at, finding_gname(m->gid, who, sizeof(who)));
+    sb_printf(&msg, " at %s", at);
     finding_stack_depot(f, b, m->gid, m->stack);
     stackfmt_depot(b, m->stack, STACK_STYLE_REPORT);
 

@@ -348,15 +348,6 @@ void finding_key(struct crace_finding *f, const char *part)
     snprintf(f->key[f->n_keys++], sizeof(f->key[0]), "%s", part);
 }
 
-const char *finding_gname(uint64_t gid, char *buf, size_t cap)
-{
-    if (gid == 1)
-        snprintf(buf, cap, "main goroutine");
-    else
-        snprintf(buf, cap, "goroutine %llu", (unsigned long long)gid);
-    return buf;
-}
-
 static bool system_file(const char *file)
 {
     static const char *const dirs[] = {"/usr/include/", "/usr/lib/", "/usr/local/include/"};

@@ -60,7 +60,4 @@ bool finding_where(const uintptr_t *pcs, size_t n, bool outside_gochan, char *at
 /* Adds a part of the dedup key (copied). */
 void finding_key(struct crace_finding *f, const char *part);
 
-/* "main goroutine" or "goroutine N", into buf. */
-const char *finding_gname(uint64_t gid, char *buf, size_t cap);
-
 #endif /* CRACE_REPORT_JSON_H */

@@ -4,7 +4,7 @@
     json_writer.py kinds KIND FILE...          every record is of KIND
     json_writer.py text LIVE REPORT FILE...    the records' texts were printed live; REPORT is them
     json_writer.py message SOURCE FILE...      messages and keys: no address, the source named;
-                                               a race's message: no goroutine, sides in order
+                                               no goroutine numbers; a race's sides in order
     json_writer.py states [ID=STATE...] FILE... each goroutine's state is the one its
                                                record's text prints (a wait reason
                                                for "blocked"), and the ones given
@@ -65,9 +65,9 @@ def message(source, files):
                 fail("%s has an address: %s" % (field, r[field]))
         if base not in r["message"]:
             fail("message does not name %s: %s" % (base, r["message"]))
-        # The same race, the same message in every run: no goroutine
-        # numbers (thread start order), the two sides in a fixed order.
-        if r["kind"] in ("data_race", "heap_use_after_free") and re.search(r"\((main |unknown )?goroutine[ 0-9]*\)", r["message"]):
+        # The same finding, the same message in every run: no goroutine
+        # numbers (thread start order), a race's sides in a fixed order.
+        if re.search(r"goroutine \d|\((main |unknown )?goroutine\)", r["message"], re.I):
             fail("message names a goroutine: %s" % r["message"])
         m = re.match(r"Data race between (.+) at (\S+) and (.+) at (\S+)$", r["message"])
         if r["kind"] == "data_race" and (not m or (m.group(2), m.group(1)) > (m.group(4), m.group(3))):

@@ -62,7 +62,7 @@ while read -r prog kind want_states; do
     "$CRACE" report --format text "$dir" >"$dir/report.txt" 2>"$dir/report.err"
     check "$prog: crace report --format text prints what was printed live" \
         $PY "$HERE/json_writer.py" text "$dir/live" "$dir/report.txt" "$dir"/crace.*.jsonl
-    check "$prog: messages and dedup keys have no addresses and name the source; a race's message is the same in every run" \
+    check "$prog: messages and dedup keys have no addresses and name the source, and no goroutine numbers (the same in every run)" \
         $PY "$HERE/json_writer.py" message "tests/e2e/$prog.c" "$dir"/crace.*.jsonl
     # shellcheck disable=SC2086 # one word per state
     check "$prog: the goroutines' states are the text's${want_states:+, and $want_states}" \
