@@ -18,11 +18,13 @@
  * process never calls libgochan itself, so each child starts clean.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,17 +461,31 @@ static void test_panic_use_of_freed(void **state)
 }
 
 /* Reused before the previous Wait returned: the waiter, woken by the
- * Done, finds the counter raised again by an Add made at once. Whether
- * the Add wins depends on timing, as in Go, where the waiter panics then:
- * it must in some of a hundred tries (on a loaded machine the woken
- * waiter can preempt main between its Done and its Add, and return
- * first, most times), and always with Go's message, in
- * the waiter. */
+ * Done, finds the counter raised again by an Add. In a program that
+ * depends on timing (on how soon the woken waiter runs again), as in Go,
+ * where the waiter panics then; here the waiter is held in a signal
+ * handler from before the Done until after the Add, so that it always
+ * finds the WaitGroup in use again, and must panic with Go's message,
+ * in the waiter. (Left to the scheduler, a loaded machine ran the woken
+ * waiter before main's Add a hundred times in a row.) */
 static waitgroup_t reused_wg = WAITGROUP_INIT;
+static pthread_t reused_waiter;
+static atomic_bool reused_waiter_known;
+static int hold_fds[2], held_fds[2]; /* main -> handler: go on; handler -> main: held */
+
+static void hold_waiter(int sig)
+{
+    (void)sig;
+    char c = 0;
+    if (write(held_fds[1], &c, 1) != 1 || read(hold_fds[0], &c, 1) != 1)
+        _exit(96);
+}
 
 NOINLINE static void reused_waiter_fn(void *arg)
 {
     (void)arg;
+    reused_waiter = pthread_self();
+    atomic_store(&reused_waiter_known, true);
     waitgroup_wait(&reused_wg);
     KEEP_FRAME();
     for (;;)
@@ -478,29 +494,35 @@ NOINLINE static void reused_waiter_fn(void *arg)
 
 NOINLINE static void trigger_wg_reused(void)
 {
+    if (pipe(hold_fds) != 0 || pipe(held_fds) != 0)
+        _exit(98);
+    struct sigaction sa = {.sa_handler = hold_waiter};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
     waitgroup_add(&reused_wg, 1);
     if (go(reused_waiter_fn, NULL) != 0)
         _exit(98);
-    sleep_ns(BLOCK_NS);
+    /* Until the waiter is counted: then it is in Wait's loop, or about
+     * to be, and sees the Done only after the handler returns. */
+    while (!atomic_load(&reused_waiter_known) || __atomic_load_n(&reused_wg.waiters_, __ATOMIC_ACQUIRE) == 0)
+        sleep_ns(1000000);
+    char c = 0;
+    if (pthread_kill(reused_waiter, SIGUSR1) != 0 || read(held_fds[0], &c, 1) != 1)
+        _exit(98);
     waitgroup_done(&reused_wg);
     waitgroup_add(&reused_wg, 1);
-    sleep_ns(BLOCK_NS);
-    _exit(97); /* the waiter returned before the Add */
+    if (write(hold_fds[1], &c, 1) != 1)
+        _exit(98);
+    sleep(CHILD_TIMEOUT_S / 2); /* the waiter's panic ends the child long before */
+    _exit(97);
 }
 
 static void test_panic_waitgroup_reused(void **state)
 {
     (void)state;
     static struct child_result r;
-    for (int i = 0; i < 100; i++) {
-        run_child(trigger_wg_reused, &r);
-        if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 97)
-            continue;
-        check_panic_result(&r, "sync: WaitGroup is reused before previous Wait has returned", 0,
-                           "reused_waiter_fn");
-        return;
-    }
-    fail_msg("the waiter never saw the WaitGroup reused in 100 tries");
+    run_child(trigger_wg_reused, &r);
+    check_panic_result(&r, "sync: WaitGroup is reused before previous Wait has returned", 0, "reused_waiter_fn");
 }
 
 static void test_panic_custom(void **state)
