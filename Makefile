@@ -74,8 +74,10 @@ STUB_SO   := $(LIBDIR)/libcrace_stub.so
 # The access fast path linked into what `crace cc` builds (detector/access.h).
 FAST_A    := $(LIBDIR)/libcrace_fast.a
 # The command links the shim's options parser too (detector/cmd/detector_rt.c
-# gives it the command's allocation and messages).
-CMD_SRC   := $(wildcard detector/cmd/*.c) detector/options.c
+# gives it the command's allocation and messages), and its judge of what
+# an exec runs (crace run checks COMMAND as the shim checks its children).
+CMD_SHARED := detector/options.c detector/exec_target.c
+CMD_SRC   := $(wildcard detector/cmd/*.c) $(CMD_SHARED)
 CMD_OBJ   := $(CMD_SRC:%.c=$(OBJDIR)/%.o)
 CRACE     := $(BINDIR)/crace
 
@@ -135,7 +137,7 @@ $(OBJDIR)/detector/cmd/%.o: detector/cmd/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector -c $< -o $@
 
-$(OBJDIR)/detector/options.o: detector/options.c | $(DEPS_OK)
+$(CMD_SHARED:%.c=$(OBJDIR)/%.o): $(OBJDIR)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(CFLAGS) -Iruntime/include -Iruntime/src -Idetector -c $< -o $@
 

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <unistd.h>
 
+#include "exec_env.h"
+#include "exec_target.h"
 #include "fatal_signal.h"
 #include "module.h"
 #include "openmp.h"
@@ -25,6 +27,10 @@ void crace_init(void)
     if (!atomic_compare_exchange_strong(&init_state, &expected, 1))
         return; /* done, or under way on this thread (re-entered) */
     options_init();
+    /* Before the program can change its environment: what the programs
+     * it starts must be given (exec_env.h). */
+    exec_env_init();
+    exec_target_init();
     crace_refuse_sanitizer_runtime();
     /* A file that cannot be read or has a bad line stops the program
      * before main, as a bad option does: running on with some rules

@@ -6,7 +6,10 @@
  *
  * LD_PRELOAD and CRACE_OPTIONS are inherited by every child (fork, exec,
  * posix_spawn, system(), shell pipelines), so one setting covers the
- * tree. CRACE_OPTIONS gets json_path=DIR/RUN: each process appends its
+ * tree; the shim gives them back to a child started with an environment
+ * that lacks them (detector/exec_env.h), and names a child that cannot
+ * load it (detector/unchecked.h), as check_command names COMMAND.
+ * CRACE_OPTIONS gets json_path=DIR/RUN: each process appends its
  * findings to DIR/RUN.PID.jsonl, created when it starts, and leaves
  * DIR/RUN.PID.process.json when it ends (run_summary.c reads both). RUN
  * is unique to this invocation, so several runs may share DIR (a
@@ -17,6 +20,7 @@
  * directory after it ends.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "exec_target.h"
 #include "options.h"
 #include "run_summary.h"
 
@@ -131,8 +136,11 @@ void cmd_run_help(void)
           "Runs COMMAND, and every process it starts (fork, exec, posix_spawn, system(),\n"
           "shell pipelines), with the detector (" CRACE_SHIM_NAME ") preloaded: LD_PRELOAD\n"
           "gets it first, any LD_PRELOAD already set follows. COMMAND is searched in\n"
-          "PATH. Build programs with `crace cc` to find data races; any program gets\n"
-          "deadlock, lock order, leak and misuse checks.\n"
+          "PATH. A program started with an environment that lacks the detector\n"
+          "(env -i, execve with its own envp) gets it back; one that cannot load it\n"
+          "(statically linked, 32-bit, setuid) runs unchecked, and is named as it\n"
+          "starts and in the summary. Build programs with `crace cc` to find data\n"
+          "races; any program gets deadlock, lock order, leak and misuse checks.\n"
           "\n"
           "Findings are printed as they happen and each process also writes them to\n"
           "the report directory, one JSON Lines file per process; at the end crace\n"
@@ -524,6 +532,34 @@ static bool choose_reports(const struct run_flags *flags, const struct crace_opt
     return add_json_path(text, *dir, *run_id);
 }
 
+/*
+ * COMMAND, which crace starts itself, outside the detector: judged as the
+ * shim judges what its processes start (detector/exec_target.h), and said
+ * now, as the shim says it, when it cannot load the detector. *path gets
+ * its file, absolute, and *why the reason, for the summary; both NULL
+ * when it loads the detector (or cannot be found: crace_spawn says so).
+ */
+static void check_command(const char *name, char **path, char **why)
+{
+    *path = *why = NULL;
+    char file[PATH_MAX], interp[PATH_MAX], text[2 * PATH_MAX];
+    exec_target_init();
+    if (!exec_target_search(name, getenv("PATH"), file, sizeof file))
+        return;
+    enum exec_reason r = exec_target_classify(AT_FDCWD, file, 0, interp, sizeof interp);
+    if (r == EXEC_CHECKED)
+        return;
+    exec_reason_message(r, interp, text, sizeof text);
+    fprintf(stderr, "crace: warning: %s runs without the detector: %s\n", name, text);
+    const char *rel = file;
+    while (rel[0] == '.' && rel[1] == '/')
+        rel += 2;
+    char cwd[PATH_MAX];
+    *path = file[0] == '/' || !getcwd(cwd, sizeof cwd) ? crace_xstrdup(file)
+                                                        : crace_xasprintf("%s/%s", cwd, rel);
+    *why = crace_xstrdup(text);
+}
+
 /* Runs argv; false after saying why it could not be started. *status is
  * its status as a shell reports it (127 or 126 when it did not start). */
 static bool run_command(char **argv, int *status, int *signal)
@@ -549,6 +585,7 @@ int cmd_run(int argc, char **argv)
     int prog = parse_flags(argc, argv, &flags, &settings);
     int status = CRACE_EXIT_USAGE;
     char *run_id = NULL, *dir = NULL, *shown = NULL, *options = NULL;
+    char *unchecked = NULL, *unchecked_why = NULL;
     if (prog < 0)
         goto out;
     if (flags.help) {
@@ -583,9 +620,12 @@ int cmd_run(int argc, char **argv)
         goto out;
     }
 
+    check_command(argv[prog], &unchecked, &unchecked_why);
     /* A command that could not be started left nothing to sum up; one
      * that ran and exited 127 itself (a script's missing command) did. */
     if (run_command(argv + prog, &status, &in.signal)) {
+        in.command_unchecked = unchecked;
+        in.command_unchecked_why = unchecked_why;
         in.command = argv[prog];
         in.dir = dir;
         in.run_id = run_id;
@@ -607,6 +647,8 @@ out:
         free(settings.pairs.v[i]);
     crace_argv_free(&settings.pairs);
     free(options);
+    free(unchecked);
+    free(unchecked_why);
     free(shown);
     free(dir);
     free(run_id);

@@ -5,8 +5,10 @@
  * holding its findings, and RUN.PID.process.json, written when it exits
  * normally, with the findings it suppressed and its suppression rules'
  * hits (a process killed or ended with _exit leaves none: its suppressed
- * findings go uncounted, never its reported ones), and RUN.PID.instrumented,
- * made by a process that runs code built with `crace cc`.
+ * findings go uncounted, never its reported ones), RUN.PID.instrumented,
+ * made by a process that runs code built with `crace cc`, and
+ * RUN.PID.unchecked, a JSON line per program the process started that
+ * cannot load the detector (detector/unchecked.c).
  */
 #include "run_summary.h"
 
@@ -29,8 +31,16 @@ struct rule_use {
     unsigned long long hits; /* over all processes */
 };
 
+/* A program that ran without the detector, listed once per file. */
+struct unchecked_program {
+    char *path;
+    char *why;
+};
+
 struct run_totals {
     struct findings fs;
+    struct unchecked_program *unchecked;
+    size_t n_unchecked;
     size_t processes;
     size_t instrumented; /* processes that said they ran code built with crace cc */
     unsigned long long suppressed;
@@ -52,6 +62,46 @@ static void add_rule_use(struct run_totals *t, const char *file, long long line,
     t->rules = crace_xrealloc(t->rules, (t->n_rules + 1) * sizeof *t->rules);
     t->rules[t->n_rules++] =
         (struct rule_use){crace_xstrdup(file), line, crace_xstrdup(rule), (unsigned long long)hits};
+}
+
+static void add_unchecked(struct run_totals *t, const char *path, const char *why)
+{
+    for (size_t i = 0; i < t->n_unchecked; i++)
+        if (strcmp(t->unchecked[i].path, path) == 0)
+            return;
+    t->unchecked = crace_xrealloc(t->unchecked, (t->n_unchecked + 1) * sizeof *t->unchecked);
+    t->unchecked[t->n_unchecked++] = (struct unchecked_program){crace_xstrdup(path), crace_xstrdup(why)};
+}
+
+/* Adds one process's unchecked programs, a record per line; a damaged
+ * line is named and skipped. */
+static void read_unchecked(struct run_totals *t, const char *path)
+{
+    size_t len;
+    char *text = crace_read_file(path, &len);
+    if (!text) {
+        fprintf(stderr, "crace run: %s: %s\n", path, strerror(errno));
+        return;
+    }
+    size_t line = 0;
+    for (char *p = text, *end; p < text + len; p = end + 1) {
+        end = memchr(p, '\n', (size_t)(text + len - p));
+        if (!end)
+            end = text + len;
+        line++;
+        if (end == p)
+            continue;
+        struct json_error err;
+        struct json *r = json_parse(p, (size_t)(end - p), &err);
+        const char *program = json_get_str(r, "path"), *why = json_get_str(r, "message");
+        if (program && why)
+            add_unchecked(t, program, why);
+        else
+            fprintf(stderr, "crace run: %s:%zu: skipped: not a record of a program run unchecked\n",
+                    path, line);
+        json_free(r);
+    }
+    free(text);
 }
 
 /* Adds one process's end record; a damaged one is named and skipped. */
@@ -108,6 +158,8 @@ static bool read_run(struct run_totals *t, const char *dir, const char *run_id)
             read_process_end(t, path);
         } else if (path_has_suffix(name, ".instrumented")) {
             t->instrumented++;
+        } else if (path_has_suffix(name, ".unchecked")) {
+            read_unchecked(t, path);
         } else if (path_has_suffix(name, ".jsonl")) {
             t->processes++;
             findings_read_path(&t->fs, path);
@@ -149,6 +201,22 @@ static char *shell_quote(const char *s)
     return out;
 }
 
+/* Said in the summary, after all the output of the run, where it cannot
+ * scroll away unseen: the processes that warned as they started such a
+ * program may have sent their warning to a test's log. */
+static void print_unchecked(const struct run_totals *t)
+{
+    if (!t->n_unchecked)
+        return;
+    bool one = t->n_unchecked == 1;
+    fprintf(stderr,
+            "crace: warning: %zu program%s ran without the detector; %s races were not looked "
+            "for:\n",
+            t->n_unchecked, one ? "" : "s", one ? "its" : "their");
+    for (size_t i = 0; i < t->n_unchecked; i++)
+        fprintf(stderr, "crace:   %s: %s\n", t->unchecked[i].path, t->unchecked[i].why);
+}
+
 static void print_summary(const struct run_totals *t, const struct run_summary_input *in)
 {
     /* The shell that started crace sees crace's status, not the signal:
@@ -159,8 +227,10 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
                 sigabbrev_np(in->signal) ? sigabbrev_np(in->signal) : "?", strsignal(in->signal));
     /* COMMAND failed before anything started under the detector (a bad
      * detector option, which the detector named): nothing to sum up. */
-    if (t->processes == 0 && in->status != 0)
+    if (t->processes == 0 && in->status != 0) {
+        print_unchecked(t);
         return;
+    }
     fprintf(stderr, "crace: %zu process%s ran under the detector; ", t->processes,
             t->processes == 1 ? "" : "es");
     findings_print_counts(stderr, &t->fs);
@@ -179,10 +249,13 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
         if (!t->rules[i].hits)
             fprintf(stderr, "crace: suppression %s:%lld matched nothing in the run: %s\n", t->rules[i].file,
                     t->rules[i].line, t->rules[i].rule);
+    print_unchecked(t);
     if (t->processes == 0 && in->status == 0)
-        fputs("crace: warning: no process ran under the detector: COMMAND is statically "
-              "linked, setuid, or cleared LD_PRELOAD or CRACE_OPTIONS for its children; "
-              "nothing was checked\n",
+        fputs(in->command_unchecked
+                  ? "crace: warning: no process ran under the detector: nothing was checked\n"
+                  : "crace: warning: no process ran under the detector: COMMAND did not load it "
+                    "(statically linked, 32-bit, set-id, or a loader that ignores LD_PRELOAD); "
+                    "nothing was checked\n",
               stderr);
     else if (t->processes > 0 && t->instrumented == 0)
         fputs("crace: warning: no process ran code built with `crace cc`: the programs' own "
@@ -201,6 +274,8 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
 int run_summary(const struct run_summary_input *in)
 {
     struct run_totals t = {0};
+    if (in->command_unchecked)
+        add_unchecked(&t, in->command_unchecked, in->command_unchecked_why);
     bool read = read_run(&t, in->dir, in->run_id);
     if (!in->quiet && read)
         print_summary(&t, in);
@@ -212,11 +287,21 @@ int run_summary(const struct run_summary_input *in)
         status = (int)in->exitcode;
     else if (status == 0 && (!read || t.processes == 0))
         status = CRACE_EXIT_USAGE;
+    /* Programs run unchecked beside checked ones leave the status alone:
+     * test suites call static tools (Go's, busybox) and setuid ones
+     * (sudo) whose races are not theirs to find, and failing every such
+     * run would teach users to ignore the gate. The summary names them,
+     * last, where a reader of the log looks. */
     for (size_t i = 0; i < t.n_rules; i++) {
         free(t.rules[i].file);
         free(t.rules[i].rule);
     }
     free(t.rules);
+    for (size_t i = 0; i < t.n_unchecked; i++) {
+        free(t.unchecked[i].path);
+        free(t.unchecked[i].why);
+    }
+    free(t.unchecked);
     findings_free(&t.fs);
     return status;
 }

@@ -13,6 +13,10 @@ struct run_summary_input {
     const char *run_id; /* this run's files: dir/RUN_ID.PID.jsonl and .process.json */
     const char *shown_dir; /* dir as the user should type it in the summary */
     const char *command; /* COMMAND as given */
+    /* COMMAND's file when it runs without the detector (crace started it,
+     * so no shim judged it), with why; else NULL. */
+    const char *command_unchecked;
+    const char *command_unchecked_why;
     int status;         /* COMMAND's status, as a shell reports it */
     int signal;         /* the signal that killed COMMAND, or 0 */
     long exitcode;      /* the status for "something was found" (exitcode option) */
@@ -25,7 +29,9 @@ struct run_summary_input {
  * was not suppressed (unless exitcode is 0 and COMMAND failed: its status
  * then stands); else COMMAND's status, except that a COMMAND that
  * exited 0 without any process running under the detector gives 1 (a
- * static binary, a cleared environment: nothing was checked).
+ * static binary: nothing was checked). Programs that ran without the
+ * detector while others ran under it (RUN.PID.unchecked) are listed, and
+ * leave the status alone (docs/ci.md says why).
  */
 int run_summary(const struct run_summary_input *in);
 

@@ -3,8 +3,11 @@
 # (docs/ci.md): a shell script starting three test binaries, one racy, one
 # deadlocking, one clean, gives one report directory with a file per
 # process, a summary, exit status 66 and every `crace report` format;
-# each row of the exit-status table; report directories shared by runs;
-# suppression files silencing exactly what they match. One line per
+# each row of the exit-status table; tests started with an environment
+# of their own (env -i, execve and posix_spawn with a fresh envp) checked
+# all the same, a static program named with its reason; report
+# directories shared by runs; suppression files silencing exactly what
+# they match. One line per
 # check, then "crace run: N passed, N failed".
 set -u
 
@@ -163,6 +166,48 @@ if printf 'int main(void){return 0;}\n' >"$TMP/static.c" &&
     run static --out "$TMP/static" "$B/static_test"
     check "exit: 1 when no process ran under the detector (a static binary), saying so" \
         sh -c "[ $rc -eq 1 ] && grep -q 'no process ran under the detector' '$TMP/static.err'"
+    check "exit: ... and why: COMMAND is named with its reason" \
+        has "$TMP/static.err" "crace:   $B/static_test: statically linked (LD_PRELOAD cannot load into it); build it dynamically to check it"
+fi
+
+# ---------------------------------------------------------------- the whole tree
+# Every program of the run is checked, whatever environment its parent
+# gives it; one that cannot load the detector is named, live and in the
+# summary, and leaves the status to the findings.
+run envi --out "$TMP/envi" sh -c "env -i '$B/racy_test'"
+check "tree: a racy test started by env -i (no LD_PRELOAD, no CRACE_OPTIONS) is checked: its race fails the run" \
+    sh -c "[ $rc -eq 66 ] && grep -q 'WARNING: DATA RACE' '$TMP/envi.err' && grep -q 'found 1 data race(s)' '$TMP/envi.err' || { cat '$TMP/envi.err'; exit 1; }"
+run envi_clean --out "$TMP/envi-clean" sh -c "env -i '$B/clean_test'"
+check "tree: its race-free twin through env -i passes, and ran under the detector (its crace cc code counted)" \
+    sh -c "[ $rc -eq 0 ] && grep -q 'counter=4000' '$TMP/envi_clean.out' && ls '$TMP/envi-clean' | grep -q '[.]instrumented\$' && ! grep -q 'built with .crace cc\|without the detector' '$TMP/envi_clean.err' || { cat '$TMP/envi_clean.err'; exit 1; }"
+build fresh_env "$HERE/src/fresh_env.c"
+run fresh --out "$TMP/fresh" "$B/fresh_env"
+check "tree: a harness starting its tests by execve and posix_spawn with an envp of its own: both are checked, both races reported" \
+    sh -c "[ $rc -eq 66 ] && [ \$(grep -c '^WARNING: DATA RACE' '$TMP/fresh.err') -eq 2 ] || { cat '$TMP/fresh.err'; exit 1; }"
+check "tree: ... they got LD_PRELOAD and the run's CRACE_OPTIONS (their findings are in the run's directory)" \
+    sh -c "[ \$(grep -c 'LD_PRELOAD set, CRACE_OPTIONS set' '$TMP/fresh.out') -eq 2 ] && grep -q 'crace: 3 processes ran under the detector; found 1 data race(s) in 2 reports' '$TMP/fresh.err' || { cat '$TMP/fresh.out' '$TMP/fresh.err'; exit 1; }"
+run ldd --out "$TMP/ldd" sh -c "ldd '$B/clean_test' >/dev/null"
+check "tree: ldd, which asks every loader it knows (a 32-bit one too) about the file, names nothing" \
+    sh -c "[ $rc -eq 0 ] && ! grep -q 'without the detector' '$TMP/ldd.err' || { cat '$TMP/ldd.err'; exit 1; }"
+if [ -x "$B/static_test" ]; then
+    cat >"$B/static_suite.sh" <<'EOF2'
+#!/bin/sh
+cd "${0%/*}" || exit 1
+./clean_test && ./static_test
+EOF2
+    chmod +x "$B/static_suite.sh"
+    run staticsuite --out "$TMP/staticsuite" "$B/static_suite.sh"
+    check "tree: a static program run by a script does not fail a clean run (findings decide): status 0" \
+        status 0 $rc "$TMP/staticsuite.err"
+    check "tree: ... it is said as it starts, with why and what to do" \
+        has "$TMP/staticsuite.err" "crace: warning: ./static_test runs without the detector: statically linked (LD_PRELOAD cannot load into it); build it dynamically to check it"
+    check "tree: ... and the summary names it, with its reason" \
+        sh -c "grep -q '^crace: warning: 1 program ran without the detector; its races were not looked for:\$' '$TMP/staticsuite.err' && grep -q '^crace:   $B/static_test: statically linked (LD_PRELOAD' '$TMP/staticsuite.err' || { cat '$TMP/staticsuite.err'; exit 1; }"
+    check "tree: ... from its record in RUN.PID.unchecked, which crace report leaves aside" \
+        sh -c "grep -q '\"path\":\"$B/static_test\",\"interpreter\":null,\"reason\":\"static\"' '$TMP/staticsuite'/*.unchecked && '$CRACE' report '$TMP/staticsuite' >/dev/null 2>'$TMP/staticsuite.report' && ! grep -q skipped '$TMP/staticsuite.report' || { cat '$TMP/staticsuite.report'; exit 1; }"
+    run staticrace --out "$TMP/staticrace" "$B/suite.sh" racy_test static_test
+    check "tree: with a race beside it, the status is still the findings' (66)" \
+        sh -c "[ $rc -eq 66 ] && grep -q '^crace:   $B/static_test: statically linked' '$TMP/staticrace.err' || { cat '$TMP/staticrace.err'; exit 1; }"
 fi
 check "help: crace run --help lists every CRACE_OPTIONS key as an option" \
     sh -c "'$CRACE' run --help | grep -q -- '--halt-on-error' && '$CRACE' run --help | grep -q -- '--suppressions=PATH'"
