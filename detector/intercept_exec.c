@@ -177,36 +177,33 @@ static void fill_args(char **argv, ptrdiff_t argc, const char *arg, va_list ap)
         argv[i] = va_arg(ap, char *);
 }
 
+/* In an l-form, after its last named parameter arg: argv, the arguments
+ * up to the NULL that ends them, on the stack, and ap left after that
+ * NULL (execle's envp follows it). Returns -1 with E2BIG when they are
+ * more than an argv can hold. */
+#define L_FORM_ARGV(argv, arg, ap)         \
+    va_list ap;                            \
+    va_start(ap, arg);                     \
+    ptrdiff_t argc_ = count_args(ap);      \
+    va_end(ap);                            \
+    if (argc_ < 0) {                       \
+        errno = E2BIG;                     \
+        return -1;                         \
+    }                                      \
+    char *argv[argc_ + 1];                 \
+    va_start(ap, arg);                     \
+    fill_args(argv, argc_, arg, ap)
+
 CRACE_EXPORT int execl(const char *path, const char *arg, ...)
 {
-    va_list ap;
-    va_start(ap, arg);
-    ptrdiff_t argc = count_args(ap);
-    va_end(ap);
-    if (argc < 0) {
-        errno = E2BIG;
-        return -1;
-    }
-    char *argv[argc + 1];
-    va_start(ap, arg);
-    fill_args(argv, argc, arg, ap);
+    L_FORM_ARGV(argv, arg, ap);
     va_end(ap);
     return exec_watched() ? exec_file(path, argv, environ) : REAL(execv)(path, argv);
 }
 
 CRACE_EXPORT int execle(const char *path, const char *arg, ...)
 {
-    va_list ap;
-    va_start(ap, arg);
-    ptrdiff_t argc = count_args(ap);
-    va_end(ap);
-    if (argc < 0) {
-        errno = E2BIG;
-        return -1;
-    }
-    char *argv[argc + 1];
-    va_start(ap, arg);
-    fill_args(argv, argc, arg, ap);
+    L_FORM_ARGV(argv, arg, ap);
     char *const *envp = va_arg(ap, char *const *);
     va_end(ap);
     return exec_watched() ? exec_file(path, argv, envp) : REAL(execve)(path, argv, envp);
@@ -214,17 +211,7 @@ CRACE_EXPORT int execle(const char *path, const char *arg, ...)
 
 CRACE_EXPORT int execlp(const char *file, const char *arg, ...)
 {
-    va_list ap;
-    va_start(ap, arg);
-    ptrdiff_t argc = count_args(ap);
-    va_end(ap);
-    if (argc < 0) {
-        errno = E2BIG;
-        return -1;
-    }
-    char *argv[argc + 1];
-    va_start(ap, arg);
-    fill_args(argv, argc, arg, ap);
+    L_FORM_ARGV(argv, arg, ap);
     va_end(ap);
     return exec_watched() ? exec_search(file, argv, environ) : REAL(execvp)(file, argv);
 }
