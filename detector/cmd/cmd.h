@@ -62,7 +62,9 @@ const char *crace_self_exe(void);
  * Returns its status as a shell reports it: the exit status, or 128+N
  * when signal N killed it (N in *signal too, when signal is not NULL; 0
  * when it exited). Returns -1 with errno set when it could not be
- * started (ENOENT: not found; EACCES: not executable).
+ * started (ENOENT: not found; EACCES: not executable). Other children of
+ * crace that end meanwhile (orphans adopted by crace run) are reaped, and
+ * their statuses dropped.
  *
  * Signals that someone sends to crace itself with kill(2) (timeout(1), a
  * CI runner) are passed on to the child; terminal signals are not, since

@@ -17,11 +17,14 @@
  * all, while this run's summary counts only its own processes.
  *
  * crace waits for COMMAND rather than exec'ing it, to read the report
- * directory after it ends.
+ * directory after it ends; and, as their subreaper, for the processes
+ * COMMAND leaves running, whose findings count too (run_descendants.c).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,7 @@
 #include "cmd.h"
 #include "exec_target.h"
 #include "options.h"
+#include "run_descendants.h"
 #include "run_summary.h"
 
 /*
@@ -45,11 +49,26 @@
     X(out, "--out", "DIR",                                                                   \
       "report directory (created if missing; default: a new one under " RUN_DEFAULT_DIR "/)") \
     X(quiet, "--quiet", NULL, "no summary at the end (the exit status is the same)")        \
+    X(wait_descendants, "--wait-descendants", "SECONDS",                                     \
+      "wait up to SECONDS (default " RUN_DEFAULT_WAIT ") for what COMMAND leaves running; "  \
+      "0: no wait")                                                                          \
+    X(kill_descendants, "--kill-descendants", NULL,                                          \
+      "then end what still runs (SIGTERM; SIGKILL " RUN_STR(RUN_TERM_WAIT) " s later), "      \
+      "not leave it running")                                                                \
     X(help, "--help", NULL, "show this help")
 
 /* Where runs without --out keep their reports, relative to the current
  * directory. */
 #define RUN_DEFAULT_DIR "crace-reports"
+
+/* A number macro as a string, for the help text. */
+#define RUN_STR(x) RUN_STR_(x)
+#define RUN_STR_(x) #x
+
+/* --wait-descendants' default: a background process's last reports, and
+ * a short-lived daemon, get time to finish; a server left running by
+ * mistake costs each run this much, once. */
+#define RUN_DEFAULT_WAIT "5"
 
 /* A field per option: NULL when absent, else its value (its spelling for a
  * flag). */
@@ -147,6 +166,11 @@ void cmd_run_help(void)
           "prints a summary of the run. `crace report DIR` turns the directory into\n"
           "text, JSON, SARIF, JUnit XML or HTML.\n"
           "\n"
+          "Processes COMMAND leaves running (`./server &` in a script, a daemon) are\n"
+          "waited for once it ends (--wait-descendants), so that what they find\n"
+          "counts; those still running then are named in the summary and left\n"
+          "running, or ended with --kill-descendants.\n"
+          "\n"
           "Exit status:\n"
           "  0         COMMAND exited 0 and nothing was found\n"
           "  66        something was found in any process, whatever COMMAND's status\n"
@@ -156,6 +180,8 @@ void cmd_run_help(void)
           "            signal N; 127: not found; 126: cannot be run)\n"
           "  1         crace's own usage errors, a bad detector option, or no process\n"
           "            ran under the detector while COMMAND exited 0\n"
+          "  128+N     nothing else failed, but signal N (HUP, INT, QUIT, TERM) stopped\n"
+          "            crace while it waited for processes COMMAND left running\n"
           "\n"
           "Options:\n",
           stdout);
@@ -560,6 +586,25 @@ static void check_command(const char *name, char **path, char **why)
     *why = crace_xstrdup(text);
 }
 
+/* --wait-descendants' SECONDS: a decimal number, 0 or more (a fraction
+ * of a second is fine). False after saying why. */
+static bool parse_seconds(const char *text, double *seconds)
+{
+    char *end;
+    errno = 0;
+    *seconds = strtod(text, &end);
+    /* A week bounds it: past that, the wait is a hang, not a grace. */
+    if (end == text || *end || errno || !isfinite(*seconds) || *seconds < 0 ||
+        *seconds > 7 * 24 * 3600) {
+        fprintf(stderr,
+                "crace run: --wait-descendants: '%s' is not a number of seconds (0 to 604800; "
+                "0: do not wait)\n",
+                text);
+        return false;
+    }
+    return true;
+}
+
 /* Runs argv; false after saying why it could not be started. *status is
  * its status as a shell reports it (127 or 126 when it did not start). */
 static bool run_command(char **argv, int *status, int *signal)
@@ -582,6 +627,7 @@ int cmd_run(int argc, char **argv)
     struct run_flags flags = {0};
     struct detector_settings settings = {0};
     struct run_summary_input in = {0};
+    struct run_leftovers leftovers = {0};
     int prog = parse_flags(argc, argv, &flags, &settings);
     int status = CRACE_EXIT_USAGE;
     char *run_id = NULL, *dir = NULL, *shown = NULL, *options = NULL;
@@ -603,6 +649,9 @@ int cmd_run(int argc, char **argv)
         fputs("crace run: --out needs a directory\n", stderr);
         goto out;
     }
+    double wait;
+    if (!parse_seconds(flags.wait_descendants ? flags.wait_descendants : RUN_DEFAULT_WAIT, &wait))
+        goto out;
     options = joined_options(&settings);
     /* With the shim's own parser: a bad key or value stops the run here,
      * named, before any process starts. */
@@ -621,9 +670,21 @@ int cmd_run(int argc, char **argv)
     }
 
     check_command(argv[prog], &unchecked, &unchecked_why);
+    /* Adopted, COMMAND's orphans can be waited for: without it, a
+     * background process still reporting after COMMAND ended would find
+     * nobody counting. Failing that, the run goes on as it would have. */
+    run_descendants_adopt();
     /* A command that could not be started left nothing to sum up; one
      * that ran and exited 127 itself (a script's missing command) did. */
     if (run_command(argv + prog, &status, &in.signal)) {
+        /* Before the summary, so that what they find is counted; but not
+         * after COMMAND was stopped (^C, a CI runner's timeout, which
+         * crace passed on): the run is being cut short, and must not hold
+         * up whoever stops it. */
+        bool stopped = in.signal == SIGHUP || in.signal == SIGINT || in.signal == SIGQUIT ||
+                       in.signal == SIGTERM;
+        run_descendants_wait(stopped ? 0 : wait, flags.kill_descendants != NULL, &leftovers);
+        in.leftovers = &leftovers;
         in.command_unchecked = unchecked;
         in.command_unchecked_why = unchecked_why;
         in.command = argv[prog];
@@ -643,6 +704,7 @@ int cmd_run(int argc, char **argv)
         rmdir(RUN_DEFAULT_DIR);
     free(fresh);
 out:
+    run_leftovers_free(&leftovers);
     for (size_t i = 0; i < settings.pairs.n; i++)
         free(settings.pairs.v[i]);
     crace_argv_free(&settings.pairs);

@@ -209,11 +209,15 @@ int crace_spawn(char *const argv[], int *signal)
             n = read(errpipe[0], &child_err, sizeof child_err);
         while (n < 0 && errno == EINTR);
 
+        /* Any other child is an orphan that crace run adopted as their
+         * subreaper (cmd_run.c): reaped as it ends, its status dropped.
+         * Left a zombie, it would still answer kill(pid, 0), and a test
+         * waiting that way for its daemon to go would wait forever. */
         int wstatus;
         pid_t w;
         do
-            w = waitpid(pid, &wstatus, 0);
-        while (w < 0 && errno == EINTR);
+            w = waitpid(-1, &wstatus, 0);
+        while ((w < 0 && errno == EINTR) || (w > 0 && w != pid));
 
         if (n == (ssize_t)sizeof child_err)
             err = child_err;

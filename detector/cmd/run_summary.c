@@ -8,7 +8,9 @@
  * findings go uncounted, never its reported ones), RUN.PID.instrumented,
  * made by a process that runs code built with `crace cc`, and
  * RUN.PID.unchecked, a JSON line per program the process started that
- * cannot load the detector (detector/unchecked.c).
+ * cannot load the detector (detector/unchecked.c). Processes COMMAND left
+ * running come from run_descendants.c: crace waited for them before
+ * reading, so their findings are in the files, up to where it stopped.
  */
 #include "run_summary.h"
 
@@ -217,6 +219,60 @@ static void print_unchecked(const struct run_totals *t)
         fprintf(stderr, "crace:   %s: %s\n", t->unchecked[i].path, t->unchecked[i].why);
 }
 
+static void print_processes(const struct run_process *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "crace:   pid %d: %s%s\n", v[i].pid, v[i].command,
+                v[i].sigkill ? " (outlived SIGTERM: SIGKILL)" : "");
+}
+
+/* The processes COMMAND left running that crace ended, or that still
+ * run: what these find from now on reaches no summary and no status, and
+ * their output goes on to a log that may be closed. Said in the summary,
+ * last, for the reason print_unchecked gives. */
+static void print_leftovers(const struct run_summary_input *in)
+{
+    const struct run_leftovers *l = in->leftovers;
+    if (!l)
+        return;
+    if (l->interrupted)
+        fprintf(stderr, "crace: interrupted by SIG%s while waiting for the processes %s left running\n",
+                sigabbrev_np(l->interrupted) ? sigabbrev_np(l->interrupted) : "?", in->command);
+    /* Tenths at most: "0.5 s", "5 s", as --wait-descendants is written. */
+    char when[64];
+    if (l->waited > 0)
+        snprintf(when, sizeof when, "%g s after", (double)(long long)(l->waited * 10 + 0.5) / 10);
+    else
+        snprintf(when, sizeof when, "when");
+    if (l->n_ended) {
+        bool one = l->n_ended == 1;
+        fprintf(stderr,
+                "crace: warning: %zu process%s of the run %s still running %s %s ended; ended by "
+                "--kill-descendants (SIGTERM):\n",
+                l->n_ended, one ? "" : "es", one ? "was" : "were", when, in->command);
+        print_processes(l->ended, l->n_ended);
+    }
+    if (l->unlisted) {
+        fprintf(stderr,
+                "crace: warning: processes of the run are still running %s %s ended (/proc cannot "
+                "list them); what they find from now on is not counted\n",
+                when, in->command);
+    } else if (l->n_running) {
+        bool one = l->n_running == 1;
+        fprintf(stderr,
+                "crace: warning: %zu process%s of the run %s still running %s %s ended%s; what %s "
+                "from now on is not counted:\n",
+                l->n_running, one ? "" : "es", one ? "is" : "are", when, in->command,
+                l->end_them ? ", even after SIGKILL" : "", one ? "it finds" : "they find");
+        print_processes(l->running, l->n_running);
+    }
+    if ((l->unlisted || l->n_running) && !l->end_them)
+        fputs("crace: to count all they find, stop them where they were started (and wait for "
+              "them), give them longer (--wait-descendants=SECONDS), or let crace end them "
+              "(--kill-descendants)\n",
+              stderr);
+}
+
 static void print_summary(const struct run_totals *t, const struct run_summary_input *in)
 {
     /* The shell that started crace sees crace's status, not the signal:
@@ -229,6 +285,7 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
      * detector option, which the detector named): nothing to sum up. */
     if (t->processes == 0 && in->status != 0) {
         print_unchecked(t);
+        print_leftovers(in);
         return;
     }
     fprintf(stderr, "crace: %zu process%s ran under the detector; ", t->processes,
@@ -263,6 +320,7 @@ static void print_summary(const struct run_totals *t, const struct run_summary_i
               "(races elsewhere go unseen; deadlocks, leaks and misuse were checked); build the "
               "program with `crace cc`, or CC='crace cc' make\n",
               stderr);
+    print_leftovers(in);
     if (t->processes > 0 || in->status != 0) {
         char *quoted = shell_quote(in->shown_dir);
         fprintf(stderr, "crace: reports in %s (`crace report %s%s` merges them)\n", in->shown_dir,
@@ -287,6 +345,12 @@ int run_summary(const struct run_summary_input *in)
         status = (int)in->exitcode;
     else if (status == 0 && (!read || t.processes == 0))
         status = CRACE_EXIT_USAGE;
+    /* A run that would pass, cut short while it waited for what COMMAND
+     * left running, does not pass: ^C or a CI runner's timeout stopped it
+     * before all was counted, and a shell loop over crace runs must see
+     * the interrupt (128+N, as for a COMMAND killed by N). */
+    if (status == 0 && in->leftovers && in->leftovers->interrupted)
+        status = 128 + in->leftovers->interrupted;
     /* Programs run unchecked beside checked ones leave the status alone:
      * test suites call static tools (Go's, busybox) and setuid ones
      * (sudo) whose races are not theirs to find, and failing every such

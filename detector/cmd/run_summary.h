@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "run_descendants.h"
+
 struct run_summary_input {
     const char *dir;    /* the report directory, absolute */
     const char *run_id; /* this run's files: dir/RUN_ID.PID.jsonl and .process.json */
@@ -21,6 +23,9 @@ struct run_summary_input {
     int signal;         /* the signal that killed COMMAND, or 0 */
     long exitcode;      /* the status for "something was found" (exitcode option) */
     bool quiet;         /* no summary, only the status */
+    /* The processes COMMAND left running: waited for, ended, or still
+     * running (NULL: none were looked for). */
+    const struct run_leftovers *leftovers;
 };
 
 /*
@@ -31,7 +36,9 @@ struct run_summary_input {
  * exited 0 without any process running under the detector gives 1 (a
  * static binary: nothing was checked). Programs that ran without the
  * detector while others ran under it (RUN.PID.unchecked) are listed, and
- * leave the status alone (docs/ci.md says why).
+ * leave the status alone (docs/ci.md says why), and so do processes
+ * still running at the end, which the summary names; but a run whose
+ * wait for them signal N interrupted does not pass: 128+N instead of 0.
  */
 int run_summary(const struct run_summary_input *in);
 

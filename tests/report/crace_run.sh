@@ -6,7 +6,8 @@
 # each row of the exit-status table; tests started with an environment
 # of their own (env -i, execve and posix_spawn with a fresh envp) checked
 # all the same, a static program named with its reason; report
-# directories shared by runs; suppression files silencing exactly what
+# directories shared by runs; processes COMMAND leaves running waited
+# for, counted, named or ended; suppression files silencing exactly what
 # they match. One line per
 # check, then "crace run: N passed, N failed".
 set -u
@@ -241,6 +242,80 @@ check "--out: a directory where no file can be created stops the run before COMM
     sh -c "[ $rc -eq 1 ] && grep -q '^crace run: --out /proc: cannot create files there (.*); --out takes a directory where the run.s processes write their reports' '$TMP/procout.err' && [ ! -s '$TMP/procout.out' ] || { cat '$TMP/procout.err'; exit 1; }"
 TMPDIR=/nonexistent "$CRACE" cc -std=gnu11 -O1 -g -pthread -o "$B/tmpdir_test" "$HERE/src/counter.c" >"$TMP/tmpdir.log" 2>&1
 check "crace cc: a TMPDIR that does not exist falls back to /tmp, as gcc does" status 0 $? "$TMP/tmpdir.log"
+
+# ---------------------------------------------------------------- left running
+# Processes COMMAND starts and does not wait for (`./server &` in a test
+# script, a daemon): crace is their reaper, waits for them
+# (--wait-descendants) and counts what they find; those still running
+# when it stops waiting are named, left running, or ended with
+# --kill-descendants. Each background test sleeps first, so that it
+# reports after COMMAND has ended.
+run bgrace --out "$TMP/bgrace" sh -c "(sleep 0.3; exec '$B/racy_test') & exit 0"
+check "left running: a racy test started in the background and not waited for: its race, found after COMMAND ended, fails the run (66)" \
+    sh -c "[ $rc -eq 66 ] && grep -q '^crace: 3 processes ran under the detector; found 1 data race(s)\$' '$TMP/bgrace.err' && ! grep -q 'still running' '$TMP/bgrace.err' || { echo rc=$rc; cat '$TMP/bgrace.err'; exit 1; }"
+run bgclean --out "$TMP/bgclean" sh -c "(sleep 0.3; exec '$B/clean_test') & exit 0"
+check "left running: its race-free twin passes (0), waited for: it ran to its end before the summary" \
+    sh -c "[ $rc -eq 0 ] && grep -q 'counter=4000' '$TMP/bgclean.out' && grep -q '^crace: 3 processes ran under the detector; no findings\$' '$TMP/bgclean.err' || { echo rc=$rc; cat '$TMP/bgclean.out' '$TMP/bgclean.err'; exit 1; }"
+run daemon --out "$TMP/daemon" sh -c "( (sleep 0.3; exec '$B/racy_test') & ); exit 0"
+check "left running: a daemon (forked twice, its parent gone first) is waited for too, its race counted (66)" \
+    sh -c "[ $rc -eq 66 ] && grep -q 'found 1 data race(s)' '$TMP/daemon.err' || { echo rc=$rc; cat '$TMP/daemon.err'; exit 1; }"
+run bgstatus --out "$TMP/bgstatus" sh -c "( (sleep 0.1; exit 7) & ); (sleep 0.3; exit 9) & sleep 0.2; exit 3"
+check "left running: COMMAND's status (3) stands, not the statuses of the orphans crace reaps during the run (7) and after it (9)" \
+    status 3 $rc "$TMP/bgstatus.err"
+# A script that waits for its daemon to go by polling `kill -0`: the
+# daemon, crace's adopted child, must be reaped as soon as it ends, or
+# it stays a zombie that `kill -0` finds forever.
+run reaped --out "$TMP/reaped" sh -c '
+    sh -c "sleep 0.2 & echo \$! >\"$1\""
+    pid=$(cat "$1") i=0
+    while kill -0 "$pid" 2>/dev/null; do
+        i=$((i + 1)); [ $i -lt 30 ] || { echo "$pid still there: $(cat /proc/$pid/stat)"; exit 9; }
+        sleep 0.1
+    done' sh "$TMP/reaped.pid"
+check "left running: an adopted orphan that ends during the run is reaped at once (a script polling kill -0 for it sees it go)" \
+    status 0 $rc "$TMP/reaped.out"
+start=$(date +%s)
+run stays --out "$TMP/stays" --wait-descendants=0.5 sh -c "sleep 30 & echo \$! >'$TMP/stays.pid'; exit 0"
+elapsed=$(($(date +%s) - start))
+bgpid=$(cat "$TMP/stays.pid" 2>/dev/null)
+check "left running: one still running after --wait-descendants=0.5 is named in the summary, with its pid and command" \
+    sh -c "grep -q '^crace: warning: 1 process of the run is still running 0.5 s after sh ended; what it finds from now on is not counted:\$' '$TMP/stays.err' && grep -q '^crace:   pid $bgpid: /.*sleep 30\$' '$TMP/stays.err' || { cat '$TMP/stays.err'; exit 1; }"
+check "left running: ... crace returns after the wait (${elapsed} s), not when it ends, status untouched (0), the process left running" \
+    sh -c "[ $rc -eq 0 ] && [ $elapsed -le 5 ] && kill -0 $bgpid || { echo rc=$rc; cat '$TMP/stays.err'; exit 1; }"
+kill "$bgpid" 2>/dev/null
+start=$(date +%s)
+run ended --out "$TMP/ended" --wait-descendants=0.2 --kill-descendants \
+    sh -c "sleep 30 & echo \$! >'$TMP/ended.pid'; exit 0"
+elapsed=$(($(date +%s) - start))
+bgpid=$(cat "$TMP/ended.pid" 2>/dev/null)
+check "left running: --kill-descendants ends it (SIGTERM), names it, and returns at once (${elapsed} s)" \
+    sh -c "[ $rc -eq 0 ] && [ $elapsed -le 5 ] && ! kill -0 $bgpid 2>/dev/null && grep -q '^crace: warning: 1 process of the run was still running 0.2 s after sh ended; ended by --kill-descendants (SIGTERM):\$' '$TMP/ended.err' && grep -q '^crace:   pid $bgpid: /.*sleep 30\$' '$TMP/ended.err' || { echo rc=$rc; cat '$TMP/ended.err'; exit 1; }"
+"$CRACE" run --out "$TMP/intr" --wait-descendants=60 sh -c "sleep 30 & echo \$! >'$TMP/intr.pid'; exit 0" \
+    >"$TMP/intr.out" 2>"$TMP/intr.err" &
+crace_pid=$!
+# COMMAND writes the pid file as it ends: from then on crace waits.
+i=0
+while [ ! -s "$TMP/intr.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.3
+start=$(date +%s)
+kill -TERM $crace_pid
+wait $crace_pid
+rc=$?
+elapsed=$(($(date +%s) - start))
+bgpid=$(cat "$TMP/intr.pid" 2>/dev/null)
+check "left running: SIGTERM to crace while it waits stops the wait (${elapsed} s), says so, names what runs, status 143" \
+    sh -c "[ $rc -eq 143 ] && [ $elapsed -le 3 ] && grep -q '^crace: interrupted by SIGTERM while waiting for the processes sh left running\$' '$TMP/intr.err' && grep -q '^crace:   pid $bgpid: /.*sleep 30\$' '$TMP/intr.err' || { echo rc=$rc; cat '$TMP/intr.err'; exit 1; }"
+kill "$bgpid" 2>/dev/null
+start=$(date +%s)
+run stopped --out "$TMP/stopped" sh -c "sleep 30 & echo \$! >'$TMP/stopped.pid'; kill -TERM \$\$"
+elapsed=$(($(date +%s) - start))
+bgpid=$(cat "$TMP/stopped.pid" 2>/dev/null)
+check "left running: after a COMMAND killed by SIGTERM (a timeout, ^C) crace does not wait (${elapsed} s), names what runs, status 143" \
+    sh -c "[ $rc -eq 143 ] && [ $elapsed -lt 4 ] && grep -q '^crace:   pid $bgpid: /.*sleep 30\$' '$TMP/stopped.err' || { echo rc=$rc; cat '$TMP/stopped.err'; exit 1; }"
+kill "$bgpid" 2>/dev/null
+run badwait --wait-descendants=soon "$B/clean_test"
+check "left running: a --wait-descendants that is not a number of seconds is a usage error (1), named" \
+    sh -c "[ $rc -eq 1 ] && grep -q \"^crace run: --wait-descendants: 'soon' is not a number of seconds\" '$TMP/badwait.err' || { cat '$TMP/badwait.err'; exit 1; }"
 
 # ---------------------------------------------------------------- suppressions
 printf '# the counter race is known\nrace:worker\n' >"$TMP/supp"
