@@ -1,10 +1,10 @@
 /*
  * intercept_libc_out.c: libc calls that fill in a result the caller
  * points to or allocates for it (the time, a broken-down date, a file's
- * status, the working directory, a resolved path, a random seed, a
- * child's status, poll's revents and select's sets), as range writes of
- * those bytes at the
- * caller's pc, and the inputs they read as range reads, as
+ * status, the working directory, a resolved path, a random seed, the
+ * resource limits, a child's status, poll's revents, select's and
+ * pselect's sets, a user's or a group's entry), as range writes of those
+ * bytes at the caller's pc, and the inputs they read as range reads, as
  * intercept_libc.c does for mem* and str*. libc is not instrumented: two
  * threads formatting the time into one shared struct tm, or stat()ing
  * into one struct stat, raced unseen (ThreadSanitizer's interceptors see
@@ -14,15 +14,18 @@
  * A call is checked from the program's instrumented code once the shim is
  * initialised, and passed through before that, for the shim's own calls
  * and for uninstrumented libraries (crace_program_caller: an event loop
- * reads the clock into its own structures at every turn). clock_gettime, which the
- * shim calls too, is looked up as the shim loads (resolve_early), never
+ * reads the clock into its own structures at every turn). clock_gettime
+ * and getrlimit, which the shim calls too, are looked up as the shim
+ * loads (resolve_early), never
  * on a first call from inside the shim, which may hold an engine lock the
  * loader's lookup must not wait behind.
  */
 #undef _FORTIFY_SOURCE /* the fortified inline wrappers would clash with these definitions */
 
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +291,36 @@ INTERCEPTOR(int, rand_r, unsigned *seed)
     return r;
 }
 
+/* The 64-bit names too, which programs built with _FILE_OFFSET_BITS=64
+ * call. prlimit reads the new limit it is given and fills in the old
+ * one, either of which may be NULL (nothing to check then). */
+INTERCEPTOR(int, getrlimit, __rlimit_resource_t resource, struct rlimit *rl)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return filled_if_0(t, REAL(getrlimit)(resource, rl), rl, sizeof(*rl), CALLER_PC());
+}
+
+INTERCEPTOR(int, getrlimit64, __rlimit_resource_t resource, struct rlimit64 *rl)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return filled_if_0(t, REAL(getrlimit64)(resource, rl), rl, sizeof(*rl), CALLER_PC());
+}
+
+INTERCEPTOR(int, prlimit, pid_t pid, __rlimit_resource_t resource, const struct rlimit *limit, struct rlimit *old)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    input(t, limit, sizeof(*limit), CALLER_PC());
+    return filled_if_0(t, REAL(prlimit)(pid, resource, limit, old), old, sizeof(*old), CALLER_PC());
+}
+
+INTERCEPTOR(int, prlimit64, pid_t pid, __rlimit_resource_t resource, const struct rlimit64 *limit,
+            struct rlimit64 *old)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    input(t, limit, sizeof(*limit), CALLER_PC());
+    return filled_if_0(t, REAL(prlimit64)(pid, resource, limit, old), old, sizeof(*old), CALLER_PC());
+}
+
 /* ---------------------------------------------------------------- processes */
 
 /* A child's status, and the resources it used, for the caller. */
@@ -392,10 +425,138 @@ INTERCEPTOR(int, select, int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct ti
     return r;
 }
 
-/* The one the shim itself calls (it reads the clock, maybe under an
- * engine lock) is looked up as the shim loads; the others resolve on
- * their first call, from the program. */
+/* As select, but its timeout is left alone; its signal mask is not
+ * checked (as ppoll's is not). */
+INTERCEPTOR(int, pselect, int nfds, fd_set *rd, fd_set *wr, fd_set *ex, const struct timespec *timeout,
+            const sigset_t *mask)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    fd_set *sets[3] = {rd, wr, ex};
+    fd_sets(t, nfds, sets, false, CALLER_PC());
+    if (timeout)
+        input(t, timeout, sizeof(*timeout), CALLER_PC());
+    int r = REAL(pselect)(nfds, rd, wr, ex, timeout, mask);
+    if (r >= 0)
+        fd_sets(t, nfds, sets, true, CALLER_PC());
+    return r;
+}
+
+/* ---------------------------------------------------------------- users and groups */
+
+/*
+ * getpwnam_r, getpwuid_r, getgrnam_r and getgrgid_r read the name they
+ * look up, and write *result (the entry, or NULL: none) when they
+ * succeed; the entry, when found, into the caller's struct, its strings
+ * (and a group's member list) into the caller's buffer. Of the buffer,
+ * only those strings and that list count as written: how much more libc
+ * used it for is not known (glibc reads the file's lines into it, and
+ * marks its last byte to see whether a line fits), and a byte counted
+ * that libc did not write could make a report of a correct program.
+ * Anything an entry points to outside the buffer is not the caller's.
+ */
+
+/* Whether [p, p + n) lies in the buffer [buf, buf + size). */
+static bool in_buffer(const void *p, size_t n, const char *buf, size_t size)
+{
+    uintptr_t a = (uintptr_t)p, b = (uintptr_t)buf;
+    return a >= b && a - b <= size && n <= size - (a - b);
+}
+
+/* A string of the entry, written with its terminator. */
+static void entry_string(crace_thread *t, const char *s, const char *buf, size_t size, uintptr_t pc)
+{
+    if (!s || !in_buffer(s, 1, buf, size))
+        return;
+    size_t room = size - (size_t)(s - buf), len = strnlen(s, room);
+    filled(t, s, len < room ? len + 1 : room, pc);
+}
+
+static int got_passwd(crace_thread *t, int r, struct passwd *pw, const char *buf, size_t size,
+                      struct passwd **result, uintptr_t pc)
+{
+    if (!t || r != 0)
+        return r;
+    filled(t, result, sizeof(*result), pc);
+    if (*result != pw)
+        return r; /* none found */
+    filled(t, pw, sizeof(*pw), pc);
+    entry_string(t, pw->pw_name, buf, size, pc);
+    entry_string(t, pw->pw_passwd, buf, size, pc);
+    entry_string(t, pw->pw_gecos, buf, size, pc);
+    entry_string(t, pw->pw_dir, buf, size, pc);
+    entry_string(t, pw->pw_shell, buf, size, pc);
+    return r;
+}
+
+static int got_group(crace_thread *t, int r, struct group *gr, const char *buf, size_t size, struct group **result,
+                     uintptr_t pc)
+{
+    if (!t || r != 0)
+        return r;
+    filled(t, result, sizeof(*result), pc);
+    if (*result != gr)
+        return r;
+    filled(t, gr, sizeof(*gr), pc);
+    entry_string(t, gr->gr_name, buf, size, pc);
+    entry_string(t, gr->gr_passwd, buf, size, pc);
+    char **mem = gr->gr_mem;
+    if (!mem || !in_buffer(mem, sizeof(*mem), buf, size))
+        return r;
+    /* The member list, its terminating NULL included, then each name. */
+    size_t room = (size - (size_t)((const char *)mem - buf)) / sizeof(*mem), n = 0;
+    while (n < room && mem[n])
+        n++;
+    if (n == room)
+        return r;
+    filled(t, mem, (n + 1) * sizeof(*mem), pc);
+    for (size_t i = 0; i < n; i++)
+        entry_string(t, mem[i], buf, size, pc);
+    return r;
+}
+
+/* The name looked up, read to its terminator. */
+static void name_read(crace_thread *t, const char *name, uintptr_t pc)
+{
+    if (t && name)
+        input(t, name, strlen(name) + 1, pc);
+}
+
+INTERCEPTOR(int, getpwnam_r, const char *restrict name, struct passwd *restrict pw, char *restrict buf,
+            size_t size, struct passwd **restrict result)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    name_read(t, name, CALLER_PC());
+    return got_passwd(t, REAL(getpwnam_r)(name, pw, buf, size, result), pw, buf, size, result, CALLER_PC());
+}
+
+INTERCEPTOR(int, getpwuid_r, uid_t uid, struct passwd *restrict pw, char *restrict buf, size_t size,
+            struct passwd **restrict result)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return got_passwd(t, REAL(getpwuid_r)(uid, pw, buf, size, result), pw, buf, size, result, CALLER_PC());
+}
+
+INTERCEPTOR(int, getgrnam_r, const char *restrict name, struct group *restrict gr, char *restrict buf,
+            size_t size, struct group **restrict result)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    name_read(t, name, CALLER_PC());
+    return got_group(t, REAL(getgrnam_r)(name, gr, buf, size, result), gr, buf, size, result, CALLER_PC());
+}
+
+INTERCEPTOR(int, getgrgid_r, gid_t gid, struct group *restrict gr, char *restrict buf, size_t size,
+            struct group **restrict result)
+{
+    crace_thread *t = crace_program_caller(CALLER_PC());
+    return got_group(t, REAL(getgrgid_r)(gid, gr, buf, size, result), gr, buf, size, result, CALLER_PC());
+}
+
+/* The ones the shim itself calls (it reads the clock, maybe under an
+ * engine lock, and the address-space limit when a reservation fails) are
+ * looked up as the shim loads; the others resolve on their first call,
+ * from the program. */
 __attribute__((constructor)) static void resolve_early(void)
 {
     (void)REAL(clock_gettime);
+    (void)REAL(getrlimit);
 }

@@ -435,14 +435,26 @@ static void installing(crace_thread *thr, int sig, const struct sigaction *act, 
     }
 }
 
+/* The old action is the caller's memory, written when the call succeeds:
+ * checked as a write of the caller's, as intercept_libc_out.c checks the
+ * results libc fills in (from instrumented code only; the caller found
+ * before the call, so that errno stays the call's), after sig_lock is
+ * let go (a report takes locks of the engine's). */
 INTERCEPTOR(int, sigaction, int sig, const struct sigaction *act, struct sigaction *old)
 {
     INTERCEPTOR_ENTER(sigaction, sig, act, old);
-    if (!sig_valid(sig))
-        return REAL(sigaction)(sig, act, old);
-    if (act)
-        installing(thr, sig, act, CALLER_PC());
-    return install(sig, act, old, REAL(sigaction));
+    crace_thread *caller = old ? crace_program_caller(CALLER_PC()) : NULL;
+    int r;
+    if (!sig_valid(sig)) {
+        r = REAL(sigaction)(sig, act, old);
+    } else {
+        if (act)
+            installing(thr, sig, act, CALLER_PC());
+        r = install(sig, act, old, REAL(sigaction));
+    }
+    if (r == 0 && caller)
+        crace_check_range(caller, old, sizeof(*old), true, CALLER_PC());
+    return r;
 }
 
 /* glibc's signal(): BSD semantics, the signal itself blocked in its
