@@ -536,6 +536,17 @@ INTERCEPTOR(int, sigqueue, pid_t pid, int sig, const union sigval value)
     return r;
 }
 
+/* glibc's thread-directed sigqueue: a system call of its own, not through
+ * sigqueue or pthread_kill. */
+INTERCEPTOR(int, pthread_sigqueue, pthread_t th, int sig, const union sigval value)
+{
+    INTERCEPTOR_ENTER(pthread_sigqueue, th, sig, value);
+    sent(thr, sig, CALLER_PC());
+    int r = REAL(pthread_sigqueue)(th, sig, value);
+    thr->signal_pc = 0;
+    return r;
+}
+
 /* ---------------------------------------------------------------- waiters */
 
 /*
