@@ -291,6 +291,12 @@ int cmd_report(int argc, char **argv)
         findings_free(&fs);
         return CRACE_EXIT_USAGE;
     }
+    if (fs.twice)
+        fprintf(stderr,
+                "crace report: warning: %zu finding%s counted twice: read from a process's own "
+                "records and from a merged record (crace report's output) that names the same "
+                "process; name the merged file or the records it was made from, not both\n",
+                fs.twice, fs.twice == 1 ? " is" : "s are");
 
     ok = flags.output && strcmp(flags.output, "-") != 0 ? render_to_file(fmt, &fs, flags.output)
                                                          : render_to_stdout(fmt, &fs);

@@ -152,35 +152,46 @@ static void index_grow(struct findings *fs)
         *index_slot(fs, fs->v[i].kind_name, fs->v[i].dedup_key) = i + 1;
 }
 
-static void add_process(struct finding *f, long long pid, const char *exe)
+/* Counts process (pid, exe) into f, by a record of its own or by a merged
+ * one; true when it was counted the other way already. */
+static bool add_process(struct finding *f, long long pid, const char *exe, bool merged)
 {
-    for (size_t i = 0; i < f->n_procs; i++)
-        if (f->procs[i].pid == pid && strcmp(f->procs[i].executable, exe) == 0)
-            return;
+    for (size_t i = 0; i < f->n_procs; i++) {
+        struct finding_process *p = &f->procs[i];
+        if (p->pid == pid && strcmp(p->executable, exe) == 0) {
+            bool other = merged ? p->raw : p->merged;
+            p->raw |= !merged;
+            p->merged |= merged;
+            return other;
+        }
+    }
     f->procs = crace_xrealloc(f->procs, (f->n_procs + 1) * sizeof *f->procs);
-    f->procs[f->n_procs++] = (struct finding_process){pid, crace_xstrdup(exe)};
+    f->procs[f->n_procs++] = (struct finding_process){pid, crace_xstrdup(exe), !merged, merged};
+    return false;
 }
 
 /* Counts record r (valid) into f: its own process, or, for a record that
- * crace report merged before, the occurrences and processes it carries. */
-static void count_record(struct finding *f, const struct json *r)
+ * crace report merged before, the occurrences and processes it carries.
+ * True when a process of it was counted the other way too. */
+static bool count_record(struct finding *f, const struct json *r)
 {
     const struct json *merged = json_get(r, "merged");
     long long n, pid;
+    bool twice = false;
     if (merged) {
         json_int(json_get(merged, "occurrences"), &n);
         f->occurrences += (unsigned long long)n;
         const struct json *procs = json_get(merged, "processes");
         for (size_t i = 0; i < json_len(procs); i++) {
             json_int(json_get(json_at(procs, i), "pid"), &pid);
-            add_process(f, pid, json_get_str(json_at(procs, i), "executable"));
+            twice |= add_process(f, pid, json_get_str(json_at(procs, i), "executable"), true);
         }
-        return;
+        return twice;
     }
     const struct json *proc = json_get(r, "process");
     json_int(json_get(proc, "pid"), &pid);
     f->occurrences++;
-    add_process(f, pid, json_get_str(proc, "executable"));
+    return add_process(f, pid, json_get_str(proc, "executable"), false);
 }
 
 /* Takes ownership of r (valid). */
@@ -193,7 +204,14 @@ static void add_record(struct findings *fs, struct json *r)
         index_grow(fs);
     size_t *slot = index_slot(fs, kind, key);
     if (*slot) {
-        count_record(&fs->v[*slot - 1], r);
+        struct finding *f = &fs->v[*slot - 1];
+        /* Once per finding: its counts are off, whatever the number of
+         * processes. */
+        bool was = false;
+        for (size_t i = 0; i < f->n_procs && !was; i++)
+            was = f->procs[i].raw && f->procs[i].merged;
+        if (count_record(f, r) && !was)
+            fs->twice++;
         json_free(r);
         return;
     }

@@ -31,6 +31,10 @@ enum { FINDINGS_EXIT = 66 };
 struct finding_process {
     long long pid;
     char *executable;
+    /* How it was counted: by a record of its own, by a record crace
+     * report merged before, or both (the merged record may count the
+     * other one again: findings.twice). */
+    bool raw, merged;
 };
 
 struct finding {
@@ -63,6 +67,10 @@ struct findings {
     size_t files;   /* files read */
     size_t records; /* valid records read */
     size_t skipped; /* lines skipped as corrupt or truncated */
+    /* Findings that a process counted both by a record of its own and by
+     * a merged record that names it: most likely a merged file read
+     * beside the records it was made from, counted twice. */
+    size_t twice;
 };
 
 /*
@@ -73,7 +81,8 @@ struct findings {
  * an earlier `crace report --format json` merged (with a "merged" member)
  * are skipped, with a note naming their file: they count records that
  * lie beside them (`-o DIR/merged.jsonl DIR`); named as a FILE, they are
- * read. Returns false when path cannot be read at all (a usage error: it
+ * read, and fs->twice counts the findings a process then counted both
+ * ways. Returns false when path cannot be read at all (a usage error: it
  * was named on the command line).
  */
 bool findings_read_path(struct findings *fs, const char *path);

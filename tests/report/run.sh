@@ -155,6 +155,12 @@ check "json: the merged records give the same text" cmp "$TMP/text.want" "$TMP/t
 report "$TMP/merged3.jsonl" "$TMP/json4.err" --format json "$TMP/merged.jsonl" "$SAMPLES/counter/crace.4242.jsonl"
 check "json: merged counts add up with new records (3 occurrences, still 2 processes)" \
     $CHECKS json "$TMP/merged3.jsonl" "$TMP/merged.jsonl" "$SAMPLES/counter/crace.4242.jsonl"
+check "json: a merged file read beside a record it was made from is said to count it twice" \
+    has "$TMP/json4.err" "crace report: warning: 1 finding is counted twice: read from a process's own records and from a merged record"
+sed 's/"pid":4242/"pid":5252/' "$SAMPLES/counter/crace.4242.jsonl" >"$TMP/other-process.jsonl"
+report "$TMP/merged4.jsonl" "$TMP/json5.err" --format json "$TMP/merged.jsonl" "$TMP/other-process.jsonl"
+check "json: a merged file beside another process's record: no warning (3 processes)" \
+    sh -c '! grep -q "counted twice" "$1" && grep -q "\"pid\":5252" "$2"' sh "$TMP/json5.err" "$TMP/merged4.jsonl"
 # Overlapping inputs: each file is read once, and merged output written
 # into the directory it was made from is not counted again.
 report "$TMP/twice.jsonl" "$TMP/twice.err" --format json "$SAMPLES" "$SAMPLES/counter" "$SAMPLES/counter/crace.4242.jsonl"
