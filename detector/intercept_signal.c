@@ -485,6 +485,12 @@ static void sent(crace_thread *thr, int sig, uintptr_t pc)
     thr->signal_pc = pc;
 }
 
+void crace_signal_publish(crace_thread *t, int sig)
+{
+    if (sig_valid(sig))
+        crace_release(t, (uintptr_t)&sig_clock[sig]);
+}
+
 static void received(crace_thread *thr, int sig)
 {
     if (sig_valid(sig))

@@ -28,6 +28,11 @@ void crace_signal_poll_from(crace_thread *t, uintptr_t pc);
  * (misuse.h). */
 void crace_signal_unsafe_call(crace_thread *t, const char *call, uintptr_t pc);
 
+/* t has made signal sig due (arming a timer that sends it: intercept_timer.c):
+ * its past so far happens before the handler and the sigwait that get
+ * the signal, as kill's does. */
+void crace_signal_publish(crace_thread *t, int sig);
+
 /* t jumps (longjmp, siglongjmp) to the frame whose stack pointer is sp (0:
  * unknown). Unless that lies inside the running handler's frames, the
  * jump leaves the handler: t is no longer in one. */
