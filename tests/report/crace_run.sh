@@ -307,7 +307,9 @@ check "left running: SIGTERM to crace while it waits stops the wait (${elapsed} 
     sh -c "[ $rc -eq 143 ] && [ $elapsed -le 3 ] && grep -q '^crace: interrupted by SIGTERM while waiting for the processes sh left running\$' '$TMP/intr.err' && grep -q '^crace:   pid $bgpid: /.*sleep 30\$' '$TMP/intr.err' || { echo rc=$rc; cat '$TMP/intr.err'; exit 1; }"
 kill "$bgpid" 2>/dev/null
 start=$(date +%s)
-run stopped --out "$TMP/stopped" sh -c "sleep 30 & echo \$! >'$TMP/stopped.pid'; kill -TERM \$\$"
+# The script waits for its child to be sleep (not the shell it forked, caught
+# before its exec: crace names what runs when it looks, at once here).
+run stopped --out "$TMP/stopped" sh -c "sleep 30 & p=\$!; while [ \"\$(cat /proc/\$p/comm 2>/dev/null)\" != sleep ]; do :; done; echo \$p >'$TMP/stopped.pid'; kill -TERM \$\$"
 elapsed=$(($(date +%s) - start))
 bgpid=$(cat "$TMP/stopped.pid" 2>/dev/null)
 check "left running: after a COMMAND killed by SIGTERM (a timeout, ^C) crace does not wait (${elapsed} s), names what runs, status 143" \
