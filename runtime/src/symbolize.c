@@ -793,6 +793,8 @@ bool gc_frame_is_hidden(const struct gc_frame *frame)
         /* libc's thread exit, which runs TLS destructors (pthread keys',
          * C++ thread_local objects'): a destructor's stack begins at it */
         "__nptl_deallocate_tsd", "__call_tls_dtors",
+        /* libc's thread start for a SIGEV_THREAD timer's notification */
+        "timer_sigev_thread",
         "gc_go_start", /* libgochan's goroutine trampoline (go.c) */
     };
     if (frame->function == NULL)
