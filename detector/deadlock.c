@@ -576,8 +576,10 @@ static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *
     sb_printf(b, " %llu\n", (unsigned long long)c->member[0]->gid);
     for (size_t i = 0; i < c->n; i++) {
         const crace_thread *t = c->member[i];
+        /* A join waits on a thread: its pthread_t, then the goroutine. */
         sb_printf(b, "\nGoroutine %llu blocks in %s on %s 0x%012lx", (unsigned long long)t->gid,
-                  t->wait.reason, object_names[t->wait.kind], (unsigned long)t->wait.obj);
+                  t->wait.reason, t->wait.kind == WAIT_THREAD ? "thread" : object_names[t->wait.kind],
+                  (unsigned long)t->wait.obj);
         if (t->wait.kind == WAIT_MUTEX || t->wait.kind == WAIT_SPIN)
             sb_printf(b, " held by goroutine %llu:\n", (unsigned long long)c->owner[i]);
         else if (t->wait.kind == WAIT_RWLOCK)

@@ -31,7 +31,7 @@ int main(void)
 // EXPECT-EXIT: 66
 // EXPECT: WARNING: DEADLOCK
 // EXPECT: Goroutines waiting for each other in a cycle: 1 -> 2 -> 1
-// EXPECT: Goroutine 1 blocks in pthread_join on goroutine {{ADDR}} (goroutine 2):
+// EXPECT: Goroutine 1 blocks in pthread_join on thread {{ADDR}} (goroutine 2):
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:main_join}} {{OFF}}
 // EXPECT: Goroutine 2 blocks in pthread_mutex_lock on mutex {{ADDR}} held by goroutine 1:

@@ -38,6 +38,6 @@ int main(void)
 // EXPECT: Mutex {{ADDR}} locked by goroutine 1 at:
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:main_lock}} {{OFF}}
-// EXPECT: Goroutine 1 blocks in pthread_join on goroutine {{ADDR}} (goroutine 2):
+// EXPECT: Goroutine 1 blocks in pthread_join on thread {{ADDR}} (goroutine 2):
 // EXPECT:   main()
 // EXPECT:       {{FILE}}:{{LINE:main_join}} {{OFF}}
