@@ -5,7 +5,8 @@
  * of ids; any other runs unchecked, and its races go unseen.
  *
  * Shared by the shim (intercept_exec.c, through unchecked.c) and by the
- * crace command (crace run's COMMAND): system calls only, no allocation,
+ * crace command (crace run judges COMMAND, crace cc finds its compiler in
+ * PATH with exec_target_search): system calls only, no allocation,
  * no interceptor reached, so a vfork child may ask.
  */
 #ifndef CRACE_EXEC_TARGET_H

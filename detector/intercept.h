@@ -28,6 +28,10 @@
 #ifndef CRACE_INTERCEPT_H
 #define CRACE_INTERCEPT_H
 
+#include <ctype.h>
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "intercept_signal.h"
 #include "module.h"
 #include "rt.h"
@@ -112,6 +116,18 @@ static inline crace_thread *crace_libc_caller(uintptr_t pc)
     if (crace_pc_in_shim(pc))
         return NULL;
     return t ? t : crace_thread_attach();
+}
+
+/* How many bytes of each of a and b a comparison read: up to the first
+ * difference (ignoring case when nocase, as strcasecmp does) or, for
+ * strings, the first terminator; at most n. */
+static inline size_t crace_compared_bytes(const void *a, const void *b, size_t n, bool strings, bool nocase)
+{
+    const unsigned char *x = a, *y = b;
+    size_t i = 0;
+    while (i < n && (nocase ? tolower(x[i]) == tolower(y[i]) : x[i] == y[i]) && !(strings && x[i] == 0))
+        i++;
+    return i < n ? i + 1 : n;
 }
 
 /* The same for a call from the program's instrumented code only: an

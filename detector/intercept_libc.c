@@ -282,17 +282,6 @@ static void check_copy(crace_thread *t, void *dst, const void *src, size_t n, ui
     crace_check_range(t, dst, n, true, pc);
 }
 
-/* How many bytes a comparison of a and b read: up to the first difference
- * (or, for strings, the first terminator), at most n. */
-static size_t compared_bytes(const void *a, const void *b, size_t n, bool strings)
-{
-    const unsigned char *x = a, *y = b;
-    size_t i = 0;
-    while (i < n && x[i] == y[i] && !(strings && x[i] == 0))
-        i++;
-    return i < n ? i + 1 : n;
-}
-
 /* dst's n bytes, written by a copy or a fill the OpenMP runtime makes:
  * memory it hands the program fresh (a task's arguments copied into a
  * descriptor it recycles once another thread ran the last task there,
@@ -408,7 +397,7 @@ INTERCEPTOR(int, memcmp, const void *a, const void *b, size_t n)
     crace_thread *t = libc_enter(pc);
     int r = LIBC_CALL(memcmp, a, b, n);
     if (t) {
-        size_t k = r ? compared_bytes(a, b, n, false) : n;
+        size_t k = r ? crace_compared_bytes(a, b, n, false, false) : n;
         crace_check_range(t, a, k, false, pc);
         crace_check_range(t, b, k, false, pc);
     }
@@ -421,7 +410,7 @@ INTERCEPTOR(int, bcmp, const void *a, const void *b, size_t n)
     crace_thread *t = libc_enter(pc);
     int r = LIBC_CALL(bcmp, a, b, n);
     if (t) {
-        size_t k = r ? compared_bytes(a, b, n, false) : n;
+        size_t k = r ? crace_compared_bytes(a, b, n, false, false) : n;
         crace_check_range(t, a, k, false, pc);
         crace_check_range(t, b, k, false, pc);
     }
@@ -578,7 +567,7 @@ INTERCEPTOR(int, strcmp, const char *a, const char *b)
     crace_thread *t = libc_enter(pc);
     int r = LIBC_CALL(strcmp, a, b);
     if (t) {
-        size_t k = compared_bytes(a, b, SIZE_MAX, true);
+        size_t k = crace_compared_bytes(a, b, SIZE_MAX, true, false);
         crace_check_range(t, a, k, false, pc);
         crace_check_range(t, b, k, false, pc);
     }
@@ -591,7 +580,7 @@ INTERCEPTOR(int, strncmp, const char *a, const char *b, size_t n)
     crace_thread *t = libc_enter(pc);
     int r = LIBC_CALL(strncmp, a, b, n);
     if (t) {
-        size_t k = compared_bytes(a, b, n, true);
+        size_t k = crace_compared_bytes(a, b, n, true, false);
         crace_check_range(t, a, k, false, pc);
         crace_check_range(t, b, k, false, pc);
     }

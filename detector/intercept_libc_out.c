@@ -465,10 +465,8 @@ static bool in_buffer(const void *p, size_t n, const char *buf, size_t size)
 /* A string of the entry, written with its terminator. */
 static void entry_string(crace_thread *t, const char *s, const char *buf, size_t size, uintptr_t pc)
 {
-    if (!s || !in_buffer(s, 1, buf, size))
-        return;
-    size_t room = size - (size_t)(s - buf), len = strnlen(s, room);
-    filled(t, s, len < room ? len + 1 : room, pc);
+    if (s && in_buffer(s, 1, buf, size))
+        filled_string(t, s, size - (size_t)(s - buf), pc);
 }
 
 static int got_passwd(crace_thread *t, int r, struct passwd *pw, const char *buf, size_t size,

@@ -36,7 +36,6 @@
  *
  * This file must not call the functions it defines by name.
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -48,17 +47,6 @@
 static void set_read(crace_thread *t, const char *set, uintptr_t pc)
 {
     crace_check_range(t, set, strlen(set) + 1, false, pc);
-}
-
-/* How many bytes of each string a case-insensitive comparison read: up to
- * the first difference or terminator, at most n. */
-static size_t compared_nocase(const char *a, const char *b, size_t n)
-{
-    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-    size_t i = 0;
-    while (i < n && x[i] && tolower(x[i]) == tolower(y[i]))
-        i++;
-    return i < n ? i + 1 : n;
 }
 
 /* ---------------------------------------------------------------- scans */
@@ -110,7 +98,7 @@ INTERCEPTOR(int, strcasecmp, const char *a, const char *b)
     crace_thread *t = crace_libc_caller(pc);
     int r = REAL(strcasecmp)(a, b);
     if (t) {
-        size_t k = compared_nocase(a, b, SIZE_MAX);
+        size_t k = crace_compared_bytes(a, b, SIZE_MAX, true, true);
         crace_check_range(t, a, k, false, pc);
         crace_check_range(t, b, k, false, pc);
     }
@@ -123,7 +111,7 @@ INTERCEPTOR(int, strncasecmp, const char *a, const char *b, size_t n)
     crace_thread *t = crace_libc_caller(pc);
     int r = REAL(strncasecmp)(a, b, n);
     if (t) {
-        size_t k = compared_nocase(a, b, n);
+        size_t k = crace_compared_bytes(a, b, n, true, true);
         crace_check_range(t, a, k, false, pc);
         crace_check_range(t, b, k, false, pc);
     }

@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include <sys/wait.h>
 
 #include "cmd.h"
+#include "exec_target.h"
 
 /* Set in the compiler's environment: seeing it on entry means the compiler
  * we chose runs crace cc again, which would recurse without end. */
@@ -477,25 +479,12 @@ static void parse(struct cc_cmd *c)
 
 /* ------------------------------------------------ choosing the compiler */
 
-/* The file prog runs (a name searched in PATH, or a path), symbolic
- * links followed: malloc'd, or NULL when there is none. */
+/* The file prog runs (a name searched in PATH as exec does, or a path),
+ * symbolic links followed: malloc'd, or NULL when there is none. */
 static char *resolve(const char *prog)
 {
-    if (strchr(prog, '/'))
-        return realpath(prog, NULL);
-    const char *path = getenv("PATH");
-    char *dirs = crace_xstrdup(path ? path : "/bin:/usr/bin");
-    char *save = NULL, *real = NULL;
-    /* Empty entries (the current directory) are skipped by strtok_r; a
-     * compiler is not expected to be found there. */
-    for (char *dir = strtok_r(dirs, ":", &save); dir && !real; dir = strtok_r(NULL, ":", &save)) {
-        char *cand = crace_xasprintf("%s/%s", dir, prog);
-        if (access(cand, X_OK) == 0)
-            real = realpath(cand, NULL);
-        free(cand);
-    }
-    free(dirs);
-    return real;
+    char file[PATH_MAX];
+    return exec_target_search(prog, getenv("PATH"), file, sizeof file) ? realpath(file, NULL) : NULL;
 }
 
 /* Whether prog (a name searched in PATH, or a path) is crace itself. */
