@@ -704,46 +704,32 @@ static void probe_gid(crace_thread *t, void *arg)
         p->running = true;
 }
 
-/* Where link l of a cycle takes its second lock (a user frame's
- * file:line), into at. */
-static void link_place(const struct lo_link *l, char *at, size_t cap)
+/* The message, from ats[i], where link i of cycle c takes its second lock
+ * (a user frame's file:line): those places around the cycle from the
+ * first in text order. The same whichever goroutine closed the cycle,
+ * and without goroutine numbers (CI tools track findings by it:
+ * docs/report-format.md). */
+static void put_inversion_message(struct crace_finding *f, const struct lo_cycle *c, const char (*ats)[256])
 {
-    size_t n;
-    const uintptr_t *pcs = finding_depot(l->to_stack, &n);
-    char key[512];
-    finding_where(pcs, n, false, at, cap, key, sizeof(key));
-}
-
-/* The message: the places where the cycle's locks are taken, around the
- * cycle from the first in text order. The same whichever goroutine closed
- * the cycle, and without goroutine numbers (CI tools track findings by
- * it: docs/report-format.md). */
-static void put_inversion_message(struct crace_finding *f, const struct lo_cycle *c)
-{
-    char at[256], first[256] = "";
     size_t s = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        link_place(&c->link[i], at, sizeof(at));
-        if (i == 0 || strcmp(at, first) < 0) {
+    for (size_t i = 1; i < c->n; i++)
+        if (strcmp(ats[i], ats[s]) < 0)
             s = i;
-            snprintf(first, sizeof(first), "%s", at);
-        }
-    }
     struct sbuf msg = {f->message, sizeof(f->message), 0};
     if (c->n == 2)
         sb_printf(&msg, "Lock order inversion: 2 locks taken in opposite orders at ");
     else
         sb_printf(&msg, "Lock order inversion: %zu locks taken in a cycle at ", c->n);
-    for (size_t k = 0; k < c->n; k++) {
-        link_place(&c->link[(s + k) % c->n], at, sizeof(at));
-        sb_printf(&msg, "%s%s", k == 0 ? "" : k + 1 == c->n ? " and " : ", ", at);
-    }
+    for (size_t k = 0; k < c->n; k++)
+        sb_printf(&msg, "%s%s", k == 0 ? "" : k + 1 == c->n ? " and " : ", ", ats[(s + k) % c->n]);
 }
 
 static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *f)
 {
     const struct lo_cycle *c = arg;
-    put_inversion_message(f, c);
+    /* Not on the stack: the goroutine closing the cycle may have a small
+     * one. */
+    char (*ats)[256] = crace_alloc(c->n * sizeof(*ats));
     sb_printf(b, "==================\nWARNING: POTENTIAL DEADLOCK\nCycle in lock order graph:");
     for (size_t i = 0; i < c->n; i++)
         sb_printf(b, " M%zu (0x%012lx) =>", i + 1, (unsigned long)c->link[i].from);
@@ -756,8 +742,8 @@ static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *
         finding_stack_depot(f, b, l->gid, l->to_stack);
         size_t n;
         const uintptr_t *pcs = finding_depot(l->to_stack, &n);
-        char at[256], key[512];
-        finding_where(pcs, n, false, at, sizeof(at), key, sizeof(key));
+        char key[512];
+        finding_where(pcs, n, false, ats[i], sizeof(ats[i]), key, sizeof(key));
         finding_key(f, key);
         struct finding_object *fo = finding_object(f, "mutex", l->from);
         snprintf(fo->name, sizeof(fo->name), "M%zu", from);
@@ -767,6 +753,8 @@ static void render_cycle(struct sbuf *b, const void *arg, struct crace_finding *
         finding_stack_depot(f, b, l->gid, l->from_stack);
         stackfmt_depot(b, l->from_stack, STACK_STYLE_REPORT);
     }
+    put_inversion_message(f, c, (const char (*)[256])ats);
+    crace_free(ats);
     /* Each goroutine once, as a race report names them. */
     for (size_t i = 0; i < c->n; i++) {
         const struct lo_link *l = &c->link[i];
